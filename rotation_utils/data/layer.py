@@ -1,0 +1,298 @@
+"""The data layer: one object per report that serves every dataset and logs provenance.
+
+Sources
+-------
+``snapshot``  the offline ``rotation-snapshot/1`` folder only.
+``live``      yfinance and FRED through the local parquet cache (see ``live.py``).
+``auto``      live first; when the network fails, the cache; then the snapshot
+              for whatever is still missing. This is the default.
+
+Every public method returns a tidy pandas frame (documented per method) and
+records, per ticker/series/table, which source served it and over which dates
+(:attr:`DataLayer.provenance`). Requested items that no source has are listed
+as ``missing``; when *nothing* can be served a one-line
+:class:`~rotation_utils.errors.DataUnavailableError` says how to get data.
+"""
+from __future__ import annotations
+
+import logging
+from functools import cached_property
+
+import pandas as pd
+
+from .. import config
+from ..dates import iso, parse_window
+from ..errors import BadInputError, DataUnavailableError
+from .provenance import Provenance
+from .snapshot import SnapshotBackend
+
+log = logging.getLogger(__name__)
+
+HOW_TO_GET_DATA = ("connect to the internet for live data, or point --snapshot / "
+                   "ROTATION_SNAPSHOT at a rotation-snapshot/1 folder")
+
+
+def _as_list(items, what: str) -> list[str]:
+    if isinstance(items, str):
+        items = [items]
+    try:
+        out = [str(t).strip() for t in items if str(t).strip()]
+    except TypeError:
+        raise BadInputError(f"{what}: expected a list of names, got {items!r}") from None
+    if not out:
+        raise BadInputError(f"{what}: the list is empty")
+    return list(dict.fromkeys(out))  # de-duplicate, keep order
+
+
+class DataLayer:
+    """Serves prices, rates, caps, fundamentals and universes from one source setting."""
+
+    def __init__(self, source: str = "auto", snapshot=None, cache=None):
+        source = (source or "auto").strip().lower()
+        if source not in config.SOURCES:
+            raise BadInputError(
+                f"unknown data source {source!r} (choose one of {', '.join(config.SOURCES)})")
+        self.source = source
+        self.snapshot_dir = config.snapshot_dir(snapshot)
+        self.cache_dir = config.cache_dir(cache)
+        self.provenance = Provenance()
+        if source == "snapshot":  # fail early and clearly on a bad folder
+            self._snapshot_backend()
+
+    # ---- backends ----------------------------------------------------------
+    def _snapshot_backend(self) -> SnapshotBackend:
+        if "_snap" not in self.__dict__:
+            self._snap = SnapshotBackend(self.snapshot_dir)
+        return self._snap
+
+    @cached_property
+    def _live_backend(self):
+        from .live import LiveBackend  # imported lazily: yfinance is slow to import
+        return LiveBackend(cache_dir=self.cache_dir,
+                           network=None if self.source == "live" else "probe",
+                           strict=self.source == "live")
+
+    def backends(self) -> list:
+        """Backends in the order they are asked, for this source setting."""
+        if self.source == "snapshot":
+            return [self._snapshot_backend()]
+        if self.source == "live":
+            return [self._live_backend]
+        out = [self._live_backend]
+        try:
+            out.append(self._snapshot_backend())
+        except BadInputError as exc:
+            log.info("auto: snapshot unavailable (%s)", exc)
+        return out
+
+    # ---- itemised datasets (prices, rates) ---------------------------------
+    def _itemised(self, dataset: str, method: str, items: list[str], key: str,
+                  start, end) -> pd.DataFrame:
+        s, e = parse_window(start, end)
+        remaining = list(items)
+        parts = []
+        errors = []
+        for backend in self.backends():
+            if not remaining:
+                break
+            try:
+                got = getattr(backend, method)(remaining, s, e)
+            except DataUnavailableError as exc:
+                errors.append(str(exc))
+                continue
+            if got is None or got.empty:
+                continue
+            served_by = got.attrs.get("served_by", {})
+            got = got[got[key].isin(remaining)]
+            for item, grp in got.groupby(key, sort=False):
+                self.provenance.add(dataset, item, served_by.get(item, backend.name), grp["date"])
+            parts.append(got)
+            remaining = [t for t in remaining if t not in set(got[key])]
+        for item in remaining:
+            self.provenance.add(dataset, item, None, status="missing",
+                                note="; ".join(errors)[:200] if errors else "no source has it")
+        if not parts:
+            raise DataUnavailableError(
+                f"no {dataset} for {', '.join(items[:5])}{' ...' if len(items) > 5 else ''} "
+                f"from source '{self.source}': {HOW_TO_GET_DATA}")
+        out = pd.concat(parts, ignore_index=True)
+        out.attrs = {}
+        return out
+
+    def prices_long(self, tickers, start=None, end=None) -> pd.DataFrame:
+        """Long frame ``date`` (datetime64[ns]), ``ticker`` (str), ``close`` (float64).
+
+        ``close`` is the split- and dividend-adjusted close (total-return style);
+        index levels (``^GSPC``, ``^RUT``) are price levels and ``^TNX``/``^IRX``
+        are yields in percent. Tickers no source has are omitted and logged as
+        missing in :attr:`provenance`.
+        """
+        tickers = _as_list(tickers, "tickers")
+        df = self._itemised("prices", "prices", tickers, "ticker", start, end)
+        return df.sort_values(["ticker", "date"]).reset_index(drop=True)
+
+    def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
+        """Wide adjusted closes: index ``date`` (DatetimeIndex), one float64 column per ticker.
+
+        Columns follow the requested order and include only tickers that were
+        served; rows are the union of trading dates (NaN where a ticker did not
+        trade or had not listed yet).
+        """
+        tickers = _as_list(tickers, "tickers")
+        long = self.prices_long(tickers, start, end)
+        wide = long.pivot(index="date", columns="ticker", values="close")
+        wide = wide[[t for t in tickers if t in wide.columns]].astype("float64")
+        wide.columns.name = None
+        return wide.sort_index()
+
+    def rates(self, series, start=None, end=None) -> pd.DataFrame:
+        """Wide FRED series in percent: index ``date``, one float64 column per series id."""
+        series = _as_list(series, "series")
+        long = self._itemised("rates", "rates", series, "series", start, end)
+        wide = long.pivot(index="date", columns="series", values="value")
+        wide = wide[[t for t in series if t in wide.columns]].astype("float64")
+        wide.columns.name = None
+        return wide.sort_index()
+
+    # ---- whole tables ------------------------------------------------------
+    def _table(self, dataset: str, method: str, *args, date_col: str | None = None,
+               required: bool = True, **kw) -> pd.DataFrame | None:
+        errors = []
+        for backend in self.backends():
+            try:
+                got = getattr(backend, method)(*args, **kw)
+            except DataUnavailableError as exc:
+                errors.append(str(exc))
+                continue
+            except NotImplementedError:
+                continue
+            if got is None or len(got) == 0:
+                continue
+            label = got.attrs.get("source", backend.name)
+            got.attrs = {}
+            dates = got[date_col] if date_col and date_col in got else None
+            self.provenance.add(dataset, dataset, label, dates, rows=len(got))
+            return got
+        self.provenance.add(dataset, dataset, None, status="missing",
+                            note="; ".join(errors)[:200] if errors else "no source has it")
+        if required:
+            raise DataUnavailableError(f"no {dataset} from source '{self.source}': {HOW_TO_GET_DATA}")
+        return None
+
+    def market_caps(self, start=None, end=None, tickers=None) -> pd.DataFrame:
+        """Month-end market caps, long: ``date, ticker, market_cap`` (USD), ``last_price``,
+        ``sector``, ``industry``, ``exchange``.
+
+        Multi-class companies appear once per listing, each with the whole
+        company's cap: use :func:`rotation_utils.universes.dedupe_companies`
+        before summing.
+        """
+        s, e = parse_window(start, end)
+        if tickers is not None:
+            tickers = _as_list(tickers, "tickers")
+        return self._table("market_caps", "market_caps", s, e, tickers, date_col="date")
+
+    def sp500_financials(self, start=None, end=None) -> pd.DataFrame:
+        """Dated S&P 500 fundamentals versions, long: ``as_of, symbol, name, sector, price,
+        pe, dividend_yield`` (fraction), ``eps, low_52w, high_52w, market_cap`` (USD),
+        ``ebitda`` (USD), ``price_to_sales, price_to_book``. ``pe``/``eps`` are trailing."""
+        s, e = parse_window(start, end)
+        return self._table("sp500_financials", "sp500_financials", s, e, date_col="as_of")
+
+    def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame:
+        """Company statements, one row per (symbol, fiscal_year[, fiscal_period]).
+
+        Columns: ``symbol, fiscal_year`` (int64), [``fiscal_period``], ``period_end,
+        filing_date`` (datetime64), then USD floats ``revenue, operating_income, ebit,
+        ebitda, depreciation_amortization, interest_expense, interest_income,
+        pretax_income, income_tax, net_income, eps_diluted, shares_diluted,
+        operating_cash_flow, capex, total_debt, cash`` and ``source``.
+        """
+        if frequency not in ("annual", "quarterly"):
+            raise BadInputError(f"frequency must be 'annual' or 'quarterly', not {frequency!r}")
+        syms = _as_list(symbols, "symbols") if symbols is not None else None
+        df = self._table(f"fundamentals_{frequency}", "fundamentals", frequency,
+                         symbols=syms, date_col="period_end")
+        if syms is not None:
+            df = df[df["symbol"].isin(syms)].reset_index(drop=True)
+            have = set(df["symbol"])
+            for sym in syms:
+                if sym not in have:
+                    self.provenance.add(f"fundamentals_{frequency}", sym, None, status="missing",
+                                        note="no statements in the source")
+        return df
+
+    def shiller_monthly(self) -> pd.DataFrame:
+        """Shiller monthly series: ``date, sp500, dividend, earnings, cpi, long_rate,
+        real_price, real_dividend, real_earnings, cape`` (NaN where the source stops)."""
+        return self._table("shiller_monthly", "shiller_monthly", date_col="date")
+
+    def sp500_constituents(self) -> pd.DataFrame:
+        """Latest S&P 500 list: ``symbol, name, gics_sector, gics_sub_industry, date_added, cik``."""
+        return self._table("sp500_constituents", "sp500_constituents")
+
+    def sp500_changes(self) -> pd.DataFrame:
+        """Membership changes: ``date, symbol, action`` (``added``/``removed``)."""
+        return self._table("sp500_changes", "sp500_changes", date_col="date")
+
+    def sp500_members(self, on=None) -> list[str]:
+        """S&P 500 members as seen on a date (latest list when ``on`` is None).
+
+        Point-in-time membership replays the change log, which lags reality
+        around gaps in its history (see the snapshot caveats).
+        """
+        if on is None:
+            return sorted(self.sp500_constituents()["symbol"])
+        day = parse_window(on, None, start_name="on")[0]
+        ch = self.sp500_changes()
+        seen = ch[ch["date"] <= day].sort_values("date", kind="stable").groupby("symbol")["action"].last()
+        return sorted(seen[seen == "added"].index)
+
+    def iwm_holdings_dates(self) -> list[pd.Timestamp]:
+        """Dates of the IWM holdings files available from the first source that has any."""
+        for backend in self.backends():
+            try:
+                dates = backend.iwm_holdings_dates()
+            except (DataUnavailableError, NotImplementedError):
+                continue
+            if dates:
+                return list(dates)
+        return []
+
+    def iwm_holdings(self, as_of=None) -> pd.DataFrame:
+        """IWM equity holdings on or before ``as_of`` (latest when None):
+        ``ticker, name, sector, market_value`` (USD), ``weight_pct`` (percent), ``asset_class``,
+        plus ``holdings_date``. Before the first file, the earliest file is used (logged)."""
+        dates = self.iwm_holdings_dates()
+        if not dates:
+            self.provenance.add("iwm_holdings", "iwm_holdings", None, status="missing",
+                                note="no holdings file")
+            raise DataUnavailableError(f"no IWM holdings from source '{self.source}': {HOW_TO_GET_DATA}")
+        day = parse_window(as_of, None, start_name="as_of")[0] if as_of is not None else dates[-1]
+        eligible = [d for d in dates if d <= day]
+        pick = eligible[-1] if eligible else dates[0]
+        df = self._table(f"iwm_holdings_{iso(pick)}", "iwm_holdings", pick)
+        return df.assign(holdings_date=pick)
+
+    # ---- summaries ---------------------------------------------------------
+    @property
+    def as_of(self) -> str | None:
+        """Last price date served so far (ISO), else the snapshot's as-of date."""
+        last = [r.last for r in self.provenance.records if r.dataset == "prices" and r.last]
+        if last:
+            return max(last)
+        try:
+            return iso(self._snapshot_backend().as_of)
+        except BadInputError:
+            return None
+
+    def provenance_table(self) -> pd.DataFrame:
+        """Per-item provenance (see :class:`~rotation_utils.data.provenance.Provenance`)."""
+        return self.provenance.table()
+
+    def describe(self) -> str:
+        """One line saying where the data came from, for report headers."""
+        src = ", ".join(self.provenance.sources()) or "nothing loaded yet"
+        miss = self.provenance.missing()
+        tail = f"; missing: {', '.join(m.split(':', 1)[1] for m in miss[:10])}" if miss else ""
+        return f"source setting '{self.source}'; served by {src}; data as of {self.as_of}{tail}"

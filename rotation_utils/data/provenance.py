@@ -1,0 +1,98 @@
+"""Provenance: which source served each ticker/series, over which dates.
+
+Every load through :class:`rotation_utils.data.DataLayer` appends records here;
+reports print the table so a reader can see where each number came from and
+what was requested but is missing.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+import pandas as pd
+
+from ..dates import iso
+
+COLUMNS = ["dataset", "item", "source", "first", "last", "rows", "status", "note"]
+
+
+@dataclass
+class Record:
+    """One requested item (ticker, series, file) and what served it.
+
+    status: ``ok`` (served), ``partial`` (served but shorter than requested),
+    ``missing`` (requested, nothing served).
+    """
+
+    dataset: str
+    item: str
+    source: str | None
+    first: str | None = None
+    last: str | None = None
+    rows: int = 0
+    status: str = "ok"
+    note: str = ""
+
+
+@dataclass
+class Provenance:
+    """An append-only log of :class:`Record` with a tidy-table view."""
+
+    records: list[Record] = field(default_factory=list)
+
+    def add(self, dataset: str, item: str, source: str | None, dates=None,
+            rows: int | None = None, status: str | None = None, note: str = "") -> Record:
+        first = last = None
+        n = 0
+        if dates is not None and len(dates):
+            d = pd.to_datetime(pd.Series(dates)).dropna()
+            if len(d):
+                first, last = iso(d.min()), iso(d.max())
+            n = int(len(d))
+        if rows is not None:
+            n = int(rows)
+        if status is None:
+            status = "ok" if n > 0 else "missing"
+        rec = Record(dataset, str(item), source if n > 0 or status != "missing" else None,
+                     first, last, n, status, note)
+        # one row per (dataset, item, source): a later load of the same item replaces it
+        self.records = [r for r in self.records
+                        if not (r.dataset == rec.dataset and r.item == rec.item)]
+        self.records.append(rec)
+        return rec
+
+    def table(self) -> pd.DataFrame:
+        """Tidy frame with columns ``dataset, item, source, first, last, rows, status, note``."""
+        if not self.records:
+            return pd.DataFrame(columns=COLUMNS)
+        return pd.DataFrame([asdict(r) for r in self.records], columns=COLUMNS)
+
+    def summary(self) -> pd.DataFrame:
+        """One row per (dataset, source, status): item count and date span, for reports."""
+        t = self.table()
+        if t.empty:
+            return pd.DataFrame(columns=["dataset", "source", "status", "items", "first", "last", "examples"])
+        t = t.assign(source=t["source"].fillna("-"))
+        g = t.groupby(["dataset", "source", "status"], sort=True)
+        out = g.agg(items=("item", "size"), first=("first", "min"), last=("last", "max"),
+                    examples=("item", lambda s: ", ".join(sorted(map(str, s))[:8])
+                              + (" ..." if len(s) > 8 else "")))
+        return out.reset_index()
+
+    def missing(self) -> list[str]:
+        """Items requested but not served (``dataset:item``)."""
+        return [f"{r.dataset}:{r.item}" for r in self.records if r.status == "missing"]
+
+    def sources(self) -> list[str]:
+        return sorted({r.source for r in self.records if r.source})
+
+    def to_json(self) -> dict:
+        """Compact, JSON-safe summary for results.json."""
+        t = self.table()
+        return {
+            "sources": self.sources(),
+            "as_of": max((r.last for r in self.records if r.last and r.dataset == "prices"),
+                         default=None),
+            "datasets": self.summary().to_dict(orient="records"),
+            "missing": self.missing(),
+            "items": int(len(t)),
+        }

@@ -1,0 +1,149 @@
+"""results.json: the machine-readable summary every report writes last.
+
+Schema (version 1), shared by all notebooks and read by the runner's index
+page and by the claims ledger::
+
+    {
+      "schema": "rotation-results/1",
+      "notebook": "01_rotation_breadth",        # file stem
+      "title": "...",
+      "parameters": {...},                       # as the notebook received them
+      "data": {"sources": [...], "as_of": "YYYY-MM-DD", "datasets": [...], "missing": [...]},
+      "headline": [{"name", "value", "unit", "label"}],   # value: number, string or null
+      "claims": [{"id", "verdict", "evidence", "values": {...}}],
+      "verdict": {"value": "supported|mixed|not supported|inconclusive", "rule": "..."},
+      "tables": [{"name", "file", "title"}],     # CSVs written next to results.json
+      "written_at": "ISO timestamp"
+    }
+
+Notebooks never build this by hand: they create a :class:`Report`, pass values
+to it while they go, and call :meth:`Report.write` in the last cell. Files go to
+``$ROTATION_OUTPUT_DIR`` when the runner sets it, else the working directory.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+SCHEMA = "rotation-results/1"
+OVERALL_VERDICTS = ("supported", "mixed", "not supported", "inconclusive")
+CLAIM_VERDICTS = ("confirmed", "contradicted", "mixed", "unverifiable", "forecast pending")
+
+
+def output_dir() -> Path:
+    """Folder for results.json and tables: $ROTATION_OUTPUT_DIR, else the working directory."""
+    return Path(os.environ.get("ROTATION_OUTPUT_DIR") or ".").resolve()
+
+
+def _jsonable(v):
+    if v is None:
+        return None
+    if isinstance(v, (np.integer,)):
+        return int(v)
+    if isinstance(v, (float, np.floating)):
+        return None if not math.isfinite(float(v)) else float(v)
+    if isinstance(v, (pd.Timestamp, _dt.date, _dt.datetime)):
+        return pd.Timestamp(v).strftime("%Y-%m-%d")
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple, set, np.ndarray, pd.Index, pd.Series)):
+        return [_jsonable(x) for x in list(v)]
+    if isinstance(v, (bool, int, str)):
+        return v
+    if pd.isna(v):
+        return None
+    return str(v)
+
+
+def _slug(name: str) -> str:
+    s = re.sub(r"[^A-Za-z0-9_-]+", "_", name.strip()).strip("_").lower()
+    if not s:
+        raise ValueError("table name must contain letters or digits")
+    return s
+
+
+class Report:
+    """Collects a report's headline metrics, claim verdicts, verdict and tables."""
+
+    def __init__(self, notebook: str, title: str, parameters: dict, data=None):
+        self.notebook = notebook
+        self.title = title
+        self.parameters = dict(parameters)
+        self.data = data  # a DataLayer (for provenance) or None
+        self.headline: list[dict] = []
+        self.claims: list[dict] = []
+        self.tables: list[dict] = []
+        self.overall: dict | None = None
+
+    def metric(self, name: str, value, unit: str = "", label: str = "") -> None:
+        """Record one headline number (``value`` may be None when the data cannot say)."""
+        self.headline = [m for m in self.headline if m["name"] != name]
+        self.headline.append({"name": name, "value": _jsonable(value), "unit": unit,
+                              "label": label or name})
+
+    def claim(self, claim_id: str, verdict: str, evidence: str, **values) -> None:
+        """Record the verdict on one claim of the register, with its evidence sentence."""
+        if verdict not in CLAIM_VERDICTS:
+            raise ValueError(f"claim verdict {verdict!r} is not one of {CLAIM_VERDICTS}")
+        self.claims = [c for c in self.claims if c["id"] != claim_id]
+        self.claims.append({"id": claim_id, "verdict": verdict, "evidence": evidence,
+                            "values": _jsonable(values)})
+
+    def verdict(self, value: str, rule: str, evidence: str = "") -> None:
+        """Record the overall verdict on the report's thesis and the rule that produced it."""
+        if value not in OVERALL_VERDICTS:
+            raise ValueError(f"verdict {value!r} is not one of {OVERALL_VERDICTS}")
+        self.overall = {"value": value, "rule": rule, "evidence": evidence}
+
+    def table(self, df: pd.DataFrame, name: str, title: str = "", index: bool = False) -> pd.DataFrame:
+        """Save a key table as CSV next to results.json; returns ``df`` unchanged for display."""
+        slug = _slug(name)
+        path = output_dir() / f"{slug}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        df.to_csv(path, index=index)
+        self.tables = [t for t in self.tables if t["name"] != slug]
+        self.tables.append({"name": slug, "file": path.name, "title": title or name})
+        return df
+
+    def to_dict(self) -> dict:
+        prov = self.data.provenance.to_json() if self.data is not None else {}
+        if self.data is not None:
+            prov["source_setting"] = self.data.source
+            prov["as_of"] = self.data.as_of
+        return {
+            "schema": SCHEMA,
+            "notebook": self.notebook,
+            "title": self.title,
+            "parameters": _jsonable(self.parameters),
+            "data": _jsonable(prov),
+            "headline": self.headline,
+            "claims": self.claims,
+            "verdict": self.overall or {"value": "inconclusive", "rule": "no verdict recorded",
+                                        "evidence": ""},
+            "tables": self.tables,
+            "written_at": _dt.datetime.now().isoformat(timespec="seconds"),
+        }
+
+    def write(self, path=None) -> Path:
+        """Write results.json (atomically) and return its path."""
+        path = Path(path) if path else output_dir() / "results.json"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False))
+        os.replace(tmp, path)
+        return path
+
+
+def read_results(path) -> dict:
+    """Load a results.json and check its schema tag (ValueError if it is not one of ours)."""
+    data = json.loads(Path(path).read_text())
+    if data.get("schema") != SCHEMA:
+        raise ValueError(f"{path} is not a {SCHEMA} file")
+    return data
