@@ -107,7 +107,8 @@ class DataLayer:
             for item, grp in got.groupby(key, sort=False):
                 self.provenance.add(dataset, item, served_by.get(item, backend.name), grp["date"])
             parts.append(got)
-            remaining = [t for t in remaining if t not in set(got[key])]
+            served = set(got[key].unique())  # build once: a set per item made this O(n^2)
+            remaining = [t for t in remaining if t not in served]
         for item in remaining:
             self.provenance.add(dataset, item, None, status="missing",
                                 note="; ".join(errors)[:200] if errors else "no source has it")

@@ -43,6 +43,17 @@ def check_snapshot_dir(folder: Path) -> Path:
     return folder
 
 
+def _filters(key: str, items, col: str, start, end) -> list[tuple]:
+    """pyarrow filters for ``key in items`` and ``start <= col <= end``: the reader skips
+    row groups and rows before pandas sees them (the price file has 5M rows)."""
+    out = [(key, "in", list(items))]
+    if start is not None:
+        out.append((col, ">=", pd.Timestamp(start)))
+    if end is not None:
+        out.append((col, "<=", pd.Timestamp(end)))
+    return out
+
+
 def _between(df: pd.DataFrame, col: str, start, end) -> pd.DataFrame:
     if start is not None:
         df = df[df[col] >= pd.Timestamp(start)]
@@ -84,15 +95,13 @@ class SnapshotBackend:
     # ---- itemised datasets -------------------------------------------------
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
         """Long frame ``date, ticker, close`` for the tickers the snapshot has."""
-        df = self._parquet("prices.parquet", filters=[("ticker", "in", list(tickers))])
-        return _between(df, "date", start, end).reset_index(drop=True)
+        df = self._parquet("prices.parquet", filters=_filters("ticker", tickers, "date", start, end))
+        return df.reset_index(drop=True)
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame | None:
         """Long frame ``date, series, value`` (percent)."""
-        df = self._parquet("rates.parquet", filters=[("series", "in", list(series))])
-        if df is None:
-            return None
-        return _between(df, "date", start, end).reset_index(drop=True)
+        df = self._parquet("rates.parquet", filters=_filters("series", series, "date", start, end))
+        return None if df is None else df.reset_index(drop=True)
 
     def available_tickers(self) -> list[str]:
         import pyarrow.parquet as pq
@@ -109,8 +118,10 @@ class SnapshotBackend:
         df = self._parquet("fundamentals/sp500_financials.parquet")
         return None if df is None else _between(df, "as_of", start, end).reset_index(drop=True)
 
-    def fundamentals(self, frequency: str = "annual") -> pd.DataFrame | None:
-        return self._parquet(f"fundamentals/{frequency}.parquet")
+    def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame | None:
+        kw = {"filters": [("symbol", "in", list(symbols))]} if symbols is not None else {}
+        df = self._parquet(f"fundamentals/{frequency}.parquet", **kw)
+        return None if df is None else df.reset_index(drop=True)
 
     def shiller_monthly(self) -> pd.DataFrame | None:
         return self._parquet("macro/shiller_monthly.parquet")
