@@ -1,0 +1,1 @@
+"""Analytics behind the reports, one module per subject (returns, baskets, ...)."""

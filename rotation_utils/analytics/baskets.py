@@ -1,0 +1,141 @@
+"""Baskets built from constituents: the Magnificent 7 and the "Other 493".
+
+Why build them: no fund tracks "the S&P 500 minus the seven", and MAGS only
+exists from 2023, so both groups are rebuilt from member prices and checked
+against MAGS and RSP where those exist.
+
+Method: a buy-and-hold basket between rebalance dates. At each rebalance date
+the weights are reset (equal, or proportional to the latest month-end market
+cap with Alphabet counted once); between rebalances each holding drifts with its
+own price. A name whose prices stop (delisted) is held at its last price until
+the next rebalance. Membership of the Other 493 is point-in-time where the
+change log allows (see the data layer caveats), intersected with names that
+have prices (the constituent panel is survivor-biased; coverage is reported).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ..universes import MAG7, SECOND_CLASSES, dedupe_companies, other493
+
+
+def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
+    """Index level (starts at 1.0) of a basket rebalanced to ``weights`` on its index dates.
+
+    ``weights``: rows = rebalance dates, columns = tickers (NaN/0 = not held).
+    Each period runs from one rebalance date's close to the next; weights of
+    names without a price at the rebalance close are dropped and the rest
+    renormalised.
+    """
+    prices = prices.sort_index()
+    filled = prices.ffill()
+    dates = [d for d in weights.index.sort_values() if d <= prices.index[-1]]
+    if not dates:
+        return pd.Series(dtype="float64")
+    level = 1.0
+    pieces = []
+    for i, d0 in enumerate(dates):
+        d1 = dates[i + 1] if i + 1 < len(dates) else prices.index[-1]
+        start_row = filled.loc[:d0]
+        if start_row.empty:
+            continue
+        t0 = start_row.index[-1]
+        p0 = start_row.iloc[-1]
+        w = weights.loc[d0].reindex(prices.columns).fillna(0.0)
+        w = w[(w > 0) & p0.notna() & (prices.loc[t0].notna() | p0.notna())]
+        if w.sum() <= 0:
+            continue
+        w = w / w.sum()
+        seg = filled.loc[t0:d1, w.index]
+        value = (seg / p0[w.index]).mul(w, axis=1).sum(axis=1) * level
+        pieces.append(value if not pieces else value.iloc[1:])
+        level = float(value.iloc[-1])
+    if not pieces:
+        return pd.Series(dtype="float64")
+    out = pd.concat(pieces)
+    return out[~out.index.duplicated(keep="last")]
+
+
+def rebalance_dates(index: pd.DatetimeIndex, freq: str = "ME") -> list[pd.Timestamp]:
+    """The first trading day of the index and the last trading day of each period."""
+    if len(index) == 0:
+        return []
+    s = pd.Series(index, index=index)
+    ends = s.groupby(index.to_period(freq.rstrip("E") or "M")).last().tolist()
+    return sorted(set([index[0]] + ends[:-1]))
+
+
+def equal_weights(members_by_date: dict) -> pd.DataFrame:
+    """Equal weights for ``{date: [tickers]}``."""
+    rows = {d: pd.Series(1.0 / len(m), index=list(m)) for d, m in members_by_date.items() if m}
+    return pd.DataFrame(rows).T.sort_index()
+
+
+def cap_weights(members_by_date: dict, caps: pd.DataFrame) -> pd.DataFrame:
+    """Market-cap weights for ``{date: [tickers]}`` from long month-end caps.
+
+    Uses, for each rebalance date, the latest cap snapshot on or before it;
+    second share classes are removed first so a company's cap counts once.
+    Members without a cap that month get no weight.
+    """
+    caps = dedupe_companies(caps)
+    wide = caps.pivot_table(index="date", columns="ticker", values="market_cap", aggfunc="last")
+    rows = {}
+    for d, members in members_by_date.items():
+        snap = wide.loc[:d]
+        if snap.empty:
+            continue
+        c = snap.iloc[-1].reindex(list(members)).dropna()
+        c = c[c > 0]
+        if len(c):
+            rows[d] = c / c.sum()
+    return pd.DataFrame(rows).T.sort_index()
+
+
+def group_members(dl, dates) -> dict:
+    """Point-in-time Magnificent 7 and Other 493 membership on each date.
+
+    Returns ``{"Mag 7": {date: [...]}, "Other 493": {date: [...]}}``.
+    """
+    mag, rest = {}, {}
+    for d in dates:
+        members = dl.sp500_members(on=d)
+        mag[d] = [t for t in MAG7]
+        rest[d] = other493(members)
+    return {"Mag 7": mag, "Other 493": rest}
+
+
+def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cap- and equal-weighted Mag 7 and Other 493 baskets, rebalanced monthly.
+
+    Returns ``(levels, coverage)``: ``levels`` has columns ``Mag 7 (cap)``,
+    ``Mag 7 (equal)``, ``Other 493 (cap)``, ``Other 493 (equal)`` (index starting
+    at 1.0); ``coverage`` lists, per rebalance date and group, the members, how
+    many had prices and the share of the group's cap that had prices.
+    """
+    anchor = dl.prices(["SPY"], start, end).index
+    dates = rebalance_dates(anchor, freq)
+    groups = group_members(dl, dates)
+    universe = sorted({t for g in groups.values() for m in g.values() for t in m})
+    px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
+    px = px.loc[:, px.notna().any()]
+    caps = dl.market_caps(pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end)
+    first_price = px.apply(lambda c: c.first_valid_index())
+    levels, cover = {}, []
+    for name, members in groups.items():
+        priced = {d: [t for t in m if t in first_price.index and first_price[t] <= d]
+                  for d, m in members.items()}
+        levels[f"{name} (cap)"] = drifting_basket(px, cap_weights(priced, caps))
+        levels[f"{name} (equal)"] = drifting_basket(px, equal_weights(priced))
+        full_caps = cap_weights(members, caps)
+        for d in dates:
+            covered = (full_caps.loc[d].reindex(priced[d]).sum()
+                       if d in full_caps.index else float("nan"))
+            cover.append({"date": d, "group": name, "members": len(members[d]),
+                          "with_prices": len(priced[d]), "cap_share_with_prices": covered})
+    out = pd.DataFrame(levels).loc[anchor[0]:]
+    return out, pd.DataFrame(cover)
+
+
+__all__ = ["drifting_basket", "rebalance_dates", "equal_weights", "cap_weights",
+           "group_members", "build_group_baskets", "SECOND_CLASSES"]
