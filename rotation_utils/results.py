@@ -13,6 +13,7 @@ page and by the claims ledger::
       "claims": [{"id", "verdict", "evidence", "values": {...}}],
       "verdict": {"value": "supported|mixed|not supported|inconclusive", "rule": "..."},
       "tables": [{"name", "file", "title"}],     # CSVs written next to results.json
+      "extra": {...},                            # report-specific blocks (e.g. the ledger rows)
       "written_at": "ISO timestamp"
     }
 
@@ -81,6 +82,7 @@ class Report:
         self.claims: list[dict] = []
         self.tables: list[dict] = []
         self.overall: dict | None = None
+        self.extra: dict = {}
 
     def metric(self, name: str, value, unit: str = "", label: str = "") -> None:
         """Record one headline number (``value`` may be None when the data cannot say)."""
@@ -128,6 +130,7 @@ class Report:
             "verdict": self.overall or {"value": "inconclusive", "rule": "no verdict recorded",
                                         "evidence": ""},
             "tables": self.tables,
+            "extra": _jsonable(self.extra),
             "written_at": _dt.datetime.now().isoformat(timespec="seconds"),
         }
 

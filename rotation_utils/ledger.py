@@ -1,0 +1,224 @@
+"""The claims ledger: every claim of the register with the verdict of this run.
+
+One source of truth: a claim tested by a report takes its verdict, evidence and
+values from that report's results.json *of the same run*; the ledger never
+recomputes. A claim no report covers is settled from the register only when it
+is a legal or published fact (its test column says "none: ..."); otherwise it is
+"not run" (its report failed, or was not selected with ``--only``).
+
+Where the data's verdict and the register's public status disagree, both are
+shown and the row is flagged: that is a finding, not an error.
+"""
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .results import CLAIM_VERDICTS, read_results
+
+NOT_RUN = "not run"
+VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
+LEDGER_NOTEBOOK = "00_claims_ledger"
+
+#: which report is expected to test each claim (for the "not run" message only;
+#: verdicts always come from whatever report actually recorded the claim)
+EXPECTED_REPORT = {
+    "A1": "01_rotation_breadth", "B3": "01_rotation_breadth", "B4": "01_rotation_breadth",
+    "A3": "02_rate_sensitivity", "B10": "02_rate_sensitivity", "B11": "02_rate_sensitivity",
+    "B12": "02_rate_sensitivity",
+    "A6": "03_valuation_gap", "B1": "03_valuation_gap", "B2": "03_valuation_gap",
+    "A8": "04_obbba_tax", "B5": "04_obbba_tax", "B6": "04_obbba_tax", "B7": "04_obbba_tax",
+    "A2": "05_ai_earnings", "A4": "05_ai_earnings", "A5": "05_ai_earnings",
+    "B8": "05_ai_earnings", "B9": "05_ai_earnings",
+    "A7": "06_sector_leadership", "A9": "06_sector_leadership",
+}
+
+
+def register_verdict(known_status: str) -> str | None:
+    """Map the register's free-text public status to a ledger verdict (None: no public verdict).
+
+    'partly contradicted' -> mixed; 'confirmed (as a forecast)' -> confirmed
+    (the forecast was made); 'unverifiable (forecast)' -> unverifiable;
+    'test with data ...' -> None.
+    """
+    s = (known_status or "").strip().lower()
+    if not s or s.startswith("test with data"):
+        return None
+    if s.startswith("partly"):
+        return "mixed"
+    for v in ("contradicted", "confirmed", "unverifiable", "mixed"):
+        if s.startswith(v):
+            return v
+    return None
+
+
+def is_fact_claim(how_to_test: str) -> bool:
+    """A legal or naming fact the data cannot test (register says 'none: ...')."""
+    return (how_to_test or "").strip().lower().startswith("none")
+
+
+def find_run_dir(explicit=None) -> Path | None:
+    """The run folder to read: argument, else $ROTATION_RUN_DIR, else outputs/latest, else None."""
+    from .config import OUTPUTS_DIR
+    for cand in (explicit, os.environ.get("ROTATION_RUN_DIR"), OUTPUTS_DIR / "latest"):
+        if cand and Path(cand).is_dir():
+            return Path(cand).resolve()
+    return None
+
+
+def load_run_results(run_dir) -> dict[str, dict]:
+    """``{notebook: results}`` for every valid results.json under ``run_dir`` (one level deep).
+
+    The ledger's own results and unreadable files are skipped.
+    """
+    out = {}
+    if run_dir is None:
+        return out
+    for path in sorted(Path(run_dir).glob("*/results.json")):
+        try:
+            res = read_results(path)
+        except (ValueError, OSError):
+            continue
+        name = res.get("notebook") or path.parent.name
+        if name != LEDGER_NOTEBOOK:
+            out[name] = res
+    return out
+
+
+def _values_text(values: dict) -> str:
+    if not values:
+        return ""
+    parts = []
+    for k, v in values.items():
+        if isinstance(v, float):
+            v = f"{v:,.4g}"
+        parts.append(f"{k}: {v}")
+    return "; ".join(parts)
+
+
+def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFrame:
+    """One row per register claim, in register order.
+
+    Columns: ``id, article, topic, claim, how_tested, verdict, evidence, values,
+    source_report, public_fact, public_source, public_verdict, disagrees``.
+    A claim recorded by more than one report raises ValueError (two sources of truth).
+    """
+    recorded: dict[str, tuple[str, dict]] = {}
+    for nb, res in results.items():
+        for c in res.get("claims", []):
+            if c["id"] in recorded and recorded[c["id"]][0] != nb:
+                raise ValueError(f"claim {c['id']} is recorded by both {recorded[c['id']][0]} and {nb}")
+            recorded[c["id"]] = (nb, c)
+    rows = []
+    for _, r in register.iterrows():
+        public = register_verdict(r["known_status"])
+        if r["id"] in recorded:
+            nb, c = recorded[r["id"]]
+            verdict, evidence, values, src = c["verdict"], c["evidence"], c.get("values") or {}, nb
+        elif is_fact_claim(r["how_data_can_test_it"]) and public is not None:
+            verdict, values, src = public, {}, "register"
+            evidence = f"Settled from the public record: {r['known_fact']} ({r['known_source']})."
+        else:
+            expected = EXPECTED_REPORT.get(r["id"], "a report")
+            state = "did not record it" if expected in results else "was not run or failed"
+            verdict, values, src = NOT_RUN, {}, ""
+            evidence = f"{expected} {state} in this run, so the data verdict is missing."
+        disagrees = (public is not None and verdict not in (NOT_RUN,) and src != "register"
+                     and verdict != public)
+        rows.append({
+            "id": r["id"], "article": "A" if r["id"].startswith("A") else "B",
+            "topic": r["topic"], "claim": r["claim_paraphrased"],
+            "how_tested": r["how_data_can_test_it"], "verdict": verdict, "evidence": evidence,
+            "values": _values_text(values), "source_report": src,
+            "public_fact": r["known_fact"], "public_source": r["known_source"],
+            "public_verdict": public or "", "disagrees": bool(disagrees),
+            "_values": values,
+        })
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(ledger: pd.DataFrame) -> pd.Series:
+    """Number of claims per verdict, in a fixed order (zeros kept)."""
+    return ledger["verdict"].value_counts().reindex(VERDICT_ORDER, fill_value=0).astype(int)
+
+
+def relative_gap(values: dict) -> float:
+    """|measured - claimed| / |claimed| for quantitative claims, else NaN."""
+    try:
+        claimed, measured = float(values["claimed"]), float(values["measured"])
+    except (KeyError, TypeError, ValueError):
+        return math.nan
+    if not (math.isfinite(claimed) and math.isfinite(measured)) or claimed == 0:
+        return math.nan
+    return abs(measured - claimed) / abs(claimed)
+
+
+def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The claims that matter most for an investor, by a stated rule.
+
+    Rule: quantitative claims tested by data in this run, ranked by the relative
+    gap between the article's number and the measured one (largest first); if
+    fewer than ``n`` have both numbers, the list is filled with data-tested
+    claims whose verdict is contradicted, then mixed, in register order.
+    """
+    tested = ledger[(ledger["verdict"] != NOT_RUN) & (ledger["source_report"] != "register")].copy()
+    tested["gap"] = tested["_values"].map(relative_gap)
+    quant = tested.dropna(subset=["gap"]).sort_values("gap", ascending=False)
+    picked = list(quant.head(n).index)
+    for v in ("contradicted", "mixed"):
+        for i in tested.index[tested["verdict"] == v]:
+            if len(picked) >= n:
+                break
+            if i not in picked:
+                picked.append(i)
+    out = tested.loc[picked, ["id", "topic", "claim", "verdict", "evidence", "values", "gap"]]
+    out["why"] = ["gap between claim and data" if pd.notna(g) else f"verdict: {v}"
+                  for g, v in zip(out["gap"], out["verdict"])]
+    return out.reset_index(drop=True)
+
+
+def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
+    """The ledger as shown in the report (no helper columns)."""
+    cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "verdict": "Verdict",
+            "evidence": "Evidence from this run", "values": "Values", "source_report": "Tested in",
+            "public_fact": "Public record", "public_source": "Public source"}
+    return ledger[list(cols)].rename(columns=cols)
+
+
+def sources_table(results: dict[str, dict]) -> pd.DataFrame:
+    """One row per report read: its title, verdict, data as-of, window and claims recorded."""
+    rows = []
+    for nb, res in sorted(results.items()):
+        p = res.get("parameters", {})
+        window = " to ".join(str(p.get(k) or "latest") for k in ("start", "end") if k in p)
+        rows.append({"Report": nb, "Title": res.get("title", ""),
+                     "Verdict": res.get("verdict", {}).get("value", ""),
+                     "Data as of": (res.get("data") or {}).get("as_of") or "",
+                     "Sources": ", ".join((res.get("data") or {}).get("sources", [])),
+                     "Window": window or "(report's own)",
+                     "Claims": ", ".join(c["id"] for c in res.get("claims", []))})
+    return pd.DataFrame(rows, columns=["Report", "Title", "Verdict", "Data as of", "Sources",
+                                       "Window", "Claims"])
+
+
+#: the rule for the ledger's overall verdict on the articles, stated once
+OVERALL_RULE = ("Among claims with a data or public-record verdict (not 'not run', not "
+                "'unverifiable', not 'forecast pending'): 'supported' if confirmed claims outnumber "
+                "contradicted plus mixed ones, 'not supported' if contradicted claims outnumber "
+                "confirmed plus mixed ones, otherwise 'mixed'; 'inconclusive' if fewer than five "
+                "claims have such a verdict.")
+
+
+def overall_verdict(counts: pd.Series) -> str:
+    """Apply :data:`OVERALL_RULE` to verdict counts."""
+    conf, contra, mixed = (int(counts.get(k, 0)) for k in ("confirmed", "contradicted", "mixed"))
+    if conf + contra + mixed < 5:
+        return "inconclusive"
+    if conf > contra + mixed:
+        return "supported"
+    if contra > conf + mixed:
+        return "not supported"
+    return "mixed"

@@ -1,0 +1,123 @@
+"""The claims ledger: one row per claim, verdicts copied from the reports of the run."""
+import json
+
+import pandas as pd
+import pytest
+
+from rotation_utils import ledger, reference_data
+from rotation_utils.results import Report
+
+
+def _write(run_dir, notebook, claims, verdict="mixed"):
+    """A report's results.json written through the real helper, as a notebook would."""
+    out = run_dir / notebook
+    out.mkdir(parents=True)
+    rep = Report(notebook, f"Title of {notebook}", {"start": "2025-01-01", "end": None})
+    for c in claims:
+        rep.claim(*c[:3], **(c[3] if len(c) > 3 else {}))
+    rep.verdict(verdict, "test rule")
+    rep.write(out / "results.json")
+
+
+@pytest.fixture
+def register():
+    return reference_data.claims()
+
+
+def test_every_register_claim_appears_exactly_once(register, tmp_path):
+    _write(tmp_path, "01_rotation_breadth", [("B4", "mixed", "IWM led after the event.")])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+    assert sorted(led["id"]) == sorted(register["id"])
+    assert led["id"].is_unique
+    assert len(led) == 21
+
+
+def test_covered_claim_takes_the_reports_verdict_and_evidence(register, tmp_path):
+    _write(tmp_path, "06_sector_leadership",
+           [("A7", "contradicted", "KBWB lagged SPY in 2023 by 27.0 pp.",
+             {"claimed": 3, "measured": 2, "unit": "years"})])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert led.loc["A7", "verdict"] == "contradicted"
+    assert led.loc["A7", "evidence"] == "KBWB lagged SPY in 2023 by 27.0 pp."
+    assert led.loc["A7", "source_report"] == "06_sector_leadership"
+    assert "claimed: 3" in led.loc["A7", "values"]
+
+
+def test_missing_report_marks_its_claims_not_run_and_fact_claims_settle_from_register(register, tmp_path):
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert led.loc["B4", "verdict"] == ledger.NOT_RUN
+    assert "01_rotation_breadth" in led.loc["B4", "evidence"]
+    # A8 (the law's name) and B5 (199A rate) are legal facts the data cannot test
+    assert led.loc["A8", "verdict"] == "contradicted"
+    assert led.loc["A8", "source_report"] == "register"
+    assert led.loc["B6", "verdict"] == "confirmed"
+
+
+def test_report_verdict_wins_over_register_for_fact_claims(register, tmp_path):
+    _write(tmp_path, "04_obbba_tax", [("B6", "mixed", "made-up evidence for the test")])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert led.loc["B6", "verdict"] == "mixed"
+    assert led.loc["B6", "source_report"] == "04_obbba_tax"
+
+
+def test_disagreement_with_public_record_is_flagged_not_hidden(register, tmp_path):
+    # register: A4 publicly confirmed; a report finding otherwise must be shown as a disagreement
+    _write(tmp_path, "05_ai_earnings", [("A4", "contradicted", "our data disagrees")])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert led.loc["A4", "verdict"] == "contradicted"
+    assert led.loc["A4", "public_verdict"] == "confirmed"
+    assert bool(led.loc["A4", "disagrees"])
+    assert not bool(led.loc["A8", "disagrees"])
+
+
+def test_same_claim_in_two_reports_is_an_error(register, tmp_path):
+    _write(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
+    _write(tmp_path, "06_sector_leadership", [("B4", "confirmed", "y")])
+    with pytest.raises(ValueError, match="B4"):
+        ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+
+
+def test_ledgers_own_results_and_foreign_json_are_ignored(tmp_path):
+    _write(tmp_path, ledger.LEDGER_NOTEBOOK, [("B4", "mixed", "x")])
+    (tmp_path / "junk").mkdir()
+    (tmp_path / "junk" / "results.json").write_text(json.dumps({"schema": "other"}))
+    assert ledger.load_run_results(tmp_path) == {}
+
+
+def test_counts_cover_every_verdict_and_sum_to_claims(register, tmp_path):
+    _write(tmp_path, "02_rate_sensitivity", [("A3", "mixed", "a"), ("B11", "mixed", "b")])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+    counts = ledger.verdict_counts(led)
+    assert list(counts.index) == ledger.VERDICT_ORDER
+    assert counts.sum() == len(register)
+    assert counts["mixed"] == 2
+
+
+def test_top_claims_rank_by_relative_gap_then_fill_with_contradicted(register, tmp_path):
+    _write(tmp_path, "03_valuation_gap", [
+        ("B1", "mixed", "b1", {"claimed": 30.0, "measured": 27.0}),     # gap 10%
+        ("A6", "confirmed", "a6", {"claimed": 18.0, "measured": 9.0}),  # gap 50%
+        ("B2", "unverifiable", "b2"),
+    ])
+    _write(tmp_path, "06_sector_leadership", [("A7", "contradicted", "a7")])
+    top = ledger.top_claims(ledger.build_ledger(register, ledger.load_run_results(tmp_path)), 3)
+    assert list(top["id"]) == ["A6", "B1", "A7"]
+    assert top.loc[0, "gap"] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("status,expected", [
+    ("confirmed", "confirmed"), ("contradicted for 2023-2025", "contradicted"),
+    ("partly contradicted", "mixed"), ("unverifiable (forecast)", "unverifiable"),
+    ("test with data (12.8% is not sideways)", None), ("", None),
+    ("confirmed (as a forecast)", "confirmed"),
+])
+def test_register_status_mapping(status, expected):
+    assert ledger.register_verdict(status) == expected
+
+
+def test_overall_verdict_rule():
+    s = lambda **k: pd.Series(k)
+    assert ledger.overall_verdict(s(confirmed=4, contradicted=0, mixed=0)) == "inconclusive"
+    assert ledger.overall_verdict(s(confirmed=4, contradicted=1, mixed=1)) == "supported"
+    assert ledger.overall_verdict(s(confirmed=1, contradicted=5, mixed=1)) == "not supported"
+    assert ledger.overall_verdict(s(confirmed=3, contradicted=3, mixed=0)) == "mixed"
