@@ -1,0 +1,62 @@
+"""results.json writer: schema, vocabulary checks, JSON safety, tables next to the file."""
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.data import DataLayer
+from rotation_utils.results import SCHEMA, Report, read_results
+
+
+def test_report_writes_the_documented_schema(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_OUTPUT_DIR", str(tmp_path))
+    dl = DataLayer("snapshot")
+    dl.prices(["SPY", "NOT_A_TICKER"], "2026-01-02", "2026-01-31")
+    rep = Report("01_x", "A title", {"start": pd.Timestamp("2026-01-02"), "tickers": ["SPY"]}, data=dl)
+    rep.metric("spread", np.float64(0.0123), "pp", "IWM minus SPY")
+    rep.metric("missing_value", float("nan"), "x")
+    rep.claim("B4", "mixed", "One sentence.", claimed=2825, measured=np.int64(2500))
+    rep.verdict("supported", "a stated rule")
+    rep.table(pd.DataFrame({"a": [1, 2]}), "Key table!", "The key table")
+    path = rep.write()
+    data = read_results(path)
+    assert data["schema"] == SCHEMA and data["notebook"] == "01_x"
+    assert data["parameters"] == {"start": "2026-01-02", "tickers": ["SPY"]}
+    assert data["headline"][0] == {"name": "spread", "value": 0.0123, "unit": "pp", "label": "IWM minus SPY"}
+    assert data["headline"][1]["value"] is None  # NaN becomes null, never invalid JSON
+    assert data["claims"][0]["values"] == {"claimed": 2825, "measured": 2500}
+    assert data["verdict"]["value"] == "supported"
+    assert data["data"]["source_setting"] == "snapshot"
+    assert data["data"]["as_of"] == "2026-01-30"
+    assert "prices:NOT_A_TICKER" in data["data"]["missing"]
+    assert data["tables"] == [{"name": "key_table", "file": "key_table.csv", "title": "The key table"}]
+    assert (tmp_path / "key_table.csv").read_text().splitlines() == ["a", "1", "2"]
+
+
+def test_vocabulary_is_enforced(tmp_path):
+    rep = Report("n", "t", {})
+    with pytest.raises(ValueError):
+        rep.claim("A1", "true-ish", "x")
+    with pytest.raises(ValueError):
+        rep.verdict("probably", "rule")
+
+
+def test_a_report_without_verdict_says_inconclusive(tmp_path):
+    path = Report("n", "t", {}).write(tmp_path / "results.json")
+    assert json.loads(path.read_text())["verdict"]["value"] == "inconclusive"
+
+
+def test_recording_a_metric_twice_keeps_the_last(tmp_path):
+    rep = Report("n", "t", {})
+    rep.metric("m", 1)
+    rep.metric("m", 2)
+    assert [m["value"] for m in rep.headline] == [2]
+
+
+def test_read_results_rejects_foreign_json(tmp_path):
+    p = tmp_path / "results.json"
+    p.write_text(json.dumps({"schema": "something-else"}))
+    with pytest.raises(ValueError):
+        read_results(p)

@@ -1,0 +1,57 @@
+"""House style, notebook setup and reference files."""
+import matplotlib
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from rotation_utils import config, notebook, reference_data, style
+from rotation_utils.errors import BadInputError
+
+
+def test_style_applies_palette_and_footnote():
+    style.apply()
+    first = matplotlib.rcParams["axes.prop_cycle"].by_key()["color"][0]
+    assert matplotlib.colors.to_hex(first).lower() == style.PALETTE[0].lower()
+    fig, ax = style.new_figure("Title", "Date", "Return (%)")
+    ax.plot(pd.date_range("2025-01-01", periods=3), [1, 2, 3])
+    style.footnote(ax, "snapshot", "2026-07-13")
+    style.mark_dates(ax, ["2025-01-02", "2030-01-01"], label="event")
+    texts = [t.get_text() for t in fig.texts]
+    assert texts == ["Source: snapshot | data as of 2026-07-13"]
+    assert ax.get_title() == "Title" and ax.get_ylabel() == "Return (%)"
+    assert len(ax.lines) == 2  # the series and one event line; 2030 is outside the axis
+    plt.close(fig)
+
+
+def test_setup_parses_dates_and_rejects_bad_ones():
+    ctx = notebook.setup("n", "t", {"start": "2025-01-01", "end": None, "event_date": "2026-01-13"},
+                         data_source="snapshot")
+    assert ctx.start == pd.Timestamp("2025-01-01") and ctx.end is None
+    assert ctx.event_date == pd.Timestamp("2026-01-13")
+    with pytest.raises(BadInputError, match="start"):
+        notebook.setup("n", "t", {"start": "2025-02-30"}, data_source="snapshot")
+    with pytest.raises(BadInputError, match="before"):
+        notebook.setup("n", "t", {"start": "2026-01-01", "end": "2025-01-01"}, data_source="snapshot")
+    with pytest.raises(BadInputError, match="unknown data source"):
+        notebook.setup("n", "t", {}, data_source="bloomberg")
+
+
+def test_config_paths_follow_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("ROTATION_SNAPSHOT", str(tmp_path))
+    monkeypatch.setenv("ROTATION_CACHE", str(tmp_path / "c"))
+    monkeypatch.setenv("ROTATION_OFFLINE", "yes")
+    assert config.snapshot_dir() == tmp_path.resolve()
+    assert config.snapshot_dir(tmp_path / "other") == (tmp_path / "other").resolve()
+    assert config.cache_dir() == (tmp_path / "c").resolve()
+    assert config.offline_forced()
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    assert not config.offline_forced()
+
+
+def test_reference_loaders_types():
+    f = reference_data.fomc_decisions()
+    assert f["announcement_date"].is_monotonic_increasing
+    assert set(f["decision"]) <= {"cut", "hold", "hike"}
+    assert f["change_bp"].dtype == "int64"
+    assert len(reference_data.claims()) == 21
+    assert "199A" in set(reference_data.obbba_provisions()["code_section"])
