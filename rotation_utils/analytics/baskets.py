@@ -29,6 +29,7 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     """
     prices = prices.sort_index()
     filled = prices.ffill()
+    last_traded = pd.to_datetime(prices.apply(lambda c: c.last_valid_index()))
     dates = [d for d in weights.index.sort_values() if d <= prices.index[-1]]
     if not dates:
         return pd.Series(dtype="float64")
@@ -42,7 +43,10 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
         t0 = start_row.index[-1]
         p0 = start_row.iloc[-1]
         w = weights.loc[d0].reindex(prices.columns).fillna(0.0)
-        w = w[(w > 0) & p0.notna() & (prices.loc[t0].notna() | p0.notna())]
+        # a name still trading (priced at t0, or again after a gap) can be held; one whose
+        # prices stopped before t0 (delisted) is dropped here and its weight renormalised
+        alive = prices.loc[t0].notna() | (last_traded.reindex(prices.columns) > t0)
+        w = w[(w > 0) & p0.notna() & alive]
         if w.sum() <= 0:
             continue
         w = w / w.sum()
