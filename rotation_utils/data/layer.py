@@ -250,15 +250,18 @@ class DataLayer:
         return sorted(seen[seen == "added"].index)
 
     def iwm_holdings_dates(self) -> list[pd.Timestamp]:
-        """Dates of the IWM holdings files available from the first source that has any."""
+        """Dates of the IWM holdings files available from any source (sorted, unique).
+
+        The union matters in ``auto``: live serves only the files fetched so far
+        (today's), the snapshot the older ones; a past ``as_of`` must still find those.
+        """
+        dates = set()
         for backend in self.backends():
             try:
-                dates = backend.iwm_holdings_dates()
+                dates.update(backend.iwm_holdings_dates())
             except (DataUnavailableError, NotImplementedError):
                 continue
-            if dates:
-                return list(dates)
-        return []
+        return sorted(dates)
 
     def iwm_holdings(self, as_of=None) -> pd.DataFrame:
         """IWM equity holdings on or before ``as_of`` (latest when None):

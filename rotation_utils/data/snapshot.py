@@ -130,11 +130,14 @@ class SnapshotBackend:
         p = self._path("universe/sp500_constituents.csv")
         if p is None:
             return None
-        return pd.read_csv(p, dtype={"symbol": str, "cik": "Int64"}, parse_dates=["date_added"])
+        df = pd.read_csv(p, dtype={"symbol": str, "cik": "Int64"}, parse_dates=["date_added"])
+        return df.astype({"date_added": "datetime64[ns]"})  # CSV parsing infers [us] in pandas 3
 
     def sp500_changes(self) -> pd.DataFrame | None:
         p = self._path("universe/sp500_changes.csv")
-        return None if p is None else pd.read_csv(p, parse_dates=["date"], dtype={"symbol": str})
+        if p is None:
+            return None
+        return pd.read_csv(p, parse_dates=["date"], dtype={"symbol": str}).astype({"date": "datetime64[ns]"})
 
     def iwm_holdings_dates(self) -> list[pd.Timestamp]:
         folder = self.folder / "universe"
