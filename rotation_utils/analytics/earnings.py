@@ -1,0 +1,485 @@
+"""Earnings and margins by group: the "earnings race" between the Magnificent 7,
+the Other 493 and the companies the articles name.
+
+Why this module: prices say what investors expect; the articles' AI thesis is
+about realised profits ("efficiency harvest", the Other 493 catching up). These
+functions turn company statements into group aggregates with rules stated once:
+
+- **Fiscal-year alignment.** Companies close their years in different months
+  (Apple in September, Microsoft in June, Nvidia and UiPath in January). A
+  statement is assigned to the *calendar year in which its period ends*
+  (``calendar_year``). Nvidia's year ending 2026-01-25 therefore counts as 2026.
+- **Point in time.** With a window ``end``, only statements filed by that date
+  are used (``known_by``), so a 2024 window cannot see 2025 results.
+- **Alphabet once.** Second share classes (GOOG for GOOGL, ...) are dropped when
+  the primary listing is present, so a company's profit is not counted twice.
+- **Same-company growth.** Growth from year t-1 to t sums net income over the
+  companies that report in both years only; losses are included in the sums
+  (aggregate earnings), and growth is undefined when the base sum is not positive.
+- **Coverage.** A year whose same-company sample covers less than
+  ``min_coverage`` of the group is flagged partial and kept out of headlines.
+
+The live path for quarterly statements (``quarterly_statements``) takes an
+injectable yfinance module so it can be tested without a network.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import DataUnavailableError
+from ..universes import MAG7, SECOND_CLASSES
+
+FLOW_FIELDS = ["revenue", "operating_income", "net_income"]
+GROUP_ORDER = ["Mag 7", "Other 493"]
+
+
+# ---- alignment ---------------------------------------------------------------
+def calendar_year(period_end) -> pd.Series:
+    """The year label used everywhere here: the calendar year of ``period_end``."""
+    return pd.to_datetime(pd.Series(period_end)).dt.year.astype("int64")
+
+
+def known_by(statements: pd.DataFrame, end=None) -> pd.DataFrame:
+    """Statements filed on or before ``end`` (all when ``end`` is None).
+
+    Rows without a filing date are kept only if their period ended 90 days
+    before ``end`` (a conservative stand-in for the filing lag).
+    """
+    if end is None:
+        return statements.copy()
+    end = pd.Timestamp(end)
+    filed = statements["filing_date"]
+    ok = filed.le(end) | (filed.isna() & statements["period_end"].le(end - pd.Timedelta(days=90)))
+    return statements[ok].copy()
+
+
+def drop_second_classes(df: pd.DataFrame, col: str = "symbol") -> pd.DataFrame:
+    """Drop second share-class rows (GOOG) whose primary listing (GOOGL) is present."""
+    present = set(df[col])
+    drop = {second for second, primary in SECOND_CLASSES.items() if primary in present}
+    return df[~df[col].isin(drop)].copy()
+
+
+def assign_groups(symbols, members) -> pd.Series:
+    """'Mag 7' for the seven, 'Other 493' for other S&P 500 ``members``; others dropped.
+
+    Returns a Series indexed by symbol. GOOG counts as Alphabet only when GOOGL
+    is absent from ``symbols`` (see :func:`drop_second_classes`).
+    """
+    members = set(members)
+    out = {}
+    for s in symbols:
+        if s in MAG7 or (s == "GOOG" and "GOOGL" not in symbols):
+            out[s] = "Mag 7"
+        elif s in members and s not in SECOND_CLASSES:
+            out[s] = "Other 493"
+    return pd.Series(out, dtype="string", name="group")
+
+
+def annual_panel(statements: pd.DataFrame, groups: pd.Series | dict) -> pd.DataFrame:
+    """One row per (symbol, year) for the grouped symbols: ``symbol, group, year,
+    period_end, revenue, operating_income, net_income`` plus the two margins.
+
+    ``groups`` maps symbol -> group label. When a company has two statements
+    ending in the same calendar year (a fiscal-year change), the later one is kept.
+    """
+    groups = pd.Series(groups, dtype="string")
+    df = drop_second_classes(statements)
+    df = df[df["symbol"].isin(groups.index)]
+    df = df.assign(year=calendar_year(df["period_end"]).to_numpy(),
+                   group=df["symbol"].map(groups).to_numpy())
+    df = df.sort_values(["symbol", "period_end"]).drop_duplicates(["symbol", "year"], keep="last")
+    rev = df["revenue"].where(df["revenue"] > 0)
+    df = df.assign(operating_margin=df["operating_income"] / rev, net_margin=df["net_income"] / rev)
+    cols = ["symbol", "group", "year", "period_end", *FLOW_FIELDS, "operating_margin", "net_margin"]
+    return df[cols].reset_index(drop=True)
+
+
+# ---- aggregates --------------------------------------------------------------
+def aggregate_growth(panel: pd.DataFrame, years, group_sizes: dict | None = None,
+                     value: str = "net_income", min_coverage: float = 0.8) -> pd.DataFrame:
+    """Same-company growth of the summed ``value`` per group and year.
+
+    Columns: ``group, year, companies`` (in both years), ``group_size``,
+    ``coverage`` (companies / group size), ``base`` and ``current`` (sums, USD),
+    ``growth`` (fraction; NaN when the base sum is not positive), ``complete``
+    (coverage >= ``min_coverage``). ``group_sizes`` defaults to the number of
+    companies of the group seen anywhere in ``panel``.
+    """
+    rows = []
+    sizes = group_sizes or panel.groupby("group")["symbol"].nunique().to_dict()
+    for group, g in panel.groupby("group", sort=False):
+        wide = g.pivot_table(index="symbol", columns="year", values=value, aggfunc="last")
+        for y in years:
+            if y not in wide.columns or (y - 1) not in wide.columns:
+                both = pd.DataFrame(columns=["b", "c"])
+            else:
+                both = wide[[y - 1, y]].dropna().set_axis(["b", "c"], axis=1)
+            base, cur = float(both["b"].sum()), float(both["c"].sum())
+            n, size = len(both), int(sizes.get(group, 0))
+            cov = n / size if size else np.nan
+            rows.append({"group": group, "year": int(y), "companies": n, "group_size": size,
+                         "coverage": cov, "base": base if n else np.nan,
+                         "current": cur if n else np.nan,
+                         "growth": cur / base - 1.0 if n and base > 0 else np.nan,
+                         "complete": bool(n and cov >= min_coverage)})
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out["order"] = out["group"].map({g: i for i, g in enumerate(GROUP_ORDER)}).fillna(9)
+    return out.sort_values(["order", "year"]).drop(columns="order").reset_index(drop=True)
+
+
+def latest_complete_years(growth: pd.DataFrame, n: int = 2) -> list[int]:
+    """The last ``n`` years that are complete for every group in ``growth``."""
+    if growth.empty:
+        return []
+    ok = growth.groupby("year")["complete"].all()
+    return sorted(int(y) for y in ok[ok].index)[-n:]
+
+
+def group_margins(panel: pd.DataFrame, years) -> pd.DataFrame:
+    """Aggregate (sum over sum) and median operating and net margins per group and year.
+
+    The aggregate margin is what the group earns on a dollar of its combined
+    revenue; the median shows the typical company. ``cost_ratio`` is operating
+    costs over revenue (1 - aggregate operating margin): with revenue and
+    operating income only, that is the cost measure the statements allow.
+    """
+    p = panel[panel["year"].isin(list(years)) & panel["revenue"].gt(0)]
+    rows = []
+    for (group, year), g in p.groupby(["group", "year"], sort=False):
+        rev = g["revenue"].sum()
+        op = g["operating_income"].sum(min_count=1)
+        rows.append({"group": group, "year": int(year), "companies": len(g),
+                     "operating_margin": op / rev, "net_margin": g["net_income"].sum(min_count=1) / rev,
+                     "median_operating_margin": g["operating_margin"].median(),
+                     "median_net_margin": g["net_margin"].median(),
+                     "cost_ratio": 1.0 - op / rev})
+    return pd.DataFrame(rows).sort_values(["group", "year"]).reset_index(drop=True)
+
+
+def company_changes(panel: pd.DataFrame, year: int) -> pd.DataFrame:
+    """Per company: revenue growth and margin changes from ``year - 1`` to ``year``.
+
+    Columns ``symbol, group, revenue_growth`` (fraction), ``operating_margin``
+    (in ``year``), ``operating_margin_change`` and ``net_margin_change``
+    (fractions; shown as pp). Companies missing either year are left out.
+    """
+    a = panel[panel["year"] == year - 1].set_index("symbol")
+    b = panel[panel["year"] == year].set_index("symbol")
+    both = b.index.intersection(a.index)
+    a, b = a.loc[both], b.loc[both]
+    rev_growth = (b["revenue"] / a["revenue"].where(a["revenue"] > 0) - 1.0)
+    out = pd.DataFrame({
+        "symbol": both, "group": b["group"].to_numpy(),
+        "revenue_growth": rev_growth.to_numpy(),
+        "operating_margin": b["operating_margin"].to_numpy(),
+        "operating_margin_change": (b["operating_margin"] - a["operating_margin"]).to_numpy(),
+        "net_margin_change": (b["net_margin"] - a["net_margin"]).to_numpy(),
+    })
+    return out.reset_index(drop=True)
+
+
+def basket_margin_change(changes: pd.DataFrame, baskets: dict) -> pd.DataFrame:
+    """Median operating- and net-margin change of each basket (dict name -> tickers),
+    with how many members had both years."""
+    rows = []
+    for name, members in baskets.items():
+        sub = changes[changes["symbol"].isin(members)]
+        rows.append({"basket": name, "members": len(members), "with_data": len(sub),
+                     "median_operating_margin_change": sub["operating_margin_change"].median(),
+                     "median_net_margin_change": sub["net_margin_change"].median(),
+                     "median_revenue_growth": sub["revenue_growth"].median()})
+    return pd.DataFrame(rows)
+
+
+def efficiency_harvest(changes: pd.DataFrame) -> pd.DataFrame:
+    """Flag companies whose operating margin rose (their operating-cost ratio fell)
+    and whose net-margin change is not mostly explained by below-the-line items.
+
+    ``harvest`` is True when the operating margin rose; ``below_the_line`` is True
+    when the net margin rose by more than twice the operating margin (tax
+    releases, one-offs), which is not an efficiency gain.
+    """
+    op, net = changes["operating_margin_change"], changes["net_margin_change"]
+    return changes.assign(harvest=op.gt(0),
+                          below_the_line=net.gt(0) & net.gt(2 * op.clip(lower=0)))
+
+
+# ---- trailing EPS between dated versions ------------------------------------
+def pick_versions(as_of_dates, start, end=None, max_base_gap_days: int = 92,
+                  min_span_days: int = 180) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The pair of dated fundamentals versions that frames the window.
+
+    Base: the last version on or before ``start`` if it is at most
+    ``max_base_gap_days`` old, else the first version after ``start``. Final: the
+    last version on or before ``end``. None when the two are under
+    ``min_span_days`` apart (growth over a few weeks says nothing).
+    """
+    d = pd.DatetimeIndex(sorted(set(pd.to_datetime(list(as_of_dates)))))
+    start = pd.Timestamp(start)
+    d_end = d if end is None else d[d <= pd.Timestamp(end)]
+    if d_end.empty:
+        return None
+    before = d[d <= start]
+    if len(before) and (start - before[-1]).days <= max_base_gap_days:
+        base = before[-1]
+    else:
+        after = d[d > start]
+        if after.empty:
+            return None
+        base = after[0]
+    final = d_end[-1]
+    if (final - base).days < min_span_days:
+        return None
+    return base, final
+
+
+def trailing_earnings(fin: pd.DataFrame, groups: pd.Series | dict) -> pd.DataFrame:
+    """Company trailing earnings per version: ``eps * market_cap / price`` (= EPS x shares).
+
+    Signed, so loss-makers count (a P/E would drop them). Second share classes
+    are dropped first (their rows carry the whole company's cap).
+    """
+    groups = pd.Series(groups, dtype="string")
+    f = drop_second_classes(fin)
+    f = f[f["symbol"].isin(groups.index)]
+    earn = f["eps"] * f["market_cap"] / f["price"].where(f["price"] > 0)
+    return pd.DataFrame({"as_of": f["as_of"].to_numpy(), "symbol": f["symbol"].to_numpy(),
+                         "group": f["symbol"].map(groups).to_numpy(),
+                         "earnings": earn.to_numpy()}).dropna(subset=["earnings"])
+
+
+def trailing_eps_growth(fin: pd.DataFrame, groups, base, final) -> pd.DataFrame:
+    """Same-company growth of summed trailing earnings between two versions, per group.
+
+    Columns ``group, base_as_of, final_as_of, months, companies, growth``
+    (fraction over the span) and ``annualised``.
+    """
+    te = trailing_earnings(fin, groups)
+    a = te[te["as_of"] == pd.Timestamp(base)].set_index("symbol")
+    b = te[te["as_of"] == pd.Timestamp(final)].set_index("symbol")
+    both = a.index.intersection(b.index)
+    months = (pd.Timestamp(final) - pd.Timestamp(base)).days / 30.4375
+    rows = []
+    for group in GROUP_ORDER:
+        syms = [s for s in both if a.at[s, "group"] == group]
+        s0, s1 = a.loc[syms, "earnings"].sum(), b.loc[syms, "earnings"].sum()
+        g = s1 / s0 - 1.0 if syms and s0 > 0 else np.nan
+        rows.append({"group": group, "base_as_of": pd.Timestamp(base), "final_as_of": pd.Timestamp(final),
+                     "months": months, "companies": len(syms), "growth": g,
+                     "annualised": (1 + g) ** (12 / months) - 1 if np.isfinite(g) and g > -1 else np.nan})
+    return pd.DataFrame(rows)
+
+
+# ---- quarterly statements ------------------------------------------------------
+def ttm_margins(quarterly: pd.DataFrame) -> pd.DataFrame:
+    """Trailing-four-quarter margins: the latest four quarters against the four before.
+
+    Needs eight consecutive quarters per symbol (quarter ends about three months
+    apart); symbols with fewer get NaN changes. Columns ``symbol, last_quarter,
+    ttm_revenue_growth, ttm_operating_margin, ttm_operating_margin_change,
+    ttm_net_margin, ttm_net_margin_change``.
+    """
+    rows = []
+    for sym, g in quarterly.sort_values("period_end").groupby("symbol", sort=True):
+        g = g.drop_duplicates("period_end", keep="last").tail(8)
+        gaps = g["period_end"].diff().dt.days.dropna()
+        ok = len(g) == 8 and gaps.between(80, 100).all()
+        last4 = g.tail(4)[FLOW_FIELDS].sum(min_count=4)
+        prev4 = g.head(4)[FLOW_FIELDS].sum(min_count=4) if ok else pd.Series(np.nan, index=FLOW_FIELDS)
+        om1 = last4["operating_income"] / last4["revenue"] if len(g) >= 4 else np.nan
+        nm1 = last4["net_income"] / last4["revenue"] if len(g) >= 4 else np.nan
+        om0 = prev4["operating_income"] / prev4["revenue"]
+        nm0 = prev4["net_income"] / prev4["revenue"]
+        rows.append({"symbol": sym, "last_quarter": g["period_end"].iloc[-1],
+                     "ttm_revenue_growth": last4["revenue"] / prev4["revenue"] - 1.0,
+                     "ttm_operating_margin": om1, "ttm_operating_margin_change": om1 - om0,
+                     "ttm_net_margin": nm1, "ttm_net_margin_change": nm1 - nm0})
+    return pd.DataFrame(rows)
+
+
+#: yfinance income-statement rows -> our columns
+YF_ROWS = {"Total Revenue": "revenue", "Operating Income": "operating_income",
+           "Net Income": "net_income"}
+
+
+def fetch_quarterly_income(tickers, yf) -> pd.DataFrame:
+    """Quarterly income statements from yfinance (``yf.Ticker(t).quarterly_income_stmt``).
+
+    ``yf`` is the yfinance module (injectable for tests). Returns the quarterly
+    schema's columns ``symbol, period_end, filing_date`` (NaT: yfinance gives
+    none), ``revenue, operating_income, net_income, source``; tickers without a
+    statement are skipped.
+    """
+    parts = []
+    for t in tickers:
+        try:
+            stmt = yf.Ticker(t).quarterly_income_stmt
+        except Exception:  # a network or parsing failure for one name is not fatal
+            continue
+        if stmt is None or getattr(stmt, "empty", True):
+            continue
+        rows = stmt.reindex([r for r in YF_ROWS]).T.rename(columns=YF_ROWS)
+        rows = rows.apply(pd.to_numeric, errors="coerce").dropna(how="all")
+        if rows.empty:
+            continue
+        parts.append(rows.assign(symbol=t, period_end=pd.to_datetime(rows.index),
+                                 filing_date=pd.NaT, source="yfinance"))
+    if not parts:
+        return pd.DataFrame(columns=["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"])
+    out = pd.concat(parts, ignore_index=True)
+    out["period_end"] = out["period_end"].astype("datetime64[ns]")
+    out["filing_date"] = out["filing_date"].astype("datetime64[ns]")
+    return out[["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"]] \
+        .sort_values(["symbol", "period_end"]).reset_index(drop=True)
+
+
+def quarterly_statements(dl, tickers, data_source: str = "auto", end=None, yf=None):
+    """Quarterly statements for ``tickers``: live (yfinance) when allowed, else the data layer.
+
+    Live is tried when ``data_source`` is not "snapshot" and the network is not
+    forced off (``config.offline_forced()``); names live cannot serve fall back
+    to ``dl.fundamentals("quarterly")``. Returns ``(frame, note)`` where ``note``
+    says which source served which names. Statements are point-in-time by
+    ``end`` (live rows have no filing date: a quarter counts 45 days after it ends).
+    """
+    tickers = list(tickers)
+    live = pd.DataFrame()
+    if data_source != "snapshot" and not config.offline_forced():
+        if yf is None:
+            import yfinance as yf  # imported lazily: slow, and only needed online
+        live = fetch_quarterly_income(tickers, yf)
+        if end is not None and not live.empty:
+            live = live[live["period_end"] <= pd.Timestamp(end) - pd.Timedelta(days=45)]
+    got_live = sorted(set(live["symbol"])) if not live.empty else []
+    rest = [t for t in tickers if t not in got_live]
+    snap = pd.DataFrame()
+    if rest:
+        try:
+            snap = known_by(dl.fundamentals("quarterly", rest), end)
+        except DataUnavailableError:
+            snap = pd.DataFrame()
+    frames = [f for f in (live, snap) if not f.empty]
+    cols = ["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"]
+    out = (pd.concat([f[cols] for f in frames], ignore_index=True) if frames
+           else pd.DataFrame(columns=cols))
+    served_snap = sorted(set(snap["symbol"])) if not snap.empty else []
+    none = [t for t in tickers if t not in got_live and t not in served_snap]
+    note = {"live": got_live, "data layer": served_snap, "none": none}
+    return out.sort_values(["symbol", "period_end"]).reset_index(drop=True), note
+
+
+# ---- claim verdicts (rules stated in the docstrings, applied by the notebook) ----
+def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int) -> dict:
+    """How much of the Russell 2000 (IWM holdings) has a statement for ``year``.
+
+    ``panel_all``: an annual panel of any symbols (``symbol, year, revenue,
+    net_income``). Returns the IWM weight share and count covered and, for the
+    covered names, their aggregate net margin (a partial figure, not the index's).
+    """
+    have = panel_all[panel_all["year"] == year]
+    covered = holdings[holdings["ticker"].isin(have["symbol"])]
+    sub = have[have["symbol"].isin(covered["ticker"]) & have["revenue"].gt(0)]
+    total_w = holdings["weight_pct"].sum()
+    return {"year": year, "names": int(holdings["ticker"].nunique()),
+            "covered": int(covered["ticker"].nunique()),
+            "weight_share": float(covered["weight_pct"].sum() / total_w) if total_w else np.nan,
+            "net_margin_covered": (float(sub["net_income"].sum() / sub["revenue"].sum())
+                                   if len(sub) else np.nan)}
+
+
+def earnings_race_verdict(growth: pd.DataFrame, year: int, claimed_mag7: float,
+                          claimed_other: float, tol: float = 0.05) -> tuple[str, dict]:
+    """Verdict on a realised growth claim for the Mag 7 and the Other 493 in ``year``.
+
+    Rule: unverifiable when ``year`` is not complete for both groups; contradicted
+    when the ordering (which group grew faster) differs from the claim's;
+    confirmed when the ordering matches and both growth rates are within ``tol``
+    (5 pp) of the claimed ones; mixed when the ordering matches but a size differs.
+    """
+    g = growth[(growth["year"] == year)].set_index("group")
+    if not {"Mag 7", "Other 493"} <= set(g.index) or not g.loc[["Mag 7", "Other 493"], "complete"].all():
+        return "unverifiable", {}
+    m, o = float(g.at["Mag 7", "growth"]), float(g.at["Other 493", "growth"])
+    if not (np.isfinite(m) and np.isfinite(o)):
+        return "unverifiable", {}
+    vals = {"mag7": m, "other493": o}
+    if np.sign(m - o) != np.sign(claimed_mag7 - claimed_other):
+        return "contradicted", vals
+    close = abs(m - claimed_mag7) <= tol and abs(o - claimed_other) <= tol
+    return ("confirmed" if close else "mixed"), vals
+
+
+def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=None) -> str:
+    """Verdict on a forecast: 'unverifiable' when the data cannot ever measure it
+    (coverage too thin), 'forecast pending' while the forecast year is incomplete,
+    else confirmed/contradicted by ``realised_ok``."""
+    if not coverage_ok:
+        return "unverifiable"
+    if not year_complete or realised_ok is None:
+        return "forecast pending"
+    return "confirmed" if realised_ok else "contradicted"
+
+
+# ---- charts ------------------------------------------------------------------
+def plot_growth(growth: pd.DataFrame, title: str):
+    """Bars of same-company earnings growth per year and group; partial years hatched."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Calendar year of fiscal year end", "Net income growth (%)")
+    years = sorted(growth["year"].unique())
+    groups = [g for g in GROUP_ORDER if g in set(growth["group"])]
+    width = 0.8 / max(len(groups), 1)
+    for i, g in enumerate(groups):
+        sub = growth[growth["group"] == g].set_index("year").reindex(years)
+        xs = np.arange(len(years)) + (i - (len(groups) - 1) / 2) * width
+        bars = ax.bar(xs, sub["growth"].fillna(0) * 100, width, color=style.PALETTE[i], label=g)
+        for bar, complete in zip(bars, sub["complete"].fillna(False)):
+            if not complete:
+                bar.set_hatch("//")
+                bar.set_alpha(0.4)
+    ax.set_xticks(np.arange(len(years)), [str(y) for y in years])
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.legend(title="hatched = partial sample")
+    return fig, ax
+
+
+def plot_margins(margins: pd.DataFrame, title: str, column: str = "operating_margin"):
+    """Lines of a margin column per group over the years."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Calendar year of fiscal year end", "Margin (% of revenue)")
+    for i, (g, sub) in enumerate(margins.groupby("group", sort=False)):
+        ax.plot(sub["year"], sub[column] * 100, marker="o", lw=2.5 if g in GROUP_ORDER else 1.5,
+                color=style.PALETTE[i % len(style.PALETTE)], label=g)
+    ax.xaxis.set_major_locator(__import__("matplotlib").ticker.MaxNLocator(integer=True))
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.legend(ncol=3, fontsize=9)
+    return fig, ax
+
+
+def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
+                          clip=(-0.5, 1.0), clip_margin=(-0.3, 0.3)):
+    """Revenue growth (x) against operating-margin change (y): the Other 493 grey,
+    the Mag 7 and the named companies labelled. Points beyond the clip box are
+    drawn on its edge; returns ``(fig, ax, clipped)``."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Revenue growth (%)", "Operating-margin change (pp)")
+    x = changes["revenue_growth"].clip(*clip) * 100
+    y = changes["operating_margin_change"].clip(*clip_margin) * 100
+    clipped = int(((changes["revenue_growth"] != x / 100) | (changes["operating_margin_change"] != y / 100))
+                  .where(changes[["revenue_growth", "operating_margin_change"]].notna().all(axis=1), False).sum())
+    kinds = [("Other 493", changes["group"].eq("Other 493") & ~changes["symbol"].isin(named), "#BBBBBB", 18),
+             ("Mag 7", changes["group"].eq("Mag 7"), style.PALETTE[3], 90),
+             ("Named companies", changes["symbol"].isin(named), style.PALETTE[0], 90)]
+    for label, mask, color, size in kinds:
+        ax.scatter(x[mask], y[mask], s=size, color=color, label=label, alpha=0.9 if size > 20 else 0.6)
+        if size > 20:
+            for xi, yi, t in zip(x[mask], y[mask], changes.loc[mask, "symbol"]):
+                ax.annotate(t, (xi, yi), textcoords="offset points", xytext=(4, 4), fontsize=9)
+    ax.axhline(0, color="#333333", lw=0.8)
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.legend(fontsize=9)
+    return fig, ax, clipped

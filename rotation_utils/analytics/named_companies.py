@@ -1,0 +1,225 @@
+"""The companies the articles name: price performance, index membership and size.
+
+Why: article B lists "winners" (FIX, BAH, ULS, HCI, APPF, INOD, PATH, COMM, and
+PSTL as a rate-sensitive REIT) as if they were small caps riding the rotation.
+Whether they are small caps at all is checkable (index membership, market cap),
+and so is whether they beat the benchmarks after the article's date.
+
+Conventions: a basket's return is the equal-weighted buy-and-hold return of the
+members that have prices at the anchor date (the mean of their returns, which
+is exactly an equal-weighted basket bought at the anchor and held). Size classes
+use fixed market-cap bands stated in ``SIZE_BANDS``.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .returns import returns_since
+
+#: (upper bound in USD, label): a common convention, not an index rule
+SIZE_BANDS = [(2e9, "small cap (< $2bn)"), (10e9, "mid cap ($2-10bn)"),
+              (200e9, "large cap ($10-200bn)"), (np.inf, "mega cap (>= $200bn)")]
+
+
+def size_class(cap) -> str:
+    """The ``SIZE_BANDS`` label of a market cap in USD ('unknown' when missing)."""
+    if cap is None or pd.isna(cap):
+        return "unknown"
+    for upper, label in SIZE_BANDS:
+        if cap < upper:
+            return label
+    return SIZE_BANDS[-1][1]
+
+
+def basket_returns(ticker_returns: pd.Series, baskets: dict) -> pd.DataFrame:
+    """Equal-weighted return of each basket from its members' returns (NaN members skipped).
+
+    Columns ``basket, return, members, with_prices, missing`` (names without a return).
+    """
+    rows = []
+    for name, members in baskets.items():
+        r = ticker_returns.reindex(list(members))
+        have = r.dropna()
+        rows.append({"basket": name, "return": have.mean() if len(have) else np.nan,
+                     "members": len(members), "with_prices": len(have),
+                     "missing": ", ".join(r.index[r.isna()])})
+    return pd.DataFrame(rows)
+
+
+def performance_table(prices: pd.DataFrame, named: pd.DataFrame, baskets: dict,
+                      benchmarks: pd.DataFrame, start, event_date, end=None) -> pd.DataFrame:
+    """Returns since ``start`` and since ``event_date`` for names, baskets and benchmarks.
+
+    ``prices``: wide closes of the named tickers; ``benchmarks``: wide levels
+    (e.g. IWM, SPY and the Mag 7 basket index). Rows have ``kind`` (company /
+    basket / benchmark), ``name``, ``ticker``, ``since_start``, ``since_event``
+    and, for the event window, the differences ``vs_IWM``/``vs_SPY``/``vs_Mag7``
+    when those benchmark columns exist. An event date on or after the window
+    end gives NaN for the event columns.
+    """
+    end = pd.Timestamp(end) if end is not None else max(prices.index.max(), benchmarks.index.max())
+    ev = pd.Timestamp(event_date)
+    event_ok = ev < end
+
+    def both(frame):
+        s = returns_since(frame, start, end)
+        e = returns_since(frame, ev, end) if event_ok else pd.Series(np.nan, index=frame.columns)
+        return s, e
+
+    s_px, e_px = both(prices) if not prices.empty else (pd.Series(dtype=float), pd.Series(dtype=float))
+    s_bm, e_bm = both(benchmarks)
+    rows = []
+    for _, r in named.iterrows():
+        rows.append({"kind": "company", "name": r["name"], "ticker": r["ticker"],
+                     "since_start": s_px.get(r["ticker"], np.nan),
+                     "since_event": e_px.get(r["ticker"], np.nan)})
+    bs, be = basket_returns(s_px, baskets), basket_returns(e_px, baskets)
+    for (_, a), (_, b) in zip(bs.iterrows(), be.iterrows()):
+        rows.append({"kind": "basket", "name": a["basket"], "ticker": "+".join(baskets[a["basket"]]),
+                     "since_start": a["return"], "since_event": b["return"]})
+    for col in benchmarks.columns:
+        rows.append({"kind": "benchmark", "name": col, "ticker": col,
+                     "since_start": s_bm[col], "since_event": e_bm[col]})
+    out = pd.DataFrame(rows)
+    for col, label in (("IWM", "vs_IWM"), ("SPY", "vs_SPY"), ("Mag 7 (cap)", "vs_Mag7")):
+        if col in benchmarks.columns:
+            out[label] = out["since_event"] - e_bm[col]
+    return out
+
+
+def sp400_from_claims(claims: pd.DataFrame, claim_id: str = "B9") -> dict:
+    """S&P MidCap 400 additions stated in the claims register's ``known_fact``.
+
+    The data has no S&P 400 membership; the register records (from S&P DJI's
+    press release) which named companies joined it. Parses sentences like
+    "BAH and ULS joined the S&P 400 on 2025-12-22" into ``{ticker: date}``.
+    """
+    row = claims[claims["id"] == claim_id]
+    if row.empty:
+        return {}
+    text = str(row["known_fact"].iloc[0])
+    out = {}
+    for m in re.finditer(r"((?:[A-Z]{2,5}(?:,\s*|\s+and\s+)?)+)\s+joined the S&P 400 on (\d{4}-\d{2}-\d{2})", text):
+        for t in re.findall(r"[A-Z]{2,5}", m.group(1)):
+            out[t] = pd.Timestamp(m.group(2))
+    return out
+
+
+def membership_table(named: pd.DataFrame, sp500_added: dict, sp500_at_end: set,
+                     iwm_by_date: dict, sp400_added: dict, caps: pd.DataFrame, end) -> pd.DataFrame:
+    """Index membership and size of each named company.
+
+    ``sp500_added``: ticker -> date added (latest constituents list);
+    ``sp500_at_end``: S&P 500 members seen on ``end``; ``iwm_by_date``:
+    holdings date -> set of IWM tickers; ``sp400_added``: ticker -> date (from
+    the claims register); ``caps``: long month-end caps (``date, ticker,
+    market_cap``), the last snapshot on or before ``end`` is used.
+    ``small_cap`` is True only for names in the last IWM file on or before
+    ``end`` (the first file if none precedes it) and in neither the S&P 500 nor
+    the S&P 400 at ``end``.
+    """
+    end = pd.Timestamp(end)
+    c = caps[caps["date"] <= end].sort_values("date")
+    last_cap = c.groupby("ticker")[["date", "market_cap"]].last()
+    dates = sorted(iwm_by_date)
+    ref = [d for d in dates if d <= end]
+    ref_date = ref[-1] if ref else (dates[0] if dates else None)
+    rows = []
+    for _, r in named.iterrows():
+        t = r["ticker"]
+        added = sp500_added.get(t)
+        in400 = t in sp400_added and sp400_added[t] <= end
+        row = {"ticker": t, "name": r["name"], "theme": r["theme"],
+               "S&P 500 at end": t in sp500_at_end,
+               "S&P 500 date added": pd.Timestamp(added) if added is not None and pd.notna(added) else pd.NaT,
+               "S&P 400 at end": in400,
+               "S&P 400 date added": sp400_added.get(t, pd.NaT)}
+        for d in dates:
+            row[f"Russell 2000 (IWM {d:%Y-%m-%d})"] = t in iwm_by_date[d]
+        cap = last_cap["market_cap"].get(t, np.nan)
+        row["market_cap"] = cap
+        row["cap_date"] = last_cap["date"].get(t, pd.NaT)
+        row["size"] = size_class(cap)
+        in_iwm = ref_date is not None and t in iwm_by_date[ref_date]
+        row["small_cap"] = bool(in_iwm and t not in sp500_at_end and not in400)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def named_verdict(perf: pd.DataFrame) -> tuple[str, dict]:
+    """Claim verdict on 'the named companies lead' from the event-window returns.
+
+    Rule: confirmed if the equal-weighted basket of all named names with prices
+    beat both IWM and SPY since the event date and most names beat IWM;
+    contradicted if it lagged both and most names lagged IWM; mixed otherwise;
+    unverifiable when there is no event window or no prices.
+    """
+    comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"])
+    bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
+    if comp.empty or "IWM" not in bm or "SPY" not in bm or pd.isna(bm["IWM"]):
+        return "unverifiable", {}
+    basket = comp["since_event"].mean()
+    beat_iwm = int((comp["since_event"] > bm["IWM"]).sum())
+    vals = {"basket": basket, "iwm": bm["IWM"], "spy": bm["SPY"], "beat_iwm": beat_iwm,
+            "names": len(comp)}
+    if basket > bm["IWM"] and basket > bm["SPY"] and beat_iwm > len(comp) / 2:
+        return "confirmed", vals
+    if basket < bm["IWM"] and basket < bm["SPY"] and beat_iwm < len(comp) / 2:
+        return "contradicted", vals
+    return "mixed", vals
+
+
+def named_frame(baskets: dict, known: pd.DataFrame | None = None) -> pd.DataFrame:
+    """``ticker, name, theme, basket`` for every ticker of ``baskets`` (in basket order).
+
+    Names and themes come from ``universes.NAMED_COMPANIES``; a ticker not listed
+    there keeps its ticker as name and the basket name as theme.
+    """
+    from ..universes import NAMED_COMPANIES
+    known = (NAMED_COMPANIES if known is None else known).set_index("ticker")
+    rows = []
+    for basket, members in baskets.items():
+        for t in members:
+            if any(r["ticker"] == t for r in rows):
+                continue
+            rows.append({"ticker": t, "name": known["name"].get(t, t),
+                         "theme": known["theme"].get(t, basket), "basket": basket})
+    if not rows:
+        from ..errors import BadInputError
+        raise BadInputError("baskets: no tickers given")
+    return pd.DataFrame(rows)
+
+
+def plot_rebased(levels: pd.DataFrame, title: str, event_date=None, benchmarks=()):
+    """Rebased (=100) lines: named names thin, ``benchmarks`` thick and dashed."""
+    from .. import style
+    from .returns import rebase
+    fig, ax = style.new_figure(title, "Date", "Index (first day in window = 100)")
+    reb = rebase(levels.dropna(how="all"))
+    for i, col in enumerate(reb.columns):
+        bench = col in benchmarks
+        ax.plot(reb.index, reb[col], lw=2.8 if bench else 1.2, ls="--" if bench else "-",
+                color=style.PALETTE[i % len(style.PALETTE)], label=col)
+    if event_date is not None:
+        style.mark_dates(ax, [event_date], label="event date")
+    ax.legend(ncol=4, fontsize=9, loc="upper left")
+    return fig, ax
+
+
+def basket_levels(prices: pd.DataFrame, baskets: dict) -> pd.DataFrame:
+    """Equal-weighted buy-and-hold basket levels (start = 1.0) from wide closes.
+
+    Each member is bought with an equal amount at the first date on which it has
+    a price in the frame's first row; members without a first price are left out
+    (a basket with none is omitted).
+    """
+    first = prices.iloc[0] if len(prices) else pd.Series(dtype=float)
+    out = {}
+    for name, members in baskets.items():
+        have = [t for t in members if t in prices.columns and pd.notna(first.get(t))]
+        if have:
+            out[name] = (prices[have].ffill() / first[have]).mean(axis=1)
+    return pd.DataFrame(out, index=prices.index)
