@@ -1,0 +1,516 @@
+"""Aggregate valuation of groups of companies: the P/E gap between small caps, the
+"Other 493" and the Magnificent 7.
+
+Why aggregate P/E and not the mean of P/Es: an index's P/E is what you pay for
+its earnings, total market cap over total earnings. That equals the cap-weighted
+*harmonic* mean of the companies' P/Es; the plain mean of P/Es is pulled up by a
+few tiny-earnings names (a firm earning almost nothing has a P/E in the
+hundreds) and cannot include loss-makers at all.
+
+Conventions:
+- Company earnings (USD, trailing) = market_cap x eps / price, i.e. the share
+  count times trailing EPS, so loss-makers keep their negative earnings; when
+  EPS is blank, market_cap / pe is used (the source's P/E is price / EPS, so the
+  two agree where both exist).
+- A company enters a group's sums only when both its cap and its earnings are
+  known (a missing value drops the company from numerator and denominator).
+- "Excluding loss-makers" drops companies with earnings <= 0 from both sums, as
+  index providers do; the median P/E is always taken over companies with
+  positive earnings (a negative P/E is not a valuation).
+- Second share classes (GOOG, FOX, NWS, BRK-A) are dropped first: both listings
+  carry the whole company's cap and earnings.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import config
+from ..errors import BadInputError, DataUnavailableError
+from ..universes import MAG7, SECOND_CLASSES
+
+MAG7_GROUP = "Magnificent 7"
+OTHER_GROUP = "Other 493"
+ALL_GROUP = "S&P 500"
+STANDARD_GROUPS = (MAG7_GROUP, OTHER_GROUP, ALL_GROUP)
+UNCLASSIFIED = "Unclassified"
+
+
+# ---- company-level inputs ---------------------------------------------------
+def company_earnings(fin: pd.DataFrame) -> pd.DataFrame:
+    """Add ``earnings`` (USD, trailing) to a fundamentals version and drop second classes.
+
+    ``fin`` needs ``symbol, price, pe, eps, market_cap``. Earnings are
+    ``market_cap * eps / price`` (negative for loss-makers), else
+    ``market_cap / pe`` when EPS is blank.
+    """
+    out = fin[~fin["symbol"].isin(SECOND_CLASSES)].copy()
+    price = out["price"].where(out["price"] > 0)
+    from_eps = out["market_cap"] * out["eps"] / price
+    pe = out["pe"].where(out["pe"] != 0)
+    from_pe = out["market_cap"] / pe
+    out["earnings"] = from_eps.where(from_eps.notna(), from_pe)
+    return out
+
+
+def sector_lookup(constituents: pd.DataFrame) -> tuple[dict, dict]:
+    """(symbol -> GICS sector, GICS sub-industry -> GICS sector) from the constituents list."""
+    by_symbol = dict(zip(constituents["symbol"], constituents["gics_sector"]))
+    by_sub = (constituents.dropna(subset=["gics_sub_industry", "gics_sector"])
+              .groupby("gics_sub_industry")["gics_sector"].agg(lambda s: s.mode().iloc[0]))
+    return by_symbol, by_sub.to_dict()
+
+
+def label_companies(fin: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFrame:
+    """Add ``group`` (Magnificent 7 / Other 493) and ``gics_sector``.
+
+    From 2024-10 the source's ``sector`` field holds the GICS sub-industry, before
+    that the sector itself: the symbol's sector in the constituents list wins,
+    then the sub-industry's sector, then the field itself if it is a sector name.
+    """
+    by_symbol, by_sub = sector_lookup(constituents)
+    sectors = set(constituents["gics_sector"].dropna())
+    field = fin["sector"].astype("object")
+    sector = fin["symbol"].map(by_symbol)
+    sector = sector.where(sector.notna(), field.map(by_sub))
+    sector = sector.where(sector.notna(), field.where(field.isin(sectors)))
+    out = fin.copy()
+    out["gics_sector"] = sector.fillna(UNCLASSIFIED).astype("str")
+    out["group"] = np.where(out["symbol"].isin(MAG7), MAG7_GROUP, OTHER_GROUP)
+    return out
+
+
+# ---- the aggregate ----------------------------------------------------------
+def aggregate_pe(df: pd.DataFrame, by: str | None = None, include_losses: bool = True,
+                 cap: str = "market_cap", earnings: str = "earnings") -> pd.DataFrame:
+    """Aggregate P/E (total cap / total earnings) per group, with the median beside it.
+
+    Returns one row per group (or one row when ``by`` is None) with ``companies``
+    (rows), ``with_data`` (cap and earnings known), ``loss_makers`` (earnings <= 0),
+    ``market_cap`` and ``earnings`` (USD, the sums used), ``pe`` (NaN when total
+    earnings are not positive), ``median_pe`` and ``mean_pe`` (companies with
+    positive earnings; the mean is kept only to show how far it strays).
+    """
+    d = df.assign(_cap=df[cap].astype("float64"), _earn=df[earnings].astype("float64"))
+    d["_ok"] = d["_cap"].notna() & d["_earn"].notna() & (d["_cap"] > 0)
+    d["_pos"] = d["_ok"] & (d["_earn"] > 0)
+    d["_use"] = d["_ok"] if include_losses else d["_pos"]
+    d["_pe_pos"] = (d["_cap"] / d["_earn"]).where(d["_pos"])
+    keys = [by] if by else (lambda _: 0)
+    rows = []
+    for key, g in d.groupby(keys, sort=True):
+        used = g[g["_use"]]
+        c, e = used["_cap"].sum(), used["_earn"].sum()
+        row = {} if by is None else {by: key[0] if isinstance(key, tuple) else key}
+        row.update(companies=len(g), with_data=int(g["_ok"].sum()),
+                   loss_makers=int((g["_ok"] & ~g["_pos"]).sum()),
+                   market_cap=float(c), earnings=float(e),
+                   pe=float(c / e) if e > 0 else np.nan,
+                   median_pe=float(g["_pe_pos"].median()) if g["_pos"].any() else np.nan,
+                   mean_pe=float(g["_pe_pos"].mean()) if g["_pos"].any() else np.nan)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def harmonic_pe(pe: pd.Series, weights: pd.Series) -> float:
+    """Weighted harmonic mean of P/Es: 1 / sum(w_i / PE_i) with weights normalised.
+
+    With cap weights this equals :func:`aggregate_pe` for positive earnings;
+    kept to show (and test) that equivalence.
+    """
+    ok = pe.notna() & weights.notna() & (pe > 0)
+    w = weights[ok] / weights[ok].sum()
+    return float(1.0 / (w / pe[ok]).sum()) if ok.any() else np.nan
+
+
+def group_pe(version: pd.DataFrame, include_losses: bool = True) -> pd.DataFrame:
+    """Aggregate P/E of the Magnificent 7, the Other 493 and the S&P 500 for one version.
+
+    ``version``: one dated version after :func:`company_earnings` and
+    :func:`label_companies`. Columns as :func:`aggregate_pe` plus ``group``.
+    """
+    parts = aggregate_pe(version, "group", include_losses)
+    whole = aggregate_pe(version, None, include_losses).assign(group=ALL_GROUP)
+    out = pd.concat([parts, whole], ignore_index=True)
+    out["group"] = pd.Categorical(out["group"], STANDARD_GROUPS, ordered=True)
+    out = out.sort_values("group").reset_index(drop=True)
+    out["group"] = out["group"].astype("str")
+    return out[["group"] + [c for c in out.columns if c != "group"]]
+
+
+def pe_table(version: pd.DataFrame) -> pd.DataFrame:
+    """Groups and GICS sectors side by side: P/E with and without loss-makers, median P/E.
+
+    Columns ``group, companies, loss_makers, cap_share`` (of the S&P 500 cap with
+    data), ``pe_all, pe_ex_losses, median_pe``; groups first, sectors by P/E.
+    """
+    def both(frame: pd.DataFrame, key: str) -> pd.DataFrame:
+        a = frame(True).rename(columns={key: "group", "pe": "pe_all"})
+        b = frame(False).rename(columns={key: "group", "pe": "pe_ex_losses"})
+        return a.merge(b[["group", "pe_ex_losses"]], on="group")
+
+    groups = both(lambda inc: group_pe(version, inc), "group")
+    sectors = both(lambda inc: aggregate_pe(version, "gics_sector", inc), "gics_sector")
+    sectors = sectors.sort_values("pe_all", ascending=False, na_position="last")
+    out = pd.concat([groups, sectors], ignore_index=True)
+    total = groups.loc[groups["group"] == ALL_GROUP, "market_cap"].iloc[0]
+    out["cap_share"] = out["market_cap"] / total
+    return out[["group", "companies", "loss_makers", "cap_share", "pe_all", "pe_ex_losses",
+                "median_pe"]]
+
+
+# ---- versions ---------------------------------------------------------------
+def version_quality(fin: pd.DataFrame, min_coverage: float = 0.99,
+                    neighbourhood_days: int = 45) -> pd.DataFrame:
+    """Which dated versions can be summed: one row per ``as_of``.
+
+    A version is ``usable`` when every priced company has a market cap, all
+    Magnificent 7 have cap and earnings, and the companies with cap and earnings
+    are at least ``min_coverage`` of the best version within
+    ``neighbourhood_days`` (some versions blank a few large names for a day,
+    which would move the sums, not the market; the source's list also keeps
+    departed members as blank rows, so only nearby versions are comparable).
+    """
+    f = company_earnings(fin)
+    f["priced"] = f["price"].notna() & (f["eps"].notna() | f["pe"].notna())
+    f["with_data"] = f["market_cap"].notna() & f["earnings"].notna()
+    f["priced_no_cap"] = f["priced"] & f["market_cap"].isna()
+    f["mag7_ok"] = f["symbol"].isin(MAG7) & f["with_data"]
+    q = f.groupby("as_of").agg(listed=("symbol", "size"), with_data=("with_data", "sum"),
+                               priced_no_cap=("priced_no_cap", "sum"), mag7=("mag7_ok", "sum"))
+    days = q.index.to_numpy()
+    win = np.timedelta64(neighbourhood_days, "D")
+    best = [q["with_data"][(days >= d - win) & (days <= d + win)].max() for d in days]
+    q["coverage"] = q["with_data"] / np.asarray(best, dtype="float64")
+    q["usable"] = (q["priced_no_cap"] == 0) & (q["mag7"] == len(MAG7)) & (q["coverage"] >= min_coverage)
+    return q.reset_index()
+
+
+def pick_version(quality: pd.DataFrame, as_of=None) -> pd.Timestamp:
+    """The latest usable version on or before ``as_of`` (latest usable when None)."""
+    ok = quality.loc[quality["usable"], "as_of"]
+    if as_of is not None:
+        ok = ok[ok <= pd.Timestamp(as_of)]
+    if ok.empty:
+        first = quality["as_of"].min() if len(quality) else None
+        raise DataUnavailableError(
+            f"no usable S&P 500 fundamentals version on or before {as_of} "
+            f"(first version {None if first is None else pd.Timestamp(first).date()})")
+    return pd.Timestamp(ok.max())
+
+
+def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
+               include_losses: bool = True) -> pd.DataFrame:
+    """Group P/E on each version: long ``as_of, group, market_cap, earnings, pe, with_data``."""
+    f = label_companies(company_earnings(fin[fin["as_of"].isin(list(versions))]), constituents)
+    parts = [group_pe(g, include_losses).assign(as_of=d) for d, g in f.groupby("as_of")]
+    if not parts:
+        raise DataUnavailableError("no fundamentals versions in the window")
+    out = pd.concat(parts, ignore_index=True)
+    return out[["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]]
+
+
+def decompose_change(history: pd.DataFrame, start, end) -> pd.DataFrame:
+    """How much of each group's P/E move came from price (cap) and from earnings.
+
+    P/E = cap / earnings, so ``1 + pe_change = (1 + cap_change) / (1 + earnings_change)``
+    exactly; in logs the P/E move is the cap move minus the earnings move
+    (``price_logpts`` and ``earnings_logpts`` add up to ``pe_logpts``). Cap changes
+    include membership changes between the two versions.
+    """
+    h = history.set_index(["as_of", "group"])
+    a, b = h.loc[pd.Timestamp(start)], h.loc[pd.Timestamp(end)]
+    out = pd.DataFrame({"pe_start": a["pe"], "pe_end": b["pe"]})
+    out["pe_change"] = out["pe_end"] / out["pe_start"] - 1
+    out["cap_change"] = b["market_cap"] / a["market_cap"] - 1
+    out["earnings_change"] = b["earnings"] / a["earnings"] - 1
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out["price_logpts"] = np.log1p(out["cap_change"])
+        out["earnings_logpts"] = -np.log1p(out["earnings_change"])
+    out["pe_logpts"] = out["price_logpts"] + out["earnings_logpts"]
+    return out.reset_index()
+
+
+def earnings_contributors(fin: pd.DataFrame, start, end, symbols=None, top: int = 3) -> pd.DataFrame:
+    """Companies whose trailing earnings changed most (USD) between two versions.
+
+    ``fin``: versions after :func:`company_earnings`. Returns ``symbol, name,
+    earnings_start, earnings_end, change`` sorted by absolute change: one-off gains
+    (e.g. revaluations of stakes in private companies) show up here.
+    """
+    f = fin if symbols is None else fin[fin["symbol"].isin(list(symbols))]
+    a = f[f["as_of"] == pd.Timestamp(start)].set_index("symbol")
+    b = f[f["as_of"] == pd.Timestamp(end)].set_index("symbol")
+    out = pd.DataFrame({"name": b["name"].reindex(a.index.union(b.index)),
+                        "earnings_start": a["earnings"], "earnings_end": b["earnings"]})
+    out["change"] = out["earnings_end"] - out["earnings_start"]
+    out = out.dropna(subset=["change"])
+    out = out.reindex(out["change"].abs().sort_values(ascending=False).index).head(top)
+    return out.rename_axis("symbol").reset_index()
+
+
+def relative_level(ratio: pd.Series, on=None) -> dict:
+    """Where a ratio series stands on a date: value, percentile, and since when it was last lower.
+
+    ``lower_since``: the last earlier date with a lower value (None = lowest of
+    the whole series so far); used for 'lowest in N years' checks.
+    """
+    r = ratio.dropna()
+    if on is not None:
+        r = r.loc[: pd.Timestamp(on)]
+    if r.empty:
+        return {"date": None, "value": np.nan, "percentile": np.nan, "lower_since": None}
+    last = float(r.iloc[-1])
+    lower = r.iloc[:-1][r.iloc[:-1] < last]
+    return {"date": r.index[-1], "value": last, "percentile": percentile_of(r, last),
+            "lower_since": lower.index[-1] if len(lower) else None, "first": r.index[0],
+            "min_date": r.idxmin(), "min_value": float(r.min())}
+
+
+def group_ratio(groups: pd.DataFrame, num: str = MAG7_GROUP, den: str = OTHER_GROUP,
+                col: str = "pe") -> float:
+    """Ratio of two groups' aggregate P/E (e.g. Magnificent 7 over Other 493)."""
+    g = groups.set_index("group")[col]
+    if num not in g.index or den not in g.index:
+        return np.nan
+    return float(g[num] / g[den])
+
+
+# ---- small caps -------------------------------------------------------------
+def latest_statements(annual: pd.DataFrame, as_of, max_age_days: int = 550) -> pd.DataFrame:
+    """Each symbol's latest annual statement filed by ``as_of`` (point in time).
+
+    Statements whose fiscal year ended more than ``max_age_days`` before
+    ``as_of`` are dropped (too stale to call trailing).
+    """
+    day = pd.Timestamp(as_of)
+    known = annual[(annual["filing_date"] <= day)
+                   & (annual["period_end"] >= day - pd.Timedelta(days=max_age_days))]
+    return known.sort_values("period_end").groupby("symbol").tail(1).reset_index(drop=True)
+
+
+def latest_caps(caps: pd.DataFrame, as_of) -> pd.DataFrame:
+    """Each ticker's latest month-end cap on or before ``as_of`` (second classes dropped)."""
+    c = caps[(caps["date"] <= pd.Timestamp(as_of)) & ~caps["ticker"].isin(SECOND_CLASSES)]
+    return c.sort_values("date").groupby("ticker").tail(1).reset_index(drop=True)
+
+
+def statement_pe(companies: pd.DataFrame, caps: pd.DataFrame, annual: pd.DataFrame,
+                 as_of) -> pd.DataFrame:
+    """Trailing P/E from month-end caps and the latest annual net income filed by ``as_of``.
+
+    ``companies``: ``ticker, name`` (and any extra columns, kept). Returns those
+    columns plus ``cap_date, market_cap, fiscal_year, period_end, earnings``
+    (net income, USD) and ``pe`` (NaN for losses or missing values).
+    """
+    c = latest_caps(caps, as_of)[["ticker", "date", "market_cap"]].rename(columns={"date": "cap_date"})
+    s = latest_statements(annual, as_of)[["symbol", "fiscal_year", "period_end", "net_income"]]
+    s = s.rename(columns={"symbol": "ticker", "net_income": "earnings"})
+    out = companies.merge(c, on="ticker", how="left").merge(s, on="ticker", how="left")
+    out["pe"] = (out["market_cap"] / out["earnings"]).where(out["earnings"] > 0)
+    return out
+
+
+def holdings_coverage(holdings: pd.DataFrame, symbols) -> dict:
+    """How much of a fund's holdings a set of symbols (e.g. those with statements) covers."""
+    have = holdings["ticker"].isin(set(symbols))
+    total = holdings["weight_pct"].sum()
+    return {"holdings": int(len(holdings)), "covered": int(have.sum()),
+            "weight_covered": float(holdings.loc[have, "weight_pct"].sum() / total) if total else np.nan}
+
+
+# ---- long history -----------------------------------------------------------
+def shiller_pe(shiller: pd.DataFrame) -> pd.DataFrame:
+    """Monthly trailing P/E (price / 12-month reported earnings) and CAPE where both exist."""
+    s = shiller[["date", "sp500", "earnings", "cape"]].copy()
+    s["pe"] = (s["sp500"] / s["earnings"]).where(s["earnings"] > 0)
+    return s.dropna(subset=["pe", "cape"], how="all")[["date", "pe", "cape"]].reset_index(drop=True)
+
+
+def percentile_of(series: pd.Series, value: float) -> float:
+    """Share of the history at or below ``value`` (fraction); NaN when either is missing."""
+    s = series.dropna()
+    if s.empty or value is None or not math.isfinite(value):
+        return np.nan
+    return float((s <= value).mean())
+
+
+# ---- live path (yfinance) -----------------------------------------------------
+def live_allowed(source: str) -> bool:
+    """Live look-ups only when the data layer may go online: not 'snapshot', not offline."""
+    return source != "snapshot" and not config.offline_forced()
+
+
+def _num(v) -> float:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return np.nan
+    return x if math.isfinite(x) else np.nan
+
+
+def not_available(reason: str) -> dict:
+    """The live result when nothing could be fetched: the report prints ``reason``."""
+    return {"status": "not available", "reason": reason, "etf": {},
+            "constituents": pd.DataFrame(), "aggregate": {}}
+
+
+def live_iwm_valuation(holdings: pd.DataFrame | None = None, yf=None, max_holdings: int = 200,
+                       etf: str = "IWM") -> dict:
+    """ETF- and constituent-level P/E of IWM from yfinance ``Ticker.info``.
+
+    ``yf`` is the yfinance module (injectable for tests). The ETF's own
+    ``trailingPE``/``forwardPE`` are taken as reported; for the ``max_holdings``
+    largest holdings, earnings = ``netIncomeToCommon`` (keeps losses) else
+    ``marketCap / trailingPE``, forward earnings = ``marketCap / forwardPE``, and
+    the same aggregates as for the S&P 500 groups are computed. Any failure
+    returns :func:`not_available` with the reason instead of raising.
+    """
+    try:
+        if yf is None:
+            import yfinance as yf  # noqa: PLC0415 - slow import, live path only
+        info = yf.Ticker(etf).info or {}
+    except Exception as exc:  # network, rate limit, schema change: report, don't fail
+        return not_available(f"yfinance {etf} info failed ({exc.__class__.__name__})")
+    etf_figures = {"trailing_pe": _num(info.get("trailingPE")), "forward_pe": _num(info.get("forwardPE"))}
+    rows = []
+    if holdings is not None and len(holdings):
+        top = holdings.sort_values("weight_pct", ascending=False).head(max_holdings)
+        for t, w in zip(top["ticker"], top["weight_pct"]):
+            try:
+                i = yf.Ticker(t).info or {}
+            except Exception:
+                continue
+            cap, tpe, fpe = _num(i.get("marketCap")), _num(i.get("trailingPE")), _num(i.get("forwardPE"))
+            ni = _num(i.get("netIncomeToCommon"))
+            earn = ni if math.isfinite(ni) else (cap / tpe if tpe and math.isfinite(tpe) else np.nan)
+            fwd = cap / fpe if fpe and math.isfinite(fpe) else np.nan
+            rows.append({"ticker": t, "weight_pct": w, "market_cap": cap, "trailing_pe": tpe,
+                         "forward_pe": fpe, "earnings": earn, "forward_earnings": fwd})
+    cons = pd.DataFrame(rows)
+    agg = {}
+    if len(cons):
+        ok = cons["market_cap"].notna() & cons["earnings"].notna()
+        agg = {
+            "pe_all": aggregate_pe(cons, include_losses=True)["pe"].iloc[0],
+            "pe_ex_losses": aggregate_pe(cons, include_losses=False)["pe"].iloc[0],
+            "forward_pe_ex_losses": aggregate_pe(cons, include_losses=False,
+                                                 earnings="forward_earnings")["pe"].iloc[0],
+            "holdings_used": int(ok.sum()),
+            "weight_covered": float(cons.loc[ok, "weight_pct"].sum() / holdings["weight_pct"].sum()),
+        }
+    if all(np.isnan(v) for v in etf_figures.values()) and not agg:
+        return not_available(f"yfinance returned no P/E for {etf} or its holdings")
+    return {"status": "ok", "reason": "", "etf": etf_figures, "constituents": cons, "aggregate": agg}
+
+
+# ---- claim rules ----------------------------------------------------------------
+def small_cap_claim(small_pe: float, large_pe: float) -> str:
+    """A6: small caps cheaper than large caps. Unverifiable without a measured small-cap P/E."""
+    if not (small_pe is not None and math.isfinite(small_pe) and math.isfinite(large_pe)):
+        return "unverifiable"
+    return "confirmed" if small_pe < large_pe else "contradicted"
+
+
+def trailing_30x_claim(sp500_trailing_pe: float, claimed: float = 30.0, tol: float = 0.1) -> str:
+    """B1's S&P 500 side: 'past 30x' labelled forward.
+
+    Our figure is trailing; if it is within ``tol`` of (or above) the claimed level
+    the number fits a trailing measure but not the forward one the article names
+    ('mixed'); if it is well below, neither reading fits ('contradicted').
+    """
+    if sp500_trailing_pe is None or not math.isfinite(sp500_trailing_pe):
+        return "unverifiable"
+    return "mixed" if sp500_trailing_pe >= claimed * (1 - tol) else "contradicted"
+
+
+def check_groups(groups, allowed) -> list[str]:
+    """Validate the notebook's ``groups`` parameter (one-line error on an unknown name)."""
+    if isinstance(groups, str):
+        groups = [groups]
+    groups = list(dict.fromkeys(groups or []))
+    bad = [g for g in groups if g not in set(allowed)]
+    if bad or not groups:
+        raise BadInputError(f"groups: {bad or 'empty list'} not among {', '.join(sorted(allowed))}")
+    return groups
+
+
+# ---- charts (house style; each returns the figure) ------------------------------
+SOURCE_FIN = "S&P 500 constituent financials (datasets/s-and-p-500-companies-financials)"
+
+
+def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
+    """Horizontal bars: aggregate P/E with and without loss-makers, median as a dot."""
+    from .. import style
+    t = table.iloc[::-1].reset_index(drop=True)
+    fig, ax = style.new_figure(f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
+                               "P/E (x, trailing earnings)", "", figsize=(11, 7))
+    y = np.arange(len(t))
+    ax.barh(y + 0.2, t["pe_all"], height=0.4, color=style.PALETTE[0], label="Aggregate, loss-makers included")
+    ax.barh(y - 0.2, t["pe_ex_losses"], height=0.4, color=style.PALETTE[1], label="Aggregate, loss-makers excluded")
+    ax.scatter(t["median_pe"], y, color=style.PALETTE[7], zorder=3, s=25, label="Median company")
+    ax.set_yticks(y, t["group"])
+    ax.legend(loc="lower right")
+    style.footnote(fig, source, version, "aggregate = total market cap / total earnings")
+    return fig
+
+
+def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FIN):
+    """Group P/E on each usable dated version (markers: the versions are irregular)."""
+    from .. import style
+    fig, ax = style.new_figure("Aggregate trailing P/E on each dated fundamentals version",
+                               "Version date", "P/E (x, trailing earnings)")
+    for i, g in enumerate(groups):
+        h = history[history["group"] == g]
+        ax.plot(h["as_of"], h["pe"], marker="o", ms=3, lw=1, color=style.PALETTE[i % 8], label=g)
+    ax.legend(loc="best")
+    style.footnote(fig, source, version, "lines join versions; no versions between them")
+    return fig
+
+
+def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
+    """Named companies' trailing P/E against the S&P 500 aggregate (loss-makers labelled)."""
+    from .. import style
+    t = named.sort_values("pe", na_position="first")
+    fig, ax = style.new_figure("Named companies: trailing P/E from annual statements",
+                               "P/E (x, market cap / last fiscal-year net income)", "")
+    y = np.arange(len(t))
+    ax.barh(y, t["pe"].fillna(0), color=style.PALETTE[2])
+    labels = [f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
+              for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))]
+    ax.set_yticks(y, labels)
+    if math.isfinite(sp500_pe):
+        ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
+        ax.legend(loc="lower right")
+    style.footnote(fig, source, as_of)
+    return fig
+
+
+def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
+    """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line."""
+    from .. import style
+    fig, ax = style.new_figure("S&P 500 valuation since 1881: trailing P/E and CAPE",
+                               "Month", "Multiple of earnings (x)")
+    ax.plot(sh["date"], sh["pe"].clip(upper=60), lw=1, color=style.PALETTE[0], label="Trailing P/E (capped at 60x)")
+    ax.plot(sh["date"], sh["cape"], lw=1.5, color=style.PALETTE[1], label="CAPE (10-year real earnings)")
+    if math.isfinite(today_pe):
+        ax.axhline(today_pe, color=style.PALETTE[3], ls="--",
+                   label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)")
+    ax.legend(loc="upper left")
+    style.footnote(fig, source, sh["date"].max(), "dashed line: constituent financials, a different source")
+    return fig
+
+
+def plot_ratio(ratio: pd.Series, source: str):
+    """Relative price level (e.g. ^RUT / ^GSPC), rebased to 1 at its start."""
+    from .. import style
+    r = ratio.dropna()
+    fig, ax = style.new_figure("Russell 2000 price level relative to the S&P 500 (a price, not a valuation)",
+                               "Date", f"^RUT / ^GSPC (1.0 = {r.index[0]:%Y-%m-%d})")
+    ax.plot(r.index, r / r.iloc[0], lw=1.2, color=style.PALETTE[0])
+    ax.scatter([r.idxmin()], [r.min() / r.iloc[0]], color=style.PALETTE[3], zorder=3, label="Lowest")
+    ax.legend(loc="best")
+    style.footnote(fig, source, r.index[-1])
+    return fig
