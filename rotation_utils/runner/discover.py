@@ -1,0 +1,136 @@
+"""Find the report notebooks and read what they say about themselves.
+
+The notebook is the single source of truth: ``rotation list`` and the runner
+take each report's title and purpose from its first markdown cell and its
+parameters (names, defaults, help comments) from its ``parameters`` cell via
+``papermill.inspect_notebook``. There is no second list to keep in sync.
+"""
+from __future__ import annotations
+
+import ast
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from .. import config
+from ..errors import BadInputError
+
+#: notebooks that read the other reports' results.json and so run after them
+RUN_LAST_STEMS = ("00_claims_ledger",)
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+
+
+@dataclass
+class NotebookInfo:
+    """One report notebook: its file, title, purpose line and declared parameters."""
+
+    name: str                      # file stem, e.g. "01_rotation_breadth"
+    path: Path
+    title: str
+    purpose: str
+    parameters: dict = field(default_factory=dict)  # name -> {"default": source text, "help": str}
+    run_last: bool = False
+
+    def declares(self, parameter: str) -> bool:
+        return parameter in self.parameters
+
+    def default(self, parameter: str):
+        """The parameter's default as a Python value (source text when it is not a literal)."""
+        text = self.parameters[parameter]["default"]
+        try:
+            return ast.literal_eval(text)
+        except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+            return text
+
+    def defaults(self) -> dict:
+        return {p: self.default(p) for p in self.parameters}
+
+    @property
+    def slug(self) -> str:
+        """The name without its ``NN_`` ordering prefix (``--only`` accepts both)."""
+        return re.sub(r"^\d+_", "", self.name)
+
+
+def notebooks_dir(explicit=None) -> Path:
+    """The folder of report notebooks: explicit argument, else $ROTATION_NOTEBOOKS, else notebooks/."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get("ROTATION_NOTEBOOKS")
+    if env:
+        return Path(env).expanduser().resolve()
+    return config.NOTEBOOKS_DIR
+
+
+def title_and_purpose(nb) -> tuple[str, str]:
+    """First markdown heading and the first non-heading text line before the first code cell."""
+    title, purpose = "", ""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            break
+        if cell.cell_type != "markdown":
+            continue
+        for line in cell.source.splitlines():
+            if not line.strip():
+                continue
+            m = _HEADING.match(line)
+            if m and not title:
+                title = m.group(1).strip()
+            elif not m and not purpose:
+                purpose = line.strip()
+        if title and purpose:
+            break
+    return title, purpose
+
+
+def read_notebook(path: Path) -> NotebookInfo:
+    """Read one notebook's title, purpose and parameters (BadInputError when unreadable)."""
+    import papermill as pm  # imported here: `rotation --help` stays fast
+
+    path = Path(path)
+    try:
+        nb = nbformat.read(path, as_version=4)
+        params = pm.inspect_notebook(str(path))
+    except Exception as exc:  # a broken notebook file: say which, in one line
+        raise BadInputError(f"cannot read notebook {path}: {exc.__class__.__name__}: {exc}") from None
+    title, purpose = title_and_purpose(nb)
+    meta = nb.metadata.get("rotation", {}) or {}
+    return NotebookInfo(
+        name=path.stem, path=path.resolve(), title=title or path.stem, purpose=purpose,
+        parameters={k: {"default": v.get("default", ""), "help": v.get("help", "")}
+                    for k, v in params.items()},
+        run_last=bool(meta.get("run_last")) or path.stem in RUN_LAST_STEMS,
+    )
+
+
+def discover(folder: Path) -> list[NotebookInfo]:
+    """Every report notebook in ``folder`` (sorted by name; hidden and ``_``-prefixed files skipped)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise BadInputError(f"notebook folder {folder} does not exist (see --notebooks)")
+    paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith((".", "_")))
+    if not paths:
+        raise BadInputError(f"no notebooks (*.ipynb) in {folder}")
+    return [read_notebook(p) for p in paths]
+
+
+def select(infos: list[NotebookInfo], only) -> list[NotebookInfo]:
+    """Keep the notebooks named in ``only`` (stem, stem without NN_, or the NN prefix)."""
+    if not only:
+        return list(infos)
+    chosen, unknown = [], []
+    for wanted in only:
+        hits = [i for i in infos
+                if wanted in (i.name, i.slug) or i.name.split("_", 1)[0] == wanted]
+        if not hits:
+            unknown.append(wanted)
+        elif len(hits) > 1:
+            raise BadInputError(f"notebook name {wanted!r} is ambiguous "
+                                f"({', '.join(h.name for h in hits)})")
+        chosen += [h for h in hits if h not in chosen]
+    if unknown:
+        names = ", ".join(i.name for i in infos)
+        raise BadInputError(f"unknown notebook {', '.join(map(repr, unknown))} (available: {names})")
+    return [i for i in infos if i in chosen]  # keep folder order

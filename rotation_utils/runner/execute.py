@@ -1,0 +1,204 @@
+"""Execute one notebook in its own kernel and write its outputs (runs in a worker process).
+
+Each call handles one report end to end: papermill executes it in a fresh
+kernel of the active environment with ``ROTATION_OUTPUT_DIR`` and the working
+directory set to the report's own folder; then the executed notebook is
+stamped with provenance and rendered to HTML (and slides). A failing notebook
+still gets its executed .ipynb and HTML (with papermill's error banner); the
+returned record says which cell failed and the error's last line.
+
+Worker processes, not threads: papermill changes the process's working
+directory and the kernel inherits the process environment, both of which are
+per-process state.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+import re
+import time
+import traceback
+from pathlib import Path
+
+import nbformat
+
+from .provenance import data_block, stamp
+from .validate import validate_results
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+KERNEL_DEATH = ("DeadKernelError",)
+KERNEL_LOG = "kernel.log"
+
+
+def _last_line(lines) -> str:
+    text = _ANSI.sub("", "\n".join(lines or []))
+    rows = [r.strip() for r in text.splitlines() if r.strip()]
+    return rows[-1] if rows else ""
+
+
+def failed_cell_number(source_nb, executed_nb) -> int | None:
+    """1-based position in the *source* notebook of the cell that raised (None if not found).
+
+    Papermill's own cell index counts its injected-parameters cell and, once the
+    notebook is saved, its error-banner cells; the cell id is stable, so look it up.
+    """
+    if executed_nb is None:
+        return None
+    ids = [c.get("id") for c in source_nb.cells]
+    for cell in executed_nb.cells:
+        errored = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
+        if errored or cell.get("metadata", {}).get("papermill", {}).get("exception") is True:
+            return ids.index(cell.get("id")) + 1 if cell.get("id") in ids else None
+    return None
+
+
+def failure_from_papermill(exc, source_nb, executed_nb) -> dict:
+    """Cell position, execution count, first source line and last error line of a failed run."""
+    src_lines = [s for s in (exc.source or "").splitlines() if s.strip()]
+    last = _last_line(exc.traceback) or f"{exc.ename}: {exc.evalue}".strip()
+    if not last.startswith(exc.ename or "\0"):
+        last = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
+    return {"cell": failed_cell_number(source_nb, executed_nb),
+            "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue,
+            "line": last, "source": src_lines[0] if src_lines else ""}
+
+
+def describe_failure(error: dict | None) -> str:
+    """'at cell 4 (In [3]): ZeroDivisionError: division by zero' for the console and the index."""
+    if not error:
+        return ""
+    where = []
+    if error.get("cell"):
+        where.append(f"cell {error['cell']}")
+    if error.get("execution_count"):
+        where.append(f"In [{error['execution_count']}]")
+    place = f"at {where[0]}" + (f" ({where[1]})" if len(where) > 1 else "") if where else ""
+    return f"{place}: {error.get('line', '')}".strip(": ").strip()
+
+
+def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
+    import papermill as pm
+
+    from .kernel import ActiveEnvKernelManager
+    ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
+    pm.execute_notebook(
+        task["input"], str(out_ipynb), parameters=task["parameters"], cwd=str(nb_dir),
+        kernel_name="python3", kernel_manager_class=ActiveEnvKernelManager,
+        progress_bar=False, log_output=False, start_timeout=120,
+        execution_timeout=task["timeout"],
+    )
+
+
+def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, dict | None, int]:
+    """Run papermill (retrying kernel deaths ``task['retries']`` times): (status, error, attempts)."""
+    from papermill.exceptions import PapermillExecutionError
+
+    attempts = 0
+    while True:
+        attempts += 1
+        try:
+            _run_papermill(task, out_ipynb, nb_dir)
+            return "ok", None, attempts
+        except PapermillExecutionError as exc:
+            executed = nbformat.read(out_ipynb, as_version=4) if out_ipynb.exists() else None
+            return "failed", failure_from_papermill(exc, source_nb, executed), attempts
+        except Exception as exc:  # kernel death, cell timeout, kernel that never started
+            name = exc.__class__.__name__
+            if name in KERNEL_DEATH and attempts <= task.get("retries", 0):
+                continue
+            line = f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
+            return "failed", {"cell": None, "execution_count": None, "ename": name,
+                              "evalue": str(exc), "line": line, "source": "",
+                              "detail": traceback.format_exc(limit=3)}, attempts
+
+
+def _meaningful(log: str) -> bool:
+    """False when the kernel's stderr holds only ipykernel's routine start-up warnings."""
+    return any(line.strip() and "running over TCP without encryption" not in line
+               for line in log.splitlines())
+
+
+def _read_results(path: Path) -> tuple[dict | None, list[str]]:
+    if not path.exists():
+        return None, ["results.json was not written"]
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        return None, [f"results.json is unreadable: {exc}"]
+    return data, validate_results(data)
+
+
+def effective_parameters(defaults: dict, passed: dict) -> dict:
+    """What the notebook ran with: its defaults overlaid with what the runner passed."""
+    out = dict(defaults)
+    out.update(passed)
+    return out
+
+
+def run_task(task: dict) -> dict:
+    """Execute, stamp and render one notebook; return its status record (never raises)."""
+    nb_dir = Path(task["dir"])
+    nb_dir.mkdir(parents=True, exist_ok=True)
+    os.environ.update(task["env"])
+    os.environ["ROTATION_OUTPUT_DIR"] = str(nb_dir)
+    name = task["name"]
+    out_ipynb = nb_dir / f"{name}.ipynb"
+    started = _dt.datetime.now().astimezone()
+    t0 = time.perf_counter()
+    source_nb = nbformat.read(task["input"], as_version=4)
+    status, error, attempts = execute(task, source_nb, nb_dir, out_ipynb)
+    seconds = round(time.perf_counter() - t0, 2)
+    kernel_log = nb_dir / KERNEL_LOG
+    if kernel_log.exists() and not _meaningful(kernel_log.read_text(errors="replace")):
+        kernel_log.unlink()
+
+    if out_ipynb.exists():
+        nb = nbformat.read(out_ipynb, as_version=4)
+    else:  # the kernel never ran a cell: keep the source so there is still a file to open
+        nb = source_nb
+        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
+            f"**This notebook did not run:** {describe_failure(error) or 'unknown error'}"))
+    results, warnings = _read_results(nb_dir / "results.json")
+    if status != "ok":
+        warnings = [w for w in warnings if "was not written" not in w]
+    record = {
+        "run_id": task["run_id"], "notebook": name, "title": task["title"],
+        "status": status, "error": error, "attempts": attempts,
+        "parameters": effective_parameters(task["defaults"], task["parameters"]),
+        "passed_parameters": task["parameters"],
+        "data": data_block(results), "git": task["git"], "packages": task["packages"],
+        "executed_at": started.isoformat(timespec="seconds"), "duration_seconds": seconds,
+    }
+    stamp(nb, record)
+    files = {"ipynb": out_ipynb.name}
+    try:
+        nbformat.write(nb, out_ipynb)
+        from .render import write_html, write_slides
+        files["html"] = write_html(nb, nb_dir / f"{name}.html", record, results, task).name
+        if task.get("slides"):
+            slides = write_slides(nb, nb_dir / f"{name}.slides.html")
+            if slides is not None:
+                files["slides"] = slides.name
+            else:
+                warnings.append("no cell is tagged 'slide': no slide deck written")
+    except Exception as exc:  # rendering must not lose the run's status
+        warnings.append(f"rendering failed: {exc.__class__.__name__}: {exc}")
+        if status == "ok":
+            status, error = "failed", {"cell": None, "execution_count": None,
+                                       "ename": exc.__class__.__name__, "evalue": str(exc),
+                                       "line": f"HTML rendering failed: {exc}", "source": ""}
+    if results is not None:
+        files["results"] = "results.json"
+    if kernel_log.exists():
+        files["kernel_log"] = KERNEL_LOG
+    record.update(status=status, error=error, files=files, warnings=warnings,
+                  results=_summary(results))
+    return record
+
+
+def _summary(results: dict | None) -> dict | None:
+    """The parts of results.json the index page needs."""
+    if not results:
+        return None
+    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables")}

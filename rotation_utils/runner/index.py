@@ -1,0 +1,118 @@
+"""index.html: the run's scorecard, built from run.json and each report's results.json.
+
+One row per thesis (verdict badge, up to three headline numbers, link), a
+claims summary (counts by claim verdict, linking to the claims ledger), the
+run's parameters and data provenance, and a status table. It must render when
+some notebooks failed, so every field it reads may be missing.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from pathlib import Path
+
+import jinja2
+
+from ..results import CLAIM_VERDICTS
+from .execute import describe_failure
+from .render import TEMPLATES, data_line
+
+HEADLINES = 3
+
+
+def format_value(value, unit: str = "") -> str:
+    """A headline number for the scorecard: thousands separators, sensible decimals, unit as given."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
+        return "n/a"
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        text = str(value)
+    elif isinstance(value, int) or float(value).is_integer() and abs(value) >= 100:
+        text = f"{value:,.0f}"
+    else:
+        a = abs(value)
+        text = f"{value:,.0f}" if a >= 100 else f"{value:.1f}" if a >= 10 else f"{value:.2f}"
+    unit = (unit or "").strip()
+    if not unit:
+        return text
+    return f"{text}{unit}" if unit in ("%", "x", "×") else f"{text} {unit}"
+
+
+def _is_ledger(nb: dict) -> bool:
+    return bool(nb.get("run_last"))
+
+
+def scorecard_rows(notebooks: list[dict]) -> list[dict]:
+    rows = []
+    for nb in notebooks:
+        if _is_ledger(nb):
+            continue
+        res = nb.get("results") or {}
+        verdict = (res.get("verdict") or {}) if nb["status"] == "ok" else {}
+        rows.append({
+            "name": nb["notebook"], "title": res.get("title") or nb.get("title") or nb["notebook"],
+            "status": nb["status"], "verdict": verdict.get("value") or ("failed" if nb["status"] != "ok" else "none"),
+            "rule": verdict.get("rule", ""),
+            "headline": [{"label": m.get("label") or m.get("name"), "value": format_value(m.get("value"), m.get("unit"))}
+                         for m in (res.get("headline") or [])[:HEADLINES] if isinstance(m, dict)],
+            "href": f"{nb['notebook']}/{nb['files']['html']}" if (nb.get("files") or {}).get("html") else None,
+            "error": describe_failure(nb.get("error")),
+        })
+    return rows
+
+
+def claims_summary(notebooks: list[dict]) -> dict:
+    """Counts of claim verdicts over the reports (the ledger's own rows are not counted twice)."""
+    counts = Counter()
+    ids = set()
+    for nb in notebooks:
+        if _is_ledger(nb):
+            continue
+        for c in ((nb.get("results") or {}).get("claims") or []):
+            if isinstance(c, dict) and c.get("verdict"):
+                counts[c["verdict"]] += 1
+                ids.add(c.get("id"))
+    ledger = next((nb for nb in notebooks if _is_ledger(nb)), None)
+    ledger_href = (f"{ledger['notebook']}/{ledger['files']['html']}"
+                   if ledger and (ledger.get("files") or {}).get("html") else None)
+    order = list(CLAIM_VERDICTS) + sorted(set(counts) - set(CLAIM_VERDICTS))
+    return {"rows": [{"verdict": v, "count": counts.get(v, 0)} for v in order],
+            "total": sum(counts.values()), "distinct": len(ids - {None}),
+            "ledger_href": ledger_href, "ledger_status": ledger["status"] if ledger else None}
+
+
+def status_rows(notebooks: list[dict]) -> list[dict]:
+    rows = []
+    for nb in notebooks:
+        files = nb.get("files") or {}
+        rows.append({
+            "name": nb["notebook"], "status": nb["status"], "seconds": f"{nb.get('duration_seconds', 0):.1f}",
+            "error": describe_failure(nb.get("error")), "warnings": nb.get("warnings") or [],
+            "links": [(label, f"{nb['notebook']}/{files[key]}") for key, label in
+                      (("html", "HTML"), ("ipynb", "notebook"), ("results", "results.json"),
+                       ("slides", "slides")) if files.get(key)],
+            "data": data_line(nb),
+        })
+    return rows
+
+
+def index_context(run: dict) -> dict:
+    notebooks = run.get("notebooks") or []
+    as_of = sorted({(nb.get("data") or {}).get("as_of") for nb in notebooks} - {None})
+    sources = sorted({s for nb in notebooks for s in ((nb.get("data") or {}).get("sources") or [])})
+    return {
+        "run": run, "scorecard": scorecard_rows(notebooks), "claims": claims_summary(notebooks),
+        "status": status_rows(notebooks), "as_of": ", ".join(as_of) or "unknown",
+        "sources": ", ".join(sources) or "none recorded",
+        "given": run.get("parameters") or {}, "failed": [nb["notebook"] for nb in notebooks if nb["status"] != "ok"],
+        "css": (TEMPLATES / "report.css").read_text(),
+    }
+
+
+def write_index(run_dir: Path, run: dict) -> Path:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
+                             autoescape=jinja2.select_autoescape(["html", "j2"]),
+                             undefined=jinja2.ChainableUndefined)
+    page = env.get_template("index.html.j2").render(**index_context(run))
+    path = Path(run_dir) / "index.html"
+    path.write_text(page, encoding="utf-8")
+    return path

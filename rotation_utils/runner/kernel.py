@@ -1,0 +1,42 @@
+"""A kernel manager that always starts the kernel with the runner's own Python.
+
+A notebook's ``kernelspec`` says ``python3``; which interpreter that name finds
+depends on the user's Jupyter paths (a stale user-level spec can point at
+another Python without our package). The runner sidesteps the lookup: every
+kernel is ``sys.executable -m ipykernel_launcher``, i.e. the active environment.
+"""
+from __future__ import annotations
+
+import sys
+
+from jupyter_client.kernelspec import KernelSpec
+from jupyter_client.manager import AsyncKernelManager
+
+
+def active_kernel_spec() -> KernelSpec:
+    """The kernel spec of the running interpreter (no lookup on disk)."""
+    return KernelSpec(
+        argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (rotation)",
+        language="python", metadata={"debugger": False},
+    )
+
+
+class ActiveEnvKernelManager(AsyncKernelManager):
+    """AsyncKernelManager (what nbclient uses) whose spec is :func:`active_kernel_spec`."""
+
+    @property
+    def kernel_spec(self) -> KernelSpec:
+        if self._kernel_spec is None:
+            self._kernel_spec = active_kernel_spec()
+        return self._kernel_spec
+
+    #: where the kernel's own stderr goes (set per worker process; None: inherit the runner's)
+    stderr_path = None
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        """Send the kernel's stderr (ipykernel warnings, crash messages) to a log file, not the console."""
+        if self.stderr_path is None or "stderr" in kw:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        with open(self.stderr_path, "ab") as log:
+            return await super()._async_launch_kernel(kernel_cmd, stderr=log, **kw)

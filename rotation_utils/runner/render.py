@@ -1,0 +1,167 @@
+"""Render an executed notebook to a self-contained HTML memo (and optionally slides).
+
+The HTML extends nbconvert's ``lab`` template (rotation_utils/templates/report.html.j2):
+a header with title, run date, parameters, data source and as-of date, CSV
+links and the code version; a table of contents built from the markdown
+headings; code cells hidden by CSS until the "Show code" button is pressed.
+Images are embedded as data URIs and no script is loaded from the network, so
+the file opens offline.
+"""
+from __future__ import annotations
+
+import copy
+import html
+import re
+from pathlib import Path
+
+from .. import config
+
+TEMPLATES = config.PACKAGE_DIR / "templates"
+SLIDE_TAG = "slide"  # same tag as rotation_utils.notebook.SLIDE_TAG (not imported: it pulls in the data layer)
+TOC_MARK = "<!--ROTATION-TOC-->"
+TITLE_TAG = "rotation-title"  # hidden by report.css (class celltag_rotation-title)
+_HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def _fmt_value(value) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, (list, tuple)):
+        return ", ".join(map(str, value)) if value else "(empty list)"
+    return str(value)
+
+
+def parameter_rows(record: dict) -> list[dict]:
+    """Header rows: each parameter, its value (``end=None`` shown as the data's as-of) and origin."""
+    passed = record.get("passed_parameters") or {}
+    as_of = (record.get("data") or {}).get("as_of")
+    rows = []
+    for name, value in (record.get("parameters") or {}).items():
+        shown = _fmt_value(value)
+        if name == "end" and value is None:
+            shown = f"latest data ({as_of})" if as_of else "latest data"
+        rows.append({"name": name, "value": shown,
+                     "origin": "set for this run" if name in passed else "notebook default"})
+    return rows
+
+
+def data_line(record: dict) -> str:
+    d = record.get("data") or {}
+    if not d.get("as_of") and not d.get("sources"):
+        return "not recorded (the report did not write results.json)"
+    sources = ", ".join(d.get("sources") or []) or "none"
+    setting = f"source setting '{d['source_setting']}', " if d.get("source_setting") else ""
+    missing = f"; {d['missing']} requested items missing" if d.get("missing") else ""
+    return f"as of {d.get('as_of') or 'unknown'} ({setting}served by {sources}){missing}"
+
+
+def code_line(record: dict) -> str:
+    git = record.get("git") or {}
+    pk = record.get("packages") or {}
+    commit = (git.get("commit") or "unknown")[:10] + (" (uncommitted changes)" if git.get("dirty") else "")
+    versions = ", ".join(f"{k} {v}" for k, v in pk.items() if v and k in
+                         ("python", "rotation-utils", "pandas", "numpy", "papermill"))
+    return f"commit {commit}; {versions}"
+
+
+def header_context(record: dict, results: dict | None, task: dict) -> dict:
+    from .execute import describe_failure
+    results = results or {}
+    verdict = (results.get("verdict") or {}).get("value")
+    return {
+        "css": (TEMPLATES / "report.css").read_text(),
+        "title": results.get("title") or task.get("title") or record["notebook"],
+        "purpose": task.get("purpose", ""),
+        "status": record["status"],
+        "status_label": "completed" if record["status"] == "ok" else "FAILED",
+        "verdict": verdict if record["status"] == "ok" else None,
+        "error": describe_failure(record.get("error")) if record["status"] != "ok" else "",
+        "run_id": record["run_id"],
+        "executed_at": record["executed_at"].replace("T", " "),
+        "duration": f"{record['duration_seconds']:.1f} s",
+        "data_line": data_line(record),
+        "parameters": parameter_rows(record),
+        "tables": [t for t in results.get("tables") or [] if isinstance(t, dict) and t.get("file")],
+        "code_line": code_line(record),
+    }
+
+
+def table_of_contents(body: str) -> str:
+    """A nested list of the h2/h3 headings nbconvert rendered (with their anchor ids)."""
+    items = []
+    for level, anchor, inner in _HEADING.findall(body):
+        text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
+        if text:
+            items.append(f'<li class="rt-toc-{level}"><a href="#{html.escape(anchor, quote=True)}">'
+                         f"{html.escape(text)}</a></li>")
+    if not items:
+        return ""
+    return '<nav class="rt-toc"><strong>Contents</strong><ul>' + "".join(items) + "</ul></nav>"
+
+
+def without_title_cell(nb, title: str, purpose: str):
+    """A shallow copy of ``nb`` whose opening title cell is tagged to be hidden (the header repeats it).
+
+    Only a cell that holds nothing but the title heading and the purpose line is hidden.
+    """
+    from .discover import title_and_purpose
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            break
+        if cell.cell_type != "markdown" or TITLE_TAG in (cell.metadata.get("tags") or []):
+            continue
+        lines = [ln for ln in cell.source.splitlines() if ln.strip()]
+        if title_and_purpose(type(nb)(cells=[cell])) == (title, purpose) and len(lines) <= 2:
+            view = copy.copy(nb)
+            view.cells = list(nb.cells)
+            view.cells[i] = copy.deepcopy(cell)
+            view.cells[i].metadata["tags"] = list(cell.metadata.get("tags") or []) + [TITLE_TAG]
+            return view
+        break
+    return nb
+
+
+def report_html(nb, record: dict, results: dict | None, task: dict) -> str:
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                            template_file="report.html.j2", exclude_output_prompt=True,
+                            exclude_input_prompt=False, embed_images=True)
+    ctx = header_context(record, results, task)
+    nb = without_title_cell(nb, task.get("title", ""), task.get("purpose", ""))
+    body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx,
+                                                         "metadata": {"name": ctx["title"]}})
+    return body.replace(TOC_MARK, table_of_contents(body), 1)
+
+
+def write_html(nb, path: Path, record: dict, results: dict | None, task: dict) -> Path:
+    path.write_text(report_html(nb, record, results, task), encoding="utf-8")
+    return path
+
+
+def slide_notebook(nb):
+    """A copy of ``nb`` where cells tagged ``slide`` are slides and every other cell is skipped."""
+    deck = copy.deepcopy(nb)
+    tagged = 0
+    for cell in deck.cells:
+        is_slide = SLIDE_TAG in (cell.metadata.get("tags") or [])
+        tagged += is_slide
+        cell.metadata["slideshow"] = {"slide_type": "slide" if is_slide else "skip"}
+    return deck if tagged else None
+
+
+def write_slides(nb, path: Path) -> Path | None:
+    """reveal.js deck of the ``slide`` cells, outputs only (None when no cell is tagged)."""
+    from nbconvert import SlidesExporter
+
+    deck = slide_notebook(nb)
+    if deck is None:
+        return None
+    exporter = SlidesExporter(exclude_input=True, exclude_input_prompt=True,
+                              exclude_output_prompt=True, embed_images=True)
+    body, _ = exporter.from_notebook_node(deck)
+    path.write_text(body, encoding="utf-8")
+    return path

@@ -1,0 +1,183 @@
+"""Check every user input before any kernel starts, and turn it into a run plan.
+
+A bad date, a start after the end, an unknown notebook name or a folder that is
+not a snapshot must fail in a second with one line, not ten minutes later in a
+kernel. Nothing here writes to disk. The plan also fixes which parameters each
+notebook receives: only those it declares in its ``parameters`` cell, typed
+(dates as ISO strings, lists as lists), never pasted into code.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from .. import config
+from ..data.snapshot import check_snapshot_dir
+from ..dates import iso, parse_date
+from ..errors import BadInputError
+from ..results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from .discover import NotebookInfo, discover, notebooks_dir, select
+
+#: command-line option -> notebook parameter it fills (when the notebook declares it)
+OPTION_PARAMETERS = {"start": "start", "end": "end", "event_date": "event_date",
+                     "data": "data_source", "snapshot": "snapshot_dir"}
+
+
+@dataclass
+class RunPlan:
+    """Everything the executor needs, already validated."""
+
+    notebooks: list[NotebookInfo]
+    parameters: dict            # notebook name -> parameters passed to it
+    given: dict                 # the user's options, normalised (for the run id and the header)
+    notebooks_dir: Path
+    out_root: Path
+    jobs: int
+    timeout: int
+    retries: int = 0
+    slides: bool = False
+    data_end: str | None = None  # last date the data has, when known before running
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def first(self) -> list[NotebookInfo]:
+        return [n for n in self.notebooks if not n.run_last]
+
+    @property
+    def last(self) -> list[NotebookInfo]:
+        return [n for n in self.notebooks if n.run_last]
+
+
+def outputs_dir(explicit=None) -> Path:
+    """Output root: explicit --out, else $ROTATION_OUTPUTS, else outputs/ in the repository."""
+    if explicit:
+        return Path(explicit).expanduser().resolve()
+    env = os.environ.get("ROTATION_OUTPUTS")
+    return Path(env).expanduser().resolve() if env else config.OUTPUTS_DIR
+
+
+def _snapshot_as_of(folder: Path) -> str | None:
+    try:
+        return json.loads((folder / "manifest.json").read_text()).get("as_of")
+    except (OSError, ValueError):
+        return None
+
+
+def data_end(source: str, snapshot: Path | None) -> str:
+    """The last date the data can have: the snapshot's as-of when it is the source, else today."""
+    offline_auto = source == "auto" and config.offline_forced()
+    if source == "snapshot" or offline_auto:
+        as_of = _snapshot_as_of(snapshot or config.snapshot_dir())
+        if as_of:
+            return as_of
+    return _dt.date.today().isoformat()
+
+
+def _check_out_root(root: Path) -> None:
+    if root.exists() and not root.is_dir():
+        raise BadInputError(f"--out {root} exists and is not a folder")
+    probe = root
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        raise BadInputError(f"--out {root}: no permission to write in {probe}")
+
+
+def _positive(value, name: str, minimum: int = 1) -> int:
+    if value is None:
+        return None
+    if int(value) < minimum:
+        raise BadInputError(f"{name} must be at least {minimum}, got {value}")
+    return int(value)
+
+
+def build_plan(args) -> RunPlan:
+    """Validate the ``rotation run`` options (an argparse namespace) and return the plan."""
+    start = parse_date(args.start, "--start")
+    end = parse_date(args.end, "--end")
+    event = parse_date(args.event_date, "--event-date")
+    if start is not None and end is not None and start >= end:
+        raise BadInputError(f"--start {iso(start)} must be before --end {iso(end)}")
+    jobs = _positive(args.jobs, "--jobs") or (os.cpu_count() or 1)
+    timeout = _positive(args.timeout, "--timeout")
+    retries = _positive(args.retries, "--retries", minimum=0) or 0
+
+    snapshot = None
+    if args.snapshot:
+        snapshot = check_snapshot_dir(Path(args.snapshot).expanduser().resolve())
+    elif args.data == "snapshot":
+        check_snapshot_dir(config.snapshot_dir())
+    last_date = iso(end) if end is not None else data_end(args.data or "auto", snapshot)
+    if start is not None and end is None and iso(start) >= last_date:
+        raise BadInputError(f"--start {iso(start)} is not before the last date the data has ({last_date})")
+
+    folder = notebooks_dir(getattr(args, "notebooks", None))
+    chosen = select(discover(folder), args.only)
+    out_root = outputs_dir(args.out)
+    _check_out_root(out_root)
+
+    given = {"start": iso(start), "end": iso(end), "event_date": iso(event),
+             "data": args.data, "snapshot": str(snapshot) if snapshot else None}
+    given = {k: v for k, v in given.items() if v is not None}
+    parameters, notes = {}, []
+    for nb in chosen:
+        passed = {OPTION_PARAMETERS[k]: v for k, v in given.items() if nb.declares(OPTION_PARAMETERS[k])}
+        _check_window(nb, passed, last_date)
+        parameters[nb.name] = passed
+    for opt, param in OPTION_PARAMETERS.items():
+        if opt in given and not any(nb.declares(param) for nb in chosen):
+            notes.append(f"no selected notebook declares '{param}': --{opt.replace('_', '-')} is unused")
+    return RunPlan(notebooks=chosen, parameters=parameters, given=given, notebooks_dir=folder,
+                   out_root=out_root, jobs=jobs, timeout=timeout, retries=retries,
+                   slides=bool(args.slides), data_end=last_date, notes=notes)
+
+
+def _check_window(nb: NotebookInfo, passed: dict, last_date: str) -> None:
+    """The window a notebook will see (given dates over its defaults) must run forwards."""
+    if not nb.declares("start"):
+        return
+    start = passed.get("start", nb.default("start"))
+    end = passed.get("end", nb.default("end") if nb.declares("end") else None)
+    try:
+        s = parse_date(start, f"{nb.name} start")
+        e = parse_date(end, f"{nb.name} end")
+    except BadInputError:
+        if "start" in passed and "end" in passed:
+            raise
+        return  # the notebook's own default is odd: let the notebook report it
+    e = e if e is not None else pd.Timestamp(last_date)
+    if s is not None and s >= e:
+        which = "--end" if "end" in passed else "the data's last date"
+        raise BadInputError(f"{which} {iso(e)} is not after {nb.name}'s start {iso(s)}; "
+                            "pass an earlier --start")
+
+
+def validate_results(data: dict) -> list[str]:
+    """Problems with a results.json dict (empty list when it follows rotation-results/1)."""
+    problems = []
+    if not isinstance(data, dict):
+        return ["results.json is not an object"]
+    if data.get("schema") != SCHEMA:
+        problems.append(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
+    for key, kind in (("notebook", str), ("title", str), ("parameters", dict), ("data", dict),
+                      ("headline", list), ("claims", list), ("verdict", dict), ("tables", list)):
+        if not isinstance(data.get(key), kind):
+            problems.append(f"'{key}' is missing or not a {kind.__name__}")
+    verdict = data.get("verdict") if isinstance(data.get("verdict"), dict) else {}
+    if verdict and verdict.get("value") not in OVERALL_VERDICTS:
+        problems.append(f"verdict {verdict.get('value')!r} is not one of {OVERALL_VERDICTS}")
+    for m in data.get("headline") or []:
+        if not isinstance(m, dict) or not {"name", "value"} <= set(m):
+            problems.append(f"headline entry {m!r} lacks name/value")
+    for c in data.get("claims") or []:
+        if not isinstance(c, dict) or c.get("verdict") not in CLAIM_VERDICTS:
+            problems.append(f"claim {c.get('id') if isinstance(c, dict) else c!r} has no valid verdict")
+    for t in data.get("tables") or []:
+        if not isinstance(t, dict) or not t.get("file"):
+            problems.append(f"table entry {t!r} lacks a file")
+    return problems
