@@ -1,0 +1,446 @@
+"""Applying the tax model to company statements: who gains from OBBBA, and by how much.
+
+Why a separate module: :mod:`rotation_utils.tax_model` holds the law (pure
+rules); this module turns the data layer's annual statements into model inputs
+(the firm-year to use, 3-year gross receipts, interest carried forward from
+2022), attaches size and sector, and summarises the result by size bucket,
+sector and capital intensity to test article B's claim that capital-intensive
+mid-sized firms gain most. It also settles the legal claims (A8, B5, B6, B7)
+from the transcribed provisions file and the article statements file.
+
+All functions take frames and return frames; charts are at the end.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from .. import tax_model as tm
+from ..config import REFERENCE_DIR
+from ..errors import BadInputError
+from ..universes import SECOND_CLASSES
+
+#: Nasdaq screener sectors mapped to the GICS names used elsewhere (fallback only)
+NASDAQ_TO_GICS = {"Finance": "Financials", "Technology": "Information Technology",
+                  "Basic Materials": "Materials", "Telecommunications": "Communication Services",
+                  "Communication": "Communication Services", "Real Estate": "Real Estate",
+                  "Health Care": "Health Care", "Energy": "Energy", "Utilities": "Utilities",
+                  "Industrials": "Industrials", "Consumer Discretionary": "Consumer Discretionary",
+                  "Consumer Staples": "Consumer Staples"}
+
+
+# ---- the firm-year to model --------------------------------------------------
+def select_statements(fundamentals: pd.DataFrame, tax_year: int, end=None,
+                      max_staleness: int = 1) -> pd.DataFrame:
+    """One row per symbol: the latest fiscal year up to ``tax_year`` (filed by ``end``
+    when given), dropped if older than ``tax_year - max_staleness``.
+
+    Adds ``avg_gross_receipts`` (mean revenue of the up to three prior fiscal
+    years, the 448(c) test; NaN without history) and ``carryforward_prior`` /
+    ``carryforward_obbba`` (163(j) interest disallowed from 2022 up to the year
+    before, under each law's history; see :func:`tax_model.carryforward_path`).
+    """
+    if fundamentals is None or fundamentals.empty:
+        raise BadInputError("no annual statements to model")
+    f = fundamentals
+    if end is not None:
+        f = f[f["filing_date"].notna() & (f["filing_date"] <= pd.Timestamp(end))]
+    f = f[f["fiscal_year"] <= int(tax_year)].sort_values(["symbol", "fiscal_year"])
+    latest = f.groupby("symbol", sort=True).tail(1)
+    latest = latest[latest["fiscal_year"] >= int(tax_year) - int(max_staleness)].copy()
+    if latest.empty:
+        return latest.assign(avg_gross_receipts=[], carryforward_prior=[], carryforward_obbba=[])
+    hist = f[f["symbol"].isin(latest["symbol"])]
+    wide = {c: hist.pivot_table(index="symbol", columns="fiscal_year", values=c, aggfunc="last")
+            for c in ("revenue", "ebitda", "depreciation_amortization", "interest_expense",
+                      "interest_income")}
+    fy = latest.set_index("symbol")["fiscal_year"]
+    receipts, cf_prior, cf_new = {}, {}, {}
+    for year, syms in fy.groupby(fy).groups.items():
+        prev = [y for y in range(year - 3, year) if y in wide["revenue"].columns]
+        rev = wide["revenue"].reindex(index=syms, columns=prev)
+        receipts.update(rev.mean(axis=1).to_dict())
+        years = [y for y in wide["ebitda"].columns if 2022 <= y < year]
+        if not years:
+            cf_prior.update(dict.fromkeys(syms, 0.0))
+            cf_new.update(dict.fromkeys(syms, 0.0))
+            continue
+        parts = [wide[c].reindex(index=syms, columns=years) for c in
+                 ("ebitda", "depreciation_amortization", "interest_expense", "interest_income")]
+        cf_prior.update(tm.carryforward_path(*parts, law="prior").to_dict())
+        cf_new.update(tm.carryforward_path(*parts, law="obbba").to_dict())
+    s = latest["symbol"]
+    return latest.assign(avg_gross_receipts=s.map(receipts).astype("float64"),
+                         carryforward_prior=s.map(cf_prior).astype("float64"),
+                         carryforward_obbba=s.map(cf_new).astype("float64")).reset_index(drop=True)
+
+
+def attach_market_caps(rows: pd.DataFrame, caps: pd.DataFrame, max_gap_days: int = 45) -> pd.DataFrame:
+    """Add ``market_cap`` and ``cap_date``: the month-end snapshot nearest the statement's
+    ``period_end`` within ``max_gap_days`` (NaN otherwise). Second share classes are
+    dropped first, so each company is counted once."""
+    out = rows.copy()
+    if caps is None or caps.empty:
+        return out.assign(market_cap=np.nan, cap_date=pd.NaT)
+    c = caps[~caps["ticker"].isin(SECOND_CLASSES) & (caps["market_cap"] > 0)]
+    c = c[["date", "ticker", "market_cap"]].rename(columns={"ticker": "symbol", "date": "cap_date"})
+    left = out[["symbol", "period_end"]].reset_index().sort_values("period_end")
+    m = pd.merge_asof(left, c.sort_values("cap_date"), left_on="period_end", right_on="cap_date",
+                      by="symbol", direction="nearest", tolerance=pd.Timedelta(days=max_gap_days))
+    m = m.set_index("index").reindex(out.index)
+    return out.assign(market_cap=m["market_cap"].astype("float64"), cap_date=m["cap_date"])
+
+
+def attach_sectors(rows: pd.DataFrame, constituents=None, iwm=None, caps=None) -> pd.DataFrame:
+    """Add ``sector`` and ``sector_source``: GICS from the S&P 500 list first, then the
+    IWM holdings' sector, then the Nasdaq screener sector (mapped to GICS names where
+    they match); ``reit`` is True for GICS Real Estate or a screener REIT industry."""
+    out = rows.copy()
+    sector = pd.Series(pd.NA, index=out.index, dtype="string")
+    source = pd.Series(pd.NA, index=out.index, dtype="string")
+    lookups = []
+    if constituents is not None and len(constituents):
+        lookups.append(("S&P 500 GICS", constituents.set_index("symbol")["gics_sector"]))
+    if iwm is not None and len(iwm):
+        s = iwm.drop_duplicates("ticker").set_index("ticker")["sector"].replace(NASDAQ_TO_GICS)
+        lookups.append(("IWM holdings", s))
+    reit_industry = pd.Series(False, index=out.index)
+    if caps is not None and len(caps):
+        last = caps.sort_values("date").drop_duplicates("ticker", keep="last").set_index("ticker")
+        lookups.append(("Nasdaq screener", last["sector"].replace(NASDAQ_TO_GICS)))
+        ind = out["symbol"].map(last["industry"]).astype("string").fillna("")
+        reit_industry = ind.str.contains("Real Estate Investment Trust", case=False)
+    for label, table in lookups:
+        got = out["symbol"].map(table.dropna()).astype("string")
+        fill = sector.isna() & got.notna()
+        sector = sector.mask(fill, got)
+        source = source.mask(fill, label)
+    return out.assign(sector=sector.fillna("Unknown"), sector_source=source.fillna("none"),
+                      reit=(sector == "Real Estate").fillna(False) | reit_industry)
+
+
+def size_labels(edges_bn) -> list[str]:
+    """Bucket names for market-cap edges in USD bn: small/mid/large/mega for three edges."""
+    edges = list(edges_bn)
+    if len(edges) == 3:
+        names = ["small", "mid", "large", "mega"]
+    else:
+        names = [f"bucket {i + 1}" for i in range(len(edges) + 1)]
+    bounds = [f"<${edges[0]:g}bn"] + [f"${a:g}-{b:g}bn" for a, b in zip(edges, edges[1:])] \
+        + [f">${edges[-1]:g}bn"]
+    return [f"{n} ({b})" for n, b in zip(names, bounds)]
+
+
+def size_bucket(market_cap: pd.Series, edges_bn) -> pd.Series:
+    """Ordered categorical size bucket from market cap (USD) and edges in USD bn."""
+    edges = sorted(float(e) for e in edges_bn)
+    if not edges or any(e <= 0 for e in edges):
+        raise BadInputError(f"size bucket edges must be positive USD bn, got {edges_bn!r}")
+    bins = [0.0] + [e * 1e9 for e in edges] + [np.inf]
+    return pd.cut(market_cap, bins=bins, labels=size_labels(edges), right=False)
+
+
+def drop_duplicate_filers(rows: pd.DataFrame) -> pd.DataFrame:
+    """Keep one symbol per identical statement (same fiscal year, revenue, EBITDA and
+    pre-tax income), preferring one with a market cap: the source lists some companies
+    under an old and a new ticker (DISCK and WBD). ``attrs['duplicates']`` lists the dropped."""
+    key = ["fiscal_year", "revenue", "ebitda", "pretax_income"]
+    order = rows.assign(_nocap=rows.get("market_cap", pd.Series(np.nan, index=rows.index)).isna())
+    order = order.sort_values(["_nocap", "symbol"], kind="stable")
+    dup = order.duplicated(subset=key, keep="first") & order[key].notna().all(axis=1)
+    out = order[~dup].drop(columns="_nocap").sort_values("symbol").reset_index(drop=True)
+    out.attrs["duplicates"] = sorted(order.loc[dup, "symbol"])
+    return out
+
+
+def prepare_firms(fundamentals: pd.DataFrame, caps, constituents, iwm, tax_year: int,
+                  size_edges_bn=(2, 10, 200), end=None, max_staleness: int = 1) -> pd.DataFrame:
+    """Statements to model with market cap, size bucket, sector and REIT flag attached
+    (the steps above in order; ``attrs['duplicates']`` from :func:`drop_duplicate_filers`)."""
+    rows = select_statements(fundamentals, tax_year, end=end, max_staleness=max_staleness)
+    rows = attach_sectors(attach_market_caps(rows, caps), constituents, iwm, caps)
+    rows = drop_duplicate_filers(rows)
+    dups = rows.attrs.get("duplicates", [])
+    rows = rows.assign(size_bucket=size_bucket(rows["market_cap"], size_edges_bn))
+    rows.attrs["duplicates"] = dups
+    return rows
+
+
+# ---- the model over firms ----------------------------------------------------
+def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonus",
+                 eligible_share: float = 1.0) -> pd.DataFrame:
+    """Per firm: taxable income and cash tax under prior law and OBBBA for ``tax_year``,
+    the saving split into 163(j) and expensing, as shares of pre-tax income (when
+    positive) and market cap, plus leverage (interest / EBITDA) and capital
+    intensity (D&A / EBITDA) where EBITDA is positive. Rows without EBITDA are
+    dropped (``attrs['dropped']`` lists them); missing interest counts as zero."""
+    ok = rows["ebitda"].notna()
+    r = rows[ok].copy()
+    ie = r["interest_expense"].fillna(0.0)
+    ii = r["interest_income"].fillna(0.0)
+    da = r["depreciation_amortization"].fillna(0.0)
+    spend = -r["capex"]  # capex is negative for spending in the source
+    res = tm.compare_laws(r["ebitda"], da, ie, ii, spend, int(tax_year),
+                          carryforward_prior=r.get("carryforward_prior", 0.0),
+                          carryforward_obbba=r.get("carryforward_obbba", 0.0),
+                          avg_gross_receipts=r["avg_gross_receipts"],
+                          capex_treatment=capex_treatment, eligible_share=eligible_share)
+    pos = r["ebitda"] > 0
+    out = r.assign(
+        leverage=(ie / r["ebitda"]).where(pos), intensity=(da / r["ebitda"]).where(pos),
+        exempt=tm.small_business_exempt(r["avg_gross_receipts"], int(tax_year)),
+        ti_prior=res["prior"]["taxable_income"], ti_obbba=res["obbba"]["taxable_income"],
+        tax_prior=res["prior"]["tax"], tax_obbba=res["obbba"]["tax"],
+        deductible_prior=res["prior"]["deductible"], deductible_obbba=res["obbba"]["deductible"],
+        binds_prior=res["prior"]["binds"], binds_obbba=res["obbba"]["binds"],
+        saving_163j=res["saving_163j"], saving_expensing=res["saving_expensing"],
+        saving=res["saving"])
+    out = out.assign(saving_pct_pretax=(out["saving"] / out["pretax_income"]).where(out["pretax_income"] > 0),
+                     saving_pct_cap=out["saving"] / out["market_cap"] if "market_cap" in out else np.nan)
+    out.attrs["dropped"] = sorted(rows.loc[~ok, "symbol"])
+    return out.reset_index(drop=True)
+
+
+def binding_shares(effects: pd.DataFrame) -> dict:
+    """Share of firms (with positive interest expense or not) for which the limit binds."""
+    n = len(effects)
+    return {"prior": float(effects["binds_prior"].mean()) if n else np.nan,
+            "obbba": float(effects["binds_obbba"].mean()) if n else np.nan, "firms": n}
+
+
+def group_summary(effects: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Firms, share bound by 163(j) under each law, median and total saving, median saving
+    as a share of pre-tax income and of market cap, per group; sorted by median share."""
+    g = effects.groupby(by, observed=True)
+    out = g.agg(firms=("symbol", "size"), binds_prior=("binds_prior", "mean"),
+                binds_obbba=("binds_obbba", "mean"), median_saving=("saving", "median"),
+                total_saving=("saving", "sum"), median_pct_pretax=("saving_pct_pretax", "median"),
+                median_pct_cap=("saving_pct_cap", "median")).reset_index()
+    out[by] = out[by].astype("string")
+    return out.sort_values("median_pct_pretax", ascending=False, na_position="last").reset_index(drop=True)
+
+
+def top_gainers(effects: pd.DataFrame, n: int = 15, by: str = "saving_pct_cap") -> pd.DataFrame:
+    """The ``n`` firms with the largest ``by`` (positive savings only)."""
+    cols = ["symbol", "sector", "size_bucket", "fiscal_year", "saving", "saving_163j",
+            "saving_expensing", "saving_pct_pretax", "saving_pct_cap", "leverage", "intensity"]
+    pos = effects[effects["saving"] > 0]
+    return pos.nlargest(n, by)[[c for c in cols if c in pos]].reset_index(drop=True)
+
+
+def intensity_cells(effects: pd.DataFrame, n_groups: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Median saving (share of pre-tax income) and firm counts by size bucket x capital
+    intensity group (quantiles of D&A / EBITDA over all firms; 'high' is the top group)."""
+    e = effects.dropna(subset=["intensity", "saving_pct_pretax", "size_bucket"])
+    names = ["low", "middle", "high"] if n_groups == 3 else [f"q{i + 1}" for i in range(n_groups)]
+    grp = pd.qcut(e["intensity"].rank(method="first"), n_groups, labels=names)
+    e = e.assign(intensity_group=grp)
+    med = e.pivot_table(index="size_bucket", columns="intensity_group", values="saving_pct_pretax",
+                        aggfunc="median", observed=True)
+    cnt = e.pivot_table(index="size_bucket", columns="intensity_group", values="symbol",
+                        aggfunc="count", observed=True)
+    return med, cnt
+
+
+def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall_median: float,
+                   high: str = "high", min_firms: int = 5) -> tuple[str, dict]:
+    """Verdict on 'capital-intensive mid-sized firms gain most' from the cells.
+
+    Rule: inconclusive if the (mid, high) cell has fewer than ``min_firms`` firms;
+    supported if its median saving share is the largest of all cells with at least
+    ``min_firms`` firms; mixed if it is above the all-firm median; else not supported.
+    """
+    n = int(cnt.at[mid_label, high]) if mid_label in cnt.index and high in cnt.columns \
+        and pd.notna(cnt.at[mid_label, high]) else 0
+    if n < min_firms:
+        return "inconclusive", {"cell_firms": n, "cell_median": np.nan, "best_cell": None,
+                                "best_median": np.nan}
+    value = float(med.at[mid_label, high])
+    eligible = med.where(cnt >= min_firms).stack().dropna()
+    best = eligible.idxmax()
+    best_v = float(eligible.max())
+    if value >= best_v:
+        v = "supported"
+    elif value > overall_median:
+        v = "mixed"
+    else:
+        v = "not supported"
+    return v, {"cell_firms": n, "cell_median": value, "best_cell": f"{best[0]}, {best[1]} intensity",
+               "best_median": best_v}
+
+
+# ---- named companies ---------------------------------------------------------
+def named_status(effects: pd.DataFrame, named: pd.DataFrame, with_statements, tax_year: int) -> pd.DataFrame:
+    """What the law changes for each named company, or why the data cannot say."""
+    have = set(with_statements)
+    rows = []
+    for t, name in zip(named["ticker"], named["name"]):
+        e = effects[effects["symbol"] == t]
+        rec = {"ticker": t, "name": name, "fiscal_year": np.nan, "interest_expense": np.nan,
+               "saving": np.nan, "saving_pct_pretax": np.nan}
+        if e.empty:
+            why = ("no annual statements in the data layer" if t not in have else
+                   f"no statements for a fiscal year close enough to {tax_year}")
+            rows.append({**rec, "status": "not modelled", "why": why})
+            continue
+        x = e.iloc[0]
+        rec.update(fiscal_year=x["fiscal_year"], interest_expense=x["interest_expense"],
+                   saving=x["saving"], saving_pct_pretax=x["saving_pct_pretax"])
+        notes = []
+        if bool(x.get("reit", False)):
+            notes.append("REIT: distributes its income, so corporate tax savings barely reach it; "
+                         "a real-property business may elect out of 163(j)")
+        if not x["interest_expense"] > 0:
+            notes.append("reports zero interest expense, so 163(j) cannot bind")
+        elif not (x["binds_prior"] or x["binds_obbba"]):
+            notes.append(f"interest {x['interest_expense'] / max(x['ebitda'], 1):.1%} of EBITDA: "
+                         "the limit binds under neither law")
+        elif x["binds_prior"] and not x["binds_obbba"]:
+            notes.append("the limit binds under prior law only")
+        if pd.isna(x["capex"]):
+            notes.append("capex not in the source: depreciation held at book D&A")
+        if x["pretax_income"] <= 0:
+            notes.append("pre-tax loss: no cash tax under either law")
+        status = "gains" if x["saving"] > 0 else "no change"
+        rows.append({**rec, "status": status, "why": "; ".join(notes) or "gains from the model's rules"})
+    return pd.DataFrame(rows)
+
+
+# ---- the legal claims ----------------------------------------------------------
+def article_statements() -> pd.DataFrame:
+    """The articles' statements about the law (paraphrased), one per claim id."""
+    return pd.read_csv(REFERENCE_DIR / "obbba_article_statements.csv", dtype=str).fillna("")
+
+
+def first_percent(text: str) -> float:
+    """First percentage in a text, as a number (``'20%, made permanent'`` -> 20.0)."""
+    m = re.search(r"(\d+(?:\.\d+)?)\s*%", text or "")
+    return float(m.group(1)) if m else np.nan
+
+
+def first_dollars(text: str) -> float:
+    """First dollar amount in a text, in USD (``'$2.5M limit'`` -> 2.5e6)."""
+    m = re.search(r"\$\s*(\d+(?:\.\d+)?)\s*([kKmMbB]?)", text or "")
+    if not m:
+        return np.nan
+    scale = {"k": 1e3, "m": 1e6, "b": 1e9}.get(m.group(2).lower(), 1.0)
+    return float(m.group(1)) * scale
+
+
+def legal_verdicts(provisions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """Compare each article statement with the transcribed law and give a verdict.
+
+    - name rows (unit ``name``): the article's name against the official title
+      (words and acronym): contradicted unless they match.
+    - ``%`` rows: the article's figure against the first percentage of the
+      provision's ``after_obbba`` text.
+    - ``USD`` rows: against its first dollar amount.
+    - ``basis`` rows: confirmed if ``after_obbba`` names the article's basis and
+      ``before_obbba`` does not.
+    """
+    prov = provisions.set_index("code_section")
+    out = []
+    for s in statements.itertuples(index=False):
+        before = after = ""
+        if s.code_section in prov.index:
+            before, after = prov.at[s.code_section, "before_obbba"], prov.at[s.code_section, "after_obbba"]
+        if s.unit == "name":
+            law = s.official
+            same = re.sub(r"\W+", " ", s.article_figure).strip().lower() == \
+                re.sub(r"\s*\(.*", "", law).strip().lower()
+            measured = law
+            verdict = "confirmed" if same else "contradicted"
+        elif s.unit == "%":
+            measured = first_percent(after)
+            verdict = "confirmed" if np.isclose(float(s.article_figure), measured) else "contradicted"
+        elif s.unit == "USD":
+            measured = first_dollars(after)
+            verdict = "confirmed" if np.isclose(float(s.article_figure), measured) else "contradicted"
+        elif s.unit == "basis":
+            fig = s.article_figure
+            named_after = re.search(rf"\b{fig}\b", after) is not None
+            named_before = re.search(rf"\b{fig}\b", before) is not None
+            measured = f"{fig} basis" if named_after and not named_before else after
+            verdict = "confirmed" if named_after and not named_before else "contradicted"
+        else:
+            raise BadInputError(f"unknown unit {s.unit!r} in the article statements file")
+        out.append({"claim": s.claim_id, "section": s.code_section, "article_says": s.article_says,
+                    "article_figure": s.article_figure, "before": before, "after": after,
+                    "measured": measured, "unit": s.unit, "verdict": verdict})
+    return pd.DataFrame(out)
+
+
+# ---- caveats computed from the data ----------------------------------------
+def data_caveats(effects: pd.DataFrame, tax_year: int) -> dict:
+    """Figures for the caveats: book vs tax, zero interest, EBIT vs operating income,
+    Section 179 reach, and how the model's tax compares with the reported tax line."""
+    e = effects
+    pos = e[e["pretax_income"] > 0]
+    book_rate = (pos["income_tax"] / pos["pretax_income"])
+    gap = (e["ebit"] - e["operating_income"]).abs() / e["revenue"].where(e["revenue"] > 0)
+    lim, phase = tm.law_parameters(tax_year, "obbba")["s179_limit"], \
+        tm.law_parameters(tax_year, "obbba")["s179_phaseout"]
+    spend = -e["capex"]
+    return {
+        "firms": len(e),
+        "book_rate_median": float(book_rate.median()),
+        "book_rate_off_share": float(((book_rate - tm.CORPORATE_RATE).abs() > 0.05).mean()),
+        "zero_interest_share": float((e["interest_expense"].fillna(0) <= 0).mean()),
+        "zero_interest_examples": e.loc[e["interest_expense"].fillna(0) <= 0, "symbol"].head(8).tolist(),
+        "ebit_gap_share": float((gap > 0.02).mean()),
+        "s179_reach_share": float((spend < lim + phase).mean()),
+        "capex_missing": e.loc[e["capex"].isna(), "symbol"].tolist(),
+        "model_vs_reported": float(pos["tax_prior"].sum() / pos["income_tax"].sum())
+        if pos["income_tax"].sum() > 0 else np.nan,
+        "dropped": list(e.attrs.get("dropped", [])),
+    }
+
+
+# ---- charts --------------------------------------------------------------------
+def plot_sensitivity(grid: pd.DataFrame, title: str):
+    """Heat map of the 163(j) saving (% of EBITDA) with both laws' binding boundaries."""
+    import matplotlib.pyplot as plt
+    piv = grid.pivot(index="leverage", columns="intensity", values="saving_pct_ebitda") * 100
+    fig, ax = plt.subplots()
+    mesh = ax.pcolormesh(piv.columns * 100, piv.index * 100, piv.values, cmap="Blues", shading="nearest")
+    fig.colorbar(mesh, ax=ax, label="Tax saving (% of EBITDA)")
+    x = np.linspace(piv.columns.min(), piv.columns.max(), 50)
+    ax.plot(x * 100, tm.INTEREST_LIMIT_RATE * (1 - x) * 100, color="#D55E00", lw=2,
+            label="limit binds above (EBIT basis, prior law)")
+    ax.axhline(tm.INTEREST_LIMIT_RATE * 100, color="#000000", ls="--", lw=2,
+               label="limit binds above (EBITDA basis, OBBBA)")
+    ax.set(title=title, xlabel="Capital intensity: D&A / EBITDA (%)",
+           ylabel="Leverage: interest / EBITDA (%)", ylim=(piv.index.min() * 100, piv.index.max() * 100))
+    ax.legend(loc="upper right", fontsize=9, frameon=True)
+    return fig, ax
+
+
+def plot_s179(year: int, max_cost: float = 8e6):
+    """Section 179 deduction against qualifying purchases, prior law vs OBBBA."""
+    import matplotlib.pyplot as plt
+    cost = np.linspace(0, max_cost, 400)
+    fig, ax = plt.subplots()
+    for law, color in (("prior", "#E69F00"), ("obbba", "#0072B2")):
+        p = tm.law_parameters(year, law)
+        ded = tm.section179_deduction(cost, p["s179_limit"], p["s179_phaseout"])
+        ax.plot(cost / 1e6, ded / 1e6, color=color, lw=2.5,
+                label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit ${p['s179_limit'] / 1e6:.2f}M, "
+                      f"phase-out from ${p['s179_phaseout'] / 1e6:.2f}M")
+    ax.set(title=f"Section 179 expensing, tax year {year}: a small-buyer provision",
+           xlabel="Qualifying property placed in service (USD M)", ylabel="Section 179 deduction (USD M)")
+    ax.legend(loc="upper right", fontsize=9)
+    return fig, ax
+
+
+def plot_groups(summary: pd.DataFrame, by: str, title: str):
+    """Horizontal bars of the median saving (% of pre-tax income) per group."""
+    import matplotlib.pyplot as plt
+    s = summary.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax")
+    fig, ax = plt.subplots(figsize=(11, max(3.5, 0.45 * len(s) + 1.5)))
+    ax.barh(s[by].astype(str), s["median_pct_pretax"] * 100, color="#0072B2")
+    for y, (v, n) in enumerate(zip(s["median_pct_pretax"], s["firms"])):
+        ax.text(v * 100, y, f"  {v * 100:.2f}% (n={n})", va="center", fontsize=9)
+    ax.set(title=title, xlabel="Median tax saving (% of pre-tax income)", ylabel="")
+    return fig, ax
