@@ -1,0 +1,280 @@
+"""Event study: how tickers moved against a benchmark around dated events (FOMC decisions).
+
+Conventions (stated once, used everywhere):
+- Event day 0 is the first trading day on or after the event date on the price
+  calendar. FOMC statements come out at 14:00 ET, so day 0's close already holds
+  the reaction.
+- A window ``(a, b)`` in trading days covers the returns of days a..b: it runs
+  from the close of day ``a - 1`` to the close of day ``b``. So ``(0, 5)`` includes
+  the announcement day and ``(-5, 1)`` the run-up plus the day after.
+- The relative return is the ticker's cumulative return minus the benchmark's
+  over the same window (a difference of fractions, shown as pp).
+- An event whose window runs past the last price (or starts before the first)
+  is not measured: it is kept with a ``status`` so reports can count it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ..errors import BadInputError
+
+STATUS_OK = "ok"
+STATUS_PAST_END = "window past data end"
+STATUS_BEFORE_START = "window before data start"
+STATUS_NO_DAY0 = "no trading day on or after the event"
+
+
+def window_label(window) -> str:
+    """'[-5,+1]' for (-5, 1): the label reports use for a window."""
+    a, b = (int(w) for w in window)
+    return f"[{a:+d},{b:+d}]".replace("[+0", "[0").replace(",+0]", ",0]")
+
+
+def _check_windows(windows) -> list[tuple[int, int]]:
+    out = []
+    for w in windows:
+        try:
+            a, b = (int(x) for x in w)
+        except (TypeError, ValueError):
+            raise BadInputError(f"event window {w!r} must be a pair of trading-day offsets like [0, 5]") from None
+        if a > b:
+            raise BadInputError(f"event window {w!r}: the first offset must not exceed the second")
+        out.append((a, b))
+    if not out:
+        raise BadInputError("event windows: the list is empty")
+    return out
+
+
+def day_zero_positions(calendar: pd.DatetimeIndex, dates) -> pd.Series:
+    """Position on ``calendar`` of day 0 for each event date (-1 if none on/after it)."""
+    cal = pd.DatetimeIndex(calendar).sort_values()
+    d = pd.DatetimeIndex(pd.to_datetime(list(dates)))
+    pos = cal.searchsorted(d, side="left")
+    pos = np.where(pos >= len(cal), -1, pos)
+    return pd.Series(pos, index=d, dtype="int64")
+
+
+def event_returns(prices: pd.DataFrame, events: pd.DataFrame, windows, benchmark: str,
+                  tickers=None, date_col: str = "announcement_date") -> pd.DataFrame:
+    """Cumulative returns of each ticker and the benchmark over each window of each event.
+
+    ``prices``: wide adjusted closes (DatetimeIndex); ``events``: one row per event
+    with ``date_col`` and any label columns (e.g. ``decision``), which are carried
+    through. Returns a long frame: the event's columns, ``day0``, ``ticker``,
+    ``window``, ``start_offset``, ``end_offset``, ``ticker_return``,
+    ``benchmark_return``, ``relative_return`` and ``status`` (NaN returns unless
+    ``status == 'ok'``).
+    """
+    windows = _check_windows(windows)
+    if benchmark not in prices.columns:
+        raise BadInputError(f"benchmark {benchmark!r} is not among the price columns")
+    tickers = [t for t in (tickers or prices.columns) if t != benchmark and t in prices.columns]
+    px = prices.sort_index()
+    pos0 = day_zero_positions(px.index, events[date_col])
+    rows = []
+    for (_, ev), p0 in zip(events.iterrows(), pos0.to_numpy()):
+        for t in tickers:
+            both = px[[t, benchmark]]
+            for a, b in windows:
+                rec = ev.to_dict()
+                rec.update(ticker=t, window=window_label((a, b)), start_offset=a, end_offset=b,
+                           day0=px.index[p0] if p0 >= 0 else pd.NaT,
+                           ticker_return=np.nan, benchmark_return=np.nan, relative_return=np.nan)
+                lo, hi = p0 + a - 1, p0 + b
+                if p0 < 0:
+                    rec["status"] = STATUS_NO_DAY0
+                elif hi >= len(px):
+                    rec["status"] = STATUS_PAST_END
+                elif lo < 0:
+                    rec["status"] = STATUS_BEFORE_START
+                else:
+                    base, last = both.iloc[lo], both.iloc[hi]
+                    r = last / base - 1.0
+                    rec.update(ticker_return=r[t], benchmark_return=r[benchmark],
+                               relative_return=r[t] - r[benchmark],
+                               status=STATUS_OK if r.notna().all() else "price missing")
+                rows.append(rec)
+    cols = list(events.columns) + ["ticker", "window", "start_offset", "end_offset", "day0",
+                                   "ticker_return", "benchmark_return", "relative_return", "status"]
+    return pd.DataFrame(rows, columns=cols)
+
+
+def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict:
+    """Mean with a t-based and a bootstrap confidence interval.
+
+    With a handful of events the t interval is wide and the bootstrap too
+    narrow (it cannot see tails it never sampled); both are shown so a reader
+    sees the spread. Fewer than 2 observations give NaN intervals.
+    """
+    x = pd.Series(x, dtype="float64").dropna().to_numpy()
+    n = len(x)
+    out = {"n": n, "mean": float(x.mean()) if n else np.nan,
+           "median": float(np.median(x)) if n else np.nan,
+           "share_positive": float((x > 0).mean()) if n else np.nan,
+           "t_stat": np.nan, "ci_low": np.nan, "ci_high": np.nan,
+           "boot_low": np.nan, "boot_high": np.nan}
+    if n < 2:
+        return out
+    se = x.std(ddof=1) / np.sqrt(n)
+    q = stats.t.ppf(0.5 + level / 2, n - 1)
+    out.update(t_stat=out["mean"] / se if se > 0 else np.nan,
+               ci_low=out["mean"] - q * se, ci_high=out["mean"] + q * se)
+    if n >= 3 and np.ptp(x) > 0:
+        res = stats.bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_boot,
+                              method="percentile", rng=np.random.default_rng(seed))
+        out.update(boot_low=float(res.confidence_interval.low),
+                   boot_high=float(res.confidence_interval.high))
+    return out
+
+
+def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"),
+              level: float = 0.95) -> pd.DataFrame:
+    """Mean relative return per group with the number of events and confidence bands.
+
+    Only events with ``status == 'ok'`` enter the statistics; ``excluded`` counts
+    the others in each group (e.g. windows running past the data end).
+    """
+    by = list(by)
+    rows = []
+    for key, g in event_rets.groupby(by, sort=False):
+        ok = g[g["status"] == STATUS_OK]
+        rec = dict(zip(by, key if isinstance(key, tuple) else (key,)))
+        rec.update(mean_ci(ok["relative_return"], level))
+        rec["excluded"] = int(len(g) - len(ok))
+        rows.append(rec)
+    stat_cols = ["n", "mean", "median", "share_positive", "t_stat", "ci_low", "ci_high",
+                 "boot_low", "boot_high", "excluded"]
+    return pd.DataFrame(rows, columns=by + stat_cols)
+
+
+def exclusions(event_rets: pd.DataFrame, date_col: str = "announcement_date") -> pd.DataFrame:
+    """Events not measured, one row per (event, window, status), for the caveats."""
+    bad = event_rets[event_rets["status"] != STATUS_OK]
+    if bad.empty:
+        return pd.DataFrame(columns=[date_col, "window", "status"])
+    return bad[[date_col, "window", "status"]].drop_duplicates().reset_index(drop=True)
+
+
+def event_paths(prices: pd.DataFrame, events: pd.DataFrame, ticker: str, benchmark: str,
+                first: int = -5, last: int = 20, date_col: str = "announcement_date") -> pd.DataFrame:
+    """Cumulative relative return (ticker minus benchmark) on each day first..last.
+
+    Rows are event days (``first``..``last``), columns the event dates; the base is
+    the close of day ``first - 1``. Events without the full path are dropped.
+    """
+    px = prices[[ticker, benchmark]].sort_index()
+    pos0 = day_zero_positions(px.index, events[date_col])
+    days = np.arange(first, last + 1)
+    cols = {}
+    for d, p0 in pos0.items():
+        lo, hi = p0 + first - 1, p0 + last
+        if p0 < 0 or lo < 0 or hi >= len(px):
+            continue
+        seg = px.iloc[lo: hi + 1]
+        cum = seg / seg.iloc[0] - 1.0
+        cols[d] = (cum[ticker] - cum[benchmark]).iloc[1:].to_numpy()
+    out = pd.DataFrame(cols, index=pd.Index(days, name="event_day"))
+    return out
+
+
+# ---- tables and sentences --------------------------------------------------------
+def compact_table(summary: pd.DataFrame, windows, headline) -> pd.DataFrame:
+    """One row per (ticker, decision): events, mean per window, and the headline
+    window's 95% interval and t-statistic (fractions; show as pp)."""
+    labels = [window_label(w) for w in windows]
+    hw = window_label(headline)
+    if summary.empty:
+        return pd.DataFrame(columns=["Ticker", "Decision", "Events"] + labels)
+    means = summary.pivot_table(index=["ticker", "decision"], columns="window", values="mean",
+                                sort=False)
+    head = summary[summary["window"] == hw].set_index(["ticker", "decision"])
+    out = pd.DataFrame({"Events": head["n"]}).join(means.reindex(columns=labels))
+    out = out.join(head[["ci_low", "ci_high", "t_stat"]].rename(columns={
+        "ci_low": f"{hw} 95% low", "ci_high": f"{hw} 95% high", "t_stat": f"{hw} t"}))
+    out = out.reset_index().rename(columns={"ticker": "Ticker", "decision": "Decision"})
+    rank = {t: i for i, t in enumerate(dict.fromkeys(summary["ticker"]))}
+    out = out.assign(_rank=out["Ticker"].map(rank)).sort_values(["Decision", "_rank"], kind="stable")
+    return out.drop(columns="_rank").reset_index(drop=True)
+
+
+def per_event_table(event_rets: pd.DataFrame, windows) -> pd.DataFrame:
+    """Relative return per event and ticker (rows) and window (columns)."""
+    labels = [window_label(w) for w in windows]
+    if event_rets.empty:
+        return pd.DataFrame(columns=["Date", "Ticker"] + labels)
+    t = event_rets.pivot_table(index=["announcement_date", "ticker"], columns="window",
+                               values="relative_return", sort=False, dropna=False)
+    t = t.reindex(columns=labels).reset_index()
+    t["announcement_date"] = t["announcement_date"].dt.strftime("%Y-%m-%d")
+    return t.rename(columns={"announcement_date": "Date", "ticker": "Ticker"})
+
+
+def stats_for(summary: pd.DataFrame, ticker: str, window, decision: str | None = None) -> pd.Series:
+    """The summary row of one (ticker, window[, decision]); NaNs and n = 0 when absent."""
+    hw = window_label(window)
+    sel = (summary["ticker"] == ticker) & (summary["window"] == hw)
+    if decision is not None:
+        sel &= summary["decision"] == decision
+    if not sel.any():
+        return pd.Series({"n": 0, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan, "t_stat": np.nan})
+    return summary[sel].iloc[0]
+
+
+def group_sentence(summary: pd.DataFrame, ticker: str, benchmark: str, window, decision: str) -> str:
+    """'After 6 cuts, IWM beat SPY by 0.6 pp on average over [0,+20] (95% interval ...).'"""
+    from ..narrative import compare, num, plural, pp
+    hw = window_label(window)
+    row = summary[(summary["ticker"] == ticker) & (summary["window"] == hw)
+                  & (summary["decision"] == decision)]
+    if row.empty or int(row["n"].iloc[0]) == 0:
+        return f"No {decision} decision in the window has a complete {hw} window for {ticker}."
+    r = row.iloc[0]
+    band = (f" (95% interval {pp(r['ci_low'])} to {pp(r['ci_high'])}, t = {num(r['t_stat'], 2)})"
+            if int(r["n"]) >= 2 else " (one event: no interval)")
+    return (f"After {plural(int(r['n']), decision)}, {compare(ticker, r['mean'], b_name=benchmark)} "
+            f"on average over {hw}{band}.")
+
+
+# ---- charts -------------------------------------------------------------------
+def plot_means(summary: pd.DataFrame, window: str, title: str, order=None):
+    """Grouped bars: mean relative return per ticker and decision over ``window``, with
+    the t-based 95% interval as error bars and the event count under each group."""
+    from .. import style
+    sub = summary[summary["window"] == window]
+    tickers = list(order or dict.fromkeys(sub["ticker"]))
+    groups = list(dict.fromkeys(sub["decision"]))
+    fig, ax = style.new_figure(title, "", f"Mean {window} return minus benchmark (pp)")
+    width = 0.8 / max(len(groups), 1)
+    for i, g in enumerate(groups):
+        s = sub[sub["decision"] == g].set_index("ticker").reindex(tickers)
+        x = np.arange(len(tickers)) + (i - (len(groups) - 1) / 2) * width
+        err = np.vstack([s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]]) * 100
+        n = s["n"].fillna(0).astype(int)
+        ax.bar(x, s["mean"] * 100, width, yerr=np.nan_to_num(err), capsize=3,
+               color=style.PALETTE[i % len(style.PALETTE)],
+               label=f"after {g}s (n = {n.min()}-{n.max()})" if n.min() != n.max() else f"after {g}s (n = {n.min()})")
+    ax.axhline(0, color="#333333", lw=1)
+    ax.set_xticks(np.arange(len(tickers)), tickers)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_paths(paths: dict, ticker: str, benchmark: str, title: str):
+    """Mean cumulative relative-return path per group (dict name -> ``event_paths`` frame),
+    with a t-based 95% band; day 0 is the announcement day."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Trading days from the decision (day 0 = announcement)",
+                               f"{ticker} minus {benchmark}, cumulative (pp)")
+    for i, (name, p) in enumerate(paths.items()):
+        if p.shape[1] == 0:
+            continue
+        stats_ = pd.DataFrame([mean_ci(row) for _, row in p.iterrows()], index=p.index)
+        c = style.PALETTE[i % len(style.PALETTE)]
+        ax.plot(p.index, stats_["mean"] * 100, color=c, lw=2.5, label=f"{name} (n = {p.shape[1]})")
+        ax.fill_between(p.index, stats_["ci_low"] * 100, stats_["ci_high"] * 100, color=c, alpha=0.15)
+    ax.axhline(0, color="#333333", lw=1)
+    ax.axvline(0, color="#777777", ls="--", lw=1.2)
+    ax.legend(loc="best")
+    return fig, ax

@@ -1,0 +1,232 @@
+"""Yield betas: how relative returns (ticker minus benchmark) move with rate changes.
+
+Why relative returns: the thesis is that small caps gain *against* large caps when
+rates fall, so the market's own move is taken out by subtracting the benchmark.
+
+Conventions:
+- Prices and FRED series are joined on the dates both have, BEFORE differencing,
+  so a bond-market holiday never pairs a one-day return with a two-day yield change.
+- Yield changes are in percentage points (FRED series are in percent), so a beta
+  is the relative return (fraction) per +1 pp (= +100 bp) move; -0.05 means the
+  ticker lags the benchmark by 5 pp when the yield rises 100 bp.
+- Weekly data are Friday (or last trading day) closes; standard errors are
+  Newey-West (HAC) with the usual lag rule floor(4 (n/100)^(2/9)).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from statsmodels.regression.rolling import RollingOLS
+
+from ..errors import BadInputError
+
+FREQUENCIES = {"daily": None, "weekly": "W-FRI"}
+
+
+def newey_west_lags(n: int) -> int:
+    """Newey-West (1994) rule of thumb for the HAC lag length."""
+    return max(1, int(math.floor(4 * (n / 100.0) ** (2.0 / 9.0))))
+
+
+def relative_and_changes(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str,
+                         frequency: str = "daily") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Relative returns (each ticker minus ``benchmark``) and rate changes (pp) on one calendar.
+
+    Returns ``(relative, changes)`` with the same DatetimeIndex; rows with any
+    missing value in the joined levels are dropped first.
+    """
+    if frequency not in FREQUENCIES:
+        raise BadInputError(f"frequency must be one of {', '.join(FREQUENCIES)}, not {frequency!r}")
+    if benchmark not in prices.columns:
+        raise BadInputError(f"benchmark {benchmark!r} is not among the price columns")
+    levels = prices.join(rates, how="inner").dropna()
+    if FREQUENCIES[frequency]:  # keep the real last trading day of each week as its date
+        levels = levels.groupby(levels.index.to_period(FREQUENCIES[frequency])).tail(1)
+    px, rt = levels[prices.columns], levels[rates.columns]
+    ret = px.pct_change(fill_method=None).iloc[1:]
+    rel = ret.drop(columns=[benchmark]).sub(ret[benchmark], axis=0)
+    chg = rt.diff().iloc[1:]
+    return rel, chg
+
+
+def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> dict:
+    """OLS of ``y`` on a constant and ``x`` with Newey-West standard errors.
+
+    Returns beta, its HAC standard error, t-statistic, p-value and 95% interval,
+    the intercept, R squared, observations, lags and the first/last date used.
+    """
+    both = pd.concat([y.rename("y"), x.rename("x")], axis=1).dropna()
+    n = len(both)
+    out = {"beta": np.nan, "se": np.nan, "t": np.nan, "p": np.nan, "ci_low": np.nan,
+           "ci_high": np.nan, "alpha": np.nan, "r2": np.nan, "n": n, "lags": np.nan,
+           "first": both.index.min() if n else pd.NaT, "last": both.index.max() if n else pd.NaT}
+    if n < 10 or both["x"].std() == 0:
+        return out
+    lags = newey_west_lags(n) if maxlags is None else int(maxlags)
+    fit = sm.OLS(both["y"], sm.add_constant(both["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    ci = fit.conf_int().loc["x"]
+    out.update(beta=float(fit.params["x"]), se=float(fit.bse["x"]), t=float(fit.tvalues["x"]),
+               p=float(fit.pvalues["x"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
+               alpha=float(fit.params["const"]), r2=float(fit.rsquared), lags=lags)
+    return out
+
+
+def beta_table(relative: pd.DataFrame, changes: pd.DataFrame, label: str = "") -> pd.DataFrame:
+    """``hac_beta`` of every relative-return column on every rate-change column (long)."""
+    rows = []
+    for t in relative.columns:
+        for s in changes.columns:
+            rec = {"ticker": t, "series": s}
+            if label:
+                rec["frequency"] = label
+            rec.update(hac_beta(relative[t], changes[s]))
+            rows.append(rec)
+    return pd.DataFrame(rows)
+
+
+def rolling_beta(y: pd.Series, x: pd.Series, window: int = 126) -> pd.Series:
+    """Beta of ``y`` on ``x`` over a trailing window of ``window`` observations."""
+    both = pd.concat([y.rename("y"), x.rename("x")], axis=1).dropna()
+    if len(both) < window:
+        return pd.Series(dtype="float64", name="beta")
+    res = RollingOLS(both["y"], sm.add_constant(both["x"]), window=window).fit()
+    return res.params["x"].dropna().rename("beta")
+
+
+def parse_regimes(regimes) -> list[tuple[str, pd.Timestamp | None, pd.Timestamp | None]]:
+    """``[[name, start, end], ...]`` (ISO strings, None = open) -> typed tuples."""
+    out = []
+    for r in regimes:
+        try:
+            name, s, e = r
+        except (TypeError, ValueError):
+            raise BadInputError(f"regime {r!r} must be [name, start, end]") from None
+        s = pd.Timestamp(s) if s else None
+        e = pd.Timestamp(e) if e else None
+        if s is not None and e is not None and s > e:
+            raise BadInputError(f"regime {name!r}: start {s.date()} is after end {e.date()}")
+        out.append((str(name), s, e))
+    return out
+
+
+def regime_betas(relative: pd.DataFrame, changes: pd.DataFrame, regimes,
+                 min_obs: int = 20) -> pd.DataFrame:
+    """``beta_table`` within each regime's dates; regimes with < ``min_obs`` rows are
+    listed with NaN betas so a report can say the window leaves them out."""
+    rows = []
+    for name, s, e in parse_regimes(regimes):
+        sel = relative.index.to_series().between(s or pd.Timestamp.min, e or pd.Timestamp.max)
+        rel, chg = relative[sel.to_numpy()], changes[sel.to_numpy()]
+        if len(rel) < min_obs:
+            rel, chg = rel.iloc[0:0], chg.iloc[0:0]
+        tab = beta_table(rel, chg)
+        tab.insert(0, "regime", name)
+        rows.append(tab)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def wide_table(betas: pd.DataFrame) -> pd.DataFrame:
+    """One row per ticker: beta and t for each (frequency, series) pair."""
+    if betas.empty:
+        return pd.DataFrame(columns=["Ticker"])
+    b = betas.copy()
+    b["key"] = (b["frequency"] + " " + b["series"]) if "frequency" in b else b["series"]
+    order = list(dict.fromkeys(b["key"]))
+    beta = b.pivot_table(index="ticker", columns="key", values="beta", sort=False, dropna=False)
+    t = b.pivot_table(index="ticker", columns="key", values="t", sort=False, dropna=False)
+    cols = {}
+    for k in order:
+        cols[f"{k} beta"] = beta[k]
+        cols[f"{k} t"] = t[k]
+    out = pd.DataFrame(cols).reindex(list(dict.fromkeys(b["ticker"])))
+    return out.rename_axis("Ticker").reset_index()
+
+
+def beta_sentence(row, ticker: str, benchmark: str, series_label: str, unit_bp: int = 100) -> str:
+    """'IWM lagged SPY by 0.8 pp per +100 bp in DGS2 (HAC SE 0.6 pp, t = -1.3, 1,126 days ...)'."""
+    from ..narrative import num
+    if row is None or not np.isfinite(row["beta"]):
+        return f"The beta of {ticker} against {benchmark} on {series_label} could not be estimated in this window."
+    word = "gained on" if row["beta"] > 0 else "lagged"
+    scale = unit_bp / 100.0
+    return (f"For every +{unit_bp} bp move in {series_label}, {ticker} {word} {benchmark} by "
+            f"{abs(row['beta']) * 100 * scale:.1f} pp on average (HAC standard error "
+            f"{row['se'] * 100 * scale:.1f} pp, t = {num(row['t'], 2)}, {int(row['n']):,} observations "
+            f"from {row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d}).")
+
+
+# ---- verdict rules ----------------------------------------------------------
+def evidence_class(estimate, low, high, favourable_sign: int) -> str:
+    """Grade one estimate for a thesis that predicts ``favourable_sign`` (+1 or -1).
+
+    ``for``: right sign and the interval excludes zero; ``against``: wrong sign
+    (significant or not); ``weak``: right sign, interval includes zero;
+    ``missing``: no estimate.
+    """
+    if estimate is None or not np.isfinite(estimate):
+        return "missing"
+    if np.sign(estimate) != favourable_sign:
+        return "against"
+    excludes_zero = np.isfinite(low) and np.isfinite(high) and (low > 0 or high < 0)
+    return "for" if excludes_zero else "weak"
+
+
+def combine_grades(grades) -> str:
+    """supported when every grade is ``for``; not supported when none is ``for`` and
+    one is ``against``; inconclusive when one is ``missing``; mixed otherwise."""
+    grades = list(grades)
+    if not grades or "missing" in grades:
+        return "inconclusive"
+    if all(g == "for" for g in grades):
+        return "supported"
+    if "for" not in grades and "against" in grades:
+        return "not supported"
+    return "mixed"
+
+
+def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events: int = 3) -> str:
+    """Overall verdict on "small caps benefit from cuts": :func:`combine_grades` of the
+    event-study grade and the yield-beta grade, inconclusive below ``min_events`` cuts."""
+    if n_events < min_events:
+        return "inconclusive"
+    return combine_grades([event_grade, beta_grade])
+
+
+CLAIM_FROM_VERDICT = {"supported": "confirmed", "not supported": "contradicted",
+                      "mixed": "mixed", "inconclusive": "unverifiable"}
+
+
+# ---- charts -------------------------------------------------------------------
+def plot_rolling(beta: pd.Series, regimes, title: str, ylabel: str):
+    """Rolling beta (in pp per +100 bp) with the regimes shaded and labelled."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Date (end of the trailing window)", ylabel)
+    ax.plot(beta.index, beta * 100, color=style.PALETTE[0], lw=2)
+    ax.axhline(0, color="#333333", lw=1)
+    if len(beta):
+        lo, hi = beta.index.min(), beta.index.max()
+        for i, (name, s, e) in enumerate(parse_regimes(regimes)):
+            a, b = max(s or lo, lo), min(e or hi, hi)
+            if a < b:
+                ax.axvspan(a, b, color=style.PALETTE[(i + 1) % len(style.PALETTE)], alpha=0.10, label=name)
+    ax.legend(loc="best")
+    return fig, ax
+
+
+def plot_ratio_vs_rate(ratios: pd.DataFrame, rate: pd.Series, title: str, rate_label: str):
+    """Relative-strength lines (left axis, rebased to 100) against a rate level (right axis)."""
+    from .. import style
+    fig, ax = style.new_figure(title, "Date", "Price ratio to benchmark (start = 100)")
+    for i, c in enumerate(ratios.columns):
+        ax.plot(ratios.index, ratios[c], color=style.PALETTE[i % len(style.PALETTE)], lw=2, label=c)
+    ax2 = ax.twinx()
+    ax2.plot(rate.index, rate, color="#555555", lw=1.5, ls="--", label=rate_label)
+    ax2.set_ylabel(f"{rate_label} (%)")
+    ax2.grid(False)
+    h1, l1 = ax.get_legend_handles_labels()
+    h2, l2 = ax2.get_legend_handles_labels()
+    ax.legend(h1 + h2, l1 + l2, loc="best")
+    return fig, ax
