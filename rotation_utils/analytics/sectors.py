@@ -1,0 +1,452 @@
+"""Sector leadership: who led the market, when, and how broad the small-cap gains were.
+
+Why a module of its own: the articles name the sectors leading the rotation
+(banks, small-cap healthcare, industrials). Testing that needs calendar-year
+tables with an explicit "complete or year-to-date" flag, relative returns by
+month and quarter, equal-weighted baskets of Russell 2000 members by sector,
+and a leaders/laggards list that is not fooled by the known bad prints in the
+small-cap price panel. Everything here is a pure function of frames, so it is
+testable without the data layer.
+
+Conventions follow :mod:`rotation_utils.analytics.returns`: prices are adjusted
+closes, returns are fractions, differences of returns are percentage points.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BadInputError
+from ..narrative import listing, pct, pp
+from .baskets import drifting_basket, equal_weights, rebalance_dates
+from .returns import calendar_year_returns, returns_since
+
+#: a daily move beyond SUSPECT_MOVE whose next day undoes at least SUSPECT_UNDO of it
+#: (in log terms) is a suspect print. Why not the snapshot's looser "reversed by >30%":
+#: that also catches genuine biotech news days (a +249% day followed by -37%).
+SUSPECT_MOVE = 0.50
+SUSPECT_UNDO = 0.80
+
+
+def sector_set(sectors, *always) -> list[str]:
+    """The requested tickers as a clean, de-duplicated list (plus ``always``, appended).
+
+    A string is accepted as one ticker; an empty list is a one-line error.
+    """
+    if isinstance(sectors, str):
+        sectors = [sectors]
+    try:
+        out = [str(t).strip().upper() for t in sectors if str(t).strip()]
+    except TypeError:
+        raise BadInputError(f"sectors: expected a list of tickers, got {sectors!r}") from None
+    if not out:
+        raise BadInputError("sectors: the list is empty")
+    return list(dict.fromkeys(out + [str(t).upper() for t in always]))
+
+
+# ---- calendar years ---------------------------------------------------------
+def last_trading_day_of_year(year: int) -> pd.Timestamp:
+    """Last weekday of ``year`` (the US market never closes on a weekday 31 December)."""
+    return pd.offsets.BYearEnd().rollforward(pd.Timestamp(year, 1, 1))
+
+
+def year_is_complete(year: int, last_date) -> bool:
+    """True when the data reach the last trading day of ``year``."""
+    return pd.Timestamp(last_date) >= last_trading_day_of_year(year)
+
+
+def calendar_table(prices: pd.DataFrame, first_year: int, end=None) -> tuple[pd.DataFrame, pd.Series]:
+    """Calendar-year returns from ``first_year`` to the year of ``end``, and a completeness flag.
+
+    Returns ``(returns, complete)``: ``returns`` has one row per year (index
+    ``year``) and one column per ticker; ``complete`` is a boolean Series per
+    year (False for the last year when the data stop before its last trading
+    day: that row is year to date). A year's base is the previous year-end close,
+    so ``prices`` must start before ``first_year``; a ticker's first year of
+    trading (no prior year-end close) is left NaN rather than shown as a partial year.
+    """
+    px = prices.sort_index()
+    if end is not None:
+        px = px.loc[: pd.Timestamp(end)]
+    px = px.loc[:, px.notna().any()]
+    if px.empty:
+        return pd.DataFrame(index=pd.Index([], name="year"), dtype="float64"), pd.Series(dtype=bool)
+    if px.index[0].year >= first_year:
+        raise BadInputError(f"calendar_table: prices must start before {first_year} "
+                            f"(first date {px.index[0]:%Y-%m-%d}) to give {first_year} a base")
+    years = calendar_year_returns(px)
+    first_seen = px.apply(lambda c: c.first_valid_index())
+    for t, day in first_seen.items():  # listing year: no prior year-end close
+        if day.year in years.index and day > px.index[0]:
+            years.loc[day.year, t] = np.nan
+    years = years.loc[first_year:]
+    last = px.index.max()
+    complete = pd.Series({y: year_is_complete(y, last) for y in years.index}, dtype=bool)
+    complete.index.name = "year"
+    return years, complete
+
+
+def year_labels(complete: pd.Series) -> list[str]:
+    """'2024' for complete years, '2026 YTD' for the year still running."""
+    return [str(y) if ok else f"{y} YTD" for y, ok in complete.items()]
+
+
+# ---- relative returns by period ---------------------------------------------
+def period_returns(prices: pd.DataFrame, start, end=None, freq: str = "ME") -> pd.DataFrame:
+    """Returns per calendar period (``"ME"`` months, ``"QE"`` quarters) inside the window.
+
+    The first period is measured from the last close on or before ``start``
+    (so it may be partial); the last from the previous period end to ``end``.
+    Index: a PeriodIndex (``M`` or ``Q``).
+    """
+    px = prices.sort_index()
+    end = px.index.max() if end is None else pd.Timestamp(end)
+    px = px.loc[:end]
+    start = pd.Timestamp(start)
+    before = px.loc[:start]
+    base = before.iloc[[-1]] if len(before) else px.iloc[[0]]
+    inside = px.loc[px.index > base.index[0]]
+    if inside.empty:
+        return pd.DataFrame(columns=px.columns, dtype="float64")
+    ends = inside.resample(freq).last()
+    levels = pd.concat([base, ends])
+    out = levels.pct_change(fill_method=None).iloc[1:]
+    out.index = ends.index.to_period(freq.rstrip("E") or "M")
+    out.index.name = "period"
+    return out
+
+
+def relative_to(returns: pd.DataFrame, benchmark: str) -> pd.DataFrame:
+    """Each column's return minus the benchmark's in the same period (pp as fractions)."""
+    if benchmark not in returns.columns:
+        raise BadInputError(f"benchmark {benchmark!r} is not among the loaded prices")
+    return returns.drop(columns=benchmark).sub(returns[benchmark], axis=0)
+
+
+def leaders_by_period(relative: pd.DataFrame) -> pd.DataFrame:
+    """Per period: the column with the highest and the lowest relative return."""
+    rel = relative.dropna(how="all")
+    if rel.empty:
+        return pd.DataFrame(columns=["period", "leader", "leader_rel", "laggard", "laggard_rel"])
+    out = pd.DataFrame({
+        "period": rel.index.astype(str),
+        "leader": rel.idxmax(axis=1).to_numpy(),
+        "leader_rel": rel.max(axis=1).to_numpy(),
+        "laggard": rel.idxmin(axis=1).to_numpy(),
+        "laggard_rel": rel.min(axis=1).to_numpy(),
+    })
+    return out
+
+
+def leadership_changes(leaders: pd.DataFrame) -> int:
+    """How many times the leading column changed from one period to the next."""
+    lead = leaders["leader"].tolist()
+    return int(sum(a != b for a, b in zip(lead, lead[1:])))
+
+
+# ---- bad prints -------------------------------------------------------------
+def suspect_prints(prices: pd.DataFrame, move: float = SUSPECT_MOVE,
+                   undo: float = SUSPECT_UNDO) -> pd.DataFrame:
+    """Daily moves beyond ``move`` that the next day undoes by at least ``undo`` (log terms).
+
+    These are the likely bad prints the snapshot caveats describe (e.g. -92%
+    then +1050%: the price is back where it was). Returns ``ticker, date,
+    move, next_move`` (simple returns); nothing is changed.
+    """
+    r = prices.sort_index().pct_change(fill_method=None)
+    nxt = r.shift(-1)
+    lr, lnxt = np.log1p(r), np.log1p(nxt)
+    hit = (r.abs() > move) & (np.sign(lr) == -np.sign(lnxt)) & (lnxt.abs() >= undo * lr.abs())
+    if not hit.to_numpy().any():
+        return pd.DataFrame({"ticker": pd.Series(dtype="str"),
+                             "date": pd.Series(dtype="datetime64[ns]"),
+                             "move": pd.Series(dtype="float64"),
+                             "next_move": pd.Series(dtype="float64")})
+    stacked = hit.stack()
+    idx = stacked[stacked].index
+    out = pd.DataFrame({"date": idx.get_level_values(0), "ticker": idx.get_level_values(1)})
+    out["move"] = [r.at[d, t] for d, t in idx]
+    out["next_move"] = [nxt.at[d, t] for d, t in idx]
+    return out[["ticker", "date", "move", "next_move"]].sort_values(["ticker", "date"]).reset_index(drop=True)
+
+
+def unconfirmed_last_moves(prices: pd.DataFrame, move: float = SUSPECT_MOVE) -> list[str]:
+    """Tickers whose move on the last day exceeds ``move`` (no next day to check a reversal)."""
+    r = prices.sort_index().pct_change(fill_method=None)
+    if len(r) < 2:
+        return []
+    last = r.iloc[-1]
+    return sorted(last[last.abs() > move].index)
+
+
+def neutralise_prints(prices: pd.DataFrame, prints: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``prices`` with each suspect print replaced by the previous close.
+
+    Used only for a robustness view next to the figures as in the source; the
+    source data are never altered.
+    """
+    out = prices.copy()
+    for t, d in zip(prints["ticker"], prints["date"]):
+        if t in out.columns:
+            prev = out[t].loc[: d - pd.Timedelta(days=1)].dropna()
+            out.loc[d, t] = prev.iloc[-1] if len(prev) else np.nan
+    return out
+
+
+# ---- members, breadth and baskets -------------------------------------------
+def member_returns(prices: pd.DataFrame, start, end=None) -> pd.Series:
+    """Window return per member, only for members priced on or before ``start``.
+
+    A name listed after the start has no return over the full window, so it is
+    left out (counted in coverage) instead of being measured over a shorter span.
+    """
+    px = prices.sort_index()
+    if end is not None:
+        px = px.loc[: pd.Timestamp(end)]
+    base = px.loc[: pd.Timestamp(start)]
+    if base.empty:
+        return pd.Series(dtype="float64")
+    priced = base.columns[base.notna().any()]
+    return returns_since(px[priced], start, px.index.max()).dropna()
+
+
+def member_coverage(tickers, prices: pd.DataFrame, start) -> dict:
+    """How many holdings have prices: over the whole window, only after the start, or none,
+    and how many stop trading more than a week before the last date.
+
+    Names without any price are mostly delisted or acquired since the file
+    date, so the priced set is survivor-biased; the counts make that visible.
+    """
+    tickers = list(dict.fromkeys(tickers))
+    have = [t for t in tickers if t in prices.columns and prices[t].notna().any()]
+    before = prices.loc[: pd.Timestamp(start)]
+    full = [t for t in have if len(before) and before[t].notna().any()]
+    last = prices.index.max() if len(prices) else None
+    stopped = [t for t in have if last is not None
+               and prices[t].last_valid_index() < last - pd.Timedelta(days=7)]
+    return {"holdings": len(tickers), "with_prices": len(have), "full_window": len(full),
+            "listed_later": len(have) - len(full), "no_prices": len(tickers) - len(have),
+            "stopped_early": len(stopped), "stopped_early_tickers": sorted(stopped),
+            "no_price_tickers": sorted(set(tickers) - set(have))}
+
+
+def breadth(returns: pd.Series, index_return: float) -> dict:
+    """How broad the gains were: share of members beating the index, median member return."""
+    r = returns.dropna()
+    n = int(len(r))
+    beat = int((r > index_return).sum())
+    return {"members": n, "beat": beat, "share_beat": beat / n if n else np.nan,
+            "median": float(r.median()) if n else np.nan, "index_return": index_return}
+
+
+def sector_breadth(returns: pd.Series, sectors: pd.Series, index_return: float) -> pd.DataFrame:
+    """Per sector: members with a return, median return and share beating the index."""
+    df = pd.DataFrame({"ret": returns}).join(sectors.rename("sector"), how="left")
+    df["sector"] = df["sector"].fillna("Unknown")
+    g = df.groupby("sector")["ret"]
+    out = pd.DataFrame({"members": g.size(), "median": g.median(),
+                        "share_beat": g.apply(lambda s: float((s > index_return).mean()))})
+    return out.reset_index().sort_values("median", ascending=False).reset_index(drop=True)
+
+
+def leaders_laggards(returns: pd.Series, info: pd.DataFrame, n: int = 10,
+                     source_returns: pd.Series | None = None,
+                     flagged=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Top and bottom ``n`` members by ``returns``, with name, sector and flags.
+
+    ``info``: indexed by ticker with ``name`` and ``sector``. ``source_returns``
+    (optional) are the returns as in the source, shown next to the ranking
+    returns when those are computed with suspect prints neutralised;
+    ``flagged`` lists tickers with a suspect print in the window.
+    """
+    r = returns.dropna().sort_values(ascending=False)
+    flagged = set(flagged)
+
+    def frame(sel: pd.Series) -> pd.DataFrame:
+        out = pd.DataFrame({"Ticker": sel.index, "Return": sel.to_numpy()})
+        out["Name"] = [str(info["name"].get(t, "")).title() for t in sel.index]
+        out["Sector"] = [info["sector"].get(t, "") for t in sel.index]
+        if source_returns is not None:
+            out["Return as in source"] = source_returns.reindex(sel.index).to_numpy()
+        out["Suspect print"] = ["yes" if t in flagged else "" for t in sel.index]
+        return out
+
+    return frame(r.head(n)), frame(r.tail(n).sort_values())
+
+
+def sector_members(holdings: pd.DataFrame, sector: str) -> list[str]:
+    """Tickers of one sector in a holdings frame (``ticker``, ``sector``), de-duplicated."""
+    sel = holdings.loc[holdings["sector"] == sector, "ticker"]
+    return list(dict.fromkeys(sel.astype(str)))
+
+
+def equal_weight_basket(prices: pd.DataFrame, tickers, start, end=None, freq: str = "ME") -> pd.Series:
+    """Equal-weighted basket of ``tickers`` from ``start``, rebalanced each period end.
+
+    Built with the shared :func:`drifting_basket`; at each rebalance only names
+    with a price that day are held (the rest join when they list). Level 1.0 at start.
+    """
+    cols = [t for t in dict.fromkeys(tickers) if t in prices.columns]
+    if not cols:
+        return pd.Series(dtype="float64")
+    px = prices[cols].sort_index()
+    if end is not None:
+        px = px.loc[: pd.Timestamp(end)]
+    before = px.loc[: pd.Timestamp(start)]
+    t0 = before.index[-1] if len(before) else px.index[0]
+    px = px.loc[t0:]
+    dates = rebalance_dates(px.index, freq)
+    members = {d: [t for t in cols if pd.notna(px[t].loc[:d].last_valid_index())] for d in dates}
+    return drifting_basket(px, equal_weights(members))
+
+
+def sector_weights(holdings: pd.DataFrame) -> pd.DataFrame:
+    """Sector weights per holdings file, as fractions of the fund's equities.
+
+    ``holdings`` (long) needs ``holdings_date``, ``sector``, ``weight_pct``.
+    Rows: sectors sorted by the latest weight; columns: file dates (ISO); each
+    column sums to 1 (cash and futures are not in the files).
+    """
+    w = holdings.pivot_table(index="sector", columns="holdings_date", values="weight_pct",
+                             aggfunc="sum", fill_value=0.0)
+    w = w / w.sum()
+    w.columns = [pd.Timestamp(c).strftime("%Y-%m-%d") for c in w.columns]
+    w.columns.name = None
+    return w.sort_values(w.columns[-1], ascending=False)
+
+
+# ---- claims -----------------------------------------------------------------
+def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
+                  market: str = "SPY", claim_years=(2023, 2024, 2025)) -> dict:
+    """Did the bank index beat the market in each of ``claim_years``?
+
+    Rule: contradicted if the bank ETF lagged in any complete year; confirmed
+    if it beat in every claimed year and all are complete; otherwise
+    unverifiable (years missing or only year to date). Returns ``verdict``,
+    ``table`` (year, bank, market, difference, status), ``beaten``, ``lagged``,
+    ``complete_years`` and an ``evidence`` sentence.
+    """
+    rows = []
+    for y in claim_years:
+        have = y in years.index and bank in years.columns and market in years.columns
+        b = years.at[y, bank] if have else np.nan
+        m = years.at[y, market] if have else np.nan
+        if not have or pd.isna(b) or pd.isna(m):
+            status = "not in the data"
+        else:
+            status = "complete" if bool(complete.get(y, False)) else "year to date only"
+        rows.append({"year": y, bank: b, market: m, "difference": b - m, "status": status})
+    t = pd.DataFrame(rows)
+    full = t[t["status"] == "complete"]
+    beaten = int((full["difference"] > 0).sum())
+    lagged = int((full["difference"] <= 0).sum())
+    if lagged:
+        verdict = "contradicted"
+    elif len(full) == len(claim_years):
+        verdict = "confirmed"
+    else:
+        verdict = "unverifiable"
+    parts = []
+    for _, r in t.iterrows():
+        if r["status"] == "not in the data":
+            parts.append(f"{r['year']}: not in the data")
+        else:
+            word = "beat" if r["difference"] > 0 else "lagged"
+            tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
+            parts.append(f"{r['year']}: {bank} {pct(r[bank])} vs {market} {pct(r[market])}, "
+                         f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
+    evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
+                f"({'; '.join(parts)}).")
+    return {"verdict": verdict, "table": t, "beaten": beaten, "lagged": lagged,
+            "complete_years": int(len(full)), "evidence": evidence}
+
+
+A9_LEGS = {"Healthcare": ["XBI", "IBB", "XLV"], "Banks": ["KRE", "KBWB"]}
+
+
+def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
+                  legs: dict | None = None, benchmarks=("SPY", "IWM"),
+                  trading_days: int = 0, min_days: int = 21) -> dict:
+    """Do healthcare and banks lead in ``year`` (year to date if it is still running)?
+
+    A leg leads when the equal average of its ETFs' returns for the year beats
+    every benchmark. Rule: confirmed if every leg leads, contradicted if none
+    does, mixed otherwise; unverifiable if the year is not in the data or has
+    fewer than ``min_days`` trading days. Returns ``verdict``, ``table`` (one
+    row per ETF plus one per leg average), ``leads`` (leg -> bool) and ``evidence``.
+    """
+    legs = legs or A9_LEGS
+    if year not in years.index or trading_days < min_days:
+        why = (f"the window has no {year} data" if year not in years.index
+               else f"only {trading_days} trading days of {year} are in the window (fewer than {min_days})")
+        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {},
+                "complete": False, "evidence": f"Cannot be tested on this window: {why}."}
+    row = years.loc[year]
+    missing = [t for t in list(benchmarks) + [t for v in legs.values() for t in v]
+               if pd.isna(row.get(t, np.nan))]
+    if any(b in missing for b in benchmarks):
+        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {}, "complete": False,
+                "evidence": f"Cannot be tested: no {year} return for {listing(missing)}."}
+    recs, leads = [], {}
+    for leg, tickers in legs.items():
+        have = [t for t in tickers if t not in missing]
+        for t in have:
+            recs.append({"leg": leg, "ticker": t, "return": row[t],
+                         **{f"minus {b}": row[t] - row[b] for b in benchmarks}})
+        avg = float(np.mean([row[t] for t in have])) if have else np.nan
+        recs.append({"leg": leg, "ticker": f"{leg} average", "return": avg,
+                     **{f"minus {b}": avg - row[b] for b in benchmarks}})
+        leads[leg] = bool(have) and all(avg > row[b] for b in benchmarks)
+    n_lead = sum(leads.values())
+    verdict = "confirmed" if n_lead == len(legs) else "contradicted" if n_lead == 0 else "mixed"
+    done = bool(complete.get(year, False))
+    span = f"in {year}" if done else f"in {year} to date ({trading_days} trading days; the year is not over)"
+    bits = []
+    t = pd.DataFrame(recs)
+    for leg in legs:
+        a = t[(t["leg"] == leg) & (t["ticker"] == f"{leg} average")].iloc[0]
+        vs = ", ".join(f"{pp(a[f'minus {b}'])} vs {b}" for b in benchmarks)
+        bits.append(f"{leg.lower()} ETFs averaged {pct(a['return'])} ({vs}) and "
+                    f"{'led' if leads[leg] else 'did not lead'}")
+    evidence = f"{span[0].upper()}{span[1:]}, {'; '.join(bits)}."
+    return {"verdict": verdict, "table": t, "leads": leads, "complete": done, "evidence": evidence}
+
+
+def named_sector_verdict(window: pd.Series, market: str = "SPY",
+                         groups: dict | None = None) -> dict:
+    """Overall verdict: did the sectors the articles name beat the market over the window?
+
+    ``window``: return per ticker over the window. Groups (averaged ETFs):
+    banks (KBWB, KRE), small-cap healthcare (XBI), industrials (XLI). Rule:
+    supported if every group beat ``market``, not supported if none did, mixed
+    otherwise; inconclusive if a group or the market has no return.
+    """
+    groups = groups or {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"],
+                        "Industrials": ["XLI"]}
+    m = window.get(market, np.nan)
+    rows = []
+    for g, tickers in groups.items():
+        vals = [window.get(t, np.nan) for t in tickers]
+        vals = [v for v in vals if pd.notna(v)]
+        avg = float(np.mean(vals)) if vals else np.nan
+        rows.append({"group": g, "tickers": ", ".join(tickers), "return": avg, "minus market": avg - m})
+    t = pd.DataFrame(rows)
+    if pd.isna(m) or t["return"].isna().any():
+        value = "inconclusive"
+    else:
+        k = int((t["minus market"] > 0).sum())
+        value = "supported" if k == len(t) else "not supported" if k == 0 else "mixed"
+    beat = t.loc[t["minus market"] > 0, "group"].tolist()
+    lag = t.loc[t["minus market"] <= 0, "group"].tolist()
+    evidence = (f"Beat {market} over the window: {listing(beat)}; did not: {listing(lag)}.")
+    return {"value": value, "table": t, "evidence": evidence}
+
+
+__all__ = [
+    "SUSPECT_MOVE", "SUSPECT_UNDO", "A9_LEGS", "last_trading_day_of_year", "year_is_complete",
+    "calendar_table", "year_labels", "period_returns", "relative_to", "leaders_by_period",
+    "leadership_changes", "suspect_prints", "unconfirmed_last_moves", "neutralise_prints",
+    "sector_set", "member_coverage", "member_returns", "breadth", "sector_breadth",
+    "leaders_laggards", "sector_members",
+    "equal_weight_basket", "sector_weights", "a7_assessment", "a9_assessment", "named_sector_verdict",
+]
