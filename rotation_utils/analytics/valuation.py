@@ -212,6 +212,17 @@ def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
     return out[["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]]
 
 
+def pe_history_sectors(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
+                       include_losses: bool = True) -> pd.DataFrame:
+    """GICS-sector P/E on each version, in the same long shape as :func:`pe_history`."""
+    f = label_companies(company_earnings(fin[fin["as_of"].isin(list(versions))]), constituents)
+    parts = [aggregate_pe(g, "gics_sector", include_losses).assign(as_of=d) for d, g in f.groupby("as_of")]
+    if not parts:
+        raise DataUnavailableError("no fundamentals versions in the window")
+    out = pd.concat(parts, ignore_index=True).rename(columns={"gics_sector": "group"})
+    return out[["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]]
+
+
 def decompose_change(history: pd.DataFrame, start, end) -> pd.DataFrame:
     """How much of each group's P/E move came from price (cap) and from earnings.
 
@@ -335,6 +346,15 @@ def percentile_of(series: pd.Series, value: float) -> float:
     if s.empty or value is None or not math.isfinite(value):
         return np.nan
     return float((s <= value).mean())
+
+
+def ordinal_percentile(p: float) -> str:
+    """0.16 -> '16th', 0.01 -> '1st', 0.22 -> '22nd' ('n/a' when missing)."""
+    if p is None or not math.isfinite(p):
+        return "n/a"
+    n = int(round(p * 100))
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 # ---- live path (yfinance) -----------------------------------------------------
@@ -477,13 +497,17 @@ def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
     fig, ax = style.new_figure("Named companies: trailing P/E from annual statements",
                                "P/E (x, market cap / last fiscal-year net income)", "")
     y = np.arange(len(t))
-    ax.barh(y, t["pe"].fillna(0), color=style.PALETTE[2])
+    member = t["in_iwm"] if "in_iwm" in t else pd.Series(False, index=t.index)
+    ax.barh(y, t["pe"].fillna(0), color=[style.PALETTE[2] if m else style.PALETTE[5] for m in member])
+    for m, lab in ((True, "IWM holding"), (False, "not an IWM holding")):
+        if (member == m).any():
+            ax.barh([], [], color=style.PALETTE[2] if m else style.PALETTE[5], label=lab)
     labels = [f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
               for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))]
     ax.set_yticks(y, labels)
     if math.isfinite(sp500_pe):
         ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
-        ax.legend(loc="lower right")
+    ax.legend(loc="lower right")
     style.footnote(fig, source, as_of)
     return fig
 
