@@ -32,6 +32,12 @@ HOW_TO_GET_DATA = ("connect to the internet for live data, or point --snapshot /
                    "ROTATION_SNAPSHOT at a rotation-snapshot/1 folder")
 
 
+def _why(errors: list[str]) -> str:
+    """The first backend error (e.g. a corrupt file) before the generic hint, on one line."""
+    first = errors[0].replace("\n", " ")[:160] + "; " if errors else ""
+    return first + HOW_TO_GET_DATA
+
+
 def _as_list(items, what: str) -> list[str]:
     if isinstance(items, str):
         items = [items]
@@ -115,7 +121,7 @@ class DataLayer:
         if not parts:
             raise DataUnavailableError(
                 f"no {dataset} for {', '.join(items[:5])}{' ...' if len(items) > 5 else ''} "
-                f"from source '{self.source}': {HOW_TO_GET_DATA}")
+                f"from source '{self.source}': {_why(errors)}")
         out = pd.concat(parts, ignore_index=True)
         out.attrs = {}
         return out
@@ -177,7 +183,7 @@ class DataLayer:
         self.provenance.add(dataset, dataset, None, status="missing",
                             note="; ".join(errors)[:200] if errors else "no source has it")
         if required:
-            raise DataUnavailableError(f"no {dataset} from source '{self.source}': {HOW_TO_GET_DATA}")
+            raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
         return None
 
     def market_caps(self, start=None, end=None, tickers=None) -> pd.DataFrame:
