@@ -327,7 +327,9 @@ def fetch_quarterly_income(tickers, yf) -> pd.DataFrame:
         rows = rows.apply(pd.to_numeric, errors="coerce").dropna(how="all")
         if rows.empty:
             continue
-        parts.append(rows.assign(symbol=t, period_end=pd.to_datetime(rows.index),
+        ends = pd.DatetimeIndex(pd.to_datetime(rows.index))
+        ends = ends.tz_localize(None) if ends.tz is not None else ends
+        parts.append(rows.assign(symbol=t, period_end=ends,
                                  filing_date=pd.NaT, source="yfinance"))
     if not parts:
         return pd.DataFrame(columns=["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"])
@@ -379,17 +381,59 @@ def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int)
 
     ``panel_all``: an annual panel of any symbols (``symbol, year, revenue,
     net_income``). Returns the IWM weight share and count covered and, for the
-    covered names, their aggregate net margin (a partial figure, not the index's).
+    covered names, their aggregate net margin and same-company net income growth
+    from the year before (partial figures, not the index's).
     """
     have = panel_all[panel_all["year"] == year]
     covered = holdings[holdings["ticker"].isin(have["symbol"])]
     sub = have[have["symbol"].isin(covered["ticker"]) & have["revenue"].gt(0)]
+    prev = panel_all[(panel_all["year"] == year - 1) & panel_all["symbol"].isin(sub["symbol"])]
+    cur = sub[sub["symbol"].isin(prev["symbol"])]
+    base = prev["net_income"].sum()
     total_w = holdings["weight_pct"].sum()
     return {"year": year, "names": int(holdings["ticker"].nunique()),
             "covered": int(covered["ticker"].nunique()),
             "weight_share": float(covered["weight_pct"].sum() / total_w) if total_w else np.nan,
             "net_margin_covered": (float(sub["net_income"].sum() / sub["revenue"].sum())
-                                   if len(sub) else np.nan)}
+                                   if len(sub) else np.nan),
+            "growth_covered": float(cur["net_income"].sum() / base - 1) if len(cur) and base > 0 else np.nan}
+
+
+def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0.8,
+                    year: int = 2026) -> pd.DataFrame:
+    """Status of the forecast claims A5, B8 and A2 against what the data now holds.
+
+    ``russell``: ``{year: russell_coverage(...)}`` for ``year - 1`` and ``year``.
+    A5 (Other 493 earnings growth far above the Mag 7's in ``year``) is checked
+    on the ordering once ``year`` is complete for both groups. B8 (Russell 2000
+    earnings +22% to +35%) and A2 (net margin from 3% to 5%) need Russell 2000
+    statements: unverifiable when those cover less than ``min_coverage`` of IWM's
+    weight, pending while ``year`` is incomplete.
+    """
+    from .. import narrative as nr
+    g = growth[growth["year"] == year]
+    complete = bool(len(g)) and bool(g["complete"].all())
+    m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
+    a5_ok = (o > m) if complete and np.isfinite(m) and np.isfinite(o) else None
+    prev, cur = russell.get(year - 1, {}), russell.get(year, {})
+    cov_ok = prev.get("weight_share", 0) >= min_coverage
+    cur_ok = cov_ok and cur.get("weight_share", 0) >= min_coverage
+    b8_ok = (0.22 <= cur.get("growth_covered", np.nan) <= 0.35) if cur_ok else None
+    a2_ok = (cur.get("net_margin_covered", 0) >= 0.05) if cur_ok else None
+    cov_text = (f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)} "
+                f"({nr.pct(prev.get('weight_share'), sign=False)} of the fund's weight)")
+    rows = [
+        {"claim": "A5", "forecast": f"{year} earnings: Other 493 +33%, Mag 7 +2%",
+         "in the data": (f"{year} complete: Mag 7 {nr.pct(m)}, Other 493 {nr.pct(o)}" if complete
+                         else f"{year} not complete (same-company sample below {nr.pct(min_coverage, 0, False)})"),
+         "verdict": forecast_verdict(complete, True, a5_ok)},
+        {"claim": "B8", "forecast": f"Russell 2000 earnings +22% to +35% in {year}", "in the data": cov_text,
+         "verdict": forecast_verdict(cur_ok, cov_ok, b8_ok)},
+        {"claim": "A2", "forecast": f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})",
+         "in the data": cov_text + f"; their {year - 1} net margin {nr.pct(prev.get('net_margin_covered'), sign=False)}",
+         "verdict": forecast_verdict(cur_ok, cov_ok, a2_ok)},
+    ]
+    return pd.DataFrame(rows)
 
 
 def earnings_race_verdict(growth: pd.DataFrame, year: int, claimed_mag7: float,
@@ -469,8 +513,8 @@ def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
     fig, ax = style.new_figure(title, "Revenue growth (%)", "Operating-margin change (pp)")
     x = changes["revenue_growth"].clip(*clip) * 100
     y = changes["operating_margin_change"].clip(*clip_margin) * 100
-    clipped = int(((changes["revenue_growth"] != x / 100) | (changes["operating_margin_change"] != y / 100))
-                  .where(changes[["revenue_growth", "operating_margin_change"]].notna().all(axis=1), False).sum())
+    rg, mc = changes["revenue_growth"], changes["operating_margin_change"]
+    clipped = int((rg.lt(clip[0]) | rg.gt(clip[1]) | mc.lt(clip_margin[0]) | mc.gt(clip_margin[1])).sum())
     kinds = [("Other 493", changes["group"].eq("Other 493") & ~changes["symbol"].isin(named), "#BBBBBB", 18),
              ("Mag 7", changes["group"].eq("Mag 7"), style.PALETTE[3], 90),
              ("Named companies", changes["symbol"].isin(named), style.PALETTE[0], 90)]
@@ -483,3 +527,145 @@ def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
     ax.axvline(0, color="#333333", lw=0.8)
     ax.legend(fontsize=9)
     return fig, ax, clipped
+
+
+# ---- computed prose ------------------------------------------------------------
+def group_value(growth: pd.DataFrame, group: str, year, col: str = "growth"):
+    """One cell of the growth table (NaN when the group or year is absent)."""
+    sub = growth[(growth["group"] == group) & (growth["year"] == year)]
+    return sub[col].iloc[0] if len(sub) else np.nan
+
+
+def race_sentence(growth: pd.DataFrame, years) -> str:
+    """The earnings race in the given (complete) years, from the growth table."""
+    from .. import narrative as nr
+    if not years:
+        return ("No fiscal year in the selection has a same-company sample covering enough of both "
+                "groups in this window, so the earnings race cannot be measured here.")
+    parts = []
+    for y in years:
+        m, o = group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)
+        n = int(group_value(growth, "Other 493", y, "companies"))
+        gap = m - o
+        lead = nr.direction(gap, "outgrew", "grew more slowly than", "grew as fast as")
+        parts.append(f"In {y} the Mag 7's summed net income {nr.direction(m, 'grew', 'fell')} "
+                     f"{nr.pct(abs(m), sign=False)} and the Other 493's ({n} companies in both years) "
+                     f"{nr.direction(o, 'grew', 'fell')} {nr.pct(abs(o), sign=False)}: the Mag 7 {lead} "
+                     f"the rest ({nr.pp(gap)}).")
+    if len(years) >= 2:
+        g0 = group_value(growth, "Mag 7", years[-2]) - group_value(growth, "Other 493", years[-2])
+        g1 = group_value(growth, "Mag 7", years[-1]) - group_value(growth, "Other 493", years[-1])
+        parts.append(f"The Mag 7's growth lead {nr.direction(abs(g1) - abs(g0), 'widened', 'narrowed', 'held')} "
+                     f"from {nr.pp(g0)} to {nr.pp(g1)}" + (" (the sign changed)." if np.sign(g0) != np.sign(g1)
+                                                              else "."))
+    return " ".join(parts)
+
+
+def factset_sentence(growth: pd.DataFrame, year: int = 2025, mag7: float = 0.184,
+                     other: float = 0.119) -> str:
+    """How our annual figures compare with FactSet's Q3 2025 growth rates (and why they differ)."""
+    from .. import narrative as nr
+    basis = ("FactSet's figures are year-on-year growth of one quarter's blended (reported plus "
+             "estimated) EPS; ours are annual GAAP net income summed over fiscal years ending in a "
+             "calendar year, so only the direction is comparable, not the size.")
+    sub = growth[(growth["year"] == year)]
+    if sub.empty or not sub["complete"].all():
+        return f"This window has no complete {year} sample, so FactSet's Q3 2025 figures cannot be checked. {basis}"
+    m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
+    agree = np.sign(m - o) == np.sign(mag7 - other)
+    return (f"FactSet published Q3 2025 growth of {nr.pct(mag7)} for the Mag 7 and {nr.pct(other)} for "
+            f"the other 493; our {year} figures are {nr.pct(m)} and {nr.pct(o)}, which "
+            f"{'agree' if agree else 'disagree'} on which group grew faster. {basis}")
+
+
+def trailing_sentence(te: pd.DataFrame) -> str:
+    """Trailing-earnings growth between two dated versions, with the span."""
+    from .. import narrative as nr
+    m = te.set_index("group")
+    b, f = m["base_as_of"].iloc[0], m["final_as_of"].iloc[0]
+    return (f"Between the fundamentals versions of {b:%Y-%m-%d} and {f:%Y-%m-%d} "
+            f"({m['months'].iloc[0]:.1f} months), summed trailing earnings (EPS x shares) of the Mag 7 "
+            f"{nr.direction(m.at['Mag 7', 'growth'], 'rose', 'fell')} {nr.pct(m.at['Mag 7', 'growth'])} "
+            f"({nr.pct(m.at['Mag 7', 'annualised'])} a year) and those of the Other 493 "
+            f"({int(m.at['Other 493', 'companies'])} companies in both versions) "
+            f"{nr.direction(m.at['Other 493', 'growth'], 'rose', 'fell')} {nr.pct(m.at['Other 493', 'growth'])} "
+            f"({nr.pct(m.at['Other 493', 'annualised'])} a year). Trailing EPS is realised, not forward.")
+
+
+def harvest_sentence(table: pd.DataFrame, basket_changes: pd.DataFrame, year: int) -> str:
+    """How many named companies show an 'efficiency harvest' (operating margin up) in ``year``."""
+    from .. import narrative as nr
+    t = table.dropna(subset=["operating_margin_change"])
+    up = t.loc[t["harvest"], "symbol"].tolist()
+    btl = t.loc[t["below_the_line"], "symbol"].tolist()
+    med = "; ".join(f"{r['basket']} {nr.pp(r['median_operating_margin_change'])}"
+                    for _, r in basket_changes.iterrows() if pd.notna(r["median_operating_margin_change"]))
+    out = (f"From {year - 1} to {year}, {len(up)} of {len(t)} named companies with statements widened "
+           f"their operating margin (their operating-cost ratio fell): {nr.listing(up)}. "
+           f"Median operating-margin change: {med or 'n/a'}.")
+    if btl:
+        out += (f" For {nr.listing(btl)} the net margin rose by more than twice the operating margin: "
+                "that gain came from below the operating line (tax, interest, one-offs), not efficiency.")
+    return out
+
+
+def scatter_sentence(changes: pd.DataFrame, named: list) -> str:
+    """Correlation and quadrant counts for the revenue-growth vs margin-change scatter."""
+    from .. import narrative as nr
+    c = changes.dropna(subset=["revenue_growth", "operating_margin_change"])
+    o = c[c["group"] == "Other 493"]
+    r = o["revenue_growth"].corr(o["operating_margin_change"], method="spearman") if len(o) > 2 else np.nan
+    nm = c[c["symbol"].isin(named)]
+    both_up = nm[(nm["revenue_growth"] > 0) & (nm["operating_margin_change"] > 0)]["symbol"].tolist()
+    share = ((o["revenue_growth"] > 0) & (o["operating_margin_change"] > 0)).mean() if len(o) else np.nan
+    med = c.groupby("group")["revenue_growth"].median()
+    return (f"Among the Other 493, revenue growth and operating-margin change have a rank correlation of "
+            f"{nr.num(r, 2)}, and {nr.pct(share, sign=False)} grew revenue while widening margins. "
+            f"{len(both_up)} of {len(nm)} named companies did both ({nr.listing(both_up)}). Median revenue "
+            f"growth: Mag 7 {nr.pct(med.get('Mag 7', np.nan))}, Other 493 {nr.pct(med.get('Other 493', np.nan))}.")
+
+
+def a4_evidence(verdict: str, vals: dict, year: int = 2025) -> str:
+    """The one-sentence evidence for claim A4 (Q3 2025 growth, Mag 7 18.4% vs Other 493 11.9%)."""
+    from .. import narrative as nr
+    if not vals:
+        return (f"This window has no complete {year} same-company sample, so the Q3 2025 growth "
+                "figures cannot be compared with realised statements.")
+    m, o = vals["mag7"], vals["other493"]
+    return (f"Calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and {nr.pct(o)} for "
+            f"the Other 493 (annual GAAP, not FactSet's quarterly EPS): the Mag 7 "
+            f"{nr.direction(m - o, 'grew faster than', 'grew more slowly than', 'grew as fast as')} the rest, "
+            f"{'as' if verdict != 'contradicted' else 'unlike'} in the claim's 18.4% vs 11.9%"
+            f"{'; the sizes differ by more than 5 pp' if verdict == 'mixed' else ''}.")
+
+
+def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame,
+                    basket: str = "AI implementers") -> tuple[str, str, str]:
+    """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""
+    from .. import narrative as nr
+    rule = (f"supported if, in the latest complete fiscal year, the Other 493's same-company net income grew "
+            f"faster than the Mag 7's AND the median operating margin of the {basket} basket rose; "
+            "not supported if neither; mixed if one; inconclusive if either cannot be measured")
+    y = latest[-1] if latest else None
+    m, o = (group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)) if y else (np.nan, np.nan)
+    row = basket_changes[basket_changes["basket"] == basket]
+    h = row["median_operating_margin_change"].iloc[0] if len(row) else np.nan
+    if not (np.isfinite(m) and np.isfinite(o) and np.isfinite(h)):
+        return "inconclusive", rule, "The earnings race or the basket's margins cannot be measured in this window."
+    score = int(o > m) + int(h > 0)
+    value = {2: "supported", 1: "mixed", 0: "not supported"}[score]
+    ev = (f"In {y} the Other 493's net income growth ({nr.pct(o)}) was "
+          f"{'above' if o > m else 'not above'} the Mag 7's ({nr.pct(m)}), and the {basket}' median "
+          f"operating margin {nr.direction(h, 'rose', 'fell', 'was unchanged')} ({nr.pp(h)}).")
+    return value, rule, ev
+
+
+def fiscal_year_end_caveat(panel: pd.DataFrame, year: int) -> str:
+    """Which companies' fiscal years do not end in December (the alignment rule matters for them)."""
+    from .. import narrative as nr
+    p = panel[panel["year"] == year]
+    off = p[p["period_end"].dt.month != 12]
+    mag = off[off["group"] == "Mag 7"]["symbol"].tolist()
+    return (f"Fiscal years: {len(off)} of {len(p)} statements assigned to {year} end in another month than "
+            f"December (Mag 7: {nr.listing(mag)}); under the calendar-year-of-period-end rule, their '{year}' "
+            "covers part of the previous calendar year.")

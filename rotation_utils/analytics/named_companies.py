@@ -223,3 +223,76 @@ def basket_levels(prices: pd.DataFrame, baskets: dict) -> pd.DataFrame:
         if have:
             out[name] = (prices[have].ffill() / first[have]).mean(axis=1)
     return pd.DataFrame(out, index=prices.index)
+
+
+# ---- computed prose ------------------------------------------------------------
+def performance_sentence(perf: pd.DataFrame, event_date, end, missing=()) -> str:
+    """One paragraph on the event-window returns, every number and word from ``perf``."""
+    from .. import narrative as nr
+    ev, end = pd.Timestamp(event_date), pd.Timestamp(end)
+    one = len(missing) == 1
+    tail = (f" {nr.listing(missing)} {'has' if one else 'have'} no price data in this run, so "
+            f"{'it is' if one else 'they are'} left out of every basket." if missing else "")
+    if ev >= end:
+        return (f"The window ends on {end:%Y-%m-%d}, before the event date {ev:%Y-%m-%d}: "
+                f"there are no returns after the event in this window.{tail}")
+    verdict, v = named_verdict(perf)
+    if not v:
+        return f"No named company has prices after {ev:%Y-%m-%d}.{tail}"
+    comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"]).sort_values("since_event")
+    bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
+    mag = f" and {nr.pct(bm['Mag 7 (cap)'])} for the Mag 7 basket" if "Mag 7 (cap)" in bm else ""
+    return (f"From {ev:%Y-%m-%d} to {end:%Y-%m-%d} an equal-weighted basket of the "
+            f"{v['names']} named companies with prices returned {nr.pct(v['basket'])}, against "
+            f"{nr.pct(v['iwm'])} for IWM, {nr.pct(v['spy'])} for SPY{mag}; "
+            f"{v['beat_iwm']} of {v['names']} names beat IWM. Best: {comp['ticker'].iloc[-1]} "
+            f"({nr.pct(comp['since_event'].iloc[-1])}); worst: {comp['ticker'].iloc[0]} "
+            f"({nr.pct(comp['since_event'].iloc[0])}).{tail}")
+
+
+def membership_sentence(mem: pd.DataFrame, end) -> str:
+    """Which named companies are really small caps, from the membership table."""
+    from .. import narrative as nr
+    small = mem.loc[mem["small_cap"], "ticker"].tolist()
+    sp5 = mem[mem["S&P 500 at end"]]
+    sp4 = mem[mem["S&P 400 at end"]]
+    caps = mem.dropna(subset=["market_cap"]).sort_values("market_cap")
+    parts = [f"On {pd.Timestamp(end):%Y-%m-%d}, {nr.plural(len(small), 'named company', 'named companies')} "
+             f"({nr.listing(small)}) {'was' if len(small) == 1 else 'were'} a Russell 2000 member outside the "
+             "S&P 500 and S&P 400, i.e. really small caps."]
+    if len(sp5):
+        parts.append(" " + "; ".join(
+            f"{r['ticker']} was in the S&P 500 (added {r['S&P 500 date added']:%Y-%m-%d})"
+            for _, r in sp5.iterrows()) + ".")
+    if len(sp4):
+        parts.append(f" {nr.listing(sp4['ticker'])} had joined the S&P 400 (per the claims register, B9).")
+    if len(caps):
+        parts.append(f" Market caps run from {nr.usd(caps['market_cap'].iloc[0])} "
+                     f"({caps['ticker'].iloc[0]}) to {nr.usd(caps['market_cap'].iloc[-1])} "
+                     f"({caps['ticker'].iloc[-1]}).")
+    return "".join(parts)
+
+
+def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end) -> str:
+    """One sentence for claim B9: event-window returns against IWM/SPY and how many are small caps."""
+    from .. import narrative as nr
+    small = mem.loc[mem["small_cap"], "ticker"].tolist()
+    size = (f"only {nr.listing(small)} of the {len(mem)} are Russell 2000 small caps outside the S&P 500/400 "
+            f"on {pd.Timestamp(end):%Y-%m-%d}")
+    if not vals:
+        return f"No returns after {pd.Timestamp(event_date):%Y-%m-%d} in this window; {size}."
+    return (f"Since {pd.Timestamp(event_date):%Y-%m-%d} the equal-weighted named basket returned "
+            f"{nr.pct(vals['basket'])} against {nr.pct(vals['iwm'])} for IWM and {nr.pct(vals['spy'])} for SPY "
+            f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}.")
+
+
+def change_log_lag(changes: pd.DataFrame, constituents: pd.DataFrame, tickers) -> str:
+    """For named S&P 500 members: date added vs the first date the change log shows them."""
+    from .. import narrative as nr
+    added = constituents.set_index("symbol")["date_added"]
+    out = []
+    for t in tickers:
+        seen = changes[(changes["symbol"] == t) & (changes["action"] == "added")]["date"]
+        if t in added.index and pd.notna(added[t]) and len(seen):
+            out.append(f"{t} added {added[t]:%Y-%m-%d}, first seen in the log {seen.max():%Y-%m-%d}")
+    return nr.listing(out) if out else "no named company is an S&P 500 member"
