@@ -31,6 +31,28 @@ NASDAQ_TO_GICS = {"Finance": "Financials", "Technology": "Information Technology
                   "Consumer Staples": "Consumer Staples"}
 
 
+def check_parameters(tax_year, size_edges_bn, capex_treatment: str, eligible_share,
+                     max_staleness) -> int:
+    """Validate the notebook's knobs with one-line errors; returns ``tax_year`` as int."""
+    try:
+        year = int(tax_year)
+    except (TypeError, ValueError):
+        raise BadInputError(f"tax_year must be a year such as 2025, not {tax_year!r}") from None
+    if not 2018 <= year <= 2030:
+        raise BadInputError(f"tax_year {year} is outside 2018-2030 (the model holds rules for "
+                            "2017-law years and OBBBA)")
+    if capex_treatment not in ("bonus", "book"):
+        raise BadInputError(f"capex_treatment must be 'bonus' or 'book', not {capex_treatment!r}")
+    if not 0.0 <= float(eligible_share) <= 1.0:
+        raise BadInputError(f"bonus_eligible_share must be between 0 and 1, not {eligible_share!r}")
+    if int(max_staleness) < 0:
+        raise BadInputError("max_staleness_years must be 0 or more")
+    edges = list(size_edges_bn)
+    if len(edges) < 1 or sorted(edges) != edges or len(set(edges)) != len(edges):
+        raise BadInputError(f"size_edges_bn must be increasing USD bn values, got {size_edges_bn!r}")
+    return year
+
+
 # ---- the firm-year to model --------------------------------------------------
 def select_statements(fundamentals: pd.DataFrame, tax_year: int, end=None,
                       max_staleness: int = 1) -> pd.DataFrame:
@@ -197,7 +219,9 @@ def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonu
         binds_prior=res["prior"]["binds"], binds_obbba=res["obbba"]["binds"],
         saving_163j=res["saving_163j"], saving_expensing=res["saving_expensing"],
         saving=res["saving"])
-    out = out.assign(saving_pct_pretax=(out["saving"] / out["pretax_income"]).where(out["pretax_income"] > 0),
+    profit = out["pretax_income"] > 0
+    out = out.assign(saving_pct_pretax=(out["saving"] / out["pretax_income"]).where(profit),
+                     saving_163j_pct_pretax=(out["saving_163j"] / out["pretax_income"]).where(profit),
                      saving_pct_cap=out["saving"] / out["market_cap"] if "market_cap" in out else np.nan)
     out.attrs["dropped"] = sorted(rows.loc[~ok, "symbol"])
     return out.reset_index(drop=True)
@@ -230,14 +254,16 @@ def top_gainers(effects: pd.DataFrame, n: int = 15, by: str = "saving_pct_cap") 
     return pos.nlargest(n, by)[[c for c in cols if c in pos]].reset_index(drop=True)
 
 
-def intensity_cells(effects: pd.DataFrame, n_groups: int = 3) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Median saving (share of pre-tax income) and firm counts by size bucket x capital
-    intensity group (quantiles of D&A / EBITDA over all firms; 'high' is the top group)."""
-    e = effects.dropna(subset=["intensity", "saving_pct_pretax", "size_bucket"])
+def intensity_cells(effects: pd.DataFrame, n_groups: int = 3,
+                    value: str = "saving_pct_pretax") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Median ``value`` (a saving as a share of pre-tax income) and firm counts by size
+    bucket x capital intensity group (quantiles of D&A / EBITDA over all firms with the
+    value; 'high' is the top group)."""
+    e = effects.dropna(subset=["intensity", value, "size_bucket"])
     names = ["low", "middle", "high"] if n_groups == 3 else [f"q{i + 1}" for i in range(n_groups)]
     grp = pd.qcut(e["intensity"].rank(method="first"), n_groups, labels=names)
     e = e.assign(intensity_group=grp)
-    med = e.pivot_table(index="size_bucket", columns="intensity_group", values="saving_pct_pretax",
+    med = e.pivot_table(index="size_bucket", columns="intensity_group", values=value,
                         aggfunc="median", observed=True)
     cnt = e.pivot_table(index="size_bucket", columns="intensity_group", values="symbol",
                         aggfunc="count", observed=True)
@@ -426,8 +452,8 @@ def plot_s179(year: int, max_cost: float = 8e6):
         p = tm.law_parameters(year, law)
         ded = tm.section179_deduction(cost, p["s179_limit"], p["s179_phaseout"])
         ax.plot(cost / 1e6, ded / 1e6, color=color, lw=2.5,
-                label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit ${p['s179_limit'] / 1e6:.2f}M, "
-                      f"phase-out from ${p['s179_phaseout'] / 1e6:.2f}M")
+                label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit \\${p['s179_limit'] / 1e6:.2f}M, "
+                      f"phase-out from \\${p['s179_phaseout'] / 1e6:.2f}M")
     ax.set(title=f"Section 179 expensing, tax year {year}: a small-buyer provision",
            xlabel="Qualifying property placed in service (USD M)", ylabel="Section 179 deduction (USD M)")
     ax.legend(loc="upper right", fontsize=9)
@@ -438,8 +464,8 @@ def plot_groups(summary: pd.DataFrame, by: str, title: str):
     """Horizontal bars of the median saving (% of pre-tax income) per group."""
     import matplotlib.pyplot as plt
     s = summary.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax")
-    fig, ax = plt.subplots(figsize=(11, max(3.5, 0.45 * len(s) + 1.5)))
-    ax.barh(s[by].astype(str), s["median_pct_pretax"] * 100, color="#0072B2")
+    fig, ax = plt.subplots(figsize=(11, max(5.5, 0.45 * len(s) + 1.5)))
+    ax.barh(s[by].astype(str).str.replace("$", "\\$"), s["median_pct_pretax"] * 100, color="#0072B2")
     for y, (v, n) in enumerate(zip(s["median_pct_pretax"], s["firms"])):
         ax.text(v * 100, y, f"  {v * 100:.2f}% (n={n})", va="center", fontsize=9)
     ax.set(title=title, xlabel="Median tax saving (% of pre-tax income)", ylabel="")
