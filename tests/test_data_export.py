@@ -1,0 +1,136 @@
+"""``rotation snapshot``: a folder written from (fake) live sources reads back through the layer."""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+
+import pandas as pd
+import pytest
+
+from rotation_utils.data import DataLayer
+from rotation_utils.data import export
+from rotation_utils.data import live as live_mod
+from rotation_utils.data.live import LiveBackend
+from rotation_utils.errors import BadInputError, DataUnavailableError
+from tests.fakes import Clock, FakeHTTP, FakeYF, synthetic_closes
+from tests.test_data_live import ISHARES, _wiki_page
+
+TICKERS = ["SPY", "IWM", "^TNX"]
+
+
+@pytest.fixture
+def fake_live(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    closes = synthetic_closes(TICKERS, "2020-01-01", "2020-06-30")
+    rates = {k: v / 40 for k, v in synthetic_closes(["DGS10", "DGS2"], "2019-06-01", "2020-06-30", 3).items()}
+    http = FakeHTTP(fred=rates, pages={live_mod.SP500_WIKI: _wiki_page(), live_mod.IWM_CSV: ISHARES})
+    b = LiveBackend(tmp_path / "cache", yf=FakeYF(closes), http_get=http, now=Clock("2020-06-30 22:00"),
+                    sleep=lambda s: None)
+    b.closes, b.rates_src = closes, rates
+    return b
+
+
+def test_round_trip_through_snapshot_layer(tmp_path, fake_live):
+    out = tmp_path / "snap"
+    m = export.write_snapshot(out, start="2020-01-01", tickers=TICKERS + ["NOSUCH"],
+                              series=["DGS10", "DGS2"], backend=fake_live)
+    assert m["format"] == "rotation-snapshot/1" and m["as_of"] == "2020-06-30"
+    assert sorted(m["files"]) == ["prices.parquet", "rates.parquet", "universe/iwm_holdings_2026-11-18.csv",
+                                  "universe/sp500_constituents.csv"]
+    for rel, entry in m["files"].items():
+        assert entry["sha256"] == hashlib.sha256((out / rel).read_bytes()).hexdigest()
+    assert json.loads((out / "manifest.json").read_text()) == m
+    assert m["missing"] == [{"file": "prices.parquet", "ticker": "NOSUCH",
+                             "reason": "not served by the live source"}]
+
+    dl = DataLayer("snapshot", snapshot=out)
+    px = dl.prices(TICKERS)
+    assert list(px.columns) == TICKERS and (px.dtypes == "float64").all()
+    pd.testing.assert_series_equal(px["SPY"], fake_live.closes["SPY"].astype("float64"),
+                                   check_names=False, check_freq=False, check_index_type=False)
+    assert m["files"]["prices.parquet"]["rows"] == px.notna().sum().sum()
+    r = dl.rates(["DGS10", "DGS2"])
+    assert r.index.min() == pd.Timestamp("2020-01-01")
+    assert r["DGS2"].iloc[-1] == pytest.approx(fake_live.rates_src["DGS2"].iloc[-1])
+    assert len(dl.sp500_members()) == 410
+    assert dl.iwm_holdings()["ticker"].tolist() == ["BE", "MOG-A"]
+    assert dl.as_of == "2020-06-30"
+    raw = pd.read_parquet(out / "prices.parquet")
+    assert raw.dtypes.astype(str).tolist() == ["datetime64[ns]", "str", "float64"]
+
+
+def test_refreshing_an_existing_snapshot_replaces_it(tmp_path, fake_live):
+    out = tmp_path / "snap"
+    export.write_snapshot(out, start="2020-01-01", tickers=TICKERS, series=["DGS10"], backend=fake_live)
+    export.write_snapshot(out, start="2020-03-01", tickers=["SPY"], series=["DGS10"], backend=fake_live)
+    px = DataLayer("snapshot", snapshot=out).prices(["SPY", "IWM"])
+    assert list(px.columns) == ["SPY"] and px.index.min() >= pd.Timestamp("2020-03-01")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "snap"]   # no temp folders left
+
+
+def test_refuses_non_empty_non_snapshot_folder(tmp_path, fake_live):
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "todo.txt").write_text("keep me")
+    with pytest.raises(BadInputError) as exc:
+        export.write_snapshot(out, backend=fake_live, tickers=["SPY"])
+    assert "\n" not in str(exc.value) and "not empty" in str(exc.value)
+    assert (out / "todo.txt").read_text() == "keep me"
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(BadInputError, match="is a file"):
+        export.write_snapshot(tmp_path / "file", backend=fake_live, tickers=["SPY"])
+
+
+def test_empty_folder_is_fine(tmp_path, fake_live):
+    out = tmp_path / "empty"
+    out.mkdir()
+    export.write_snapshot(out, start="2020-01-01", tickers=["SPY"], series=["DGS10"], backend=fake_live)
+    assert (out / "manifest.json").is_file()
+
+
+def test_nothing_fetched_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    b = LiveBackend(tmp_path / "cache", yf=FakeYF(fail=True), http_get=FakeHTTP(fail=True),
+                    now=Clock(), sleep=lambda s: None)
+    with pytest.raises(DataUnavailableError) as exc:
+        export.write_snapshot(tmp_path / "snap", tickers=["SPY"], backend=b)
+    assert "\n" not in str(exc.value)
+    assert not (tmp_path / "snap").exists()
+
+
+def test_bad_dates(tmp_path, fake_live):
+    with pytest.raises(BadInputError, match="start"):
+        export.write_snapshot(tmp_path / "s", start="soon", backend=fake_live)
+    with pytest.raises(BadInputError, match="must be before"):
+        export.write_snapshot(tmp_path / "s", start="2021-01-01", end="2020-01-01", backend=fake_live)
+
+
+def test_default_lists_cover_the_core():
+    t = export.default_tickers()
+    assert len(t) == len(set(t))
+    assert {"SPY", "IWM", "GOOGL", "GOOG", "^GSPC", "^RUT", "^TNX", "XLK", "FIX", "TLT"} <= set(t)
+    assert "DGS10" in export.DEFAULT_SERIES and len(export.DEFAULT_SERIES) == 10
+
+
+def test_add_parser_and_run(tmp_path, fake_live, monkeypatch, capsys):
+    monkeypatch.setattr(live_mod, "LiveBackend", lambda **kw: fake_live)
+    parser = argparse.ArgumentParser(prog="rotation")
+    export.add_parser(parser.add_subparsers(dest="command"))
+    args = parser.parse_args(["snapshot", "--out", str(tmp_path / "s"), "--start", "2020-01-01",
+                              "--tickers", "SPY,IWM", "^TNX", "--series", "DGS10"])
+    assert args.func is export.run and args.tickers == ["SPY,IWM", "^TNX"]
+    assert args.func(args) == 0
+    assert "3 tickers" in capsys.readouterr().out
+    assert list(DataLayer("snapshot", snapshot=tmp_path / "s").prices(["SPY", "IWM", "^TNX"]).columns) == TICKERS
+
+
+def test_main_reports_errors_on_one_line(tmp_path, fake_live, monkeypatch, capsys):
+    monkeypatch.setattr(live_mod, "LiveBackend", lambda **kw: fake_live)
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "x").write_text("x")
+    assert export.main(["snapshot", "--out", str(tmp_path / "busy")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("rotation snapshot: ") and err.count("\n") == 1
+    assert export.main(["--out", str(tmp_path / "ok"), "--tickers", "SPY", "--series", "DGS10",
+                        "--start", "2020-01-01"]) == 0
