@@ -240,13 +240,15 @@ def breadth(returns: pd.Series, index_return: float) -> dict:
 
 
 def sector_breadth(returns: pd.Series, sectors: pd.Series, index_return: float) -> pd.DataFrame:
-    """Per sector: members with a return, median return and share beating the index."""
+    """Per sector: members with a return, median return and share beating the index
+    (sorted by that share, highest first)."""
     df = pd.DataFrame({"ret": returns}).join(sectors.rename("sector"), how="left")
     df["sector"] = df["sector"].fillna("Unknown")
     g = df.groupby("sector")["ret"]
     out = pd.DataFrame({"members": g.size(), "median": g.median(),
                         "share_beat": g.apply(lambda s: float((s > index_return).mean()))})
-    return out.reset_index().sort_values("median", ascending=False).reset_index(drop=True)
+    return (out.reset_index().sort_values(["share_beat", "median"], ascending=False)
+            .reset_index(drop=True))
 
 
 def leaders_laggards(returns: pd.Series, info: pd.DataFrame, n: int = 10,

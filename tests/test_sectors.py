@@ -1,0 +1,245 @@
+"""Unit tests for rotation_utils.analytics.sectors on small hand-made price paths.
+
+Expected values are worked out by hand from the inputs (or with plain pandas
+written here), never by calling the function under test.
+"""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.analytics import sectors as S
+from rotation_utils.errors import BadInputError
+
+
+def _year_end_prices():
+    """Business days 2018-12-03 .. 2021-06-30; A and B step at each year end, C lists in 2020."""
+    idx = pd.bdate_range("2018-12-03", "2021-06-30", name="date")
+    a = pd.Series(100.0, index=idx)
+    a[idx > "2018-12-31"] = 110.0   # 2019: +10%
+    a[idx > "2019-12-31"] = 99.0    # 2020: -10%
+    a[idx > "2020-12-31"] = 148.5   # 2021 to June: +50%
+    b = pd.Series(50.0, index=idx)
+    b[idx > "2019-12-31"] = 60.0    # 2019: 0%, 2020: +20%, 2021: 0%
+    c = pd.Series(np.nan, index=idx)
+    c[idx >= "2020-03-02"] = 10.0
+    c[idx > "2020-12-31"] = 12.0    # listed 2020: first year NaN; 2021: +20%
+    return pd.DataFrame({"A": a, "B": b, "C": c})
+
+
+def test_calendar_table_recomputed_by_hand_and_flags_ytd():
+    years, complete = S.calendar_table(_year_end_prices(), 2019)
+    assert list(years.index) == [2019, 2020, 2021]
+    assert years.at[2019, "A"] == pytest.approx(0.10)
+    assert years.at[2020, "A"] == pytest.approx(-0.10)
+    assert years.at[2021, "A"] == pytest.approx(0.50)
+    assert years.at[2019, "B"] == pytest.approx(0.0)
+    assert years.at[2020, "B"] == pytest.approx(0.20)
+    assert np.isnan(years.at[2020, "C"])            # listing year: no prior year-end close
+    assert years.at[2021, "C"] == pytest.approx(0.20)
+    assert complete.to_dict() == {2019: True, 2020: True, 2021: False}
+    assert S.year_labels(complete) == ["2019", "2020", "2021 YTD"]
+
+
+def test_calendar_table_window_inside_one_year_gives_ytd_row():
+    px = _year_end_prices()
+    years, complete = S.calendar_table(px, 2019, end="2020-06-30")
+    assert list(years.index) == [2019, 2020]
+    assert complete.to_dict() == {2019: True, 2020: False}
+    # 2020 to 30 June for A: flat at 99 since the year end close of 110
+    assert years.at[2020, "A"] == pytest.approx(99 / 110 - 1)
+
+
+def test_calendar_table_needs_a_prior_year_end():
+    px = _year_end_prices().loc["2019-01-02":]
+    with pytest.raises(BadInputError):
+        S.calendar_table(px, 2019)
+
+
+def test_year_complete_uses_last_weekday():
+    # 2023-12-31 is a Sunday: data ending Friday 29 December complete the year
+    assert S.year_is_complete(2023, "2023-12-29")
+    assert not S.year_is_complete(2023, "2023-12-28")
+    assert S.last_trading_day_of_year(2024) == pd.Timestamp("2024-12-31")
+
+
+def test_period_returns_monthly_relative_and_leaders():
+    idx = pd.bdate_range("2024-12-02", "2025-03-14", name="date")
+    spy = pd.Series(100.0, index=idx)
+    x = pd.Series(100.0, index=idx)
+    y = pd.Series(100.0, index=idx)
+    x[idx >= "2025-01-15"] = 110.0   # X +10% in January
+    y[idx >= "2025-02-10"] = 120.0   # Y +20% in February
+    spy[idx >= "2025-03-03"] = 105.0  # SPY +5% in March (partial month)
+    px = pd.DataFrame({"SPY": spy, "X": x, "Y": y})
+    m = S.period_returns(px, "2025-01-01", freq="ME")
+    assert [str(p) for p in m.index] == ["2025-01", "2025-02", "2025-03"]
+    assert m.at[pd.Period("2025-01", "M"), "X"] == pytest.approx(0.10)
+    rel = S.relative_to(m, "SPY")
+    assert list(rel.columns) == ["X", "Y"]
+    assert rel.at[pd.Period("2025-03", "M"), "X"] == pytest.approx(-0.05)
+    lead = S.leaders_by_period(rel)
+    assert lead["leader"].tolist() == ["X", "Y", "X"]   # March: both -5 pp, first wins the tie
+    assert lead.loc[1, "leader_rel"] == pytest.approx(0.20)
+    assert S.leadership_changes(lead) == 2
+    with pytest.raises(BadInputError):
+        S.relative_to(m, "QQQ")
+
+
+def test_period_returns_quarterly_base_is_close_before_start():
+    idx = pd.bdate_range("2024-12-20", "2025-06-30", name="date")
+    s = pd.Series(np.linspace(100, 200, len(idx)), index=idx)
+    q = S.period_returns(pd.DataFrame({"A": s}), "2025-01-01", freq="QE")
+    base = s.loc[:"2025-01-01"].iloc[-1]
+    q1_end = s.loc[:"2025-03-31"].iloc[-1]
+    assert q.iloc[0, 0] == pytest.approx(q1_end / base - 1)
+    assert q.iloc[1, 0] == pytest.approx(s.iloc[-1] / q1_end - 1)
+
+
+def test_suspect_prints_flags_reversed_spikes_not_news_days():
+    idx = pd.bdate_range("2025-01-01", periods=8, name="date")
+    bad = pd.Series([10, 10, 0.8, 10, 10, 10, 10, 10], index=idx, dtype=float)      # -92% then back
+    news = pd.Series([10, 10, 34.9, 22, 22, 22, 22, 22], index=idx, dtype=float)    # +249% then -37%
+    calm = pd.Series(np.linspace(10, 11, 8), index=idx)
+    px = pd.DataFrame({"BAD": bad, "NEWS": news, "CALM": calm})
+    sp = S.suspect_prints(px)
+    assert sp["ticker"].tolist() == ["BAD"]
+    assert sp["date"].iloc[0] == idx[2]
+    assert sp["move"].iloc[0] == pytest.approx(-0.92)
+    clean = S.neutralise_prints(px, sp)
+    assert clean.at[idx[2], "BAD"] == 10.0
+    assert px.at[idx[2], "BAD"] == 0.8      # the source frame is untouched
+    assert S.suspect_prints(calm.to_frame("CALM")).empty
+
+
+def test_unconfirmed_last_moves():
+    idx = pd.bdate_range("2025-01-01", periods=3, name="date")
+    px = pd.DataFrame({"UP": [1.0, 1.0, 2.0], "FLAT": [1.0, 1.0, 1.01]}, index=idx)
+    assert S.unconfirmed_last_moves(px) == ["UP"]
+
+
+def test_member_returns_breadth_and_leaders():
+    idx = pd.bdate_range("2024-12-27", "2025-03-31", name="date")
+    px = pd.DataFrame({t: 10.0 for t in "ABCDE"}, index=idx)
+    px.loc[idx[-1], ["A", "B", "C", "D"]] = [20.0, 15.0, 11.0, 5.0]
+    px.loc[:"2025-02-01", "E"] = np.nan     # listed after the start: left out
+    r = S.member_returns(px, "2025-01-01")
+    assert sorted(r.index) == ["A", "B", "C", "D"]
+    assert r["A"] == pytest.approx(1.0)
+    b = S.breadth(r, index_return=0.2)
+    assert (b["members"], b["beat"]) == (4, 2)
+    assert b["share_beat"] == pytest.approx(0.5)
+    assert b["median"] == pytest.approx((0.5 + 0.1) / 2)
+    info = pd.DataFrame({"name": ["ALPHA INC", "B", "C", "D"], "sector": ["Tech", "Tech", "Health", "Health"]},
+                        index=["A", "B", "C", "D"])
+    top, bottom = S.leaders_laggards(r, info, n=2, flagged={"D"})
+    assert top["Ticker"].tolist() == ["A", "B"]
+    assert top["Name"].iloc[0] == "Alpha Inc"
+    assert bottom["Ticker"].tolist() == ["D", "C"]
+    assert bottom["Suspect print"].tolist() == ["yes", ""]
+    by = S.sector_breadth(r, info["sector"], 0.2)
+    assert by.set_index("sector").loc["Tech", "share_beat"] == 1.0
+    assert by.set_index("sector").loc["Health", "share_beat"] == 0.0
+    assert by["sector"].iloc[0] == "Tech"
+
+
+def test_member_coverage_counts():
+    idx = pd.bdate_range("2025-01-01", "2025-03-31", name="date")
+    px = pd.DataFrame({"A": 1.0, "B": 1.0, "C": 1.0}, index=idx)
+    px.loc[:"2025-02-01", "B"] = np.nan    # lists later
+    px.loc["2025-03-01":, "C"] = np.nan    # stops early
+    cov = S.member_coverage(["A", "B", "C", "GONE"], px, "2025-01-02")
+    assert (cov["holdings"], cov["with_prices"], cov["full_window"]) == (4, 3, 2)
+    assert (cov["listed_later"], cov["no_prices"], cov["stopped_early"]) == (1, 1, 1)
+    assert cov["no_price_tickers"] == ["GONE"]
+
+
+def test_equal_weight_basket_matches_hand_computation():
+    idx = pd.bdate_range("2025-01-01", "2025-01-31", name="date")
+    a = pd.Series(10.0, index=idx)
+    b = pd.Series(20.0, index=idx)
+    a.iloc[-1] = 12.0   # +20%
+    b.iloc[-1] = 18.0   # -10%
+    px = pd.DataFrame({"A": a, "B": b})
+    lvl = S.equal_weight_basket(px, ["A", "B", "MISSING"], "2025-01-01")
+    assert lvl.iloc[0] == pytest.approx(1.0)
+    assert lvl.iloc[-1] == pytest.approx(1 + (0.2 - 0.1) / 2)
+    assert S.equal_weight_basket(px, ["NONE"], "2025-01-01").empty
+
+
+def test_sector_weights_normalise_per_file():
+    h = pd.DataFrame({"holdings_date": pd.to_datetime(["2025-01-01"] * 3 + ["2025-06-01"] * 2),
+                      "sector": ["Tech", "Tech", "Health", "Tech", "Health"],
+                      "weight_pct": [30.0, 20.0, 49.0, 40.0, 60.0]})
+    w = S.sector_weights(h)
+    assert list(w.columns) == ["2025-01-01", "2025-06-01"]
+    assert w.at["Tech", "2025-01-01"] == pytest.approx(50 / 99)
+    assert w.at["Health", "2025-06-01"] == pytest.approx(0.6)
+    assert w.index[0] == "Health"   # sorted by the latest file
+    assert S.sector_members(pd.DataFrame({"ticker": ["X", "Y", "X"], "sector": ["Tech", "Health", "Tech"]}),
+                            "Tech") == ["X"]
+
+
+def _years(rows):
+    years = pd.DataFrame(rows).T
+    years.index.name = "year"
+    return years
+
+
+def test_a7_rules():
+    years = _years({2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23},
+                    2025: {"KBWB": 0.30, "SPY": 0.16}})
+    done = pd.Series({2023: True, 2024: True, 2025: True})
+    a = S.a7_assessment(years, done)
+    assert a["verdict"] == "contradicted"
+    assert (a["beaten"], a["lagged"], a["complete_years"]) == (2, 1, 3)
+    assert a["table"]["difference"].tolist() == pytest.approx([-0.27, 0.08, 0.14])
+    assert "2023: KBWB -1.0% vs SPY +26.0%, lagged by 27.0 pp" in a["evidence"]
+    beat_all = years.assign(KBWB=years["SPY"] + 0.05)
+    assert S.a7_assessment(beat_all, done)["verdict"] == "confirmed"
+    # 2025 only year to date and no lagging complete year: cannot be confirmed
+    partial = S.a7_assessment(beat_all, pd.Series({2023: True, 2024: True, 2025: False}))
+    assert partial["verdict"] == "unverifiable"
+    assert "not counted" in partial["evidence"]
+    missing = S.a7_assessment(beat_all.loc[[2023]], pd.Series({2023: True}))
+    assert missing["verdict"] == "unverifiable"
+    assert "2025: not in the data" in missing["evidence"]
+
+
+def test_a9_rules():
+    base = {"SPY": 0.10, "IWM": 0.12, "IBB": 0.10, "XLV": 0.10, "KBWB": 0.10}
+    years = _years({2026: {**base, "XBI": 0.40, "KRE": 0.50}})
+    done = pd.Series({2026: False})
+    a = S.a9_assessment(years, done, trading_days=100)
+    # healthcare average (0.40 + 0.10 + 0.10) / 3 = 0.20 > 0.12; banks (0.5 + 0.1) / 2 = 0.3
+    assert a["verdict"] == "confirmed" and a["leads"] == {"Healthcare": True, "Banks": True}
+    avg = a["table"].set_index("ticker").loc["Healthcare average"]
+    assert avg["return"] == pytest.approx(0.20)
+    assert avg["minus IWM"] == pytest.approx(0.08)
+    assert "not over" in a["evidence"]
+    one = S.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
+    assert one["verdict"] == "mixed"
+    none = S.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
+    assert none["verdict"] == "contradicted"
+    early = S.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
+    assert early["verdict"] == "unverifiable" and "no 2026 data" in early["evidence"]
+    short = S.a9_assessment(years, done, trading_days=5)
+    assert short["verdict"] == "unverifiable" and "only 5 trading days" in short["evidence"]
+
+
+def test_named_sector_verdict():
+    win = pd.Series({"SPY": 0.2, "KBWB": 0.3, "KRE": 0.2, "XBI": 0.1, "XLI": 0.25})
+    v = S.named_sector_verdict(win)
+    assert v["value"] == "mixed"   # banks 0.25 and XLI beat, XBI lagged
+    assert v["table"].set_index("group").loc["Banks", "return"] == pytest.approx(0.25)
+    assert S.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
+    assert S.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
+    assert S.named_sector_verdict(pd.Series({**win, "SPY": 0.9}))["value"] == "not supported"
+
+
+def test_sector_set_validation():
+    assert S.sector_set(["xlk", "XLK", " KRE "], "SPY", "XLK") == ["XLK", "KRE", "SPY"]
+    assert S.sector_set("XLF") == ["XLF"]
+    with pytest.raises(BadInputError):
+        S.sector_set([])
+    with pytest.raises(BadInputError):
+        S.sector_set(5)
