@@ -1,0 +1,388 @@
+"""Rotation analytics: leadership timing rules, the long view of a ratio, index targets.
+
+Why these: "the rotation is under way" is a statement about a relative-strength
+line (small caps / large caps). A stated, mechanical rule on that line says
+*when* leadership flipped, the long history says how unusual today's level is,
+and the Russell 2000 target is checked against the level it was set from.
+
+All functions are pure: they take price series/frames (adjusted closes, so a
+ratio of two is a ratio of total-return indices) and return numbers or frames.
+Relative returns are fractions (show them as pp).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..errors import BadInputError
+from .returns import period_return, risk_table, window_returns
+
+LEAD = "numerator leads"
+LAG = "benchmark leads"
+
+
+def ratio_series(num: pd.Series, den: pd.Series) -> pd.Series:
+    """Price ratio on common dates (not rebased): rising means ``num`` outperforms."""
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    return (both["n"] / both["d"]).rename(None)
+
+
+def ma_regime(ratio: pd.Series, fast: int = 50, slow: int = 200) -> pd.DataFrame:
+    """Moving-average rule on a ratio: ``state`` +1 when the fast average is above the slow one.
+
+    Columns ``ratio, fast, slow, state``; ``state`` is NaN until ``slow`` days exist.
+    A cross of two averages ignores day-to-day noise, which is why it is the main rule.
+    """
+    if fast >= slow:
+        raise ValueError(f"fast window {fast} must be shorter than slow window {slow}")
+    f = ratio.rolling(fast, min_periods=fast).mean()
+    s = ratio.rolling(slow, min_periods=slow).mean()
+    state = np.sign(f - s).where(s.notna())
+    state = state.replace(0.0, np.nan).ffill().where(s.notna())
+    return pd.DataFrame({"ratio": ratio, "fast": f, "slow": s, "state": state})
+
+
+def relative_return_regime(num: pd.Series, den: pd.Series, window: int = 63) -> pd.DataFrame:
+    """Rolling ``window``-day relative return (num minus den) and its sign as ``state``."""
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    rel = both["n"].pct_change(window) - both["d"].pct_change(window)
+    state = np.sign(rel).replace(0.0, np.nan).ffill().where(rel.notna())
+    return pd.DataFrame({"relative": rel, "state": state})
+
+
+def regime_flips(state: pd.Series, since=None, until=None, confirm: int = 1,
+                 up: str = LEAD, down: str = LAG) -> pd.DataFrame:
+    """Dates a +1/-1 state changed, keeping only changes that held ``confirm`` days.
+
+    Returns ``date, to`` (``up`` or ``down`` label) and ``held_days`` (trading days the
+    new state lasted, up to the end of the data). The first state of the series is
+    not a flip. ``since``/``until`` filter the listed dates only.
+    """
+    s = state.dropna()
+    cols = ["date", "to", "held_days"]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    change = (s != s.shift()).to_numpy()
+    starts = np.flatnonzero(change)
+    sizes = np.diff(np.append(starts, len(s)))
+    confirmed, flip_pos = None, []
+    for pos, size in zip(starts, sizes):
+        if size < max(confirm, 1):
+            continue  # a whipsaw (or a run cut short by the end of the data)
+        if confirmed is None:
+            confirmed = s.iloc[pos]
+        elif s.iloc[pos] != confirmed:
+            flip_pos.append(pos)
+            confirmed = s.iloc[pos]
+    held = np.diff(np.append(flip_pos, len(s))) if flip_pos else np.array([], dtype=int)
+    out = pd.DataFrame({"date": s.index[flip_pos],
+                        "to": [up if s.iloc[p] > 0 else down for p in flip_pos],
+                        "held_days": held.astype("int64")}, columns=cols)
+    if since is not None:
+        out = out[out["date"] >= pd.Timestamp(since)]
+    if until is not None:
+        out = out[out["date"] <= pd.Timestamp(until)]
+    return out.reset_index(drop=True)
+
+
+def state_on(state: pd.Series, day) -> float:
+    """The rule's state at the last date on or before ``day`` (NaN if none)."""
+    s = state.dropna().loc[: pd.Timestamp(day)]
+    return float(s.iloc[-1]) if len(s) else np.nan
+
+
+def long_view(ratio: pd.Series) -> dict:
+    """Where the latest ratio sits in its own history.
+
+    ``percentile``: share of days the ratio closed at or below the latest level
+    (0.03 = lower than 97% of history); ``drawdown``: latest / running peak - 1.
+    """
+    r = ratio.dropna()
+    if r.empty:
+        return {k: np.nan for k in ("latest", "percentile", "drawdown", "peak")} | {
+            "latest_date": None, "peak_date": None, "trough_date": None, "first_date": None,
+            "trough": np.nan, "change_since_first": np.nan}
+    latest = float(r.iloc[-1])
+    return {
+        "first_date": r.index[0], "latest_date": r.index[-1], "latest": latest,
+        "percentile": float((r <= latest).mean()),
+        "peak": float(r.max()), "peak_date": r.idxmax(),
+        "trough": float(r.min()), "trough_date": r.idxmin(),
+        "drawdown": latest / float(r.max()) - 1.0,
+        "change_since_first": latest / float(r.iloc[0]) - 1.0,
+    }
+
+
+def year_end_close(levels: pd.Series, year: int) -> tuple[float, pd.Timestamp | None]:
+    """Last close of calendar ``year`` (NaN/None if the data do not reach into that year's
+    last week: a close from mid-December is not a year-end close)."""
+    s = levels.dropna()
+    s = s[s.index.year == year]
+    if s.empty or s.index[-1] < pd.Timestamp(year, 12, 24):
+        return np.nan, None
+    return float(s.iloc[-1]), s.index[-1]
+
+
+def index_target(levels: pd.Series, target: float, implied_gain: float, base_year: int) -> dict:
+    """Progress of an index towards a target set as "``implied_gain`` above the ``base_year`` level".
+
+    Returns the latest level, the gain still needed (target / latest - 1), the
+    actual ``base_year`` close against the base the article implies
+    (target / (1 + implied_gain)), the gain the target really implies from that
+    close, and the share of the way covered since it (1.0 = target reached).
+    """
+    s = levels.dropna()
+    base, base_day = year_end_close(s, base_year)
+    implied_base = target / (1.0 + implied_gain)
+    latest = float(s.iloc[-1]) if len(s) else np.nan
+    out = {
+        "target": target, "implied_gain": implied_gain, "implied_base": implied_base,
+        "latest": latest, "latest_date": s.index[-1] if len(s) else None,
+        "gain_needed": target / latest - 1.0 if len(s) else np.nan,
+        "base_close": base, "base_date": base_day,
+        "base_vs_implied": base / implied_base - 1.0,
+        "gain_implied_by_actual_base": target / base - 1.0,
+        "change_since_base": latest / base - 1.0,
+        "progress": (latest - base) / (target - base) if base == base and target != base else np.nan,
+    }
+    return out
+
+
+def relative_return(num: pd.Series, den: pd.Series, since, until=None) -> float:
+    """Total return of ``num`` minus that of ``den`` between two dates (a fraction; pp)."""
+    return period_return(num, since, until) - period_return(den, since, until)
+
+
+def rolling_relative_percentile(num: pd.Series, den: pd.Series, value: float, days: int,
+                                before, years: int = 5) -> float:
+    """Share of ``days``-day relative returns in the ``years`` before ``before`` that were
+    at or below ``value``: how unusual a burst of outperformance is."""
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    before = pd.Timestamp(before)
+    hist = both.loc[before - pd.DateOffset(years=years): before]
+    rel = (hist["n"].pct_change(days) - hist["d"].pct_change(days)).dropna()
+    if rel.empty or value != value:
+        return np.nan
+    return float((rel <= value).mean())
+
+
+def timing_check(num: pd.Series, den: pd.Series, state: pd.Series,
+                 late=("2025-10-01", "2025-12-31"), burst=("2025-12-31", "2026-01-16"),
+                 pace_window=("2025-09-30", "2025-12-31"), percentile_cut: float = 0.9) -> dict:
+    """Did leadership turn to ``num`` late in 2025, and did it accelerate in early January 2026?
+
+    Rule (stated in the report):
+    - *began late*: the timing rule's state turned to +1 inside ``late`` and was
+      still +1 at its end (or was +1 at the end of ``late`` after a flip in it);
+    - *accelerated*: the relative return over ``burst`` (close to close) is
+      positive, its pace per trading day beats the pace over ``pace_window``, and it
+      ranks at or above ``percentile_cut`` among same-length windows of the prior
+      five years.
+    Parts are ``None`` when the data do not cover the dates.
+    """
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    l0, l1 = pd.Timestamp(late[0]), pd.Timestamp(late[1])
+    b0, b1 = pd.Timestamp(burst[0]), pd.Timestamp(burst[1])
+    p0, p1 = pd.Timestamp(pace_window[0]), pd.Timestamp(pace_window[1])
+    out = {"began_late": None, "accelerated": None, "flip_date": None,
+           "burst_relative": np.nan, "burst_days": 0, "pace_relative": np.nan, "pace_days": 0,
+           "burst_percentile": np.nan}
+    if both.empty:
+        return out
+    last = both.index[-1]
+    if last >= l1:
+        flips = regime_flips(state.loc[:l1], since=l0, until=l1)
+        ups = flips[flips["to"] == LEAD]
+        out["flip_date"] = ups["date"].iloc[-1] if len(ups) else None
+        out["began_late"] = bool(len(ups) > 0 and state_on(state, l1) > 0)
+    if last >= b1:
+        out["burst_relative"] = relative_return(both["n"], both["d"], b0, b1)
+        out["burst_days"] = int(len(both.loc[b0:b1]) - 1)
+        out["pace_relative"] = relative_return(both["n"], both["d"], p0, p1)
+        out["pace_days"] = int(len(both.loc[p0:p1]) - 1)
+        out["burst_percentile"] = rolling_relative_percentile(
+            both["n"], both["d"], out["burst_relative"], out["burst_days"], b0)
+        faster = (out["burst_relative"] / max(out["burst_days"], 1)
+                  > out["pace_relative"] / max(out["pace_days"], 1))
+        out["accelerated"] = bool(out["burst_relative"] > 0 and faster
+                                  and out["burst_percentile"] >= percentile_cut)
+    return out
+
+
+def claim_from_parts(parts: list) -> str:
+    """Claim verdict from a list of True/False/None checks: all True -> confirmed,
+    all False -> contradicted, any None -> unverifiable, otherwise mixed."""
+    if not parts or any(p is None for p in parts):
+        return "unverifiable"
+    if all(parts):
+        return "confirmed"
+    if not any(parts):
+        return "contradicted"
+    return "mixed"
+
+
+def sub_window_spreads(num: pd.Series, den: pd.Series, start, end, n: int = 3) -> pd.DataFrame:
+    """Relative return of ``num`` over ``den`` in ``n`` consecutive, equal (in trading days)
+    sub-windows of [start, end]: is an outperformance steady or one burst?"""
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    base = both.loc[: pd.Timestamp(start)]
+    first = base.index[-1] if len(base) else both.index[0]
+    days = both.loc[first: pd.Timestamp(end)].index
+    if len(days) < n + 1:
+        return pd.DataFrame(columns=["from", "to", "spread"])
+    edges = np.linspace(0, len(days) - 1, n + 1).round().astype(int)
+    rows = []
+    for a, b in zip(edges[:-1], edges[1:]):
+        d0, d1 = days[a], days[b]
+        rows.append({"from": d0, "to": d1, "spread": relative_return(both["n"], both["d"], d0, d1)})
+    return pd.DataFrame(rows)
+
+
+def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int) -> tuple[str, str]:
+    """Overall verdict on "the rotation is under way" over a window.
+
+    ``spreads``: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7);
+    ``sub_spreads``: the lead spread in equal sub-windows. Returns (value, reason).
+    Rule: inconclusive if the window is shorter than ``min_days`` trading days or a
+    spread is missing; supported if every spread is positive and the lead spread is
+    positive in at least two thirds of the sub-windows; not supported if at most one
+    spread is positive; mixed otherwise.
+    """
+    vals = list(spreads.values())
+    if days < min_days:
+        return "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
+    if not vals or any(v is None or v != v for v in vals):
+        return "inconclusive", "a spread could not be measured"
+    positive = sum(v > 0 for v in vals)
+    sub_pos = int((sub_spreads > 0).sum())
+    need = int(np.ceil(len(sub_spreads) * 2 / 3))
+    if positive == len(vals) and sub_pos >= need:
+        return "supported", f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows"
+    if positive <= 1:
+        return "not supported", f"{positive} of {len(vals)} spreads positive"
+    return "mixed", (f"{positive} of {len(vals)} spreads positive; lead spread positive in "
+                     f"{sub_pos} of {len(sub_spreads)} sub-windows")
+
+
+def tracking(basket: pd.Series, etf: pd.Series, start, end=None) -> dict:
+    """How closely a rebuilt basket follows a fund over [start, end].
+
+    ``difference``: basket total return minus the fund's; ``error``: annualised
+    standard deviation of daily return differences; ``correlation`` of daily returns.
+    """
+    both = pd.concat([basket, etf], axis=1, keys=["b", "e"]).dropna()
+    before = both.loc[: pd.Timestamp(start)]
+    first = before.index[-1] if len(before) else (both.index[0] if len(both) else None)
+    both = both.loc[first: (pd.Timestamp(end) if end is not None else None)]
+    if len(both) < 3:
+        return {"basket": np.nan, "fund": np.nan, "difference": np.nan, "error": np.nan,
+                "correlation": np.nan, "first": None, "days": len(both)}
+    r = both.pct_change().iloc[1:]
+    b_ret = both["b"].iloc[-1] / both["b"].iloc[0] - 1.0
+    e_ret = both["e"].iloc[-1] / both["e"].iloc[0] - 1.0
+    return {"basket": b_ret, "fund": e_ret, "difference": b_ret - e_ret,
+            "error": float((r["b"] - r["e"]).std(ddof=1) * np.sqrt(252)),
+            "correlation": float(r["b"].corr(r["e"])), "first": both.index[0], "days": len(both)}
+
+
+def scoreboard(prices: pd.DataFrame, start, end, event_date=None, rf_percent=None) -> pd.DataFrame:
+    """Window returns plus risk over [start, end], one row per column of ``prices``.
+
+    Columns: ``Name``, the standard windows of :func:`returns.window_returns`
+    (``Since event`` only when the event falls before ``end``), then
+    ``Volatility``, ``Max drawdown`` and ``Sharpe`` measured from the last close
+    on or before ``start`` to ``end``. Sorted by the since-start return.
+    """
+    end = pd.Timestamp(end)
+    px = prices.loc[:end]
+    ev = pd.Timestamp(event_date) if event_date is not None and pd.Timestamp(event_date) < end else None
+    rets = window_returns(px, end=end, start=start, event_date=ev)
+    base = px.loc[: pd.Timestamp(start)]
+    first = base.index[-1] if len(base) else px.index[0]
+    risk = risk_table(px.loc[first:], rf_percent)
+    out = rets.join(risk)
+    out = out.sort_values("Since start", ascending=False)
+    out.index.name = "Name"
+    return out.reset_index()
+
+
+def require_columns(frame: pd.DataFrame, names, what: str) -> None:
+    """One-line BadInputError when a requested ticker was not served (e.g. a typo)."""
+    missing = [n for n in names if n not in frame.columns]
+    if missing:
+        raise BadInputError(f"{what}: no prices for {', '.join(missing)} in the data source")
+
+
+# ---- tables over several relative-strength lines ----------------------------------
+def rotation_pairs(benchmark: str = "SPY") -> dict:
+    """The report's relative-strength lines: label -> (numerator, denominator) columns."""
+    return {f"IWM / {benchmark}": ("IWM", benchmark), f"IJH / {benchmark}": ("IJH", benchmark),
+            f"RSP / {benchmark}": ("RSP", benchmark),
+            "Other 493 / Mag 7 (cap)": ("Other 493 (cap)", "Mag 7 (cap)")}
+
+
+def event_in_window(event_date, last_day) -> bool:
+    """True when the event date falls strictly before the last date of the window."""
+    return event_date is not None and pd.Timestamp(event_date) < pd.Timestamp(last_day)
+
+
+def relative_lines(prices: pd.DataFrame, pairs: dict, start, end) -> pd.DataFrame:
+    """Each pair's ratio over [start, end], rebased to 100 at the last close on or before start."""
+    out = {}
+    for label, (n, d) in pairs.items():
+        r = ratio_series(prices[n], prices[d]).loc[: pd.Timestamp(end)]
+        base = r.loc[: pd.Timestamp(start)]
+        if r.empty:
+            continue
+        first = base.index[-1] if len(base) else r.index[0]
+        r = r.loc[first:]
+        out[label] = r / r.iloc[0] * 100.0
+    return pd.DataFrame(out)
+
+
+def spread_table(prices: pd.DataFrame, pairs: dict, start, end, event_date=None) -> pd.DataFrame:
+    """Per pair: numerator minus denominator total return since start and since the event."""
+    rows = []
+    ev = event_in_window(event_date, end)
+    for label, (n, d) in pairs.items():
+        row = {"Line": label, "Since start": relative_return(prices[n], prices[d], start, end)}
+        if ev:
+            row["Since event"] = relative_return(prices[n], prices[d], event_date, end)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def flips_by_pair(prices: pd.DataFrame, pairs: dict, fast: int, slow: int, since, until,
+                  confirm: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Moving-average rule on every pair: (flips listed since ``since``, state at ``until``)."""
+    flips, states = [], []
+    until = pd.Timestamp(until)
+    for label, (n, d) in pairs.items():
+        reg = ma_regime(ratio_series(prices[n], prices[d]).loc[:until], fast, slow)
+        f = regime_flips(reg["state"], since=since, until=until, confirm=confirm,
+                         up=f"{n} leads", down=f"{d} leads")
+        flips.append(f.assign(Line=label))
+        st = state_on(reg["state"], until)
+        last = regime_flips(reg["state"], until=until, confirm=confirm)
+        states.append({"Line": label,
+                       "Leader at end": (f"{n}" if st > 0 else f"{d}") if st == st else "n/a",
+                       "Since": last["date"].iloc[-1] if len(last) else None})
+    out = pd.concat(flips, ignore_index=True) if flips else pd.DataFrame()
+    cols = ["Line", "date", "to", "held_days"]
+    return out.reindex(columns=cols), pd.DataFrame(states)
+
+
+def tracking_table(prices: pd.DataFrame, checks, start, end) -> pd.DataFrame:
+    """:func:`tracking` for (basket, fund) pairs; rows without overlapping data are dropped."""
+    rows = []
+    for basket, fund in checks:
+        if basket not in prices or fund not in prices:
+            continue
+        t = tracking(prices[basket], prices[fund], start, end)
+        if t["days"] >= 3:
+            rows.append({"Basket": basket, "Fund": fund, "From": t["first"], "Days": t["days"],
+                         "Basket return": t["basket"], "Fund return": t["fund"],
+                         "Tracking difference": t["difference"], "Tracking error": t["error"],
+                         "Correlation": t["correlation"]})
+    return pd.DataFrame(rows, columns=["Basket", "Fund", "From", "Days", "Basket return", "Fund return",
+                                       "Tracking difference", "Tracking error", "Correlation"])
