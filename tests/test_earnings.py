@@ -1,0 +1,286 @@
+"""Unit tests for rotation_utils.analytics.earnings (hand-made statements, a fake yfinance)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.analytics import earnings as E
+from rotation_utils.data import DataLayer
+from tests.fakes import FakeYF, statement
+
+T = pd.Timestamp
+
+
+def stmt(symbol, end, revenue, op, net, filed=None):
+    return {"symbol": symbol, "period_end": T(end), "filing_date": T(filed) if filed else T(end) + pd.Timedelta(days=40),
+            "revenue": float(revenue), "operating_income": float(op), "net_income": float(net)}
+
+
+@pytest.fixture
+def statements():
+    """Hand-made annual statements.
+
+    AAPL ends in September, NVDA in January (so its year ending 2024-01 counts as 2024),
+    GOOGL and GOOG are the same company (identical rows), LOSS has a loss in 2023,
+    NEWCO reports only in 2024, MSFT changed its year end (two statements end in 2023).
+    """
+    rows = [
+        stmt("AAPL", "2023-09-30", 100, 30, 20), stmt("AAPL", "2024-09-28", 110, 33, 22),
+        stmt("NVDA", "2023-01-29", 50, 10, 5), stmt("NVDA", "2024-01-28", 80, 40, 30),
+        stmt("GOOGL", "2023-12-31", 200, 50, 40), stmt("GOOGL", "2024-12-31", 220, 66, 50),
+        stmt("GOOG", "2023-12-31", 200, 50, 40), stmt("GOOG", "2024-12-31", 220, 66, 50),
+        stmt("MSFT", "2023-06-30", 90, 20, 10), stmt("MSFT", "2023-12-31", 95, 25, 15),
+        stmt("MSFT", "2024-12-31", 100, 30, 20),
+        stmt("AAA", "2023-12-31", 100, 10, 8), stmt("AAA", "2024-12-31", 120, 15, 12),
+        stmt("LOSS", "2023-03-31", 40, -6, -4), stmt("LOSS", "2024-03-31", 50, 2, 1),
+        stmt("NEWCO", "2024-12-31", 30, 3, 2),
+    ]
+    return pd.DataFrame(rows)
+
+
+def test_calendar_year_is_the_year_the_period_ends():
+    got = E.calendar_year([T("2024-01-28"), T("2023-09-30"), T("2023-12-31")])
+    assert got.tolist() == [2024, 2023, 2023]
+
+
+def test_known_by_keeps_only_filed_statements(statements):
+    s = statements.copy()
+    s.loc[s["symbol"] == "AAA", "filing_date"] = pd.NaT
+    got = E.known_by(s, "2024-04-15")
+    assert got["filing_date"].max() <= T("2024-04-15")
+    assert not ((got["symbol"] == "AAPL") & (got["period_end"] == T("2024-09-28"))).any()
+    # no filing date: kept only when the period ended 90+ days before the cut-off
+    assert set(got.loc[got["symbol"] == "AAA", "period_end"]) == {T("2023-12-31")}
+    assert len(E.known_by(statements, None)) == len(statements)
+
+
+def test_assign_groups_counts_alphabet_once():
+    g = E.assign_groups(["AAPL", "GOOGL", "GOOG", "AAA", "ZZZ"], members=["AAA", "GOOG", "GOOGL"])
+    assert g.to_dict() == {"AAPL": "Mag 7", "GOOGL": "Mag 7", "AAA": "Other 493"}
+    only_goog = E.assign_groups(["GOOG"], members=["GOOG"])
+    assert only_goog.to_dict() == {"GOOG": "Mag 7"}
+
+
+def test_annual_panel_alignment_and_dedup(statements):
+    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "GOOG": "Mag 7", "MSFT": "Mag 7",
+              "AAA": "Other 493", "LOSS": "Other 493", "NEWCO": "Other 493"}
+    p = E.annual_panel(statements, groups)
+    assert "GOOG" not in set(p["symbol"])
+    assert p[(p["symbol"] == "NVDA")]["year"].tolist() == [2023, 2024]
+    msft23 = p[(p["symbol"] == "MSFT") & (p["year"] == 2023)]
+    assert len(msft23) == 1 and msft23["period_end"].iloc[0] == T("2023-12-31")
+    aaa = p[(p["symbol"] == "AAA") & (p["year"] == 2024)].iloc[0]
+    assert aaa["operating_margin"] == pytest.approx(15 / 120)
+    assert aaa["net_margin"] == pytest.approx(12 / 120)
+
+
+def test_aggregate_growth_same_company_with_losses(statements):
+    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "GOOG": "Mag 7", "MSFT": "Mag 7",
+              "AAA": "Other 493", "LOSS": "Other 493", "NEWCO": "Other 493"}
+    p = E.annual_panel(statements, groups)
+    g = E.aggregate_growth(p, [2024], {"Mag 7": 7, "Other 493": 3}, min_coverage=0.6).set_index("group")
+    # Mag 7: AAPL 20->22, NVDA 5->30, GOOGL once 40->50, MSFT (later 2023 statement) 15->20
+    assert g.at["Mag 7", "base"] == pytest.approx(20 + 5 + 40 + 15)
+    assert g.at["Mag 7", "current"] == pytest.approx(22 + 30 + 50 + 20)
+    assert g.at["Mag 7", "growth"] == pytest.approx(122 / 80 - 1)
+    assert g.at["Mag 7", "companies"] == 4 and not g.at["Mag 7", "complete"]  # 4 of 7 < 60%
+    # Other 493: NEWCO has no 2023 (left out); LOSS's loss is in the base sum
+    assert g.at["Other 493", "companies"] == 2
+    assert g.at["Other 493", "base"] == pytest.approx(8 - 4)
+    assert g.at["Other 493", "growth"] == pytest.approx((12 + 1) / 4 - 1)
+    assert g.at["Other 493", "complete"]
+
+
+def test_growth_undefined_when_base_is_a_loss():
+    p = pd.DataFrame({"symbol": ["X", "X"], "group": ["Other 493"] * 2, "year": [2023, 2024],
+                      "net_income": [-5.0, 10.0]})
+    g = E.aggregate_growth(p, [2024, 2025])
+    assert np.isnan(g.loc[g["year"] == 2024, "growth"].iloc[0])
+    assert g.loc[g["year"] == 2025, "companies"].iloc[0] == 0
+    assert E.latest_complete_years(g) == [2024]
+
+
+def test_group_margins_and_company_changes(statements):
+    groups = {"AAA": "Other 493", "LOSS": "Other 493"}
+    p = E.annual_panel(statements, groups)
+    m = E.group_margins(p, [2023, 2024]).set_index("year")
+    assert m.at[2023, "operating_margin"] == pytest.approx((10 - 6) / 140)
+    assert m.at[2024, "cost_ratio"] == pytest.approx(1 - 17 / 170)
+    assert m.at[2024, "median_operating_margin"] == pytest.approx(np.median([15 / 120, 2 / 50]))
+    ch = E.company_changes(p, 2024).set_index("symbol")
+    assert ch.at["LOSS", "revenue_growth"] == pytest.approx(0.25)
+    assert ch.at["LOSS", "operating_margin_change"] == pytest.approx(2 / 50 + 6 / 40)
+    b = E.basket_margin_change(ch.reset_index(), {"both": ["AAA", "LOSS", "NONE"]}).iloc[0]
+    assert b["with_data"] == 2 and b["members"] == 3
+    assert b["median_operating_margin_change"] == pytest.approx(
+        np.median([15 / 120 - 10 / 100, 2 / 50 + 6 / 40]))
+
+
+def test_efficiency_harvest_flags_below_the_line_gains():
+    ch = pd.DataFrame({"symbol": ["OP", "TAX", "DOWN"], "operating_margin_change": [0.05, 0.01, -0.02],
+                       "net_margin_change": [0.04, 0.15, 0.01]})
+    f = E.efficiency_harvest(ch).set_index("symbol")
+    assert f["harvest"].to_dict() == {"OP": True, "TAX": True, "DOWN": False}
+    assert f["below_the_line"].to_dict() == {"OP": False, "TAX": True, "DOWN": True}
+
+
+def test_pick_versions():
+    d = [T("2018-02-08"), T("2024-10-10"), T("2024-12-31"), T("2026-05-15"), T("2026-07-13")]
+    assert E.pick_versions(d, "2025-01-01", None) == (T("2024-12-31"), T("2026-07-13"))
+    assert E.pick_versions(d, "2025-01-01", "2026-06-01") == (T("2024-12-31"), T("2026-05-15"))
+    # base too old -> first version after start; span under six months -> None
+    assert E.pick_versions(d, "2024-01-01", "2024-12-31") is None
+    assert E.pick_versions(d, "2024-01-01", "2026-01-01") is None  # 2024-10-10 .. 2024-12-31
+    assert E.pick_versions(d, "2024-01-01", "2026-06-01") == (T("2024-10-10"), T("2026-05-15"))
+    assert E.pick_versions(d, "2027-01-01", None) is None
+
+
+def test_trailing_eps_growth_counts_losses_and_alphabet_once():
+    def v(as_of, sym, eps, cap, price):
+        return {"as_of": T(as_of), "symbol": sym, "eps": eps, "market_cap": cap, "price": price}
+    fin = pd.DataFrame([
+        v("2025-01-01", "GOOGL", 2.0, 1000.0, 10.0), v("2025-01-01", "GOOG", 2.0, 1000.0, 10.0),
+        v("2025-01-01", "AAA", 1.0, 100.0, 10.0), v("2025-01-01", "LOSS", -1.0, 50.0, 5.0),
+        v("2026-01-01", "GOOGL", 3.0, 1200.0, 12.0), v("2026-01-01", "GOOG", 3.0, 1200.0, 12.0),
+        v("2026-01-01", "AAA", 2.0, 100.0, 10.0), v("2026-01-01", "LOSS", 1.0, 50.0, 5.0),
+        v("2026-01-01", "NEW", 5.0, 100.0, 10.0),
+    ])
+    groups = {"GOOGL": "Mag 7", "GOOG": "Mag 7", "AAA": "Other 493", "LOSS": "Other 493", "NEW": "Other 493"}
+    g = E.trailing_eps_growth(fin, groups, "2025-01-01", "2026-01-01").set_index("group")
+    assert g.at["Mag 7", "growth"] == pytest.approx(300 / 200 - 1)  # shares 100 -> 100, EPS 2 -> 3
+    # AAA 10 -> 20, LOSS -10 -> +10; NEW has no base version
+    assert g.at["Other 493", "companies"] == 2
+    assert np.isnan(g.at["Other 493", "growth"])  # base sum 10 - 10 = 0: growth undefined
+    fin2 = fin[fin["symbol"] != "LOSS"]
+    g2 = E.trailing_eps_growth(fin2, groups, "2025-01-01", "2026-01-01").set_index("group")
+    assert g2.at["Other 493", "growth"] == pytest.approx(1.0)
+    assert g2.at["Other 493", "annualised"] == pytest.approx(2 ** (12 / g2.at["Other 493", "months"]) - 1)
+
+
+def quarters(symbol, ends, revenue, op, net):
+    return pd.DataFrame({"symbol": symbol, "period_end": pd.to_datetime(ends), "revenue": revenue,
+                         "operating_income": op, "net_income": net})
+
+
+def test_ttm_margins_needs_eight_quarters():
+    ends = pd.date_range("2024-03-31", periods=8, freq="QE")
+    q = pd.concat([quarters("A", ends, [100.0] * 8, [10.0] * 4 + [20.0] * 4, [5.0] * 8),
+                   quarters("B", ends[1:], [100.0] * 7, [10.0] * 7, [5.0] * 7)])
+    t = E.ttm_margins(q).set_index("symbol")
+    assert t.at["A", "ttm_operating_margin"] == pytest.approx(0.2)
+    assert t.at["A", "ttm_operating_margin_change"] == pytest.approx(0.1)
+    assert t.at["A", "ttm_revenue_growth"] == pytest.approx(0.0)
+    assert t.at["B", "ttm_operating_margin"] == pytest.approx(0.1)
+    assert np.isnan(t.at["B", "ttm_operating_margin_change"])
+
+
+# ---- the live quarterly path, against a fake yfinance --------------------------
+def fake_yf():
+    dates = ["2026-03-31", "2025-12-31", "2025-09-30"]  # newest first, as yfinance gives them
+    appf = statement({"Total Revenue": [262.0, 248.0, 249.0], "Operating Income": [50.0, 43.0, 35.0],
+                      "Net Income": [42.0, 39.0, 33.0], "EBITDA": [60.0, 50.0, 40.0]}, dates)
+    bah = statement({"Total Revenue": [2900.0, 2800.0, 3000.0], "Operating Income": [300.0, 280.0, 310.0],
+                     "Net Income": [200.0, 190.0, 210.0]}, dates)
+    return FakeYF(statements={"APPF": {"quarterly_income_stmt": appf},
+                              "BAH": {"quarterly_income_stmt": bah}})
+
+
+def test_fetch_quarterly_income_maps_yfinance_rows():
+    yf = fake_yf()
+    got = E.fetch_quarterly_income(["APPF", "BAH", "NOPE"], yf)
+    assert yf.ticker_calls == ["APPF", "BAH", "NOPE"]
+    assert set(got["symbol"]) == {"APPF", "BAH"}
+    a = got[got["symbol"] == "APPF"].set_index("period_end")
+    assert a.index.is_monotonic_increasing and a.index.dtype == "datetime64[ns]"
+    assert a.at[T("2026-03-31"), "revenue"] == 262.0
+    assert a.at[T("2025-09-30"), "operating_income"] == 35.0
+    assert (got["source"] == "yfinance").all() and got["filing_date"].isna().all()
+
+
+def test_fetch_quarterly_income_survives_a_failing_network():
+    got = E.fetch_quarterly_income(["APPF"], FakeYF(fail=True))
+    assert got.empty and list(got.columns)[:2] == ["symbol", "period_end"]
+
+
+def test_quarterly_statements_live_path_with_fallback(monkeypatch):
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    yf = fake_yf()
+    dl = DataLayer("snapshot")
+    got, note = E.quarterly_statements(dl, ["APPF", "BAH", "HCI", "COMM"], "auto", yf=yf)
+    assert note == {"live": ["APPF", "BAH"], "data layer": ["HCI"], "none": ["COMM"]}
+    assert set(got.loc[got["source"] == "yfinance", "symbol"]) == {"APPF", "BAH"}
+    assert (got.loc[got["symbol"] == "HCI", "source"] != "yfinance").all()
+    assert yf.ticker_calls == ["APPF", "BAH", "HCI", "COMM"]
+    # point in time: a live quarter counts 45 days after it ends
+    got_pit, _ = E.quarterly_statements(dl, ["APPF"], "auto", end="2026-04-30", yf=fake_yf())
+    live = got_pit[got_pit["source"] == "yfinance"]
+    assert live["period_end"].max() == T("2025-12-31")
+
+
+def test_quarterly_statements_stays_offline(monkeypatch):
+    dl = DataLayer("snapshot")
+    yf = fake_yf()
+    monkeypatch.setenv("ROTATION_OFFLINE", "1")
+    got, note = E.quarterly_statements(dl, ["APPF", "BAH"], "auto", yf=yf)
+    assert yf.ticker_calls == [] and note["live"] == [] and note["data layer"] == ["APPF"]
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    E.quarterly_statements(dl, ["APPF"], "snapshot", yf=yf)
+    assert yf.ticker_calls == []
+
+
+# ---- verdict rules ---------------------------------------------------------------
+def growth_table(m, o, complete=True, year=2025):
+    return pd.DataFrame({"group": ["Mag 7", "Other 493"], "year": [year, year], "growth": [m, o],
+                         "complete": [complete, complete], "companies": [7, 480]})
+
+
+def test_earnings_race_verdict_rule():
+    assert E.earnings_race_verdict(growth_table(0.20, 0.10), 2025, 0.184, 0.119)[0] == "confirmed"
+    assert E.earnings_race_verdict(growth_table(0.27, 0.07), 2025, 0.184, 0.119)[0] == "mixed"
+    assert E.earnings_race_verdict(growth_table(0.05, 0.10), 2025, 0.184, 0.119)[0] == "contradicted"
+    assert E.earnings_race_verdict(growth_table(0.2, 0.1, complete=False), 2025, 0.184, 0.119) == ("unverifiable", {})
+    assert E.earnings_race_verdict(growth_table(0.2, 0.1), 2024, 0.184, 0.119)[0] == "unverifiable"
+
+
+def test_forecast_verdict_and_claims():
+    assert E.forecast_verdict(False, False) == "unverifiable"
+    assert E.forecast_verdict(False, True) == "forecast pending"
+    assert E.forecast_verdict(True, True, True) == "confirmed"
+    assert E.forecast_verdict(True, True, False) == "contradicted"
+    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
+           2026: {"weight_share": 0.01}}
+    f = E.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
+    assert f["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable", "A2": "unverifiable"}
+    full = {2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
+            2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04}}
+    f = E.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
+    assert f["verdict"].to_dict() == {"A5": "contradicted", "B8": "confirmed", "A2": "contradicted"}
+
+
+def test_russell_coverage():
+    hold = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0]})
+    panel = pd.DataFrame({"symbol": ["A", "A", "B", "Z"], "year": [2024, 2025, 2025, 2025],
+                          "revenue": [100.0, 100.0, 50.0, 10.0], "net_income": [4.0, 5.0, -2.0, 1.0]})
+    c = E.russell_coverage(hold, panel, 2025)
+    assert c["covered"] == 2 and c["names"] == 3
+    assert c["weight_share"] == pytest.approx(0.8)
+    assert c["net_margin_covered"] == pytest.approx(3 / 150)
+    assert c["growth_covered"] == pytest.approx(5 / 4 - 1)  # B has no 2024: same-company only
+
+
+def test_overall_verdict_rule():
+    bc = pd.DataFrame({"basket": ["AI implementers"], "median_operating_margin_change": [0.01]})
+    assert E.overall_verdict(growth_table(0.1, 0.2), [2025], bc)[0] == "supported"
+    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc)[0] == "mixed"
+    bc_down = bc.assign(median_operating_margin_change=-0.01)
+    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc_down)[0] == "not supported"
+    assert E.overall_verdict(growth_table(0.3, 0.2), [], bc)[0] == "inconclusive"
+    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc.assign(basket="other"))[0] == "inconclusive"
+
+
+def test_race_sentence_direction_words_follow_the_data():
+    g = pd.concat([growth_table(0.3, 0.1, year=2024), growth_table(0.05, 0.12, year=2025)])
+    s = E.race_sentence(g, [2024, 2025])
+    assert "In 2024" in s and "the Mag 7 outgrew the rest (+20.0 pp)" in s
+    assert "the Mag 7 grew more slowly than the rest (-7.0 pp)" in s
+    assert "the sign changed" in s
+    assert "cannot be measured" in E.race_sentence(g, [])
