@@ -1,0 +1,108 @@
+"""Notebook 03 (valuation gap) run end to end with a second window, checked against plain pandas."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.data import DataLayer
+from rotation_utils.results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from tests.nbrun import notebook_text, run_notebook
+
+NAME = "03_valuation_gap"
+MAG7 = ["AAPL", "MSFT", "NVDA", "AMZN", "GOOGL", "META", "TSLA"]
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def second(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nb03_2025")
+    return run_notebook(NAME, out, as_of="2025-06-30"), out
+
+
+@pytest.fixture(scope="module")
+def latest(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nb03_latest")
+    return run_notebook(NAME, out), out
+
+
+def headline(res: dict) -> dict:
+    return {m["name"]: m["value"] for m in res["headline"]}
+
+
+def independent_group_pe(day) -> dict:
+    """Aggregate P/E (loss-makers included) of one version in plain pandas."""
+    fin = DataLayer("snapshot").sp500_financials()
+    v = fin[(fin["as_of"] == pd.Timestamp(day)) & ~fin["symbol"].isin(["GOOG", "FOX", "NWS", "BRK-A"])]
+    earn = v["market_cap"] * v["eps"] / v["price"]
+    earn = earn.fillna(v["market_cap"] / v["pe"])
+    ok = v["market_cap"].notna() & earn.notna()
+    mag = v["symbol"].isin(MAG7)
+    pe = lambda m: v.loc[ok & m, "market_cap"].sum() / earn[ok & m].sum()  # noqa: E731
+    return {"mag7": pe(mag), "other493": pe(~mag), "sp500": pe(mag | ~mag)}
+
+
+def version_used(res: dict) -> str:
+    label = next(m["label"] for m in res["headline"] if m["name"] == "mag7_pe")
+    return re.search(r"\d{4}-\d{2}-\d{2}", label).group(0)
+
+
+def test_schema_and_values(second):
+    res, out = second
+    assert res["schema"] == SCHEMA and res["notebook"] == NAME
+    assert res["parameters"]["as_of"] == "2025-06-30"
+    assert res["verdict"]["value"] in OVERALL_VERDICTS and res["verdict"]["rule"]
+    claims = {c["id"]: c for c in res["claims"]}
+    assert set(claims) == {"A6", "B1", "B2"}
+    assert all(c["verdict"] in CLAIM_VERDICTS and c["evidence"] for c in claims.values())
+    assert claims["B2"]["verdict"] == "unverifiable"
+    h = headline(res)
+    for k in ("mag7_pe", "other493_pe", "sp500_pe", "mag7_to_other493", "mag7_pe_change", "small_cap_pe"):
+        assert k in h
+    assert all(5 < h[k] < 100 for k in ("mag7_pe", "other493_pe", "sp500_pe"))
+    assert h["mag7_to_other493"] == pytest.approx(h["mag7_pe"] / h["other493_pe"])
+    for t in res["tables"]:
+        assert (out / t["file"]).is_file()
+
+
+def test_offline_small_cap_is_explicitly_not_available(second):
+    res, _ = second
+    small = next(m for m in res["headline"] if m["name"] == "small_cap_pe")
+    assert small["value"] is None and "not available offline" in small["label"]
+    assert res["verdict"]["value"] == "inconclusive"   # the rule needs a small-cap P/E
+    assert {c["id"]: c["verdict"] for c in res["claims"]}["A6"] == "unverifiable"
+
+
+def test_version_is_latest_complete_on_or_before_as_of(second):
+    res, _ = second
+    fin = DataLayer("snapshot").sp500_financials(None, "2025-06-30")
+    mag = fin[fin["symbol"].isin(MAG7)].groupby("as_of")["market_cap"].count()
+    assert version_used(res) == str(mag[mag == 7].index.max().date())
+
+
+@pytest.mark.parametrize("run", ["second", "latest"])
+def test_headline_recomputed_independently(run, request):
+    res, _ = request.getfixturevalue(run)
+    h = headline(res)
+    ref = independent_group_pe(version_used(res))
+    for k in ("mag7", "other493", "sp500"):
+        assert h[f"{k}_pe"] == pytest.approx(ref[k], rel=1e-9)
+    first = independent_group_pe("2024-10-10")   # the earliest complete version after start
+    for k in ("mag7", "other493", "sp500"):
+        assert h[f"{k}_pe_change"] == pytest.approx(ref[k] / first[k] - 1, rel=1e-9)
+
+
+def test_narrative_changes_with_the_window(second, latest):
+    (r1, o1), (r2, o2) = second, latest
+    s1 = [s for s in notebook_text(o1, NAME).split("\n") if "the Magnificent 7 P/E was" in s]
+    s2 = [s for s in notebook_text(o2, NAME).split("\n") if "the Magnificent 7 P/E was" in s]
+    assert s1 and s2 and s1 != s2
+    sign1 = np.sign(headline(r1)["mag7_to_other493"] - 1)
+    sign2 = np.sign(headline(r2)["mag7_to_other493"] - 1)
+    assert sign1 != sign2   # the windows are chosen so the Magnificent 7 premium flips sign
+    above = ["% above the Other 493" in s[0] for s in (s1, s2)]
+    below = ["% below the Other 493" in s[0] for s in (s1, s2)]
+    assert above == [sign > 0 for sign in (sign1, sign2)]
+    assert below == [sign < 0 for sign in (sign1, sign2)]
