@@ -29,6 +29,8 @@ from .validate import validate_results
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_DEATH = ("DeadKernelError",)
 KERNEL_LOG = "kernel.log"
+#: ipykernel lines that say nothing about the report (start-up notice, interrupt after a failed cell)
+ROUTINE_KERNEL_LOG = ("running over TCP without encryption", "KeyboardInterrupt caught in kernel")
 
 
 def _last_line(lines) -> str:
@@ -115,7 +117,7 @@ def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, 
 
 def _meaningful(log: str) -> bool:
     """False when the kernel's stderr holds only ipykernel's routine start-up warnings."""
-    return any(line.strip() and "running over TCP without encryption" not in line
+    return any(line.strip() and not any(r in line for r in ROUTINE_KERNEL_LOG)
                for line in log.splitlines())
 
 

@@ -111,6 +111,23 @@ def _run_group(names, tasks, pool, jobs, console) -> dict:
         return dict(zip(names, threads.map(one, names)))
 
 
+def _start_pool(jobs: int) -> ProcessPoolExecutor:
+    """Worker processes, started now.
+
+    On Linux they are forked from this process, which has already imported
+    papermill and nbconvert, so a worker is ready at once (spawn costs each
+    worker a fresh interpreter and those imports). Forking happens here, before
+    the runner starts any thread, so no lock can be inherited in a held state.
+    """
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    if ctx.get_start_method() == "fork":
+        import nbconvert  # noqa: F401  (imported once, inherited by every worker)
+        import papermill  # noqa: F401
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+    pool.submit(int).result()  # launches every worker process now, from the main thread
+    return pool
+
+
 def execute_plan(plan: RunPlan, argv=None) -> int:
     """Run every notebook of ``plan``; write run.json, index.html, outputs/latest. Exit code 0/1."""
     started = _dt.datetime.now().astimezone()
@@ -120,14 +137,15 @@ def execute_plan(plan: RunPlan, argv=None) -> int:
     run_id = run_dir.name
     git, packages = git_info(), package_versions()
     tasks = _tasks(plan, run_dir, run_id, git, packages)
+    jobs = min(plan.jobs, max(1, len(plan.first)))
+    pool = _start_pool(jobs)  # before any thread exists (tqdm's monitor, the scheduler threads)
     console = _Console(run_dir / "run.log", len(names))
     console.say(f"run    {run_id}: {len(names)} notebooks, {plan.jobs} at a time -> {run_dir}")
     for note in plan.notes:
         console.say(f"note   {note}")
-    jobs = min(plan.jobs, max(1, len(plan.first)))
     records = {}
     try:
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=mp.get_context("spawn")) as pool:
+        with pool:
             records.update(_run_group([n.name for n in plan.first], tasks, pool, jobs, console))
             records.update(_run_group([n.name for n in plan.last], tasks, pool, jobs, console))
     finally:
