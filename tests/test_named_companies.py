@@ -1,0 +1,131 @@
+"""Unit tests for rotation_utils.analytics.named_companies (synthetic frames and the snapshot)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils import reference_data
+from rotation_utils.analytics import named_companies as N
+from rotation_utils.data import DataLayer
+from rotation_utils.errors import BadInputError
+
+T = pd.Timestamp
+
+
+def test_size_class_bands():
+    assert N.size_class(1.5e9).startswith("small")
+    assert N.size_class(2e9).startswith("mid")
+    assert N.size_class(50e9).startswith("large")
+    assert N.size_class(3e12).startswith("mega")
+    assert N.size_class(np.nan) == "unknown"
+
+
+def test_named_frame_keeps_known_names_and_rejects_empty():
+    f = N.named_frame({"AI": ["APPF", "ZZZ"], "Other": ["APPF", "FIX"]})
+    assert f["ticker"].tolist() == ["APPF", "ZZZ", "FIX"]
+    assert f.set_index("ticker").at["APPF", "name"] == "AppFolio"
+    assert f.set_index("ticker").at["ZZZ", "theme"] == "AI"
+    with pytest.raises(BadInputError):
+        N.named_frame({})
+
+
+@pytest.fixture
+def prices():
+    days = pd.bdate_range("2025-01-01", "2025-03-31")
+    ramp = np.linspace(0, 1, len(days))
+    return pd.DataFrame({"UP": 100 * (1 + ramp), "DOWN": 50 * (1 - 0.5 * ramp),
+                         "LATE": np.where(days >= T("2025-02-03"), 10.0, np.nan)}, index=days)
+
+
+def test_basket_returns_skip_missing_members():
+    r = pd.Series({"A": 0.10, "B": -0.20, "C": np.nan})
+    b = N.basket_returns(r, {"ab": ["A", "B"], "abc": ["A", "B", "C", "D"], "none": ["C"]}).set_index("basket")
+    assert b.at["ab", "return"] == pytest.approx(-0.05)
+    assert b.at["abc", "return"] == pytest.approx(-0.05) and b.at["abc", "missing"] == "C, D"
+    assert np.isnan(b.at["none", "return"])
+
+
+def test_basket_levels_equal_weight_buy_and_hold(prices):
+    lv = N.basket_levels(prices, {"b": ["UP", "DOWN", "LATE"], "empty": ["LATE"]})
+    assert list(lv.columns) == ["b"]  # LATE has no first price: left out; an empty basket omitted
+    assert lv["b"].iloc[0] == pytest.approx(1.0)
+    assert lv["b"].iloc[-1] == pytest.approx((2.0 + 0.5) / 2)
+
+
+def test_performance_table_and_event_after_end(prices):
+    named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
+    bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
+    p = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
+                            "2025-01-01", "2025-02-14").set_index("name")
+    assert p.at["Up", "since_start"] == pytest.approx(1.0)
+    assert p.at["both", "since_start"] == pytest.approx((1.0 - 0.5) / 2)
+    assert p.at["SPY", "since_event"] == pytest.approx(0.0)
+    assert p.at["Down", "vs_IWM"] == pytest.approx(p.at["Down", "since_event"] - p.at["IWM", "since_event"])
+    late = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
+                               "2025-01-01", "2025-06-01")
+    assert late["since_event"].isna().all() and late["since_start"].notna().all()
+
+
+def test_named_verdict_rule():
+    def perf(names, iwm, spy):
+        rows = [{"kind": "company", "ticker": f"T{i}", "since_event": r} for i, r in enumerate(names)]
+        rows += [{"kind": "benchmark", "name": "IWM", "since_event": iwm},
+                 {"kind": "benchmark", "name": "SPY", "since_event": spy}]
+        return pd.DataFrame(rows)
+    assert N.named_verdict(perf([0.3, 0.2, -0.1], 0.05, 0.04))[0] == "confirmed"
+    v, vals = N.named_verdict(perf([-0.3, 0.06, -0.1], 0.05, 0.04))
+    assert v == "contradicted" and vals["beat_iwm"] == 1 and vals["basket"] == pytest.approx(-0.34 / 3)
+    assert N.named_verdict(perf([0.5, -0.1, -0.1], 0.05, 0.04))[0] == "mixed"
+    assert N.named_verdict(perf([np.nan], 0.05, 0.04)) == ("unverifiable", {})
+
+
+def test_sp400_from_claims_register_and_text():
+    got = N.sp400_from_claims(reference_data.claims())
+    assert got == {"BAH": T("2025-12-22"), "ULS": T("2025-12-22")}
+    text = pd.DataFrame({"id": ["X"], "known_fact": ["AAA, BBB and CCC joined the S&P 400 on 2024-03-01; "
+                                                     "DDD joined the S&P 400 on 2024-06-03"]})
+    assert N.sp400_from_claims(text, "X") == {"AAA": T("2024-03-01"), "BBB": T("2024-03-01"),
+                                              "CCC": T("2024-03-01"), "DDD": T("2024-06-03")}
+    assert N.sp400_from_claims(text, "nope") == {}
+
+
+def test_membership_table_synthetic():
+    named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL"], "name": ["b", "m", "s"], "theme": ["t"] * 3})
+    caps = pd.DataFrame({"date": [T("2025-01-31"), T("2025-06-30"), T("2025-06-30"), T("2025-06-30")],
+                         "ticker": ["BIG", "BIG", "MID", "SMALL"], "market_cap": [1e10, 5e10, 5e9, 1e9]})
+    iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
+    m = N.membership_table(named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")},
+                           caps, "2025-07-01").set_index("ticker")
+    assert m.at["BIG", "market_cap"] == 5e10 and m.at["BIG", "cap_date"] == T("2025-06-30")
+    assert m.at["MID", "S&P 400 at end"] and not m.at["MID", "small_cap"]
+    assert m.at["SMALL", "small_cap"] and m.at["SMALL", "size"].startswith("small")
+    assert m.at["MID", "Russell 2000 (IWM 2025-05-13)"] and not m.at["MID", "Russell 2000 (IWM 2025-11-05)"]
+    early = N.membership_table(named, {}, set(), iwm, {"MID": T("2025-03-01")}, caps, "2025-02-01")
+    assert not early.set_index("ticker").at["MID", "S&P 400 at end"]  # joined after the end
+
+
+def test_membership_on_the_snapshot():
+    dl = DataLayer("snapshot")
+    named = N.named_frame({"x": ["FIX", "INOD", "BAH"]})
+    iwm = {d: set(dl.iwm_holdings(d)["ticker"]) for d in dl.iwm_holdings_dates()}
+    added = dl.sp500_constituents().set_index("symbol")["date_added"].to_dict()
+    sp400 = N.sp400_from_claims(reference_data.claims())
+    for end, fix_in in (("2026-07-13", True), ("2024-12-31", False)):
+        caps = dl.market_caps(None, end, ["FIX", "INOD", "BAH"])
+        m = N.membership_table(named, added, set(dl.sp500_members(on=end)), iwm, sp400, caps, end)
+        m = m.set_index("ticker")
+        assert m.at["FIX", "S&P 500 at end"] == fix_in
+        assert m.at["INOD", "small_cap"] and not m.at["FIX", "small_cap"]
+        assert m.at["BAH", "S&P 400 at end"] == fix_in  # both joined on 2025-12-22
+    assert m.at["FIX", "S&P 500 date added"] == T("2025-12-22")
+
+
+def test_sentences_follow_the_numbers():
+    perf = pd.DataFrame([{"kind": "company", "ticker": "A", "since_event": 0.2},
+                         {"kind": "company", "ticker": "B", "since_event": -0.1},
+                         {"kind": "benchmark", "name": "IWM", "since_event": 0.03},
+                         {"kind": "benchmark", "name": "SPY", "since_event": 0.01}])
+    s = N.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
+    assert "+5.0%" in s and "1 of 2 names beat IWM" in s and "Best: A (+20.0%)" in s
+    assert "COMM has no price data" in s
+    s2 = N.performance_sentence(perf, "2026-01-13", "2025-12-31")
+    assert "before the event date" in s2
