@@ -1,0 +1,82 @@
+"""Unit tests for rotation_utils.analytics.breadth (synthetic frames, plus snapshot membership)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.analytics import breadth as BR
+from rotation_utils.data import DataLayer
+from rotation_utils.universes import MAG7
+
+
+def test_membership_mask_steps_through_lists():
+    idx = pd.bdate_range("2025-01-01", "2025-01-10", name="date")
+    lists = {pd.Timestamp("2025-01-03"): ["A", "B"], pd.Timestamp("2025-01-08"): ["B", "C"]}
+    m = BR.membership_mask(idx, ["A", "B", "C", "D"], lists)
+    # before the first list the first list applies
+    assert m.loc["2025-01-01"].tolist() == [True, True, False, False]
+    assert m.loc["2025-01-07"].tolist() == [True, True, False, False]
+    assert m.loc["2025-01-08"].tolist() == [False, True, True, False]
+    assert not BR.membership_mask(idx, ["A"], {}).any().any()
+
+
+def test_share_above_average_counts_only_full_windows_and_members():
+    idx = pd.bdate_range("2025-01-01", periods=6, name="date")
+    px = pd.DataFrame({
+        "UP": [1, 2, 3, 4, 5, 6],          # always above its 3-day average once it has one
+        "DOWN": [6, 5, 4, 3, 2, 1],        # always below
+        "NEW": [np.nan, np.nan, np.nan, 1, 2, 3],   # needs 3 prices before it counts
+    }, index=idx, dtype="float64")
+    out = BR.share_above_average(px, window=3, min_names=1)
+    assert out["eligible"].tolist() == [0, 0, 2, 2, 2, 3]
+    assert out["above"].tolist() == [0, 0, 1, 1, 1, 2]
+    assert out["share"].iloc[2] == pytest.approx(0.5)
+    assert out["share"].iloc[-1] == pytest.approx(2 / 3)
+    assert np.isnan(out["share"].iloc[0])
+    mask = pd.DataFrame(True, index=idx, columns=px.columns)
+    mask.loc[:, "DOWN"] = False
+    masked = BR.share_above_average(px, window=3, mask=mask, min_names=1)
+    assert masked["share"].iloc[-1] == pytest.approx(1.0)
+    # too few names: NaN instead of a share of one or two stocks
+    assert BR.share_above_average(px, window=3, min_names=5)["share"].isna().all()
+
+
+def test_share_above_average_matches_plain_loop():
+    rng = np.random.default_rng(7)
+    idx = pd.bdate_range("2024-01-01", periods=80, name="date")
+    px = pd.DataFrame(100 * np.exp(np.cumsum(rng.normal(0, 0.02, (80, 30)), axis=0)), index=idx)
+    out = BR.share_above_average(px, window=20, min_names=1)
+    day = idx[50]
+    window = px.loc[:day].tail(20)
+    expected = float((px.loc[day] > window.mean()).mean())
+    assert out.loc[day, "share"] == pytest.approx(expected)
+
+
+def test_mag7_cap_share_counts_alphabet_once_and_uses_members():
+    d = pd.Timestamp("2025-06-30")
+    rows = [(t, 1.0e12) for t in MAG7] + [("GOOG", 1.0e12), ("X", 2.0e12), ("Y", 1.0e12), ("NOTMEMBER", 5.0e12)]
+    caps = pd.DataFrame({"date": d, "ticker": [r[0] for r in rows], "market_cap": [r[1] for r in rows]})
+    out = BR.mag7_cap_share(caps, {pd.Timestamp("2025-01-01"): MAG7 + ["GOOG", "X", "Y"]})
+    assert len(out) == 1
+    assert out["share"].iloc[0] == pytest.approx(7 / 10)
+    assert out["with_cap"].iloc[0] == 9 and out["mag7_with_cap"].iloc[0] == 7
+    everyone = BR.mag7_cap_share(caps)
+    assert everyone["share"].iloc[0] == pytest.approx(7 / 15)
+
+
+def test_coverage_table():
+    cov = BR.coverage({pd.Timestamp("2025-01-31"): ["A", "B", "C", "D"]}, ["A", "C", "Z"])
+    assert cov["with_prices"].iloc[0] == 2 and cov["coverage"].iloc[0] == pytest.approx(0.5)
+
+
+def test_membership_helpers_on_snapshot():
+    dl = DataLayer("snapshot")
+    sp = BR.sp500_members_monthly(dl, "2025-01-15", "2025-04-30")
+    assert list(sp) == [pd.Timestamp("2025-01-15"), pd.Timestamp("2025-01-31"),
+                        pd.Timestamp("2025-02-28"), pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-30")]
+    assert all(480 <= len(m) <= 510 for m in sp.values())
+    files = dl.iwm_holdings_dates()
+    iwm = BR.iwm_members_by_file(dl, "2025-12-31")
+    assert list(iwm) == [d for d in files if d <= pd.Timestamp("2025-12-31")]
+    assert all(len(m) > 1500 for m in iwm.values())
+    # a window before every file still gets the earliest file
+    assert list(BR.iwm_members_by_file(dl, "2024-06-30")) == files[:1]

@@ -1,0 +1,227 @@
+"""Unit tests for rotation_utils.analytics.rotation on small synthetic frames (and ^RUT once)."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.analytics import rotation as RO
+from rotation_utils.data import DataLayer
+from rotation_utils.errors import BadInputError
+
+
+def _idx(n, start="2024-01-01"):
+    return pd.bdate_range(start, periods=n, name="date")
+
+
+def test_ratio_series_uses_common_dates_only():
+    a = pd.Series([2.0, 4.0, 6.0], index=_idx(3))
+    b = pd.Series([1.0, np.nan, 3.0], index=_idx(3))
+    r = RO.ratio_series(a, b)
+    assert r.tolist() == [2.0, 2.0] and len(r) == 2
+
+
+def test_ma_regime_state_follows_the_averages():
+    # a ratio that falls for 30 days then rises for 30: fast(3) crosses above slow(10) on the way up
+    values = np.r_[np.linspace(2, 1, 30), np.linspace(1, 2, 30)]
+    reg = RO.ma_regime(pd.Series(values, index=_idx(60)), fast=3, slow=10)
+    assert reg["state"].iloc[:9].isna().all()
+    assert reg["state"].iloc[20] == -1 and reg["state"].iloc[-1] == 1
+    manual_fast = pd.Series(values).rolling(3).mean().to_numpy()
+    assert reg["fast"].to_numpy()[5:] == pytest.approx(manual_fast[5:])
+    with pytest.raises(ValueError):
+        RO.ma_regime(pd.Series(values, index=_idx(60)), fast=10, slow=10)
+
+
+def test_relative_return_regime_sign():
+    n = 30
+    up = pd.Series(1.01 ** np.arange(n), index=_idx(n))
+    flat = pd.Series(1.0, index=_idx(n))
+    reg = RO.relative_return_regime(up, flat, window=5)
+    assert reg["state"].iloc[:5].isna().all()
+    assert (reg["state"].iloc[5:] == 1).all()
+    assert reg["relative"].iloc[5] == pytest.approx(1.01 ** 5 - 1)
+
+
+def test_regime_flips_lists_changes_and_filters_whipsaws():
+    s = pd.Series([-1, -1, -1, 1, -1, -1, 1, 1, 1, 1, -1, -1], index=_idx(12), dtype="float64")
+    every = RO.regime_flips(s)
+    assert every["to"].tolist() == [RO.LEAD, RO.LAG, RO.LEAD, RO.LAG]
+    assert every["date"].tolist() == [s.index[3], s.index[4], s.index[6], s.index[10]]
+    assert every["held_days"].tolist() == [1, 2, 4, 2]
+    # with confirm=2 the one-day blip on day 3 is ignored
+    firm = RO.regime_flips(s, confirm=2)
+    assert firm["date"].tolist() == [s.index[6], s.index[10]]
+    assert firm["held_days"].tolist() == [4, 2]
+    since = RO.regime_flips(s, since=s.index[5], until=s.index[8])
+    assert since["date"].tolist() == [s.index[6]]
+    assert RO.regime_flips(pd.Series(dtype="float64")).empty
+
+
+def test_state_on_takes_last_state_on_or_before():
+    s = pd.Series([np.nan, 1.0, -1.0], index=_idx(3))
+    assert RO.state_on(s, s.index[1]) == 1.0
+    assert RO.state_on(s, "2030-01-01") == -1.0
+    assert np.isnan(RO.state_on(s, s.index[0]))
+
+
+def test_long_view_percentile_and_drawdown():
+    r = pd.Series([1.0, 3.0, 2.0, 4.0, 1.5], index=_idx(5))
+    lv = RO.long_view(r)
+    assert lv["percentile"] == pytest.approx(2 / 5)   # 1.0 and 1.5 are <= 1.5
+    assert lv["drawdown"] == pytest.approx(1.5 / 4 - 1)
+    assert lv["peak_date"] == r.index[3] and lv["trough_date"] == r.index[0]
+    assert lv["change_since_first"] == pytest.approx(0.5)
+    assert np.isnan(RO.long_view(pd.Series(dtype="float64"))["percentile"])
+
+
+def test_year_end_close_requires_the_last_week_of_december():
+    idx = pd.DatetimeIndex(["2025-12-10", "2025-12-30", "2026-01-02"])
+    s = pd.Series([1.0, 2.0, 3.0], index=idx)
+    assert RO.year_end_close(s, 2025) == (2.0, pd.Timestamp("2025-12-30"))
+    assert np.isnan(RO.year_end_close(s.iloc[:1], 2025)[0])
+
+
+def test_index_target_arithmetic():
+    idx = pd.DatetimeIndex(["2025-12-31", "2026-03-31"])
+    s = pd.Series([2500.0, 2600.0], index=idx)
+    t = RO.index_target(s, 2850.0, 0.14, 2025)
+    assert t["implied_base"] == pytest.approx(2850 / 1.14)
+    assert t["gain_needed"] == pytest.approx(2850 / 2600 - 1)
+    assert t["base_vs_implied"] == pytest.approx(2500 / (2850 / 1.14) - 1)
+    assert t["gain_implied_by_actual_base"] == pytest.approx(0.14)
+    assert t["progress"] == pytest.approx(100 / 350)
+    # without a 2025 year-end close the base fields are NaN, the rest still computed
+    t2 = RO.index_target(s.iloc[1:], 2850.0, 0.14, 2025)
+    assert t2["base_date"] is None and np.isnan(t2["base_vs_implied"])
+    assert t2["gain_needed"] == pytest.approx(2850 / 2600 - 1)
+
+
+def test_index_target_on_snapshot_rut_matches_plain_pandas():
+    rut = DataLayer("snapshot").prices(["^RUT"], "2025-06-01")["^RUT"]
+    t = RO.index_target(rut, 2825.0, 0.14, 2025)
+    close_2025 = rut[rut.index.year == 2025].iloc[-1]
+    assert t["base_close"] == pytest.approx(close_2025)
+    assert t["latest"] == pytest.approx(rut.iloc[-1])
+    assert t["gain_needed"] == pytest.approx(2825 / rut.iloc[-1] - 1)
+
+
+def _two_series():
+    idx = pd.bdate_range("2025-09-01", "2026-02-27", name="date")
+    n = len(idx)
+    den = pd.Series(100.0, index=idx)
+    num = pd.Series(100.0, index=idx)
+    # flat until 2025-12-31, then +1% a day relative until 2026-01-16, then flat again
+    burst = (idx > "2025-12-31") & (idx <= "2026-01-16")
+    steps = np.where(burst, 1.01, 1.0)
+    num = pd.Series(100.0 * np.cumprod(steps), index=idx)
+    return num, den, n
+
+
+def test_timing_check_detects_a_january_burst_and_no_late_2025_turn():
+    num, den, _ = _two_series()
+    state = pd.Series(-1.0, index=num.index)
+    t = RO.timing_check(num, den, state)
+    days = len(num.loc["2025-12-31":"2026-01-16"]) - 1
+    assert t["burst_days"] == days
+    assert t["burst_relative"] == pytest.approx(1.01 ** days - 1)
+    assert t["pace_relative"] == pytest.approx(0.0)
+    assert t["began_late"] is False and t["flip_date"] is None
+    assert t["burst_percentile"] == pytest.approx(1.0)
+    assert t["accelerated"] is True
+
+
+def test_timing_check_late_turn_and_short_data():
+    num, den, _ = _two_series()
+    state = pd.Series(-1.0, index=num.index)
+    state.loc["2025-11-03":] = 1.0
+    t = RO.timing_check(num, den, state)
+    assert t["began_late"] is True and t["flip_date"] == pd.Timestamp("2025-11-03")
+    cut = RO.timing_check(num.loc[:"2025-12-15"], den.loc[:"2025-12-15"], state.loc[:"2025-12-15"])
+    assert cut["began_late"] is None and cut["accelerated"] is None
+
+
+def test_claim_from_parts():
+    assert RO.claim_from_parts([True, True]) == "confirmed"
+    assert RO.claim_from_parts([False, False]) == "contradicted"
+    assert RO.claim_from_parts([True, False]) == "mixed"
+    assert RO.claim_from_parts([True, None]) == "unverifiable"
+    assert RO.claim_from_parts([]) == "unverifiable"
+
+
+def test_sub_window_spreads_split_the_window():
+    idx = pd.bdate_range("2025-01-01", periods=31, name="date")
+    num = pd.Series(np.r_[np.linspace(100, 110, 11), np.linspace(110, 99, 10)[1:].tolist() + [99.0],
+                          np.linspace(99, 120, 11)[1:]], index=idx)
+    den = pd.Series(100.0, index=idx)
+    subs = RO.sub_window_spreads(num, den, "2025-01-01", idx[-1], n=3)
+    assert len(subs) == 3
+    assert subs["from"].iloc[0] == idx[0] and subs["to"].iloc[-1] == idx[-1]
+    assert subs["spread"].iloc[0] == pytest.approx(num.iloc[10] / 100 - 1)
+    assert (np.sign(subs["spread"]).tolist()) == [1, -1, 1]
+    assert RO.sub_window_spreads(num, den, idx[-2], idx[-1], n=3).empty
+
+
+def test_rotation_verdict_rule():
+    ok = pd.Series([0.01, -0.01, 0.02])
+    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "supported"
+    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, pd.Series([0.01, -0.01, -0.02]), 42, 100)[0] == "mixed"
+    assert RO.rotation_verdict({"a": 0.1, "b": -0.2, "c": 0.01}, ok, 42, 100)[0] == "mixed"
+    assert RO.rotation_verdict({"a": 0.1, "b": -0.2, "c": -0.01}, ok, 42, 100)[0] == "not supported"
+    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 20)[0] == "inconclusive"
+    assert RO.rotation_verdict({"a": np.nan, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "inconclusive"
+
+
+def test_tracking_difference_and_error():
+    idx = _idx(4)
+    basket = pd.Series([100.0, 101.0, 102.0, 104.0], index=idx)
+    fund = pd.Series([50.0, 50.5, 51.5, 51.5], index=idx)
+    t = RO.tracking(basket, fund, idx[0])
+    assert t["difference"] == pytest.approx(0.04 - 0.03)
+    diffs = basket.pct_change().iloc[1:].to_numpy() - fund.pct_change().iloc[1:].to_numpy()
+    assert t["error"] == pytest.approx(np.std(diffs, ddof=1) * np.sqrt(252))
+    # a start between closes uses the last close on or before it as the base
+    assert RO.tracking(basket, fund, "2024-01-02")["first"] == idx[1]
+    assert np.isnan(RO.tracking(basket.iloc[:2], fund.iloc[:2], idx[0])["difference"])
+
+
+def test_scoreboard_windows_risk_and_event_after_end():
+    idx = pd.bdate_range("2024-12-02", "2025-06-30", name="date")
+    px = pd.DataFrame({"A": 100 * 1.001 ** np.arange(len(idx)), "B": 100 * 0.999 ** np.arange(len(idx))}, index=idx)
+    sb = RO.scoreboard(px, "2025-01-01", "2025-06-30", event_date="2025-08-01")
+    assert sb["Name"].tolist() == ["A", "B"]   # sorted by the since-start return
+    assert "Since event" not in sb.columns
+    n = len(px.loc["2025-01-01":"2025-06-30"]) - 1  # bdate calendar: 2025-01-01 has a close, the base
+    assert sb.set_index("Name").loc["A", "Since start"] == pytest.approx(1.001 ** n - 1)
+    assert sb.set_index("Name").loc["B", "Max drawdown"] == pytest.approx(0.999 ** n - 1)
+    sb2 = RO.scoreboard(px, "2025-01-01", "2025-06-30", event_date="2025-03-03")
+    assert "Since event" in sb2.columns
+
+
+def test_pair_tables_on_synthetic_prices():
+    idx = pd.bdate_range("2024-01-01", "2025-06-30", name="date")
+    k = np.arange(len(idx))
+    px = pd.DataFrame({"SPY": 100 * 1.0005 ** k, "IWM": 100 * 1.0008 ** k, "IJH": 100 * 1.0002 ** k,
+                       "RSP": 100.0 + 0 * k, "Other 493 (cap)": 100 * 1.0006 ** k,
+                       "Mag 7 (cap)": 100 * 1.0004 ** k}, index=idx)
+    pairs = RO.rotation_pairs("SPY")
+    lines = RO.relative_lines(px, pairs, "2025-01-01", "2025-06-30")
+    assert lines.iloc[0].tolist() == pytest.approx([100.0] * 4)
+    assert lines["IWM / SPY"].iloc[-1] > 100 > lines["IJH / SPY"].iloc[-1]
+    sp = RO.spread_table(px, pairs, "2025-01-01", "2025-06-30", event_date="2025-03-03").set_index("Line")
+    assert sp.loc["IWM / SPY", "Since start"] > 0 > sp.loc["RSP / SPY", "Since start"]
+    assert "Since event" in sp.columns
+    assert "Since event" not in RO.spread_table(px, pairs, "2025-01-01", "2025-06-30", "2025-07-01").columns
+    flips, states = RO.flips_by_pair(px, pairs, 5, 20, "2024-01-01", "2025-06-30")
+    assert flips.empty  # monotone ratios never flip
+    st = states.set_index("Line")["Leader at end"].to_dict()
+    assert st == {"IWM / SPY": "IWM", "IJH / SPY": "SPY", "RSP / SPY": "SPY",
+                  "Other 493 / Mag 7 (cap)": "Other 493 (cap)"}
+    tt = RO.tracking_table(px, [("Mag 7 (cap)", "SPY"), ("Mag 7 (cap)", "MAGS")], "2025-01-01", "2025-06-30")
+    assert tt["Fund"].tolist() == ["SPY"]
+
+
+def test_event_in_window_and_require_columns():
+    assert RO.event_in_window("2026-01-13", "2026-07-13")
+    assert not RO.event_in_window("2026-01-13", "2025-12-31")
+    assert not RO.event_in_window(None, "2025-12-31")
+    with pytest.raises(BadInputError, match="XYZ"):
+        RO.require_columns(pd.DataFrame(columns=["SPY"]), ["SPY", "XYZ"], "benchmark")
