@@ -117,13 +117,16 @@ def cross_check_fred(df: pd.DataFrame, fred: pd.DataFrame | None) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
-def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to="2025-12-31") -> dict:
+def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to="2025-12-31",
+                        through=None) -> dict:
     """Test "the Fed began cutting in [claimed_from, claimed_to]" against the decisions.
 
     Rule: unverifiable without a cut; confirmed when the easing cycle starts in
     the claimed period; mixed when it started earlier but cutting resumed in
     the claimed period after a pause (the claim then describes a resumption);
-    contradicted otherwise. Returns the verdict and the facts behind it.
+    contradicted otherwise. ``through`` is the last date the caller's data
+    cover (default: the last decision); ``covers_claimed_period`` says whether
+    it reaches ``claimed_to``. Returns the verdict and the facts behind it.
     """
     lo, hi = pd.Timestamp(claimed_from), pd.Timestamp(claimed_to)
     first = easing_cycle_start(df)
@@ -133,6 +136,8 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
              "first_cut_bp": None if first is None else int(first["change_bp"]),
              "cuts_in_claimed_period": len(in_claim),
              "bp_in_claimed_period": int(in_claim["change_bp"].sum()),
+             "covers_claimed_period": bool(len(df)) and pd.Timestamp(
+                 through if through is not None else df["announcement_date"].max()) >= hi,
              "observed_before_start": bool(first is not None and
                                            (df["announcement_date"] < first["announcement_date"]).any())}
     if first is None:

@@ -175,14 +175,15 @@ def evidence_class(estimate, low, high, favourable_sign: int) -> str:
 
 
 def combine_grades(grades) -> str:
-    """supported when every grade is ``for``; not supported when none is ``for`` and
-    one is ``against``; inconclusive when one is ``missing``; mixed otherwise."""
+    """supported when every grade is ``for``; not supported when every grade is
+    ``against``; inconclusive when one is ``missing``; mixed otherwise (including
+    estimates in the right direction that are not significant)."""
     grades = list(grades)
     if not grades or "missing" in grades:
         return "inconclusive"
     if all(g == "for" for g in grades):
         return "supported"
-    if "for" not in grades and "against" in grades:
+    if all(g == "against" for g in grades):
         return "not supported"
     return "mixed"
 
@@ -228,5 +229,5 @@ def plot_ratio_vs_rate(ratios: pd.DataFrame, rate: pd.Series, title: str, rate_l
     ax2.grid(False)
     h1, l1 = ax.get_legend_handles_labels()
     h2, l2 = ax2.get_legend_handles_labels()
-    ax.legend(h1 + h2, l1 + l2, loc="best")
+    ax.legend(h1 + h2, l1 + l2, loc="upper left", ncol=len(l1) + len(l2), frameon=True, framealpha=0.85)
     return fig, ax

@@ -1,0 +1,132 @@
+"""Yield betas checked against statsmodels run directly, on small frames."""
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+
+from rotation_utils.analytics import rate_beta as rb
+from rotation_utils.errors import BadInputError
+
+
+def _frame(n=300, beta=-0.02, seed=1):
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2023-01-02", periods=n)
+    dy = rng.normal(0, 0.06, n)                    # daily yield changes, pp
+    bench_r = rng.normal(0, 0.01, n)
+    tick_r = bench_r + beta * dy + rng.normal(0, 0.004, n)
+    px = pd.DataFrame({"T": 100 * np.cumprod(1 + tick_r), "B": 100 * np.cumprod(1 + bench_r)}, index=idx)
+    rates = pd.DataFrame({"Y": 4 + np.cumsum(dy)}, index=idx)
+    return px, rates
+
+
+def test_hac_beta_equals_statsmodels_directly():
+    px, rates = _frame()
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    got = rb.hac_beta(rel["T"], chg["Y"], maxlags=5)
+    fit = sm.OLS(rel["T"], sm.add_constant(chg["Y"])).fit(cov_type="HAC", cov_kwds={"maxlags": 5})
+    assert got["beta"] == pytest.approx(fit.params["Y"])
+    assert got["se"] == pytest.approx(fit.bse["Y"])
+    assert got["t"] == pytest.approx(fit.tvalues["Y"])
+    assert got["n"] == len(rel)
+
+
+def test_beta_recovers_the_injected_slope():
+    px, rates = _frame(n=1500, beta=-0.03)
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    got = rb.hac_beta(rel["T"], chg["Y"])
+    assert got["ci_low"] < -0.03 < got["ci_high"]
+    assert got["beta"] == pytest.approx(-0.03, abs=0.005)
+
+
+def test_relative_returns_and_changes_are_on_the_joined_calendar():
+    px, rates = _frame(n=20)
+    rates = rates.drop(rates.index[5])            # a bond-market holiday
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    assert px.index[5] not in rel.index
+    d6 = px.index[6]
+    r = px.loc[d6] / px.iloc[4] - 1                # two-day return spans the holiday
+    assert rel.loc[d6, "T"] == pytest.approx(r["T"] - r["B"])
+    assert chg.loc[d6, "Y"] == pytest.approx(rates.loc[d6, "Y"] - rates.iloc[4]["Y"])
+
+
+def test_weekly_uses_the_last_trading_day_of_each_week():
+    px, rates = _frame(n=30)
+    rel, chg = rb.relative_and_changes(px, rates, "B", "weekly")
+    assert all(d.day_of_week == 4 for d in rel.index)   # business days: Fridays
+    fri = rel.index[1]
+    prev = rel.index[0]
+    r = px.loc[fri] / px.loc[prev] - 1
+    assert rel.loc[fri, "T"] == pytest.approx(r["T"] - r["B"])
+
+
+def test_rolling_beta_matches_a_windowed_regression():
+    px, rates = _frame(n=200)
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    roll = rb.rolling_beta(rel["T"], chg["Y"], 50)
+    last = sm.OLS(rel["T"].iloc[-50:], sm.add_constant(chg["Y"].iloc[-50:])).fit()
+    assert roll.iloc[-1] == pytest.approx(last.params["Y"])
+    assert len(roll) == len(rel) - 49
+    assert rb.rolling_beta(rel["T"].iloc[:10], chg["Y"].iloc[:10], 50).empty
+
+
+def test_regime_betas_split_by_date_and_flag_short_regimes():
+    px, rates = _frame(n=300)
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    cut = rel.index[150]
+    tab = rb.regime_betas(rel, chg, [["a", None, str(cut.date())], ["b", str(cut.date()), None],
+                                     ["empty", "2030-01-01", None]])
+    a = tab[tab["regime"] == "a"].iloc[0]
+    direct = rb.hac_beta(rel.loc[:cut, "T"], chg.loc[:cut, "Y"])
+    assert a["beta"] == pytest.approx(direct["beta"]) and a["n"] == direct["n"]
+    assert np.isnan(tab[tab["regime"] == "empty"].iloc[0]["beta"])
+
+
+def test_newey_west_lag_rule():
+    assert rb.newey_west_lags(100) == 4
+    assert rb.newey_west_lags(1126) == 6
+    assert rb.newey_west_lags(5) == 2
+    assert rb.newey_west_lags(1) == 1
+
+
+def test_too_few_points_give_nan_not_errors():
+    got = rb.hac_beta(pd.Series([0.1, 0.2]), pd.Series([0.0, 1.0]))
+    assert np.isnan(got["beta"]) and got["n"] == 2
+
+
+def test_bad_input():
+    px, rates = _frame(n=20)
+    with pytest.raises(BadInputError):
+        rb.relative_and_changes(px, rates, "SPY")
+    with pytest.raises(BadInputError):
+        rb.relative_and_changes(px, rates, "B", "monthly")
+    with pytest.raises(BadInputError):
+        rb.parse_regimes([["x", "2025-01-01", "2024-01-01"]])
+
+
+@pytest.mark.parametrize("est, lo, hi, sign, grade", [
+    (-0.02, -0.03, -0.01, -1, "for"), (-0.02, -0.05, 0.01, -1, "weak"),
+    (0.02, -0.01, 0.05, -1, "against"), (np.nan, np.nan, np.nan, -1, "missing"),
+    (0.01, 0.002, 0.02, +1, "for")])
+def test_evidence_grades(est, lo, hi, sign, grade):
+    assert rb.evidence_class(est, lo, hi, sign) == grade
+
+
+def test_verdict_rules():
+    assert rb.thesis_verdict("for", "for", 6) == "supported"
+    assert rb.thesis_verdict("against", "against", 6) == "not supported"
+    assert rb.thesis_verdict("weak", "against", 6) == "mixed"
+    assert rb.thesis_verdict("for", "for", 2) == "inconclusive"
+    assert rb.combine_grades(["for", "missing"]) == "inconclusive"
+
+
+def test_wide_table_and_sentence():
+    px, rates = _frame()
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    tab = rb.beta_table(rel, chg, "daily")
+    wide = rb.wide_table(tab)
+    assert list(wide.columns) == ["Ticker", "daily Y beta", "daily Y t"]
+    assert wide.iloc[0]["daily Y beta"] == pytest.approx(tab.iloc[0]["beta"])
+    row = tab.iloc[0]
+    text = rb.beta_sentence(row, "T", "B", "Y")
+    assert ("lagged" if row["beta"] < 0 else "gained on") in text
+    assert f"{abs(row['beta']) * 100:.1f} pp" in text
