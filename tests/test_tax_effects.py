@@ -1,0 +1,230 @@
+"""Unit tests for rotation_utils.analytics.tax_effects on small synthetic frames and the reference files."""
+import numpy as np
+import pandas as pd
+import pytest
+
+from rotation_utils.analytics import tax_effects as te
+from rotation_utils.errors import BadInputError
+from rotation_utils.reference_data import obbba_provisions
+
+M = 1e6
+
+
+def statements(rows):
+    cols = ["symbol", "fiscal_year", "period_end", "filing_date", "revenue", "operating_income", "ebit",
+            "ebitda", "depreciation_amortization", "interest_expense", "interest_income",
+            "pretax_income", "income_tax", "capex"]
+    df = pd.DataFrame(rows, columns=cols)
+    for c in ("period_end", "filing_date"):
+        df[c] = pd.to_datetime(df[c])
+    return df
+
+
+def firm(sym, fy, ebitda=100 * M, da=40 * M, ie=25 * M, ii=0.0, pretax=35 * M, capex=0.0, revenue=1000 * M,
+         filed=None, tax=7 * M, ebit=None, opi=None):
+    ebit = ebitda - da if ebit is None else ebit
+    return [sym, fy, f"{fy}-12-31", filed or f"{fy + 1}-02-15", revenue, ebit if opi is None else opi, ebit,
+            ebitda, da, ie, ii, pretax, tax, capex]
+
+
+@pytest.fixture
+def fund():
+    return statements([
+        firm("AAA", 2022, ie=25 * M), firm("AAA", 2023, ie=25 * M), firm("AAA", 2024, ie=25 * M),
+        firm("AAA", 2025, ie=25 * M),
+        firm("BBB", 2023, revenue=10 * M), firm("BBB", 2024, revenue=20 * M),   # stale for 2025 at staleness 0
+        firm("OLD", 2019),
+        firm("CCC", 2025, filed="2026-09-01"),
+    ])
+
+
+def test_select_statements_latest_year_receipts_and_carryforward(fund):
+    rows = te.select_statements(fund, 2025).set_index("symbol")
+    assert sorted(rows.index) == ["AAA", "BBB", "CCC"]          # OLD is too stale
+    assert rows.at["AAA", "fiscal_year"] == 2025 and rows.at["BBB", "fiscal_year"] == 2024
+    # receipts: mean of the prior three years' revenue
+    assert rows.at["AAA", "avg_gross_receipts"] == pytest.approx(1000 * M)
+    assert rows.at["BBB", "avg_gross_receipts"] == pytest.approx(10 * M)
+    assert np.isnan(rows.at["CCC", "avg_gross_receipts"])
+    # AAA: each of 2022-2024 disallows 25 - 0.3 * 60 = 7 -> 21 carried into 2025 (same under both laws)
+    assert rows.at["AAA", "carryforward_prior"] == pytest.approx(21 * M)
+    assert rows.at["AAA", "carryforward_obbba"] == pytest.approx(21 * M)
+    # staleness 0 drops BBB; the filing cut-off drops CCC's only statement
+    assert "BBB" not in set(te.select_statements(fund, 2025, max_staleness=0)["symbol"])
+    assert "CCC" not in set(te.select_statements(fund, 2025, end="2026-06-30")["symbol"])
+    with pytest.raises(BadInputError):
+        te.select_statements(fund.iloc[0:0], 2025)
+
+
+def test_carryforward_differs_by_law_after_2025():
+    f = statements([firm("AAA", y, ie=25 * M) for y in (2022, 2023, 2024, 2025, 2026)])
+    r = te.select_statements(f, 2026).iloc[0]
+    # prior: 7 per year for 2022-2025 = 28; OBBBA: 21 by 2024, then 2025 limit 30 absorbs 25 + 5 of it -> 16
+    assert r["carryforward_prior"] == pytest.approx(28 * M)
+    assert r["carryforward_obbba"] == pytest.approx(16 * M)
+
+
+def test_attach_market_caps_nearest_within_tolerance():
+    rows = pd.DataFrame({"symbol": ["AAA", "BBB", "GOOGL"],
+                         "period_end": pd.to_datetime(["2025-12-31", "2025-06-30", "2025-12-31"])})
+    caps = pd.DataFrame({"date": pd.to_datetime(["2025-11-28", "2025-12-31", "2025-01-31", "2025-12-31",
+                                                 "2025-12-31"]),
+                         "ticker": ["AAA", "AAA", "BBB", "GOOG", "GOOGL"],
+                         "market_cap": [1.0, 2.0, 3.0, 99.0, 5.0]})
+    out = te.attach_market_caps(rows, caps).set_index("symbol")
+    assert out.at["AAA", "market_cap"] == 2.0
+    assert np.isnan(out.at["BBB", "market_cap"])               # nearest cap is 5 months away
+    assert out.at["GOOGL", "market_cap"] == 5.0
+
+
+def test_attach_sectors_fallback_order_and_reit_flag():
+    rows = pd.DataFrame({"symbol": ["AAA", "BBB", "CCC", "DDD"]})
+    cons = pd.DataFrame({"symbol": ["AAA"], "gics_sector": ["Utilities"]})
+    iwm = pd.DataFrame({"ticker": ["BBB", "AAA"], "sector": ["Communication", "Energy"]})
+    caps = pd.DataFrame({"date": pd.to_datetime(["2025-12-31"] * 2), "ticker": ["CCC", "BBB"],
+                         "sector": ["Finance", "Technology"],
+                         "industry": ["Real Estate Investment Trusts", "Software"]})
+    out = te.attach_sectors(rows, cons, iwm, caps).set_index("symbol")
+    assert out.at["AAA", "sector"] == "Utilities" and out.at["AAA", "sector_source"] == "S&P 500 GICS"
+    assert out.at["BBB", "sector"] == "Communication Services" and out.at["BBB", "sector_source"] == "IWM holdings"
+    assert out.at["CCC", "sector"] == "Financials" and out.at["CCC", "sector_source"] == "Nasdaq screener"
+    assert out.at["DDD", "sector"] == "Unknown"
+    assert bool(out.at["CCC", "reit"]) and not bool(out.at["AAA", "reit"])
+
+
+def test_size_buckets_and_labels():
+    labels = te.size_labels([2, 10, 200])
+    assert labels[1] == "mid ($2-10bn)" and labels[0].startswith("small")
+    b = te.size_bucket(pd.Series([1e9, 2e9, 5e10, 3e11, np.nan]), [2, 10, 200])
+    assert list(b[:4]) == labels and pd.isna(b.iloc[4])
+    with pytest.raises(BadInputError):
+        te.size_bucket(pd.Series([1.0]), [0, 5])
+
+
+def test_drop_duplicate_filers_keeps_the_listed_one():
+    rows = pd.DataFrame({"symbol": ["DISCK", "WBD", "XYZ"], "fiscal_year": [2025] * 3,
+                         "revenue": [1.0, 1.0, 2.0], "ebitda": [3.0, 3.0, 3.0],
+                         "pretax_income": [4.0, 4.0, 4.0], "market_cap": [np.nan, 10.0, 5.0]})
+    out = te.drop_duplicate_filers(rows)
+    assert list(out["symbol"]) == ["WBD", "XYZ"] and out.attrs["duplicates"] == ["DISCK"]
+
+
+def effects_frame():
+    f = statements([
+        firm("LEV", 2025, ebitda=100 * M, da=60 * M, ie=30 * M, pretax=10 * M, capex=-50 * M),
+        firm("CASH", 2025, ebitda=100 * M, da=10 * M, ie=0.0, ii=5 * M, pretax=95 * M, capex=-5 * M),
+        firm("LOSS", 2025, ebitda=-10 * M, da=5 * M, ie=1 * M, pretax=-16 * M, capex=np.nan),
+        firm("NOEB", 2025, ebitda=np.nan),
+    ])
+    rows = te.select_statements(f, 2025)
+    caps = {"LEV": 5e9, "CASH": 1e9, "LOSS": 2e9, "NOEB": 1e9}
+    rows = rows.assign(market_cap=rows["symbol"].map(caps), sector="X", reit=False)
+    rows = rows.assign(size_bucket=te.size_bucket(rows["market_cap"], [2, 10, 200]))
+    return te.firm_effects(rows, 2025)
+
+
+def test_firm_effects_values_and_shares():
+    e = effects_frame().set_index("symbol")
+    assert "NOEB" not in e.index
+    # LEV: capex 50 (sign flipped); prior depr = 60 + 0.4*50*0.9 = 78 -> ATI 22 -> limit 6.6 -> TI 15.4
+    #      OBBBA depr = 60 + 45 = 105 -> TI = 100 - 105 - 30 < 0 -> tax 0; saving = 0.21 * 15.4 = 3.234
+    assert e.at["LEV", "tax_prior"] == pytest.approx(0.21 * 15.4 * M)
+    assert e.at["LEV", "tax_obbba"] == 0.0
+    assert e.at["LEV", "saving_pct_pretax"] == pytest.approx(3.234 * M / (10 * M))
+    assert e.at["LEV", "saving_pct_cap"] == pytest.approx(3.234 * M / 5e9)
+    assert e.at["LEV", "leverage"] == pytest.approx(0.3) and e.at["LEV", "intensity"] == pytest.approx(0.6)
+    assert bool(e.at["LEV", "binds_prior"]) and not bool(e.at["LEV", "binds_obbba"])
+    assert not bool(e.at["CASH", "binds_prior"])
+    assert np.isnan(e.at["LOSS", "saving_pct_pretax"]) and np.isnan(e.at["LOSS", "leverage"])
+    assert effects_frame().attrs["dropped"] == ["NOEB"]
+    sh = te.binding_shares(effects_frame())
+    # LEV binds and so does LOSS (negative ATI: limit 0 < interest 1); CASH has no interest
+    assert sh["prior"] == pytest.approx(2 / 3) and sh["firms"] == 3
+
+
+def test_group_summary_and_top_gainers():
+    e = effects_frame()
+    g = te.group_summary(e, "size_bucket")
+    assert g["firms"].sum() == 3
+    mid = g[g["size_bucket"].str.startswith("mid")].iloc[0]
+    assert mid["firms"] == 2 and mid["total_saving"] == pytest.approx(e.loc[e["market_cap"] >= 2e9, "saving"].sum())
+    top = te.top_gainers(e, 1)
+    assert list(top["symbol"]) == [e.loc[e["saving"] > 0].sort_values("saving_pct_cap").iloc[-1]["symbol"]]
+
+
+def test_intensity_cells_and_verdict_rule():
+    sizes = ["small", "mid", "large"] * 6
+    inten = [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.8, 0.8, 0.8, 0.9, 0.9, 0.9]
+    value = [0.01, 0.01, 0.01] * 4 + [0.02, 0.09, 0.03, 0.02, 0.08, 0.03]
+    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(18)], "size_bucket": sizes, "intensity": inten,
+                      "saving_pct_pretax": value})
+    med, cnt = te.intensity_cells(e)
+    assert med.at["mid", "high"] == pytest.approx(0.085) and cnt.at["mid", "high"] == 2
+    v, info = te.thesis_verdict(med, cnt, "mid", 0.01, min_firms=2)
+    assert v == "supported" and info["best_cell"] == "mid, high intensity"
+    assert te.thesis_verdict(med, cnt, "mid", 0.01, min_firms=3)[0] == "inconclusive"
+    med2 = med.copy()
+    med2.loc["large", "high"] = 0.2
+    assert te.thesis_verdict(med2, cnt, "mid", 0.01, min_firms=2)[0] == "mixed"
+    assert te.thesis_verdict(med2, cnt, "mid", 0.5, min_firms=2)[0] == "not supported"
+
+
+def test_named_status_reasons():
+    e = effects_frame().assign(reit=lambda d: d["symbol"] == "LEV")
+    named = pd.DataFrame({"ticker": ["LEV", "CASH", "LOSS", "GONE", "NOEB"], "name": list("abcde")})
+    out = te.named_status(e, named, ["LEV", "CASH", "LOSS", "NOEB"], 2025).set_index("ticker")
+    assert out.at["LEV", "status"] == "gains" and "REIT" in out.at["LEV", "why"]
+    assert "zero interest expense" in out.at["CASH", "why"]
+    assert "capex not in the source" in out.at["LOSS", "why"] and "pre-tax loss" in out.at["LOSS", "why"]
+    assert out.at["GONE", "why"] == "no annual statements in the data layer"
+    assert out.at["NOEB", "status"] == "not modelled" and "close enough" in out.at["NOEB", "why"]
+
+
+def test_number_parsers():
+    assert te.first_percent("20%, made permanent; 23% dropped") == 20.0
+    assert np.isnan(te.first_percent("none"))
+    assert te.first_dollars("$2.5M limit, phase-out from $4.0M") == 2.5e6
+    assert te.first_dollars("$1,000") == 1.0  # a comma ends the figure: only the leading digits
+    assert np.isnan(te.first_dollars("no amount"))
+
+
+def test_legal_verdicts_from_the_reference_files():
+    out = te.legal_verdicts(obbba_provisions(), te.article_statements()).set_index("claim")
+    assert out.at["B5", "measured"] == 20.0 and out.at["B5", "verdict"] == "contradicted"
+    assert out.at["B6", "measured"] == 2.5e6 and out.at["B6", "verdict"] == "confirmed"
+    assert out.at["B7", "verdict"] == "confirmed"
+    assert out.at["A8", "verdict"] == "contradicted" and "One Big Beautiful Bill Act" in out.at["A8", "measured"]
+
+
+def test_legal_verdicts_react_to_the_text():
+    prov = pd.DataFrame({"code_section": ["199A", "179", "163(j)"],
+                         "before_obbba": ["20%", "$1M", "EBITDA basis"],
+                         "after_obbba": ["23% from 2026", "$2.0M", "EBITDA basis"]})
+    st = pd.DataFrame({"claim_id": ["B5", "B6", "B7", "A8"], "code_section": ["199A", "179", "163(j)", "title"],
+                       "article_says": [""] * 4, "article_figure": ["23", "2500000", "EBITDA", "Big Act"],
+                       "unit": ["%", "USD", "basis", "name"], "official": ["", "", "", "Big Act (PL 1)"]})
+    out = te.legal_verdicts(prov, st).set_index("claim")["verdict"]
+    assert out.to_dict() == {"B5": "confirmed", "B6": "contradicted", "B7": "contradicted", "A8": "confirmed"}
+    with pytest.raises(BadInputError):
+        te.legal_verdicts(prov, st.assign(unit="furlongs"))
+
+
+def test_check_parameters():
+    assert te.check_parameters("2025", [2, 10, 200], "bonus", 1.0, 1) == 2025
+    for bad in (dict(tax_year="x"), dict(tax_year=2040), dict(capex_treatment="cash"),
+                dict(eligible_share=1.5), dict(max_staleness=-1), dict(size_edges_bn=[10, 2])):
+        kw = dict(tax_year=2025, size_edges_bn=[2, 10], capex_treatment="bonus", eligible_share=1.0,
+                  max_staleness=1) | bad
+        with pytest.raises(BadInputError):
+            te.check_parameters(**kw)
+
+
+def test_data_caveats_figures():
+    e = effects_frame()
+    cv = te.data_caveats(e, 2025)
+    assert cv["firms"] == 3
+    assert cv["zero_interest_share"] == pytest.approx(1 / 3) and cv["zero_interest_examples"] == ["CASH"]
+    assert cv["capex_missing"] == ["LOSS"]
+    # 179 reaches firms spending under 2.5M + 4.0M: CASH spends 5M (yes), LEV 50M (no), LOSS NaN (no)
+    assert cv["s179_reach_share"] == pytest.approx(1 / 3)
+    assert cv["dropped"] == ["NOEB"]
