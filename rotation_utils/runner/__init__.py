@@ -4,7 +4,7 @@ discover -> validate (no side effects) -> run (parallel kernels, provenance,
 HTML, slides) -> index (scorecard, run.json, outputs/latest). Each step is a
 module of its own so it can be tested without starting a kernel.
 """
-from .discover import NotebookInfo, discover, notebooks_dir
+from .discover import NotebookInfo, notebooks_dir
 from .validate import RunPlan, build_plan, validate_results
 
-__all__ = ["NotebookInfo", "RunPlan", "build_plan", "discover", "notebooks_dir", "validate_results"]
+__all__ = ["NotebookInfo", "RunPlan", "build_plan", "notebooks_dir", "validate_results"]

@@ -95,7 +95,8 @@ def table_of_contents(body: str) -> str:
     for level, anchor, inner in _HEADING.findall(body):
         text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
         if text:
-            items.append(f'<li class="rt-toc-{level}"><a href="#{html.escape(anchor, quote=True)}">'
+            # ``anchor`` is already an HTML attribute value written by nbconvert: reuse it verbatim
+            items.append(f'<li class="rt-toc-{level}"><a href="#{anchor}">'
                          f"{html.escape(text)}</a></li>")
     if not items:
         return ""

@@ -176,7 +176,8 @@ def validate_results(data: dict) -> list[str]:
             problems.append(f"headline entry {m!r} lacks name/value")
     for c in data.get("claims") or []:
         if not isinstance(c, dict) or c.get("verdict") not in CLAIM_VERDICTS:
-            problems.append(f"claim {c.get('id') if isinstance(c, dict) else c!r} has no valid verdict")
+            label = c.get("id") if isinstance(c, dict) else repr(c)
+            problems.append(f"claim {label} has no valid verdict")
     for t in data.get("tables") or []:
         if not isinstance(t, dict) or not t.get("file"):
             problems.append(f"table entry {t!r} lacks a file")

@@ -1,0 +1,211 @@
+"""Runner building blocks that need no kernel: discovery, run ids, latest, results check, HTML parts."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from types import SimpleNamespace
+
+import nbformat
+import pytest
+
+from rotation_utils.errors import BadInputError
+from rotation_utils.results import Report
+from rotation_utils.runner import discover as disc
+from rotation_utils.runner import index, outputs, render
+from rotation_utils.runner.execute import describe_failure, failed_cell_number
+from rotation_utils.runner.validate import validate_results
+
+FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
+
+
+def _info(name):
+    return disc.NotebookInfo(name=name, path=Path(f"/x/{name}.ipynb"), title=name, purpose="")
+
+
+# ---- discovery ---------------------------------------------------------------------------
+def test_title_and_purpose_skip_blank_lines_and_stop_at_code():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("\n# The title #\n\nThe purpose line.\n\nMore text."),
+        nbformat.v4.new_code_cell("x = 1"),
+        nbformat.v4.new_markdown_cell("# Not this"),
+    ])
+    assert disc.title_and_purpose(nb) == ("The title", "The purpose line.")
+    late = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x"), nbformat.v4.new_markdown_cell("# T")])
+    assert disc.title_and_purpose(late) == ("", "")
+
+
+def test_defaults_are_python_values():
+    info = disc.read_notebook(FIXTURES / "01_good.ipynb")
+    assert info.default("tickers") == ["SPY", "IWM"] and info.default("end") is None
+    assert info.default("window") == 3
+    assert info.parameters["start"]["help"] == "first day of the window"
+    assert not info.run_last and disc.read_notebook(FIXTURES / "00_claims_ledger.ipynb").run_last
+
+
+def test_select_accepts_stem_slug_and_number():
+    infos = [_info("01_alpha"), _info("02_beta"), _info("00_claims_ledger")]
+    assert [i.name for i in disc.select(infos, ["beta", "01"])] == ["01_alpha", "02_beta"]
+    assert [i.name for i in disc.select(infos, ["00_claims_ledger"])] == ["00_claims_ledger"]
+    assert disc.select(infos, None) == infos
+    with pytest.raises(BadInputError, match="unknown notebook 'gamma'"):
+        disc.select(infos, ["gamma"])
+    with pytest.raises(BadInputError, match="ambiguous"):
+        disc.select(infos + [_info("01_other")], ["01"])
+
+
+def test_unreadable_notebook_is_a_one_line_error(tmp_path):
+    (tmp_path / "01_bad.ipynb").write_text("{not a notebook")
+    with pytest.raises(BadInputError, match="cannot read notebook"):
+        disc.discover(tmp_path)
+
+
+# ---- run folders and latest --------------------------------------------------------------
+def test_run_id_is_time_plus_parameter_hash_and_never_reused(tmp_path):
+    now = dt.datetime(2026, 7, 13, 9, 30, 5)
+    a = outputs.new_run_dir(tmp_path, {"start": "2025-01-01"}, ["01_x"], now=now)
+    b = outputs.new_run_dir(tmp_path, {"start": "2025-01-01"}, ["01_x"], now=now)
+    c = outputs.new_run_dir(tmp_path, {"start": "2024-01-01"}, ["01_x"], now=now)
+    assert a.name.startswith("20260713-093005-") and b.name == a.name + "-2"
+    assert c.name != a.name and c.name[:16] == a.name[:16]
+    assert outputs.params_hash({"a": 1}, ["x", "y"]) == outputs.params_hash({"a": 1}, ["y", "x"])
+
+
+def test_latest_symlink_is_replaced(tmp_path):
+    one, two = (tmp_path / "r1"), (tmp_path / "r2")
+    one.mkdir(), two.mkdir()
+    assert outputs.point_latest(tmp_path, one) == "symlink"
+    assert outputs.point_latest(tmp_path, two) == "symlink"
+    assert os.readlink(tmp_path / "latest") == "r2"  # relative: the folder can be moved
+
+
+def test_latest_falls_back_to_files_where_symlinks_fail(tmp_path, monkeypatch):
+    run = tmp_path / "20260101-000000-abcdef"
+    run.mkdir()
+
+    def no_symlinks(*a, **k):
+        raise OSError("symlinks not allowed")
+    monkeypatch.setattr(outputs.os, "symlink", no_symlinks)
+    assert outputs.point_latest(tmp_path, run) == "file"
+    assert (tmp_path / "latest.txt").read_text().strip() == run.name
+    assert f'url={run.name}/index.html' in (tmp_path / "latest.html").read_text()
+    assert not (tmp_path / "latest").exists()
+
+
+# ---- results.json check ------------------------------------------------------------------
+def test_validate_results_accepts_what_report_writes(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_OUTPUT_DIR", str(tmp_path))
+    rep = Report("01_x", "X", {"start": "2025-01-01"})
+    rep.metric("spread", 1.5, "pp")
+    rep.claim("A1", "mixed", "evidence")
+    rep.verdict("mixed", "rule")
+    import pandas as pd
+    rep.table(pd.DataFrame({"a": [1]}), "t")
+    assert validate_results(json.loads(rep.write().read_text())) == []
+
+
+def test_validate_results_names_each_problem():
+    problems = validate_results({"schema": "other/1", "notebook": "x", "title": "t", "parameters": {},
+                                 "data": {}, "headline": [{"name": "a"}], "claims": [{"id": "A1", "verdict": "maybe"}],
+                                 "verdict": {"value": "great"}})
+    text = " | ".join(problems)
+    for part in ("schema is 'other/1'", "'tables' is missing", "verdict 'great'", "lacks name/value",
+                 "claim A1 has no valid verdict"):
+        assert part in text
+    assert validate_results([]) == ["results.json is not an object"]
+
+
+# ---- failure description -----------------------------------------------------------------
+def test_failed_cell_is_found_by_id_despite_injected_and_banner_cells():
+    src = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t"),
+                                          nbformat.v4.new_code_cell("a = 1"),
+                                          nbformat.v4.new_code_cell("1/0")])
+    executed = nbformat.from_dict(json.loads(nbformat.writes(src)))
+    executed.cells[2].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
+                                                        evalue="division by zero", traceback=[])]
+    executed.cells.insert(0, nbformat.v4.new_markdown_cell("banner"))
+    executed.cells.insert(2, nbformat.v4.new_code_cell("injected"))
+    assert failed_cell_number(src, executed) == 3
+    assert failed_cell_number(src, None) is None
+
+
+def test_describe_failure():
+    err = {"cell": 4, "execution_count": 3, "line": "ValueError: boom"}
+    assert describe_failure(err) == "at cell 4 (In [3]): ValueError: boom"
+    assert describe_failure({"cell": None, "execution_count": None, "line": "DeadKernelError: died"}) \
+        == "DeadKernelError: died"
+    assert describe_failure(None) == ""
+
+
+# ---- HTML pieces -------------------------------------------------------------------------
+def test_table_of_contents_lists_h2_and_h3_only():
+    body = ('<h1 id="T">T</h1><h2 id="Findings">Findings<a class="anchor-link" href="#Findings">¶</a></h2>'
+            '<h3 id="A-&amp;-B">A &amp; B</h3>')
+    toc = render.table_of_contents(body)
+    assert 'href="#Findings">Findings</a>' in toc and 'href="#A-&amp;-B">A &amp; B</a>' in toc
+    assert 'href="#T"' not in toc and "¶" not in toc
+    assert render.table_of_contents("<p>none</p>") == ""
+
+
+def test_parameter_rows_show_latest_end_with_as_of():
+    rows = render.parameter_rows({"parameters": {"start": "2025-01-01", "end": None, "tickers": ["A", "B"]},
+                                  "passed_parameters": {"start": "2025-01-01"},
+                                  "data": {"as_of": "2026-07-13"}})
+    assert rows == [{"name": "start", "value": "2025-01-01", "origin": "set for this run"},
+                    {"name": "end", "value": "latest data (2026-07-13)", "origin": "notebook default"},
+                    {"name": "tickers", "value": "A, B", "origin": "notebook default"}]
+
+
+def test_slide_notebook_keeps_only_tagged_cells():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t"), nbformat.v4.new_code_cell("x")])
+    assert render.slide_notebook(nb) is None
+    nb.cells[1].metadata["tags"] = ["slide"]
+    deck = render.slide_notebook(nb)
+    assert [c.metadata.slideshow.slide_type for c in deck.cells] == ["skip", "slide"]
+    assert "slideshow" not in nb.cells[0].metadata  # the original is untouched
+
+
+def test_title_cell_hidden_only_when_it_holds_just_title_and_purpose():
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\nWhy."), nbformat.v4.new_code_cell("x")])
+    view = render.without_title_cell(nb, "T", "Why.")
+    assert render.TITLE_TAG in view.cells[0].metadata["tags"] and "tags" not in nb.cells[0].metadata
+    longer = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\nWhy.\n\nArticle B says more.")])
+    assert render.without_title_cell(longer, "T", "Why.") is longer
+
+
+# ---- index page --------------------------------------------------------------------------
+@pytest.mark.parametrize("value,unit,text", [
+    (4.873, "pp", "4.87 pp"), (-12.34, "%", "-12.3%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
+    (float("nan"), "", "n/a"), (7, "", "7"), ("mixed", "", "mixed"), (0.5, "x", "0.50x"),
+])
+def test_format_value(value, unit, text):
+    assert index.format_value(value, unit) == text
+
+
+def _nb(name, status, results=None, error=None, run_last=False):
+    return {"notebook": name, "title": name, "status": status, "results": results, "error": error,
+            "run_last": run_last, "duration_seconds": 1.0, "data": {"as_of": "2026-07-13", "sources": ["snapshot"]},
+            "files": {"html": f"{name}.html", "ipynb": f"{name}.ipynb"}, "warnings": []}
+
+
+def test_index_renders_with_failures_and_counts_claims(tmp_path):
+    ok = _nb("01_a", "ok", {"title": "A thesis", "verdict": {"value": "mixed", "rule": "r"},
+                            "headline": [{"name": "x", "value": 1.0, "unit": "pp", "label": "spread"}] * 4,
+                            "claims": [{"id": "A1", "verdict": "confirmed"}, {"id": "B2", "verdict": "mixed"}]})
+    other = _nb("02_b", "ok", {"claims": [{"id": "A1", "verdict": "contradicted"}]})
+    failed = _nb("03_c", "failed", None, {"cell": 2, "execution_count": 1, "line": "KeyError: 'x'"})
+    ledger = _nb("00_claims_ledger", "ok", {"claims": [{"id": "A1", "verdict": "confirmed"}]}, run_last=True)
+    run = {"run_id": "r", "started_at": "2026-07-13T10:00:00", "duration_seconds": 3, "parameters": {},
+           "git": {"commit": "abc", "dirty": False}, "packages": {"python": "3.11"},
+           "notebooks": [ledger, ok, other, failed]}
+    ctx = index.index_context(run)
+    counts = {r["verdict"]: r["count"] for r in ctx["claims"]["rows"]}
+    assert counts["confirmed"] == 1 and counts["mixed"] == 1 and counts["contradicted"] == 1
+    assert ctx["claims"]["distinct"] == 2 and ctx["claims"]["ledger_href"] == "00_claims_ledger/00_claims_ledger.html"
+    assert [r["name"] for r in ctx["scorecard"]] == ["01_a", "02_b", "03_c"]
+    assert len(ctx["scorecard"][0]["headline"]) == index.HEADLINES
+    assert ctx["scorecard"][2]["verdict"] == "failed"
+    page = index.write_index(tmp_path, run).read_text()
+    assert "at cell 2 (In [1]): KeyError: &#39;x&#39;" in page  # escaped, shown
+    assert 'href="01_a/01_a.html"' in page and "1 of 4 notebooks failed: 03_c" in page
