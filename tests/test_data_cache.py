@@ -74,7 +74,7 @@ def _writer(root, worker, rounds):
 
 def test_two_processes_writing_leave_a_readable_complete_cache(tmp_path):
     ctx = mp.get_context("spawn")
-    rounds = 15
+    rounds = 10
     procs = [ctx.Process(target=_writer, args=(str(tmp_path), w, rounds)) for w in (1, 2)]
     for p in procs:
         p.start()

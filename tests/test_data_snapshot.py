@@ -249,3 +249,19 @@ def test_module_shortcuts():
     assert set(data.fundamentals("annual", ["AAPL"], source="snapshot")["symbol"]) == {"AAPL"}
     assert "AAPL" in data.sp500_members(source="snapshot")
     assert len(data.iwm_holdings("2025-06-01", source="snapshot")) > 1000
+
+
+def test_decoded_price_memo_matches_filtered_read(snap_dir):
+    from rotation_utils.data import snapshot as snap_mod
+    b = SnapshotBackend(snap_dir)
+    names = b.available_tickers()
+    tickers = names[::50][:40] + ["NOPE"]                  # spread over every row group
+    snap_mod._PRICE_MEMO.clear()
+    filtered = b._parquet("prices.parquet", filters=snap_mod._filters(
+        "ticker", tickers, "date", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-31"))).reset_index(drop=True)
+    assert len(tickers) >= snap_mod.MEMO_MIN_TICKERS
+    memo = b.prices(tickers, pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-31"))
+    assert snap_mod._PRICE_MEMO                              # the big request decoded the file
+    pd.testing.assert_frame_equal(memo, filtered)
+    small = b.prices(["SPY"], None, pd.Timestamp("1995-01-31"))  # later small requests use it too
+    assert small["date"].min() == pd.Timestamp("1995-01-03") and small["ticker"].eq("SPY").all()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import logging
 from functools import cached_property
 
+import numpy as np
 import pandas as pd
 
 from .. import config
@@ -36,6 +37,21 @@ def _why(errors: list[str]) -> str:
     """The first backend error (e.g. a corrupt file) before the generic hint, on one line."""
     first = errors[0].replace("\n", " ")[:160] + "; " if errors else ""
     return first + HOW_TO_GET_DATA
+
+
+def _wide(long: pd.DataFrame, key: str, value: str, order: list[str]) -> pd.DataFrame:
+    """Long (date, item, value) -> wide frame indexed by sorted dates, columns in ``order``.
+
+    Scatter into a NaN matrix by factorized codes: several times faster than
+    ``pivot`` on constituent panels (500 tickers x 8 years).
+    """
+    d_codes, dates = pd.factorize(long["date"], sort=True)
+    k_codes, names = pd.factorize(long[key])
+    arr = np.full((len(dates), len(names)), np.nan)
+    arr[d_codes, k_codes] = long[value].to_numpy(dtype="float64")
+    wide = pd.DataFrame(arr, index=pd.DatetimeIndex(dates, name="date").astype("datetime64[ns]"),
+                        columns=[str(n) for n in names])
+    return wide[[t for t in order if t in wide.columns]]
 
 
 def _as_list(items, what: str) -> list[str]:
@@ -110,8 +126,10 @@ class DataLayer:
                 continue
             served_by = got.attrs.get("served_by", {})
             got = got[got[key].isin(remaining)]
-            for item, grp in got.groupby(key, sort=False):
-                self.provenance.add(dataset, item, served_by.get(item, backend.name), grp["date"])
+            span = got.groupby(key, sort=False)["date"].agg(["min", "max", "size"])
+            for item, (first, last, n) in zip(span.index, span.itertuples(index=False)):
+                self.provenance.add(dataset, item, served_by.get(item, backend.name),
+                                    rows=int(n), first=first, last=last)
             parts.append(got)
             served = set(got[key].unique())  # build once: a set per item made this O(n^2)
             remaining = [t for t in remaining if t not in served]
@@ -146,20 +164,14 @@ class DataLayer:
         trade or had not listed yet).
         """
         tickers = _as_list(tickers, "tickers")
-        long = self.prices_long(tickers, start, end)
-        wide = long.pivot(index="date", columns="ticker", values="close")
-        wide = wide[[t for t in tickers if t in wide.columns]].astype("float64")
-        wide.columns.name = None
-        return wide.sort_index()
+        long = self._itemised("prices", "prices", tickers, "ticker", start, end)
+        return _wide(long, "ticker", "close", tickers)
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame:
         """Wide FRED series in percent: index ``date``, one float64 column per series id."""
         series = _as_list(series, "series")
         long = self._itemised("rates", "rates", series, "series", start, end)
-        wide = long.pivot(index="date", columns="series", values="value")
-        wide = wide[[t for t in series if t in wide.columns]].astype("float64")
-        wide.columns.name = None
-        return wide.sort_index()
+        return _wide(long, "series", "value", series)
 
     # ---- whole tables ------------------------------------------------------
     def _table(self, dataset: str, method: str, *args, date_col: str | None = None,

@@ -40,8 +40,10 @@ class Provenance:
     records: list[Record] = field(default_factory=list)
 
     def add(self, dataset: str, item: str, source: str | None, dates=None,
-            rows: int | None = None, status: str | None = None, note: str = "") -> Record:
-        first = last = None
+            rows: int | None = None, status: str | None = None, note: str = "",
+            first=None, last=None) -> Record:
+        """Log one item; give its served ``dates`` or, when already known, ``first``/``last``/``rows``."""
+        first, last = iso(first), iso(last)
         n = 0
         if dates is not None and len(dates):
             d = pd.to_datetime(pd.Series(dates)).dropna()

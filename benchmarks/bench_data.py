@@ -1,0 +1,119 @@
+"""Data-layer timings: snapshot load, warm-cache load, peak memory.
+
+    .venv/bin/python benchmarks/bench_data.py [--tickers 50] [--years 10] [--repeat 5]
+
+Targets: a snapshot load of 50 tickers x 10 years under 0.3 s (reports load
+several such panels); a warm-cache live load in the same range (it must not
+touch the network: the fake fetcher counts calls and the run fails if any
+warm load makes one).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("ROTATION_SNAPSHOT", str((ROOT.parent / "shared" / "data" / "snapshot").resolve()))
+
+import pandas as pd  # noqa: E402
+
+from rotation_utils.data import DataLayer, SnapshotBackend  # noqa: E402
+from rotation_utils.data.live import LiveBackend  # noqa: E402
+
+TARGET_S = 0.3
+
+
+class CountingYF:
+    """Serves snapshot closes as if it were yfinance (MultiIndex (field, ticker)); counts calls."""
+
+    def __init__(self, long: pd.DataFrame):
+        self.wide = long.pivot(index="date", columns="ticker", values="close")
+        self.calls = 0
+
+    def download(self, tickers, start=None, end=None, **kw):
+        self.calls += 1
+        w = self.wide[[t for t in tickers if t in self.wide.columns]]
+        w = w[(w.index >= pd.Timestamp(start)) & (w.index < pd.Timestamp(end or "2100-01-01"))]
+        w.columns = pd.MultiIndex.from_product([["Close"], w.columns])
+        return w
+
+
+def timed(fn, repeat: int) -> tuple[float, object]:
+    times, out = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), out
+
+
+def peak_mib(fn) -> float:
+    tracemalloc.start()
+    fn()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak / 2**20
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--tickers", type=int, default=50)
+    ap.add_argument("--years", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=5)
+    a = ap.parse_args(argv)
+
+    snap = SnapshotBackend(os.environ["ROTATION_SNAPSHOT"])
+    end = snap.as_of
+    start = end - pd.DateOffset(years=a.years)
+    # long-history names: tickers with data at the window start
+    first = pd.read_parquet(snap.folder / "prices.parquet", columns=["ticker", "date"]).groupby("ticker")["date"].min()
+    tickers = sorted(first[first <= start].index)[: a.tickers]
+
+    def snapshot_load():
+        return DataLayer("snapshot").prices(tickers, start, end)
+
+    snapshot_load()  # warm the OS file cache once, as a report's second load would
+    t_snap, px = timed(snapshot_load, a.repeat)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["ROTATION_OFFLINE"] = "0"
+        yf = CountingYF(snap.prices(tickers, start, end))
+        now = pd.Timestamp.now(tz="UTC").tz_localize(None)
+        populate = LiveBackend(tmp, yf=yf, now=lambda: now)
+        t0 = time.perf_counter()
+        populate.prices(tickers, start, end)
+        t_fill = time.perf_counter() - t0
+        calls_after_fill = yf.calls
+
+        def warm_load():
+            dl = DataLayer("live", cache=tmp)
+            dl.__dict__["_live_backend"] = LiveBackend(tmp, yf=yf, now=lambda: now)
+            return dl.prices(tickers, start, end)
+        t_warm, warm = timed(warm_load, a.repeat)
+        warm_calls = yf.calls - calls_after_fill
+        peak_warm = peak_mib(warm_load)
+    peak_snap = peak_mib(snapshot_load)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+    print(f"snapshot load  {len(tickers)} tickers x {a.years} y ({px.shape[0]} rows x {px.shape[1]} cols): "
+          f"{t_snap:.3f} s median of {a.repeat} (target < {TARGET_S} s) "
+          f"{'OK' if t_snap < TARGET_S else 'SLOW'}")
+    print(f"cache fill     {t_fill:.3f} s via a fake fetcher ({calls_after_fill} download calls)")
+    print(f"warm cache     {t_warm:.3f} s median of {a.repeat}; download calls during warm loads: {warm_calls}")
+    print(f"peak memory    snapshot load {peak_snap:.1f} MiB, warm load {peak_warm:.1f} MiB (tracemalloc); "
+          f"process max RSS {rss:.0f} MiB")
+    same = warm.shape == px.shape and bool((warm.fillna(0) == px.fillna(0)).all().all())
+    print(f"warm == snapshot values: {same}")
+    return 0 if (warm_calls == 0 and same) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
