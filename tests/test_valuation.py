@@ -299,3 +299,26 @@ def test_plots_have_titles_labels_and_footnotes(snapshot_version):
     assert ax.get_title() and ax.get_xlabel()
     assert any("Source:" in t.get_text() for t in fig.texts)
     plt.close("all")
+
+
+def test_trailing_forward_table_labels_bases_and_sources():
+    t = val.trailing_forward_table(27.0, "loss-makers included", D1, val.not_available("offline"),
+                                   "register note", 30.0, 18.0).set_index("Figure")
+    assert t.loc["S&P 500 aggregate P/E (this run)", "Value"] == 27.0
+    assert t.loc["S&P 500 aggregate P/E (this run)", "Basis"].startswith("trailing")
+    assert "forward" in t.loc["S&P 500 'past 30x' (article B)", "Basis"]
+    assert math.isnan(t.loc["IWM forward P/E", "Value"])
+    assert t.loc["IWM forward P/E", "Source"] == "not available offline"
+    live = {"status": "ok", "etf": {"trailing_pe": 19.0, "forward_pe": 15.0}}
+    t2 = val.trailing_forward_table(27.0, "x", D1, live, "n", 30.0, 18.0).set_index("Figure")
+    assert t2.loc["IWM forward P/E", "Value"] == 15.0 and "live" in t2.loc["IWM forward P/E", "Source"]
+
+
+def test_coverage_facts():
+    rows = mag7_rows() + [("AAA", np.nan, np.nan, np.nan, "x"), ("OLD", 10.0, 1.0, 50.0, "Nowhere")]
+    v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
+    f = val.coverage_facts(v, CONS, [D0, D1, pd.Timestamp("2026-05-20")])
+    assert f["blank"] == ["AAA"]          # a current member without data (NVDA has data)
+    assert f["stale"] == 7                # OLD and six Mag 7 names are not in this tiny list
+    assert f["unclassified"] == 1         # Mag 7 rows map through their sub-industry; OLD does not
+    assert f["longest_gap_days"] == (D1 - D0).days and f["longest_gap_after"] == D0

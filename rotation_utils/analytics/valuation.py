@@ -426,6 +426,45 @@ def live_iwm_valuation(holdings: pd.DataFrame | None = None, yf=None, max_holdin
     return {"status": "ok", "reason": "", "etf": etf_figures, "constituents": cons, "aggregate": agg}
 
 
+def trailing_forward_table(sp500_pe: float, basis: str, version, live: dict, register_note: str,
+                           article_sp500: float, article_small: float) -> pd.DataFrame:
+    """Our trailing figure beside the articles' figures, the register's and the live fund figures.
+
+    Each row says whether the figure is trailing or forward and where it comes
+    from, so a reader never compares a trailing number with a forward one unawares.
+    """
+    live_src = "yfinance (live)" if live.get("status") == "ok" else "not available offline"
+    etf = live.get("etf", {})
+    rows = [
+        ("S&P 500 aggregate P/E (this run)", f"trailing, {basis}", sp500_pe,
+         f"constituent financials {pd.Timestamp(version):%Y-%m-%d}"),
+        ("S&P 500 'past 30x' (article B)", "called forward by the article", article_sp500, "article B"),
+        ("Russell 2000 'near 18x' (article B)", "forward per the article", article_small, "article B"),
+        ("S&P 500 and Russell 2000 (claims register)", "external, see note", np.nan, register_note),
+        ("IWM trailing P/E", "trailing, fund-reported", etf.get("trailing_pe", np.nan), live_src),
+        ("IWM forward P/E", "forward, fund-reported", etf.get("forward_pe", np.nan), live_src),
+    ]
+    return pd.DataFrame(rows, columns=["Figure", "Basis", "Value", "Source"])
+
+
+def coverage_facts(version: pd.DataFrame, constituents: pd.DataFrame, versions) -> dict:
+    """Computed caveats for one version: members without data, stale rows, unmapped sectors, gaps.
+
+    ``version``: one labelled version; ``versions``: the usable version dates of the history.
+    """
+    members = set(constituents["symbol"])
+    blank = version[version["symbol"].isin(members)
+                    & (version["market_cap"].isna() | version["earnings"].isna())]
+    days = pd.Series(sorted(pd.to_datetime(pd.Series(list(versions)))))
+    gaps = days.diff()
+    longest = (gaps.max(), days.shift()[gaps.idxmax()]) if len(days) > 1 else (pd.Timedelta(0), days.min())
+    return {"blank": sorted(blank["symbol"]),
+            "stale": int((~version["symbol"].isin(members)).sum()),
+            "unclassified": int((version["gics_sector"] == UNCLASSIFIED).sum()),
+            "longest_gap_days": int(longest[0].days) if pd.notna(longest[0]) else 0,
+            "longest_gap_after": longest[1]}
+
+
 # ---- claim rules ----------------------------------------------------------------
 def small_cap_claim(small_pe: float, large_pe: float) -> str:
     """A6: small caps cheaper than large caps. Unverifiable without a measured small-cap P/E."""
