@@ -322,3 +322,13 @@ def test_coverage_facts():
     assert f["stale"] == 7                # OLD and six Mag 7 names are not in this tiny list
     assert f["unclassified"] == 1         # Mag 7 rows map through their sub-industry; OLD does not
     assert f["longest_gap_days"] == (D1 - D0).days and f["longest_gap_after"] == D0
+
+
+def test_named_display_readable_columns():
+    named = pd.DataFrame({"ticker": ["A", "B"], "name": ["a", "b"], "in_iwm": [True, False],
+                          "market_cap": [2e9, np.nan], "fiscal_year": [2025, np.nan],
+                          "earnings": [1e8, np.nan], "pe": [20.0, np.nan]})
+    out = val.named_display(named, "2026-05-05")
+    assert list(out["IWM holding 2026-05-05"]) == ["yes", "no"]
+    assert list(out["Fiscal year"]) == ["2025", ""]
+    assert out["Market cap ($m)"].iloc[0] == pytest.approx(2000.0)

@@ -324,6 +324,16 @@ def statement_pe(companies: pd.DataFrame, caps: pd.DataFrame, annual: pd.DataFra
     return out
 
 
+def named_display(named: pd.DataFrame, holdings_date) -> pd.DataFrame:
+    """The named-company P/E table with readable columns (yes/no, fiscal year, USD m)."""
+    return pd.DataFrame({
+        "Ticker": named["ticker"], "Name": named["name"],
+        f"IWM holding {pd.Timestamp(holdings_date):%Y-%m-%d}": named["in_iwm"].map({True: "yes", False: "no"}),
+        "Market cap ($m)": named["market_cap"] / 1e6,
+        "Fiscal year": named["fiscal_year"].astype("Int64").astype("string").fillna(""),
+        "Net income ($m)": named["earnings"] / 1e6, "P/E": named["pe"]})
+
+
 def holdings_coverage(holdings: pd.DataFrame, symbols) -> dict:
     """How much of a fund's holdings a set of symbols (e.g. those with statements) covers."""
     have = holdings["ticker"].isin(set(symbols))
