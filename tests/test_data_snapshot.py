@@ -265,3 +265,19 @@ def test_decoded_price_memo_matches_filtered_read(snap_dir):
     pd.testing.assert_frame_equal(memo, filtered)
     small = b.prices(["SPY"], None, pd.Timestamp("1995-01-31"))  # later small requests use it too
     assert small["date"].min() == pd.Timestamp("1995-01-03") and small["ticker"].eq("SPY").all()
+
+
+def test_decoded_price_memo_on_an_unsorted_file(tmp_path, snap_dir, monkeypatch):
+    from rotation_utils.data import snapshot as snap_mod
+    shutil.copy(snap_dir / "manifest.json", tmp_path / "manifest.json")
+    px = pd.read_parquet(snap_dir / "prices.parquet", filters=[("ticker", "in", ["SPY", "IWM", "QQQ"])])
+    px = px[px["date"] >= "2024-01-01"].sample(frac=1.0, random_state=1)   # rows out of order
+    px.to_parquet(tmp_path / "prices.parquet", index=False)
+    monkeypatch.setattr(snap_mod, "MEMO_MIN_TICKERS", 1)
+    got = SnapshotBackend(tmp_path).prices(["QQQ", "SPY"], pd.Timestamp("2024-03-01"), None)
+    assert snap_mod._PRICE_MEMO and next(iter(snap_mod._PRICE_MEMO.values())).order is not None
+    want = px[px["ticker"].isin(["QQQ", "SPY"]) & (px["date"] >= "2024-03-01")]
+    key = ["ticker", "date"]
+    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
+                                  want.sort_values(key).reset_index(drop=True), check_dtype=False)
+    snap_mod._PRICE_MEMO.clear()
