@@ -139,5 +139,5 @@ def test_narrative_follows_the_window(runs, dl):
     # IWM rose in 2024 and fell from February to June 2025: the sentences must differ
     assert signs["cal2024"] != signs["inside2025"]
     assert found["cal2024"].group(0) != found["inside2025"].group(0)
-    breadth = {k: re.search(r"the gains were \*\*(broad|narrow)\*\*", t) for k, t in texts.items()}
+    breadth = {k: re.search(r"leadership was \*\*(broad|narrow)\*\*", t) for k, t in texts.items()}
     assert all(breadth.values())
