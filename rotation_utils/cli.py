@@ -88,7 +88,8 @@ def cmd_list(args) -> int:
             print(f"    {nb.purpose}")
         for name, spec in nb.parameters.items():
             note = f"  # {spec['help']}" if spec.get("help") else ""
-            print(f"    {name} = {spec['default']}{note}")
+            default = " ".join(spec["default"].split())  # a multi-line list on one line
+            print(f"    {name} = {default}{note}")
         print()
     return 0
 

@@ -176,7 +176,7 @@ def test_title_cell_hidden_only_when_it_holds_just_title_and_purpose():
 
 # ---- index page --------------------------------------------------------------------------
 @pytest.mark.parametrize("value,unit,text", [
-    (4.873, "pp", "4.87 pp"), (-12.34, "%", "-12.3%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
+    (4.873, "pp", "4.9 pp"), (-0.795, "pp", "-0.80 pp"), (-12.34, "%", "-12.3%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
     (float("nan"), "", "n/a"), (7, "", "7"), ("mixed", "", "mixed"), (0.5, "x", "0.50x"),
 ])
 def test_format_value(value, unit, text):
@@ -209,3 +209,16 @@ def test_index_renders_with_failures_and_counts_claims(tmp_path):
     page = index.write_index(tmp_path, run).read_text()
     assert "at cell 2 (In [1]): KeyError: &#39;x&#39;" in page  # escaped, shown
     assert 'href="01_a/01_a.html"' in page and "1 of 4 notebooks failed: 03_c" in page
+
+
+def test_declared_parameters_survive_comments_with_equals_and_annotations():
+    cell = nbformat.v4.new_code_cell('start = "2025-01-01"\nend = None   # None = latest data\n'
+                                     'window: int = 20  # trading days\nnames = [\n    "A",\n    "B",\n]  # list\n'
+                                     'import os\nx = y = 1')
+    cell.metadata["tags"] = ["parameters"]
+    params = disc.declared_parameters(nbformat.v4.new_notebook(cells=[cell]))
+    assert list(params) == ["start", "end", "window", "names", "x", "y"]
+    assert params["end"] == {"default": "None", "help": "None = latest data"}
+    assert params["window"] == {"default": "20", "help": "trading days"}
+    assert params["names"]["help"] == "list" and "B" in params["names"]["default"]
+    assert disc.declared_parameters(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1")])) == {}

@@ -3,13 +3,18 @@
 The notebook is the single source of truth: ``rotation list`` and the runner
 take each report's title and purpose from its first markdown cell and its
 parameters (names, defaults, help comments) from its ``parameters`` cell via
-``papermill.inspect_notebook``. There is no second list to keep in sync.
+parsing the ``parameters`` cell with :mod:`ast` (papermill's own inspector
+drops a parameter whose comment contains "=", e.g. ``end = None  # None = latest``,
+and the runner must know every declared name to pass it). There is no second
+list to keep in sync.
 """
 from __future__ import annotations
 
 import ast
+import io
 import os
 import re
+import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,23 +90,45 @@ def title_and_purpose(nb) -> tuple[str, str]:
     return title, purpose
 
 
+def declared_parameters(nb) -> dict:
+    """``{name: {"default": source text, "help": trailing comment}}`` of the ``parameters`` cell."""
+    cell = next((c for c in nb.cells if c.cell_type == "code"
+                 and "parameters" in (c.metadata.get("tags") or [])), None)
+    if cell is None:
+        return {}
+    src = cell.source
+    tree = ast.parse(src)
+    comments = {tok.start[0]: tok.string.lstrip("#").strip()
+                for tok in tokenize.generate_tokens(io.StringIO(src).readline)
+                if tok.type == tokenize.COMMENT}
+    out = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign):
+            names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value:
+            names = [node.target.id]
+        else:
+            continue
+        default = ast.get_source_segment(src, node.value)
+        for name in names:
+            out[name] = {"default": default, "help": comments.get(node.end_lineno, "")}
+    return out
+
+
 def read_notebook(path: Path) -> NotebookInfo:
     """Read one notebook's title, purpose and parameters (BadInputError when unreadable)."""
-    import papermill as pm  # imported here: `rotation --help` stays fast
-
     path = Path(path)
     try:
         nb = nbformat.read(path, as_version=4)
-        params = pm.inspect_notebook(str(path))
+        params = declared_parameters(nb)
     except Exception as exc:  # a broken notebook file: say which, in one line
-        raise BadInputError(f"cannot read notebook {path}: {exc.__class__.__name__}: {exc}") from None
+        msg = " ".join(str(exc).split())[:200]
+        raise BadInputError(f"cannot read notebook {path}: {exc.__class__.__name__}: {msg}") from None
     title, purpose = title_and_purpose(nb)
     meta = nb.metadata.get("rotation", {}) or {}
     return NotebookInfo(
         name=path.stem, path=path.resolve(), title=title or path.stem, purpose=purpose,
-        parameters={k: {"default": v.get("default", ""), "help": v.get("help", "")}
-                    for k, v in params.items()},
-        run_last=bool(meta.get("run_last")) or path.stem in RUN_LAST_STEMS,
+        parameters=params, run_last=bool(meta.get("run_last")) or path.stem in RUN_LAST_STEMS,
     )
 
 

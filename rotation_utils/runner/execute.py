@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
+import logging
 import os
 import re
 import time
@@ -82,6 +83,9 @@ def describe_failure(error: dict | None) -> str:
 def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
     import papermill as pm
 
+    # papermill warns about parameters its line parser cannot read (a comment with "=")
+    # although it injects them correctly; the runner reports failures itself
+    logging.getLogger("papermill").setLevel(logging.ERROR)
     from .kernel import ActiveEnvKernelManager
     ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
     pm.execute_notebook(

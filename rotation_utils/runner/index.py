@@ -30,7 +30,7 @@ def format_value(value, unit: str = "") -> str:
         text = f"{value:,.0f}"
     else:
         a = abs(value)
-        text = f"{value:,.0f}" if a >= 100 else f"{value:.1f}" if a >= 10 else f"{value:.2f}"
+        text = f"{value:,.0f}" if a >= 100 else f"{value:.1f}" if a >= 1 else f"{value:.2f}"
     unit = (unit or "").strip()
     if not unit:
         return text
