@@ -177,12 +177,16 @@ def test_window_inside_cache_makes_no_request_even_when_stale(online, tmp_path, 
     assert yf.calls == [] and df["date"].max() <= pd.Timestamp("2020-02-28")
 
 
-def test_past_end_does_not_mark_open_ended_requests_fresh(online, tmp_path, closes):
-    early = {t: s[s.index <= "2020-02-14"] for t, s in closes.items()}
-    backend(tmp_path, FakeYF(early)).prices(["SPY"], "2020-01-01", "2020-02-14")
+def test_fetches_run_to_latest_so_the_cache_has_no_holes(online, tmp_path, closes):
+    b = backend(tmp_path, FakeYF(closes))
+    b.prices(["SPY"], "2020-03-02")
     yf = FakeYF(closes)
-    df = backend(tmp_path, yf).prices(["SPY"], "2020-01-01")  # same day, open end
-    assert len(yf.calls) == 1 and df["date"].max() == pd.Timestamp("2020-03-31")
+    early = backend(tmp_path, yf).prices(["SPY"], "2020-01-01", "2020-01-31")   # backfill
+    assert yf.calls[0]["end"] is None and early["date"].max() <= pd.Timestamp("2020-01-31")
+    yf2 = FakeYF(closes)
+    full = backend(tmp_path, yf2, clock=Clock("2020-06-01")).prices(["SPY"], "2020-01-01", "2020-03-31")
+    assert yf2.calls == []                                   # window inside the cache, no holes
+    assert len(full) == len(closes["SPY"])
 
 
 def test_failed_fetch_keeps_cache_intact_and_labels_cache(online, tmp_path, closes):

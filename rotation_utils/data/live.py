@@ -9,11 +9,13 @@ series) raise ``NotImplementedError`` and the layer falls back to the snapshot.
 Refresh rules (so a re-run is fast and Yahoo is asked as little as possible):
 
 - prices/rates: each ticker/series is cached with a ``fetched_at`` stamp. A
-  cache refreshed today makes no request. Otherwise only newer dates are
-  requested: prices from the last cached session (one overlapping day, used to
-  rescale older adjusted closes when a dividend or split has been applied
-  since), rates from the day after. An earlier ``start`` than ever requested
-  refetches the item from ``start``.
+  cache refreshed today, or a window that ends inside the cached dates, makes
+  no request. Otherwise only newer dates are requested: prices from the last
+  cached session (one overlapping day, used to rescale older adjusted closes
+  when a dividend or split has been applied since), rates from the day after.
+  An earlier ``start`` than ever requested refetches the item from ``start``.
+  Fetches always run to the latest date (whatever the window's end), so the
+  cached history of an item never has holes.
 - tables (fundamentals, S&P 500 list, IWM holdings): refetched when older than
   ``TABLE_MAX_AGE_DAYS``.
 - a failed or partial fetch never overwrites cached data; cached data is then
@@ -213,14 +215,10 @@ class LiveBackend:
         at = entry.fetched_at if entry else None
         return at is not None and (self._today() - at.normalize()).days < max_age_days
 
-    def _stamp(self, requested_from, source: str, through=None) -> dict:
-        """Cache stamp: when fetched, from which start, and through which end ("" = open)."""
-        def day(v):
-            return "" if v is None or v == "" else pd.Timestamp(v).strftime("%Y-%m-%d")
-        if through is not None and pd.Timestamp(through) >= self._today():
-            through = None
-        return {"fetched_at": self._now().isoformat(), "source": source,
-                "requested_from": day(requested_from), "fetched_through": day(through)}
+    def _stamp(self, requested_from, source: str) -> dict:
+        """Cache stamp: when fetched and from which start ("" = full history)."""
+        req = "" if requested_from is None or requested_from == "" else pd.Timestamp(requested_from).strftime("%Y-%m-%d")
+        return {"fetched_at": self._now().isoformat(), "source": source, "requested_from": req}
 
     def _unavailable(self, what: str, items) -> DataUnavailableError:
         items = list(items)
@@ -244,10 +242,7 @@ class LiveBackend:
         if start is not None and req and pd.Timestamp(start) < pd.Timestamp(req):
             return pd.Timestamp(start), start  # earlier than ever fetched: refetch from start
         last = entry.frame["date"].max()
-        if end is not None and pd.Timestamp(end) <= last:
-            return None, req
-        through = entry.meta.get("fetched_through", "")
-        if self._fresh(entry) and (not through or (end is not None and pd.Timestamp(end) <= pd.Timestamp(through))):
+        if (end is not None and pd.Timestamp(end) <= last) or self._fresh(entry):
             return None, req
         return (last if overlap else last + pd.Timedelta(days=1)), req
 
@@ -267,7 +262,7 @@ class LiveBackend:
             for (fetch_from, req), group in groups.items():
                 new, answered = fetch_group(group, fetch_from)
                 by_item = dict(tuple(new.groupby(key, sort=False))) if len(new) else {}
-                stamp = self._stamp(req, source, end)
+                stamp = self._stamp(req, source)
                 for it in group:
                     rows = by_item.get(it)
                     if rows is not None and len(rows):
@@ -310,7 +305,7 @@ class LiveBackend:
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
         """Long ``date, ticker, close`` (adjusted closes) from Yahoo, via the cache."""
         def fetch(group, fetch_from):
-            return yahoo.download_closes(self.yf, group, fetch_from, end, batch_size=self.batch_size,
+            return yahoo.download_closes(self.yf, group, fetch_from, None, batch_size=self.batch_size,
                                          retries=self.retries, backoff_s=self.backoff_s,
                                          sleep=self._sleep)
         return self._serve("prices", "ticker", "close", list(tickers), start, end, fetch,
@@ -330,8 +325,6 @@ class LiveBackend:
                         answered.add(sid)  # FRED answered: no such series (don't ask again today)
                     continue
                 answered.add(sid)
-                if end is not None:
-                    got = got[got["date"] <= pd.Timestamp(end)]
                 parts.append(got)
             return (pd.concat(parts, ignore_index=True) if parts else fred.empty_rates()), answered
         return self._serve("rates", "series", "value", list(series), start, end, fetch,
