@@ -265,9 +265,10 @@ def leaders_laggards(returns: pd.Series, info: pd.DataFrame, n: int = 10,
     flagged = set(flagged)
 
     def frame(sel: pd.Series) -> pd.DataFrame:
-        out = pd.DataFrame({"Ticker": sel.index, "Return": sel.to_numpy()})
+        out = pd.DataFrame({"Ticker": sel.index})
         out["Name"] = [str(info["name"].get(t, "")).title() for t in sel.index]
         out["Sector"] = [info["sector"].get(t, "") for t in sel.index]
+        out["Return"] = sel.to_numpy()
         if source_returns is not None:
             out["Return as in source"] = source_returns.reindex(sel.index).to_numpy()
         out["Suspect print"] = ["yes" if t in flagged else "" for t in sel.index]
@@ -298,7 +299,8 @@ def equal_weight_basket(prices: pd.DataFrame, tickers, start, end=None, freq: st
     t0 = before.index[-1] if len(before) else px.index[0]
     px = px.loc[t0:]
     dates = rebalance_dates(px.index, freq)
-    members = {d: [t for t in cols if pd.notna(px[t].loc[:d].last_valid_index())] for d in dates}
+    first = px.notna().idxmax().where(px.notna().any())  # first priced day per name
+    members = {d: first.index[first <= d].tolist() for d in dates}
     return drifting_basket(px, equal_weights(members))
 
 
