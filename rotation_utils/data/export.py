@@ -28,11 +28,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import universes
+from .. import config, universes
 from ..dates import iso, parse_window
 from ..errors import BadInputError, DataUnavailableError, RotationError
 from .snapshot import FORMAT, IWM_PREFIX
 
+DESCRIPTION = ("Write a rotation-snapshot/1 folder (prices, rates, S&P 500 list, IWM holdings, "
+               "manifest.json) from Yahoo, FRED, Wikipedia and iShares; run reports on it with --snapshot.")
 DEFAULT_START = "1995-01-01"
 #: the FRED series of the bundled snapshot
 DEFAULT_SERIES = ["DGS10", "DGS2", "DGS3MO", "T10Y2Y", "T10Y3M", "T10YIE", "DFII10",
@@ -136,8 +138,9 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
 
     prices = backend.prices(tickers, s, e)
     if prices is None or prices.empty:
-        raise DataUnavailableError(f"no prices for {', '.join(tickers[:5])} ...: "
-                                   "check the network connection (nothing written)")
+        offline = " (ROTATION_OFFLINE is set)" if config.offline_forced() else ""
+        raise DataUnavailableError(f"no prices for {', '.join(tickers[:5])}{' ...' if len(tickers) > 5 else ''}: "
+                                   f"check the network connection{offline}; nothing written")
     served_by = dict(prices.attrs.get("served_by", {}))
     prices = (prices[["date", "ticker", "close"]].dropna()
               .drop_duplicates(["ticker", "date"], keep="last")
@@ -244,7 +247,7 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``snapshot`` on the main CLI's subparsers; its ``func`` is :func:`run`."""
     p = subparsers.add_parser("snapshot", help="write a rotation-snapshot/1 folder from live sources",
-                              description=__doc__.split("\n\n")[0])
+                              description=DESCRIPTION)
     _add_arguments(p)
     p.set_defaults(func=run)
     return p
@@ -255,7 +258,7 @@ def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["snapshot"]:
         argv = argv[1:]
-    p = argparse.ArgumentParser(prog="rotation snapshot", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="rotation snapshot", description=DESCRIPTION)
     _add_arguments(p)
     return run(p.parse_args(argv))
 
