@@ -163,3 +163,28 @@ class Clock:
 
     def __call__(self) -> pd.Timestamp:
         return self.now
+
+
+def wiki_page(n=410):
+    """A Wikipedia-like S&P 500 page with ``n`` synthetic constituents."""
+    rows = "".join(f"<tr><td>T{i}.B</td><td>Company {i}</td><td>Industrials</td><td>Machinery</td>"
+                   f"<td>Town</td><td>2010-01-0{1 + i % 9}</td><td>{1000 + i}</td><td>1950</td></tr>"
+                   for i in range(n))
+    head = ("<tr><th>Symbol</th><th>Security</th><th>GICS Sector</th><th>GICS Sub-Industry</th>"
+            "<th>Headquarters Location</th><th>Date added</th><th>CIK</th><th>Founded</th></tr>")
+    return f"<html><body><table id='constituents'>{head}{rows}</table></body></html>"
+
+
+#: an iShares IWM holdings CSV: preamble, quoted rows, cash and '-' rows, footer prose
+ISHARES = ('iShares Russell 2000 ETF\nFund Holdings as of,"Nov 18, 2026"\nInception Date,"May 22, 2000"\n'
+           'Shares Outstanding,"271,350,000.00"\nStock,"-"\n\n'
+           "Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,Location,"
+           "Exchange,Currency,FX Rate,Market Currency,Accrual Date\n"
+           '"BE","BLOOM ENERGY CLASS A CORP","Industrials","Equity","1,532,594,919.50","1.93","1","1","1",'
+           '"United States","NYSE","USD","1.00","USD","-"\n'
+           '"MOGA","MOOG INC CLASS A","Industrials","Equity","2,000.00","0.10","1","1","1","United States",'
+           '"NYSE","USD","1.00","USD","-"\n'
+           '"XTSLA","BLK CSH FND TREASURY SL AGENCY","Cash and/or Derivatives","Money Market","9,999","0.99",'
+           '"1","1","1","United States","-","USD","1.00","USD","-"\n'
+           '"-","SOME RIGHT","Health Care","Equity","10","0.00","1","1","1","United States","-","USD","1.00","USD","-"\n'
+           ' \n"The content contained herein is owned or licensed by BlackRock."\n')

@@ -13,8 +13,7 @@ from rotation_utils.data import export
 from rotation_utils.data import live as live_mod
 from rotation_utils.data.live import LiveBackend
 from rotation_utils.errors import BadInputError, DataUnavailableError
-from tests.fakes import Clock, FakeHTTP, FakeYF, synthetic_closes
-from tests.test_data_live import ISHARES, _wiki_page
+from tests.fakes import ISHARES, Clock, FakeHTTP, FakeYF, synthetic_closes, wiki_page
 
 TICKERS = ["SPY", "IWM", "^TNX"]
 
@@ -24,7 +23,7 @@ def fake_live(tmp_path, monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "0")
     closes = synthetic_closes(TICKERS, "2020-01-01", "2020-06-30")
     rates = {k: v / 40 for k, v in synthetic_closes(["DGS10", "DGS2"], "2019-06-01", "2020-06-30", 3).items()}
-    http = FakeHTTP(fred=rates, pages={live_mod.SP500_WIKI: _wiki_page(), live_mod.IWM_CSV: ISHARES})
+    http = FakeHTTP(fred=rates, pages={live_mod.SP500_WIKI: wiki_page(), live_mod.IWM_CSV: ISHARES})
     b = LiveBackend(tmp_path / "cache", yf=FakeYF(closes), http_get=http, now=Clock("2020-06-30 22:00"),
                     sleep=lambda s: None)
     b.closes, b.rates_src = closes, rates

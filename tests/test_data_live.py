@@ -12,7 +12,7 @@ from rotation_utils.data import live as live_mod
 from rotation_utils.data.live import LiveBackend, parse_ishares_holdings, parse_sp500_wikipedia, splice_adjusted
 from rotation_utils.data.yahoo import closes_long
 from rotation_utils.errors import DataUnavailableError
-from tests.fakes import Clock, FakeHTTP, FakeYF, statement, synthetic_closes
+from tests.fakes import ISHARES, Clock, FakeHTTP, FakeYF, statement, synthetic_closes, wiki_page
 
 TICKERS = ["SPY", "IWM", "^TNX"]
 
@@ -328,39 +328,16 @@ def test_fundamentals_cached_for_a_week(online, tmp_path):
     assert len(yf.ticker_calls) == n + 1
 
 
-def _wiki_page(n=410):
-    rows = "".join(f"<tr><td>T{i}.B</td><td>Company {i}</td><td>Industrials</td><td>Machinery</td>"
-                   f"<td>Town</td><td>2010-01-0{1 + i % 9}</td><td>{1000 + i}</td><td>1950</td></tr>"
-                   for i in range(n))
-    head = ("<tr><th>Symbol</th><th>Security</th><th>GICS Sector</th><th>GICS Sub-Industry</th>"
-            "<th>Headquarters Location</th><th>Date added</th><th>CIK</th><th>Founded</th></tr>")
-    return f"<html><body><table id='constituents'>{head}{rows}</table></body></html>"
-
-
 def test_sp500_constituents_from_wikipedia(online, tmp_path):
     ref = DataLayer("snapshot").sp500_constituents()
-    http = FakeHTTP(pages={live_mod.SP500_WIKI: _wiki_page()})
+    http = FakeHTTP(pages={live_mod.SP500_WIKI: wiki_page()})
     got = backend(tmp_path, http=http).sp500_constituents()
     assert list(got.columns) == list(ref.columns)
     assert got.dtypes.astype(str).tolist() == ref.dtypes.astype(str).tolist()
     assert len(got) == 410 and got["symbol"].iloc[0] == "T0-B"
     assert got.attrs["source"] == "live"
     with pytest.raises(ValueError):
-        parse_sp500_wikipedia(_wiki_page(20))
-
-
-ISHARES = ('iShares Russell 2000 ETF\nFund Holdings as of,"Nov 18, 2026"\nInception Date,"May 22, 2000"\n'
-           'Shares Outstanding,"271,350,000.00"\nStock,"-"\n\n'
-           "Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Quantity,Price,Location,"
-           "Exchange,Currency,FX Rate,Market Currency,Accrual Date\n"
-           '"BE","BLOOM ENERGY CLASS A CORP","Industrials","Equity","1,532,594,919.50","1.93","1","1","1",'
-           '"United States","NYSE","USD","1.00","USD","-"\n'
-           '"MOGA","MOOG INC CLASS A","Industrials","Equity","2,000.00","0.10","1","1","1","United States",'
-           '"NYSE","USD","1.00","USD","-"\n'
-           '"XTSLA","BLK CSH FND TREASURY SL AGENCY","Cash and/or Derivatives","Money Market","9,999","0.99",'
-           '"1","1","1","United States","-","USD","1.00","USD","-"\n'
-           '"-","SOME RIGHT","Health Care","Equity","10","0.00","1","1","1","United States","-","USD","1.00","USD","-"\n'
-           ' \n"The content contained herein is owned or licensed by BlackRock."\n')
+        parse_sp500_wikipedia(wiki_page(20))
 
 
 def test_parse_ishares_holdings():
