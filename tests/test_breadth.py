@@ -80,3 +80,11 @@ def test_membership_helpers_on_snapshot():
     assert all(len(m) > 1500 for m in iwm.values())
     # a window before every file still gets the earliest file
     assert list(BR.iwm_members_by_file(dl, "2024-06-30")) == files[:1]
+
+
+def test_sp500_members_on_matches_the_data_layer():
+    dl = DataLayer("snapshot")
+    days = [pd.Timestamp("2019-06-28"), pd.Timestamp("2025-12-31"), pd.Timestamp("2026-07-10")]
+    got = BR.sp500_members_on(dl, days)
+    for d in days:
+        assert got[d] == dl.sp500_members(on=d)

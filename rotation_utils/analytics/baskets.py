@@ -14,9 +14,23 @@ have prices (the constituent panel is survivor-biased; coverage is reported).
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..universes import MAG7, SECOND_CLASSES, dedupe_companies, other493
+
+
+def _valid_span(prices: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """First and last date with a price, per column (NaT for an empty column); vectorised
+    because a per-column apply costs ~0.5 s on a 600-name panel."""
+    ok = prices.notna().to_numpy()
+    has = ok.any(axis=0)
+    idx = prices.index.to_numpy()
+    first = np.where(has, idx[ok.argmax(axis=0)], np.datetime64("NaT"))
+    last = np.where(has, idx[len(idx) - 1 - ok[::-1].argmax(axis=0)], np.datetime64("NaT"))
+    return (pd.Series(pd.to_datetime(first), index=prices.columns),
+            pd.Series(pd.to_datetime(last), index=prices.columns))
+
 
 
 def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
@@ -29,7 +43,7 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     """
     prices = prices.sort_index()
     filled = prices.ffill()
-    last_traded = pd.to_datetime(prices.apply(lambda c: c.last_valid_index()))
+    last_traded = _valid_span(prices)[1] if len(prices) else pd.Series(dtype="datetime64[ns]")
     dates = [d for d in weights.index.sort_values() if d <= prices.index[-1]]
     if not dates:
         return pd.Series(dtype="float64")
@@ -83,7 +97,8 @@ def cap_weights(members_by_date: dict, caps: pd.DataFrame) -> pd.DataFrame:
     Members without a cap that month get no weight.
     """
     caps = dedupe_companies(caps)
-    wide = caps.pivot_table(index="date", columns="ticker", values="market_cap", aggfunc="last")
+    wide = (caps.drop_duplicates(["date", "ticker"], keep="last")
+            .pivot(index="date", columns="ticker", values="market_cap").sort_index())
     rows = {}
     for d, members in members_by_date.items():
         snap = wide.loc[:d]
@@ -124,10 +139,11 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
     px = px.loc[:, px.notna().any()]
     caps = dl.market_caps(pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end)
-    first_price = px.apply(lambda c: c.first_valid_index())
+    first, last = (s.dropna().to_dict() for s in _valid_span(px))
     levels, cover = {}, []
     for name, members in groups.items():
-        priced = {d: [t for t in m if t in first_price.index and first_price[t] <= d]
+        # priced on d: listed by d and still trading on or after d (not delisted before it)
+        priced = {d: [t for t in m if t in first and first[t] <= d <= last[t]]
                   for d, m in members.items()}
         levels[f"{name} (cap)"] = drifting_basket(px, cap_weights(priced, caps))
         levels[f"{name} (equal)"] = drifting_basket(px, equal_weights(priced))

@@ -95,12 +95,23 @@ def coverage(members_by_date: dict, priced) -> pd.DataFrame:
 
 
 # ---- membership lists from the data layer (the only functions here that read data) ----
+def sp500_members_on(dl, dates) -> dict:
+    """Point-in-time S&P 500 members on each date, replaying the change log once
+    (same rule as ``DataLayer.sp500_members``; one log read instead of one per date)."""
+    ch = dl.sp500_changes().sort_values("date", kind="stable")
+    out = {}
+    for d in dates:
+        seen = ch[ch["date"] <= pd.Timestamp(d)].groupby("symbol")["action"].last()
+        out[pd.Timestamp(d)] = sorted(seen[seen == "added"].index)
+    return out
+
+
 def sp500_members_monthly(dl, start, end) -> dict:
     """Point-in-time S&P 500 members at ``start`` and at every month end to ``end``
     (replays the change log; it lags reality around gaps in its history)."""
     start, end = pd.Timestamp(start), pd.Timestamp(end)
     dates = [start] + list(pd.date_range(start, end, freq="ME"))
-    return {d: dl.sp500_members(on=d) for d in dict.fromkeys(dates)}
+    return sp500_members_on(dl, dict.fromkeys(dates))
 
 
 def iwm_members_by_file(dl, end=None) -> dict:
