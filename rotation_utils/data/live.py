@@ -35,6 +35,7 @@ import logging
 import re
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
 
@@ -249,7 +250,8 @@ class LiveBackend:
     def _serve(self, dataset: str, key: str, value: str, items, start, end, fetch_group, merge,
                source: str, overlap: bool) -> pd.DataFrame:
         """Shared refresh-and-serve loop for prices and rates."""
-        entries = {it: self.cache.read(dataset, it) for it in items}
+        with ThreadPoolExecutor(max_workers=8) as pool:  # parquet reads release the GIL
+            entries = dict(zip(items, pool.map(lambda it: self.cache.read(dataset, it), items)))
         labels = {}
         if self.online:
             groups: dict = {}
