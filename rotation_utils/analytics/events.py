@@ -223,6 +223,17 @@ def stats_for(summary: pd.DataFrame, ticker: str, window, decision: str | None =
     return summary[sel].iloc[0]
 
 
+def short_stats(st) -> str:
+    """'+0.6 pp (95% interval -1.7 to +2.8 pp, n = 6)' for evidence sentences."""
+    from ..narrative import pp
+    n = int(st["n"])
+    if n == 0:
+        return "n/a (no event)"
+    if n < 2 or not np.isfinite(st["ci_low"]):
+        return f"{pp(st['mean'])} (n = {n}, no interval)"
+    return f"{pp(st['mean'])} (95% interval {pp(st['ci_low'])[:-3]} to {pp(st['ci_high'])}, n = {n})"
+
+
 def group_sentence(summary: pd.DataFrame, ticker: str, benchmark: str, window, decision: str) -> str:
     """'After 6 cuts, IWM beat SPY by 0.6 pp on average over [0,+20] (95% interval ...).'"""
     from ..narrative import compare, num, plural, pp
@@ -297,6 +308,6 @@ def plot_by_event(event_rets: pd.DataFrame, window, title: str, benchmark: str):
         ax.bar(x + (i - (wide.shape[1] - 1) / 2) * width, wide[t] * 100, width,
                color=style.PALETTE[(i + 3) % len(style.PALETTE)], label=t)
     ax.axhline(0, color="#333333", lw=1)
-    ax.set_xticks(x, [f"{d:%Y-%m-%d}" for d in wide.index], rotation=30, ha="right")
+    ax.set_xticks(x, [f"{d:%d %b}\n{d:%Y}" for d in wide.index])
     ax.legend(loc="best")
     return fig, ax

@@ -158,6 +158,14 @@ def beta_sentence(row, ticker: str, benchmark: str, series_label: str, unit_bp: 
             f"from {row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d}).")
 
 
+def short_beta(row) -> str:
+    """'-0.8 pp per +100 bp (t = -1.34)' for evidence sentences."""
+    from ..narrative import num, pp
+    if row is None or not np.isfinite(row["beta"]):
+        return "n/a (not estimable)"
+    return f"{pp(row['beta'])} per +100 bp (t = {num(row['t'], 2)})"
+
+
 # ---- verdict rules ----------------------------------------------------------
 def evidence_class(estimate, low, high, favourable_sign: int) -> str:
     """Grade one estimate for a thesis that predicts ``favourable_sign`` (+1 or -1).
