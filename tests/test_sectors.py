@@ -243,3 +243,17 @@ def test_sector_set_validation():
         S.sector_set([])
     with pytest.raises(BadInputError):
         S.sector_set(5)
+
+
+def test_member_caveats_follow_the_inputs():
+    cov = {"holdings": 10, "no_prices": 2, "listed_later": 1, "stopped_early": 0}
+    prints = pd.DataFrame({"ticker": ["BAD"], "date": [pd.Timestamp("2025-03-03")]})
+    late = S.member_caveats(cov, "2025-05-13", "2025-01-01", prints, ["JUMP"])
+    assert "132 days after the start" in late[0] and "look-ahead" in late[0]
+    assert "2 of 10 holdings" in late[1] and "survivors only" in late[1]
+    assert "1 in the window (BAD)" in late[2] and "(JUMP)" in late[2]
+    on_time = S.member_caveats({**cov, "stopped_early": 3}, "2025-05-13", "2025-06-01",
+                               prints.iloc[:0], [])
+    assert "point-in-time" in on_time[0] and "look-ahead" not in on_time[0]
+    assert "3 stop trading early" in on_time[1]
+    assert "0 in the window (none)" in on_time[2]

@@ -319,6 +319,32 @@ def sector_weights(holdings: pd.DataFrame) -> pd.DataFrame:
     return w.sort_values(w.columns[-1], ascending=False)
 
 
+def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late) -> list[str]:
+    """Computed caveat sentences on the member universe: point-in-time, survivors, bad prints.
+
+    ``cov`` comes from :func:`member_coverage`; ``prints`` are the suspect prints
+    inside the window and ``late`` the unconfirmed last-day moves.
+    """
+    lag = (pd.Timestamp(holdings_date) - pd.Timestamp(start)).days
+    member = (f"Membership: the IWM holdings file is dated {pd.Timestamp(holdings_date):%Y-%m-%d}, "
+              + ("on or before the start (point-in-time)." if lag <= 0 else
+                 f"{lag} days after the start, so baskets and breadth use names that were in the index "
+                 "later (look-ahead: names that grew into the Russell 2000 are included, names that left "
+                 "it are not)."))
+    tail = (". Every priced member still trades on the last date: the price panel holds survivors only."
+            if cov["stopped_early"] == 0 else
+            f"; {cov['stopped_early']} stop trading early (held at their last price).")
+    survivors = (f"Survivor bias: {cov['no_prices']} of {cov['holdings']} holdings have no prices in this "
+                 f"window (mostly delisted or acquired names) and {cov['listed_later']} listed after the "
+                 f"start; neither is in the breadth figures{tail}")
+    names = sorted(set(prints["ticker"]))
+    bad = (f"Suspect prints: {len(prints)} in the window ({listing(names[:8])}"
+           f"{' ...' if len(names) > 8 else ''}); {len(late)} unconfirmed moves beyond "
+           f"{SUSPECT_MOVE:.0%} on the last day ({listing(list(late)[:8])}). They are flagged in the "
+           "tables, not deleted.")
+    return [member, survivors, bad]
+
+
 # ---- claims -----------------------------------------------------------------
 def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
                   market: str = "SPY", claim_years=(2023, 2024, 2025)) -> dict:
@@ -451,6 +477,6 @@ __all__ = [
     "calendar_table", "year_labels", "period_returns", "relative_to", "leaders_by_period",
     "leadership_changes", "suspect_prints", "unconfirmed_last_moves", "neutralise_prints",
     "sector_set", "member_coverage", "member_returns", "breadth", "sector_breadth",
-    "leaders_laggards", "sector_members",
+    "leaders_laggards", "sector_members", "member_caveats",
     "equal_weight_basket", "sector_weights", "a7_assessment", "a9_assessment", "named_sector_verdict",
 ]
