@@ -71,6 +71,10 @@ def easing_cycle_start(df: pd.DataFrame) -> pd.Series | None:
 
 def per_year(df: pd.DataFrame) -> pd.DataFrame:
     """Per calendar year: meetings, cuts, holds, hikes, net change (bp), range at year end."""
+    if df.empty:
+        ints = {c: pd.Series(dtype="int64") for c in ("year", "meetings", "cuts", "holds", "hikes", "net_change_bp")}
+        return pd.DataFrame({**ints, "last_decision": pd.Series(dtype="datetime64[ns]"),
+                             "range_after": pd.Series(dtype="str")})
     g = df.assign(year=df["announcement_date"].dt.year).groupby("year")
     out = pd.DataFrame({
         "meetings": g.size(),
