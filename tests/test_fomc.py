@@ -94,3 +94,10 @@ def test_verified_counts():
     df = CYCLE.assign(verified=["primary"] * 2 + ["secondary"] * 5 + [""])
     got = fomc.verified_counts(df)
     assert got["primary"] == 2 and got["secondary"] == 5 and got["(blank)"] == 1
+
+
+def test_empty_table_gives_empty_year_table_and_no_cycle():
+    empty = CYCLE.iloc[0:0]
+    y = fomc.per_year(empty)
+    assert y.empty and "cuts" in y.columns and str(y["last_decision"].dtype).startswith("datetime64")
+    assert fomc.cutting_start_claim(empty)["verdict"] == "unverifiable"
