@@ -226,3 +226,34 @@ def test_two_runs_never_overwrite(run, out_root):
     assert all((d / "02_broken" / "02_broken.html").is_file() and (d / "run.json").is_file() for d in new)
     assert {p: p.stat().st_mtime_ns for p in first.rglob("*") if p.is_file()} == before
     assert (out_root / "latest").resolve() in {d.resolve() for d in new}
+
+
+def _task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}\nA probe.")]
+                                  + [nbformat.v4.new_code_cell(c) for c in cells],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    src = tmp_path / f"{name}.ipynb"
+    nbformat.write(nb, src)
+    return {"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
+            "purpose": "A probe.", "run_last": False, "parameters": {}, "defaults": {}, "timeout": 600,
+            "retries": 0, "slides": False, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+            "run_id": "test", "git": {"commit": None, "dirty": None}, "packages": {}, **kw}
+
+
+def test_cell_timeout_names_the_cell(tmp_path):
+    from rotation_utils.runner.execute import run_task
+    rec = run_task(_task(tmp_path, "slow", ["x = 1", "import time; time.sleep(60)"], timeout=2))
+    assert rec["status"] == "failed" and rec["error"]["ename"] == "CellTimeoutError"
+    assert rec["error"]["cell"] == 3
+    assert (tmp_path / "out" / "slow" / "slow.html").is_file()  # still rendered
+
+
+def test_kernel_death_is_retried_when_asked(tmp_path):
+    from rotation_utils.runner.execute import run_task
+    rec = run_task(_task(tmp_path, "dies", ["import os; os._exit(1)"], retries=1))
+    assert rec["status"] == "failed" and rec["error"]["ename"] == "DeadKernelError"
+    assert rec["attempts"] == 2
+    assert rec["error"]["cell"] == 2
+    assert (tmp_path / "out" / "dies" / "dies.ipynb").is_file()

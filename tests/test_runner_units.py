@@ -222,3 +222,16 @@ def test_declared_parameters_survive_comments_with_equals_and_annotations():
     assert params["window"] == {"default": "20", "help": "trading days"}
     assert params["names"]["help"] == "list" and "B" in params["names"]["default"]
     assert disc.declared_parameters(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("a = 1")])) == {}
+
+
+def test_longest_first_uses_the_previous_run(tmp_path):
+    from rotation_utils.runner.run import longest_first
+    names = ["01_a", "02_b", "03_c", "04_new"]
+    assert longest_first(names, tmp_path) == names  # no history: folder order
+    prev = tmp_path / "r1"
+    prev.mkdir()
+    (prev / "run.json").write_text(json.dumps({"notebooks": [
+        {"notebook": "01_a", "duration_seconds": 5}, {"notebook": "02_b", "duration_seconds": 40},
+        {"notebook": "03_c", "duration_seconds": 12}]}))
+    (tmp_path / "latest").symlink_to("r1")
+    assert longest_first(names, tmp_path) == ["04_new", "02_b", "03_c", "01_a"]

@@ -40,19 +40,29 @@ def _last_line(lines) -> str:
     return rows[-1] if rows else ""
 
 
-def failed_cell_number(source_nb, executed_nb) -> int | None:
-    """1-based position in the *source* notebook of the cell that raised (None if not found).
+def failed_cell_number(source_nb, executed_nb, cut_off: bool = False) -> int | None:
+    """1-based position in the *source* notebook of the cell that raised or was cut off (None if unknown).
 
     Papermill's own cell index counts its injected-parameters cell and, once the
     notebook is saved, its error-banner cells; the cell id is stable, so look it up.
+    A cell that timed out or lost its kernel (``cut_off``) has no error output:
+    it is the last cell papermill started.
     """
     if executed_nb is None:
         return None
     ids = [c.get("id") for c in source_nb.cells]
+
+    def number(cell):
+        return ids.index(cell.get("id")) + 1 if cell.get("id") in ids else None
+
     for cell in executed_nb.cells:
+        pm_meta = cell.get("metadata", {}).get("papermill", {})
         errored = any(o.get("output_type") == "error" for o in cell.get("outputs", []))
-        if errored or cell.get("metadata", {}).get("papermill", {}).get("exception") is True:
-            return ids.index(cell.get("id")) + 1 if cell.get("id") in ids else None
+        if errored or pm_meta.get("exception") is True:
+            return number(cell)
+    if cut_off:
+        started = [c for c in executed_nb.cells if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+        return number(started[-1]) if started else None
     return None
 
 
@@ -85,7 +95,7 @@ def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
 
     # papermill warns about parameters its line parser cannot read (a comment with "=")
     # although it injects them correctly; the runner reports failures itself
-    logging.getLogger("papermill").setLevel(logging.ERROR)
+    logging.getLogger("papermill").setLevel(logging.CRITICAL)
     from .kernel import ActiveEnvKernelManager
     ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
     pm.execute_notebook(
@@ -114,9 +124,19 @@ def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, 
             if name in KERNEL_DEATH and attempts <= task.get("retries", 0):
                 continue
             line = f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
-            return "failed", {"cell": None, "execution_count": None, "ename": name,
+            executed = _read_if_exists(out_ipynb)
+            return "failed", {"cell": failed_cell_number(source_nb, executed, cut_off=True),
+                              "execution_count": None,
+                              "ename": name,
                               "evalue": str(exc), "line": line, "source": "",
                               "detail": traceback.format_exc(limit=3)}, attempts
+
+
+def _read_if_exists(path: Path):
+    try:
+        return nbformat.read(path, as_version=4) if path.exists() else None
+    except Exception:  # a half-written notebook: no cell position then
+        return None
 
 
 def _meaningful(log: str) -> bool:

@@ -92,6 +92,20 @@ def _failed_record(task: dict, exc: BaseException) -> dict:
             "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
 
 
+def longest_first(names: list[str], out_root: Path) -> list[str]:
+    """Order notebooks by their duration in the previous run, longest first (unknown ones first).
+
+    Starting the long reports first keeps a long one from running alone at the
+    end while the other cores idle (the longest-processing-time rule).
+    """
+    try:
+        previous = json.loads((out_root / "latest" / "run.json").read_text())["notebooks"]
+        seconds = {nb["notebook"]: float(nb["duration_seconds"]) for nb in previous}
+    except (OSError, ValueError, KeyError, TypeError):
+        seconds = {}
+    return sorted(names, key=lambda n: -seconds.get(n, float("inf")))
+
+
 def _run_group(names, tasks, pool, jobs, console) -> dict:
     def one(name):
         task = tasks[name]
@@ -146,7 +160,8 @@ def execute_plan(plan: RunPlan, argv=None) -> int:
     records = {}
     try:
         with pool:
-            records.update(_run_group([n.name for n in plan.first], tasks, pool, jobs, console))
+            first = longest_first([n.name for n in plan.first], plan.out_root)
+            records.update(_run_group(first, tasks, pool, jobs, console))
             records.update(_run_group([n.name for n in plan.last], tasks, pool, jobs, console))
     finally:
         console.close()
