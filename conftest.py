@@ -12,7 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 os.environ.setdefault("ROTATION_SNAPSHOT", str((ROOT.parent / "shared" / "data" / "snapshot").resolve()))
 os.environ["ROTATION_OFFLINE"] = "1"
-os.environ.setdefault("MPLBACKEND", "Agg")
 _tmp = Path(tempfile.mkdtemp(prefix="rotation-test-"))
 os.environ.setdefault("ROTATION_CACHE", str(_tmp / "cache"))
 os.environ.setdefault("ROTATION_OUTPUT_DIR", str(_tmp / "nbval-outputs"))
