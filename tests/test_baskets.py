@@ -143,3 +143,19 @@ def test_group_baskets_track_their_etfs_and_report_coverage(snapshot_baskets):
     assert o["cap_share_with_prices"].between(0.9, 1.0).all()
     m = cover[cover["group"] == "Mag 7"]
     assert (m["with_prices"] == 7).all()
+
+
+def test_empty_basket_keeps_a_date_index_so_it_aligns_with_others():
+    px = _px({"A": [10, 11]})
+    empty = B.drifting_basket(px, pd.DataFrame())
+    assert empty.empty and isinstance(empty.index, pd.DatetimeIndex)
+    both = pd.DataFrame({"x": B.drifting_basket(px, pd.DataFrame({"A": [1.0]}, index=[px.index[0]])), "y": empty})
+    assert isinstance(both.index, pd.DatetimeIndex) and both["y"].isna().all()
+
+
+def test_group_baskets_without_market_caps_fall_back_to_equal_weights_only():
+    levels, cover = B.build_group_baskets(DataLayer("snapshot"), "2019-03-01", "2019-06-28")
+    assert isinstance(levels.index, pd.DatetimeIndex)
+    assert levels["Mag 7 (cap)"].isna().all() and levels["Other 493 (cap)"].isna().all()
+    assert levels["Mag 7 (equal)"].notna().all()
+    assert cover["cap_share_with_prices"].isna().all()

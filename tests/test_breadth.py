@@ -88,3 +88,11 @@ def test_sp500_members_on_matches_the_data_layer():
     got = BR.sp500_members_on(dl, days)
     for d in days:
         assert got[d] == dl.sp500_members(on=d)
+
+
+def test_concentration_inputs_missing_before_caps_exist():
+    dl = DataLayer("snapshot")
+    assert BR.market_caps_until(dl, "2019-12-31") is None
+    assert BR.market_caps_until(dl, "2021-03-31")["date"].max() <= pd.Timestamp("2021-03-31")
+    assert BR.mag7_cap_share(None).empty
+    assert list(BR.mag7_cap_share(None).columns)[:4] == ["date", "mag7_cap", "index_cap", "share"]

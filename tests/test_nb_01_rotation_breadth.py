@@ -215,3 +215,13 @@ def test_unknown_benchmark_fails_with_one_line_message(tmp_path):
         run_notebook(NAME, tmp_path, benchmark="NOSUCHTICKER", data_source="snapshot")
     assert err.value.ename == "BadInputError"
     assert "NOSUCHTICKER" in err.value.evalue and "\n" not in err.value.evalue
+
+
+def test_window_before_market_caps_exist_says_so(tmp_path):
+    res = run_notebook(NAME, tmp_path, start="2019-06-03", end="2019-12-31", data_source="snapshot")
+    text = notebook_text(tmp_path, NAME)
+    assert "concentration is not shown" in text
+    assert _headline(res)["other493_minus_mag7_cap_since_start_pp"] is None
+    # the verdict falls back to the equal-weighted baskets and labels them
+    assert "equal; no caps" in res["verdict"]["evidence"]
+    assert res["verdict"]["value"] in OVERALL_VERDICTS

@@ -225,3 +225,39 @@ def test_event_in_window_and_require_columns():
     assert not RO.event_in_window(None, "2025-12-31")
     with pytest.raises(BadInputError, match="XYZ"):
         RO.require_columns(pd.DataFrame(columns=["SPY"]), ["SPY", "XYZ"], "benchmark")
+
+
+def test_returns_are_nan_when_a_series_starts_after_the_anchor():
+    idx = pd.bdate_range("2024-12-02", "2025-06-30", name="date")
+    late = pd.Series(np.nan, index=idx)
+    late.loc["2025-03-03":] = 100.0 * 1.001 ** np.arange(len(late.loc["2025-03-03":]))
+    px = pd.DataFrame({"A": 100 * 1.001 ** np.arange(len(idx)), "LATE": late}, index=idx)
+    sb = RO.scoreboard(px, "2025-01-01", "2025-06-30").set_index("Name")
+    assert np.isnan(sb.loc["LATE", "Since start"]) and np.isnan(sb.loc["LATE", "Volatility"])
+    assert sb.loc["LATE", "1M"] == pytest.approx(px["LATE"].iloc[-1] / px["LATE"].loc[:"2025-05-30"].iloc[-1] - 1)
+    assert sb.index[0] == "A"  # the NaN row sorts last
+    assert np.isnan(RO.relative_return(px["LATE"], px["A"], "2025-01-01"))
+    assert RO.covers(px["LATE"], "2025-03-03") and not RO.covers(px["LATE"], "2025-02-28")
+    lines = RO.relative_lines(px.assign(B=px["A"]), {"late": ("LATE", "A"), "ok": ("A", "B")}, "2025-01-01", "2025-06-30")
+    assert list(lines.columns) == ["ok"]
+
+
+def test_describe_tracking_separates_like_for_like_from_weighting():
+    checks = pd.DataFrame([
+        {"Basket": "Mag 7 (equal)", "Fund": "MAGS", "From": pd.Timestamp("2024-12-31"), "Days": 100,
+         "Basket return": 0.2, "Fund return": 0.18, "Tracking difference": 0.02, "Tracking error": 0.015, "Correlation": 0.998},
+        {"Basket": "Mag 7 (cap)", "Fund": "MAGS", "From": pd.Timestamp("2024-12-31"), "Days": 100,
+         "Basket return": 0.1, "Fund return": 0.18, "Tracking difference": -0.08, "Tracking error": 0.05, "Correlation": 0.97},
+    ])
+    text = RO.describe_tracking(checks, "2024-12-31")
+    assert "Mag 7 (equal) against MAGS: +2.0 pp over 100 trading days" in text
+    assert "-8.0 pp, a weighting effect" in text and "RSP" not in text
+    later = RO.describe_tracking(checks.assign(From=pd.Timestamp("2025-02-03")), "2024-12-31")
+    assert "against MAGS from 2025-02-03" in later
+    assert "cannot be checked" in RO.describe_tracking(checks.iloc[:0], "2024-12-31")
+
+
+def test_iso_dates_is_safe_on_missing_and_empty():
+    df = pd.DataFrame({"d": [pd.Timestamp("2025-01-02"), None], "x": [1, 2]})
+    assert RO.iso_dates(df, ["d", "absent"])["d"].tolist() == ["2025-01-02", ""]
+    assert RO.iso_dates(df.iloc[:0], ["d"]).empty

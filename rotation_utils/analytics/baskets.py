@@ -17,6 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES, dedupe_companies, other493
 
 
@@ -46,7 +47,7 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     last_traded = _valid_span(prices)[1] if len(prices) else pd.Series(dtype="datetime64[ns]")
     dates = [d for d in weights.index.sort_values() if d <= prices.index[-1]]
     if not dates:
-        return pd.Series(dtype="float64")
+        return pd.Series(dtype="float64", index=prices.index[:0])
     level = 1.0
     pieces = []
     for i, d0 in enumerate(dates):
@@ -69,7 +70,7 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
         pieces.append(value if not pieces else value.iloc[1:])
         level = float(value.iloc[-1])
     if not pieces:
-        return pd.Series(dtype="float64")
+        return pd.Series(dtype="float64", index=prices.index[:0])
     out = pd.concat(pieces)
     return out[~out.index.duplicated(keep="last")]
 
@@ -130,7 +131,8 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     Returns ``(levels, coverage)``: ``levels`` has columns ``Mag 7 (cap)``,
     ``Mag 7 (equal)``, ``Other 493 (cap)``, ``Other 493 (equal)`` (index starting
     at 1.0); ``coverage`` lists, per rebalance date and group, the members, how
-    many had prices and the share of the group's cap that had prices.
+    many had prices and the share of the group's cap that had prices. Without
+    any market caps for the period the ``(cap)`` columns are all NaN.
     """
     anchor = dl.prices(["SPY"], start, end).index
     dates = rebalance_dates(anchor, freq)
@@ -138,7 +140,11 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     universe = sorted({t for g in groups.values() for m in g.values() for t in m})
     px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
     px = px.loc[:, px.notna().any()]
-    caps = dl.market_caps(pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end)
+    try:  # market caps start in 2021 in the snapshot: earlier windows get equal weights only
+        caps = dl.market_caps(pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end)
+    except DataUnavailableError:
+        caps = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": pd.Series(dtype="str"),
+                             "market_cap": pd.Series(dtype="float64")})
     first, last = (s.dropna().to_dict() for s in _valid_span(px))
     levels, cover = {}, []
     for name, members in groups.items():

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import DataUnavailableError
 from ..universes import MAG7, dedupe_companies
 
 
@@ -62,6 +63,9 @@ def mag7_cap_share(caps: pd.DataFrame, members_by_date: dict | None = None) -> p
     ``caps`` is summed. Returns ``date, mag7_cap, index_cap, share, members,
     with_cap`` (members with a cap in the snapshot: a low count overstates the share).
     """
+    cols = ["date", "mag7_cap", "index_cap", "share", "members", "with_cap", "mag7_with_cap"]
+    if caps is None or caps.empty:
+        return pd.DataFrame(columns=cols)
     caps = dedupe_companies(caps)
     wide = caps.pivot_table(index="date", columns="ticker", values="market_cap", aggfunc="last")
     rows = []
@@ -80,8 +84,7 @@ def mag7_cap_share(caps: pd.DataFrame, members_by_date: dict | None = None) -> p
                      "share": mag / c.sum() if c.sum() > 0 else np.nan,
                      "members": len(members), "with_cap": len(c),
                      "mag7_with_cap": int(c.reindex(MAG7).notna().sum())})
-    return pd.DataFrame(rows, columns=["date", "mag7_cap", "index_cap", "share", "members",
-                                       "with_cap", "mag7_with_cap"])
+    return pd.DataFrame(rows, columns=cols)
 
 
 def coverage(members_by_date: dict, priced) -> pd.DataFrame:
@@ -122,3 +125,12 @@ def iwm_members_by_file(dl, end=None) -> dict:
         early = [d for d in dates if d <= pd.Timestamp(end)]
         dates = early or dates[:1]
     return {d: sorted(set(dl.iwm_holdings(d)["ticker"].dropna())) for d in dates}
+
+
+def market_caps_until(dl, end):
+    """All month-end caps up to ``end``, or None when the source has none for the period
+    (the snapshot's caps start in 2021-01): the concentration section then says so."""
+    try:
+        return dl.market_caps(None, end)
+    except DataUnavailableError:
+        return None

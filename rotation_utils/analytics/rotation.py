@@ -148,8 +148,18 @@ def index_target(levels: pd.Series, target: float, implied_gain: float, base_yea
     return out
 
 
+def covers(s: pd.Series, day) -> bool:
+    """True when ``s`` has a close on or before ``day`` (a return "since day" is then genuine,
+    not silently measured from a later first price)."""
+    first = s.first_valid_index()
+    return first is not None and first <= pd.Timestamp(day)
+
+
 def relative_return(num: pd.Series, den: pd.Series, since, until=None) -> float:
-    """Total return of ``num`` minus that of ``den`` between two dates (a fraction; pp)."""
+    """Total return of ``num`` minus that of ``den`` between two dates (a fraction; pp).
+    NaN when either series starts after ``since``."""
+    if not (covers(num, since) and covers(den, since)):
+        return np.nan
     return period_return(num, since, until) - period_return(den, since, until)
 
 
@@ -251,8 +261,9 @@ def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days:
     vals = list(spreads.values())
     if days < min_days:
         return "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
-    if not vals or any(v is None or v != v for v in vals):
-        return "inconclusive", "a spread could not be measured"
+    gaps = [k for k, v in spreads.items() if v is None or v != v]
+    if not vals or gaps:
+        return "inconclusive", f"no data for {', '.join(gaps) or 'any spread'} over the window"
     positive = sum(v > 0 for v in vals)
     sub_pos = int((sub_spreads > 0).sum())
     need = int(np.ceil(len(sub_spreads) * 2 / 3))
@@ -300,6 +311,15 @@ def scoreboard(prices: pd.DataFrame, start, end, event_date=None, rf_percent=Non
     base = px.loc[: pd.Timestamp(start)]
     first = base.index[-1] if len(base) else px.index[0]
     risk = risk_table(px.loc[first:], rf_percent)
+    # a series that starts after a window's anchor has no genuine return for it
+    anchors = {"1M": end - pd.DateOffset(months=1), "3M": end - pd.DateOffset(months=3),
+               "1Y": end - pd.DateOffset(years=1), "YTD": pd.Timestamp(end.year - 1, 12, 31),
+               "Since start": pd.Timestamp(start), "Since event": ev}
+    for col, day in anchors.items():
+        if col in rets.columns:
+            short = [c for c in px.columns if not covers(px[c], day)]
+            rets.loc[short, col] = np.nan
+    risk.loc[[c for c in px.columns if not covers(px[c], first)]] = np.nan
     out = rets.join(risk)
     out = out.sort_values("Since start", ascending=False)
     out.index.name = "Name"
@@ -327,13 +347,14 @@ def event_in_window(event_date, last_day) -> bool:
 
 
 def relative_lines(prices: pd.DataFrame, pairs: dict, start, end) -> pd.DataFrame:
-    """Each pair's ratio over [start, end], rebased to 100 at the last close on or before start."""
+    """Each pair's ratio over [start, end], rebased to 100 at the last close on or before start
+    (pairs whose data start after ``start`` are left out)."""
     out = {}
     for label, (n, d) in pairs.items():
         r = ratio_series(prices[n], prices[d]).loc[: pd.Timestamp(end)]
         base = r.loc[: pd.Timestamp(start)]
-        if r.empty:
-            continue
+        if r.empty or base.empty:
+            continue  # the line does not reach back to the window start
         first = base.index[-1] if len(base) else r.index[0]
         r = r.loc[first:]
         out[label] = r / r.iloc[0] * 100.0
@@ -373,16 +394,55 @@ def flips_by_pair(prices: pd.DataFrame, pairs: dict, fast: int, slow: int, since
 
 
 def tracking_table(prices: pd.DataFrame, checks, start, end) -> pd.DataFrame:
-    """:func:`tracking` for (basket, fund) pairs; rows without overlapping data are dropped."""
+    """:func:`tracking` for (basket, fund) pairs; rows without overlapping data are dropped.
+    ``Days`` counts daily returns (trading days after the base close)."""
     rows = []
     for basket, fund in checks:
         if basket not in prices or fund not in prices:
             continue
         t = tracking(prices[basket], prices[fund], start, end)
         if t["days"] >= 3:
-            rows.append({"Basket": basket, "Fund": fund, "From": t["first"], "Days": t["days"],
+            rows.append({"Basket": basket, "Fund": fund, "From": t["first"], "Days": t["days"] - 1,
                          "Basket return": t["basket"], "Fund return": t["fund"],
                          "Tracking difference": t["difference"], "Tracking error": t["error"],
                          "Correlation": t["correlation"]})
     return pd.DataFrame(rows, columns=["Basket", "Fund", "From", "Days", "Basket return", "Fund return",
                                        "Tracking difference", "Tracking error", "Correlation"])
+
+
+def iso_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """Copy of ``df`` with date columns as 'YYYY-MM-DD' strings ('' for missing): for display,
+    safe on empty frames and on object columns holding None."""
+    out = df.copy()
+    for c in columns:
+        if c in out.columns:
+            d = pd.to_datetime(out[c], errors="coerce")
+            out[c] = [x.strftime("%Y-%m-%d") if not pd.isna(x) else "" for x in d]
+    return out
+
+
+def describe_tracking(checks: pd.DataFrame, base_day) -> str:
+    """One paragraph on how the rebuilt baskets compare with the funds (from :func:`tracking_table`).
+
+    Like-for-like pairs (equal-weighted baskets against MAGS and RSP) measure the
+    rebuild; the cap-weighted Mag 7 against MAGS is a weighting effect, said so.
+    """
+    if checks.empty:
+        return "None of the funds (MAGS trades from 2023-04; RSP) overlaps the window, so the baskets cannot be checked here."
+    ck = checks.set_index(["Basket", "Fund"])
+
+    def part(b, f):
+        r = ck.loc[(b, f)]
+        since = "" if pd.Timestamp(r["From"]) <= pd.Timestamp(base_day) else f" from {pd.Timestamp(r['From']).date()}"
+        return (f"{b} against {f}{since}: {r['Tracking difference'] * 100:+.1f} pp over {int(r['Days'])} trading days "
+                f"(daily correlation {r['Correlation']:.3f}, tracking error {r['Tracking error'] * 100:.1f}%)")
+
+    like = [part(b, f) for b, f in [("Mag 7 (equal)", "MAGS"), ("Other 493 (equal)", "RSP")] if (b, f) in ck.index]
+    text = ("Like for like, " + "; ".join(like) + ". ") if like else ""
+    if ("Mag 7 (cap)", "MAGS") in ck.index:
+        d = ck.loc[("Mag 7 (cap)", "MAGS"), "Tracking difference"]
+        text += (f"The cap-weighted Mag 7 differs from the equal-weighted MAGS by {d * 100:+.1f} pp, a weighting "
+                 "effect rather than a rebuild error. ")
+    if ("Other 493 (equal)", "RSP") in ck.index:
+        text += "RSP also holds the Magnificent 7, so a small gap to the equal-weighted Other 493 is expected."
+    return text.strip()
