@@ -261,3 +261,27 @@ def test_iso_dates_is_safe_on_missing_and_empty():
     df = pd.DataFrame({"d": [pd.Timestamp("2025-01-02"), None], "x": [1, 2]})
     assert RO.iso_dates(df, ["d", "absent"])["d"].tolist() == ["2025-01-02", ""]
     assert RO.iso_dates(df.iloc[:0], ["d"]).empty
+
+
+def test_target_verdict_waits_for_the_target_year_close():
+    idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
+    s = pd.Series([2480.0, 2950.0], index=idx)
+    assert RO.target_verdict(s, 2825.0) == "forecast pending"
+    assert RO.target_verdict(s.iloc[1:], 2825.0) == "unverifiable"
+    done = pd.concat([s, pd.Series([2700.0], index=[pd.Timestamp("2026-12-31")])])
+    assert RO.target_verdict(done, 2825.0) == "contradicted"
+    assert RO.target_verdict(done, 2600.0) == "confirmed"
+
+
+def test_mega_cap_year_check_rule():
+    idx = pd.DatetimeIndex(["2024-06-28", "2024-12-31", "2025-06-30", "2025-12-31"])
+    bench = pd.Series([100.0, 110.0, 120.0, 115.0], index=idx)
+    yr = pd.Series({"Mag 7 (cap)": 0.25, "Other 493 (cap)": 0.10})
+    flat_members = pd.Series([-0.02, 0.01, 0.03, 0.30])
+    out = RO.mega_cap_year_check(yr, flat_members, bench)
+    assert out["record"] and out["carried"] and out["sideways"]
+    assert out["median_member"] == pytest.approx(0.02) and out["verdict"] == "confirmed"
+    strong = RO.mega_cap_year_check(yr, flat_members + 0.10, bench)
+    assert strong["sideways"] is False and strong["verdict"] == "mixed"
+    no_record = RO.mega_cap_year_check(yr, flat_members + 0.10, bench.clip(upper=105.0))
+    assert no_record["record"] is False and no_record["verdict"] == "contradicted"

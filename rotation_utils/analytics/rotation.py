@@ -446,3 +446,36 @@ def describe_tracking(checks: pd.DataFrame, base_day) -> str:
     if ("Other 493 (equal)", "RSP") in ck.index:
         text += "RSP also holds the Magnificent 7, so a small gap to the equal-weighted Other 493 is expected."
     return text.strip()
+
+
+def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, target_year: int = 2026) -> str:
+    """Claim verdict for "the index reaches ``target`` by the end of ``target_year``":
+    unverifiable without the ``base_year`` close; forecast pending until a
+    ``target_year`` year-end close exists; then confirmed/contradicted by that close."""
+    if year_end_close(levels, base_year)[1] is None:
+        return "unverifiable"
+    close, day = year_end_close(levels, target_year)
+    if day is None:
+        return "forecast pending"
+    return "confirmed" if close >= target else "contradicted"
+
+
+def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series,
+                        year: int = 2025, band: float = 0.05) -> dict:
+    """Claim B3's rule for one calendar year.
+
+    *carried*: the Mag 7 (cap) basket beat the Other 493 (cap) basket and the
+    benchmark closed at a record during the year; *sideways*: the median Other
+    493 member's total return for the year lies within +/- ``band``.
+    ``year_returns`` is indexed by name (needs ``Mag 7 (cap)``, ``Other 493 (cap)``).
+    """
+    b = benchmark.dropna()
+    prior = b[b.index.year < year]
+    record = bool(len(prior) and b[b.index.year == year].max() > prior.max())
+    lead = year_returns.get("Mag 7 (cap)", np.nan) - year_returns.get("Other 493 (cap)", np.nan)
+    carried = bool(lead > 0 and record) if lead == lead else None
+    median = float(member_returns.median()) if len(member_returns) else np.nan
+    sideways = bool(abs(median) <= band) if median == median else None
+    return {"record": record, "mag7_lead": lead, "carried": carried, "median_member": median,
+            "members": int(member_returns.notna().sum()), "sideways": sideways,
+            "verdict": claim_from_parts([carried, sideways])}
