@@ -190,6 +190,7 @@ def test_slides_only_from_tagged_cells(run):
     deck = (run_dir / "01_good" / "01_good.slides.html").read_text()
     assert "reveal" in deck and "data:image/png;base64," in deck
     assert "Last days of the window" not in deck  # untagged cell skipped
+    assert "mathjax/" not in deck.lower()  # MathJax not loaded: "$" in prose stays text
     assert not (run_dir / "00_claims_ledger" / "00_claims_ledger.slides.html").exists()
 
 

@@ -161,7 +161,8 @@ def write_slides(nb, path: Path) -> Path | None:
     deck = slide_notebook(nb)
     if deck is None:
         return None
-    exporter = SlidesExporter(exclude_input=True, exclude_input_prompt=True,
+    exporter = SlidesExporter(extra_template_paths=[str(TEMPLATES)], template_file="slides.html.j2",
+                              exclude_input=True, exclude_input_prompt=True,
                               exclude_output_prompt=True, embed_images=True)
     body, _ = exporter.from_notebook_node(deck)
     path.write_text(body, encoding="utf-8")
