@@ -5,7 +5,6 @@ import datetime as dt
 import json
 import os
 from pathlib import Path
-from types import SimpleNamespace
 
 import nbformat
 import pytest
