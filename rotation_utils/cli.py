@@ -55,7 +55,7 @@ def _add_snapshot(sub) -> None:
     """Register ``rotation snapshot`` when the data export module exists (it is optional)."""
     try:
         from .data import export
-    except ImportError:
+    except Exception:  # missing, or broken mid-edit: `rotation run` and `list` must still work
         return
     add = getattr(export, "add_parser", None)
     if callable(add):
