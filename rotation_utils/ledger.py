@@ -21,6 +21,7 @@ from .results import CLAIM_VERDICTS, read_results
 
 NOT_RUN = "not run"
 VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
+DECISIVE = ("confirmed", "contradicted", "mixed")
 LEDGER_NOTEBOOK = "00_claims_ledger"
 
 #: which report is expected to test each claim (for the "not run" message only;
@@ -126,7 +127,9 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
             state = "did not record it" if expected in results else "was not run or failed"
             verdict, values, src = NOT_RUN, {}, ""
             evidence = f"{expected} {state} in this run, so the data verdict is missing."
-        disagrees = (public is not None and verdict not in (NOT_RUN,) and src != "register"
+        # only two decisive verdicts can disagree: "unverifiable" or "forecast pending" from
+        # the data means the data cannot say yet, which is a caveat, not a contradiction
+        disagrees = (src != "register" and verdict in DECISIVE and public in DECISIVE
                      and verdict != public)
         rows.append({
             "id": r["id"], "article": "A" if r["id"].startswith("A") else "B",

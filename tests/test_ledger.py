@@ -70,6 +70,14 @@ def test_disagreement_with_public_record_is_flagged_not_hidden(register, tmp_pat
     assert not bool(led.loc["A8", "disagrees"])
 
 
+def test_data_that_cannot_say_is_not_a_disagreement(register, tmp_path):
+    # A1 is publicly "confirmed (as a forecast)"; a pending forecast is not a contradiction
+    _write(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "RUT not at year end yet")])
+    _write(tmp_path, "03_valuation_gap", [("A6", "unverifiable", "no small-cap P/E offline")])
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert not led.loc[["A1", "A6"], "disagrees"].any()
+
+
 def test_same_claim_in_two_reports_is_an_error(register, tmp_path):
     _write(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
     _write(tmp_path, "06_sector_leadership", [("B4", "confirmed", "y")])
