@@ -191,6 +191,14 @@ def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return ledger[list(cols)].rename(columns=cols)
 
 
+def provenance(results: dict[str, dict]) -> dict:
+    """The ledger's data block for results.json: it reads reports, so their sources and latest as-of."""
+    as_of = sorted({(r.get("data") or {}).get("as_of") for r in results.values()} - {None, ""})
+    sources = sorted({s for r in results.values() for s in (r.get("data") or {}).get("sources", [])})
+    return {"sources": ["claims register"] + [f"results.json of {nb}" for nb in sorted(results)],
+            "market_data_sources": sources, "as_of": as_of[-1] if as_of else None}
+
+
 def sources_table(results: dict[str, dict]) -> pd.DataFrame:
     """One row per report read: its title, verdict, data as-of, window and claims recorded."""
     rows = []

@@ -9,7 +9,8 @@ page and by the claims ledger::
       "title": "...",
       "parameters": {...},                       # as the notebook received them
       "data": {"sources": [...], "as_of": "YYYY-MM-DD", "datasets": [...], "missing": [...]},
-      "headline": [{"name", "value", "unit", "label"}],   # value: number, string or null
+      "headline": [{"name", "value", "unit", "label"}],   # value in display units (4.2 with
+                                                 # unit "pp", not 0.042): number, string or null
       "claims": [{"id", "verdict", "evidence", "values": {...}}],
       "verdict": {"value": "supported|mixed|not supported|inconclusive", "rule": "..."},
       "tables": [{"name", "file", "title"}],     # CSVs written next to results.json
@@ -77,7 +78,7 @@ class Report:
         self.notebook = notebook
         self.title = title
         self.parameters = dict(parameters)
-        self.data = data  # a DataLayer (for provenance) or None
+        self.data = data  # a DataLayer (its provenance is recorded), a ready provenance dict, or None
         self.headline: list[dict] = []
         self.claims: list[dict] = []
         self.tables: list[dict] = []
@@ -115,10 +116,14 @@ class Report:
         return df
 
     def to_dict(self) -> dict:
-        prov = self.data.provenance.to_json() if self.data is not None else {}
-        if self.data is not None:
+        if isinstance(self.data, dict):  # a report that reads other reports, not market data
+            prov = dict(self.data)
+        elif self.data is not None:
+            prov = self.data.provenance.to_json()
             prov["source_setting"] = self.data.source
             prov["as_of"] = self.data.as_of
+        else:
+            prov = {}
         return {
             "schema": SCHEMA,
             "notebook": self.notebook,

@@ -58,3 +58,8 @@ def test_summary_sentence_follows_the_run(two_runs):
     text_b = notebook_text(two_runs["contradicted"][1], NB)
     assert "2 claims confirmed" in text_a and "3 claims contradicted" in text_b
     assert text_a != text_b
+
+
+def test_ledger_records_what_it_read(two_runs):
+    res, _ = two_runs["confirmed"]
+    assert res["data"]["sources"] == ["claims register", "results.json of 01_rotation_breadth"]

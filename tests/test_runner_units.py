@@ -210,6 +210,23 @@ def test_index_renders_with_failures_and_counts_claims(tmp_path):
     assert 'href="01_a/01_a.html"' in page and "1 of 4 notebooks failed: 03_c" in page
 
 
+def test_index_uses_the_ledgers_counts_when_the_ledger_ran(tmp_path):
+    report = _nb("01_a", "ok", {"claims": [{"id": "B4", "verdict": "mixed"}]})
+    counts = {"confirmed": 2, "contradicted": 2, "mixed": 1, "unverifiable": 0,
+              "forecast pending": 0, "not run": 16}
+    ledger = _nb("00_claims_ledger", "ok", {"claims": [], "extra": {"counts": counts}}, run_last=True)
+    ctx = index.index_context({"run_id": "r", "notebooks": [ledger, report]})
+    shown = {r["verdict"]: r["count"] for r in ctx["claims"]["rows"]}
+    assert shown["not run"] == 16 and shown["mixed"] == 1 and ctx["claims"]["total"] == 21
+    assert ctx["claims"]["source"] == "ledger"
+    page = index.write_index(tmp_path, {"run_id": "r", "notebooks": [ledger, report]}).read_text()
+    assert page.index('id="claims"') < page.index('id="scorecard"')  # the ledger is the front page
+    # a failed ledger falls back to the reports' own claims
+    ledger["status"] = "failed"
+    ctx = index.index_context({"run_id": "r", "notebooks": [ledger, report]})
+    assert ctx["claims"]["source"] == "reports" and ctx["claims"]["total"] == 1
+
+
 def test_declared_parameters_survive_comments_with_equals_and_annotations():
     cell = nbformat.v4.new_code_cell('start = "2025-01-01"\nend = None   # None = latest data\n'
                                      'window: int = 20  # trading days\nnames = [\n    "A",\n    "B",\n]  # list\n'

@@ -61,22 +61,32 @@ def scorecard_rows(notebooks: list[dict]) -> list[dict]:
 
 
 def claims_summary(notebooks: list[dict]) -> dict:
-    """Counts of claim verdicts over the reports (the ledger's own rows are not counted twice)."""
-    counts = Counter()
-    ids = set()
-    for nb in notebooks:
-        if _is_ledger(nb):
-            continue
-        for c in ((nb.get("results") or {}).get("claims") or []):
-            if isinstance(c, dict) and c.get("verdict"):
-                counts[c["verdict"]] += 1
-                ids.add(c.get("id"))
+    """Counts of claim verdicts for the index page.
+
+    The claims ledger's own counts are used when it ran (they include claims
+    settled from the register and claims marked "not run"); otherwise the counts
+    are summed over the reports' results.json (one count per assessment).
+    """
     ledger = next((nb for nb in notebooks if _is_ledger(nb)), None)
     ledger_href = (f"{ledger['notebook']}/{ledger['files']['html']}"
                    if ledger and (ledger.get("files") or {}).get("html") else None)
+    ledger_counts = (((ledger or {}).get("results") or {}).get("extra") or {}).get("counts")
+    if ledger_counts and ledger["status"] == "ok":
+        counts = Counter({k: int(v) for k, v in ledger_counts.items()})
+        source, distinct = "ledger", sum(counts.values())
+    else:
+        counts, ids = Counter(), set()
+        for nb in notebooks:
+            if _is_ledger(nb):
+                continue
+            for c in ((nb.get("results") or {}).get("claims") or []):
+                if isinstance(c, dict) and c.get("verdict"):
+                    counts[c["verdict"]] += 1
+                    ids.add(c.get("id"))
+        source, distinct = "reports", len(ids - {None})
     order = list(CLAIM_VERDICTS) + sorted(set(counts) - set(CLAIM_VERDICTS))
     return {"rows": [{"verdict": v, "count": counts.get(v, 0)} for v in order],
-            "total": sum(counts.values()), "distinct": len(ids - {None}),
+            "total": sum(counts.values()), "distinct": distinct, "source": source,
             "ledger_href": ledger_href, "ledger_status": ledger["status"] if ledger else None}
 
 
