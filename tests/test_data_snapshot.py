@@ -281,3 +281,12 @@ def test_decoded_price_memo_on_an_unsorted_file(tmp_path, snap_dir, monkeypatch)
     pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
                                   want.sort_values(key).reset_index(drop=True), check_dtype=False)
     snap_mod._PRICE_MEMO.clear()
+
+
+def test_undated_tables_show_blank_dates_and_holdings_show_their_file_date():
+    dl = DataLayer("snapshot")
+    dl.iwm_holdings("2025-12-01")
+    dl.sp500_constituents()
+    summ = dl.provenance.summary().set_index("dataset")
+    assert summ.loc["iwm_holdings_2025-11-05", ["first", "last"]].tolist() == ["2025-11-05", "2025-11-05"]
+    assert summ.loc["sp500_constituents", ["first", "last"]].tolist() == ["", ""]

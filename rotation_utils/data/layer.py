@@ -294,6 +294,8 @@ class DataLayer:
         eligible = [d for d in dates if d <= day]
         pick = eligible[-1] if eligible else dates[0]
         df = self._table(f"iwm_holdings_{iso(pick)}", "iwm_holdings", pick)
+        rec = self.provenance.records[-1]  # the holdings date is the file's only date
+        rec.first = rec.last = iso(pick)
         return df.assign(holdings_date=pick)
 
     # ---- summaries ---------------------------------------------------------

@@ -78,6 +78,7 @@ class Provenance:
         out = g.agg(items=("item", "size"), first=("first", "min"), last=("last", "max"),
                     examples=("item", lambda s: ", ".join(sorted(map(str, s))[:8])
                               + (" ..." if len(s) > 8 else "")))
+        out[["first", "last"]] = out[["first", "last"]].fillna("")  # undated tables show blanks
         return out.reset_index()
 
     def missing(self) -> list[str]:
