@@ -4,6 +4,7 @@ Modules, by what they hold:
 - ``data``: prices, rates, caps, fundamentals and universes from live sources or the snapshot
 - ``universes``: the Magnificent 7, the Other 493, benchmarks, sector ETFs, named companies
 - ``analytics``: the maths behind each report (returns, baskets, events, valuation, ...)
+- ``charts``: the figures of each report, one module per analytics subject it draws
 - ``tax_model``: the OBBBA tax model (pure functions)
 - ``ledger``: the claims ledger; ``reference_data``: claims, FOMC decisions, OBBBA provisions
 - ``style``, ``tables``, ``narrative``: the look of charts, tables and computed prose
