@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rotation_utils.analytics import valuation as val
+from rotation_utils.charts import valuation as val_charts
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError, DataUnavailableError
 from rotation_utils.universes import MAG7
@@ -294,7 +295,7 @@ def test_snapshot_groups_add_up_and_skip_incomplete_versions(snapshot_version):
 def test_plots_have_titles_labels_and_footnotes(snapshot_version):
     import matplotlib.pyplot as plt
     fin, q, d, v = snapshot_version
-    fig = val.plot_pe_table(val.pe_table(v), d)
+    fig = val_charts.plot_pe_table(val.pe_table(v), d)
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel()
     assert any("Source:" in t.get_text() for t in fig.texts)

@@ -1,0 +1,90 @@
+"""Charts for the valuation gap: P/E by group and sector, its history over dated
+versions, the named companies, Shiller's long history and the ^RUT/^GSPC ratio.
+
+The P/Es come from :mod:`rotation_utils.analytics.valuation`; these functions only
+draw them. Each returns the figure with the house-style footnote already added.
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from .. import style
+
+SOURCE_FIN = "S&P 500 constituent financials (datasets/s-and-p-500-companies-financials)"
+
+
+def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
+    """Horizontal bars: aggregate P/E with and without loss-makers, median as a dot."""
+    t = table.iloc[::-1].reset_index(drop=True)
+    fig, ax = style.new_figure(f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
+                               "P/E (x, trailing earnings)", "", figsize=(11, 7))
+    y = np.arange(len(t))
+    ax.barh(y + 0.2, t["pe_all"], height=0.4, color=style.PALETTE[0], label="Aggregate, loss-makers included")
+    ax.barh(y - 0.2, t["pe_ex_losses"], height=0.4, color=style.PALETTE[1], label="Aggregate, loss-makers excluded")
+    ax.scatter(t["median_pe"], y, color=style.PALETTE[7], zorder=3, s=25, label="Median company")
+    ax.set_yticks(y, t["group"])
+    ax.legend(loc="lower right")
+    style.footnote(fig, source, version, "aggregate = total market cap / total earnings")
+    return fig
+
+
+def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FIN):
+    """Group P/E on each usable dated version (markers: the versions are irregular)."""
+    fig, ax = style.new_figure("Aggregate trailing P/E on each dated fundamentals version",
+                               "Version date", "P/E (x, trailing earnings)")
+    for i, g in enumerate(groups):
+        h = history[history["group"] == g]
+        ax.plot(h["as_of"], h["pe"], marker="o", ms=3, lw=1, color=style.PALETTE[i % 8], label=g)
+    ax.legend(loc="best")
+    style.footnote(fig, source, version, "lines join versions; no versions between them")
+    return fig
+
+
+def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
+    """Named companies' trailing P/E against the S&P 500 aggregate (loss-makers labelled)."""
+    t = named.sort_values("pe", na_position="first")
+    fig, ax = style.new_figure("Named companies: trailing P/E from annual statements",
+                               "P/E (x, market cap / last fiscal-year net income)", "")
+    y = np.arange(len(t))
+    member = t["in_iwm"] if "in_iwm" in t else pd.Series(False, index=t.index)
+    ax.barh(y, t["pe"].fillna(0), color=[style.PALETTE[2] if m else style.PALETTE[5] for m in member])
+    for m, lab in ((True, "IWM holding"), (False, "not an IWM holding")):
+        if (member == m).any():
+            ax.barh([], [], color=style.PALETTE[2] if m else style.PALETTE[5], label=lab)
+    labels = [f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
+              for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))]
+    ax.set_yticks(y, labels)
+    if math.isfinite(sp500_pe):
+        ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
+    ax.legend(loc="lower right")
+    style.footnote(fig, source, as_of)
+    return fig
+
+
+def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
+    """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line."""
+    fig, ax = style.new_figure("S&P 500 valuation since 1881: trailing P/E and CAPE",
+                               "Month", "Multiple of earnings (x)")
+    ax.plot(sh["date"], sh["pe"].clip(upper=60), lw=1, color=style.PALETTE[0], label="Trailing P/E (capped at 60x)")
+    ax.plot(sh["date"], sh["cape"], lw=1.5, color=style.PALETTE[1], label="CAPE (10-year real earnings)")
+    if math.isfinite(today_pe):
+        ax.axhline(today_pe, color=style.PALETTE[3], ls="--",
+                   label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)")
+    ax.legend(loc="upper left")
+    style.footnote(fig, source, sh["date"].max(), "dashed line: constituent financials, a different source")
+    return fig
+
+
+def plot_ratio(ratio: pd.Series, source: str):
+    """Relative price level (e.g. ^RUT / ^GSPC), rebased to 1 at its start."""
+    r = ratio.dropna()
+    fig, ax = style.new_figure("Russell 2000 price level relative to the S&P 500 (a price, not a valuation)",
+                               "Date", f"^RUT / ^GSPC (1.0 = {r.index[0]:%Y-%m-%d})")
+    ax.plot(r.index, r / r.iloc[0], lw=1.2, color=style.PALETTE[0])
+    ax.scatter([r.idxmin()], [r.min() / r.iloc[0]], color=style.PALETTE[3], zorder=3, label="Lowest")
+    ax.legend(loc="best")
+    style.footnote(fig, source, r.index[-1])
+    return fig
