@@ -8,7 +8,8 @@ sector and capital intensity to test article B's claim that capital-intensive
 mid-sized firms gain most. It also settles the legal claims (A8, B5, B6, B7)
 from the transcribed provisions file and the article statements file.
 
-All functions take frames and return frames; charts are at the end.
+All functions take frames and return frames; the charts are drawn in
+:mod:`rotation_utils.charts.tax_effects`.
 """
 from __future__ import annotations
 
@@ -422,51 +423,3 @@ def data_caveats(effects: pd.DataFrame, tax_year: int) -> dict:
         if pos["income_tax"].sum() > 0 else np.nan,
         "dropped": list(e.attrs.get("dropped", [])),
     }
-
-
-# ---- charts --------------------------------------------------------------------
-def plot_sensitivity(grid: pd.DataFrame, title: str):
-    """Heat map of the 163(j) saving (% of EBITDA) with both laws' binding boundaries."""
-    import matplotlib.pyplot as plt
-    piv = grid.pivot(index="leverage", columns="intensity", values="saving_pct_ebitda") * 100
-    fig, ax = plt.subplots()
-    mesh = ax.pcolormesh(piv.columns * 100, piv.index * 100, piv.values, cmap="Blues", shading="nearest")
-    fig.colorbar(mesh, ax=ax, label="Tax saving (% of EBITDA)")
-    x = np.linspace(piv.columns.min(), piv.columns.max(), 50)
-    ax.plot(x * 100, tm.INTEREST_LIMIT_RATE * (1 - x) * 100, color="#D55E00", lw=2,
-            label="limit binds above (EBIT basis, prior law)")
-    ax.axhline(tm.INTEREST_LIMIT_RATE * 100, color="#000000", ls="--", lw=2,
-               label="limit binds above (EBITDA basis, OBBBA)")
-    ax.set(title=title, xlabel="Capital intensity: D&A / EBITDA (%)",
-           ylabel="Leverage: interest / EBITDA (%)", ylim=(piv.index.min() * 100, piv.index.max() * 100))
-    ax.legend(loc="upper right", fontsize=9, frameon=True)
-    return fig, ax
-
-
-def plot_s179(year: int, max_cost: float = 8e6):
-    """Section 179 deduction against qualifying purchases, prior law vs OBBBA."""
-    import matplotlib.pyplot as plt
-    cost = np.linspace(0, max_cost, 400)
-    fig, ax = plt.subplots()
-    for law, color in (("prior", "#E69F00"), ("obbba", "#0072B2")):
-        p = tm.law_parameters(year, law)
-        ded = tm.section179_deduction(cost, p["s179_limit"], p["s179_phaseout"])
-        ax.plot(cost / 1e6, ded / 1e6, color=color, lw=2.5,
-                label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit \\${p['s179_limit'] / 1e6:.2f}M, "
-                      f"phase-out from \\${p['s179_phaseout'] / 1e6:.2f}M")
-    ax.set(title=f"Section 179 expensing, tax year {year}: a small-buyer provision",
-           xlabel="Qualifying property placed in service (USD M)", ylabel="Section 179 deduction (USD M)")
-    ax.legend(loc="upper right", fontsize=9)
-    return fig, ax
-
-
-def plot_groups(summary: pd.DataFrame, by: str, title: str):
-    """Horizontal bars of the median saving (% of pre-tax income) per group."""
-    import matplotlib.pyplot as plt
-    s = summary.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax")
-    fig, ax = plt.subplots(figsize=(11, max(5.5, 0.45 * len(s) + 1.5)))
-    ax.barh(s[by].astype(str).str.replace("$", "\\$"), s["median_pct_pretax"] * 100, color="#0072B2")
-    for y, (v, n) in enumerate(zip(s["median_pct_pretax"], s["firms"])):
-        ax.text(v * 100, y, f"  {v * 100:.2f}% (n={n})", va="center", fontsize=9)
-    ax.set(title=title, xlabel="Median tax saving (% of pre-tax income)", ylabel="")
-    return fig, ax
