@@ -193,22 +193,6 @@ def named_frame(baskets: dict, known: pd.DataFrame | None = None) -> pd.DataFram
     return pd.DataFrame(rows)
 
 
-def plot_rebased(levels: pd.DataFrame, title: str, event_date=None, benchmarks=()):
-    """Rebased (=100) lines: named names thin, ``benchmarks`` thick and dashed."""
-    from .. import style
-    from .returns import rebase
-    fig, ax = style.new_figure(title, "Date", "Index (first day in window = 100)")
-    reb = rebase(levels.dropna(how="all"))
-    for i, col in enumerate(reb.columns):
-        bench = col in benchmarks
-        ax.plot(reb.index, reb[col], lw=2.8 if bench else 1.2, ls="--" if bench else "-",
-                color=style.PALETTE[i % len(style.PALETTE)], label=col)
-    if event_date is not None:
-        style.mark_dates(ax, [event_date], label="event date")
-    ax.legend(ncol=4, fontsize=9, loc="upper left")
-    return fig, ax
-
-
 def basket_levels(prices: pd.DataFrame, baskets: dict) -> pd.DataFrame:
     """Equal-weighted buy-and-hold basket levels (start = 1.0) from wide closes.
 
