@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import sectors as S
+from rotation_utils.analytics import sectors_verdicts as SV
 from rotation_utils.errors import BadInputError
 
 
@@ -189,18 +190,18 @@ def test_a7_rules():
     years = _years({2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23},
                     2025: {"KBWB": 0.30, "SPY": 0.16}})
     done = pd.Series({2023: True, 2024: True, 2025: True})
-    a = S.a7_assessment(years, done)
+    a = SV.a7_assessment(years, done)
     assert a["verdict"] == "contradicted"
     assert (a["beaten"], a["lagged"], a["complete_years"]) == (2, 1, 3)
     assert a["table"]["difference"].tolist() == pytest.approx([-0.27, 0.08, 0.14])
     assert "2023: KBWB -1.0% vs SPY +26.0%, lagged by 27.0 pp" in a["evidence"]
     beat_all = years.assign(KBWB=years["SPY"] + 0.05)
-    assert S.a7_assessment(beat_all, done)["verdict"] == "confirmed"
+    assert SV.a7_assessment(beat_all, done)["verdict"] == "confirmed"
     # 2025 only year to date and no lagging complete year: cannot be confirmed
-    partial = S.a7_assessment(beat_all, pd.Series({2023: True, 2024: True, 2025: False}))
+    partial = SV.a7_assessment(beat_all, pd.Series({2023: True, 2024: True, 2025: False}))
     assert partial["verdict"] == "unverifiable"
     assert "not counted" in partial["evidence"]
-    missing = S.a7_assessment(beat_all.loc[[2023]], pd.Series({2023: True}))
+    missing = SV.a7_assessment(beat_all.loc[[2023]], pd.Series({2023: True}))
     assert missing["verdict"] == "unverifiable"
     assert "2025: not in the data" in missing["evidence"]
 
@@ -209,31 +210,31 @@ def test_a9_rules():
     base = {"SPY": 0.10, "IWM": 0.12, "IBB": 0.10, "XLV": 0.10, "KBWB": 0.10}
     years = _years({2026: {**base, "XBI": 0.40, "KRE": 0.50}})
     done = pd.Series({2026: False})
-    a = S.a9_assessment(years, done, trading_days=100)
+    a = SV.a9_assessment(years, done, trading_days=100)
     # healthcare average (0.40 + 0.10 + 0.10) / 3 = 0.20 > 0.12; banks (0.5 + 0.1) / 2 = 0.3
     assert a["verdict"] == "confirmed" and a["leads"] == {"Healthcare": True, "Banks": True}
     avg = a["table"].set_index("ticker").loc["Healthcare average"]
     assert avg["return"] == pytest.approx(0.20)
     assert avg["minus IWM"] == pytest.approx(0.08)
     assert "not over" in a["evidence"]
-    one = S.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
+    one = SV.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
     assert one["verdict"] == "mixed"
-    none = S.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
+    none = SV.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
     assert none["verdict"] == "contradicted"
-    early = S.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
+    early = SV.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
     assert early["verdict"] == "unverifiable" and "no 2026 data" in early["evidence"]
-    short = S.a9_assessment(years, done, trading_days=5)
+    short = SV.a9_assessment(years, done, trading_days=5)
     assert short["verdict"] == "unverifiable" and "only 5 trading days" in short["evidence"]
 
 
 def test_named_sector_verdict():
     win = pd.Series({"SPY": 0.2, "KBWB": 0.3, "KRE": 0.2, "XBI": 0.1, "XLI": 0.25})
-    v = S.named_sector_verdict(win)
+    v = SV.named_sector_verdict(win)
     assert v["value"] == "mixed"   # banks 0.25 and XLI beat, XBI lagged
     assert v["table"].set_index("group").loc["Banks", "return"] == pytest.approx(0.25)
-    assert S.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
-    assert S.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
-    assert S.named_sector_verdict(pd.Series({**win, "SPY": 0.9}))["value"] == "not supported"
+    assert SV.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
+    assert SV.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
+    assert SV.named_sector_verdict(pd.Series({**win, "SPY": 0.9}))["value"] == "not supported"
 
 
 def test_sector_set_validation():

@@ -1,0 +1,144 @@
+"""Claim and report verdicts for sector leadership: the stated rules that turn the
+calendar-year and window returns of :mod:`rotation_utils.analytics.sectors` into
+verdicts on claims A7 (banks beat the market in 2023-2025) and A9 (healthcare and
+banks lead in 2026), and on the report's thesis that the named sectors lead.
+
+Why a module of its own: the measurements stay in ``sectors``; each rule here is
+written once in its docstring, returns its evidence sentence from the data, and
+is tested on small frames.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..narrative import listing, pct, pp
+
+
+def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
+                  market: str = "SPY", claim_years=(2023, 2024, 2025)) -> dict:
+    """Did the bank index beat the market in each of ``claim_years``?
+
+    Rule: contradicted if the bank ETF lagged in any complete year; confirmed
+    if it beat in every claimed year and all are complete; otherwise
+    unverifiable (years missing or only year to date). Returns ``verdict``,
+    ``table`` (year, bank, market, difference, status), ``beaten``, ``lagged``,
+    ``complete_years`` and an ``evidence`` sentence.
+    """
+    rows = []
+    for y in claim_years:
+        have = y in years.index and bank in years.columns and market in years.columns
+        b = years.at[y, bank] if have else np.nan
+        m = years.at[y, market] if have else np.nan
+        if not have or pd.isna(b) or pd.isna(m):
+            status = "not in the data"
+        else:
+            status = "complete" if bool(complete.get(y, False)) else "year to date only"
+        rows.append({"year": y, bank: b, market: m, "difference": b - m, "status": status})
+    t = pd.DataFrame(rows)
+    full = t[t["status"] == "complete"]
+    beaten = int((full["difference"] > 0).sum())
+    lagged = int((full["difference"] <= 0).sum())
+    if lagged:
+        verdict = "contradicted"
+    elif len(full) == len(claim_years):
+        verdict = "confirmed"
+    else:
+        verdict = "unverifiable"
+    parts = []
+    for _, r in t.iterrows():
+        if r["status"] == "not in the data":
+            parts.append(f"{r['year']}: not in the data")
+        else:
+            word = "beat" if r["difference"] > 0 else "lagged"
+            tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
+            parts.append(f"{r['year']}: {bank} {pct(r[bank])} vs {market} {pct(r[market])}, "
+                         f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
+    evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
+                f"({'; '.join(parts)}).")
+    return {"verdict": verdict, "table": t, "beaten": beaten, "lagged": lagged,
+            "complete_years": int(len(full)), "evidence": evidence}
+
+
+A9_LEGS = {"Healthcare": ["XBI", "IBB", "XLV"], "Banks": ["KRE", "KBWB"]}
+
+
+def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
+                  legs: dict | None = None, benchmarks=("SPY", "IWM"),
+                  trading_days: int = 0, min_days: int = 21) -> dict:
+    """Do healthcare and banks lead in ``year`` (year to date if it is still running)?
+
+    A leg leads when the equal average of its ETFs' returns for the year beats
+    every benchmark. Rule: confirmed if every leg leads, contradicted if none
+    does, mixed otherwise; unverifiable if the year is not in the data or has
+    fewer than ``min_days`` trading days. Returns ``verdict``, ``table`` (one
+    row per ETF plus one per leg average), ``leads`` (leg -> bool) and ``evidence``.
+    """
+    legs = legs or A9_LEGS
+    if year not in years.index or trading_days < min_days:
+        why = (f"the window has no {year} data" if year not in years.index
+               else f"only {trading_days} trading days of {year} are in the window (fewer than {min_days})")
+        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {},
+                "complete": False, "evidence": f"Cannot be tested on this window: {why}."}
+    row = years.loc[year]
+    missing = [t for t in list(benchmarks) + [t for v in legs.values() for t in v]
+               if pd.isna(row.get(t, np.nan))]
+    if any(b in missing for b in benchmarks):
+        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {}, "complete": False,
+                "evidence": f"Cannot be tested: no {year} return for {listing(missing)}."}
+    recs, leads = [], {}
+    for leg, tickers in legs.items():
+        have = [t for t in tickers if t not in missing]
+        for t in have:
+            recs.append({"leg": leg, "ticker": t, "return": row[t],
+                         **{f"minus {b}": row[t] - row[b] for b in benchmarks}})
+        avg = float(np.mean([row[t] for t in have])) if have else np.nan
+        recs.append({"leg": leg, "ticker": f"{leg} average", "return": avg,
+                     **{f"minus {b}": avg - row[b] for b in benchmarks}})
+        leads[leg] = bool(have) and all(avg > row[b] for b in benchmarks)
+    n_lead = sum(leads.values())
+    verdict = "confirmed" if n_lead == len(legs) else "contradicted" if n_lead == 0 else "mixed"
+    done = bool(complete.get(year, False))
+    span = f"in {year}" if done else f"in {year} to date ({trading_days} trading days; the year is not over)"
+    bits = []
+    t = pd.DataFrame(recs)
+    for leg in legs:
+        a = t[(t["leg"] == leg) & (t["ticker"] == f"{leg} average")].iloc[0]
+        vs = ", ".join(f"{pp(a[f'minus {b}'])} vs {b}" for b in benchmarks)
+        bits.append(f"{leg.lower()} ETFs averaged {pct(a['return'])} ({vs}) and "
+                    f"{'led' if leads[leg] else 'did not lead'}")
+    evidence = f"{span[0].upper()}{span[1:]}, {'; '.join(bits)}."
+    return {"verdict": verdict, "table": t, "leads": leads, "complete": done, "evidence": evidence}
+
+
+def named_sector_verdict(window: pd.Series, market: str = "SPY",
+                         groups: dict | None = None) -> dict:
+    """Overall verdict: did the sectors the articles name beat the market over the window?
+
+    ``window``: return per ticker over the window. Groups (averaged ETFs):
+    banks (KBWB, KRE), small-cap healthcare (XBI), industrials (XLI). Rule:
+    supported if every group beat ``market``, not supported if none did, mixed
+    otherwise; inconclusive if a group or the market has no return.
+    """
+    groups = groups or {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"],
+                        "Industrials": ["XLI"]}
+    m = window.get(market, np.nan)
+    rows = []
+    for g, tickers in groups.items():
+        vals = [window.get(t, np.nan) for t in tickers]
+        vals = [v for v in vals if pd.notna(v)]
+        avg = float(np.mean(vals)) if vals else np.nan
+        rows.append({"group": g, "tickers": ", ".join(tickers), "return": avg, "minus market": avg - m})
+    t = pd.DataFrame(rows)
+    if pd.isna(m) or t["return"].isna().any():
+        value = "inconclusive"
+    else:
+        k = int((t["minus market"] > 0).sum())
+        value = "supported" if k == len(t) else "not supported" if k == 0 else "mixed"
+    beat = t.loc[t["minus market"] > 0, "group"].tolist()
+    lag = t.loc[t["minus market"] <= 0, "group"].tolist()
+    evidence = (f"Beat {market} over the window: {listing(beat)}; did not: {listing(lag)}.")
+    return {"value": value, "table": t, "evidence": evidence}
+
+
+__all__ = ["A9_LEGS", "a7_assessment", "a9_assessment", "named_sector_verdict"]
