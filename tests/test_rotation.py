@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import rotation as RO
+from rotation_utils.analytics import rotation_verdicts as ROV
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError
 
@@ -119,7 +120,7 @@ def _two_series():
 def test_timing_check_detects_a_january_burst_and_no_late_2025_turn():
     num, den, _ = _two_series()
     state = pd.Series(-1.0, index=num.index)
-    t = RO.timing_check(num, den, state)
+    t = ROV.timing_check(num, den, state)
     days = len(num.loc["2025-12-31":"2026-01-16"]) - 1
     assert t["burst_days"] == days
     assert t["burst_relative"] == pytest.approx(1.01 ** days - 1)
@@ -133,18 +134,18 @@ def test_timing_check_late_turn_and_short_data():
     num, den, _ = _two_series()
     state = pd.Series(-1.0, index=num.index)
     state.loc["2025-11-03":] = 1.0
-    t = RO.timing_check(num, den, state)
+    t = ROV.timing_check(num, den, state)
     assert t["began_late"] is True and t["flip_date"] == pd.Timestamp("2025-11-03")
-    cut = RO.timing_check(num.loc[:"2025-12-15"], den.loc[:"2025-12-15"], state.loc[:"2025-12-15"])
+    cut = ROV.timing_check(num.loc[:"2025-12-15"], den.loc[:"2025-12-15"], state.loc[:"2025-12-15"])
     assert cut["began_late"] is None and cut["accelerated"] is None
 
 
 def test_claim_from_parts():
-    assert RO.claim_from_parts([True, True]) == "confirmed"
-    assert RO.claim_from_parts([False, False]) == "contradicted"
-    assert RO.claim_from_parts([True, False]) == "mixed"
-    assert RO.claim_from_parts([True, None]) == "unverifiable"
-    assert RO.claim_from_parts([]) == "unverifiable"
+    assert ROV.claim_from_parts([True, True]) == "confirmed"
+    assert ROV.claim_from_parts([False, False]) == "contradicted"
+    assert ROV.claim_from_parts([True, False]) == "mixed"
+    assert ROV.claim_from_parts([True, None]) == "unverifiable"
+    assert ROV.claim_from_parts([]) == "unverifiable"
 
 
 def test_sub_window_spreads_split_the_window():
@@ -162,12 +163,12 @@ def test_sub_window_spreads_split_the_window():
 
 def test_rotation_verdict_rule():
     ok = pd.Series([0.01, -0.01, 0.02])
-    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "supported"
-    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, pd.Series([0.01, -0.01, -0.02]), 42, 100)[0] == "mixed"
-    assert RO.rotation_verdict({"a": 0.1, "b": -0.2, "c": 0.01}, ok, 42, 100)[0] == "mixed"
-    assert RO.rotation_verdict({"a": 0.1, "b": -0.2, "c": -0.01}, ok, 42, 100)[0] == "not supported"
-    assert RO.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 20)[0] == "inconclusive"
-    assert RO.rotation_verdict({"a": np.nan, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "inconclusive"
+    assert ROV.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "supported"
+    assert ROV.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, pd.Series([0.01, -0.01, -0.02]), 42, 100)[0] == "mixed"
+    assert ROV.rotation_verdict({"a": 0.1, "b": -0.2, "c": 0.01}, ok, 42, 100)[0] == "mixed"
+    assert ROV.rotation_verdict({"a": 0.1, "b": -0.2, "c": -0.01}, ok, 42, 100)[0] == "not supported"
+    assert ROV.rotation_verdict({"a": 0.1, "b": 0.2, "c": 0.01}, ok, 42, 20)[0] == "inconclusive"
+    assert ROV.rotation_verdict({"a": np.nan, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "inconclusive"
 
 
 def test_tracking_difference_and_error():
@@ -266,11 +267,11 @@ def test_iso_dates_is_safe_on_missing_and_empty():
 def test_target_verdict_waits_for_the_target_year_close():
     idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
     s = pd.Series([2480.0, 2950.0], index=idx)
-    assert RO.target_verdict(s, 2825.0) == "forecast pending"
-    assert RO.target_verdict(s.iloc[1:], 2825.0) == "unverifiable"
+    assert ROV.target_verdict(s, 2825.0) == "forecast pending"
+    assert ROV.target_verdict(s.iloc[1:], 2825.0) == "unverifiable"
     done = pd.concat([s, pd.Series([2700.0], index=[pd.Timestamp("2026-12-31")])])
-    assert RO.target_verdict(done, 2825.0) == "contradicted"
-    assert RO.target_verdict(done, 2600.0) == "confirmed"
+    assert ROV.target_verdict(done, 2825.0) == "contradicted"
+    assert ROV.target_verdict(done, 2600.0) == "confirmed"
 
 
 def test_mega_cap_year_check_rule():
@@ -278,10 +279,10 @@ def test_mega_cap_year_check_rule():
     bench = pd.Series([100.0, 110.0, 120.0, 115.0], index=idx)
     yr = pd.Series({"Mag 7 (cap)": 0.25, "Other 493 (cap)": 0.10})
     flat_members = pd.Series([-0.02, 0.01, 0.03, 0.30])
-    out = RO.mega_cap_year_check(yr, flat_members, bench)
+    out = ROV.mega_cap_year_check(yr, flat_members, bench)
     assert out["record"] and out["carried"] and out["sideways"]
     assert out["median_member"] == pytest.approx(0.02) and out["verdict"] == "confirmed"
-    strong = RO.mega_cap_year_check(yr, flat_members + 0.10, bench)
+    strong = ROV.mega_cap_year_check(yr, flat_members + 0.10, bench)
     assert strong["sideways"] is False and strong["verdict"] == "mixed"
-    no_record = RO.mega_cap_year_check(yr, flat_members + 0.10, bench.clip(upper=105.0))
+    no_record = ROV.mega_cap_year_check(yr, flat_members + 0.10, bench.clip(upper=105.0))
     assert no_record["record"] is False and no_record["verdict"] == "contradicted"

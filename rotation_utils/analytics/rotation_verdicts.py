@@ -1,0 +1,134 @@
+"""Claim and report verdicts for the rotation report: the stated rules that turn the
+measurements of :mod:`rotation_utils.analytics.rotation` into verdicts.
+
+- ``timing_check``: did leadership turn late in 2025 and accelerate in early 2026 (B4)?
+- ``target_verdict``: the Russell 2000 target for the end of 2026 (A1);
+- ``mega_cap_year_check``: were 2025's gains carried by the mega caps (B3)?
+- ``rotation_verdict``: the report's overall verdict; ``claim_from_parts`` combines checks.
+
+Why a module of its own: the measurements stay in ``rotation``; each rule here is
+written once in its docstring and tested on small frames, so a reader checking a
+verdict finds the rule without the maths around it.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .rotation import (LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on,
+                       year_end_close)
+
+
+def timing_check(num: pd.Series, den: pd.Series, state: pd.Series,
+                 late=("2025-10-01", "2025-12-31"), burst=("2025-12-31", "2026-01-16"),
+                 pace_window=("2025-09-30", "2025-12-31"), percentile_cut: float = 0.9) -> dict:
+    """Did leadership turn to ``num`` late in 2025, and did it accelerate in early January 2026?
+
+    Rule (stated in the report):
+    - *began late*: the timing rule's state turned to +1 inside ``late`` and was
+      still +1 at its end (or was +1 at the end of ``late`` after a flip in it);
+    - *accelerated*: the relative return over ``burst`` (close to close) is
+      positive, its pace per trading day beats the pace over ``pace_window``, and it
+      ranks at or above ``percentile_cut`` among same-length windows of the prior
+      five years.
+    Parts are ``None`` when the data do not cover the dates.
+    """
+    both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
+    l0, l1 = pd.Timestamp(late[0]), pd.Timestamp(late[1])
+    b0, b1 = pd.Timestamp(burst[0]), pd.Timestamp(burst[1])
+    p0, p1 = pd.Timestamp(pace_window[0]), pd.Timestamp(pace_window[1])
+    out = {"began_late": None, "accelerated": None, "flip_date": None,
+           "burst_relative": np.nan, "burst_days": 0, "pace_relative": np.nan, "pace_days": 0,
+           "burst_percentile": np.nan}
+    if both.empty:
+        return out
+    last = both.index[-1]
+    if last >= l1:
+        flips = regime_flips(state.loc[:l1], since=l0, until=l1)
+        ups = flips[flips["to"] == LEAD]
+        out["flip_date"] = ups["date"].iloc[-1] if len(ups) else None
+        out["began_late"] = bool(len(ups) > 0 and state_on(state, l1) > 0)
+    if last >= b1:
+        out["burst_relative"] = relative_return(both["n"], both["d"], b0, b1)
+        out["burst_days"] = int(len(both.loc[b0:b1]) - 1)
+        out["pace_relative"] = relative_return(both["n"], both["d"], p0, p1)
+        out["pace_days"] = int(len(both.loc[p0:p1]) - 1)
+        out["burst_percentile"] = rolling_relative_percentile(
+            both["n"], both["d"], out["burst_relative"], out["burst_days"], b0)
+        faster = (out["burst_relative"] / max(out["burst_days"], 1)
+                  > out["pace_relative"] / max(out["pace_days"], 1))
+        out["accelerated"] = bool(out["burst_relative"] > 0 and faster
+                                  and out["burst_percentile"] >= percentile_cut)
+    return out
+
+
+def claim_from_parts(parts: list) -> str:
+    """Claim verdict from a list of True/False/None checks: all True -> confirmed,
+    all False -> contradicted, any None -> unverifiable, otherwise mixed."""
+    if not parts or any(p is None for p in parts):
+        return "unverifiable"
+    if all(parts):
+        return "confirmed"
+    if not any(parts):
+        return "contradicted"
+    return "mixed"
+
+
+def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int) -> tuple[str, str]:
+    """Overall verdict on "the rotation is under way" over a window.
+
+    ``spreads``: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7);
+    ``sub_spreads``: the lead spread in equal sub-windows. Returns (value, reason).
+    Rule: inconclusive if the window is shorter than ``min_days`` trading days or a
+    spread is missing; supported if every spread is positive and the lead spread is
+    positive in at least two thirds of the sub-windows; not supported if at most one
+    spread is positive; mixed otherwise.
+    """
+    vals = list(spreads.values())
+    if days < min_days:
+        return "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
+    gaps = [k for k, v in spreads.items() if v is None or v != v]
+    if not vals or gaps:
+        return "inconclusive", f"no data for {', '.join(gaps) or 'any spread'} over the window"
+    positive = sum(v > 0 for v in vals)
+    sub_pos = int((sub_spreads > 0).sum())
+    need = int(np.ceil(len(sub_spreads) * 2 / 3))
+    if positive == len(vals) and sub_pos >= need:
+        return "supported", f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows"
+    if positive <= 1:
+        return "not supported", f"{positive} of {len(vals)} spreads positive"
+    return "mixed", (f"{positive} of {len(vals)} spreads positive; lead spread positive in "
+                     f"{sub_pos} of {len(sub_spreads)} sub-windows")
+
+
+def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, target_year: int = 2026) -> str:
+    """Claim verdict for "the index reaches ``target`` by the end of ``target_year``":
+    unverifiable without the ``base_year`` close; forecast pending until a
+    ``target_year`` year-end close exists; then confirmed/contradicted by that close."""
+    if year_end_close(levels, base_year)[1] is None:
+        return "unverifiable"
+    close, day = year_end_close(levels, target_year)
+    if day is None:
+        return "forecast pending"
+    return "confirmed" if close >= target else "contradicted"
+
+
+def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series,
+                        year: int = 2025, band: float = 0.05) -> dict:
+    """Claim B3's rule for one calendar year.
+
+    *carried*: the Mag 7 (cap) basket beat the Other 493 (cap) basket and the
+    benchmark closed at a record during the year; *sideways*: the median Other
+    493 member's total return for the year lies within +/- ``band``.
+    ``year_returns`` is indexed by name (needs ``Mag 7 (cap)``, ``Other 493 (cap)``).
+    """
+    b = benchmark.dropna()
+    prior = b[b.index.year < year]
+    record = bool(len(prior) and b[b.index.year == year].max() > prior.max())
+    lead = year_returns.get("Mag 7 (cap)", np.nan) - year_returns.get("Other 493 (cap)", np.nan)
+    carried = bool(lead > 0 and record) if lead == lead else None
+    median = float(member_returns.median()) if len(member_returns) else np.nan
+    sideways = bool(abs(median) <= band) if median == median else None
+    return {"record": record, "mag7_lead": lead, "carried": carried, "median_member": median,
+            "members": int(member_returns.notna().sum()), "sideways": sideways,
+            "verdict": claim_from_parts([carried, sideways])}
