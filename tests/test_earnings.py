@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import earnings as E
+from rotation_utils.analytics import earnings_verdicts as EV
 from rotation_utils.data import DataLayer
 from tests.fakes import FakeYF, statement
 
@@ -234,25 +235,25 @@ def growth_table(m, o, complete=True, year=2025):
 
 
 def test_earnings_race_verdict_rule():
-    assert E.earnings_race_verdict(growth_table(0.20, 0.10), 2025, 0.184, 0.119)[0] == "confirmed"
-    assert E.earnings_race_verdict(growth_table(0.27, 0.07), 2025, 0.184, 0.119)[0] == "mixed"
-    assert E.earnings_race_verdict(growth_table(0.05, 0.10), 2025, 0.184, 0.119)[0] == "contradicted"
-    assert E.earnings_race_verdict(growth_table(0.2, 0.1, complete=False), 2025, 0.184, 0.119) == ("unverifiable", {})
-    assert E.earnings_race_verdict(growth_table(0.2, 0.1), 2024, 0.184, 0.119)[0] == "unverifiable"
+    assert EV.earnings_race_verdict(growth_table(0.20, 0.10), 2025, 0.184, 0.119)[0] == "confirmed"
+    assert EV.earnings_race_verdict(growth_table(0.27, 0.07), 2025, 0.184, 0.119)[0] == "mixed"
+    assert EV.earnings_race_verdict(growth_table(0.05, 0.10), 2025, 0.184, 0.119)[0] == "contradicted"
+    assert EV.earnings_race_verdict(growth_table(0.2, 0.1, complete=False), 2025, 0.184, 0.119) == ("unverifiable", {})
+    assert EV.earnings_race_verdict(growth_table(0.2, 0.1), 2024, 0.184, 0.119)[0] == "unverifiable"
 
 
 def test_forecast_verdict_and_claims():
-    assert E.forecast_verdict(False, False) == "unverifiable"
-    assert E.forecast_verdict(False, True) == "forecast pending"
-    assert E.forecast_verdict(True, True, True) == "confirmed"
-    assert E.forecast_verdict(True, True, False) == "contradicted"
+    assert EV.forecast_verdict(False, False) == "unverifiable"
+    assert EV.forecast_verdict(False, True) == "forecast pending"
+    assert EV.forecast_verdict(True, True, True) == "confirmed"
+    assert EV.forecast_verdict(True, True, False) == "contradicted"
     low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
            2026: {"weight_share": 0.01}}
-    f = E.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
+    f = EV.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable", "A2": "unverifiable"}
     full = {2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
             2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04}}
-    f = E.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
+    f = EV.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "contradicted", "B8": "confirmed", "A2": "contradicted"}
 
 
@@ -269,12 +270,12 @@ def test_russell_coverage():
 
 def test_overall_verdict_rule():
     bc = pd.DataFrame({"basket": ["AI implementers"], "median_operating_margin_change": [0.01]})
-    assert E.overall_verdict(growth_table(0.1, 0.2), [2025], bc)[0] == "supported"
-    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc)[0] == "mixed"
+    assert EV.overall_verdict(growth_table(0.1, 0.2), [2025], bc)[0] == "supported"
+    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc)[0] == "mixed"
     bc_down = bc.assign(median_operating_margin_change=-0.01)
-    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc_down)[0] == "not supported"
-    assert E.overall_verdict(growth_table(0.3, 0.2), [], bc)[0] == "inconclusive"
-    assert E.overall_verdict(growth_table(0.3, 0.2), [2025], bc.assign(basket="other"))[0] == "inconclusive"
+    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc_down)[0] == "not supported"
+    assert EV.overall_verdict(growth_table(0.3, 0.2), [], bc)[0] == "inconclusive"
+    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc.assign(basket="other"))[0] == "inconclusive"
 
 
 def test_race_sentence_direction_words_follow_the_data():

@@ -20,7 +20,8 @@ functions turn company statements into group aggregates with rules stated once:
   ``min_coverage`` of the group is flagged partial and kept out of headlines.
 
 The live path for quarterly statements (``quarterly_statements``) takes an
-injectable yfinance module so it can be tested without a network.
+injectable yfinance module so it can be tested without a network. The claim
+verdicts built on these tables are in :mod:`rotation_utils.analytics.earnings_verdicts`.
 """
 from __future__ import annotations
 
@@ -375,7 +376,7 @@ def quarterly_statements(dl, tickers, data_source: str = "auto", end=None, yf=No
     return out.sort_values(["symbol", "period_end"]).reset_index(drop=True), note
 
 
-# ---- claim verdicts (rules stated in the docstrings, applied by the notebook) ----
+# ---- Russell 2000 coverage (the input to the forecast claims) ------------------
 def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int) -> dict:
     """How much of the Russell 2000 (IWM holdings) has a statement for ``year``.
 
@@ -397,76 +398,6 @@ def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int)
             "net_margin_covered": (float(sub["net_income"].sum() / sub["revenue"].sum())
                                    if len(sub) else np.nan),
             "growth_covered": float(cur["net_income"].sum() / base - 1) if len(cur) and base > 0 else np.nan}
-
-
-def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0.8,
-                    year: int = 2026) -> pd.DataFrame:
-    """Status of the forecast claims A5, B8 and A2 against what the data now holds.
-
-    ``russell``: ``{year: russell_coverage(...)}`` for ``year - 1`` and ``year``.
-    A5 (Other 493 earnings growth far above the Mag 7's in ``year``) is checked
-    on the ordering once ``year`` is complete for both groups. B8 (Russell 2000
-    earnings +22% to +35%) and A2 (net margin from 3% to 5%) need Russell 2000
-    statements: unverifiable when those cover less than ``min_coverage`` of IWM's
-    weight, pending while ``year`` is incomplete.
-    """
-    from .. import narrative as nr
-    g = growth[growth["year"] == year]
-    complete = bool(len(g)) and bool(g["complete"].all())
-    m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
-    a5_ok = (o > m) if complete and np.isfinite(m) and np.isfinite(o) else None
-    prev, cur = russell.get(year - 1, {}), russell.get(year, {})
-    cov_ok = prev.get("weight_share", 0) >= min_coverage
-    cur_ok = cov_ok and cur.get("weight_share", 0) >= min_coverage
-    b8_ok = (0.22 <= cur.get("growth_covered", np.nan) <= 0.35) if cur_ok else None
-    a2_ok = (cur.get("net_margin_covered", 0) >= 0.05) if cur_ok else None
-    cov_text = (f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)} "
-                f"({nr.pct(prev.get('weight_share'), sign=False)} of the fund's weight)")
-    rows = [
-        {"claim": "A5", "forecast": f"{year} earnings: Other 493 +33%, Mag 7 +2%",
-         "in the data": (f"{year} complete: Mag 7 {nr.pct(m)}, Other 493 {nr.pct(o)}" if complete
-                         else f"{year} not complete (same-company sample below {nr.pct(min_coverage, 0, False)})"),
-         "verdict": forecast_verdict(complete, True, a5_ok)},
-        {"claim": "B8", "forecast": f"Russell 2000 earnings +22% to +35% in {year}", "in the data": cov_text,
-         "verdict": forecast_verdict(cur_ok, cov_ok, b8_ok)},
-        {"claim": "A2", "forecast": f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})",
-         "in the data": cov_text + f"; their {year - 1} net margin {nr.pct(prev.get('net_margin_covered'), sign=False)}",
-         "verdict": forecast_verdict(cur_ok, cov_ok, a2_ok)},
-    ]
-    return pd.DataFrame(rows)
-
-
-def earnings_race_verdict(growth: pd.DataFrame, year: int, claimed_mag7: float,
-                          claimed_other: float, tol: float = 0.05) -> tuple[str, dict]:
-    """Verdict on a realised growth claim for the Mag 7 and the Other 493 in ``year``.
-
-    Rule: unverifiable when ``year`` is not complete for both groups; contradicted
-    when the ordering (which group grew faster) differs from the claim's;
-    confirmed when the ordering matches and both growth rates are within ``tol``
-    (5 pp) of the claimed ones; mixed when the ordering matches but a size differs.
-    """
-    g = growth[(growth["year"] == year)].set_index("group")
-    if not {"Mag 7", "Other 493"} <= set(g.index) or not g.loc[["Mag 7", "Other 493"], "complete"].all():
-        return "unverifiable", {}
-    m, o = float(g.at["Mag 7", "growth"]), float(g.at["Other 493", "growth"])
-    if not (np.isfinite(m) and np.isfinite(o)):
-        return "unverifiable", {}
-    vals = {"mag7": m, "other493": o}
-    if np.sign(m - o) != np.sign(claimed_mag7 - claimed_other):
-        return "contradicted", vals
-    close = abs(m - claimed_mag7) <= tol and abs(o - claimed_other) <= tol
-    return ("confirmed" if close else "mixed"), vals
-
-
-def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=None) -> str:
-    """Verdict on a forecast: 'unverifiable' when the data cannot ever measure it
-    (coverage too thin), 'forecast pending' while the forecast year is incomplete,
-    else confirmed/contradicted by ``realised_ok``."""
-    if not coverage_ok:
-        return "unverifiable"
-    if not year_complete or realised_ok is None:
-        return "forecast pending"
-    return "confirmed" if realised_ok else "contradicted"
 
 
 # ---- computed prose ------------------------------------------------------------
@@ -563,41 +494,6 @@ def scatter_sentence(changes: pd.DataFrame, named: list) -> str:
             f"{nr.num(r, 2)}, and {nr.pct(share, sign=False)} grew revenue while widening margins. "
             f"{len(both_up)} of {len(nm)} named companies did both ({nr.listing(both_up)}). Median revenue "
             f"growth: Mag 7 {nr.pct(med.get('Mag 7', np.nan))}, Other 493 {nr.pct(med.get('Other 493', np.nan))}.")
-
-
-def a4_evidence(verdict: str, vals: dict, year: int = 2025) -> str:
-    """The one-sentence evidence for claim A4 (Q3 2025 growth, Mag 7 18.4% vs Other 493 11.9%)."""
-    from .. import narrative as nr
-    if not vals:
-        return (f"This window has no complete {year} same-company sample, so the Q3 2025 growth "
-                "figures cannot be compared with realised statements.")
-    m, o = vals["mag7"], vals["other493"]
-    return (f"Calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and {nr.pct(o)} for "
-            f"the Other 493 (annual GAAP, not FactSet's quarterly EPS): the Mag 7 "
-            f"{nr.direction(m - o, 'grew faster than', 'grew more slowly than', 'grew as fast as')} the rest, "
-            f"{'as' if verdict != 'contradicted' else 'unlike'} in the claim's 18.4% vs 11.9%"
-            f"{'; the sizes differ by more than 5 pp' if verdict == 'mixed' else ''}.")
-
-
-def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame,
-                    basket: str = "AI implementers") -> tuple[str, str, str]:
-    """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""
-    from .. import narrative as nr
-    rule = (f"supported if, in the latest complete fiscal year, the Other 493's same-company net income grew "
-            f"faster than the Mag 7's AND the median operating margin of the {basket} basket rose; "
-            "not supported if neither; mixed if one; inconclusive if either cannot be measured")
-    y = latest[-1] if latest else None
-    m, o = (group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)) if y else (np.nan, np.nan)
-    row = basket_changes[basket_changes["basket"] == basket]
-    h = row["median_operating_margin_change"].iloc[0] if len(row) else np.nan
-    if not (np.isfinite(m) and np.isfinite(o) and np.isfinite(h)):
-        return "inconclusive", rule, "The earnings race or the basket's margins cannot be measured in this window."
-    score = int(o > m) + int(h > 0)
-    value = {2: "supported", 1: "mixed", 0: "not supported"}[score]
-    ev = (f"In {y} the Other 493's net income growth ({nr.pct(o)}) was "
-          f"{'above' if o > m else 'not above'} the Mag 7's ({nr.pct(m)}), and the {basket}' median "
-          f"operating margin {nr.direction(h, 'rose', 'fell', 'was unchanged')} ({nr.pp(h)}).")
-    return value, rule, ev
 
 
 def fiscal_year_end_caveat(panel: pd.DataFrame, year: int) -> str:
