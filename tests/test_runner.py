@@ -203,7 +203,7 @@ def test_index_links_reports_and_shows_status(run):
     assert "ValueError: fixture failure on purpose" in index
     verdict = json.loads((run_dir / "01_good" / "results.json").read_text())["verdict"]["value"]
     assert f'rt-v-{verdict.replace(" ", "-")}' in index
-    assert "1 claim assessment over 1 distinct claim of the register" in index
+    assert "1 distinct claim recorded by the reports of this run" in index
 
 
 def test_latest_points_at_the_run(run, out_root):
