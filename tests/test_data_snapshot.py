@@ -290,3 +290,10 @@ def test_undated_tables_show_blank_dates_and_holdings_show_their_file_date():
     summ = dl.provenance.summary().set_index("dataset")
     assert summ.loc["iwm_holdings_2025-11-05", ["first", "last"]].tolist() == ["2025-11-05", "2025-11-05"]
     assert summ.loc["sp500_constituents", ["first", "last"]].tolist() == ["", ""]
+
+
+def test_a_window_before_a_tables_coverage_says_so():
+    dl = DataLayer("snapshot")
+    with pytest.raises(DataUnavailableError, match="no market_caps between 2019-01-01 and 2019-12-31.*choose later"):
+        dl.market_caps("2019-01-01", "2019-12-31")
+    assert "market_caps:market_caps" in dl.provenance.missing()

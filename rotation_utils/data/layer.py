@@ -175,8 +175,8 @@ class DataLayer:
 
     # ---- whole tables ------------------------------------------------------
     def _table(self, dataset: str, method: str, *args, date_col: str | None = None,
-               required: bool = True, **kw) -> pd.DataFrame | None:
-        errors = []
+               required: bool = True, window=None, **kw) -> pd.DataFrame | None:
+        errors, empty_in_window = [], False
         for backend in self.backends():
             try:
                 got = getattr(backend, method)(*args, **kw)
@@ -186,6 +186,7 @@ class DataLayer:
             except NotImplementedError:
                 continue
             if got is None or len(got) == 0:
+                empty_in_window = empty_in_window or got is not None
                 continue
             label = got.attrs.get("source", backend.name)
             got.attrs = {}
@@ -195,6 +196,11 @@ class DataLayer:
         self.provenance.add(dataset, dataset, None, status="missing",
                             note="; ".join(errors)[:200] if errors else "no source has it")
         if required:
+            if empty_in_window and window and any(window) and not errors:
+                lo, hi = (iso(d) or "the start" for d in window)
+                raise DataUnavailableError(
+                    f"no {dataset} between {lo} and {hi} from source '{self.source}': "
+                    "the sources have none for that window (choose later dates)")
             raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
         return None
 
@@ -209,14 +215,16 @@ class DataLayer:
         s, e = parse_window(start, end)
         if tickers is not None:
             tickers = _as_list(tickers, "tickers")
-        return self._table("market_caps", "market_caps", s, e, tickers, date_col="date")
+        return self._table("market_caps", "market_caps", s, e, tickers, date_col="date",
+                           window=(s, e))
 
     def sp500_financials(self, start=None, end=None) -> pd.DataFrame:
         """Dated S&P 500 fundamentals versions, long: ``as_of, symbol, name, sector, price,
         pe, dividend_yield`` (fraction), ``eps, low_52w, high_52w, market_cap`` (USD),
         ``ebitda`` (USD), ``price_to_sales, price_to_book``. ``pe``/``eps`` are trailing."""
         s, e = parse_window(start, end)
-        return self._table("sp500_financials", "sp500_financials", s, e, date_col="as_of")
+        return self._table("sp500_financials", "sp500_financials", s, e, date_col="as_of",
+                           window=(s, e))
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame:
         """Company statements, one row per (symbol, fiscal_year[, fiscal_period]).
