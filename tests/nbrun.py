@@ -49,3 +49,15 @@ def notebook_text(out_dir: Path, name: str) -> str:
                 t = out.get("text", "")
                 chunks.append("".join(t) if isinstance(t, list) else t)
     return "\n".join(chunks)
+
+
+def run_windows(name: str, tmp_path_factory, windows: dict) -> dict:
+    """Run a notebook once per named (start, end) window: ``{key: (results, out_dir)}``.
+
+    For module-scoped fixtures: each window gets its own temporary output folder.
+    """
+    out = {}
+    for key, (start, end) in windows.items():
+        folder = tmp_path_factory.mktemp(key)
+        out[key] = (run_notebook(name, folder, start=start, end=end), folder)
+    return out

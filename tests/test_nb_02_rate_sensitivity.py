@@ -15,7 +15,7 @@ import statsmodels.api as sm
 from rotation_utils.config import REFERENCE_DIR
 from rotation_utils.data import DataLayer
 from rotation_utils.runner.validate import validate_results
-from tests.nbrun import notebook_text, run_notebook
+from tests.nbrun import notebook_text, run_windows
 
 NB = "02_rate_sensitivity"
 WINDOWS = {"cal2024": ("2024-01-01", "2024-12-31"), "since2025": ("2025-01-01", None)}
@@ -23,11 +23,7 @@ WINDOWS = {"cal2024": ("2024-01-01", "2024-12-31"), "since2025": ("2025-01-01", 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory):
-    out = {}
-    for key, (start, end) in WINDOWS.items():
-        folder = tmp_path_factory.mktemp(key)
-        out[key] = (run_notebook(NB, folder, start=start, end=end), folder)
-    return out
+    return run_windows(NB, tmp_path_factory, WINDOWS)
 
 
 @pytest.fixture(scope="module")
