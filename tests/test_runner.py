@@ -19,10 +19,11 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SNAPSHOT = Path(os.environ["ROTATION_SNAPSHOT"])
 
 
-def rotation(*args, cwd=None) -> subprocess.CompletedProcess:
+def rotation(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
     """Run the CLI in a fresh interpreter, as a user would."""
     return subprocess.run([sys.executable, "-m", "rotation_utils.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300)
+                          capture_output=True, text=True, cwd=cwd, timeout=300,
+                          env={**os.environ, **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -32,8 +33,9 @@ def out_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def run(out_root):
+    # a shell with a non-interactive matplotlib backend must still get charts in the reports
     proc = rotation("run", "--notebooks", FIXTURES, "--out", out_root, "--data", "snapshot",
-                    "--slides", "--jobs", "2")
+                    "--slides", "--jobs", "2", env={"MPLBACKEND": "Agg"})
     run_dirs = [p for p in out_root.iterdir() if p.is_dir() and not p.is_symlink()]
     assert len(run_dirs) == 1, (proc.stdout, proc.stderr)
     return proc, run_dirs[0]

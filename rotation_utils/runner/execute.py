@@ -168,6 +168,9 @@ def run_task(task: dict) -> dict:
     nb_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(task["env"])
     os.environ["ROTATION_OUTPUT_DIR"] = str(nb_dir)
+    # figures must reach the notebook (and so the HTML) even when the caller's shell
+    # sets a non-interactive backend such as MPLBACKEND=Agg
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     name = task["name"]
     out_ipynb = nb_dir / f"{name}.ipynb"
     started = _dt.datetime.now().astimezone()
