@@ -173,7 +173,7 @@ def test_html_hides_code_by_default_and_embeds_images(run):
     assert "rep.write()" not in visible
     assert "body.rt-report:not(.rt-show-code) .jp-CodeCell .jp-Cell-inputWrapper { display: none; }" in html
     assert 'id="rt-code-toggle"' in html
-    assert "data:image/png;base64," in html
+    assert 'src="data:image/png;base64,' in html  # the chart itself, embedded
     assert "<script src=" not in html  # opens offline: nothing fetched
 
 
@@ -190,7 +190,7 @@ def test_html_header_toc_and_csv_links(run):
 def test_slides_only_from_tagged_cells(run):
     _, run_dir = run
     deck = (run_dir / "01_good" / "01_good.slides.html").read_text()
-    assert "reveal" in deck and "data:image/png;base64," in deck
+    assert "reveal" in deck and 'src="data:image/png;base64,' in deck
     assert "Last days of the window" not in deck  # untagged cell skipped
     assert "mathjax/" not in deck.lower()  # MathJax not loaded: "$" in prose stays text
     assert not (run_dir / "00_claims_ledger" / "00_claims_ledger.slides.html").exists()
