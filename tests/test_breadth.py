@@ -96,3 +96,69 @@ def test_concentration_inputs_missing_before_caps_exist():
     assert BR.market_caps_until(dl, "2021-03-31")["date"].max() <= pd.Timestamp("2021-03-31")
     assert BR.mag7_cap_share(None).empty
     assert list(BR.mag7_cap_share(None).columns)[:4] == ["date", "mag7_cap", "index_cap", "share"]
+
+
+# ---- windows the membership or price data do not reach ---------------------------
+def _prices(n_names, days, start="2008-01-01"):
+    idx = pd.bdate_range(start, periods=days, name="date")
+    return pd.DataFrame({f"N{i}": np.linspace(10, 20, days) for i in range(n_names)}, index=idx)
+
+
+def test_breadth_gap_says_which_input_is_missing():
+    px = _prices(30, 30)
+    idx = px.index
+    share = BR.share_above_average(px, 20)["share"]
+    empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    none = BR.breadth_gap("S&P 500", {idx[0]: []}, empty, pd.Series(dtype=float), idx[0], idx[-1], 20, "2012-12-27")
+    assert none.startswith("S&P 500: no members are known") and "starts 2012-12-27" in none
+    no_px = BR.breadth_gap("IWM", {idx[0]: ["X", "Y"]}, empty, pd.Series(dtype=float), idx[0], idx[-1], 20)
+    assert "none of the members has prices" in no_px
+    share200 = BR.share_above_average(px, 200)["share"]
+    short = BR.breadth_gap("IWM", {idx[0]: list(px.columns) + ["Z"]}, px, share200, idx[0], idx[-1], 200)
+    assert short is not None and "only 30 of 31 members have prices" in short
+    assert BR.breadth_gap("IWM", {idx[0]: list(px.columns)}, px, share, idx[19], idx[-1], 20) is None
+    late = BR.breadth_gap("IWM", {idx[0]: list(px.columns)}, px, share, idx[0], idx[-1], 20)
+    assert f"first reading is on {idx[19]:%Y-%m-%d}" in late
+
+
+def test_breadth_panel_summary_and_sentences():
+    px = _prices(25, 40)
+    idx = px.index
+    members = {idx[0]: list(px.columns)}
+    empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
+    shares, gaps = BR.breadth_panel({"A": (members, px, None), "B": ({idx[0]: []}, empty, "2012-12-27")}, 5, idx[10], idx[-1])
+    assert list(shares.columns) == ["A", "B"] and shares["B"].isna().all()
+    assert set(gaps) == {"B"}
+    summary = BR.breadth_summary(shares)
+    assert summary.set_index("Universe").loc["A", "Latest"] == pytest.approx(1.0)   # rising prices: all above
+    text = BR.describe_breadth(summary, 5, gaps)
+    assert "In the A the share above the 5-day average was unchanged from 100.0% to 100.0%." in text
+    assert "B: no members are known" in text
+    assert BR.breadth_summary(shares.iloc[:0])["Latest"].isna().all()
+
+
+def test_member_prices_is_empty_without_members(monkeypatch):
+    class NoPrices:
+        def prices(self, names, start, end):
+            raise AssertionError("must not be asked for an empty list")
+    out = BR.member_prices(NoPrices(), {pd.Timestamp("2008-01-31"): []}, "2008-01-01", "2008-12-31")
+    assert out.empty and isinstance(out.index, pd.DatetimeIndex)
+
+
+def test_member_prices_and_gaps_on_the_snapshot_before_the_change_log():
+    dl = DataLayer("snapshot")
+    members = BR.sp500_members_monthly(dl, "2008-01-01", "2008-06-30")
+    assert not any(members.values())                     # the change log starts in 2012-12
+    px = BR.member_prices(dl, members, "2008-01-01", "2008-06-30")
+    assert px.empty
+    first = dl.sp500_changes()["date"].min()
+    why = BR.breadth_gap("S&P 500", members, px, pd.Series(dtype=float), "2008-01-02", "2008-06-30", 200, first)
+    assert f"the membership source starts {first:%Y-%m-%d}" in why
+
+
+def test_concentration_gap_and_survivor_note():
+    assert BR.concentration_gap(pd.DataFrame({"date": [pd.Timestamp("2025-01-31")]}), "2025-02-01") is None
+    assert "concentration is not shown" in BR.concentration_gap(pd.DataFrame(columns=["date"]), "2009-06-30")
+    cov = pd.DataFrame({"coverage": [0.9, 0.95]})
+    note = BR.survivor_note(cov, pd.DataFrame({"coverage": [np.nan]}))
+    assert "from 90.0% to 95.0% of the list by month" in note and "IWM holdings: none with known members" in note

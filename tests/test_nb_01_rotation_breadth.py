@@ -225,3 +225,31 @@ def test_window_before_market_caps_exist_says_so(tmp_path):
     # the verdict falls back to the equal-weighted baskets and labels them
     assert "equal; no caps" in res["verdict"]["evidence"]
     assert res["verdict"]["value"] in OVERALL_VERDICTS
+
+
+# ---- a window before the constituent data start ------------------------------------
+@pytest.fixture(scope="module")
+def run_2008(tmp_path_factory):
+    out = tmp_path_factory.mktemp("nb01_2008")
+    res = run_notebook(NAME, out, start="2008-01-01", end="2009-06-30", data_source="snapshot")
+    return res, notebook_text(out, NAME), out
+
+
+def test_window_before_the_constituent_data_says_what_is_missing(run_2008, dl):
+    from rotation_utils.runner.validate import validate_results
+    res, text, _ = run_2008
+    assert validate_results(res) == []
+    claims = {c["id"]: c for c in res["claims"]}
+    assert {k: c["verdict"] for k, c in claims.items()} == {"B3": "unverifiable", "B4": "unverifiable", "A1": "unverifiable"}
+    assert "2025 year-end close" in claims["A1"]["evidence"] and "before 2026-01-16" in claims["B4"]["evidence"]
+    # no S&P 500 membership before the change log starts: the baskets, breadth and verdict say so
+    log_start = f"{dl.sp500_changes()['date'].min():%Y-%m-%d}"
+    assert res["verdict"]["value"] == "inconclusive"
+    assert f"no S&P 500 members are known before {log_start}" in res["verdict"]["evidence"]
+    assert f"S&P 500: no members are known for the window (the membership source starts {log_start})" in text
+    assert "MAGS has no prices up to 2009-06-30" in text
+    assert "concentration is not shown" in text
+    h = _headline(res)
+    assert h["sp500_share_above_200d_latest"] is None and h["other493_minus_mag7_cap_since_start_pp"] is None
+    # what the window does cover is still measured
+    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2008-01-01", "2009-06-30"), abs=1e-6)

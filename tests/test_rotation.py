@@ -286,3 +286,77 @@ def test_mega_cap_year_check_rule():
     assert strong["sideways"] is False and strong["verdict"] == "mixed"
     no_record = ROV.mega_cap_year_check(yr, flat_members + 0.10, bench.clip(upper=105.0))
     assert no_record["record"] is False and no_record["verdict"] == "contradicted"
+
+
+# ---- coverage helpers: windows the data do not reach ------------------------------
+def _late_frame():
+    idx = pd.bdate_range("2000-01-03", periods=10, name="date")
+    px = pd.DataFrame({"SPY": np.arange(10, 20.0), "IWM": [np.nan] * 4 + list(np.arange(6, 12.0))}, index=idx)
+    return idx, px
+
+
+def test_history_gaps_name_the_first_price_or_its_absence():
+    idx, px = _late_frame()
+    gaps = RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
+    assert set(gaps) == {"IWM", "RSP"}
+    assert gaps["IWM"] == f"IWM has no prices before {idx[4]:%Y-%m-%d}"
+    assert gaps["RSP"] == f"RSP has no prices up to {idx[-1]:%Y-%m-%d} in this source"
+    # from a start inside IWM's history nothing is missing but RSP
+    assert set(RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[5], idx[-1])) == {"RSP"}
+
+
+def test_basket_gaps_name_the_missing_input():
+    idx = pd.bdate_range("2008-01-01", periods=5, name="date")
+    levels = pd.DataFrame({"Mag 7 (cap)": np.nan, "Mag 7 (equal)": 1.0, "Other 493 (cap)": np.nan,
+                           "Other 493 (equal)": np.nan}, index=idx)
+    cover = pd.DataFrame([{"date": idx[0], "group": "Mag 7", "members": 7, "with_prices": 5, "cap_share_with_prices": np.nan},
+                          {"date": idx[0], "group": "Other 493", "members": 0, "with_prices": 0, "cap_share_with_prices": np.nan}])
+    gaps = RO.basket_gaps(levels, cover, idx[0], idx[-1], members_from="2012-12-27", caps_from=None)
+    assert set(gaps) == {"Mag 7 (cap)", "Other 493 (cap)", "Other 493 (equal)"}
+    assert "no S&P 500 members are known before 2012-12-27" in gaps["Other 493 (equal)"]
+    assert "no month-end market caps up to 2008-01-07" in gaps["Mag 7 (cap)"]
+    later_caps = RO.basket_gaps(levels, cover, idx[0], idx[-1], caps_from="2021-01-29")
+    assert "market caps start 2021-01-29" in later_caps["Mag 7 (cap)"]
+    assert "no S&P 500 members are known for the window" in later_caps["Other 493 (cap)"]
+
+
+def test_pair_gaps_gap_note_and_with_columns():
+    idx, px = _late_frame()
+    gaps = RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
+    pairs = {"IWM / SPY": ("IWM", "SPY"), "RSP / SPY": ("RSP", "SPY"), "SPY / SPY": ("SPY", "SPY")}
+    assert set(RO.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
+    assert RO.gap_note(gaps, ["SPY"]) == ""
+    assert RO.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
+    wide = RO.with_columns(px, ["SPY", "RSP"])
+    assert list(wide.columns) == ["SPY", "IWM", "RSP"] and wide["RSP"].isna().all()
+    assert RO.with_columns(px, ["SPY"]) is px
+    # a missing fund gives NaN spreads, not a KeyError
+    assert np.isnan(RO.relative_return(wide["RSP"], wide["SPY"], idx[0]))
+
+
+def test_rotation_verdict_gives_the_reason_for_a_missing_spread():
+    value, reason = ROV.rotation_verdict({"a": np.nan, "b": 0.2}, pd.Series([0.1, 0.1, 0.1]), 42, 100,
+                                         {"a": "IWM has no prices before 2000-05-26"})
+    assert value == "inconclusive"
+    assert reason == "no data for a over the window: IWM has no prices before 2000-05-26"
+
+
+def test_describe_tracking_and_coverage_note_without_baskets():
+    empty = pd.DataFrame(columns=["Basket", "Fund"])
+    text = RO.describe_tracking(empty, "2008-01-01", {"MAGS": "MAGS has no prices up to 2009-06-30 in this source"})
+    assert text.endswith("over this window: MAGS has no prices up to 2009-06-30 in this source.")
+    cover = pd.DataFrame([{"date": pd.Timestamp("2008-01-31"), "group": g, "members": n, "with_prices": k,
+                           "cap_share_with_prices": np.nan} for g, n, k in (("Mag 7", 7, 5), ("Other 493", 0, 0))])
+    note = RO.basket_coverage_note(cover, "2008-01-01")
+    assert "Other 493" not in note and "hold 5 of the 7 names" in note
+    full = cover.assign(members=[7, 490], with_prices=[7, 480], cap_share_with_prices=[np.nan, 0.99])
+    assert RO.basket_coverage_note(full, "2008-01-01") == (
+        " At each rebalance 480-480 of the 490 Other 493 members had prices, covering at least 99.0% of the group's market cap.")
+
+
+def test_describe_long_view_with_and_without_a_ratio():
+    assert "no IWM/SPY ratio" in RO.describe_long_view(RO.long_view(pd.Series(dtype=float)), "SPY",
+                                                        {"IWM": "IWM has no prices up to 1999-12-31 in this source"})
+    r = pd.Series([1.0, 2.0, 1.5], index=pd.bdate_range("2020-01-01", periods=3))
+    text = RO.describe_long_view(RO.long_view(r), "SPY")
+    assert "25.0% below its 2020-01-02 peak" in text and "gained on" in text and "+50.0%" in text

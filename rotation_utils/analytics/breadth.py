@@ -12,7 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataUnavailableError
+from ..errors import BadInputError, DataUnavailableError
+from ..narrative import direction, pct
 from ..universes import MAG7, dedupe_companies
 
 
@@ -134,3 +135,111 @@ def market_caps_until(dl, end):
         return dl.market_caps(None, end)
     except DataUnavailableError:
         return None
+
+
+def member_prices(dl, members_by_date: dict, start, end) -> pd.DataFrame:
+    """Prices of every name that was a member on some date, or an empty frame (with a
+    DatetimeIndex) when no member is known or none has prices in [start, end].
+
+    Why: before the S&P 500 change log starts (2012-12 in the snapshot) or before the
+    constituent prices start (2018), the data layer has nothing to serve; the breadth
+    section then says what is missing (:func:`breadth_gap`) instead of failing.
+    """
+    names = sorted(set().union(*members_by_date.values())) if members_by_date else []
+    empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"), dtype="float64")
+    if not names:
+        return empty
+    try:
+        px = dl.prices(names, start, end)
+    except (BadInputError, DataUnavailableError):
+        return empty
+    return px.loc[:, px.notna().any()]
+
+
+def breadth_gap(universe: str, members_by_date: dict, prices: pd.DataFrame, share: pd.Series,
+                base_day, last_day, window: int = 200, members_from=None) -> str | None:
+    """Why the breadth line of ``universe`` is missing or starts late in [base_day, last_day]
+    (None when it has a reading from the window start on).
+
+    Checks in order: no members known (``members_from``: first date of the
+    membership source), no member prices, too few members with ``window`` days of
+    prices on any day, a first reading later than the window start.
+    """
+    base_day, last_day = pd.Timestamp(base_day), pd.Timestamp(last_day)
+    if not any(len(m) for m in members_by_date.values()):
+        src = f" (the membership source starts {pd.Timestamp(members_from):%Y-%m-%d})" if members_from is not None else ""
+        return f"{universe}: no members are known for the window{src}, so breadth cannot be measured"
+    if prices.empty or not prices.notna().any().any():
+        return f"{universe}: none of the members has prices up to {last_day:%Y-%m-%d} in this source, so breadth cannot be measured"
+    names = set().union(*members_by_date.values())
+    priced = int(prices.reindex(columns=sorted(names)).notna().any().sum())
+    s = share.loc[base_day:last_day].dropna()
+    if s.empty:
+        return (f"{universe}: only {priced} of {len(names)} members have prices up to {last_day:%Y-%m-%d} in this "
+                f"source, too few with {window} trading days of them on any day of the window")
+    if s.index[0] > base_day + pd.Timedelta(days=7):
+        return (f"{universe}: the first reading is on {s.index[0]:%Y-%m-%d}, when enough members first have "
+                f"{window} trading days of prices")
+    return None
+
+
+def concentration_gap(conc: pd.DataFrame, last_day) -> str | None:
+    """Why the Magnificent 7 share of S&P 500 cap cannot be shown (None when it can)."""
+    if len(conc):
+        return None
+    return (f"No month-end market caps up to {pd.Timestamp(last_day):%Y-%m-%d} in this source, so the Magnificent 7's "
+            "share of S&P 500 cap cannot be measured: concentration is not shown.")
+
+
+def survivor_note(sp_cov: pd.DataFrame, iwm_cov: pd.DataFrame) -> str:
+    """Caveat sentence on the share of members with prices (survivor bias), from :func:`coverage`."""
+    def span(cov, unit):
+        c = cov["coverage"].dropna()
+        if c.empty:
+            return "none with known members and prices"
+        if len(c) == 1 or c.min() == c.max():
+            return f"{c.min() * 100:.1f}% ({'one ' + unit if len(c) == 1 else 'every ' + unit})"
+        return f"from {c.min() * 100:.1f}% to {c.max() * 100:.1f}% of the list by {unit}"
+    return (f"Survivor bias: the snapshot has prices mostly for names still listed in mid-2026; S&P 500 members "
+            f"with prices: {span(sp_cov, 'month')}; IWM holdings: {span(iwm_cov, 'file')}. Missing names are "
+            "mostly delisted or acquired ones, so baskets, breadth and the median-member figure lean towards survivors.")
+
+
+def breadth_panel(universes: dict, window: int, base_day, last_day) -> tuple[pd.DataFrame, dict]:
+    """Share of members above their ``window``-day average per universe over [base_day, last_day].
+
+    ``universes``: name -> (members_by_date, prices, members_from). Returns the
+    shares (one column per universe, fractions) and the gaps (universe -> reason,
+    from :func:`breadth_gap`) for universes the window does not cover fully.
+    """
+    shares, gaps = {}, {}
+    for name, (members, px, members_from) in universes.items():
+        mask = membership_mask(px.index, px.columns, members)
+        shares[name] = share_above_average(px, window, mask)["share"]
+        why = breadth_gap(name, members, px, shares[name], base_day, last_day, window, members_from)
+        if why:
+            gaps[name] = why
+    return pd.DataFrame(shares).loc[pd.Timestamp(base_day):pd.Timestamp(last_day)], gaps
+
+
+def breadth_summary(shares: pd.DataFrame) -> pd.DataFrame:
+    """Per universe: share at the start (first reading), latest, low and high (NaN without readings)."""
+    first = shares.bfill().iloc[0].values if len(shares) else np.full(shares.shape[1], np.nan)
+    last = shares.ffill().iloc[-1].values if len(shares) else np.full(shares.shape[1], np.nan)
+    return pd.DataFrame({"Universe": shares.columns, "At start": first, "Latest": last,
+                         "Low": shares.min().values, "High": shares.max().values})
+
+
+def describe_breadth(summary: pd.DataFrame, window: int, gaps: dict | None = None) -> str:
+    """One sentence per universe from :func:`breadth_summary`; a universe the window does not
+    cover gets its reason instead (or after the sentence, when it starts late)."""
+    out = []
+    for _, r in summary.iterrows():
+        u, a, z = r["Universe"], r["At start"], r["Latest"]
+        why = (gaps or {}).get(u)
+        if a == a and z == z:
+            out.append(f"In the {u} the share above the {window}-day average {direction(z - a)} "
+                       f"from {pct(a, sign=False)} to {pct(z, sign=False)}." + (f" ({why}.)" if why else ""))
+        elif why:
+            out.append(f"{why}.")
+    return " ".join(out)

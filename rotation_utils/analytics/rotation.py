@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BadInputError
+from ..narrative import direction, pct
 from .returns import period_return, risk_table, window_returns
 
 LEAD = "numerator leads"
@@ -340,14 +341,17 @@ def iso_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
     return out
 
 
-def describe_tracking(checks: pd.DataFrame, base_day) -> str:
+def describe_tracking(checks: pd.DataFrame, base_day, gaps: dict | None = None) -> str:
     """One paragraph on how the rebuilt baskets compare with the funds (from :func:`tracking_table`).
 
     Like-for-like pairs (equal-weighted baskets against MAGS and RSP) measure the
     rebuild; the cap-weighted Mag 7 against MAGS is a weighting effect, said so.
+    ``gaps`` (from :func:`history_gaps` and :func:`basket_gaps`) explain an empty table.
     """
     if checks.empty:
-        return "None of the funds (MAGS trades from 2023-04; RSP) overlaps the window, so the baskets cannot be checked here."
+        why = gap_note(gaps or {}, ["Mag 7 (equal)", "Mag 7 (cap)", "MAGS", "Other 493 (equal)", "RSP"])
+        return ("The rebuilt baskets cannot be checked against MAGS or RSP over this window"
+                + (f": {why}." if why else " (no overlapping data)."))
     ck = checks.set_index(["Basket", "Fund"])
 
     def part(b, f):
@@ -365,3 +369,113 @@ def describe_tracking(checks: pd.DataFrame, base_day) -> str:
     if ("Other 493 (equal)", "RSP") in ck.index:
         text += "RSP also holds the Magnificent 7, so a small gap to the equal-weighted Other 493 is expected."
     return text.strip()
+
+
+# ---- coverage: say what the window lacks instead of failing -----------------------
+def history_gaps(frame: pd.DataFrame, names, since, until) -> dict:
+    """Names in ``names`` with no close on or before ``since``: name -> reason.
+
+    Why: a fund launched inside the window (IWM in 2000-05, RSP in 2003-04, MAGS in
+    2023-04) or absent from the source has no genuine return "since the start", so
+    every section that needs it says so with this sentence instead of failing.
+    """
+    since, until = pd.Timestamp(since), pd.Timestamp(until)
+    out = {}
+    for n in dict.fromkeys(names):
+        first = frame[n].first_valid_index() if n in frame.columns else None
+        if first is None:
+            out[n] = f"{n} has no prices up to {until:%Y-%m-%d} in this source"
+        elif first > since:
+            out[n] = f"{n} has no prices before {first:%Y-%m-%d}"
+    return out
+
+
+def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until,
+                members_from=None, caps_from=None) -> dict:
+    """Rebuilt baskets without a level on or before ``since``: name -> reason.
+
+    ``cover`` is the coverage frame of ``baskets.build_group_baskets``;
+    ``members_from`` the first date of the S&P 500 change log and ``caps_from``
+    the first month-end market cap (None: none up to ``until``). The reason names
+    the missing input: membership, member prices or market caps.
+    """
+    since, until = pd.Timestamp(since), pd.Timestamp(until)
+    out = {}
+    for name in levels.columns:
+        if covers(levels[name], since):
+            continue
+        group = name.split(" (")[0]
+        cov = cover[cover["group"] == group] if len(cover) else cover
+        if len(cov) == 0 or (cov["members"] == 0).all():
+            why = ("no S&P 500 members are known" + (f" before {pd.Timestamp(members_from):%Y-%m-%d}, when the "
+                   "change log starts" if members_from is not None else " for the window"))
+        elif (cov["with_prices"] == 0).all():
+            why = f"none of its {int(cov['members'].max())} members has prices in the window"
+        elif "(cap)" in name:
+            why = (f"month-end market caps start {pd.Timestamp(caps_from):%Y-%m-%d}" if caps_from is not None
+                   else f"there are no month-end market caps up to {until:%Y-%m-%d}")
+        else:
+            first = levels[name].first_valid_index()
+            why = f"its first level is on {first:%Y-%m-%d}" if first is not None else "it has no level in the window"
+        out[name] = f"{name}: {why}"
+    return out
+
+
+def pair_gaps(pairs: dict, gaps: dict) -> dict:
+    """Relative-strength lines that cannot be measured: label -> the reasons of their legs."""
+    out = {}
+    for label, legs in pairs.items():
+        why = [gaps[x] for x in legs if x in gaps]
+        if why:
+            out[label] = "; ".join(why)
+    return out
+
+
+def gap_note(gaps: dict, names=None) -> str:
+    """The reasons for ``names`` (all gaps when None) joined by '; ' (no final period);
+    '' when none apply."""
+    keys = list(gaps) if names is None else [n for n in names if n in gaps]
+    return "; ".join(dict.fromkeys(gaps[k] for k in keys))
+
+
+def basket_coverage_note(cover: pd.DataFrame, base_day) -> str:
+    """How many members the rebuilt baskets held at the rebalances inside the window
+    ('' when no Other 493 member is known, e.g. before the S&P 500 change log starts)."""
+    cov = cover[cover["date"] >= pd.Timestamp(base_day)] if len(cover) else cover
+    o = cov[cov["group"] == "Other 493"] if len(cov) else cov
+    if o.empty or o["members"].max() == 0:
+        text = ""
+    else:
+        cap_cov = o["cap_share_with_prices"].min()
+        text = (f" At each rebalance {o['with_prices'].min()}-{o['with_prices'].max()} of the {o['members'].max()} "
+                "Other 493 members had prices"
+                + (f", covering at least {pct(cap_cov, sign=False)} of the group's market cap." if cap_cov == cap_cov
+                   else " (no market caps to weight them)."))
+    m = cov[cov["group"] == "Mag 7"] if len(cov) else cov
+    if len(m) and m["with_prices"].min() < m["members"].max():
+        text += (f" The Mag 7 baskets hold {m['with_prices'].min()} of the {m['members'].max()} names at some "
+                 "rebalances: the others have no prices yet.")
+    return text
+
+
+def with_columns(frame: pd.DataFrame, names) -> pd.DataFrame:
+    """``frame`` with an all-NaN column for every name it lacks, so a section can look the
+    name up and find 'no data' (reported via :func:`history_gaps`) rather than a KeyError."""
+    missing = [n for n in dict.fromkeys(names) if n not in frame.columns]
+    if not missing:
+        return frame
+    return pd.concat([frame, pd.DataFrame(np.nan, index=frame.index, columns=missing)], axis=1)
+
+
+
+def describe_long_view(lv: dict, benchmark: str, gaps: dict | None = None) -> str:
+    """The long-view paragraph from :func:`long_view`, or why there is no ratio to describe."""
+    if lv["latest_date"] is None:
+        why = gap_note(gaps or {}, ["IWM", benchmark])
+        return f"There is no IWM/{benchmark} ratio in the window" + (f": {why}." if why else ".")
+    return (f"On {lv['latest_date'].date()} the IWM/{benchmark} ratio was {pct(lv['drawdown'], sign=False).lstrip('-')} "
+            f"below its {lv['peak_date'].date()} peak; it closed at or below today's level on only "
+            f"{pct(lv['percentile'], sign=False)} of trading days since {lv['first_date'].date()}, and its lowest "
+            f"close was on {lv['trough_date'].date()}. Small caps have "
+            f"{direction(lv['change_since_first'], 'gained on', 'lost ground to', 'matched')} large caps over the "
+            f"whole period ({pct(lv['change_since_first'])}).")

@@ -74,7 +74,8 @@ def claim_from_parts(parts: list) -> str:
     return "mixed"
 
 
-def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int) -> tuple[str, str]:
+def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int,
+                     reasons: dict | None = None) -> tuple[str, str]:
     """Overall verdict on "the rotation is under way" over a window.
 
     ``spreads``: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7);
@@ -82,14 +83,17 @@ def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days:
     Rule: inconclusive if the window is shorter than ``min_days`` trading days or a
     spread is missing; supported if every spread is positive and the lead spread is
     positive in at least two thirds of the sub-windows; not supported if at most one
-    spread is positive; mixed otherwise.
+    spread is positive; mixed otherwise. ``reasons`` (spread -> why it is missing)
+    are appended to the inconclusive reason so the reader learns what the data lack.
     """
     vals = list(spreads.values())
     if days < min_days:
         return "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
     gaps = [k for k, v in spreads.items() if v is None or v != v]
     if not vals or gaps:
-        return "inconclusive", f"no data for {', '.join(gaps) or 'any spread'} over the window"
+        why = "; ".join(dict.fromkeys((reasons or {})[k] for k in gaps if (reasons or {}).get(k)))
+        return "inconclusive", (f"no data for {', '.join(gaps) or 'any spread'} over the window"
+                                + (f": {why}" if why else ""))
     positive = sum(v > 0 for v in vals)
     sub_pos = int((sub_spreads > 0).sum())
     need = int(np.ceil(len(sub_spreads) * 2 / 3))
