@@ -36,6 +36,72 @@ FLOW_FIELDS = ["revenue", "operating_income", "net_income"]
 GROUP_ORDER = ["Mag 7", "Other 493"]
 
 
+# ---- optional inputs -----------------------------------------------------------
+#: columns and dtypes of the data layer's optional tables, for the empty stand-in
+OPTIONAL_TABLES = {
+    "market_caps": {"date": "datetime64[ns]", "ticker": "string", "market_cap": "float64",
+                    "last_price": "float64", "sector": "string", "industry": "string",
+                    "exchange": "string"},
+    "sp500_financials": {"as_of": "datetime64[ns]", "symbol": "string", "name": "string",
+                         "sector": "string", **{c: "float64" for c in (
+                             "price", "pe", "dividend_yield", "eps", "low_52w", "high_52w",
+                             "market_cap", "ebitda", "price_to_sales", "price_to_book")}},
+}
+
+
+#: how the reports name those tables
+OPTIONAL_LABELS = {"market_caps": "month-end market caps",
+                   "sp500_financials": "dated S&P 500 fundamentals"}
+
+
+def empty_table(dataset: str) -> pd.DataFrame:
+    """A frame with no rows and the columns/dtypes of one of ``OPTIONAL_TABLES``."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in OPTIONAL_TABLES[dataset].items()})
+
+
+def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str | None]:
+    """Load an optional dataset: ``(frame, None)``, or ``(empty frame, note)`` when the data
+    layer has none for the window.
+
+    Why: the data layer raises :class:`DataUnavailableError` when a table has no
+    rows in the window (market caps start in 2021 in the snapshot, the dated
+    S&P 500 fundamentals in 2012). A report must still run and say what is
+    missing; the note names the dataset and carries the data layer's reason.
+    """
+    try:
+        return fetch(*args, **kw), None
+    except DataUnavailableError as exc:
+        return empty_table(dataset), f"{OPTIONAL_LABELS.get(dataset, dataset)}: {exc}"
+
+
+def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years,
+                notes=()) -> list[str]:
+    """What the window lacks, one computed phrase each, for the report's Data section.
+
+    - S&P 500 membership: the change log replayed to ``end`` gives no members
+      (it starts later), so the Other 493 is empty;
+    - annual statements: none of the selected fiscal ``years`` has a statement
+      filed by ``end`` for it and the year before (growth needs both);
+    - ``notes``: the data layer's reasons for optional datasets (see
+      :func:`optional_table`); None entries are skipped.
+    """
+    end = pd.Timestamp(end)
+    out = []
+    if not len(members):
+        first = changes["date"].min() if len(changes) else None
+        out.append(f"S&P 500 membership on {end:%Y-%m-%d}: the change log "
+                   + (f"starts on {first:%Y-%m-%d}" if first is not None else "is empty")
+                   + ", so the Other 493 group is empty")
+    have = set(calendar_year(annual["period_end"])) if len(annual) else set()
+    years = sorted(int(y) for y in years)
+    if years and not any(y in have and y - 1 in have for y in years):
+        last = f"calendar year {max(have)}" if have else "no year"
+        out.append(f"annual statements: those filed by {end:%Y-%m-%d} reach {last}, so none of the "
+                   f"selected fiscal years ({years[0]}-{years[-1]}) has two consecutive years to compare "
+                   "(pass earlier fiscal_years)")
+    return out + [n for n in notes if n]
+
+
 # ---- alignment ---------------------------------------------------------------
 def calendar_year(period_end) -> pd.Series:
     """The year label used everywhere here: the calendar year of ``period_end``."""
@@ -127,8 +193,11 @@ def aggregate_growth(panel: pd.DataFrame, years, group_sizes: dict | None = None
                          "growth": cur / base - 1.0 if n and base > 0 else np.nan,
                          "complete": bool(n and cov >= min_coverage)})
     out = pd.DataFrame(rows)
-    if out.empty:
-        return out
+    if out.empty:  # no group has statements in the window: the columns, no rows
+        return pd.DataFrame({c: pd.Series(dtype=t) for c, t in (
+            ("group", "string"), ("year", "int64"), ("companies", "int64"), ("group_size", "int64"),
+            ("coverage", "float64"), ("base", "float64"), ("current", "float64"),
+            ("growth", "float64"), ("complete", "bool"))})
     out["order"] = out["group"].map({g: i for i, g in enumerate(GROUP_ORDER)}).fillna(9)
     return out.sort_values(["order", "year"]).drop(columns="order").reset_index(drop=True)
 
@@ -159,7 +228,9 @@ def group_margins(panel: pd.DataFrame, years) -> pd.DataFrame:
                      "median_operating_margin": g["operating_margin"].median(),
                      "median_net_margin": g["net_margin"].median(),
                      "cost_ratio": 1.0 - op / rev})
-    return pd.DataFrame(rows).sort_values(["group", "year"]).reset_index(drop=True)
+    cols = ["group", "year", "companies", "operating_margin", "net_margin",
+            "median_operating_margin", "median_net_margin", "cost_ratio"]
+    return pd.DataFrame(rows, columns=cols).sort_values(["group", "year"]).reset_index(drop=True)
 
 
 def company_changes(panel: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -300,7 +371,9 @@ def ttm_margins(quarterly: pd.DataFrame) -> pd.DataFrame:
                      "ttm_revenue_growth": last4["revenue"] / prev4["revenue"] - 1.0,
                      "ttm_operating_margin": om1, "ttm_operating_margin_change": om1 - om0,
                      "ttm_net_margin": nm1, "ttm_net_margin_change": nm1 - nm0})
-    return pd.DataFrame(rows)
+    cols = ["symbol", "last_quarter", "ttm_revenue_growth", "ttm_operating_margin",
+            "ttm_operating_margin_change", "ttm_net_margin", "ttm_net_margin_change"]
+    return pd.DataFrame(rows, columns=cols)
 
 
 #: yfinance income-statement rows -> our columns
@@ -407,12 +480,24 @@ def group_value(growth: pd.DataFrame, group: str, year, col: str = "growth"):
     return sub[col].iloc[0] if len(sub) else np.nan
 
 
-def race_sentence(growth: pd.DataFrame, years) -> str:
-    """The earnings race in the given (complete) years, from the growth table."""
+def race_sentence(growth: pd.DataFrame, years, min_coverage: float | None = None) -> str:
+    """The earnings race in the given (complete) years, from the growth table; without
+    any, why not (the best coverage reached, or no company with two years at all)."""
     from .. import narrative as nr
     if not years:
-        return ("No fiscal year in the selection has a same-company sample covering enough of both "
-                "groups in this window, so the earnings race cannot be measured here.")
+        has = growth[growth["companies"] > 0] if len(growth) else growth
+        if has.empty:
+            return ("No company of either group has statements for two consecutive selected fiscal "
+                    "years filed in this window, so the earnings race cannot be measured here.")
+        if "coverage" not in has:
+            return ("No fiscal year in the selection has a same-company sample covering enough of both "
+                    "groups in this window, so the earnings race cannot be measured here.")
+        worst = has.groupby("year")["coverage"].min().fillna(0.0)
+        y = int(worst.idxmax())
+        need = f" (it needs {nr.pct(min_coverage, 0, sign=False)})" if min_coverage is not None else ""
+        return (f"No fiscal year in the selection has a same-company sample covering enough of both "
+                f"groups in this window: the best is {y}, where the thinner group is covered "
+                f"{nr.pct(worst[y], sign=False)}{need}, so the earnings race cannot be measured here.")
     parts = []
     for y in years:
         m, o = group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)
@@ -467,6 +552,9 @@ def harvest_sentence(table: pd.DataFrame, basket_changes: pd.DataFrame, year: in
     """How many named companies show an 'efficiency harvest' (operating margin up) in ``year``."""
     from .. import narrative as nr
     t = table.dropna(subset=["operating_margin_change"])
+    if t.empty:
+        return (f"No named company has annual statements for both {year - 1} and {year} filed in this "
+                "window, so their margin changes (the efficiency harvest) cannot be measured here.")
     up = t.loc[t["harvest"], "symbol"].tolist()
     btl = t.loc[t["below_the_line"], "symbol"].tolist()
     med = "; ".join(f"{r['basket']} {nr.pp(r['median_operating_margin_change'])}"
@@ -480,10 +568,14 @@ def harvest_sentence(table: pd.DataFrame, basket_changes: pd.DataFrame, year: in
     return out
 
 
-def scatter_sentence(changes: pd.DataFrame, named: list) -> str:
+def scatter_sentence(changes: pd.DataFrame, named: list, year: int | None = None) -> str:
     """Correlation and quadrant counts for the revenue-growth vs margin-change scatter."""
     from .. import narrative as nr
     c = changes.dropna(subset=["revenue_growth", "operating_margin_change"])
+    if c.empty:
+        span = f"{year - 1} and {year}" if year is not None else "two consecutive years"
+        return (f"No company has revenue and operating income for both {span} filed in this window: "
+                "the scatter is skipped.")
     o = c[c["group"] == "Other 493"]
     r = o["revenue_growth"].corr(o["operating_margin_change"], method="spearman") if len(o) > 2 else np.nan
     nm = c[c["symbol"].isin(named)]
@@ -500,8 +592,41 @@ def fiscal_year_end_caveat(panel: pd.DataFrame, year: int) -> str:
     """Which companies' fiscal years do not end in December (the alignment rule matters for them)."""
     from .. import narrative as nr
     p = panel[panel["year"] == year]
+    if p.empty:
+        return (f"Fiscal years: no statement in this window is assigned to {year}, so the "
+                "calendar-year-of-period-end rule does not affect the figures.")
     off = p[p["period_end"].dt.month != 12]
     mag = off[off["group"] == "Mag 7"]["symbol"].tolist()
     return (f"Fiscal years: {len(off)} of {len(p)} statements assigned to {year} end in another month than "
             f"December (Mag 7: {nr.listing(mag)}); under the calendar-year-of-period-end rule, their '{year}' "
             "covers part of the previous calendar year.")
+
+
+def trailing_gap_sentence(fin: pd.DataFrame, start, end, note: str | None = None) -> str:
+    """Why trailing EPS growth is not measured: no dated fundamentals version up to ``end``
+    (with the data layer's ``note``), or none framing the window at least six months apart."""
+    end = pd.Timestamp(end)
+    if fin.empty:
+        return (f"The dated S&P 500 fundamentals have no version up to {end:%Y-%m-%d}, so trailing "
+                "EPS growth is not measured here." + (f" Data layer: {note.split(': ', 1)[-1]}." if note else ""))
+    d = pd.DatetimeIndex(sorted(fin["as_of"].unique()))
+    inside = d[(d >= pd.Timestamp(start)) & (d <= end)]
+    span = (f"{len(inside)} version{'' if len(inside) == 1 else 's'} in the window, dated "
+            f"{inside[0]:%Y-%m-%d} to {inside[-1]:%Y-%m-%d}" if len(inside) else "no version inside the window")
+    return (f"No two dated fundamentals versions at least six months apart frame this window ({span}), "
+            "so trailing EPS growth is not measured here.")
+
+
+def versions_caveat(fin: pd.DataFrame, end) -> str:
+    """The caveat on the sparse dated fundamentals versions up to ``end``."""
+    end = pd.Timestamp(end)
+    versions = pd.DatetimeIndex(sorted(fin["as_of"].unique())) if len(fin) else pd.DatetimeIndex([])
+    versions = versions[versions <= end]
+    tail = "; offline statements are FMP-derived (for testing only)."
+    if len(versions) < 2:
+        return (f"Dated fundamentals versions: {len(versions)} up to {end:%Y-%m-%d}, so trailing EPS "
+                "cannot be measured" + tail)
+    gaps = versions.diff()
+    return (f"Dated fundamentals versions are sparse: the longest gap between versions up to {end:%Y-%m-%d} is "
+            f"{gaps.max().days} days (from {versions[gaps.argmax() - 1]:%Y-%m-%d}), so trailing EPS spans "
+            "uneven periods" + tail)

@@ -17,7 +17,7 @@ from .earnings import group_value
 
 
 def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0.8,
-                    year: int = 2026) -> pd.DataFrame:
+                    year: int = 2026, window_end=None) -> pd.DataFrame:
     """Status of the forecast claims A5, B8 and A2 against what the data now holds.
 
     ``russell``: ``{year: russell_coverage(...)}`` for ``year - 1`` and ``year``.
@@ -25,8 +25,17 @@ def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0
     on the ordering once ``year`` is complete for both groups. B8 (Russell 2000
     earnings +22% to +35%) and A2 (net margin from 3% to 5%) need Russell 2000
     statements: unverifiable when those cover less than ``min_coverage`` of IWM's
-    weight, pending while ``year`` is incomplete.
+    weight, pending while ``year`` is incomplete. A window that ends before
+    ``year`` begins (``window_end``) cannot measure any of them: all three are
+    unverifiable here, and the row says so.
     """
+    if window_end is not None and pd.Timestamp(window_end) < pd.Timestamp(year, 1, 1):
+        why = (f"the window ends on {pd.Timestamp(window_end):%Y-%m-%d}, before the forecast year "
+               f"{year} begins")
+        return pd.DataFrame([{"claim": c, "forecast": f, "in the data": why, "verdict": "unverifiable"}
+                             for c, f in (("A5", f"{year} earnings: Other 493 +33%, Mag 7 +2%"),
+                                          ("B8", f"Russell 2000 earnings +22% to +35% in {year}"),
+                                          ("A2", f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})"))])
     g = growth[growth["year"] == year]
     complete = bool(len(g)) and bool(g["complete"].all())
     m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
@@ -50,6 +59,30 @@ def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0
          "verdict": forecast_verdict(cur_ok, cov_ok, a2_ok)},
     ]
     return pd.DataFrame(rows)
+
+
+def forecast_sentence(forecasts: pd.DataFrame, russell_weight_share: float) -> str:
+    """What the forecast table says, by verdict: pending, unverifiable (and why), settled."""
+    by = {v: forecasts.loc[forecasts["verdict"] == v, "claim"].tolist() for v in forecasts["verdict"].unique()}
+    parts = ["These are forecasts, not results."]
+    if by.get("forecast pending"):
+        parts.append("Still pending (the forecast year is not complete in the data): "
+                     f"{nr.listing(by['forecast pending'])}.")
+    unver = forecasts[forecasts["verdict"] == "unverifiable"]
+    if len(unver):
+        whys = unver.groupby("in the data", sort=False)["claim"].apply(list)
+        window = [w for w in whys.index if w.startswith("the window ends")]
+        for w in window:
+            parts.append(f"Unverifiable in this window ({w}): {nr.listing(whys[w])}.")
+        rest = [c for w, cs in whys.items() if w not in window for c in cs]
+        if rest:
+            parts.append(f"Unverifiable with this data (Russell 2000 statements cover "
+                         f"{nr.pct(russell_weight_share, sign=False)} of IWM's weight): {nr.listing(rest)}.")
+    settled = forecasts[forecasts["verdict"].isin(["confirmed", "contradicted"])]
+    if len(settled):
+        parts.append("Settled by the data: " + nr.listing(
+            [f"{c} {v}" for c, v in zip(settled["claim"], settled["verdict"])]) + ".")
+    return " ".join(parts)
 
 
 def earnings_race_verdict(growth: pd.DataFrame, year: int, claimed_mag7: float,
@@ -109,7 +142,15 @@ def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataF
     row = basket_changes[basket_changes["basket"] == basket]
     h = row["median_operating_margin_change"].iloc[0] if len(row) else np.nan
     if not (np.isfinite(m) and np.isfinite(o) and np.isfinite(h)):
-        return "inconclusive", rule, "The earnings race or the basket's margins cannot be measured in this window."
+        lacking = []
+        if not (np.isfinite(m) and np.isfinite(o)):
+            lacking.append("no fiscal year has a complete same-company sample for both groups, so the "
+                           "earnings race cannot be measured")
+        if not np.isfinite(h):
+            n = int(row["with_data"].iloc[0]) if len(row) and "with_data" in row else 0
+            lacking.append(f"the {basket}' median operating-margin change cannot be measured "
+                           f"({n} member{'' if n == 1 else 's'} with statements for both years)")
+        return "inconclusive", rule, f"In this window {' and '.join(lacking)}."
     score = int(o > m) + int(h > 0)
     value = {2: "supported", 1: "mixed", 0: "not supported"}[score]
     ev = (f"In {y} the Other 493's net income growth ({nr.pct(o)}) was "

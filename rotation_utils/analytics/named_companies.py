@@ -19,6 +19,10 @@ import pandas as pd
 
 from .returns import returns_since
 
+#: an IWM holdings file dated up to this long after the window end still stands in for
+#: Russell 2000 membership at the end; a later one says nothing about the window
+MAX_IWM_LAG_DAYS = 366
+
 #: (upper bound in USD, label): a common convention, not an index rule
 SIZE_BANDS = [(2e9, "small cap (< $2bn)"), (10e9, "mid cap ($2-10bn)"),
               (200e9, "large cap ($10-200bn)"), (np.inf, "mega cap (>= $200bn)")]
@@ -58,11 +62,13 @@ def performance_table(prices: pd.DataFrame, named: pd.DataFrame, baskets: dict,
     basket / benchmark), ``name``, ``ticker``, ``since_start``, ``since_event``
     and, for the event window, the differences ``vs_IWM``/``vs_SPY``/``vs_Mag7``
     when those benchmark columns exist. An event date on or after the window
-    end gives NaN for the event columns.
+    end, or before its ``start``, gives NaN for the event columns: a return
+    "since the event" must start at the event, not at the first price of a
+    window that begins later (see :func:`event_outside_window`).
     """
     end = pd.Timestamp(end) if end is not None else max(prices.index.max(), benchmarks.index.max())
     ev = pd.Timestamp(event_date)
-    event_ok = ev < end
+    event_ok = event_outside_window(ev, start, end) is None
 
     def both(frame):
         s = returns_since(frame, start, end)
@@ -88,6 +94,31 @@ def performance_table(prices: pd.DataFrame, named: pd.DataFrame, baskets: dict,
         if col in benchmarks.columns:
             out[label] = out["since_event"] - e_bm[col]
     return out
+
+
+def event_outside_window(event_date, start, end) -> str | None:
+    """Why returns since ``event_date`` cannot be measured in the window [start, end]
+    (None when they can): the event must fall on or after the start and before the end."""
+    ev, end = pd.Timestamp(event_date), pd.Timestamp(end)
+    if ev >= end:
+        return f"the window ends on {end:%Y-%m-%d}, before the event date {ev:%Y-%m-%d}"
+    if start is not None and ev < pd.Timestamp(start):
+        return (f"the event date {ev:%Y-%m-%d} is before the window start {pd.Timestamp(start):%Y-%m-%d}; "
+                "pass a start on or before it")
+    return None
+
+
+def iwm_reference_date(dates, end, max_lag_days: int = MAX_IWM_LAG_DAYS):
+    """The IWM holdings file that stands for Russell 2000 membership at ``end``: the last
+    on or before ``end``, else the first if it is at most ``max_lag_days`` later, else None
+    (the files say nothing about a window years before them)."""
+    dates, end = sorted(dates), pd.Timestamp(end)
+    ref = [d for d in dates if d <= end]
+    if ref:
+        return ref[-1]
+    if dates and (dates[0] - end).days <= max_lag_days:
+        return dates[0]
+    return None
 
 
 def sp400_from_claims(claims: pd.DataFrame, claim_id: str = "B9") -> dict:
@@ -117,16 +148,16 @@ def membership_table(named: pd.DataFrame, sp500_added: dict, sp500_at_end: set,
     holdings date -> set of IWM tickers; ``sp400_added``: ticker -> date (from
     the claims register); ``caps``: long month-end caps (``date, ticker,
     market_cap``), the last snapshot on or before ``end`` is used.
-    ``small_cap`` is True only for names in the last IWM file on or before
-    ``end`` (the first file if none precedes it) and in neither the S&P 500 nor
-    the S&P 400 at ``end``.
+    ``small_cap`` is True only for names in the IWM file of
+    :func:`iwm_reference_date` and in neither the S&P 500 nor the S&P 400 at
+    ``end``; without such a file it is False for all and ``attrs['iwm_date']``
+    is None (``attrs['iwm_dates']`` lists the files there are).
     """
     end = pd.Timestamp(end)
     c = caps[caps["date"] <= end].sort_values("date")
     last_cap = c.groupby("ticker")[["date", "market_cap"]].last()
     dates = sorted(iwm_by_date)
-    ref = [d for d in dates if d <= end]
-    ref_date = ref[-1] if ref else (dates[0] if dates else None)
+    ref_date = iwm_reference_date(dates, end)
     rows = []
     for _, r in named.iterrows():
         t = r["ticker"]
@@ -146,7 +177,9 @@ def membership_table(named: pd.DataFrame, sp500_added: dict, sp500_at_end: set,
         in_iwm = ref_date is not None and t in iwm_by_date[ref_date]
         row["small_cap"] = bool(in_iwm and t not in sp500_at_end and not in400)
         rows.append(row)
-    return pd.DataFrame(rows)
+    out = pd.DataFrame(rows)
+    out.attrs.update(iwm_date=ref_date, iwm_dates=dates)
+    return out
 
 
 def named_verdict(perf: pd.DataFrame) -> tuple[str, dict]:
@@ -210,16 +243,16 @@ def basket_levels(prices: pd.DataFrame, baskets: dict) -> pd.DataFrame:
 
 
 # ---- computed prose ------------------------------------------------------------
-def performance_sentence(perf: pd.DataFrame, event_date, end, missing=()) -> str:
+def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=None) -> str:
     """One paragraph on the event-window returns, every number and word from ``perf``."""
     from .. import narrative as nr
     ev, end = pd.Timestamp(event_date), pd.Timestamp(end)
     one = len(missing) == 1
     tail = (f" {nr.listing(missing)} {'has' if one else 'have'} no price data in this run, so "
             f"{'it is' if one else 'they are'} left out of every basket." if missing else "")
-    if ev >= end:
-        return (f"The window ends on {end:%Y-%m-%d}, before the event date {ev:%Y-%m-%d}: "
-                f"there are no returns after the event in this window.{tail}")
+    why = event_outside_window(ev, start, end)
+    if why:
+        return f"{why[0].upper()}{why[1:]}: there are no returns after the event in this window.{tail}"
     verdict, v = named_verdict(perf)
     if not v:
         return f"No named company has prices after {ev:%Y-%m-%d}.{tail}"
@@ -234,6 +267,23 @@ def performance_sentence(perf: pd.DataFrame, event_date, end, missing=()) -> str
             f"({nr.pct(comp['since_event'].iloc[0])}).{tail}")
 
 
+def small_cap_text(mem: pd.DataFrame, end) -> str:
+    """'only X and Y of the 9 are Russell 2000 small caps ...', or why the data cannot say."""
+    from .. import narrative as nr
+    if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
+        return iwm_gap_text(mem.attrs.get("iwm_dates", []), end)
+    small = mem.loc[mem["small_cap"], "ticker"].tolist()
+    return (f"only {nr.listing(small)} of the {len(mem)} are Russell 2000 small caps outside the S&P 500/400 "
+            f"on {pd.Timestamp(end):%Y-%m-%d}")
+
+
+def iwm_gap_text(dates, end) -> str:
+    """Why Russell 2000 membership at ``end`` is not in the data."""
+    first = f"the first is dated {min(dates):%Y-%m-%d}" if len(dates) else "there is none"
+    return (f"Russell 2000 membership on {pd.Timestamp(end):%Y-%m-%d} is not in the data: no IWM holdings "
+            f"file is within {MAX_IWM_LAG_DAYS} days of it ({first})")
+
+
 def membership_sentence(mem: pd.DataFrame, end) -> str:
     """Which named companies are really small caps, from the membership table."""
     from .. import narrative as nr
@@ -241,9 +291,13 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
     sp5 = mem[mem["S&P 500 at end"]]
     sp4 = mem[mem["S&P 400 at end"]]
     caps = mem.dropna(subset=["market_cap"]).sort_values("market_cap")
-    parts = [f"On {pd.Timestamp(end):%Y-%m-%d}, {nr.plural(len(small), 'named company', 'named companies')} "
-             f"({nr.listing(small)}) {'was' if len(small) == 1 else 'were'} a Russell 2000 member outside the "
-             "S&P 500 and S&P 400, i.e. really small caps."]
+    if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
+        parts = [iwm_gap_text(mem.attrs.get("iwm_dates", []), end) + ", so which named companies were "
+                 "small caps then cannot be told."]
+    else:
+        parts = [f"On {pd.Timestamp(end):%Y-%m-%d}, {nr.plural(len(small), 'named company', 'named companies')} "
+                 f"({nr.listing(small)}) {'was' if len(small) == 1 else 'were'} a Russell 2000 member outside "
+                 "the S&P 500 and S&P 400, i.e. really small caps."]
     if len(sp5):
         parts.append(" " + "; ".join(
             f"{r['ticker']} was in the S&P 500 (added {r['S&P 500 date added']:%Y-%m-%d})"
@@ -254,17 +308,20 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
         parts.append(f" Market caps run from {nr.usd(caps['market_cap'].iloc[0])} "
                      f"({caps['ticker'].iloc[0]}) to {nr.usd(caps['market_cap'].iloc[-1])} "
                      f"({caps['ticker'].iloc[-1]}).")
+    else:
+        parts.append(f" No named company has a market cap on or before {pd.Timestamp(end):%Y-%m-%d} in the "
+                     "data, so their size is unknown.")
     return "".join(parts)
 
 
-def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end) -> str:
+def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> str:
     """One sentence for claim B9: event-window returns against IWM/SPY and how many are small caps."""
     from .. import narrative as nr
-    small = mem.loc[mem["small_cap"], "ticker"].tolist()
-    size = (f"only {nr.listing(small)} of the {len(mem)} are Russell 2000 small caps outside the S&P 500/400 "
-            f"on {pd.Timestamp(end):%Y-%m-%d}")
+    size = small_cap_text(mem, end)
     if not vals:
-        return f"No returns after {pd.Timestamp(event_date):%Y-%m-%d} in this window; {size}."
+        why = event_outside_window(event_date, start, end)
+        return (f"No returns after {pd.Timestamp(event_date):%Y-%m-%d} in this window"
+                f"{f' ({why})' if why else ''}; {size}.")
     return (f"Since {pd.Timestamp(event_date):%Y-%m-%d} the equal-weighted named basket returned "
             f"{nr.pct(vals['basket'])} against {nr.pct(vals['iwm'])} for IWM and {nr.pct(vals['spy'])} for SPY "
             f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}.")

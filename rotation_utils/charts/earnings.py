@@ -3,7 +3,9 @@ against margin change per company.
 
 The numbers come from :mod:`rotation_utils.analytics.earnings`; these functions
 only draw them. Each returns ``(fig, ax)`` (the scatter also the clipped count)
-so the notebook adds the footnote with its own source and as-of date.
+so the notebook adds the footnote with its own source and as-of date, or ``None``
+in place of the figure and axes when the window has nothing to draw: a chart is
+skipped, never drawn empty (the notebook's sentence says what is missing).
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from ..analytics.earnings import GROUP_ORDER
 
 def plot_growth(growth: pd.DataFrame, title: str):
     """Bars of same-company earnings growth per year and group; partial years hatched."""
+    if growth.empty or not np.isfinite(growth["growth"].astype("float64")).any():
+        return None, None
     fig, ax = style.new_figure(title, "Calendar year of fiscal year end", "Net income growth (%)")
     years = sorted(growth["year"].unique())
     groups = [g for g in GROUP_ORDER if g in set(growth["group"])]
@@ -37,6 +41,8 @@ def plot_growth(growth: pd.DataFrame, title: str):
 
 def plot_margins(margins: pd.DataFrame, title: str, column: str = "operating_margin"):
     """Lines of a margin column per group over the years."""
+    if margins.empty or not np.isfinite(margins[column].astype("float64")).any():
+        return None, None
     fig, ax = style.new_figure(title, "Calendar year of fiscal year end", "Margin (% of revenue)")
     for i, (g, sub) in enumerate(margins.groupby("group", sort=False)):
         ax.plot(sub["year"], sub[column] * 100, marker="o", lw=2.5 if g in GROUP_ORDER else 1.5,
@@ -52,6 +58,8 @@ def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
     """Revenue growth (x) against operating-margin change (y): the Other 493 grey,
     the Mag 7 and the named companies labelled. Points beyond the clip box are
     drawn on its edge; returns ``(fig, ax, clipped)``."""
+    if changes[["revenue_growth", "operating_margin_change"]].dropna().empty:
+        return None, None, 0
     fig, ax = style.new_figure(title, "Revenue growth (%)", "Operating-margin change (pp)")
     x = changes["revenue_growth"].clip(*clip) * 100
     y = changes["operating_margin_change"].clip(*clip_margin) * 100

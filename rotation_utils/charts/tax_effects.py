@@ -3,7 +3,8 @@ both laws, and the median saving per group.
 
 The rules live in :mod:`rotation_utils.tax_model` and the firm-level results in
 :mod:`rotation_utils.analytics.tax_effects`; these functions only draw them and
-return ``(fig, ax)`` for the notebook's footnote.
+return ``(fig, ax)`` for the notebook's footnote (``(None, None)`` when the firms give
+nothing to draw: the chart is skipped and the notebook says why).
 """
 from __future__ import annotations
 
@@ -50,6 +51,8 @@ def plot_s179(year: int, max_cost: float = 8e6):
 def plot_groups(summary: pd.DataFrame, by: str, title: str):
     """Horizontal bars of the median saving (% of pre-tax income) per group."""
     s = summary.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax")
+    if s.empty:
+        return None, None
     fig, ax = plt.subplots(figsize=(11, max(5.5, 0.45 * len(s) + 1.5)))
     ax.barh(s[by].astype(str).str.replace("$", "\\$"), s["median_pct_pretax"] * 100, color="#0072B2")
     for y, (v, n) in enumerate(zip(s["median_pct_pretax"], s["firms"])):
