@@ -141,3 +141,30 @@ def test_narrative_follows_the_window(runs, dl):
     assert found["cal2024"].group(0) != found["inside2025"].group(0)
     breadth = {k: re.search(r"leadership was \*\*(broad|narrow)\*\*", t) for k, t in texts.items()}
     assert all(breadth.values())
+
+
+# ---- a window before KBWB, XLC, XLRE and the member prices exist --------------------
+@pytest.fixture(scope="module")
+def early_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("early")
+    return run_notebook(NB, folder, start="2008-01-01", end="2009-06-30"), notebook_text(folder, NB)
+
+
+def test_early_window_says_what_is_missing(early_run, dl):
+    res, text = early_run
+    assert validate_results(res) == []
+    claims = {c["id"]: c for c in res["claims"]}
+    assert claims["A7"]["verdict"] == "unverifiable" and claims["A9"]["verdict"] == "unverifiable"
+    kbwb_first = dl.prices(["KBWB"])["KBWB"].first_valid_index()
+    assert kbwb_first > pd.Timestamp("2009-06-30")      # the reason below is a fact of the data
+    assert "the window ends 2009-06-30, before 2023" in claims["A7"]["evidence"]
+    assert "KBWB has no prices up to 2009-06-30" in claims["A7"]["evidence"]
+    assert "no 2026 data" in claims["A9"]["evidence"]
+    assert "KBWB has no prices up to 2009-06-30" in res["verdict"]["evidence"]
+    assert "Member prices do not cover this window" in text
+    assert _metric(res, "share_members_beat_iwm") is None
+    # the sectors the window does cover are still ranked, with plain-pandas figures
+    px = dl.prices(["SPY", _metric(res, "best_sector")], "2007-12-01", "2009-06-30")
+    best = _window_return(px[_metric(res, "best_sector")], "2008-01-01", "2009-06-30")
+    assert _metric(res, "best_sector_minus_benchmark") == pytest.approx(
+        (best - _window_return(px["SPY"], "2008-01-01", "2009-06-30")) * 100, abs=1e-9)

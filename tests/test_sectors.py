@@ -258,3 +258,53 @@ def test_member_caveats_follow_the_inputs():
     assert "point-in-time" in on_time[0] and "look-ahead" not in on_time[0]
     assert "3 stop trading early" in on_time[1]
     assert "0 in the window (none)" in on_time[2]
+
+
+# ---- windows the funds do not cover -------------------------------------------
+def test_full_window_returns_leave_out_funds_listed_inside_the_window():
+    idx = pd.bdate_range("2011-01-03", periods=6, name="date")
+    px = pd.DataFrame({"SPY": [100, 101, 102, 103, 104, 110.0],
+                       "KBWB": [np.nan, np.nan, 50, 51, 52, 60.0]}, index=idx)
+    win = S.full_window_returns(px, idx[0], idx[-1])
+    assert win["SPY"] == pytest.approx(0.10)
+    assert np.isnan(win["KBWB"])          # returns_since alone would measure it from its first close
+    assert S.full_window_returns(px, idx[2], idx[-1])["KBWB"] == pytest.approx(0.20)
+    gaps = S.history_gaps(px, ["SPY", "KBWB", "XLRE"], idx[0], idx[-1])
+    assert gaps["KBWB"] == f"KBWB has no prices before {idx[2]:%Y-%m-%d}"
+    assert S.covered(["SPY", "KBWB", "XLRE", "SPY"], gaps) == ["SPY"]
+
+
+def test_versus_benchmarks_with_and_without_a_benchmark():
+    growth = pd.DataFrame({"XBI": [100, 130.0], "IWM": [100, 110.0], "SPY": [100, 120.0]})
+    g = S.versus_benchmarks(growth, ["IWM", "SPY"]).set_index("Series")
+    assert list(g.index) == ["XBI"]
+    assert g.loc["XBI", "minus IWM"] == pytest.approx(0.20) and g.loc["XBI", "minus SPY"] == pytest.approx(0.10)
+    no_iwm = S.versus_benchmarks(growth.drop(columns="IWM"), ["IWM", "SPY"]).set_index("Series")
+    assert no_iwm["minus IWM"].isna().all() and no_iwm.loc["XBI", "minus SPY"] == pytest.approx(0.10)
+    no_rows = S.versus_benchmarks(growth.iloc[:0], ["IWM", "SPY"])
+    assert no_rows["Series"].tolist() == ["XBI"] and no_rows["Return"].isna().all()
+
+
+def test_a7_says_why_claimed_years_are_missing():
+    years = _years({2008: {"KBWB": np.nan, "SPY": -0.37}, 2009: {"KBWB": np.nan, "SPY": 0.26}})
+    gaps = {"KBWB": "KBWB has no prices up to 2009-06-30 in this source"}
+    a = SV.a7_assessment(years, pd.Series({2008: True, 2009: False}), last_day="2009-06-30", gaps=gaps)
+    assert a["verdict"] == "unverifiable" and a["complete_years"] == 0
+    assert a["evidence"] == ("None of the claimed years 2023-2025 can be measured on this window: the window ends "
+                             "2009-06-30, before 2023; KBWB has no prices up to 2009-06-30 in this source.")
+    # some years measured, one after the window end: the year says why
+    two = _years({2023: {"KBWB": 0.3, "SPY": 0.2}, 2024: {"KBWB": 0.3, "SPY": 0.2}})
+    b = SV.a7_assessment(two, pd.Series({2023: True, 2024: True}), last_day="2024-12-31")
+    assert b["verdict"] == "unverifiable"
+    assert "2025: not in the data (the window ends 2024-12-31, before 2025)" in b["evidence"]
+
+
+def test_named_sector_verdict_names_missing_funds():
+    gaps = {"KBWB": "KBWB has no prices before 2011-11-01", "XBI": "XBI has no prices up to 2001-12-31 in this source"}
+    partial = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps)
+    assert partial["value"] == "mixed"
+    assert "No window return for KBWB (KBWB has no prices before 2011-11-01); each group is averaged" in partial["evidence"]
+    none = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XLI": 0.25}), gaps=gaps)
+    assert none["value"] == "inconclusive"
+    assert none["evidence"].endswith("so Small-cap healthcare cannot be measured.")
+    assert "XBI has no prices up to 2001-12-31" in none["evidence"]

@@ -21,6 +21,7 @@ from ..errors import BadInputError
 from ..narrative import listing
 from .baskets import drifting_basket, equal_weights, rebalance_dates
 from .returns import calendar_year_returns, returns_since
+from .rotation import gap_note, history_gaps
 
 #: a daily move beyond SUSPECT_MOVE whose next day undoes at least SUSPECT_UNDO of it
 #: (in log terms) is a suspect print. Why not the snapshot's looser "reversed by >30%":
@@ -346,7 +347,41 @@ def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late) 
     return [member, survivors, bad]
 
 
+# ---- coverage: funds the window predates ------------------------------------
+def covered(tickers, gaps: dict) -> list[str]:
+    """``tickers`` without a gap (from :func:`history_gaps`): those priced from the window start."""
+    return [t for t in dict.fromkeys(tickers) if t not in gaps]
+
+
+def full_window_returns(prices: pd.DataFrame, start, end=None) -> pd.Series:
+    """Return over [start, end] per column, NaN for a column with no close on or before ``start``.
+
+    Why: ``returns_since`` measures a fund listed inside the window from its first
+    close, which would rank it on a shorter span than the others.
+    """
+    out = returns_since(prices, start, end)
+    late = [c for c in prices.columns
+            if prices[c].first_valid_index() is None or prices[c].first_valid_index() > pd.Timestamp(start)]
+    out[late] = np.nan
+    return out
+
+
+def versus_benchmarks(growth: pd.DataFrame, benchmarks) -> pd.DataFrame:
+    """Return over the window of each growth line (rebased to 100) minus each benchmark's.
+
+    Rows: the non-benchmark lines, highest return first (``Series, Return, minus <b>``);
+    a benchmark missing from ``growth`` leaves its column NaN instead of failing.
+    """
+    last = (growth.iloc[-1] / 100 - 1) if len(growth) else pd.Series(np.nan, index=growth.columns)
+    g = last.rename("Return").to_frame()
+    for b in benchmarks:
+        g[f"minus {b}"] = g["Return"] - (g.loc[b, "Return"] if b in g.index else np.nan)
+    g = g.drop(index=[b for b in benchmarks if b in g.index])
+    return g.sort_values("Return", ascending=False).rename_axis("Series").reset_index()
+
+
 __all__ = [
+    "covered", "full_window_returns", "versus_benchmarks", "history_gaps", "gap_note",
     "SUSPECT_MOVE", "SUSPECT_UNDO", "last_trading_day_of_year", "year_is_complete",
     "calendar_table", "year_labels", "period_returns", "relative_to", "leaders_by_period",
     "leadership_changes", "suspect_prints", "unconfirmed_last_moves", "neutralise_prints",

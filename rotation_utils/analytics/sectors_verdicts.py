@@ -16,14 +16,17 @@ from ..narrative import listing, pct, pp
 
 
 def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
-                  market: str = "SPY", claim_years=(2023, 2024, 2025)) -> dict:
+                  market: str = "SPY", claim_years=(2023, 2024, 2025), last_day=None,
+                  gaps: dict | None = None) -> dict:
     """Did the bank index beat the market in each of ``claim_years``?
 
     Rule: contradicted if the bank ETF lagged in any complete year; confirmed
     if it beat in every claimed year and all are complete; otherwise
     unverifiable (years missing or only year to date). Returns ``verdict``,
     ``table`` (year, bank, market, difference, status), ``beaten``, ``lagged``,
-    ``complete_years`` and an ``evidence`` sentence.
+    ``complete_years`` and an ``evidence`` sentence. ``last_day`` (the window's last
+    date) and ``gaps`` (ticker -> why it has no prices, from ``history_gaps``) explain
+    years that are not in the data.
     """
     rows = []
     for y in claim_years:
@@ -45,10 +48,11 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
         verdict = "confirmed"
     else:
         verdict = "unverifiable"
+    why = _missing_year_reasons(t[t["status"] == "not in the data"]["year"], (bank, market), last_day, gaps)
     parts = []
     for _, r in t.iterrows():
         if r["status"] == "not in the data":
-            parts.append(f"{r['year']}: not in the data")
+            parts.append(f"{r['year']}: not in the data" + (f" ({'; '.join(why[r['year']])})" if why.get(r["year"]) else ""))
         else:
             word = "beat" if r["difference"] > 0 else "lagged"
             tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
@@ -56,8 +60,26 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
                          f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
     evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
                 f"({'; '.join(parts)}).")
+    if len(t) and (t["status"] == "not in the data").all() and why:
+        first = [v[0] for v in why.values() if v][:1]   # the earliest year's first reason covers the later ones
+        rest = [x for v in why.values() for x in v if not x.startswith("the window ends")]
+        evidence = (f"None of the claimed years {min(claim_years)}-{max(claim_years)} can be measured on this window: "
+                    f"{'; '.join(dict.fromkeys(first + rest))}.")
     return {"verdict": verdict, "table": t, "beaten": beaten, "lagged": lagged,
             "complete_years": int(len(full)), "evidence": evidence}
+
+
+def _missing_year_reasons(years, tickers, last_day=None, gaps: dict | None = None) -> dict:
+    """year -> reasons the data have no return for it (the window ends first; a ticker has no prices)."""
+    out = {}
+    for y in sorted(years):
+        why = []
+        if last_day is not None and pd.Timestamp(last_day).year < y:
+            why.append(f"the window ends {pd.Timestamp(last_day):%Y-%m-%d}, before {y}")
+        why += [(gaps or {})[t] for t in tickers if (gaps or {}).get(t)]
+        if why:
+            out[y] = why
+    return out
 
 
 A9_LEGS = {"Healthcare": ["XBI", "IBB", "XLV"], "Banks": ["KRE", "KBWB"]}
@@ -112,13 +134,15 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
 
 
 def named_sector_verdict(window: pd.Series, market: str = "SPY",
-                         groups: dict | None = None) -> dict:
+                         groups: dict | None = None, gaps: dict | None = None) -> dict:
     """Overall verdict: did the sectors the articles name beat the market over the window?
 
     ``window``: return per ticker over the window. Groups (averaged ETFs):
     banks (KBWB, KRE), small-cap healthcare (XBI), industrials (XLI). Rule:
     supported if every group beat ``market``, not supported if none did, mixed
-    otherwise; inconclusive if a group or the market has no return.
+    otherwise; inconclusive if a group or the market has no return. A group with
+    some of its ETFs missing is averaged over the others; ``gaps`` (ticker -> why it
+    has no prices) let the evidence say which and why.
     """
     groups = groups or {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"],
                         "Industrials": ["XLI"]}
@@ -138,6 +162,13 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
     beat = t.loc[t["minus market"] > 0, "group"].tolist()
     lag = t.loc[t["minus market"] <= 0, "group"].tolist()
     evidence = (f"Beat {market} over the window: {listing(beat)}; did not: {listing(lag)}.")
+    gone = [x for x in dict.fromkeys([market] + [y for v in groups.values() for y in v]) if pd.isna(window.get(x, np.nan))]
+    if gone:
+        reasons = [(gaps or {})[x] for x in gone if (gaps or {}).get(x)]
+        lost = t.loc[t["return"].isna(), "group"].tolist() + ([market] if pd.isna(m) else [])
+        evidence += f" No window return for {listing(gone)}" + (f" ({'; '.join(reasons)})" if reasons else "")
+        evidence += (f", so {listing(lost)} cannot be measured." if lost
+                     else "; each group is averaged over the ETFs that have one.")
     return {"value": value, "table": t, "evidence": evidence}
 
 
