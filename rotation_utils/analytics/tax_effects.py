@@ -9,7 +9,10 @@ mid-sized firms gain most. It also settles the legal claims (A8, B5, B6, B7)
 from the transcribed provisions file and the article statements file.
 
 All functions take frames and return frames; the charts are drawn in
-:mod:`rotation_utils.charts.tax_effects`.
+:mod:`rotation_utils.charts.tax_effects`. A window the data does not cover (no
+statements for the tax year filed by ``end``; no market caps before 2021 in the
+snapshot) gives empty frames, and the sentence helpers at the end say what is
+missing instead of printing empty figures.
 """
 from __future__ import annotations
 
@@ -20,7 +23,7 @@ import pandas as pd
 
 from .. import tax_model as tm
 from ..config import REFERENCE_DIR
-from ..errors import BadInputError
+from ..errors import BadInputError, DataUnavailableError
 from ..universes import SECOND_CLASSES
 
 #: Nasdaq screener sectors mapped to the GICS names used elsewhere (fallback only)
@@ -52,6 +55,56 @@ def check_parameters(tax_year, size_edges_bn, capex_treatment: str, eligible_sha
     if len(edges) < 1 or sorted(edges) != edges or len(set(edges)) != len(edges):
         raise BadInputError(f"size_edges_bn must be increasing USD bn values, got {size_edges_bn!r}")
     return year
+
+
+# ---- inputs that a window may lack ---------------------------------------------
+#: the month-end market-cap columns the helpers below read
+CAP_COLUMNS = {"date": "datetime64[ns]", "ticker": "string", "market_cap": "float64",
+               "sector": "string", "industry": "string"}
+
+
+def optional_market_caps(dl, tax_year: int, max_staleness: int, symbols) -> tuple[pd.DataFrame, str | None]:
+    """Month-end market caps around the statements' year ends (from January of
+    ``tax_year - max_staleness - 1`` to December of ``tax_year + 1``), or an empty
+    frame and the data layer's reason when it has none for that span (the
+    snapshot's caps start in 2021): size is optional, the tax model is not."""
+    y, s = int(tax_year), int(max_staleness)
+    try:
+        return dl.market_caps(f"{y - s - 1}-01-01", f"{y + 1}-12-31", tickers=symbols), None
+    except DataUnavailableError as exc:
+        empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in CAP_COLUMNS.items()})
+        return empty, f"month-end market caps: {exc}"
+
+
+def window_gaps(fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, end=None,
+                max_staleness: int = 1, caps_note: str | None = None) -> list[str]:
+    """What the run lacks, one computed phrase each, for the Data section: no
+    statements for the tax year (with the tax year that would fit the window),
+    no market cap near any firm's year end (so no size buckets), or the data
+    layer's note on market caps."""
+    y, s = int(tax_year), int(max_staleness)
+    out = []
+    if firms.empty:
+        f = fundamentals
+        if end is not None:
+            f = f[f["filing_date"].notna() & (f["filing_date"] <= pd.Timestamp(end))]
+        filed = f"filed by {pd.Timestamp(end):%Y-%m-%d}" if end is not None else "in the data"
+        if len(f):
+            last = int(f["fiscal_year"].max())
+            fits = last + s if last < y else None
+            hint = ("" if fits is None else
+                    f"; a tax_year of {fits} or earlier fits this window" if fits >= 2018 else
+                    "; the model holds rules from tax year 2018 on, so this window cannot be modelled")
+            out.append(f"statements: none {filed} for fiscal years {y - s} to {y} (the latest is "
+                       f"FY{last}), so no firm can be modelled for tax year {y}{hint}")
+        else:
+            out.append(f"statements: none {filed}, so no firm can be modelled")
+    elif firms["market_cap"].isna().all():
+        out.append("size: no firm has a month-end market cap within 45 days of its fiscal year end, "
+                   "so size buckets and savings relative to market cap are not available")
+    if caps_note:
+        out.append(caps_note)
+    return out
 
 
 # ---- the firm-year to model --------------------------------------------------
@@ -262,6 +315,10 @@ def intensity_cells(effects: pd.DataFrame, n_groups: int = 3,
     value; 'high' is the top group)."""
     e = effects.dropna(subset=["intensity", value, "size_bucket"])
     names = ["low", "middle", "high"] if n_groups == 3 else [f"q{i + 1}" for i in range(n_groups)]
+    if len(e) < n_groups:  # no size buckets (no market caps) or too few firms: no cells
+        empty = pd.DataFrame(index=pd.Index([], name="size_bucket"),
+                             columns=pd.Index(names, name="intensity_group"), dtype="float64")
+        return empty, empty.copy()
     grp = pd.qcut(e["intensity"].rank(method="first"), n_groups, labels=names)
     e = e.assign(intensity_group=grp)
     med = e.pivot_table(index="size_bucket", columns="intensity_group", values=value,
@@ -277,7 +334,9 @@ def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall
 
     Rule: inconclusive if the (mid, high) cell has fewer than ``min_firms`` firms;
     supported if its median saving share is the largest of all cells with at least
-    ``min_firms`` firms; mixed if it is above the all-firm median; else not supported.
+    ``min_firms`` firms and positive; mixed if it is above the all-firm median; else
+    not supported (so a tax year in which no one gains, such as 2018-2021 when prior
+    law already used the EBITDA basis and full bonus, is not a tie won by the cell).
     """
     n = int(cnt.at[mid_label, high]) if mid_label in cnt.index and high in cnt.columns \
         and pd.notna(cnt.at[mid_label, high]) else 0
@@ -288,7 +347,7 @@ def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall
     eligible = med.where(cnt >= min_firms).stack().dropna()
     best = eligible.idxmax()
     best_v = float(eligible.max())
-    if value >= best_v:
+    if value >= best_v and value > 0:
         v = "supported"
     elif value > overall_median:
         v = "mixed"
@@ -423,3 +482,172 @@ def data_caveats(effects: pd.DataFrame, tax_year: int) -> dict:
         if pos["income_tax"].sum() > 0 else np.nan,
         "dropped": list(e.attrs.get("dropped", [])),
     }
+
+
+# ---- computed prose (every number from this run; what is missing when it is) ----
+def _nr():
+    from .. import narrative as nr  # imported late: narrative pulls in IPython display
+    return nr
+
+
+def size_gap(corp: pd.DataFrame) -> str | None:
+    """Why no firm has a size bucket (None when some do)."""
+    if corp.empty:
+        return "no firm is modelled in this window"
+    if corp["size_bucket"].isna().all():
+        return (f"none of the {len(corp)} modelled firms has a month-end market cap near its fiscal year "
+                "end, so size buckets are not available")
+    return None
+
+
+def grid_sentence(grid: pd.DataFrame, tax_year: int) -> str:
+    """Where the EBITDA basis saves tax on the archetype grid, or why it saves nothing that year."""
+    nr = _nr()
+    if not (grid["saving"] > 0).any():
+        basis = tm.law_parameters(tax_year, "prior")["ati_basis"]
+        return (f"For tax year {tax_year} prior law already computes ATI on an {basis} basis, as OBBBA does, so "
+                "the change saves nothing on the archetype grid: the chart is skipped.")
+    best = grid.loc[grid["saving_pct_ebitda"].idxmax()]
+    return (f"The change matters only where prior law's limit binds (interest above 30% of EBITDA minus D&A): "
+            f"{nr.pct((grid['saving'] > 0).mean(), sign=False)} of the grid. The saving grows with D&A and peaks at "
+            f"{nr.pct(best['saving_pct_ebitda'], sign=False)} of EBITDA (leverage {best['leverage']:.0%}, D&A "
+            f"{best['intensity']:.0%} of EBITDA); above {tm.INTEREST_LIMIT_RATE:.0%} leverage the limit still binds "
+            "under OBBBA.")
+
+
+def s179_reach_text(firms: pd.DataFrame, reach: float) -> str:
+    """The share of modelled firms whose capex stays under the Section 179 phase-out end."""
+    if firms.empty:
+        return "no firm is modelled in this window to compare with."
+    share = (-firms["capex"] < reach).mean()
+    return (f"only {_nr().pct(share, sign=False)} of the modelled firms spend less than that, so 179 is a "
+            "small-buyer provision.")
+
+
+def effects_sentence(corp: pd.DataFrame, bind: dict, tax_year: int) -> str:
+    """Where the 163(j) limit binds under each law and what the model's saving adds up to."""
+    nr = _nr()
+    if corp.empty:
+        return (f"No non-REIT firm is modelled for tax year {tax_year} in this window, so where the interest "
+                "limit binds and what the law saves are not measured here.")
+    return (f"Under prior law for {tax_year} the interest limit binds for {nr.pct(bind['prior'], sign=False)} of "
+            f"{bind['firms']} non-REIT firms, under OBBBA for {nr.pct(bind['obbba'], sign=False)}. The model's saving: "
+            f"median {nr.usd(corp['saving'].median())} per firm, total {nr.usd(corp['saving'].sum())}, of which "
+            f"{nr.usd(corp['saving_163j'].sum())} from the 163(j) basis and {nr.usd(corp['saving_expensing'].sum())} "
+            f"from expensing (a deferral). {nr.plural(int((corp['saving'] > 0).sum()), 'firm')} pay less, "
+            f"{int((corp['saving'] < 0).sum())} pay more.")
+
+
+def gainers_sentence(top: pd.DataFrame, corp: pd.DataFrame) -> str:
+    """The largest gainer relative to its size, or why there is none to rank."""
+    nr = _nr()
+    if top.empty:
+        if corp.empty:
+            return "No firm is modelled in this window: there are no gainers to rank."
+        gaining = int((corp["saving"] > 0).sum())
+        if gaining and corp["market_cap"].isna().all():
+            return (f"{nr.plural(gaining, 'firm')} pay less tax under OBBBA, but none has a month-end market cap "
+                    "near its fiscal year end, so gainers relative to size are not ranked.")
+        return "No firm gains."
+    lead = top.iloc[0]
+    return (f"{lead['symbol']} ({lead['sector']}) gains most relative to its size: {nr.usd(lead['saving'])}, "
+            f"{nr.pct(lead['saving_pct_cap'], 2, sign=False)} of market cap"
+            + (" (a pre-tax loss in its books)." if pd.isna(lead["saving_pct_pretax"]) else
+               f" and {nr.pct(lead['saving_pct_pretax'], sign=False)} of pre-tax income."))
+
+
+def groups_gap_sentence(corp: pd.DataFrame) -> str | None:
+    """Why the saving-by-size summary (and chart) is missing; None when it is there."""
+    gap = size_gap(corp)
+    if gap is None:
+        return None
+    tail = "" if corp.empty else "; the saving by sector is shown"
+    return f"Saving by size: not available, {gap}{tail}."
+
+
+def top_bucket(by_size: pd.DataFrame):
+    """The size-bucket row with the largest median saving share of pre-tax income (None if none)."""
+    ok = by_size.dropna(subset=["median_pct_pretax"])
+    return ok.iloc[0] if len(ok) else None
+
+
+def thesis_sentence(corp: pd.DataFrame, by_size: pd.DataFrame, cell: dict, overall: float, measure: str,
+                    other: str, alt: str, min_firms: int) -> str:
+    """The size x capital-intensity finding behind the verdict, or why it cannot be measured."""
+    nr = _nr()
+    best = top_bucket(by_size)
+    if best is None:
+        gap = size_gap(corp) or "no size bucket has a firm with a saving share of pre-tax income"
+        return (f"Measure: `{measure}`. The size x capital-intensity cells are empty: {gap}. The rule cannot "
+                "rank capital-intensive mid-sized firms, so the verdict is inconclusive.")
+    head = (f"Measure: `{measure}`. The **{best['size_bucket']}** bucket has the largest median saving relative to "
+            f"pre-tax income ({nr.pct(best['median_pct_pretax'], 2, sign=False)}, n={best['firms']}). ")
+    if cell["best_cell"] is None:
+        body = (f"Capital-intensive mid-sized firms (top third by D&A/EBITDA) number {cell['cell_firms']}, fewer "
+                f"than {min_firms}, so the rule cannot rank them.")
+    else:
+        body = (f"Capital-intensive mid-sized firms (top third by D&A/EBITDA, n={cell['cell_firms']}) have a median of "
+                f"{nr.pct(cell['cell_median'], 2, sign=False)} against {nr.pct(overall, 2, sign=False)} for all firms; "
+                f"the highest cell with at least {min_firms} firms is {cell['best_cell']} "
+                f"({nr.pct(cell['best_median'], 2, sign=False)}).")
+    return head + body + f" Measured by `{other}` instead, the same rule gives: {alt}."
+
+
+def thesis_evidence(corp: pd.DataFrame, cell: dict, overall: float, min_firms: int) -> str:
+    """The verdict's one-line evidence: the cell against all firms, or why it is inconclusive."""
+    nr = _nr()
+    if cell["best_cell"] is None:
+        gap = size_gap(corp)
+        return (gap[0].upper() + gap[1:] if gap else
+                f"the capital-intensive mid-sized cell has {cell['cell_firms']} firms, fewer than {min_firms}")
+    return (f"cell median {nr.pct(cell['cell_median'], 2, sign=False)} vs all firms {nr.pct(overall, 2, sign=False)}; "
+            f"best cell {cell['best_cell']}")
+
+
+def b7_claim(law_verdict: str, corp: pd.DataFrame) -> tuple[str, str, float | None]:
+    """Claim B7 (interest limit on EBITDA again): the law text settles it; the model adds
+    how many firms deduct more interest. ``mixed`` if any firm deducts less.
+    Returns ``(verdict, evidence, measured share in %)``."""
+    nr = _nr()
+    if corp.empty:
+        return (law_verdict, "The law text moves ATI to an EBITDA basis; no firm is modelled in this window, "
+                "so how many firms deduct more interest is not measured.", None)
+    lower = int((corp["deductible_obbba"] < corp["deductible_prior"] - 1e-6).sum())
+    share = float((corp["saving_163j"] > 0).mean())
+    verdict = law_verdict if lower == 0 else "mixed"
+    return (verdict, f"The law text moves ATI to an EBITDA basis; in the model {nr.pct(share, sign=False)} "
+            f"of {len(corp)} firms deduct more interest and {'none' if lower == 0 else lower} less.", share * 100)
+
+
+def caveat_lines(cv: dict, by_size: pd.DataFrame, corp: pd.DataFrame, tax_year: int) -> str:
+    """The Caveats section as Markdown bullets, from :func:`data_caveats` and the summaries."""
+    nr = _nr()
+    rnd = ("no R&D line in the data, so the 174A change is in the model but not applied to firms; no "
+           "firm-level NOLs, credits or foreign income.")
+    if corp.empty:
+        return ("- **No firms.** No firm is modelled in this window, so the data caveats (book vs tax, zero "
+                "interest, EBIT, missing capex, size) do not apply.\n"
+                f"- **Missing inputs.** Beyond the window: {rnd}")
+    total = corp["saving"].sum()
+    timing = (f"- **Timing.** {nr.pct(corp['saving_expensing'].sum() / total, sign=False)} of the total saving is "
+              f"expensing, which later years give back; 100% bonus for all of {tax_year} overstates 2025, when property "
+              "acquired before 2025-01-20 kept the old rate." if total > 0 else
+              f"- **Timing.** The model finds no net saving for {tax_year}, so there is no expensing share to give back.")
+    universe = "- **Universe.** S&P 500 current and former members plus the named companies"
+    if len(by_size):
+        universe += (", so few true small or mid caps: "
+                     + ", ".join(f"{b}: {n}" for b, n in zip(by_size["size_bucket"], by_size["firms"]))
+                     + f" firms ({int(corp['size_bucket'].isna().sum())} without a market cap near their year end).")
+    else:
+        universe += f"; their size is unknown here: {size_gap(corp).split(', so ')[0]}."
+    return (f"- **Book is not tax.** Reported income tax / pre-tax income has a median of {nr.pct(cv['book_rate_median'], sign=False)} "
+            f"and is more than 5 pp away from 21% for {nr.pct(cv['book_rate_off_share'], sign=False)} of profitable firms; the model's "
+            f"prior-law tax is {nr.num(cv['model_vs_reported'], 2)}x their reported tax expense.\n"
+            f"- **Zero interest.** {nr.pct(cv['zero_interest_share'], sign=False)} of firms report zero interest expense "
+            f"(e.g. {nr.listing(cv['zero_interest_examples'])}); the source nets or omits it, so 163(j) cannot show for them.\n"
+            f"- **EBIT includes non-operating items.** For {nr.pct(cv['ebit_gap_share'], sign=False)} of firms EBIT differs from "
+            f"operating income by more than 2% of revenue; the model's ATI inherits that.\n"
+            + (f"- **Missing inputs.** No capex for {nr.listing(cv['capex_missing'])} (expensing not modelled); "
+               if cv["capex_missing"] else "- **Missing inputs.** Every modelled firm reports capex; ") + f"{rnd}\n"
+            + universe + "\n"
+            + timing)

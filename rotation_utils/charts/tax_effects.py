@@ -12,11 +12,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import tax_model as tm
+from .. import style, tax_model as tm
 
 
 def plot_sensitivity(grid: pd.DataFrame, title: str):
-    """Heat map of the 163(j) saving (% of EBITDA) with both laws' binding boundaries."""
+    """Heat map of the 163(j) saving (% of EBITDA) with both laws' binding boundaries;
+    ``(None, None)`` when the change saves nothing anywhere on the grid (tax years
+    before 2022, when prior law already used the EBITDA basis)."""
+    if not (grid["saving"] > 0).any():
+        return None, None
     piv = grid.pivot(index="leverage", columns="intensity", values="saving_pct_ebitda") * 100
     fig, ax = plt.subplots()
     mesh = ax.pcolormesh(piv.columns * 100, piv.index * 100, piv.values, cmap="Blues", shading="nearest")
@@ -58,4 +62,23 @@ def plot_groups(summary: pd.DataFrame, by: str, title: str):
     for y, (v, n) in enumerate(zip(s["median_pct_pretax"], s["firms"])):
         ax.text(v * 100, y, f"  {v * 100:.2f}% (n={n})", va="center", fontsize=9)
     ax.set(title=title, xlabel="Median tax saving (% of pre-tax income)", ylabel="")
+    return fig, ax
+
+
+def plot_gainers(top: pd.DataFrame, title: str):
+    """Horizontal bars of the tax saving as a share of market cap, largest on top."""
+    if top.empty or top["saving_pct_cap"].isna().all():
+        return None, None
+    fig, ax = style.new_figure(title, "Tax saving (% of market cap)", "")
+    ax.barh(top["symbol"][::-1], top["saving_pct_cap"][::-1] * 100, color=style.PALETTE[0])
+    return fig, ax
+
+
+def plot_named(named: pd.DataFrame, title: str):
+    """Horizontal bars of the named companies' saving as a share of pre-tax income."""
+    shown = named.dropna(subset=["saving_pct_pretax"])
+    if shown.empty:
+        return None, None
+    fig, ax = style.new_figure(title, "Tax saving (% of pre-tax income)", "")
+    ax.barh(shown["ticker"], shown["saving_pct_pretax"] * 100, color=style.PALETTE[1])
     return fig, ax
