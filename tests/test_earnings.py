@@ -285,3 +285,111 @@ def test_race_sentence_direction_words_follow_the_data():
     assert "the Mag 7 grew more slowly than the rest (-7.0 pp)" in s
     assert "the sign changed" in s
     assert "cannot be measured" in E.race_sentence(g, [])
+
+
+# ---- windows the data does not cover -------------------------------------------
+def test_optional_table_turns_no_rows_into_a_note():
+    from rotation_utils.errors import DataUnavailableError
+
+    def no_rows(start, end, tickers=None):
+        raise DataUnavailableError(f"no market_caps between the start and {end} from source 'auto'")
+
+    caps, note = E.optional_table(no_rows, None, "2019-12-31", ["FIX"], dataset="market_caps")
+    assert caps.empty and list(caps.columns) == list(E.OPTIONAL_TABLES["market_caps"])
+    assert caps["date"].dtype == "datetime64[ns]" and caps["market_cap"].dtype == "float64"
+    assert note == "month-end market caps: no market_caps between the start and 2019-12-31 from source 'auto'"
+    fin, note = E.optional_table(no_rows, None, "2009-06-30", dataset="sp500_financials")
+    assert fin.empty and "as_of" in fin and note.startswith("dated S&P 500 fundamentals: ")
+    frame = pd.DataFrame({"x": [1]})
+    assert E.optional_table(lambda *a: frame, 1, dataset="market_caps") == (frame, None)
+
+
+def test_window_gaps_name_what_is_missing(statements):
+    changes = pd.DataFrame({"date": [T("2012-12-27")], "symbol": ["AAPL"], "action": ["added"]})
+    gaps = E.window_gaps("2009-06-30", [], changes, statements.iloc[0:0], [2022, 2023], ["market caps: none", None])
+    assert gaps[0] == ("S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27, so the "
+                       "Other 493 group is empty")
+    assert gaps[1] == "annual statements: none filed by 2009-06-30, so no fiscal year can be compared"
+    assert gaps[2] == "market caps: none" and len(gaps) == 3
+    # statements reach 2024 and 2023: the selection [2024] is measurable, [2026] is not
+    assert E.window_gaps("2025-03-01", ["AAA"], changes, statements, [2024]) == []
+    (gap,) = E.window_gaps("2025-03-01", ["AAA"], changes, statements, [2026])
+    assert "reach calendar year 2024" in gap and "pass earlier fiscal_years" in gap
+
+
+def test_empty_window_frames_keep_their_columns(statements):
+    panel = E.annual_panel(statements.iloc[0:0], pd.Series({"AAPL": "Mag 7"}))
+    growth = E.aggregate_growth(panel, [2024, 2025])
+    assert growth.empty and {"group", "year", "growth", "complete", "coverage"} <= set(growth.columns)
+    assert E.latest_complete_years(growth) == []
+    assert E.group_margins(panel, [2024]).empty and "operating_margin" in E.group_margins(panel, [2024])
+    ttm = E.ttm_margins(pd.DataFrame(columns=["symbol", "period_end", *E.FLOW_FIELDS]))
+    assert ttm.empty and "ttm_operating_margin_change" in ttm
+    assert EV.overall_verdict(growth, [], E.basket_margin_change(E.company_changes(panel, 2025),
+                                                                 {"AI implementers": ["APPF"]}))[0] == "inconclusive"
+
+
+def test_sentences_say_why_nothing_is_measured(statements):
+    g = pd.DataFrame({"group": ["Mag 7", "Other 493"], "year": [2025, 2025], "companies": [0, 0],
+                      "coverage": [0.0, 0.0], "growth": [np.nan, np.nan], "complete": [False, False]})
+    assert E.race_sentence(g, []).startswith("No company of either group has statements for two consecutive")
+    part = g.assign(companies=[7, 100], coverage=[1.0, 0.2])
+    s = E.race_sentence(part, [], 0.8)
+    assert "the best is 2025, where the thinner group is covered 20.0% (it needs 80%)" in s
+    empty = E.efficiency_harvest(E.company_changes(E.annual_panel(statements, {"AAPL": "x"}), 2030))
+    assert E.harvest_sentence(empty, pd.DataFrame(columns=["basket", "median_operating_margin_change"]), 2030) \
+        .startswith("No named company has annual statements for both 2029 and 2030")
+    assert E.scatter_sentence(empty.assign(group=[]), ["AAPL"], 2030).startswith(
+        "No company has revenue and operating income for both 2029 and 2030")
+    p = E.annual_panel(statements, {"AAPL": "Mag 7"})
+    assert "no statement in this window is assigned to 2030" in E.fiscal_year_end_caveat(p, 2030)
+
+
+def test_trailing_gap_and_versions_caveat():
+    fin = E.empty_table("sp500_financials")
+    s = E.trailing_gap_sentence(fin, "2008-01-01", "2009-06-30", "dated S&P 500 fundamentals: no rows (later)")
+    assert s.startswith("The dated S&P 500 fundamentals have no version up to 2009-06-30")
+    assert s.endswith("Data layer: no rows (later).")
+    assert E.versions_caveat(fin, "2009-06-30").startswith("Dated fundamentals versions: 0 up to 2009-06-30")
+    fin = pd.DataFrame({"as_of": pd.to_datetime(["2024-01-10", "2024-03-01", "2024-12-01"])})
+    s = E.trailing_gap_sentence(fin, "2024-02-01", "2024-06-30")
+    assert "(1 version in the window, dated 2024-03-01 to 2024-03-01)" in s
+    c = E.versions_caveat(fin, "2024-12-31")
+    assert "longest gap between versions up to 2024-12-31 is 275 days (from 2024-03-01)" in c
+
+
+def test_forecast_claims_before_the_forecast_year_and_sentence():
+    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
+           2026: {"weight_share": 0.01}}
+    g = growth_table(0.3, 0.1, complete=False, year=2026)
+    f = EV.forecast_claims(g, low, window_end="2019-12-31")
+    assert set(f["verdict"]) == {"unverifiable"} and list(f["claim"]) == ["A5", "B8", "A2"]
+    assert (f["in the data"] == "the window ends on 2019-12-31, before the forecast year 2026 begins").all()
+    s = EV.forecast_sentence(f, 0.0)
+    assert s == ("These are forecasts, not results. Unverifiable in this window (the window ends on 2019-12-31, "
+                 "before the forecast year 2026 begins): A5, B8 and A2.")
+    f = EV.forecast_claims(g, low, window_end="2026-07-13")        # inside the forecast year: as before
+    assert f.set_index("claim")["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable",
+                                                         "A2": "unverifiable"}
+    s = EV.forecast_sentence(f, 0.03)
+    assert "Still pending (the forecast year is not complete in the data): A5." in s
+    assert "Unverifiable with this data (Russell 2000 statements cover 3.0% of IWM's weight): B8 and A2." in s
+
+
+def test_overall_verdict_and_a4_say_what_is_missing():
+    bc = pd.DataFrame({"basket": ["AI implementers"], "with_data": [0], "median_operating_margin_change": [np.nan]})
+    v, _, ev = EV.overall_verdict(growth_table(0.3, 0.2), [], bc)
+    assert v == "inconclusive" and "earnings race cannot be measured" in ev
+    assert "(0 members with statements for both years)" in ev
+    v, _, ev = EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc)
+    assert v == "inconclusive" and "earnings race" not in ev
+    assert EV.a4_evidence("unverifiable", {}, window_end="2019-12-31").startswith(
+        "This window (statements filed by 2019-12-31) has no complete 2025 same-company sample")
+
+
+def test_earnings_charts_are_skipped_when_empty(statements):
+    from rotation_utils.charts import earnings as charts
+    panel = E.annual_panel(statements.iloc[0:0], {"AAPL": "Mag 7"})
+    assert charts.plot_growth(E.aggregate_growth(panel, [2025]), "t") == (None, None)
+    assert charts.plot_margins(E.group_margins(panel, [2025]), "t") == (None, None)
+    assert charts.plot_growth_vs_margin(E.company_changes(panel, 2025), [], "t") == (None, None, 0)

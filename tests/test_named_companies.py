@@ -129,3 +129,56 @@ def test_sentences_follow_the_numbers():
     assert "COMM has no price data" in s
     s2 = N.performance_sentence(perf, "2026-01-13", "2025-12-31")
     assert "before the event date" in s2
+
+
+# ---- windows the data does not cover -------------------------------------------
+def test_event_must_fall_inside_the_window():
+    assert N.event_outside_window("2026-01-13", "2025-01-01", "2026-07-13") is None
+    assert N.event_outside_window("2026-01-13", "2024-01-01", "2025-12-31") == \
+        "the window ends on 2025-12-31, before the event date 2026-01-13"
+    assert N.event_outside_window("2026-01-13", "2026-06-20", "2026-07-13").startswith(
+        "the event date 2026-01-13 is before the window start 2026-06-20")
+    days = pd.bdate_range("2026-06-22", "2026-07-13")
+    px = pd.DataFrame({"A": np.linspace(10, 12, len(days))}, index=days)
+    bm = pd.DataFrame({"IWM": np.linspace(100, 101, len(days)), "SPY": np.linspace(100, 99, len(days))}, index=days)
+    named = pd.DataFrame({"ticker": ["A"], "name": ["a"]})
+    perf = N.performance_table(px, named, {"b": ["A"]}, bm, "2026-06-20", "2026-01-13", days[-1])
+    # a window starting after the event must not pass its first price off as the event-day base
+    assert perf["since_event"].isna().all() and perf["since_start"].notna().all()
+    assert N.named_verdict(perf) == ("unverifiable", {})
+    s = N.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
+    assert s.startswith("The event date 2026-01-13 is before the window start 2026-06-20")
+
+
+def test_membership_without_an_iwm_file_near_the_window():
+    named = pd.DataFrame({"ticker": ["SMALL", "BIG"], "name": ["s", "b"], "theme": ["t", "t"]})
+    iwm = {T("2025-05-13"): {"SMALL"}, T("2025-11-05"): {"SMALL"}}
+    assert N.iwm_reference_date(iwm, "2024-12-31") == T("2025-05-13")   # 133 days later: still stands in
+    assert N.iwm_reference_date(iwm, "2019-12-31") is None
+    assert N.iwm_reference_date(iwm, "2026-01-01") == T("2025-11-05")
+    caps = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": pd.Series(dtype="string"),
+                         "market_cap": pd.Series(dtype="float64")})
+    m = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2019-12-31")
+    assert m.attrs["iwm_date"] is None and not m["small_cap"].any() and (m["size"] == "unknown").all()
+    s = N.membership_sentence(m, "2019-12-31")
+    assert s.startswith("Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
+                        "within 366 days of it (the first is dated 2025-05-13)")
+    assert "No named company has a market cap on or before 2019-12-31" in s
+    ev = N.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
+    assert ev.startswith("No returns after 2026-01-13 in this window (the window ends on 2019-12-31, before")
+    assert "Russell 2000 membership on 2019-12-31 is not in the data" in ev
+    near = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2024-12-31")
+    assert near.attrs["iwm_date"] == T("2025-05-13") and near.set_index("ticker").at["SMALL", "small_cap"]
+    assert N.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
+        "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 on 2024-12-31.")
+
+
+def test_rebased_chart_is_skipped_without_prices():
+    import matplotlib.pyplot as plt
+    from rotation_utils.charts import named_companies as charts
+    days = pd.bdate_range("2019-01-02", "2019-01-31")
+    assert charts.plot_rebased(pd.DataFrame({"X": np.nan}, index=days), "t") == (None, None)
+    levels = pd.DataFrame({"X": np.nan, "IWM": np.linspace(1, 2, len(days))}, index=days)
+    fig, ax = charts.plot_rebased(levels, "t", event_date="2026-01-13", benchmarks=["IWM"])
+    assert [line.get_label() for line in ax.get_lines()] == ["IWM"]  # no empty line, no off-window event mark
+    plt.close(fig)

@@ -132,3 +132,43 @@ def test_default_run_headline_and_verdict_rule(run_default):
     assert m["thesis_verdict"] == res["verdict"]["value"]
     saved = json.loads((Path(out) / "results.json").read_text())
     assert saved["claims"] == res["claims"]
+
+
+@pytest.fixture(scope="module")
+def run_2019(tmp_path_factory):
+    """A window before the market caps start (2021): tax year 2019, statements filed by 2019-12-31."""
+    out = tmp_path_factory.mktemp("nb04-2019")
+    return run_notebook(NB, out, tax_year=2019, end="2019-12-31"), out
+
+
+def _images_of_cells_calling(out, name):
+    """Whether each code cell whose source calls ``name`` drew a figure."""
+    nb = json.loads((Path(out) / f"{NB}.ipynb").read_text())
+    return [any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+            for c in nb["cells"] if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])]
+
+
+def test_window_before_market_caps_says_what_is_missing(run_2019):
+    from rotation_utils.runner.validate import validate_results
+    res, out = run_2019
+    assert validate_results(res) == []
+    assert res["parameters"]["tax_year"] == 2019 and res["parameters"]["end"] == "2019-12-31"
+    m = metrics(res)
+    assert m["top_size_bucket"] is None and m["binds_prior"] is not None  # statements exist, sizes do not
+    assert res["verdict"]["value"] == "inconclusive"
+    assert "month-end market cap near its fiscal year end" in res["verdict"]["evidence"]
+    claims = {c["id"]: c for c in res["claims"]}
+    assert claims["B5"]["verdict"] == "contradicted" and claims["B6"]["verdict"] == "confirmed"
+    firms = pd.read_csv(Path(out) / "firm_effects.csv")
+    assert firms["market_cap"].isna().all() and len(firms) > 100
+    assert f"of {int((~firms['reit']).sum())} firms deduct more interest" in claims["B7"]["evidence"]
+    text = notebook_text(out, NB)
+    assert "month-end market caps: no market_caps between 2017-01-01 and 2020-12-31" in text
+    assert "size buckets and savings relative to market cap are not available" in text
+    assert "Saving by size: not available" in text and "n/a" not in text
+    # charts without data are skipped, the law's own chart is drawn
+    assert _images_of_cells_calling(out, "plot_groups") == [False]
+    assert _images_of_cells_calling(out, "plot_gainers") == [False]
+    assert _images_of_cells_calling(out, "plot_s179") == [True]
+    for t in res["tables"]:
+        assert (Path(out) / t["file"]).is_file()

@@ -157,3 +157,45 @@ def test_narrative_changes_with_the_window(runs):
     # the sign of the prior-year growth differs between the windows, and so does its word
     signs = [np.sign(metric(runs[k]["results"], "mag7_earnings_growth_prior")["value"]) for k in ("default", "2024")]
     assert signs[0] != signs[1]
+
+
+@pytest.fixture(scope="module")
+def early(tmp_path_factory):
+    """A window before the dated fundamentals (2012), the change log (2012) and the market caps (2021)."""
+    d = tmp_path_factory.mktemp("nb05_early")
+    return {"results": run_notebook(NAME, d, start="2008-01-01", end="2009-06-30"), "dir": d,
+            "text": notebook_text(d, NAME)}
+
+
+def _drew(run_dir, name):
+    """Whether each code cell whose source calls ``name`` drew a figure."""
+    import json
+    nb = json.loads((run_dir / f"{NAME}.ipynb").read_text())
+    return [any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+            for c in nb["cells"] if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])]
+
+
+def test_window_outside_the_data_says_what_is_missing(early):
+    from rotation_utils.runner.validate import validate_results
+    r, text = early["results"], early["text"]
+    assert validate_results(r) == []
+    claims = {c["id"]: c for c in r["claims"]}
+    assert {c["verdict"] for c in claims.values()} == {"unverifiable"}
+    for cid in ("A5", "B8", "A2"):
+        assert "the window ends on 2009-06-30, before the forecast year 2026 begins" in claims[cid]["evidence"]
+    assert "statements filed by 2009-06-30" in claims["A4"]["evidence"]
+    assert "before the event date 2026-01-13" in claims["B9"]["evidence"]
+    assert "Russell 2000 membership on 2009-06-30 is not in the data" in claims["B9"]["evidence"]
+    assert r["verdict"]["value"] == "inconclusive" and "cannot be measured" in r["verdict"]["evidence"]
+    assert metric(r, "mag7_earnings_growth_latest")["value"] is None
+    assert "(no complete year in this window)" in metric(r, "mag7_earnings_growth_latest")["label"]
+    assert "Not available in this window" in text
+    for missing in ("dated S&P 500 fundamentals: no sp500_financials", "month-end market caps: no market_caps",
+                    "S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27"):
+        assert missing in text
+    # charts without data are skipped; the price chart (IWM and SPY trade in 2008) is drawn
+    for chart in ("plot_growth", "plot_margins", "plot_growth_vs_margin"):
+        assert _drew(early["dir"], chart) == [False]
+    assert _drew(early["dir"], "plot_rebased") == [True]
+    for t in r["tables"]:
+        assert (early["dir"] / t["file"]).exists()

@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import tax_effects as te
-from rotation_utils.errors import BadInputError
+from rotation_utils.errors import BadInputError, DataUnavailableError
 from rotation_utils.reference_data import obbba_provisions
 
 M = 1e6
@@ -228,3 +228,131 @@ def test_data_caveats_figures():
     # 179 reaches firms spending under 2.5M + 4.0M: CASH spends 5M (yes), LEV 50M (no), LOSS NaN (no)
     assert cv["s179_reach_share"] == pytest.approx(1 / 3)
     assert cv["dropped"] == ["NOEB"]
+
+
+# ---- windows the data does not cover -------------------------------------------
+class _CapsLayer:
+    """Stands in for the data layer's ``market_caps``: raises like it does when a window has no rows."""
+
+    def __init__(self, caps=None):
+        self.caps, self.calls = caps, []
+
+    def market_caps(self, start, end, tickers=None):
+        self.calls.append((start, end, tickers))
+        if self.caps is None:
+            raise DataUnavailableError(f"no market_caps between {start} and {end} from source 'auto'")
+        return self.caps
+
+
+def test_optional_market_caps_turns_no_rows_into_a_note():
+    dl = _CapsLayer()
+    caps, note = te.optional_market_caps(dl, 2019, 1, ["AAA"])
+    assert dl.calls == [("2017-01-01", "2020-12-31", ["AAA"])]   # the span around the statements' year ends
+    assert caps.empty and {"date", "ticker", "market_cap", "sector", "industry"} <= set(caps.columns)
+    assert note.startswith("month-end market caps: no market_caps between 2017-01-01 and 2020-12-31")
+    have = pd.DataFrame({"date": pd.to_datetime(["2025-12-31"]), "ticker": ["AAA"], "market_cap": [1e9]})
+    got, none = te.optional_market_caps(_CapsLayer(have), 2025, 1, ["AAA"])
+    assert none is None and got is have
+
+
+def test_prepare_firms_without_market_caps_has_no_size_bucket(fund):
+    caps, note = te.optional_market_caps(_CapsLayer(), 2025, 1, ["AAA"])
+    firms = te.prepare_firms(fund, caps, None, None, 2025)
+    assert len(firms) == 2 and firms["market_cap"].isna().all() and firms["size_bucket"].isna().all()  # CCC = AAA
+    gaps = te.window_gaps(fund, firms, 2025, None, 1, note)
+    assert gaps[0].startswith("size: no firm has a month-end market cap") and gaps[1] == note
+    corp = te.firm_effects(firms, 2025)
+    assert "market cap" in te.size_gap(corp)
+    assert te.groups_gap_sentence(corp).startswith("Saving by size: not available, none of the 2 modelled firms")
+    assert te.group_summary(corp, "size_bucket").empty
+    top = te.top_gainers(corp, 5)
+    assert top.empty
+    gaining = int((corp["saving"] > 0).sum())
+    assert gaining and te.gainers_sentence(top, corp).startswith(f"{gaining} firm")
+    assert "not ranked" in te.gainers_sentence(top, corp)
+
+
+def test_window_gaps_when_no_statement_was_filed_by_the_end(fund):
+    firms = te.prepare_firms(fund, None, None, None, 2025, end="2020-12-31")
+    assert firms.empty
+    (gap,) = te.window_gaps(fund, firms, 2025, "2020-12-31", 1)
+    # filed by 2020-12-31: OLD's FY2019 (filed 2020-02-15) is the latest
+    assert "none filed by 2020-12-31 for fiscal years 2024 to 2025 (the latest is FY2019)" in gap
+    assert "a tax_year of 2020 or earlier fits this window" in gap
+    (gap,) = te.window_gaps(fund, firms, 2025, "2016-12-31", 1)
+    assert gap == ("statements: none filed by 2016-12-31 (the first was filed on 2020-02-15), so no firm "
+                   "can be modelled")
+    old = statements([firm("OLD", 2008)])
+    (gap,) = te.window_gaps(old, firms, 2025, "2009-12-31", 1)
+    assert "the model holds rules from tax year 2018 on" in gap
+    assert te.window_gaps(fund, te.prepare_firms(fund, None, None, None, 2025), 2025)[0].startswith("size:")
+
+
+def test_no_firms_gives_sentences_not_empty_figures():
+    corp = effects_frame().iloc[0:0]
+    assert te.size_gap(corp) == "no firm is modelled in this window"
+    assert te.effects_sentence(corp, te.binding_shares(corp), 2025).startswith("No non-REIT firm is modelled")
+    assert te.gainers_sentence(te.top_gainers(corp), corp).startswith("No firm is modelled")
+    assert te.s179_reach_text(corp, 6.5e6) == "no firm is modelled in this window to compare with."
+    med, cnt = te.intensity_cells(corp)
+    assert med.empty and cnt.empty
+    thesis, cell = te.thesis_verdict(med, cnt, "mid", np.nan)
+    assert thesis == "inconclusive" and cell["cell_firms"] == 0
+    s = te.thesis_sentence(corp, te.group_summary(corp, "size_bucket"), cell, np.nan, "saving_pct_pretax",
+                           "saving_163j_pct_pretax", thesis, 5)
+    assert "cells are empty: no firm is modelled in this window" in s and "inconclusive" in s
+    assert te.thesis_evidence(corp, cell, np.nan, 5) == "No firm is modelled in this window"
+    verdict, evidence, measured = te.b7_claim("confirmed", corp)
+    assert verdict == "confirmed" and measured is None and "no firm is modelled" in evidence
+    lines = te.caveat_lines(te.data_caveats(corp, 2025), te.group_summary(corp, "size_bucket"), corp, 2025)
+    assert lines.startswith("- **No firms.**") and "n/a" not in lines
+    assert te.top_bucket(te.group_summary(corp, "size_bucket")) is None
+
+
+def test_b7_claim_and_caveats_follow_the_model():
+    e = effects_frame()
+    verdict, evidence, measured = te.b7_claim("confirmed", e)
+    assert verdict == "confirmed" and measured == pytest.approx(100 * (e["saving_163j"] > 0).mean())
+    assert evidence.endswith("firms deduct more interest and none less.")
+    worse = e.assign(deductible_obbba=e["deductible_prior"] - 1.0)
+    verdict, evidence, _ = te.b7_claim("confirmed", worse)
+    assert verdict == "mixed" and evidence.endswith(f"and {len(e)} less.")
+    by_size = te.group_summary(e, "size_bucket")
+    lines = te.caveat_lines(te.data_caveats(e, 2025), by_size, e, 2025)
+    assert "so few true small or mid caps: " in lines and "No capex for LOSS" in lines
+    no_caps = e.assign(size_bucket=pd.NA)
+    lines = te.caveat_lines(te.data_caveats(no_caps, 2025), by_size.iloc[0:0], no_caps, 2025)
+    assert "their size is unknown here: none of the 3 modelled firms has a month-end market cap" in lines
+
+
+def test_thesis_verdict_is_not_won_by_a_tie_at_zero():
+    idx = pd.Index(["small", "mid"], name="size_bucket")
+    cols = pd.Index(["low", "high"], name="intensity_group")
+    med = pd.DataFrame([[0.0, 0.0], [0.0, 0.0]], index=idx, columns=cols)
+    cnt = pd.DataFrame([[9, 9], [9, 9]], index=idx, columns=cols)
+    assert te.thesis_verdict(med, cnt, "mid", 0.0)[0] == "not supported"
+    assert te.thesis_verdict(med.assign(high=[0.0, 0.01]), cnt, "mid", 0.0)[0] == "supported"
+
+
+def test_grid_sentence_for_a_year_when_prior_law_already_used_ebitda():
+    from rotation_utils import tax_model as tm
+    levels = [i / 10 for i in range(6)]
+    g19, g25 = tm.sensitivity_grid(levels, levels, 2019), tm.sensitivity_grid(levels, levels, 2025)
+    assert te.grid_sentence(g19, 2019).startswith("For tax year 2019 prior law already computes ATI on an EBITDA basis")
+    assert te.grid_sentence(g25, 2025).startswith("The change matters only where prior law's limit binds")
+
+
+def test_charts_are_skipped_when_there_is_nothing_to_draw():
+    import matplotlib.pyplot as plt
+    from rotation_utils import tax_model as tm
+    from rotation_utils.charts import tax_effects as charts
+    e = effects_frame()
+    empty = e.iloc[0:0]
+    assert charts.plot_groups(te.group_summary(empty, "size_bucket"), "size_bucket", "t") == (None, None)
+    assert charts.plot_gainers(te.top_gainers(empty), "t") == (None, None)
+    assert charts.plot_named(pd.DataFrame({"ticker": ["A"], "saving_pct_pretax": [np.nan]}), "t") == (None, None)
+    levels = [i / 10 for i in range(6)]
+    assert charts.plot_sensitivity(tm.sensitivity_grid(levels, levels, 2019), "t") == (None, None)
+    fig, ax = charts.plot_gainers(te.top_gainers(e), "t")
+    assert len(ax.patches) == len(te.top_gainers(e))
+    plt.close(fig)

@@ -94,10 +94,11 @@ def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years
                    + ", so the Other 493 group is empty")
     have = set(calendar_year(annual["period_end"])) if len(annual) else set()
     years = sorted(int(y) for y in years)
-    if years and not any(y in have and y - 1 in have for y in years):
-        last = f"calendar year {max(have)}" if have else "no year"
-        out.append(f"annual statements: those filed by {end:%Y-%m-%d} reach {last}, so none of the "
-                   f"selected fiscal years ({years[0]}-{years[-1]}) has two consecutive years to compare "
+    if years and not have:
+        out.append(f"annual statements: none filed by {end:%Y-%m-%d}, so no fiscal year can be compared")
+    elif years and not any(y in have and y - 1 in have for y in years):
+        out.append(f"annual statements: those filed by {end:%Y-%m-%d} reach calendar year {max(have)}, so none "
+                   f"of the selected fiscal years ({years[0]}-{years[-1]}) has two consecutive years to compare "
                    "(pass earlier fiscal_years)")
     return out + [n for n in notes if n]
 

@@ -118,10 +118,11 @@ def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=
     return "confirmed" if realised_ok else "contradicted"
 
 
-def a4_evidence(verdict: str, vals: dict, year: int = 2025) -> str:
+def a4_evidence(verdict: str, vals: dict, year: int = 2025, window_end=None) -> str:
     """The one-sentence evidence for claim A4 (Q3 2025 growth, Mag 7 18.4% vs Other 493 11.9%)."""
     if not vals:
-        return (f"This window has no complete {year} same-company sample, so the Q3 2025 growth "
+        filed = f" (statements filed by {pd.Timestamp(window_end):%Y-%m-%d})" if window_end is not None else ""
+        return (f"This window{filed} has no complete {year} same-company sample, so the Q3 2025 growth "
                 "figures cannot be compared with realised statements.")
     m, o = vals["mag7"], vals["other493"]
     return (f"Calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and {nr.pct(o)} for "

@@ -103,8 +103,7 @@ def event_outside_window(event_date, start, end) -> str | None:
     if ev >= end:
         return f"the window ends on {end:%Y-%m-%d}, before the event date {ev:%Y-%m-%d}"
     if start is not None and ev < pd.Timestamp(start):
-        return (f"the event date {ev:%Y-%m-%d} is before the window start {pd.Timestamp(start):%Y-%m-%d}; "
-                "pass a start on or before it")
+        return f"the event date {ev:%Y-%m-%d} is before the window start {pd.Timestamp(start):%Y-%m-%d}"
     return None
 
 
@@ -252,7 +251,8 @@ def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=
             f"{'it is' if one else 'they are'} left out of every basket." if missing else "")
     why = event_outside_window(ev, start, end)
     if why:
-        return f"{why[0].upper()}{why[1:]}: there are no returns after the event in this window.{tail}"
+        hint = "" if ev >= end else " (pass a start on or before the event date)"
+        return f"{why[0].upper()}{why[1:]}: there are no returns after the event in this window{hint}.{tail}"
     verdict, v = named_verdict(perf)
     if not v:
         return f"No named company has prices after {ev:%Y-%m-%d}.{tail}"
@@ -300,7 +300,9 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
                  "the S&P 500 and S&P 400, i.e. really small caps."]
     if len(sp5):
         parts.append(" " + "; ".join(
-            f"{r['ticker']} was in the S&P 500 (added {r['S&P 500 date added']:%Y-%m-%d})"
+            f"{r['ticker']} was in the S&P 500 "
+            + (f"(added {r['S&P 500 date added']:%Y-%m-%d})" if pd.notna(r["S&P 500 date added"])
+               else "(its date added is not in the latest constituents list)")
             for _, r in sp5.iterrows()) + ".")
     if len(sp4):
         parts.append(f" {nr.listing(sp4['ticker'])} had joined the S&P 400 (per the claims register, B9).")

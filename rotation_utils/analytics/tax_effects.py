@@ -98,7 +98,9 @@ def window_gaps(fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, 
             out.append(f"statements: none {filed} for fiscal years {y - s} to {y} (the latest is "
                        f"FY{last}), so no firm can be modelled for tax year {y}{hint}")
         else:
-            out.append(f"statements: none {filed}, so no firm can be modelled")
+            first = fundamentals["filing_date"].min() if len(fundamentals) else pd.NaT
+            since = f" (the first was filed on {first:%Y-%m-%d})" if pd.notna(first) else ""
+            out.append(f"statements: none {filed}{since}, so no firm can be modelled")
     elif firms["market_cap"].isna().all():
         out.append("size: no firm has a month-end market cap within 45 days of its fiscal year end, "
                    "so size buckets and savings relative to market cap are not available")
@@ -301,10 +303,11 @@ def group_summary(effects: pd.DataFrame, by: str) -> pd.DataFrame:
 
 
 def top_gainers(effects: pd.DataFrame, n: int = 15, by: str = "saving_pct_cap") -> pd.DataFrame:
-    """The ``n`` firms with the largest ``by`` (positive savings only)."""
+    """The ``n`` firms with the largest ``by`` (positive savings with a ``by`` value only:
+    without a market cap a firm cannot be ranked relative to its size)."""
     cols = ["symbol", "sector", "size_bucket", "fiscal_year", "saving", "saving_163j",
             "saving_expensing", "saving_pct_pretax", "saving_pct_cap", "leverage", "intensity"]
-    pos = effects[effects["saving"] > 0]
+    pos = effects[(effects["saving"] > 0) & effects[by].notna()]
     return pos.nlargest(n, by)[[c for c in cols if c in pos]].reset_index(drop=True)
 
 
