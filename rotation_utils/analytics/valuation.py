@@ -196,8 +196,10 @@ def pick_version(quality: pd.DataFrame, as_of=None) -> pd.Timestamp:
     if ok.empty:
         first = quality["as_of"].min() if len(quality) else None
         raise DataUnavailableError(
-            f"no usable S&P 500 fundamentals version on or before {as_of} "
-            f"(first version {None if first is None else pd.Timestamp(first).date()})")
+            f"no usable S&P 500 fundamentals version on or before "
+            f"{'the end of the data' if as_of is None else pd.Timestamp(as_of).date()} "
+            f"(versions in the source start {None if first is None else pd.Timestamp(first).date()}; "
+            "choose a later window)")
     return pd.Timestamp(ok.max())
 
 
