@@ -183,6 +183,14 @@ def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+#: readable headers for the report's smaller tables
+TOP_COLUMNS = {"id": "Claim", "topic": "Topic", "verdict": "Verdict", "evidence": "Evidence from this run",
+               "values": "Values", "gap": "Gap between claim and data", "why": "Why it is listed"}
+DISAGREEMENT_COLUMNS = {"id": "Claim", "verdict": "Data verdict", "evidence": "Evidence from this run",
+                        "public_verdict": "Public verdict", "public_fact": "Public record",
+                        "public_source": "Public source"}
+
+
 def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The ledger as shown in the report (no helper columns)."""
     cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "verdict": "Verdict",
