@@ -294,6 +294,7 @@ def test_undated_tables_show_blank_dates_and_holdings_show_their_file_date():
 
 def test_a_window_before_a_tables_coverage_says_so():
     dl = DataLayer("snapshot")
-    with pytest.raises(DataUnavailableError, match="no market_caps between 2019-01-01 and 2019-12-31.*choose later"):
+    with pytest.raises(DataUnavailableError, match="no market_caps between 2019-01-01 and 2019-12-31.*"
+                       "the snapshot has market_caps from 2021-01-29 to 2026-08-21 .choose other dates"):
         dl.market_caps("2019-01-01", "2019-12-31")
     assert "market_caps:market_caps" in dl.provenance.missing()

@@ -176,7 +176,7 @@ class DataLayer:
     # ---- whole tables ------------------------------------------------------
     def _table(self, dataset: str, method: str, *args, date_col: str | None = None,
                required: bool = True, window=None, **kw) -> pd.DataFrame | None:
-        errors, empty_in_window = [], False
+        errors, empty_in_window, coverage_note = [], False, ""
         for backend in self.backends():
             try:
                 got = getattr(backend, method)(*args, **kw)
@@ -186,7 +186,11 @@ class DataLayer:
             except NotImplementedError:
                 continue
             if got is None or len(got) == 0:
-                empty_in_window = empty_in_window or got is not None
+                if got is not None:
+                    empty_in_window = True
+                    cov = getattr(backend, "coverage", lambda _: None)(dataset)
+                    if cov:
+                        coverage_note = f"the {backend.name} has {dataset} from {cov[0]} to {cov[1]}"
                 continue
             label = got.attrs.get("source", backend.name)
             got.attrs = {}
@@ -200,7 +204,7 @@ class DataLayer:
                 lo, hi = (iso(d) or "the start" for d in window)
                 raise DataUnavailableError(
                     f"no {dataset} between {lo} and {hi} from source '{self.source}': "
-                    "the sources have none for that window (choose later dates)")
+                    f"{coverage_note or 'the sources have none for that window'} (choose other dates)")
             raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
         return None
 

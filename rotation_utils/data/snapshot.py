@@ -139,6 +139,18 @@ class SnapshotBackend:
         v = self.manifest.get("as_of")
         return pd.Timestamp(v) if v else None
 
+    #: dated tables and the file that holds them (for coverage messages)
+    TABLE_FILES = {"market_caps": "market_caps.parquet",
+                   "sp500_financials": "fundamentals/sp500_financials.parquet",
+                   "sp500_changes": "universe/sp500_changes.csv",
+                   "shiller_monthly": "macro/shiller_monthly.parquet"}
+
+    def coverage(self, dataset: str) -> tuple[str, str] | None:
+        """First and last date of a dated table as the manifest records them (None if unknown)."""
+        cov = (self.manifest.get("files", {}).get(self.TABLE_FILES.get(dataset, ""), {})
+               .get("coverage") or {})
+        return (cov["min"], cov["max"]) if cov.get("min") and cov.get("max") else None
+
     def _path(self, rel: str) -> Path | None:
         p = self.folder / rel
         return p if p.is_file() else None
