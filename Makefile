@@ -26,8 +26,9 @@ reports: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
+# notebooks run by hand write results.json and tables to outputs/lab, not into notebooks/
 lab: $(STAMP)
-	$(BIN)/jupyter lab --notebook-dir=notebooks
+	ROTATION_OUTPUT_DIR=$(CURDIR)/outputs/lab $(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py
