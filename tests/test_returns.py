@@ -133,3 +133,14 @@ def test_rebase_and_relative_strength():
     # first common date is the second day: ratio 2, 3, 2 rebased to 1
     assert rs.tolist() == pytest.approx([1.0, 1.5, 1.0])
     assert R.relative_strength(a.iloc[:1], b.iloc[1:]).empty
+
+
+def test_full_window_returns_nan_for_a_series_listed_inside_the_window():
+    idx = pd.bdate_range("2025-01-01", periods=6)
+    px = pd.DataFrame({"OLD": [100, 101, 102, 103, 104, 110.0],
+                       "NEW": [None, None, 50, 51, 52, 55.0]}, index=idx)
+    short = R.returns_since(px, "2025-01-01")
+    full = R.returns_since(px, "2025-01-01", full_window=True)
+    assert short["NEW"] == pytest.approx(55 / 50 - 1)        # measured from its first close
+    assert np.isnan(full["NEW"]) and full["OLD"] == pytest.approx(0.10)
+    assert R.covers(px["NEW"], idx[2]) and not R.covers(px["NEW"], idx[1])

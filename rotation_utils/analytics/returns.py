@@ -27,10 +27,21 @@ def _price_on_or_before(s: pd.Series, day) -> tuple[float, pd.Timestamp | None]:
     return float(sub.iloc[-1]), sub.index[-1]
 
 
-def period_return(s: pd.Series, since, until=None) -> float:
-    """Total return of one price series from the close on/before ``since`` to ``until``."""
+def covers(s: pd.Series, day) -> bool:
+    """True if the series has a price on or before ``day`` (it was listed by then)."""
+    first = s.first_valid_index()
+    return first is not None and first <= pd.Timestamp(day)
+
+
+def period_return(s: pd.Series, since, until=None, full_window: bool = False) -> float:
+    """Total return of one price series from the close on/before ``since`` to ``until``.
+
+    With ``full_window`` a series that starts after ``since`` gives NaN instead of
+    a return over a shorter span (so a fund listed mid-window is not ranked
+    against funds measured over the whole window).
+    """
     s = s.dropna()
-    if s.empty:
+    if s.empty or (full_window and not covers(s, since)):
         return np.nan
     until = s.index[-1] if until is None else pd.Timestamp(until)
     end_px, end_day = _price_on_or_before(s, until)
@@ -40,9 +51,9 @@ def period_return(s: pd.Series, since, until=None) -> float:
     return end_px / base_px - 1.0
 
 
-def returns_since(prices: pd.DataFrame, since, until=None) -> pd.Series:
+def returns_since(prices: pd.DataFrame, since, until=None, full_window: bool = False) -> pd.Series:
     """``period_return`` for every column of a wide price frame."""
-    return pd.Series({c: period_return(prices[c], since, until) for c in prices.columns},
+    return pd.Series({c: period_return(prices[c], since, until, full_window) for c in prices.columns},
                      dtype="float64")
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..errors import BadInputError
 from ..narrative import direction, pct
-from .returns import period_return, risk_table, window_returns
+from .returns import covers, period_return, risk_table, window_returns
 
 LEAD = "numerator leads"
 LAG = "benchmark leads"
@@ -150,19 +150,11 @@ def index_target(levels: pd.Series, target: float, implied_gain: float, base_yea
     return out
 
 
-def covers(s: pd.Series, day) -> bool:
-    """True when ``s`` has a close on or before ``day`` (a return "since day" is then genuine,
-    not silently measured from a later first price)."""
-    first = s.first_valid_index()
-    return first is not None and first <= pd.Timestamp(day)
-
-
 def relative_return(num: pd.Series, den: pd.Series, since, until=None) -> float:
     """Total return of ``num`` minus that of ``den`` between two dates (a fraction; pp).
     NaN when either series starts after ``since``."""
-    if not (covers(num, since) and covers(den, since)):
-        return np.nan
-    return period_return(num, since, until) - period_return(den, since, until)
+    return (period_return(num, since, until, full_window=True)
+            - period_return(den, since, until, full_window=True))
 
 
 def rolling_relative_percentile(num: pd.Series, den: pd.Series, value: float, days: int,

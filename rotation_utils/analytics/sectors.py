@@ -202,14 +202,7 @@ def member_returns(prices: pd.DataFrame, start, end=None) -> pd.Series:
     A name listed after the start has no return over the full window, so it is
     left out (counted in coverage) instead of being measured over a shorter span.
     """
-    px = prices.sort_index()
-    if end is not None:
-        px = px.loc[: pd.Timestamp(end)]
-    base = px.loc[: pd.Timestamp(start)]
-    if base.empty:
-        return pd.Series(dtype="float64")
-    priced = base.columns[base.notna().any()]
-    return returns_since(px[priced], start, px.index.max()).dropna()
+    return full_window_returns(prices, start, end).dropna()
 
 
 def member_coverage(tickers, prices: pd.DataFrame, start) -> dict:
@@ -356,14 +349,10 @@ def covered(tickers, gaps: dict) -> list[str]:
 def full_window_returns(prices: pd.DataFrame, start, end=None) -> pd.Series:
     """Return over [start, end] per column, NaN for a column with no close on or before ``start``.
 
-    Why: ``returns_since`` measures a fund listed inside the window from its first
-    close, which would rank it on a shorter span than the others.
+    Why: a fund listed inside the window would otherwise be measured from its first
+    close and ranked on a shorter span than the others.
     """
-    out = returns_since(prices, start, end)
-    late = [c for c in prices.columns
-            if prices[c].first_valid_index() is None or prices[c].first_valid_index() > pd.Timestamp(start)]
-    out[late] = np.nan
-    return out
+    return returns_since(prices, start, end, full_window=True)
 
 
 def versus_benchmarks(growth: pd.DataFrame, benchmarks) -> pd.DataFrame:
