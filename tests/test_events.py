@@ -1,4 +1,5 @@
 """Event study on synthetic prices with known jumps, and on the snapshot calendar."""
+import re
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,3 +134,30 @@ def test_on_snapshot_prices_day_zero_is_the_announcement_session():
     assert out["day0"] == pd.Timestamp("2024-09-18")
     r = px.loc["2024-09-18"] / px.loc["2024-09-17"] - 1
     assert out["relative_return"] == pytest.approx(r["IWM"] - r["SPY"])
+
+
+def test_compact_table_for_display_has_readable_headers_and_pp_values():
+    from tests.display_checks import assert_readable, column, rendered
+    px = _prices(n=80, jumps={20: 0.05, 50: 0.01})
+    summ = ev.summarise(ev.event_returns(px, _events(px, [20, 50]), [(-1, 0), (0, 5)], "B"))
+    show, fmt = ev.compact_table_for_display(summ, [(-1, 0), (0, 5)], (0, 5), "SPY")
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert headers == ["Ticker", "Decision", "Events", "Mean vs SPY over [-1,0]", "Mean vs SPY over [0,+5]",
+                       "95% interval over [0,+5]", "t-stat over [0,+5]"]
+    assert column(headers, rows, "Mean vs SPY over [0,+5]") == ["+3.0 pp"]  # mean of +5% and +1%
+    lo, hi = summ.loc[summ["window"] == "[0,+5]", ["ci_low", "ci_high"]].iloc[0] * 100
+    assert column(headers, rows, "95% interval over [0,+5]") == [f"{lo:+.1f} to {hi:+.1f} pp"]
+    assert re.fullmatch(r"-?\d+\.\d", column(headers, rows, "t-stat over [0,+5]")[0])
+
+
+def test_per_event_table_for_display_names_the_event_and_the_benchmark():
+    from tests.display_checks import assert_readable, column, rendered
+    px = _prices(n=60, jumps={20: -0.02})
+    tab = ev.per_event_table(ev.event_returns(px, _events(px, [20], "hold"), [(0, 1)], "B"), [(0, 1)])
+    show, fmt = ev.per_event_table_for_display(tab, [(0, 1)], "SPY", event="Hold")
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert headers == ["Hold date", "Ticker", "vs SPY over [0,+1]"]
+    assert column(headers, rows, "vs SPY over [0,+1]") == ["-2.0 pp"]
+    assert column(headers, rows, "Hold date") == [f"{px.index[20]:%Y-%m-%d}"]

@@ -101,3 +101,14 @@ def test_empty_table_gives_empty_year_table_and_no_cycle():
     y = fomc.per_year(empty)
     assert y.empty and "cuts" in y.columns and str(y["last_decision"].dtype).startswith("datetime64")
     assert fomc.cutting_start_claim(empty)["verdict"] == "unverifiable"
+
+
+def test_per_year_for_display_shows_signed_bp_and_iso_dates():
+    from tests.display_checks import assert_readable, column, rendered
+    show, fmt = fomc.per_year_for_display(fomc.per_year(CYCLE))
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Year") == ["2023", "2024", "2025", "2026"]
+    assert column(headers, rows, "Net change in the year (bp)") == ["+25", "-75", "-50", "0"]
+    assert column(headers, rows, "Last decision") == ["2023-07-26", "2024-12-18", "2025-10-29", "2026-01-28"]
+    assert column(headers, rows, "Target range after the last decision")[-1] == "4.00-4.25%"

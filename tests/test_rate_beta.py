@@ -130,3 +130,37 @@ def test_wide_table_and_sentence():
     text = rb.beta_sentence(row, "T", "B", "Y")
     assert ("lagged" if row["beta"] < 0 else "gained on") in text
     assert f"{abs(row['beta']) * 100:.1f} pp" in text
+
+
+def test_wide_table_for_display_sorts_by_the_first_beta_and_labels_units():
+    from tests.display_checks import assert_readable, column, rendered
+    betas = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "series": ["Y", "Y", "Y", "Y"],
+                          "frequency": ["daily", "daily", "weekly", "weekly"],
+                          "beta": [0.01, -0.023, 0.02, -0.01], "t": [1.04, -2.56, 0.5, -0.7]})
+    show, fmt = rb.wide_table_for_display(betas)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert headers == ["Ticker", "Daily beta to Y (pp per +100 bp)", "Daily t-stat, Y",
+                       "Weekly beta to Y (pp per +100 bp)", "Weekly t-stat, Y"]
+    assert column(headers, rows, "Ticker") == ["B", "A"]  # most negative daily beta first
+    assert column(headers, rows, "Daily beta to Y (pp per +100 bp)") == ["-2.3 pp", "+1.0 pp"]
+    assert column(headers, rows, "Daily t-stat, Y") == ["-2.6", "1.0"]
+
+
+def test_betas_for_display_scales_the_se_and_names_the_series():
+    from tests.display_checks import assert_readable, column, rendered
+    px, rates = _frame(n=400)
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    tab = rb.beta_table(rel[["T"]], chg, "daily")
+    show, fmt = rb.betas_for_display(tab, {"Y": "the test yield"})
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Against") == ["test yield (Y)"]
+    assert column(headers, rows, rb.BETA_HEADER) == [f"{tab['beta'].iloc[0] * 100:+.1f} pp"]
+    assert column(headers, rows, rb.SE_HEADER) == [f"{tab['se'].iloc[0] * 100:.1f}"]
+    assert column(headers, rows, "Trading days") == [str(int(tab["n"].iloc[0]))]
+    assert column(headers, rows, "First day") == [f"{rel.index.min():%Y-%m-%d}"]
+    reg = rb.regime_betas(rel[["T"]], chg, [["all", None, None], ["none", "1990-01-01", "1990-12-31"]])
+    show, fmt = rb.betas_for_display(reg.drop(columns=["ticker", "series"]))
+    headers, rows = rendered(show, fmt)
+    assert headers[0] == "Regime" and column(headers, rows, rb.BETA_HEADER)[1] == ""  # too few days: blank

@@ -247,3 +247,39 @@ def group_sentence(summary: pd.DataFrame, ticker: str, benchmark: str, window, d
             if int(r["n"]) >= 2 else " (one event: no interval)")
     return (f"After {plural(int(r['n']), decision)}, {compare(ticker, r['mean'], b_name=benchmark)} "
             f"on average over {hw}{band}.")
+
+
+# ---- tables as shown in a report ---------------------------------------------
+# Each ``*_for_display`` helper returns (frame, formats): the frame has the headers a
+# reader sees, the formats are keyword arguments for ``rotation_utils.tables.formatted``.
+# The CSVs a report saves keep the machine-readable columns; only the display changes.
+def _interval_text(low, high) -> str:
+    """'-1.7 to +2.8 pp' (empty when the interval is missing)."""
+    from ..narrative import pp
+    if pd.isna(low) or pd.isna(high):
+        return ""
+    return f"{pp(low)[:-3]} to {pp(high)}"
+
+
+def compact_table_for_display(summary: pd.DataFrame, windows, headline,
+                              benchmark: str) -> tuple[pd.DataFrame, dict]:
+    """:func:`compact_table` with reader's headers: the mean relative return per window,
+    the headline window's 95% interval as one column and its t-statistic."""
+    tab = compact_table(summary, windows, headline)
+    hw = window_label(headline)
+    means = {window_label(w): f"Mean vs {benchmark} over {window_label(w)}" for w in windows}
+    out = tab[["Ticker", "Decision", "Events", *means]].rename(columns=means)
+    if not tab.empty:
+        out = out.assign(**{
+            f"95% interval over {hw}": [_interval_text(lo, hi) for lo, hi in
+                                        zip(tab[f"{hw} 95% low"], tab[f"{hw} 95% high"])],
+            f"t-stat over {hw}": tab[f"{hw} t"]})
+    return out, {"pp": list(means.values()), "num": [f"t-stat over {hw}"], "digits": 1}
+
+
+def per_event_table_for_display(table: pd.DataFrame, windows, benchmark: str,
+                                 event: str = "Decision") -> tuple[pd.DataFrame, dict]:
+    """:func:`per_event_table` with reader's headers ('Decision date', 'vs SPY over [0,+5]')."""
+    labels = {window_label(w): f"vs {benchmark} over {window_label(w)}" for w in windows}
+    out = table.rename(columns={"Date": f"{event} date", **labels})
+    return out, {"pp": list(labels.values()), "digits": 1}

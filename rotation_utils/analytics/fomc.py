@@ -154,3 +154,16 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
         verdict = "contradicted"
     facts["verdict"] = verdict
     return facts
+
+
+def per_year_for_display(years: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`per_year` as a reader's table (frame, formats for ``tables.formatted``):
+    the net change as signed integer bp, the last decision as an ISO date."""
+    out = years.assign(
+        net_change_bp=[("0" if v == 0 else f"{int(v):+d}") for v in years["net_change_bp"]],
+        last_decision=pd.to_datetime(years["last_decision"]).dt.strftime("%Y-%m-%d"),
+        year=years["year"].astype(str))
+    out = out.rename(columns={"year": "Year", "meetings": "Meetings", "cuts": "Cuts", "holds": "Holds",
+                              "hikes": "Hikes", "net_change_bp": "Net change in the year (bp)",
+                              "last_decision": "Last decision", "range_after": "Target range after the last decision"})
+    return out, {}

@@ -206,3 +206,55 @@ def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events:
 
 CLAIM_FROM_VERDICT = {"supported": "confirmed", "not supported": "contradicted",
                       "mixed": "mixed", "inconclusive": "unverifiable"}
+
+
+# ---- tables as shown in a report ---------------------------------------------
+# ``*_for_display`` helpers return (frame, formats): reader's headers with units, and
+# keyword arguments for ``rotation_utils.tables.formatted``. Saved CSVs keep raw columns.
+BETA_HEADER = "Beta (pp per +100 bp)"
+SE_HEADER = "HAC SE (pp per +100 bp)"
+
+
+def wide_table_for_display(betas: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`wide_table` with headers like 'Daily beta to DGS2 (pp per +100 bp)' and
+    'Daily t-stat, DGS2' (without a frequency: 'Beta to DGS2 ...'); rows sorted by the
+    first beta column, most negative first."""
+    wide = wide_table(betas)
+    names, beta_cols, t_cols = {"Ticker": "Ticker"}, [], []
+    for c in wide.columns[1:]:
+        key, kind = c.rsplit(" ", 1)
+        freq, series = key.split(" ", 1) if " " in key else ("", key)
+        if kind == "beta":
+            names[c] = f"{freq.capitalize() + ' beta' if freq else 'Beta'} to {series} (pp per +100 bp)"
+            beta_cols.append(names[c])
+        else:
+            names[c] = f"{freq.capitalize()} t-stat, {series}".strip()
+            t_cols.append(names[c])
+    out = wide.rename(columns=names)
+    if beta_cols:
+        out = out.sort_values(beta_cols[0], kind="stable").reset_index(drop=True)
+    return out, {"pp": beta_cols, "num": t_cols, "digits": 1}
+
+
+def betas_for_display(tab: pd.DataFrame, series_labels: dict | None = None) -> tuple[pd.DataFrame, dict]:
+    """A :func:`beta_table` / :func:`regime_betas` frame as a reader's table: regime or
+    ticker, what the beta is measured against (``series_labels`` maps FRED ids to the
+    words of the report's sentences, e.g. 'the 10y-2y slope'),
+    beta and HAC standard error in pp per +100 bp, t-stat, observations and the dates."""
+    labels = series_labels or {}
+    cols = [c for c in ("regime", "ticker", "series", "beta", "se", "t", "n", "first", "last") if c in tab]
+    out = tab[cols].copy()
+    if "se" in out:
+        out["se"] = out["se"] * 100  # fraction per +1 pp -> pp per +100 bp
+    if "series" in out:
+        out["series"] = [f"{labels[s].removeprefix('the ')} ({s})" if s in labels else s for s in out["series"]]
+    for c in ("first", "last"):
+        if c in out:
+            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d").fillna("")
+    if "n" in out:
+        out["n"] = out["n"].astype("Int64")
+    obs = "Weeks" if set(tab.get("frequency", [])) == {"weekly"} else "Trading days"
+    out = out.rename(columns={"regime": "Regime", "ticker": "Ticker", "series": "Against",
+                              "beta": BETA_HEADER, "se": SE_HEADER, "t": "t-stat", "n": obs,
+                              "first": "First day", "last": "Last day"})
+    return out, {"pp": [BETA_HEADER], "num": [SE_HEADER, "t-stat"], "digits": 1}
