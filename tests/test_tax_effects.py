@@ -356,3 +356,76 @@ def test_charts_are_skipped_when_there_is_nothing_to_draw():
     fig, ax = charts.plot_gainers(te.top_gainers(e), "t")
     assert len(ax.patches) == len(te.top_gainers(e))
     plt.close(fig)
+
+
+# ---- display helpers: reader's headers, formatted values ----------------------------
+def test_legal_facts_and_qbi_tables_for_display():
+    from tests.display_checks import assert_readable, column, rendered
+    facts = te.legal_verdicts(obbba_provisions(), te.article_statements())
+    show, fmt = te.legal_facts_for_display(facts)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert "Article says" in headers and "measured" not in headers
+    assert column(headers, rows, "Claim") == list(facts["claim"])
+    show, fmt = te.qbi_rates_for_display()
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Top federal rate on QBI") == ["37.0%", "29.6%", "28.5%"]
+    assert column(headers, rows, "Tax on $1M of QBI (USD thousands)") == ["370.0", "296.0", "284.9"]
+
+
+def test_sensitivity_for_display_picks_the_grid_points():
+    from rotation_utils import tax_model as tm
+    from tests.display_checks import assert_readable, column, rendered
+    grid = tm.sensitivity_grid([i / 100 for i in range(0, 61, 2)], [i / 100 for i in range(0, 81, 2)], 2025)
+    show, fmt = te.sensitivity_for_display(grid)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Interest / EBITDA") == ["10.0%", "20.0%", "30.0%", "40.0%", "50.0%"]
+    cell = grid[np.isclose(grid["leverage"], 0.3) & np.isclose(grid["intensity"], 0.6)]["saving_pct_ebitda"].iloc[0]
+    assert column(headers, rows, "Saving, % of EBITDA, at D&A/EBITDA 60%")[2] == f"{cell * 100:.1f}%"
+
+
+def test_gainers_group_and_named_tables_for_display():
+    from tests.display_checks import assert_readable, column, rendered
+    e = effects_frame()
+    top = te.top_gainers(e, 5)
+    top.loc[top["symbol"] == "LEV", "fiscal_year"] = 2024  # an older statement is marked
+    show, fmt = te.gainers_for_display(top, 2025)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    lev = top.set_index("symbol").loc["LEV"]
+    row = dict(zip(headers, rows[list(top["symbol"]).index("LEV")]))
+    assert row["Company"] == "LEV (FY2024)"
+    assert [c for c in column(headers, rows, "Company") if c != "LEV (FY2024)"] == [s for s in top["symbol"] if s != "LEV"]
+    assert row["Tax saving (USD m)"] == f"{lev['saving'] / 1e6:,.1f}" == "3.2"
+    assert row["Saving, % of pre-tax income"] == "32.3%" and row["Interest / EBITDA"] == "30.0%"
+    g = te.group_summary(e, "size_bucket")
+    show, fmt = te.group_summary_for_display(g, "size_bucket")
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    mid = dict(zip(headers, rows[list(g["size_bucket"].str.startswith("mid")).index(True)]))
+    m = g[g["size_bucket"].str.startswith("mid")].iloc[0]
+    assert mid["Interest limit binds (prior law), % of firms"] == f"{m['binds_prior'] * 100:.1f}%"
+    assert mid["Total saving (USD bn)"] == f"${m['total_saving'] / 1e9:,.1f}bn"
+    assert mid["Median saving (bp of market cap)"] == f"{m['median_pct_cap'] * 1e4:.0f}"
+    named = te.named_status(e, pd.DataFrame({"ticker": ["LEV", "GONE"], "name": ["a", "b"]}), ["LEV"], 2025)
+    show, fmt = te.named_for_display(named)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Fiscal year") == ["2025", ""]
+    assert column(headers, rows, "Tax saving (USD m)") == ["3.2", ""]
+
+
+def test_intensity_cells_for_display_pairs_medians_with_counts():
+    from tests.display_checks import assert_readable, rendered
+    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(6)], "size_bucket": ["mid"] * 3 + ["large"] * 3,
+                      "intensity": [0.1, 0.5, 0.9, 0.2, 0.6, 0.95],
+                      "saving_pct_pretax": [0.01, 0.02, 0.123, 0.0, 0.01, 0.05]})
+    med, cnt = te.intensity_cells(e)
+    show, fmt = te.intensity_cells_for_display(med, cnt, "saving_pct_pretax")
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    mid = dict(zip(headers, rows[list(show["Size bucket"]).index("mid")]))
+    assert mid["High intensity: median saving, % of pre-tax income"] == "12.3%"
+    assert mid["High intensity: firms"] == "1"

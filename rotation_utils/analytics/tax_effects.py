@@ -654,3 +654,116 @@ def caveat_lines(cv: dict, by_size: pd.DataFrame, corp: pd.DataFrame, tax_year: 
                if cv["capex_missing"] else "- **Missing inputs.** Every modelled firm reports capex; ") + f"{rnd}\n"
             + universe + "\n"
             + timing)
+
+
+# ---- tables as shown in the report --------------------------------------------
+# ``*_for_display`` helpers return (frame, formats): headers a reader understands, with
+# units, and keyword arguments for ``rotation_utils.tables.formatted``. The CSVs the
+# report saves keep the machine-readable columns; only what is displayed changes.
+#: per-firm savings are millions of dollars: in USD bn most would show as $0.0bn
+PER_FIRM_USD_M = 1e6
+MEASURE_WORDS = {"saving_pct_pretax": "saving, % of pre-tax income",
+                 "saving_163j_pct_pretax": "163(j) saving, % of pre-tax income"}
+GROUP_HEADERS = {"firms": "Firms", "binds_prior": "Interest limit binds (prior law), % of firms",
+                 "binds_obbba": "Interest limit binds (OBBBA), % of firms",
+                 "median_saving": "Median saving (USD m)", "total_saving": "Total saving (USD bn)",
+                 "median_pct_pretax": "Median saving, % of pre-tax income",
+                 "median_pct_cap": "Median saving (bp of market cap)"}
+
+
+def _text(values, fmt: str) -> list[str]:
+    """Numbers as text with ``fmt`` ('{:.0f}'); missing values as empty cells."""
+    return ["" if pd.isna(v) else fmt.format(v) for v in values]
+
+
+def legal_facts_for_display(facts: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`legal_verdicts` as the reader's table: claim, section, what the article says,
+    the law before and after OBBBA, verdict (the computed ``measured`` column stays in the CSV)."""
+    names = {"claim": "Claim", "section": "Code section", "article_says": "Article says",
+             "before": "Law before OBBBA", "after": "Law under OBBBA", "verdict": "Verdict"}
+    return facts[list(names)].rename(columns=names), {}
+
+
+def qbi_rates_for_display() -> tuple[pd.DataFrame, dict]:
+    """The top rate on a dollar of pass-through income (QBI) with no 199A deduction, the
+    final law's 20% and the House bill's 23%, and the tax on $1M of QBI in USD thousands."""
+    rate = pd.Series([0.0, tm.QBI_RATE_FINAL, tm.QBI_RATE_HOUSE_BILL])
+    top = tm.qbi_effective_rate(rate)
+    out = pd.DataFrame({"199A deduction": ["none", "20% (final law)", "23% (House bill)"],
+                        "Deduction, % of QBI": rate, "Top federal rate on QBI": top,
+                        "Tax on $1M of QBI (USD thousands)": 1e6 * top / 1e3})
+    return out, {"pct": ["Deduction, % of QBI", "Top federal rate on QBI"],
+                 "num": ["Tax on $1M of QBI (USD thousands)"], "digits": 1}
+
+
+def sensitivity_for_display(grid: pd.DataFrame, leverage=(0.1, 0.2, 0.3, 0.4, 0.5),
+                            intensity=(0.2, 0.4, 0.6)) -> tuple[pd.DataFrame, dict]:
+    """A few rows and columns of :func:`tax_model.sensitivity_grid`: the archetype's
+    163(j) saving as a share of EBITDA, by interest / EBITDA (rows) and D&A / EBITDA."""
+    g = grid[grid["leverage"].round(6).isin([round(v, 6) for v in leverage])
+             & grid["intensity"].round(6).isin([round(v, 6) for v in intensity])]
+    wide = g.pivot(index="leverage", columns="intensity", values="saving_pct_ebitda")
+    heads = {c: f"Saving, % of EBITDA, at D&A/EBITDA {c:.0%}" for c in wide.columns}
+    out = wide.rename(columns=heads).rename_axis(index="Interest / EBITDA", columns=None).reset_index()
+    return out, {"pct": ["Interest / EBITDA", *heads.values()], "digits": 1}
+
+
+def gainers_for_display(top: pd.DataFrame, tax_year: int) -> tuple[pd.DataFrame, dict]:
+    """:func:`top_gainers` as the reader's table: savings in USD m, shares in %, and the
+    fiscal year next to the ticker only when it is not ``tax_year`` (older statements)."""
+    fy = top["fiscal_year"] if "fiscal_year" in top else pd.Series(tax_year, index=top.index)
+    ticker = [s if pd.isna(y) or int(y) == int(tax_year) else f"{s} (FY{int(y)})"
+              for s, y in zip(top["symbol"], fy)]
+    money = {"saving": "Tax saving (USD m)", "saving_163j": "of which 163(j) (USD m)",
+             "saving_expensing": "of which expensing (USD m)"}
+    shares = {"saving_pct_pretax": "Saving, % of pre-tax income", "saving_pct_cap": "Saving, % of market cap",
+              "leverage": "Interest / EBITDA", "intensity": "D&A / EBITDA"}
+    out = pd.DataFrame({"Company": ticker, "Sector": top.get("sector"), "Size": top.get("size_bucket")})
+    for c, h in money.items():
+        out[h] = top[c] / PER_FIRM_USD_M
+    for c, h in shares.items():
+        if c in top:
+            out[h] = top[c]
+    return out, {"num": list(money.values()), "pct": [h for c, h in shares.items() if c in top], "digits": 1}
+
+
+def group_summary_for_display(summary: pd.DataFrame, by: str) -> tuple[pd.DataFrame, dict]:
+    """:func:`group_summary` as the reader's table: shares bound in % of firms, median
+    saving in USD m, total in USD bn, median share of pre-tax income in %, of market cap
+    in bp (medians near 0.1% would all read 0.1% at one decimal)."""
+    out = summary.assign(median_saving=summary["median_saving"] / PER_FIRM_USD_M,
+                         median_pct_cap=_text(summary["median_pct_cap"] * 1e4, "{:.0f}"))
+    label = {"size_bucket": "Size bucket", "sector": "Sector"}.get(by, by.replace("_", " ").capitalize())
+    out = out.rename(columns={by: label, **GROUP_HEADERS})
+    return out, {"pct": [GROUP_HEADERS[c] for c in ("binds_prior", "binds_obbba", "median_pct_pretax")],
+                 "num": [GROUP_HEADERS["median_saving"]], "money": [GROUP_HEADERS["total_saving"]],
+                 "digits": 1}
+
+
+def intensity_cells_for_display(med: pd.DataFrame, cnt: pd.DataFrame,
+                                measure: str = "saving_pct_pretax") -> tuple[pd.DataFrame, dict]:
+    """The size x capital-intensity cells of :func:`intensity_cells` in one table: per
+    intensity group, the median ``measure`` and the number of firms behind it."""
+    words = MEASURE_WORDS.get(measure, measure.replace("_", " "))
+    out = pd.DataFrame({"Size bucket": med.index.astype(str)})
+    pct = []
+    for g in med.columns:
+        head = f"{str(g).capitalize()} intensity: median {words}"
+        out[head] = med[g].to_numpy()
+        out[f"{str(g).capitalize()} intensity: firms"] = (
+            cnt[g].reindex(med.index).fillna(0).astype(int).to_numpy() if g in cnt else 0)
+        pct.append(head)
+    return out, {"pct": pct, "digits": 1}
+
+
+def named_for_display(named: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`named_status` as the reader's table (amounts in USD m, fiscal year as text)."""
+    out = named.assign(fiscal_year=_text(named["fiscal_year"], "{:.0f}"),
+                       interest_expense=named["interest_expense"] / PER_FIRM_USD_M,
+                       saving=named["saving"] / PER_FIRM_USD_M)
+    names = {"ticker": "Ticker", "name": "Company", "fiscal_year": "Fiscal year",
+             "interest_expense": "Interest expense (USD m)", "saving": "Tax saving (USD m)",
+             "saving_pct_pretax": "Saving, % of pre-tax income", "status": "Status", "why": "Why"}
+    return out[list(names)].rename(columns=names), {
+        "num": ["Interest expense (USD m)", "Tax saving (USD m)"], "pct": ["Saving, % of pre-tax income"],
+        "digits": 1}
