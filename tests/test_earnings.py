@@ -393,3 +393,57 @@ def test_earnings_charts_are_skipped_when_empty(statements):
     assert charts.plot_growth(E.aggregate_growth(panel, [2025]), "t") == (None, None)
     assert charts.plot_margins(E.group_margins(panel, [2025]), "t") == (None, None)
     assert charts.plot_growth_vs_margin(E.company_changes(panel, 2025), [], "t") == (None, None, 0)
+
+
+# ---- display helpers: reader's headers, formatted values ----------------------------
+def test_growth_and_trailing_tables_for_display(statements):
+    from tests.display_checks import assert_readable, column, rendered
+    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "MSFT": "Mag 7", "AAA": "Other 493", "LOSS": "Other 493"}
+    g = E.aggregate_growth(E.annual_panel(statements, groups), [2024], {"Mag 7": 7, "Other 493": 2}, min_coverage=0.6)
+    show, fmt = E.growth_for_display(g)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Year") == ["2024", "2024"]
+    assert column(headers, rows, "Net income growth") == [f"{v * 100:.1f}%" for v in g["growth"]]
+    assert column(headers, rows, "Complete year") == ["no", "yes"]  # 4 of 7 Mag 7 < 60%
+    assert column(headers, rows, "Net income, year (USD bn)")[0] == f"${g['current'].iloc[0] / 1e9:,.1f}bn"
+    tr = pd.DataFrame({"group": ["Mag 7"], "base_as_of": [T("2024-12-31")], "final_as_of": [T("2026-07-13")],
+                       "months": [18.4], "companies": [7], "growth": [0.6174], "annualised": [0.369]})
+    show, fmt = E.trailing_for_display(tr)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert rows == [["Mag 7", "2024-12-31", "2026-07-13", "18.4", "7", "61.7%", "36.9%"]]
+
+
+def test_margin_tables_for_display(statements):
+    from tests.display_checks import assert_readable, column, rendered
+    p = E.annual_panel(statements, {"AAA": "named", "LOSS": "named"})
+    ch = E.efficiency_harvest(E.company_changes(p, 2024))
+    show, fmt = E.basket_changes_for_display(E.basket_margin_change(ch, {"both": ["AAA", "LOSS"]}), 2024)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    med = np.median([15 / 120 - 10 / 100, 2 / 50 + 6 / 40])
+    assert column(headers, rows, "Median operating-margin change 2023-2024") == [f"{med * 100:+.1f} pp"]
+    ends = pd.date_range("2024-03-31", periods=8, freq="QE")
+    q = quarters("AAA", ends, [100.0] * 8, [10.0] * 4 + [20.0] * 4, [5.0] * 8)
+    table = (pd.DataFrame({"symbol": ["AAA", "LOSS", "GONE"], "basket": "named"})
+             .merge(ch.drop(columns="group"), on="symbol", how="left").merge(E.ttm_margins(q), on="symbol", how="left"))
+    show, fmt = E.named_annual_margins_for_display(table, 2024)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert column(headers, rows, "Revenue growth 2023-2024") == ["20.0%", "25.0%", ""]
+    assert column(headers, rows, "Efficiency harvest (operating margin up)") == ["yes", "yes", ""]
+    show, fmt = E.named_ttm_margins_for_display(table)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert rows[0][1:] == [f"{ends[-1]:%Y-%m-%d}", "0.0%", "20.0%", "+10.0 pp", "5.0%", "+0.0 pp"]
+    assert rows[2][1:] == [""] * 6
+
+
+def test_verdicts_for_display_capitalises_the_headers():
+    from tests.display_checks import assert_readable, rendered
+    claims = pd.DataFrame({"id": ["A4"], "verdict": ["mixed"], "evidence": ["one sentence"]})
+    show, fmt = E.verdicts_for_display(claims)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert headers == ["Claim", "Verdict", "Evidence"] and rows == [["A4", "mixed", "one sentence"]]

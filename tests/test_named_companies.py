@@ -182,3 +182,41 @@ def test_rebased_chart_is_skipped_without_prices():
     fig, ax = charts.plot_rebased(levels, "t", event_date="2026-01-13", benchmarks=["IWM"])
     assert [line.get_label() for line in ax.get_lines()] == ["IWM"]  # no empty line, no off-window event mark
     plt.close(fig)
+
+
+# ---- display helpers: reader's headers, formatted values ----------------------------
+def test_performance_for_display_dates_the_headers(prices):
+    from tests.display_checks import assert_readable, column, rendered
+    named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
+    bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
+    perf = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
+                               "2025-01-01", "2025-02-14")
+    show, fmt = N.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert headers == ["Type", "Name", "Ticker", "Return since 2025-01-01", "Return since 2025-02-14",
+                       "vs IWM since 2025-02-14", "vs SPY since 2025-02-14"]
+    up = perf.set_index("name").loc["Up"]
+    assert column(headers, rows, "Return since 2025-01-01")[0] == "100.0%"
+    assert column(headers, rows, "vs IWM since 2025-02-14")[0] == f"{up['vs_IWM'] * 100:+.1f} pp"
+
+
+def test_membership_for_display_folds_the_iwm_files_into_one_column():
+    from tests.display_checks import assert_readable, rendered
+    named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL", "NOCAP"], "name": ["b", "m", "s", "n"], "theme": ["t"] * 4})
+    caps = pd.DataFrame({"date": [T("2025-06-30")] * 3, "ticker": ["BIG", "MID", "SMALL"],
+                         "market_cap": [5e10, 5e9, 1.234e9]})
+    iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
+    mem = N.membership_table(named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")},
+                             caps, "2025-07-01")
+    show, fmt = N.membership_for_display(mem)
+    headers, rows = rendered(show, fmt)
+    assert_readable(headers, show)
+    assert len(headers) == 8 and not [h for h in headers if h.startswith("Russell 2000 (IWM")]
+    got = {r[0]: dict(zip(headers, r)) for r in rows}
+    assert got["BIG"]["S&P 500 at end"] == "yes, added 2020-01-01"
+    assert got["MID"]["S&P 400 at end"] == "yes, added 2025-03-01" and got["MID"]["In IWM holdings files"] == "2025-05-13"
+    assert got["SMALL"]["In IWM holdings files"] == "all 2 files" and got["BIG"]["In IWM holdings files"] == "none"
+    assert got["SMALL"]["Market cap (last month end)"] == "$1.2bn on 2025-06-30"
+    assert got["NOCAP"]["Market cap (last month end)"] == "not in the data"
+    assert got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes" and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"

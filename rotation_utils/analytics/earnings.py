@@ -631,3 +631,86 @@ def versions_caveat(fin: pd.DataFrame, end) -> str:
     return (f"Dated fundamentals versions are sparse: the longest gap between versions up to {end:%Y-%m-%d} is "
             f"{gaps.max().days} days (from {versions[gaps.argmax() - 1]:%Y-%m-%d}), so trailing EPS spans "
             "uneven periods" + tail)
+
+
+# ---- tables as shown in the report --------------------------------------------
+# ``*_for_display`` helpers return (frame, formats): headers a reader understands, with
+# units, and keyword arguments for ``rotation_utils.tables.formatted``. The CSVs the
+# report saves keep the machine-readable columns.
+def _yes_no(values) -> list[str]:
+    """True/False as yes/no; missing as an empty cell."""
+    return ["" if v is None or pd.isna(v) else ("yes" if v else "no") for v in values]
+
+
+def _iso_dates(values) -> list[str]:
+    return ["" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}" for v in values]
+
+
+def growth_for_display(growth: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`aggregate_growth` as the reader's table: same-company sample and coverage,
+    growth, whether the year counts as complete, and the two sums in USD bn."""
+    out = pd.DataFrame({
+        "Group": growth["group"], "Year": growth["year"].astype(str),
+        "Companies in both years": growth["companies"], "Coverage of the group": growth["coverage"],
+        "Net income growth": growth["growth"], "Complete year": _yes_no(growth["complete"]),
+        "Net income, prior year (USD bn)": growth["base"], "Net income, year (USD bn)": growth["current"]})
+    return out, {"pct": ["Coverage of the group", "Net income growth"],
+                 "money": ["Net income, prior year (USD bn)", "Net income, year (USD bn)"], "digits": 1}
+
+
+def trailing_for_display(trailing: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`trailing_eps_growth` as the reader's table (dates as ISO text)."""
+    out = pd.DataFrame({
+        "Group": trailing["group"], "From version": _iso_dates(trailing["base_as_of"]),
+        "To version": _iso_dates(trailing["final_as_of"]), "Months": trailing["months"],
+        "Companies in both": trailing["companies"], "Trailing earnings growth": trailing["growth"],
+        "Annualised growth": trailing["annualised"]})
+    return out, {"pct": ["Trailing earnings growth", "Annualised growth"], "num": ["Months"], "digits": 1}
+
+
+def basket_changes_for_display(changes: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict]:
+    """:func:`basket_margin_change` with the years in the headers (changes in pp)."""
+    span = f"{year - 1}-{year}"
+    names = {"basket": "Basket", "members": "Members", "with_data": "Members with both years",
+             "median_operating_margin_change": f"Median operating-margin change {span}",
+             "median_net_margin_change": f"Median net-margin change {span}",
+             "median_revenue_growth": f"Median revenue growth {span}"}
+    return changes[list(names)].rename(columns=names), {
+        "pp": [names["median_operating_margin_change"], names["median_net_margin_change"]],
+        "pct": [names["median_revenue_growth"]], "digits": 1}
+
+
+def named_annual_margins_for_display(table: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict]:
+    """The annual half of the named-margins table: growth, margin, margin changes from
+    ``year - 1`` to ``year`` and the efficiency-harvest flags as yes/no."""
+    span = f"{year - 1}-{year}"
+    out = pd.DataFrame({
+        "Ticker": table["symbol"], "Basket": table["basket"],
+        f"Revenue growth {span}": table["revenue_growth"], f"Operating margin {year}": table["operating_margin"],
+        f"Operating-margin change {span}": table["operating_margin_change"],
+        f"Net-margin change {span}": table["net_margin_change"],
+        "Efficiency harvest (operating margin up)": _yes_no(table["harvest"]),
+        "Net margin up mostly below the line": _yes_no(table["below_the_line"])})
+    return out, {"pct": [f"Revenue growth {span}", f"Operating margin {year}"],
+                 "pp": [f"Operating-margin change {span}", f"Net-margin change {span}"], "digits": 1}
+
+
+def named_ttm_margins_for_display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """The trailing-quarters half of the named-margins table: the last four quarters
+    against the four before (blank where eight consecutive quarters are not filed)."""
+    ttm = "last 4 quarters"
+    out = pd.DataFrame({
+        "Ticker": table["symbol"], "Last quarter": _iso_dates(table["last_quarter"]),
+        f"Revenue growth, {ttm} vs 4 before": table["ttm_revenue_growth"],
+        f"Operating margin, {ttm}": table["ttm_operating_margin"],
+        "Operating-margin change vs 4 before": table["ttm_operating_margin_change"],
+        f"Net margin, {ttm}": table["ttm_net_margin"],
+        "Net-margin change vs 4 before": table["ttm_net_margin_change"]})
+    return out, {"pct": [f"Revenue growth, {ttm} vs 4 before", f"Operating margin, {ttm}", f"Net margin, {ttm}"],
+                 "pp": ["Operating-margin change vs 4 before", "Net-margin change vs 4 before"], "digits": 1}
+
+
+def verdicts_for_display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """A claims or forecasts table with capitalised headers ('id' -> 'Claim')."""
+    names = {c: "Claim" if c == "id" else c[:1].upper() + c[1:] for c in table.columns}
+    return table.rename(columns=names), {}

@@ -339,3 +339,51 @@ def change_log_lag(changes: pd.DataFrame, constituents: pd.DataFrame, tickers) -
         if t in added.index and pd.notna(added[t]) and len(seen):
             out.append(f"{t} added {added[t]:%Y-%m-%d}, first seen in the log {seen.max():%Y-%m-%d}")
     return nr.listing(out) if out else "no named company is an S&P 500 member"
+
+
+# ---- tables as shown in the report --------------------------------------------
+# ``*_for_display`` helpers return (frame, formats): headers a reader understands, with
+# units, and keyword arguments for ``rotation_utils.tables.formatted``. The CSVs the
+# report saves keep the machine-readable columns.
+IWM_PREFIX = "Russell 2000 (IWM "
+
+
+def _iso(v) -> str:
+    return "" if v is None or pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}"
+
+
+def performance_for_display(perf: pd.DataFrame, start, event_date) -> tuple[pd.DataFrame, dict]:
+    """:func:`performance_table` with dated headers ('Return since 2026-01-13',
+    'vs IWM since 2026-01-13'): returns in %, differences in pp."""
+    s, e = _iso(start), _iso(event_date)
+    vs = {c: f"vs {c.removeprefix('vs_').replace('Mag7', 'Mag 7')} since {e}"
+          for c in perf.columns if c.startswith("vs_")}
+    names = {"kind": "Type", "name": "Name", "ticker": "Ticker", "since_start": f"Return since {s}",
+             "since_event": f"Return since {e}", **vs}
+    out = perf[[c for c in names if c in perf]].rename(columns=names)
+    return out, {"pct": [f"Return since {s}", f"Return since {e}"], "pp": list(vs.values()), "digits": 1}
+
+
+def membership_for_display(mem: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """:func:`membership_table` in eight columns: S&P 500 / S&P 400 membership with the
+    date added, the IWM holdings files that list the name (one column instead of one per
+    file), the last month-end market cap with its date, size band and the small-cap test."""
+    iwm = [c for c in mem.columns if c.startswith(IWM_PREFIX)]
+
+    def index_text(at_end, added) -> str:
+        return ("yes" if at_end else "no") + (f", added {_iso(added)}" if _iso(added) else "")
+
+    def iwm_text(row) -> str:
+        held = [c.removeprefix(IWM_PREFIX).rstrip(")") for c in iwm if row[c]]
+        return "none" if not held else f"all {len(iwm)} files" if len(held) == len(iwm) > 1 else ", ".join(held)
+
+    out = pd.DataFrame({
+        "Ticker": mem["ticker"], "Company": mem["name"],
+        "S&P 500 at end": [index_text(a, d) for a, d in zip(mem["S&P 500 at end"], mem["S&P 500 date added"])],
+        "S&P 400 at end": [index_text(a, d) for a, d in zip(mem["S&P 400 at end"], mem["S&P 400 date added"])],
+        "In IWM holdings files": [iwm_text(r) for _, r in mem.iterrows()],
+        "Market cap (last month end)": [f"${c / 1e9:,.1f}bn on {_iso(d)}" if pd.notna(c) else "not in the data"
+                                           for c, d in zip(mem["market_cap"], mem["cap_date"])],
+        "Size band": mem["size"],
+        "Small cap (IWM, not S&P 500/400)": ["yes" if v else "no" for v in mem["small_cap"]]})
+    return out, {}
