@@ -168,3 +168,26 @@ def test_early_window_says_what_is_missing(early_run, dl):
     best = _window_return(px[_metric(res, "best_sector")], "2008-01-01", "2009-06-30")
     assert _metric(res, "best_sector_minus_benchmark") == pytest.approx(
         (best - _window_return(px["SPY"], "2008-01-01", "2009-06-30")) * 100, abs=1e-9)
+
+
+# ---- a three-week window: too short for a leadership verdict (min_window_days) -------
+SHORT = ("2025-06-02", "2025-06-20")
+
+
+@pytest.fixture(scope="module")
+def short_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("short")
+    return run_notebook(NB, folder, start=SHORT[0], end=SHORT[1]), notebook_text(folder, NB)
+
+
+def test_short_window_is_inconclusive_with_the_reason(short_run, dl):
+    res, text = short_run
+    assert validate_results(res) == []
+    assert res["parameters"]["min_window_days"] == 42
+    px = dl.prices(["SPY"], "2025-05-01", SHORT[1])["SPY"].dropna()
+    days = len(px.loc[px.loc[:SHORT[0]].index[-1]:SHORT[1]]) - 1   # returns in the window, plain pandas
+    assert days < 42
+    assert res["verdict"]["value"] == "inconclusive"
+    assert f"the window has {days} trading days, fewer than 42" in res["verdict"]["evidence"]
+    assert "shorter than 42 trading days" in res["verdict"]["rule"]
+    assert "**Overall: inconclusive.**" in text and "fewer than 42" in text

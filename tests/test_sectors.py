@@ -308,3 +308,19 @@ def test_named_sector_verdict_names_missing_funds():
     assert none["value"] == "inconclusive"
     assert none["evidence"].endswith("so Small-cap healthcare cannot be measured.")
     assert "XBI has no prices up to 2001-12-31" in none["evidence"]
+
+
+def test_named_sector_verdict_needs_a_minimum_window():
+    win = pd.Series({"SPY": 0.02, "KBWB": 0.03, "KRE": 0.02, "XBI": 0.01, "XLI": 0.025})
+    assert SV.named_sector_verdict(win)["value"] == "mixed"           # no day count: no check
+    short = SV.named_sector_verdict(win, days=15, min_days=42)
+    assert short["value"] == "inconclusive"
+    assert short["reason"] == "the window has 15 trading days, fewer than 42"
+    assert short["evidence"].startswith("Too short to call leadership: the window has 15 trading days")
+    assert "Beat SPY over the window: Banks and Industrials" in short["evidence"]  # the numbers stay visible
+    assert short["table"].equals(SV.named_sector_verdict(win)["table"])
+    at_limit = SV.named_sector_verdict(win, days=42, min_days=42)
+    assert at_limit["value"] == "mixed" and at_limit["reason"] == ""
+    assert SV.named_sector_verdict(win, days=15, min_days=10)["value"] == "mixed"
+    assert SV.named_sector_verdict(win, days=41)["value"] == "inconclusive"   # default is 42, as in report 01
+    assert SV.MIN_WINDOW_DAYS == 42

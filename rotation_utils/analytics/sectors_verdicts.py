@@ -133,16 +133,26 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
     return {"verdict": verdict, "table": t, "leads": leads, "complete": done, "evidence": evidence}
 
 
+#: shortest window (trading days) on which a leadership verdict is given; the same
+#: default as report 01's ``min_window_days``: about two months of sessions
+MIN_WINDOW_DAYS = 42
+
+
 def named_sector_verdict(window: pd.Series, market: str = "SPY",
-                         groups: dict | None = None, gaps: dict | None = None) -> dict:
+                         groups: dict | None = None, gaps: dict | None = None,
+                         days: int | None = None, min_days: int = MIN_WINDOW_DAYS) -> dict:
     """Overall verdict: did the sectors the articles name beat the market over the window?
 
     ``window``: return per ticker over the window. Groups (averaged ETFs):
     banks (KBWB, KRE), small-cap healthcare (XBI), industrials (XLI). Rule:
+    inconclusive if the window has fewer than ``min_days`` trading days (``days``;
+    None skips the check): a few weeks of relative returns are noise, not leadership;
     supported if every group beat ``market``, not supported if none did, mixed
     otherwise; inconclusive if a group or the market has no return. A group with
     some of its ETFs missing is averaged over the others; ``gaps`` (ticker -> why it
-    has no prices) let the evidence say which and why.
+    has no prices) let the evidence say which and why. ``reason`` says why a verdict
+    is inconclusive (empty otherwise); the measured returns are kept in the table and
+    the evidence either way.
     """
     groups = groups or {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"],
                         "Industrials": ["XLI"]}
@@ -154,8 +164,11 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
         avg = float(np.mean(vals)) if vals else np.nan
         rows.append({"group": g, "tickers": ", ".join(tickers), "return": avg, "minus market": avg - m})
     t = pd.DataFrame(rows)
-    if pd.isna(m) or t["return"].isna().any():
-        value = "inconclusive"
+    reason = ""
+    if days is not None and days < min_days:
+        value, reason = "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
+    elif pd.isna(m) or t["return"].isna().any():
+        value, reason = "inconclusive", "a group or the market has no return over the window"
     else:
         k = int((t["minus market"] > 0).sum())
         value = "supported" if k == len(t) else "not supported" if k == 0 else "mixed"
@@ -169,7 +182,9 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
         evidence += f" No window return for {listing(gone)}" + (f" ({'; '.join(reasons)})" if reasons else "")
         evidence += (f", so {listing(lost)} cannot be measured." if lost
                      else "; each group is averaged over the ETFs that have one.")
-    return {"value": value, "table": t, "evidence": evidence}
+    if reason.startswith("the window has"):
+        evidence = f"Too short to call leadership: {reason}. {evidence}"
+    return {"value": value, "table": t, "evidence": evidence, "reason": reason}
 
 
-__all__ = ["A9_LEGS", "a7_assessment", "a9_assessment", "named_sector_verdict"]
+__all__ = ["A9_LEGS", "MIN_WINDOW_DAYS", "a7_assessment", "a9_assessment", "named_sector_verdict"]
