@@ -53,7 +53,7 @@ def show_provenance(dl: DataLayer) -> pd.DataFrame:
     """Display where the data came from (source and date span per dataset, what is missing)."""
     say(f"**Data:** {dl.describe()}.")
     table = dl.provenance.summary()
-    display(table.style.hide(axis="index"))
+    display(table.rename(columns=str.capitalize).style.hide(axis="index"))
     return table
 
 
