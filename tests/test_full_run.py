@@ -54,6 +54,9 @@ def test_index_links_every_report(run):
     index = (run_dir / "index.html").read_text()
     for name in REPORTS:
         assert f'href="{name}/{name}.html"' in index
+    assert "The articles' 21 claims, by verdict in this run." in index  # the ledger's own counts
+    as_of = json.loads((run_dir / "01_rotation_breadth" / "results.json").read_text())["data"]["as_of"]
+    assert f"data as of {as_of} (snapshot)" in index  # the header names market data sources only
 
 
 def test_ledger_shows_the_reports_verdicts_for_every_claim(run):

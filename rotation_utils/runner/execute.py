@@ -230,4 +230,4 @@ def _summary(results: dict | None) -> dict | None:
     """The parts of results.json the index page needs."""
     if not results:
         return None
-    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables")}
+    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables", "extra")}

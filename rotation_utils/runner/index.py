@@ -107,8 +107,9 @@ def status_rows(notebooks: list[dict]) -> list[dict]:
 
 def index_context(run: dict) -> dict:
     notebooks = run.get("notebooks") or []
-    as_of = sorted({(nb.get("data") or {}).get("as_of") for nb in notebooks} - {None})
-    sources = sorted({s for nb in notebooks for s in ((nb.get("data") or {}).get("sources") or [])})
+    market = [nb for nb in notebooks if not _is_ledger(nb)]  # the ledger reads reports, not market data
+    as_of = sorted({(nb.get("data") or {}).get("as_of") for nb in market} - {None})
+    sources = sorted({s for nb in market for s in ((nb.get("data") or {}).get("sources") or [])})
     return {
         "run": run, "scorecard": scorecard_rows(notebooks), "claims": claims_summary(notebooks),
         "status": status_rows(notebooks), "as_of": ", ".join(as_of) or "unknown",
