@@ -159,14 +159,15 @@ def relative_gap(values: dict) -> float:
     return abs(measured - claimed) / abs(claimed)
 
 
-def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
-    """The claims that matter most for an investor, by a stated rule.
+#: how the ledger picks the claims that matter most for an investor (shown in the report)
+TOP_RULE = ("quantitative claims tested in this run, ranked by the relative gap between the "
+            "article's number and the measured one (largest first); if fewer than the number asked "
+            "for have both numbers, the list is filled with tested claims whose verdict is "
+            "contradicted, then mixed, in register order.")
 
-    Rule: quantitative claims tested by data in this run, ranked by the relative
-    gap between the article's number and the measured one (largest first); if
-    fewer than ``n`` have both numbers, the list is filled with data-tested
-    claims whose verdict is contradicted, then mixed, in register order.
-    """
+
+def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
+    """The ``n`` claims that matter most for an investor, picked by :data:`TOP_RULE`."""
     tested = ledger[(ledger["verdict"] != NOT_RUN) & (ledger["source_report"] != "register")].copy()
     tested["gap"] = tested["_values"].map(relative_gap)
     quant = tested.dropna(subset=["gap"]).sort_values("gap", ascending=False)
