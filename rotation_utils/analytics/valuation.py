@@ -23,11 +23,14 @@ Conventions:
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .. import config
+from .. import narrative as nv
+from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
 
@@ -36,6 +39,9 @@ OTHER_GROUP = "Other 493"
 ALL_GROUP = "S&P 500"
 STANDARD_GROUPS = (MAG7_GROUP, OTHER_GROUP, ALL_GROUP)
 UNCLASSIFIED = "Unclassified"
+PE_COLUMNS = ["companies", "with_data", "loss_makers", "market_cap", "earnings", "pe", "median_pe", "mean_pe"]
+HISTORY_COLUMNS = ["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]
+PE_TABLE_COLUMNS = ["group", "companies", "loss_makers", "cap_share", "pe_all", "pe_ex_losses", "median_pe"]
 
 
 # ---- company-level inputs ---------------------------------------------------
@@ -131,6 +137,8 @@ def group_pe(version: pd.DataFrame, include_losses: bool = True) -> pd.DataFrame
     ``version``: one dated version after :func:`company_earnings` and
     :func:`label_companies`. Columns as :func:`aggregate_pe` plus ``group``.
     """
+    if version.empty:  # no usable version in the window: no rows, same columns
+        return pd.DataFrame(columns=["group", *PE_COLUMNS])
     parts = aggregate_pe(version, "group", include_losses)
     whole = aggregate_pe(version, None, include_losses).assign(group=ALL_GROUP)
     out = pd.concat([parts, whole], ignore_index=True)
@@ -151,14 +159,15 @@ def pe_table(version: pd.DataFrame) -> pd.DataFrame:
         b = frame(False).rename(columns={key: "group", "pe": "pe_ex_losses"})
         return a.merge(b[["group", "pe_ex_losses"]], on="group")
 
+    if version.empty:  # no usable version in the window: an empty table, not an error
+        return pd.DataFrame(columns=PE_TABLE_COLUMNS)
     groups = both(lambda inc: group_pe(version, inc), "group")
     sectors = both(lambda inc: aggregate_pe(version, "gics_sector", inc), "gics_sector")
     sectors = sectors.sort_values("pe_all", ascending=False, na_position="last")
     out = pd.concat([groups, sectors], ignore_index=True)
     total = groups.loc[groups["group"] == ALL_GROUP, "market_cap"].iloc[0]
     out["cap_share"] = out["market_cap"] / total
-    return out[["group", "companies", "loss_makers", "cap_share", "pe_all", "pe_ex_losses",
-                "median_pe"]]
+    return out[PE_TABLE_COLUMNS]
 
 
 # ---- versions ---------------------------------------------------------------
@@ -203,15 +212,166 @@ def pick_version(quality: pd.DataFrame, as_of=None) -> pd.Timestamp:
     return pd.Timestamp(ok.max())
 
 
+# ---- windows without a usable version ---------------------------------------------
+#: the data layer's columns, for the empty frames that stand in when a window has no rows
+FIN_COLUMNS = {"as_of": "datetime64[ns]", "symbol": "str", "name": "str", "sector": "str",
+               **{c: "float64" for c in ("price", "pe", "dividend_yield", "eps", "low_52w", "high_52w",
+                                         "market_cap", "ebitda", "price_to_sales", "price_to_book")}}
+CAP_COLUMNS = {"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64", "last_price": "float64",
+               "sector": "str", "industry": "str", "exchange": "str"}
+
+
+def empty_frame(columns: dict) -> pd.DataFrame:
+    """A frame with no rows and the given ``{column: dtype}``."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def optional_frame(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str]:
+    """``(frame, "")``, or ``(empty frame, the data layer's reason)`` when it has no rows.
+
+    Why: an early window (before 2013 for the dated fundamentals, before 2021
+    for market caps) makes the data layer raise; the report must still run the
+    sections that do not need that table and say why the others are empty.
+    """
+    try:
+        return fetch(*args, **kw), ""
+    except DataUnavailableError as exc:
+        return empty_frame(columns), str(exc)
+
+
+@dataclass(frozen=True)
+class VersionChoice:
+    """The fundamentals version a run uses, or why there is none.
+
+    ``usable``: quality rows of the usable versions from the history start to
+    the version; ``skipped``: versions up to the version (or the window end)
+    that fail the completeness check; ``day``: the version, else the window end
+    (the date of the sections that do not need a version: small caps, Shiller);
+    ``reason``: '' when a version exists, else one computed sentence (for the
+    Data section); ``short``: the same in a clause, for the other sections,
+    the claims and the metric labels.
+    """
+    version: pd.Timestamp | None
+    usable: pd.DataFrame
+    earliest: pd.Timestamp | None
+    skipped: int
+    day: pd.Timestamp
+    reason: str = ""
+    short: str = ""
+
+
+def choose_version(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, history_start=None,
+                   note: str = "", constituents: pd.DataFrame | None = None) -> VersionChoice:
+    """Like :func:`pick_version` but never raises: without a usable version the choice says why.
+
+    ``note``: the data layer's message when it had no versions at all (see
+    :func:`optional_frame`); ``constituents`` lets the reason say when a
+    missing Magnificent 7 name joined the index.
+    """
+    end = None if as_of is None else pd.Timestamp(as_of)
+    upto = quality if end is None else quality[quality["as_of"] <= end]
+    ok = upto.loc[upto["usable"], "as_of"]
+    if ok.empty:
+        day = end if end is not None else (upto["as_of"].max() if len(upto) else pd.Timestamp.today().normalize())
+        when = iso(end) or "the end of the data"
+        short = (f"no usable S&P 500 fundamentals version on or before {when}: all {len(upto)} versions up to then, "
+                 f"{iso(upto['as_of'].min())} to {iso(upto['as_of'].max())}, fail the completeness check"
+                 if len(upto) else f"no S&P 500 fundamentals version on or before {when}")
+        return VersionChoice(None, upto.iloc[0:0], None, int(len(upto)), pd.Timestamp(day),
+                             no_version_reason(fin, upto, end, note, constituents), short)
+    version = pd.Timestamp(ok.max())
+    lo = version if history_start is None else min(pd.Timestamp(history_start), version)
+    usable = upto[upto["usable"] & upto["as_of"].between(lo, version)]
+    skipped = int((~upto["usable"] & (upto["as_of"] <= version)).sum())
+    return VersionChoice(version, usable, pd.Timestamp(usable["as_of"].min()), skipped, version)
+
+
+def no_version_reason(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, note: str = "",
+                      constituents: pd.DataFrame | None = None) -> str:
+    """Why no fundamentals version up to ``as_of`` can be summed, as one sentence.
+
+    Either the source has no version that early (``note``: the data layer's
+    words), or each version fails the completeness check of
+    :func:`version_quality`: the failures are counted by cause and the
+    Magnificent 7 names missing from the latest version are named (with the
+    date they joined the S&P 500 when the constituents list says it is later).
+    """
+    end = iso(as_of) or "the end of the data"
+    if quality.empty:
+        why = f" (data layer: {note.rstrip('.')})" if note else ""
+        return f"The S&P 500 fundamentals have no dated version on or before {end}{why}."
+    last = pd.Timestamp(quality["as_of"].max())
+    causes = [(int((quality["mag7"] < len(MAG7)).sum()), "some of the Magnificent 7 without data"),
+              (int((quality["priced_no_cap"] > 0).sum()), "priced companies without a market cap"),
+              (int((quality["coverage"] < 0.99).sum()), "over 1% fewer companies with data than nearby versions")]
+    counted = "; ".join(f"{text}: {n}" for n, text in causes if n)
+    latest = company_earnings(fin[fin["as_of"] == last])
+    have = set(latest.loc[latest["market_cap"].notna() & latest["earnings"].notna(), "symbol"])
+    missing = [t for t in MAG7 if t not in have]
+    joined = []
+    if constituents is not None and "date_added" in constituents:
+        added = constituents.set_index("symbol")["date_added"]
+        joined = [f"{t} joined the S&P 500 on {iso(added[t])}" for t in missing
+                  if t in added.index and pd.notna(added[t]) and added[t] > last]
+    lacks = (f"; the latest, {iso(last)}, has no data for {', '.join(missing)}"
+             + (f" ({'; '.join(joined)})" if joined else "")) if missing else ""
+    n = len(quality)
+    return (f"None of the {n} S&P 500 fundamentals version{'' if n == 1 else 's'} on or before {end} "
+            f"({iso(quality['as_of'].min())} to {iso(last)}) passes the completeness check (versions failing it with "
+            f"{counted}){lacks}, so no aggregate P/E of the Magnificent 7, the Other 493 or the S&P 500 can be "
+            "computed for this window.")
+
+
+def history_gap(choice: VersionChoice) -> str:
+    """Why the window has no P/E change to decompose ('' when it has): no version, or only one.
+
+    One usable version (e.g. an end date just after the first complete one)
+    would give a 0% change that reads like a finding; it is reported as missing.
+    """
+    if choice.version is None:
+        return choice.short
+    if len(choice.usable) < 2:
+        return (f"only one usable S&P 500 fundamentals version, {iso(choice.version)}, from the history start to the "
+                "window end: no change to measure")
+    return ""
+
+
+def unavailable(section: str, reason: str) -> str:
+    """The message a section prints instead of its chart and table when the window lacks its data."""
+    return f"**{section}: not available in this window** ({reason}; see Data)."
+
+
+def versions_sentence(quality: pd.DataFrame, choice: VersionChoice, as_of=None) -> str:
+    """The Data section's sentence on the dated versions and the one this run uses."""
+    if choice.version is None:
+        return choice.reason
+    head = (f"The fundamentals hold {len(quality)} dated version{'' if len(quality) == 1 else 's'} from "
+            f"{iso(quality['as_of'].min())} to {iso(quality['as_of'].max())}")
+    n = len(choice.usable)
+    return (f"{head}; up to {iso(choice.version)}, {n} pass{'es' if n == 1 else ''} the completeness check and "
+            f"{choice.skipped} fail{'s' if choice.skipped == 1 else ''} it (caps missing for priced companies, a Magnificent 7 name blank, or over 1% fewer "
+            f"companies with data than nearby versions). This run uses the version of **{iso(choice.version)}**, the latest "
+            f"usable one on or before {iso(as_of) or 'the end of the data'}; the history starts at {iso(choice.earliest)}.")
+
+
+def group_values(now: pd.DataFrame, col: str = "pe") -> tuple[float, float, float]:
+    """(Magnificent 7, Other 493, S&P 500) figures from :func:`group_pe` indexed by group; NaN when absent."""
+    v = now[col].reindex(list(STANDARD_GROUPS)) if col in now else pd.Series(np.nan, index=list(STANDARD_GROUPS))
+    return tuple(float(x) for x in v.astype("float64"))
+
+
 def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
                include_losses: bool = True) -> pd.DataFrame:
-    """Group P/E on each version: long ``as_of, group, market_cap, earnings, pe, with_data``."""
+    """Group P/E on each version: long ``as_of, group, market_cap, earnings, pe, with_data``.
+
+    No versions give an empty frame with those columns (the chart is then skipped).
+    """
     f = label_companies(company_earnings(fin[fin["as_of"].isin(list(versions))]), constituents)
     parts = [group_pe(g, include_losses).assign(as_of=d) for d, g in f.groupby("as_of")]
     if not parts:
-        raise DataUnavailableError("no fundamentals versions in the window")
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
     out = pd.concat(parts, ignore_index=True)
-    return out[["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]]
+    return out[HISTORY_COLUMNS]
 
 
 def pe_history_sectors(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
@@ -220,9 +380,9 @@ def pe_history_sectors(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
     f = label_companies(company_earnings(fin[fin["as_of"].isin(list(versions))]), constituents)
     parts = [aggregate_pe(g, "gics_sector", include_losses).assign(as_of=d) for d, g in f.groupby("as_of")]
     if not parts:
-        raise DataUnavailableError("no fundamentals versions in the window")
+        return pd.DataFrame(columns=HISTORY_COLUMNS)
     out = pd.concat(parts, ignore_index=True).rename(columns={"gics_sector": "group"})
-    return out[["as_of", "group", "market_cap", "earnings", "pe", "with_data", "loss_makers"]]
+    return out[HISTORY_COLUMNS]
 
 
 def decompose_change(history: pd.DataFrame, start, end) -> pd.DataFrame:
@@ -449,7 +609,8 @@ def trailing_forward_table(sp500_pe: float, basis: str, version, live: dict, reg
     etf = live.get("etf", {})
     rows = [
         ("S&P 500 aggregate P/E (this run)", f"trailing, {basis}", sp500_pe,
-         f"constituent financials {pd.Timestamp(version):%Y-%m-%d}"),
+         f"constituent financials {iso(version)}" if version is not None
+         else "no usable constituent financials in the window"),
         ("S&P 500 'past 30x' (article B)", "called forward by the article", article_sp500, "article B"),
         ("Russell 2000 'near 18x' (article B)", "forward per the article", article_small, "article B"),
         ("S&P 500 and Russell 2000 (claims register)", "external, see note", np.nan, register_note),
@@ -475,6 +636,191 @@ def coverage_facts(version: pd.DataFrame, constituents: pd.DataFrame, versions) 
             "unclassified": int((version["gics_sector"] == UNCLASSIFIED).sum()),
             "longest_gap_days": int(longest[0].days) if pd.notna(longest[0]) else 0,
             "longest_gap_after": longest[1]}
+
+
+# ---- report sentences ---------------------------------------------------------------
+# Built here, not in the notebook, so each section has one sentence per case (a
+# version exists or not) and the cells stay short; every number comes from the run.
+def groups_sentence(now: pd.DataFrame, pe_tab: pd.DataFrame, version, basis: str, pe_col: str) -> str:
+    """Finding 1: the three groups' aggregate P/E, the Other 493's loss-makers and the sector extremes."""
+    mag, oth, spx = group_values(now)
+    ratio = mag / oth
+    sec = (pe_tab.iloc[3:][lambda t: t["group"] != UNCLASSIFIED].dropna(subset=[pe_col])
+           .sort_values(pe_col, ascending=False))
+    o493 = pe_tab.set_index("group").loc[OTHER_GROUP]
+    return (f"On {iso(version)}, with {basis}, the Magnificent 7 traded at **{nv.num(mag)}x** trailing earnings, the "
+            f"Other 493 at **{nv.num(oth)}x** and the S&P 500 at **{nv.num(spx)}x**: the Magnificent 7 P/E was "
+            f"{nv.pct(abs(ratio - 1), sign=False)} {nv.direction(ratio - 1, 'above', 'below', 'level with')} the Other 493's "
+            f"(ratio {nv.num(ratio, 2)}). The Other 493 hold {int(o493['loss_makers'])} loss-makers: their P/E is "
+            f"{nv.num(o493['pe_all'])}x with them and {nv.num(o493['pe_ex_losses'])}x without; the median Other 493 company trades at "
+            f"{nv.num(now.loc[OTHER_GROUP, 'median_pe'])}x, and the plain mean of their P/Es would read "
+            f"{nv.num(now.loc[OTHER_GROUP, 'mean_pe'])}x. The most expensive sector was {sec.iloc[0]['group']} "
+            f"({nv.num(sec.iloc[0][pe_col])}x, {basis}) and the cheapest {sec.iloc[-1]['group']} "
+            f"({nv.num(sec.iloc[-1][pe_col])}x).")
+
+
+def move_sentences(move: pd.DataFrame) -> str:
+    """Finding 2: one Markdown list item per group from :func:`decompose_change`, naming the bigger driver."""
+    lines = []
+    for r in move.itertuples():
+        driver = "earnings" if abs(r.earnings_logpts) > abs(r.price_logpts) else "price"
+        lines.append(f"- {r.group}: P/E {nv.direction(r.pe_change, flat='was unchanged')} ({nv.num(r.pe_start)}x to "
+                     f"{nv.num(r.pe_end)}x, {nv.pct(r.pe_change)}); market cap {nv.direction(r.cap_change)} "
+                     f"{nv.pct(abs(r.cap_change), sign=False)} and trailing earnings {nv.direction(r.earnings_change)} "
+                     f"{nv.pct(abs(r.earnings_change), sign=False)}, so {driver} moved the multiple more.")
+    return "\n".join(lines)
+
+
+def small_cap_sentence(cover: dict, holdings_date, small: pd.DataFrame, small_named_pe: float, spx: float,
+                       day, caps_note: str = "") -> str:
+    """Finding 3: what the offline data can say about small caps on ``day``.
+
+    Says so when the holdings file post-dates ``day`` (membership then is not in
+    the data), when no market caps reach back to ``day`` (``caps_note``: the data
+    layer's reason) and when there is no S&P 500 P/E to compare with.
+    """
+    hd = pd.Timestamp(holdings_date)
+    later = (f" (the earliest file, later than {iso(day)}: membership on {iso(day)} is not in the data)"
+             if hd > pd.Timestamp(day) else "")
+    n = len(small)
+    head = (f"The snapshot has no Russell 2000 earnings. Of IWM's {cover['holdings']} equity holdings on "
+            f"{iso(hd)}{later}, only {cover['covered']} ({nv.pct(cover['weight_covered'], sign=False)} "
+            f"of the fund's weight) have annual statements here (former S&P 500 members and named companies), so no "
+            f"index-level small-cap P/E can be computed offline. ")
+    if not math.isfinite(small_named_pe) and caps_note:
+        return head + (f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have no market cap "
+                       f"by {iso(day)} (data layer: {caps_note.rstrip('.')}), so not even their P/E can be computed.")
+    versus = (f"against {nv.num(spx)}x for the S&P 500" if math.isfinite(spx)
+              else "with no S&P 500 aggregate to compare (no usable fundamentals version in the window)")
+    return head + (f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have an aggregate "
+                   f"trailing P/E of {nv.num(small_named_pe)}x {versus}; {nv.plural(n, 'company', 'companies')} "
+                   "cannot stand for an index.")
+
+
+def shiller_sentence(sh: pd.DataFrame, spx: float, version, window_end=None, reason: str = "") -> str:
+    """Finding 4: where Shiller's series end and where the run's aggregate P/E sits in them.
+
+    ``window_end``: set when the series were cut at the window end (no later
+    months shown); ``reason``: why there is no aggregate P/E to place.
+    """
+    last_pe, last_cape = sh.dropna(subset=["pe"]).iloc[-1], sh.dropna(subset=["cape"]).iloc[-1]
+    stop = (f"Up to the window end ({iso(window_end)}), Shiller's latest month with earnings is {last_pe['date']:%Y-%m}"
+            if window_end is not None else f"Shiller's earnings stop in {last_pe['date']:%Y-%m}")
+    head = (f"{stop}, when the trailing P/E was {nv.num(last_pe['pe'])}x (median since 1881: {nv.num(sh['pe'].median())}x) "
+            f"and CAPE {nv.num(last_cape['cape'])}x in {last_cape['date']:%Y-%m}. ")
+    if not math.isfinite(spx):
+        return head + (f"No constituent-based aggregate P/E exists for this window to place in that history ({reason}).")
+    return head + (f"The aggregate trailing P/E of {nv.num(spx)}x on {iso(version)}, from a different source, would sit at the "
+                   f"{ordinal_percentile(percentile_of(sh['pe'], spx))} percentile of Shiller's monthly trailing P/E; "
+                   f"CAPE cannot be brought up to date from the snapshot.")
+
+
+def trailing_sentence(spx: float, version, claimed: float) -> str:
+    """Finding 5: our trailing figure against the article's 'past 30x' called forward."""
+    gap = spx - claimed
+    return (f"Our figures are **trailing** (last twelve months' reported earnings). The S&P 500's aggregate trailing P/E on "
+            f"{iso(version)} was {nv.num(spx)}x, {nv.num(abs(gap))} points {nv.direction(gap, 'above', 'below', 'level with')} "
+            f"article B's {nv.num(claimed, 0)}x; the claims register records forward P/Es in the low 20s for late 2025, so a figure near 30x "
+            f"can only be a trailing one, not the forward figure the article names.")
+
+
+VERDICT_RULE = ("supported if a measured small-cap (IWM) aggregate P/E is below the S&P 500's and the Other 493's is below "
+                "the Magnificent 7's; mixed if one of the two holds; not supported if neither; inconclusive when no "
+                "small-cap P/E can be measured (the thesis is about small caps) or when the window has no usable "
+                "S&P 500 fundamentals version")
+
+
+def overall_verdict(mag: float, oth: float, spx: float, small_pe: float, version, basis: str,
+                    short: str = "") -> tuple[str, str, str]:
+    """(verdict, rule, evidence) for the report's thesis, by :data:`VERDICT_RULE`."""
+    if not all(math.isfinite(x) for x in (mag, oth, spx)):
+        return "inconclusive", VERDICT_RULE, f"No S&P 500 group P/E ({short or 'no usable fundamentals version'})."
+    b_leg = oth < mag   # the Other 493 cheaper than the Magnificent 7
+    a_leg = None if not math.isfinite(small_pe) else small_pe < spx
+    verdict = ("inconclusive" if a_leg is None else "supported" if (a_leg and b_leg)
+               else "mixed" if (a_leg or b_leg) else "not supported")
+    evidence = (f"Other 493 {nv.num(oth)}x vs Magnificent 7 {nv.num(mag)}x on {iso(version)} ({basis}); small-cap aggregate "
+                + (f"{nv.num(small_pe)}x vs S&P 500 {nv.num(spx)}x." if a_leg is not None else "not available offline."))
+    return verdict, VERDICT_RULE, evidence
+
+
+def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: dict, claimed_sp500: float,
+                  reason: str = "") -> list[dict]:
+    """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record.
+
+    ``reason``: why the window has no S&P 500 P/E, a clause (A6 and B1 are then unverifiable and say so).
+    """
+    no_spx = not math.isfinite(spx)
+    spx_text = (f"S&P 500 {nv.num(spx)}x on {iso(version)}" if not no_spx
+                else f"no S&P 500 P/E either ({reason})")
+    a6 = small_cap_claim(small_pe, spx)
+    a6_text = (f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(spx)}x on {iso(version)}."
+               if a6 != "unverifiable" else
+               f"No Russell 2000 earnings offline ({cover['covered']} IWM holdings, "
+               f"{nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
+               + ("" if spx_text.endswith(".") else "."))
+    b1 = trailing_30x_claim(spx, claimed_sp500)
+    b1_text = (f"The S&P 500 aggregate trailing P/E was {nv.num(spx)}x on {iso(version)} against the "
+               f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s."
+               if not no_spx else f"No S&P 500 aggregate P/E in this window to set against the article's 30x ({reason}).")
+    b2_text = (f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
+               f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}.")
+    return [dict(id="A6", verdict=a6, evidence=a6_text, measured=small_pe, comparison=spx, unit="x"),
+            dict(id="B1", verdict=b1, evidence=b1_text, claimed=claimed_sp500, measured=spx, unit="x"),
+            dict(id="B2", verdict="unverifiable", evidence=b2_text, measured=None, unit="x")]
+
+
+def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, basis: str,
+                     short: str = "", change_gap: str = "") -> list[tuple]:
+    """``(name, value, unit, label)`` of the S&P 500 headline figures; values None with the reason when absent.
+
+    ``short``: why there is no version; ``change_gap``: why there is no change
+    (see :func:`history_gap`).
+    """
+    mag, oth, spx = group_values(now)
+    first = {} if change_gap else dict(zip(*group_values_at(hist, earliest)))
+    why = f": not available ({short})" if version is None else ""
+    why_change = f": not available ({change_gap})" if change_gap else ""
+    when = f" {iso(version)} ({basis})" if version is not None else ""
+    out = [("mag7_pe", mag, "x", f"Magnificent 7 aggregate P/E{when}{why}"),
+           ("other493_pe", oth, "x", f"Other 493 aggregate P/E{when}{why}"),
+           ("sp500_pe", spx, "x", f"S&P 500 aggregate trailing P/E{when}{why}"),
+           ("mag7_to_other493", mag / oth, "x", f"Magnificent 7 P/E / Other 493 P/E{why}")]
+    for g, key, v in zip(STANDARD_GROUPS, ("mag7", "other493", "sp500"), (mag, oth, spx)):
+        since = f" since {iso(earliest)}" if not change_gap else ""
+        out.append((f"{key}_pe_change", v / first.get(g, np.nan) - 1, "fraction", f"{g} P/E change{since}{why_change}"))
+    return [(n, None if not math.isfinite(v) else v, u, lab) for n, v, u, lab in out]
+
+
+def group_values_at(hist: pd.DataFrame, day) -> tuple[list, list]:
+    """(groups, P/Es) of a :func:`pe_history` frame on one version (empty lists when absent)."""
+    if day is None or hist.empty:
+        return [], []
+    h = hist[hist["as_of"] == pd.Timestamp(day)]
+    return list(h["group"]), [float(x) for x in h["pe"]]
+
+
+def version_caveats(current: pd.DataFrame, constituents: pd.DataFrame, choice: VersionChoice,
+                    top_symbols) -> list[str]:
+    """The caveats on the fundamentals version (Markdown list items); one line with the reason when there is none."""
+    if choice.version is None:
+        return [f"- No aggregate P/E in this window. {choice.reason}"]
+    facts = coverage_facts(current, constituents, choice.usable["as_of"])
+    return [
+        f"- The {iso(choice.version)} version has no cap or earnings for {nv.plural(len(facts['blank']), 'current member')} "
+        f"({nv.listing(facts['blank'][:8])}), left out of every sum"
+        + ("; Berkshire Hathaway's absence lowers the Financials' earnings." if "BRK-B" in facts["blank"] else "."),
+        f"- The source's list keeps {nv.plural(facts['stale'], 'symbol')} that are not in the latest constituents list "
+        f"(departed members or renames); those with data count in the Other 493. {facts['unclassified']} could not be mapped to a sector.",
+        f"- {nv.plural(choice.skipped, 'incomplete version')} skipped; "
+        + (f"versions are irregular ({iso(choice.earliest)} to {iso(choice.version)}, longest gap "
+           f"{facts['longest_gap_days']} days after {iso(facts['longest_gap_after'])}), so the history is a set of "
+           "dated points, not a series." if len(choice.usable) > 1 else
+           f"only one usable version ({iso(choice.version)}) in the history, so no change is measured."),
+        "- Earnings are trailing and as reported: one-off gains (e.g. revaluations of stakes in private companies) inflate "
+        + (f"them; see the largest Magnificent 7 changes in Finding 2 ({nv.listing(list(top_symbols))})."
+           if len(choice.usable) > 1 else "them."),
+    ]
 
 
 # ---- claim rules ----------------------------------------------------------------

@@ -2,7 +2,9 @@
 versions, the named companies, Shiller's long history and the ^RUT/^GSPC ratio.
 
 The P/Es come from :mod:`rotation_utils.analytics.valuation`; these functions only
-draw them. Each returns the figure with the house-style footnote already added.
+draw them. Each returns the figure with the house-style footnote already added,
+or None when there is nothing to draw (a window without the data): the report
+then prints why instead of showing an empty chart.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ SOURCE_FIN = "S&P 500 constituent financials (datasets/s-and-p-500-companies-fin
 
 def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
     """Horizontal bars: aggregate P/E with and without loss-makers, median as a dot."""
+    if table.empty or table[["pe_all", "pe_ex_losses"]].isna().all().all():
+        return None
     t = table.iloc[::-1].reset_index(drop=True)
     fig, ax = style.new_figure(f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
                                "P/E (x, trailing earnings)", "", figsize=(11, 7))
@@ -32,7 +36,12 @@ def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
 
 
 def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FIN):
-    """Group P/E on each usable dated version (markers: the versions are irregular)."""
+    """Group P/E on each usable dated version (markers: the versions are irregular).
+
+    None (no chart) with fewer than two versions: one point is not a history.
+    """
+    if history["as_of"].nunique() < 2 or not history["group"].isin(list(groups)).any():
+        return None
     fig, ax = style.new_figure("Aggregate trailing P/E on each dated fundamentals version",
                                "Version date", "P/E (x, trailing earnings)")
     for i, g in enumerate(groups):
@@ -45,6 +54,8 @@ def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FI
 
 def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
     """Named companies' trailing P/E against the S&P 500 aggregate (loss-makers labelled)."""
+    if named.empty or named["pe"].isna().all():
+        return None
     t = named.sort_values("pe", na_position="first")
     fig, ax = style.new_figure("Named companies: trailing P/E from annual statements",
                                "P/E (x, market cap / last fiscal-year net income)", "")
@@ -66,6 +77,8 @@ def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
 
 def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
     """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line."""
+    if sh.empty:
+        return None
     fig, ax = style.new_figure("S&P 500 valuation since 1881: trailing P/E and CAPE",
                                "Month", "Multiple of earnings (x)")
     ax.plot(sh["date"], sh["pe"].clip(upper=60), lw=1, color=style.PALETTE[0], label="Trailing P/E (capped at 60x)")
@@ -81,6 +94,8 @@ def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
 def plot_ratio(ratio: pd.Series, source: str):
     """Relative price level (e.g. ^RUT / ^GSPC), rebased to 1 at its start."""
     r = ratio.dropna()
+    if r.empty:
+        return None
     fig, ax = style.new_figure("Russell 2000 price level relative to the S&P 500 (a price, not a valuation)",
                                "Date", f"^RUT / ^GSPC (1.0 = {r.index[0]:%Y-%m-%d})")
     ax.plot(r.index, r / r.iloc[0], lw=1.2, color=style.PALETTE[0])
