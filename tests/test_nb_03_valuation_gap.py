@@ -9,6 +9,7 @@ import pytest
 
 from rotation_utils.data import DataLayer
 from rotation_utils.results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from rotation_utils.runner.validate import validate_results
 from tests.nbrun import notebook_text, run_notebook
 
 NAME = "03_valuation_gap"
@@ -27,6 +28,13 @@ def second(tmp_path_factory):
 def latest(tmp_path_factory):
     out = tmp_path_factory.mktemp("nb03_latest")
     return run_notebook(NAME, out), out
+
+
+@pytest.fixture(scope="module")
+def early(tmp_path_factory):
+    """A window that ends before the first usable fundamentals version (the runner's --start/--end)."""
+    out = tmp_path_factory.mktemp("nb03_2019")
+    return run_notebook(NAME, out, start="2019-01-01", end="2019-12-31"), out
 
 
 def headline(res: dict) -> dict:
@@ -107,3 +115,29 @@ def test_narrative_changes_with_the_window(second, latest):
     below = ["% below the Other 493" in s[0] for s in (s1, s2)]
     assert above == [sign > 0 for sign in (sign1, sign2)]
     assert below == [sign < 0 for sign in (sign1, sign2)]
+
+
+def test_window_before_the_first_usable_version_completes_and_says_why(early):
+    res, out = early
+    assert validate_results(res) == []
+    assert res["verdict"]["value"] == "inconclusive"
+    assert "no usable S&P 500 fundamentals version on or before 2019-12-31" in res["verdict"]["evidence"]
+    claims = {c["id"]: c for c in res["claims"]}
+    assert {k: claims[k]["verdict"] for k in ("A6", "B1", "B2")} == dict.fromkeys(("A6", "B1", "B2"), "unverifiable")
+    for k in ("A6", "B1"):
+        assert "no usable S&P 500 fundamentals version on or before 2019-12-31" in claims[k]["evidence"]
+    assert "No small-cap earnings history" in claims["B2"]["evidence"]
+    h = {m["name"]: m for m in res["headline"]}
+    for k in ("mag7_pe", "other493_pe", "sp500_pe", "mag7_to_other493", "mag7_pe_change"):
+        assert h[k]["value"] is None and "not available (no usable S&P 500 fundamentals" in h[k]["label"]
+    # the reason is computed from the data: the versions up to the window end all lack a Magnificent 7 name
+    fin = DataLayer("snapshot").sp500_financials(None, "2019-12-31")
+    mag = fin[fin["symbol"].isin(MAG7) & fin["market_cap"].notna()].groupby("as_of")["symbol"].nunique()
+    assert mag.reindex(fin["as_of"].unique(), fill_value=0).max() < 7
+    text = notebook_text(out, NAME)
+    n = fin["as_of"].nunique()
+    assert f"None of the {n} S&P 500 fundamentals versions on or before 2019-12-31" in text
+    assert text.count("not available in this window") >= 3    # Findings 1, 2 and 5
+    assert "Shiller's latest month with earnings is 2019-12" in text   # Finding 4 still runs, up to the end
+    assert "^RUT/^GSPC" in claims["B2"]["evidence"] and "on 2019-12-31" in claims["B2"]["evidence"]
+    assert not res["tables"]   # no P/E table is saved for a window without one

@@ -333,3 +333,134 @@ def test_named_display_readable_columns():
     assert list(out["IWM holding 2026-05-05"]) == ["yes", "no"]
     assert list(out["Fiscal year"]) == ["2025", ""]
     assert out["Market cap ($m)"].iloc[0] == pytest.approx(2000.0)
+
+
+# ---- windows without a usable version --------------------------------------------
+CONS_ADDED = CONS.assign(date_added=pd.to_datetime(["2000-01-01", "2000-01-01", "2001-01-01"]))
+
+
+def early_versions() -> pd.DataFrame:
+    """Two versions without NVDA (it 'joins' later) and one with all seven, in 2026."""
+    no_nvda = [r for r in mag7_rows() if r[0] != "NVDA"] + [("AAA", 10.0, 1.0, 500.0, "x")]
+    return pd.concat([version_rows("2018-01-05", no_nvda), version_rows("2018-02-08", no_nvda),
+                      version_rows("2026-05-01", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")])])
+
+
+def test_optional_frame_returns_empty_frame_and_the_reason():
+    def fails(*_, **__):
+        raise DataUnavailableError("no sp500_financials between 2008 and 2009")
+    frame, note = val.optional_frame(fails, None, "2009-06-30", columns=val.FIN_COLUMNS)
+    assert frame.empty and list(frame.columns) == list(val.FIN_COLUMNS) and "2008 and 2009" in note
+    assert str(frame["as_of"].dtype).startswith("datetime64") and frame["market_cap"].dtype == "float64"
+    ok, note = val.optional_frame(lambda a, b: pd.DataFrame({"x": [a, b]}), 1, 2, columns={"x": "int64"})
+    assert ok["x"].tolist() == [1, 2] and note == ""
+
+
+def test_choose_version_without_a_usable_version_says_why():
+    fin = early_versions()
+    cons = CONS_ADDED.assign(date_added=CONS_ADDED["date_added"].where(CONS_ADDED["symbol"] != "NVDA",
+                                                                       pd.Timestamp("2020-12-21")))
+    q = val.version_quality(fin[fin["as_of"] <= "2019-12-31"])
+    pick = val.choose_version(fin, q, "2019-12-31", "2019-01-01", constituents=cons)
+    assert pick.version is None and pick.earliest is None and pick.usable.empty
+    assert pick.day == pd.Timestamp("2019-12-31") and pick.skipped == 2
+    assert "None of the 2 S&P 500 fundamentals versions on or before 2019-12-31" in pick.reason
+    assert "(2018-01-05 to 2018-02-08)" in pick.reason
+    assert "some of the Magnificent 7 without data: 2" in pick.reason
+    assert "no data for NVDA (NVDA joined the S&P 500 on 2020-12-21)" in pick.reason
+    assert "priced companies without a market cap" not in pick.reason   # no such failure here
+    assert pick.short.startswith("no usable S&P 500 fundamentals version on or before 2019-12-31")
+    assert val.history_gap(pick) == pick.short
+    assert val.versions_sentence(q, pick, "2019-12-31") == pick.reason
+    with pytest.raises(DataUnavailableError):   # the strict pick still raises
+        val.pick_version(q, "2019-12-31")
+
+
+def test_choose_version_with_no_versions_carries_the_data_layer_note():
+    empty = val.empty_frame(val.FIN_COLUMNS)
+    pick = val.choose_version(empty, val.version_quality(empty), "2009-06-30", "2008-01-01",
+                              note="the snapshot has sp500_financials from 2012-12-27")
+    assert pick.version is None and pick.skipped == 0 and pick.day == pd.Timestamp("2009-06-30")
+    assert "no dated version on or before 2009-06-30" in pick.reason and "from 2012-12-27" in pick.reason
+    assert pick.short == "no S&P 500 fundamentals version on or before 2009-06-30"
+
+
+def test_choose_version_matches_pick_version_when_one_exists():
+    fin = pd.concat([early_versions(), version_rows("2026-05-10", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")])])
+    q = val.version_quality(fin)
+    pick = val.choose_version(fin, q, "2026-05-31", "2026-01-01")
+    assert pick.version == val.pick_version(q, "2026-05-31") == pd.Timestamp("2026-05-10")
+    assert pick.reason == "" and pick.short == "" and pick.day == pick.version
+    assert pick.usable["as_of"].tolist() == [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-10")]
+    assert pick.earliest == pd.Timestamp("2026-05-01") and pick.skipped == 2
+    assert val.history_gap(pick) == ""
+    one = val.choose_version(fin, q, "2026-05-05", "2026-01-01")
+    assert one.version == pd.Timestamp("2026-05-01") and "only one usable" in val.history_gap(one)
+
+
+def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
+    import matplotlib.pyplot as plt
+    empty = val.label_companies(val.company_earnings(val.empty_frame(val.FIN_COLUMNS)), CONS)
+    assert val.pe_table(empty).empty and list(val.pe_table(empty).columns) == val.PE_TABLE_COLUMNS
+    now = val.group_pe(empty).set_index("group")
+    assert all(math.isnan(x) for x in val.group_values(now))
+    hist = val.pe_history(val.empty_frame(val.FIN_COLUMNS), CONS, [])
+    assert hist.empty and list(hist.columns) == val.HISTORY_COLUMNS
+    before = len(plt.get_fignums())
+    assert val_charts.plot_pe_table(val.pe_table(empty), None) is None
+    assert val_charts.plot_history(hist, ["S&P 500"], None) is None
+    one = val.pe_history(version_rows(D0, mag7_rows()), CONS, [D0])   # one version is not a history
+    assert len(one) == 2 and val_charts.plot_history(one, ["S&P 500"], D0) is None
+    named = pd.DataFrame({"ticker": ["A"], "pe": [np.nan], "earnings": [np.nan], "in_iwm": [True]})
+    assert val_charts.plot_named(named, np.nan, D0, "s") is None
+    assert val_charts.plot_ratio(pd.Series(dtype="float64"), "s") is None
+    assert val_charts.plot_shiller(pd.DataFrame(columns=["date", "pe", "cape"]), np.nan, None, "s") is None
+    assert len(plt.get_fignums()) == before   # nothing drawn empty
+
+
+def test_headline_claims_and_verdict_without_a_version():
+    empty = val.group_pe(val.empty_frame(val.FIN_COLUMNS)).set_index("group")
+    hist = pd.DataFrame(columns=val.HISTORY_COLUMNS)
+    why = "no usable S&P 500 fundamentals version on or before 2019-12-31"
+    rows = val.headline_metrics(empty, hist, None, None, "loss-makers included", why, why)
+    assert [r[0] for r in rows] == ["mag7_pe", "other493_pe", "sp500_pe", "mag7_to_other493",
+                                    "mag7_pe_change", "other493_pe_change", "sp500_pe_change"]
+    assert all(r[1] is None and why in r[3] for r in rows)
+    cover = {"holdings": 10, "covered": 2, "weight_covered": 0.05}
+    rel = {"percentile": 0.3, "first": pd.Timestamp("1999-01-04"), "date": pd.Timestamp("2019-12-31")}
+    claims = {c["id"]: c for c in val.claim_records(np.nan, np.nan, None, cover, rel, 30.0, why)}
+    assert [claims[k]["verdict"] for k in ("A6", "B1", "B2")] == ["unverifiable"] * 3
+    assert why in claims["A6"]["evidence"] and why in claims["B1"]["evidence"]
+    assert claims["B1"]["claimed"] == 30.0 and math.isnan(claims["B1"]["measured"])
+    assert "30th percentile since 1999-01-04" in claims["B2"]["evidence"]
+    # a live small-cap P/E without an S&P 500 one is still inconclusive
+    verdict, rule, evidence = val.overall_verdict(np.nan, np.nan, np.nan, 15.0, None, "x", why)
+    assert verdict == "inconclusive" and why in evidence and "no usable S&P 500" in rule
+
+
+def test_headline_and_verdict_with_a_version():
+    v = val.label_companies(val.company_earnings(pd.concat([
+        version_rows(D0, mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
+        version_rows(D1, mag7_rows(2.0) + [("AAA", 10.0, 1.0, 500.0, "x")])])), CONS)
+    hist = val.pe_history(v, CONS, [D0, D1])
+    now = val.group_pe(v[v["as_of"] == D1]).set_index("group")
+    h = {r[0]: r[1] for r in val.headline_metrics(now, hist, D0, D1, "b")}
+    assert h["mag7_pe"] == pytest.approx(12.5) and h["other493_pe"] == pytest.approx(10.0)
+    assert h["mag7_pe_change"] == pytest.approx(-0.5) and h["other493_pe_change"] == pytest.approx(0.0)
+    import matplotlib.pyplot as plt
+    assert val_charts.plot_history(hist, ["S&P 500"], D1) is not None   # two versions: a history
+    plt.close("all")
+    assert val.overall_verdict(12.5, 10.0, 12.0, 9.0, D1, "b")[0] == "supported"
+    assert val.overall_verdict(12.5, 10.0, 12.0, 13.0, D1, "b")[0] == "mixed"
+    assert val.overall_verdict(9.0, 10.0, 12.0, 13.0, D1, "b")[0] == "not supported"
+    assert val.overall_verdict(12.5, 10.0, 12.0, np.nan, D1, "b")[0] == "inconclusive"
+
+
+def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
+    cover = {"holdings": 1934, "covered": 25, "weight_covered": 0.022}
+    small = pd.DataFrame({"ticker": ["INOD", "HCI"]})
+    text = val.small_cap_sentence(cover, "2025-05-13", small, np.nan, np.nan, "2019-12-31",
+                                  "the snapshot has market_caps from 2021-01-29")
+    assert "later than 2019-12-31" in text and "no market cap by 2019-12-31" in text and "2021-01-29" in text
+    text = val.small_cap_sentence(cover, "2025-05-13", small, 20.0, 25.0, "2026-01-31")
+    assert "later than" not in text and "20.0x against 25.0x for the S&P 500" in text
