@@ -464,3 +464,14 @@ def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
     assert "later than 2019-12-31" in text and "no market cap by 2019-12-31" in text and "2021-01-29" in text
     text = val.small_cap_sentence(cover, "2025-05-13", small, 20.0, 25.0, "2026-01-31")
     assert "later than" not in text and "20.0x against 25.0x for the S&P 500" in text
+
+
+def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
+    import matplotlib.pyplot as plt
+    sh = pd.DataFrame({"date": pd.date_range("2019-01-01", periods=3, freq="MS"), "pe": [20.0, 21.0, 22.0],
+                       "cape": [30.0, 30.5, 31.0]})
+    def foot(fig):
+        return " ".join(t.get_text() for t in fig.texts)
+    assert "dashed line" not in foot(val_charts.plot_shiller(sh, np.nan, None, "s"))
+    assert "dashed line" in foot(val_charts.plot_shiller(sh, 25.0, D0, "s"))
+    plt.close("all")

@@ -87,7 +87,8 @@ def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
         ax.axhline(today_pe, color=style.PALETTE[3], ls="--",
                    label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)")
     ax.legend(loc="upper left")
-    style.footnote(fig, source, sh["date"].max(), "dashed line: constituent financials, a different source")
+    note = "dashed line: constituent financials, a different source" if math.isfinite(today_pe) else ""
+    style.footnote(fig, source, sh["date"].max(), note)
     return fig
 
 
