@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .narrative import listing, plural
 from .results import CLAIM_VERDICTS, read_results
 
 NOT_RUN = "not run"
@@ -242,3 +243,24 @@ def overall_verdict(counts: pd.Series) -> str:
     if contra > conf + mixed:
         return "not supported"
     return "mixed"
+
+
+def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
+    """Caveat sentences computed from this run's ledger, the register and the reports read."""
+    notes = []
+    not_run = ledger[ledger["verdict"] == NOT_RUN]
+    if len(not_run):
+        missing = sorted({EXPECTED_REPORT.get(i, "?") for i in not_run["id"]})
+        notes.append(f"{plural(len(not_run), 'claim')} could not be checked because "
+                     f"{listing(missing)} did not run or did not record them.")
+    secondary = register[register["known_source"].str.contains("reprint|via|news", case=False)]
+    notes.append(f"{plural(len(secondary), 'public fact')} in the register come from news reprints or "
+                 f"secondary sources ({listing(secondary['id'])}), not the primary publication.")
+    windows = sources["Window"].nunique() if len(sources) else 0
+    if windows > 1:
+        notes.append(f"The reports read use {windows} different windows (see the Data table): "
+                     "each verdict holds for its own report's window.")
+    forecasts = ledger[ledger["verdict"] == "forecast pending"]
+    if len(forecasts):
+        notes.append(f"{listing(forecasts['id'])} are forecasts; their realised values are not yet in the data.")
+    return notes

@@ -129,3 +129,16 @@ def test_overall_verdict_rule():
     assert ledger.overall_verdict(s(confirmed=4, contradicted=1, mixed=1)) == "supported"
     assert ledger.overall_verdict(s(confirmed=1, contradicted=5, mixed=1)) == "not supported"
     assert ledger.overall_verdict(s(confirmed=3, contradicted=3, mixed=0)) == "mixed"
+
+
+def test_caveats_follow_the_run(register, tmp_path):
+    _write(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "not at year end")])
+    results = ledger.load_run_results(tmp_path)
+    led = ledger.build_ledger(register, results)
+    notes = ledger.caveats(led, register, ledger.sources_table(results))
+    n_not_run = int((led["verdict"] == ledger.NOT_RUN).sum())
+    assert notes[0].startswith(f"{n_not_run} claims could not be checked because")
+    assert "02_rate_sensitivity" in notes[0]  # 01 ran but did not record B3 and B4: listed too
+    assert "01_rotation_breadth" in notes[0]
+    assert any(n.startswith("A1 are forecasts") for n in notes)
+    assert not any("different windows" in n for n in notes)  # one report, one window
