@@ -475,3 +475,36 @@ def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
     assert "dashed line" not in foot(val_charts.plot_shiller(sh, np.nan, None, "s"))
     assert "dashed line" in foot(val_charts.plot_shiller(sh, 25.0, D0, "s"))
     plt.close("all")
+
+
+def test_pe_basis_pairs_label_with_column():
+    assert val.pe_basis(True) == ("loss-makers included", "pe_all")
+    assert val.pe_basis(False) == ("loss-makers excluded", "pe_ex_losses")
+
+
+def test_recent_caps_reads_the_look_back_window_and_survives_no_data():
+    calls = []
+
+    def fetch(start, end, tickers):
+        calls.append((start, end, list(tickers)))
+        return pd.DataFrame({"date": [end], "ticker": ["AAA"], "market_cap": [1.0], "last_price": [2.0]})
+
+    frame, note = val.recent_caps(fetch, "2025-03-31", ["AAA"], days=10)
+    assert calls == [(pd.Timestamp("2025-03-21"), pd.Timestamp("2025-03-31"), ["AAA"])]
+    assert note == "" and len(frame) == 1
+
+    def missing(start, end, tickers):
+        raise val.DataUnavailableError("no caps before 2021")
+
+    frame, note = val.recent_caps(missing, "2015-01-02", ["AAA"])
+    assert frame.empty and list(frame.columns) == list(val.CAP_COLUMNS) and note == "no caps before 2021"
+
+
+def test_companies_by_version_splits_all_from_the_chosen_version():
+    fin = pd.concat([version_rows(D0, [("AAA", 10.0, 1.0, 500.0, "x"), ("BBB", 20.0, 2.0, 300.0, "y")]),
+                     version_rows(D1, [("AAA", 12.0, 1.0, 600.0, "x")])])
+    companies, current = val.companies_by_version(fin, CONS, pd.Timestamp(D0))
+    assert len(companies) == 3
+    assert set(current["as_of"]) == {pd.Timestamp(D0)} and sorted(current["symbol"]) == ["AAA", "BBB"]
+    _, none = val.companies_by_version(fin, CONS, None)
+    assert none.empty and list(none.columns) == list(companies.columns)

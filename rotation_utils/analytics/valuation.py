@@ -239,6 +239,41 @@ def optional_frame(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str
         return empty_frame(columns), str(exc)
 
 
+def pe_basis(include_loss_makers: bool) -> tuple[str, str]:
+    """``(basis label, P/E table column)`` for the headline P/E.
+
+    Why: the basis is a parameter; the label goes into every sentence and
+    metric label and the column picks the matching P/E of ``pe_table``, so the
+    two must never disagree.
+    """
+    if include_loss_makers:
+        return "loss-makers included", "pe_all"
+    return "loss-makers excluded", "pe_ex_losses"
+
+
+def recent_caps(fetch, day, tickers, days: int = 45) -> tuple[pd.DataFrame, str]:
+    """Market caps of ``tickers`` over the ``days`` calendar days up to ``day``, via ``optional_frame``.
+
+    Why: the named-company P/E needs the latest cap on or before the
+    valuation day; a short look-back keeps the read small and covers holidays
+    and late prints, and an early window (no caps yet) still runs.
+    """
+    day = pd.Timestamp(day)
+    return optional_frame(fetch, day - pd.Timedelta(days=days), day, tickers=tickers, columns=CAP_COLUMNS)
+
+
+def companies_by_version(fin: pd.DataFrame, constituents: pd.DataFrame, version) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``(companies of every version, companies of ``version``)``, labelled with group and sector.
+
+    Why: the history sections need every version and the level sections the
+    chosen one; without a version the second frame is empty (same columns),
+    so those sections can say what is missing instead of raising.
+    """
+    companies = label_companies(company_earnings(fin), constituents)
+    current = companies[companies["as_of"] == version] if version is not None else companies.iloc[0:0]
+    return companies, current
+
+
 @dataclass(frozen=True)
 class VersionChoice:
     """The fundamentals version a run uses, or why there is none.
