@@ -447,3 +447,31 @@ def test_verdicts_for_display_capitalises_the_headers():
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert headers == ["Claim", "Verdict", "Evidence"] and rows == [["A4", "mixed", "one sentence"]]
+
+
+def test_fiscal_year_list_sorts_dedupes_casts_and_rejects_empty():
+    from rotation_utils.errors import BadInputError
+    assert E.fiscal_year_list(["2025", 2023, 2025, 2024.0]) == [2023, 2024, 2025]
+    with pytest.raises(BadInputError, match="fiscal_years"):
+        E.fiscal_year_list([])
+
+
+def test_forecast_claim_records_carry_claimed_number_and_evidence():
+    forecasts = pd.DataFrame({"claim": ["A5", "B8"], "forecast": ["f5", "f8"],
+                              "in the data": ["d5", "d8"], "verdict": ["forecast pending", "unverifiable"]})
+    recs = EV.forecast_claim_records(forecasts, {"A5": 1.0, "B8": 2.0})
+    assert recs == [
+        {"claim_id": "A5", "verdict": "forecast pending", "evidence": "Forecast: f5; in the data: d5.",
+         "claimed": 1.0, "measured": None, "unit": "%"},
+        {"claim_id": "B8", "verdict": "unverifiable", "evidence": "Forecast: f8; in the data: d8.",
+         "claimed": 2.0, "measured": None, "unit": "%"}]
+    assert EV.forecast_claim_records(forecasts)[1]["claimed"] == 22.0   # article B's +22% floor
+
+
+def test_forecast_claim_records_feed_report_claim():
+    from rotation_utils.results import Report
+    rep = Report("x", "t", {})
+    forecasts = pd.DataFrame({"claim": ["A2"], "forecast": ["f"], "in the data": ["d"], "verdict": ["unverifiable"]})
+    for rec in EV.forecast_claim_records(forecasts):
+        rep.claim(**rec)
+    assert rep.claims[0]["id"] == "A2" and rep.claims[0]["values"]["claimed"] == 5.0

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
-from ..errors import DataUnavailableError
+from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
 
 FLOW_FIELDS = ["revenue", "operating_income", "net_income"]
@@ -104,6 +104,19 @@ def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years
 
 
 # ---- alignment ---------------------------------------------------------------
+def fiscal_year_list(fiscal_years) -> list[int]:
+    """The ``fiscal_years`` parameter as sorted, distinct integers.
+
+    Why: papermill may pass the years as strings or with repeats; every table
+    is keyed by int year, and an empty list leaves nothing to compare, which
+    must be a one-line input error rather than empty sections.
+    """
+    years = sorted({int(y) for y in fiscal_years})
+    if not years:
+        raise BadInputError("fiscal_years: give at least one year")
+    return years
+
+
 def calendar_year(period_end) -> pd.Series:
     """The year label used everywhere here: the calendar year of ``period_end``."""
     return pd.to_datetime(pd.Series(period_end)).dt.year.astype("int64")

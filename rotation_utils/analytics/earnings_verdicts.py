@@ -61,6 +61,23 @@ def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0
     return pd.DataFrame(rows)
 
 
+FORECAST_CLAIMED = {"A5": 33.0, "B8": 22.0, "A2": 5.0}
+
+
+def forecast_claim_records(forecasts: pd.DataFrame, claimed: dict | None = None) -> list[dict]:
+    """Keyword arguments of ``Report.claim`` for each row of ``forecast_claims``.
+
+    Why: the ledger ranks claims by their gap to the data, so each forecast
+    carries the article's number (``claimed``, in %, ``FORECAST_CLAIMED`` by
+    default) and ``measured=None``: a forecast has no measured value yet.
+    """
+    claimed = FORECAST_CLAIMED if claimed is None else claimed
+    return [dict(claim_id=f["claim"], verdict=f["verdict"],
+                 evidence=f"Forecast: {f['forecast']}; in the data: {f['in the data']}.",
+                 claimed=claimed[f["claim"]], measured=None, unit="%")
+            for _, f in forecasts.iterrows()]
+
+
 def forecast_sentence(forecasts: pd.DataFrame, russell_weight_share: float) -> str:
     """What the forecast table says, by verdict: pending, unverifiable (and why), settled."""
     by = {v: forecasts.loc[forecasts["verdict"] == v, "claim"].tolist() for v in forecasts["verdict"].unique()}
