@@ -162,3 +162,15 @@ def test_concentration_gap_and_survivor_note():
     cov = pd.DataFrame({"coverage": [0.9, 0.95]})
     note = BR.survivor_note(cov, pd.DataFrame({"coverage": [np.nan]}))
     assert "from 90.0% to 95.0% of the list by month" in note and "IWM holdings: none with known members" in note
+
+
+def test_member_panels_loads_both_universes_in_provenance_order(monkeypatch):
+    calls = []
+    monkeypatch.setattr(BR, "sp500_members_monthly", lambda dl, s, e: calls.append(("sp", s, e)) or {"d": ["A"]})
+    monkeypatch.setattr(BR, "iwm_members_by_file", lambda dl, e: calls.append(("iwm", e)) or {"f": ["B", "C"]})
+    monkeypatch.setattr(BR, "member_prices",
+                        lambda dl, m, s, e: calls.append(("px", tuple(m))) or pd.DataFrame(columns=sorted(set().union(*m.values()))))
+    sp, sp_px, iwm, iwm_px = BR.member_panels("dl", "2025-01-01", "2025-06-30")
+    assert calls == [("sp", "2025-01-01", "2025-06-30"), ("px", ("d",)), ("iwm", "2025-06-30"), ("px", ("f",))]
+    assert sp == {"d": ["A"]} and iwm == {"f": ["B", "C"]}
+    assert list(sp_px.columns) == ["A"] and list(iwm_px.columns) == ["B", "C"]

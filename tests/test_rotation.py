@@ -360,3 +360,80 @@ def test_describe_long_view_with_and_without_a_ratio():
     r = pd.Series([1.0, 2.0, 1.5], index=pd.bdate_range("2020-01-01", periods=3))
     text = RO.describe_long_view(RO.long_view(r), "SPY")
     assert "25.0% below its 2020-01-02 peak" in text and "gained on" in text and "+50.0%" in text
+
+
+def test_require_start_rejects_a_missing_start():
+    with pytest.raises(BadInputError, match="start: a window start date is required"):
+        RO.require_start(None)
+    assert RO.require_start(pd.Timestamp("2025-01-01")) is None
+
+
+def test_load_starts_leave_room_for_the_averages():
+    lookback, basket_from = RO.load_starts(pd.Timestamp("2025-06-02"), 200, 200, "2024-01-01")
+    assert lookback == pd.Timestamp("2025-06-02") - pd.Timedelta(days=315)
+    assert basket_from == pd.Timestamp("2024-01-01") - pd.Timedelta(days=315)
+    # a later flips_since still reaches back before 2024-12-01 (the Q4 2025 timing claim)
+    _, later = RO.load_starts("2026-01-05", 50, 20, "2026-01-01")
+    assert later == pd.Timestamp("2024-12-01") - pd.Timedelta(days=45)
+
+
+def test_fomc_cut_dates_are_the_cuts_of_the_decisions_file():
+    from rotation_utils.reference_data import fomc_decisions
+    d = fomc_decisions()
+    cuts = RO.fomc_cut_dates()
+    assert len(cuts) == (d["decision"] == "cut").sum() > 0
+    assert set(cuts) <= set(d["announcement_date"]) and cuts.is_monotonic_increasing
+
+
+def _board(event=True):
+    # ordered best first, as scoreboard() returns it
+    return pd.DataFrame({"Name": ["Mag 7 (cap)", "IWM", "SPY", "Other 493 (cap)", "QQQ"],
+                         "Since start": [0.20, 0.15, 0.10, 0.05, np.nan],
+                         "Since event": [-0.01, 0.05, 0.02, 0.03, np.nan] if event else [np.nan] * 5})
+
+
+def test_headline_spreads_reads_the_scoreboard():
+    iwm, o_m, ev = RO.headline_spreads(_board(), "SPY", True)
+    assert iwm == pytest.approx(0.05) and o_m == pytest.approx(-0.15) and ev == pytest.approx(0.03)
+    assert RO.headline_spreads(_board(), "SPY", False)[2] is None
+
+
+def test_describe_scoreboard_names_leaders_gaps_and_event():
+    gaps = {"QQQ": "QQQ has no prices before 2025-03-01"}
+    text = RO.describe_scoreboard(_board(), "SPY", "2025-01-02 to 2025-06-30", pd.Timestamp("2025-03-01"),
+                                  pd.Timestamp("2025-06-30"), gaps)
+    assert text.startswith("Over 2025-01-02 to 2025-06-30, **Mag 7 (cap)** returned the most (+20.0%) and "
+                           "**Other 493 (cap)** the least (+5.0%).")
+    assert "IWM beat SPY by 5.0 pp, and the Other 493 (cap) lagged the Mag 7 (cap) by 15.0 pp." in text
+    assert "Since the event date 2025-03-01, IWM beat SPY by 3.0 pp." in text
+    assert text.endswith(" No since-start return: QQQ has no prices before 2025-03-01.")
+    late = RO.describe_scoreboard(_board(False), "SPY", "w", pd.Timestamp("2025-08-01"), pd.Timestamp("2025-06-30"))
+    assert "The window ends on 2025-06-30, before the event date: no since-event figures." in late
+    assert "No since-start return" not in late
+
+
+def test_verdict_spreads_fall_back_to_equal_weights_without_caps():
+    idx = _idx(4)
+    core = pd.DataFrame({"SPY": [100, 101, 102, 104.0], "IJH": [50, 51, 52, 54.0]}, index=idx)
+    panel = core.assign(**{"Other 493 (equal)": [10, 10, 11, 12.0], "Mag 7 (equal)": [20, 20, 20, 20.0]})
+    spreads, legs = ROV.verdict_spreads(core, panel, ["Mag 7 (cap)", "Other 493 (cap)"], "SPY", idx[0], idx[-1], 0.01, -0.02)
+    assert list(spreads) == ["IWM - SPY", "IJH - SPY", "Other 493 - Mag 7 (cap)"]
+    assert spreads["IJH - SPY"] == pytest.approx(54 / 50 - 104 / 100) and spreads["Other 493 - Mag 7 (cap)"] == -0.02
+    assert legs["IJH - SPY"] == ["IJH", "SPY"] and legs["Other 493 - Mag 7 (cap)"] == ["Mag 7 (cap)", "Other 493 (cap)"]
+    spreads, legs = ROV.verdict_spreads(core, panel, ["x"], "SPY", idx[0], idx[-1], 0.01, np.nan)
+    assert spreads["Other 493 - Mag 7 (equal; no caps)"] == pytest.approx(12 / 10 - 1) and "Other 493 - Mag 7 (cap)" not in legs
+
+
+def test_rotation_rule_names_the_three_spreads_and_the_sub_windows():
+    assert all(w in ROV.ROTATION_RULE for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed"))
+
+
+def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():
+    check = {"mag7_lead": 0.12, "record": True, "median_member": 0.031, "members": 480, "sideways": True}
+    y = pd.Series({"RSP": 0.11, "IWM": 0.128, "IJH": 0.07, "^GSPC": 0.164})
+    text = ROV.describe_mega_cap_year(check, y, "SPY")
+    assert text.startswith("In 2025 the Mag 7 (cap) beat the Other 493 (cap) by 12.0 pp and SPY set a record close;")
+    assert "the median Other 493 member returned +3.1% (480 members with prices), RSP +11.0%, IWM +12.8% and IJH +7.0%: sideways" in text
+    assert text.endswith("here IWM +12.8% and ^GSPC +16.4%.")
+    other = ROV.describe_mega_cap_year(check | {"record": False, "sideways": False, "mag7_lead": -0.02}, y, "SPY")
+    assert "lagged the Other 493 (cap) by 2.0 pp and SPY did not set a record close" in other and "not sideways" in other

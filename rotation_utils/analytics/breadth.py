@@ -243,3 +243,18 @@ def describe_breadth(summary: pd.DataFrame, window: int, gaps: dict | None = Non
         elif why:
             out.append(f"{why}.")
     return " ".join(out)
+
+
+def member_panels(dl, start, end) -> tuple[dict, pd.DataFrame, dict, pd.DataFrame]:
+    """Members and member prices of both breadth universes over [start, end].
+
+    Returns ``(sp500_members, sp500_prices, iwm_members, iwm_prices)``: S&P 500 members
+    at month ends (:func:`sp500_members_monthly`), IWM holdings per file up to ``end``
+    (:func:`iwm_members_by_file`), and the prices of every name either lists
+    (:func:`member_prices`). Loaded in that order, so the provenance log reads the same.
+    """
+    sp_members = sp500_members_monthly(dl, start, end)
+    sp_px = member_prices(dl, sp_members, start, end)
+    iwm_members = iwm_members_by_file(dl, end)
+    iwm_px = member_prices(dl, iwm_members, start, end)
+    return sp_members, sp_px, iwm_members, iwm_px

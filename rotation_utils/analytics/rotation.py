@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BadInputError
-from ..narrative import direction, pct
+from ..narrative import compare, direction, pct
 from .returns import covers, period_return, risk_table, window_returns
 
 LEAD = "numerator leads"
@@ -471,3 +471,63 @@ def describe_long_view(lv: dict, benchmark: str, gaps: dict | None = None) -> st
             f"close was on {lv['trough_date'].date()}. Small caps have "
             f"{direction(lv['change_since_first'], 'gained on', 'lost ground to', 'matched')} large caps over the "
             f"whole period ({pct(lv['change_since_first'])}).")
+
+
+def require_start(start) -> None:
+    """Stop with a one-line error when the window has no start date: every figure of the
+    rotation report is measured from it, so there is no sensible default to fall back on."""
+    if start is None:
+        raise BadInputError("start: a window start date is required (YYYY-MM-DD)")
+
+
+def load_starts(start, breadth_window: int, ma_slow: int, flips_since) -> tuple[pd.Timestamp, pd.Timestamp]:
+    """First dates to load so that moving averages are full on the window's first day.
+
+    Returns ``(lookback, basket_from)``: ``lookback`` leaves about 1.5 calendar days per
+    trading day of ``breadth_window`` (plus 15 days) before ``start`` for the breadth
+    averages; ``basket_from`` does the same for the ``ma_slow``-day timing rule before the
+    earliest of ``start``, ``flips_since`` and 2024-12-01 (the Q4 2025 timing claim needs it).
+    """
+    start = pd.Timestamp(start)
+    lookback = start - pd.Timedelta(days=int(breadth_window * 1.5) + 15)
+    earliest = min(start, pd.Timestamp(flips_since), pd.Timestamp("2024-12-01"))
+    return lookback, earliest - pd.Timedelta(days=int(ma_slow * 1.5) + 15)
+
+
+def fomc_cut_dates() -> pd.Series:
+    """Announcement dates of the FOMC rate cuts in the project's decisions file (marked on
+    the relative-strength chart so a reader can see whether lines turned at cuts)."""
+    from ..reference_data import fomc_decisions
+    return fomc_decisions().query("decision == 'cut'")["announcement_date"]
+
+
+def headline_spreads(board: pd.DataFrame, benchmark: str, has_event: bool) -> tuple[float, float, float | None]:
+    """The three headline gaps read from a :func:`scoreboard` frame (fractions).
+
+    Returns ``(IWM - benchmark since start, Other 493 (cap) - Mag 7 (cap) since start,
+    IWM - benchmark since the event or None when the event is outside the window)``.
+    """
+    sb = board.set_index("Name")
+    iwm_start = sb.loc["IWM", "Since start"] - sb.loc[benchmark, "Since start"]
+    o_m_start = sb.loc["Other 493 (cap)", "Since start"] - sb.loc["Mag 7 (cap)", "Since start"]
+    iwm_event = sb.loc["IWM", "Since event"] - sb.loc[benchmark, "Since event"] if has_event else None
+    return iwm_start, o_m_start, iwm_event
+
+
+def describe_scoreboard(board: pd.DataFrame, benchmark: str, window: str, event_date, last_day,
+                        gaps: dict | None = None) -> str:
+    """The scoreboard's sentence: best and worst series, the IWM and Other 493 gaps since
+    the window start and (when the event date is inside the window) since the event, and
+    which series have no since-start return and why (from ``gaps``)."""
+    has_event = event_in_window(event_date, last_day)
+    iwm_start, o_m_start, iwm_event = headline_spreads(board, benchmark, has_event)
+    sb = board.set_index("Name")
+    ranked = sb["Since start"].dropna()
+    text = (f"Over {window}, **{ranked.index[0]}** returned the most ({pct(ranked.iloc[0])}) and "
+            f"**{ranked.index[-1]}** the least ({pct(ranked.iloc[-1])}). "
+            f"{compare('IWM', iwm_start, b_name=benchmark)}, and "
+            f"{compare('the Other 493 (cap)', o_m_start, b_name='the Mag 7 (cap)')}. ")
+    text += (f"Since the event date {pd.Timestamp(event_date).date()}, {compare('IWM', iwm_event, b_name=benchmark)}."
+             if has_event else f"The window ends on {pd.Timestamp(last_day).date()}, before the event date: no since-event figures.")
+    no_start = gap_note(gaps or {}, sb.index[sb["Since start"].isna()])
+    return text + (f" No since-start return: {no_start}." if no_start else "")

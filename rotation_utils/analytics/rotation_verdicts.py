@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..narrative import compare, pct
 from .rotation import (LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on,
                        year_end_close)
 
@@ -136,3 +137,44 @@ def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benc
     return {"record": record, "mag7_lead": lead, "carried": carried, "median_member": median,
             "members": int(member_returns.notna().sum()), "sideways": sideways,
             "verdict": claim_from_parts([carried, sideways])}
+
+
+# The report verdict's rule as printed and stored in results.json (applied by rotation_verdict).
+ROTATION_RULE = ("supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and IWM "
+                 "beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else mixed")
+
+
+def verdict_spreads(core: pd.DataFrame, panel: pd.DataFrame, basket_names, benchmark: str, start, end,
+                    iwm_start: float, o_m_start: float) -> tuple[dict, dict]:
+    """The three spreads the report verdict weighs, and the series behind each.
+
+    Returns ``(spreads, legs)``: ``spreads`` maps 'IWM - benchmark', 'IJH - benchmark' and
+    the Other 493 - Mag 7 line to a relative return (fraction); ``legs`` maps the same
+    labels to the series they need (to explain a missing spread). Without market caps
+    (``o_m_start`` is NaN) the Other 493 line falls back to the equal-weighted baskets of
+    ``panel``, labelled as such, rather than dropping out of the verdict.
+    """
+    o_m_label, o_m_v = "Other 493 - Mag 7 (cap)", o_m_start
+    if o_m_v != o_m_v:
+        o_m_label = "Other 493 - Mag 7 (equal; no caps)"
+        o_m_v = relative_return(panel["Other 493 (equal)"], panel["Mag 7 (equal)"], start, end)
+    spreads = {f"IWM - {benchmark}": iwm_start,
+               f"IJH - {benchmark}": relative_return(core["IJH"], core[benchmark], start, end),
+               o_m_label: o_m_v}
+    legs = {f"IWM - {benchmark}": ["IWM", benchmark], f"IJH - {benchmark}": ["IJH", benchmark],
+            o_m_label: list(basket_names)}
+    return spreads, legs
+
+
+def describe_mega_cap_year(check: dict, year_returns: pd.Series, benchmark: str) -> str:
+    """Claim B3's evidence sentence from a :func:`mega_cap_year_check` result and the
+    calendar-2025 returns (``year_returns``: fractions by series, with RSP, IWM, IJH and
+    ^GSPC), set against royceinvest's published 2025 figures (Russell 2000 total return
+    +12.8%, S&P 500 price return +16.4%) so a reader can compare the two sources."""
+    y = year_returns
+    return (f"In 2025 {compare('the Mag 7 (cap)', check['mag7_lead'], b_name='the Other 493 (cap)')} "
+            f"and {benchmark} {'set' if check['record'] else 'did not set'} a record close; the median Other 493 member returned "
+            f"{pct(check['median_member'])} ({check['members']} members with prices), RSP {pct(y['RSP'])}, "
+            f"IWM {pct(y['IWM'])} and IJH {pct(y['IJH'])}: "
+            f"{'sideways' if check['sideways'] else 'not sideways'} by the ±5% rule. For reference, royceinvest reports a Russell 2000 "
+            f"total return of +12.8% and an S&P 500 price return of +16.4% for 2025; here IWM {pct(y['IWM'])} and ^GSPC {pct(y['^GSPC'])}.")
