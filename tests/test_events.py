@@ -161,3 +161,21 @@ def test_per_event_table_for_display_names_the_event_and_the_benchmark():
     assert headers == ["Hold date", "Ticker", "vs SPY over [0,+1]"]
     assert column(headers, rows, "vs SPY over [0,+1]") == ["-2.0 pp"]
     assert column(headers, rows, "Hold date") == [f"{px.index[20]:%Y-%m-%d}"]
+
+
+def test_require_listed_window_accepts_lists_or_tuples_and_rejects_others():
+    assert ev.require_listed_window((0, 5), [[-1, 1], [0, 5]]) is None
+    with pytest.raises(BadInputError, match=r"headline_window \[0, 10\] must be one of event_windows"):
+        ev.require_listed_window([0, 10], [[0, 5]])
+
+
+def test_event_study_notes_count_events_flags_and_exclusions():
+    decisions = pd.DataFrame({"decision": ["cut", "cut", "hold"]})
+    flags = pd.Series({"primary": 2, "secondary": 1})
+    excluded = pd.DataFrame({"announcement_date": pd.to_datetime(["2026-06-17"]), "window": ["[0, +20]"]})
+    notes = ev.event_study_notes(decisions, flags, excluded, pd.Timestamp("2026-07-13"))
+    assert notes[0].startswith("Few events: the event study rests on 2 cuts and 1 hold;")
+    assert "of the 3 decisions used, 2 marked 'primary' and 1 marked 'secondary'" in notes[1]
+    assert notes[2] == "Left out for windows past the last price (2026-07-13): 2026-06-17 [0, +20]."
+    empty = ev.event_study_notes(decisions.iloc[:0], flags.iloc[:0], excluded.iloc[:0], "2026-07-13")
+    assert empty == ["No FOMC decision of the file falls inside the window, so the event study is empty."]

@@ -112,3 +112,18 @@ def test_per_year_for_display_shows_signed_bp_and_iso_dates():
     assert column(headers, rows, "Net change in the year (bp)") == ["+25", "-75", "-50", "0"]
     assert column(headers, rows, "Last decision") == ["2023-07-26", "2024-12-18", "2025-10-29", "2026-01-28"]
     assert column(headers, rows, "Target range after the last decision")[-1] == "4.00-4.25%"
+
+
+def test_coverage_notes_flag_a_late_file_and_no_fred_check():
+    notes = fomc.coverage_notes("2020-03-01", "2020-01-02", fred_ok=False)
+    assert notes[0].startswith("The decisions file starts on 2020-03-01, 59 days after the window's start (2020-01-02)")
+    assert notes[1] == "The file was not cross-checked against FRED's DFEDTARU/DFEDTARL (not in this data source)."
+    # within one meeting cycle (45 days) and cross-checked: nothing to say
+    assert fomc.coverage_notes("2020-02-15", "2020-01-02", fred_ok=True) == []
+
+
+def test_per_year_metric_rows_one_per_year():
+    years = pd.DataFrame({"year": [2024, 2025], "cuts": [3, 3], "net_change_bp": [-100, -75]})
+    assert fomc.per_year_metric_rows(years) == [("cuts_2024", 3, "cuts", "FOMC cuts in 2024 (-100 bp)"),
+                                                ("cuts_2025", 3, "cuts", "FOMC cuts in 2025 (-75 bp)")]
+    assert fomc.per_year_metric_rows(years.iloc[:0]) == []

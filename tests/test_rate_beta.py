@@ -164,3 +164,27 @@ def test_betas_for_display_scales_the_se_and_names_the_series():
     show, fmt = rb.betas_for_display(reg.drop(columns=["ticker", "series"]))
     headers, rows = rendered(show, fmt)
     assert headers[0] == "Regime" and column(headers, rows, rb.BETA_HEADER)[1] == ""  # too few days: blank
+
+
+def test_require_series_names_what_is_missing():
+    px = pd.DataFrame(columns=["IWM", "SPY"])
+    rates = pd.DataFrame(columns=["DGS2"])
+    assert rb.require_series(px, rates, "SPY", "IWM", "DGS2") is None
+    with pytest.raises(BadInputError, match="the data have no SPY, IWM or DGS10: see the table below"):
+        rb.require_series(px, rates, "SPY", "IWM", "DGS10")
+    with pytest.raises(BadInputError):
+        rb.require_series(px[["SPY"]], rates, "SPY", "IWM", "DGS2")
+
+
+def test_headline_metric_rows_order_and_units():
+    beta = {"beta": -0.5, "se": 0.2, "first": pd.Timestamp("2025-01-02"), "last": pd.Timestamp("2025-12-31")}
+    stats = {("IWM", "cut"): {"mean": 0.01, "n": 3.0}, ("IWM", "hold"): {"mean": -0.002, "n": 1.0},
+             ("PSTL", "cut"): {"mean": 0.02, "n": 3.0}}
+    rows = rb.headline_metric_rows(beta, stats, "IWM", "SPY", "DGS2", "[0, +5]")
+    assert [r[0] for r in rows] == ["IWM_beta_DGS2", "IWM_mean_rel_after_cuts", "IWM_mean_rel_after_holds",
+                                    "IWM_beta_DGS2_se", "PSTL_mean_rel_after_cuts",
+                                    "IWM_cut_events", "IWM_hold_events", "PSTL_cut_events"]
+    assert rows[0][1:] == (-50.0, "pp per +100 bp", "IWM minus SPY: daily beta to DGS2, 2025-01-02 to 2025-12-31")
+    assert rows[1][1] == pytest.approx(1.0) and rows[1][3] == "IWM minus SPY: mean [0, +5] return after 3 cuts"
+    assert rows[2][3].endswith("after 1 hold") and rows[3][1] == pytest.approx(20.0)
+    assert rows[5] == ("IWM_cut_events", 3, "events", "cut decisions measured for IWM over [0, +5]")

@@ -283,3 +283,32 @@ def per_event_table_for_display(table: pd.DataFrame, windows, benchmark: str,
     labels = {window_label(w): f"vs {benchmark} over {window_label(w)}" for w in windows}
     out = table.rename(columns={"Date": f"{event} date", **labels})
     return out, {"pp": list(labels.values()), "digits": 1}
+
+
+def require_listed_window(headline_window, windows) -> None:
+    """Stop with a one-line error unless ``headline_window`` is one of ``windows``: the
+    headline figures are read from the event study, which measures only those windows."""
+    if list(headline_window) not in [list(w) for w in windows]:
+        raise BadInputError(f"headline_window {headline_window} must be one of event_windows {windows}")
+
+
+def event_study_notes(decisions: pd.DataFrame, flags: pd.Series, excluded: pd.DataFrame, last_price) -> list[str]:
+    """Caveat bullets about the event study itself (Markdown strings).
+
+    How few events it rests on (per decision type) and how the hand-transcribed
+    decisions file was verified (``flags``: counts per verification mark, e.g. from
+    ``fomc.verified_counts``) -- or that the window holds no decision; then the
+    event windows left out because they run past ``last_price`` (``excluded``:
+    rows with ``announcement_date`` and ``window``, from :func:`exclusions`).
+    """
+    from ..narrative import listing, plural
+    counts = decisions["decision"].value_counts()
+    notes = ([f"Few events: the event study rests on {listing([plural(int(n), k) for k, n in counts.items()])}; "
+              "intervals from so few events are wide and sensitive to one meeting.",
+              f"The decisions file is hand-transcribed: of the {len(decisions)} decisions used, "
+              f"{listing([f'{n} marked {k!r}' for k, n in flags.items()])} (only 'primary' rows were read from the Fed's own statement)."]
+             if len(decisions) else ["No FOMC decision of the file falls inside the window, so the event study is empty."])
+    if len(excluded):
+        notes.append(f"Left out for windows past the last price ({pd.Timestamp(last_price):%Y-%m-%d}): "
+                     + listing([f"{r.announcement_date:%Y-%m-%d} {r.window}" for r in excluded.itertuples()]) + ".")
+    return notes

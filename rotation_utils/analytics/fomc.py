@@ -167,3 +167,25 @@ def per_year_for_display(years: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
                               "hikes": "Hikes", "net_change_bp": "Net change in the year (bp)",
                               "last_decision": "Last decision", "range_after": "Target range after the last decision"})
     return out, {}
+
+
+def coverage_notes(file_start, window_start, fred_ok: bool) -> list[str]:
+    """Caveat bullets about what the decisions file covers (Markdown strings): a file that
+    starts more than 45 days after the window's start (the FOMC meets about every six
+    weeks, so meetings are missing from the event study), and a file not cross-checked
+    against FRED's target-range series (``fred_ok`` False)."""
+    notes = []
+    file_start, window_start = pd.Timestamp(file_start), pd.Timestamp(window_start)
+    if (file_start - window_start).days > 45:
+        notes.append(f"The decisions file starts on {file_start:%Y-%m-%d}, {(file_start - window_start).days} days after the window's start "
+                     f"({window_start:%Y-%m-%d}): meetings in between are not in the event study; only the yield regressions cover them.")
+    if not fred_ok:
+        notes.append("The file was not cross-checked against FRED's DFEDTARU/DFEDTARL (not in this data source).")
+    return notes
+
+
+def per_year_metric_rows(years: pd.DataFrame) -> list[tuple]:
+    """``(name, value, unit, label)`` rows for ``Report.metric``: the number of cuts per
+    calendar year of a :func:`per_year` table, labelled with the year's net change in bp."""
+    return [(f"cuts_{r.year}", int(r.cuts), "cuts", f"FOMC cuts in {r.year} ({int(r.net_change_bp):+d} bp)")
+            for r in years.itertuples()]

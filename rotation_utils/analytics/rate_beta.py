@@ -258,3 +258,36 @@ def betas_for_display(tab: pd.DataFrame, series_labels: dict | None = None) -> t
                               "beta": BETA_HEADER, "se": SE_HEADER, "t": "t-stat", "n": obs,
                               "first": "First day", "last": "Last day"})
     return out, {"pp": [BETA_HEADER], "num": [SE_HEADER, "t-stat"], "digits": 1}
+
+
+def require_series(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str, focus: str, yield_series: str) -> None:
+    """Stop with a one-line error when the headline inputs are missing: without the
+    benchmark, the focus ticker or the yield series there is no relative return to
+    regress and no headline beta (the provenance table shows what was served)."""
+    if benchmark not in prices.columns or focus not in prices.columns or yield_series not in rates.columns:
+        raise BadInputError(f"the data have no {benchmark}, {focus} or {yield_series}: see the table below")
+
+
+def headline_metric_rows(head_beta, event_stats: dict, focus: str, benchmark: str, yield_series: str,
+                         window_label: str) -> list[tuple]:
+    """``(name, value, unit, label)`` rows for ``Report.metric``, in scorecard order.
+
+    The focus ticker's daily yield beta (pp per +100 bp) and its mean relative returns
+    after each decision type come first (the index page shows the first ones), then the
+    beta's HAC standard error, the other tickers' means, and the number of events behind
+    each mean. ``event_stats`` maps ``(ticker, decision)`` to ``events.stats_for`` rows.
+    """
+    from ..narrative import plural
+
+    def mean_row(t, g, st):
+        return (f"{t}_mean_rel_after_{g}s", st["mean"] * 100, "pp",
+                f"{t} minus {benchmark}: mean {window_label} return after {plural(int(st['n']), g)}")
+    rows = [(f"{focus}_beta_{yield_series}", head_beta["beta"] * 100, "pp per +100 bp",
+             f"{focus} minus {benchmark}: daily beta to {yield_series}, {head_beta['first']:%Y-%m-%d} to {head_beta['last']:%Y-%m-%d}")]
+    rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t == focus]
+    rows.append((f"{focus}_beta_{yield_series}_se", head_beta["se"] * 100, "pp per +100 bp",
+                 "HAC (Newey-West) standard error of that beta"))
+    rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t != focus]
+    rows += [(f"{t}_{g}_events", int(st["n"]), "events", f"{g} decisions measured for {t} over {window_label}")
+             for (t, g), st in event_stats.items()]
+    return rows
