@@ -324,3 +324,88 @@ def test_named_sector_verdict_needs_a_minimum_window():
     assert SV.named_sector_verdict(win, days=15, min_days=10)["value"] == "mixed"
     assert SV.named_sector_verdict(win, days=41)["value"] == "inconclusive"   # default is 42, as in report 01
     assert SV.MIN_WINDOW_DAYS == 42
+
+
+# ---- helpers behind the notebook's setup, data and section cells ------------------
+def test_etf_labels_cover_every_fund_family_and_source_names_the_data_layer():
+    from rotation_utils.universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
+    for family in (SECTOR_ETFS, INDUSTRY_ETFS, SIZE_STYLE_ETFS):
+        assert all(S.ETF_LABELS[t] == name for t, name in family.items())
+    assert "data layer" in S.PRICE_SOURCE
+
+
+def test_first_calendar_year_takes_the_earlier_year_and_needs_a_start():
+    assert S.first_calendar_year(pd.Timestamp("2025-03-01"), "2023") == 2023
+    assert S.first_calendar_year("2021-06-30", 2023) == 2021
+    with pytest.raises(BadInputError, match="start"):
+        S.first_calendar_year(None, 2023)
+
+
+class _PriceLayer:
+    """Stands in for DataLayer.prices: records the call, or raises like an empty window."""
+    def __init__(self, fail=False):
+        self.fail, self.calls = fail, []
+
+    def prices(self, tickers, start, end):
+        from rotation_utils.errors import DataUnavailableError
+        self.calls.append((tickers, start, end))
+        if self.fail:
+            raise DataUnavailableError("no prices")
+        return pd.DataFrame({t: [1.0] for t in tickers}, index=pd.DatetimeIndex(["2025-01-02"], name="date"))
+
+
+def test_member_prices_dedupes_leads_the_start_and_survives_no_prices():
+    dl = _PriceLayer()
+    out = S.member_prices(dl, pd.Series(["B", "A", "B"]), pd.Timestamp("2025-01-20"), "2025-06-30")
+    assert dl.calls == [(["B", "A"], pd.Timestamp("2025-01-05"), "2025-06-30")]
+    assert list(out.columns) == ["B", "A"]
+    empty = S.member_prices(_PriceLayer(fail=True), ["A"], "2025-01-20")
+    assert empty.empty and isinstance(empty.index, pd.DatetimeIndex) and empty.index.name == "date"
+
+
+def test_sector_columns_drop_size_style_funds_unless_nothing_else_is_priced():
+    cols = ["XLF", "XLV", "IWM", "SPY"]
+    assert S.sector_columns(["XLF", "XLV", "IWM"], cols, "SPY") == ["XLF", "XLV"]
+    assert S.sector_columns(["XLF", "XLK"], cols, "SPY") == ["XLF"]          # XLK not priced
+    assert S.sector_columns(["IWM", "SPY"], cols, "SPY") == ["IWM"]          # fallback: all but the benchmark
+
+
+COV = {"holdings": 10, "full_window": 6, "listed_later": 1, "stopped_early": 2, "no_prices": 3}
+
+
+def test_membership_sentence_says_whether_the_file_is_point_in_time():
+    before = S.membership_sentence("2025-01-02 to 2025-06-30", "2025-01-02", "2024-12-31", COV)
+    assert "the latest file on or before the start" in before and "**2024-12-31**" in before
+    assert "Of its 10 equity lines, 6 have prices over the whole window, 1 start trading" in before
+    assert "2 stop trading before the end, and 3 have no prices" in before
+    after = S.membership_sentence("w", "2025-01-02", "2025-01-12", COV)
+    assert "**10 days after the start**" in after and "not point-in-time" in after
+
+
+def test_members_cover_window_at_half_the_holdings():
+    assert S.members_cover_window({"holdings": 10, "full_window": 5})
+    assert not S.members_cover_window({"holdings": 10, "full_window": 4})
+    assert not S.members_cover_window({"holdings": 10, "full_window": 8}, min_share=0.9)
+
+
+def test_leadership_sentence_reads_best_worst_and_quarters_from_the_data():
+    rel = pd.Series({"XLF": 0.05, "XLI": -0.01, "XLV": -0.08})
+    leaders = pd.DataFrame({"period": ["2025Q1", "2025Q2", "2025Q3"], "leader": ["XLF", "XLV", "XLF"],
+                            "leader_rel": [0.02, 0.03, 0.015], "laggard": ["XLV", "XLI", "XLV"],
+                            "laggard_rel": [-0.02, -0.01, -0.03]})
+    text = S.leadership_sentence("W", rel, leaders, "SPY", {"XLF": "Financials"})
+    assert text.startswith("Over W, XLF, Financials,")
+    assert "XLV, XLV," in text                                   # no label: the ticker stands in
+    assert "changed hands 2 times in 3 quarters" in text
+    assert "XLF led most often (2 quarters)" in text
+    assert "(2025Q3, to date) is led by XLF (+1.5 pp)" in text
+    assert "1 sector ETF of 3 beat SPY" in text
+
+
+def test_weights_sentence_names_largest_sector_and_biggest_moves():
+    w = pd.DataFrame({"2024-06-28": [0.20, 0.15, 0.10], "2025-06-30": [0.18, 0.17, 0.10]},
+                     index=["Financials", "Health Care", "Energy"])
+    text = S.weights_sentence(w)
+    assert "All 2 holdings files are shown whatever the window (2024-06-28 to 2025-06-30)" in text
+    assert "Financials is the largest sector at 18.0%" in text
+    assert "Health Care gained the most (+2.0 pp) and Financials lost the most (-2.0 pp)" in text

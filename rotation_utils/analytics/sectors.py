@@ -17,8 +17,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import BadInputError
-from ..narrative import listing
+from ..errors import BadInputError, DataUnavailableError
+from ..narrative import compare, direction, listing, pct, plural, pp
+from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
 from .baskets import drifting_basket, equal_weights, rebalance_dates
 from .returns import calendar_year_returns, returns_since
 from .rotation import gap_note, history_gaps
@@ -28,6 +29,11 @@ from .rotation import gap_note, history_gaps
 #: that also catches genuine biotech news days (a +249% day followed by -37%).
 SUSPECT_MOVE = 0.50
 SUSPECT_UNDO = 0.80
+
+#: display names of every fund the report can chart (sector, industry, size/style ETFs)
+ETF_LABELS = {**SECTOR_ETFS, **INDUSTRY_ETFS, **SIZE_STYLE_ETFS}
+#: source line of the price charts' footnotes
+PRICE_SOURCE = "adjusted closes (Yahoo style) via the rotation_utils data layer"
 
 
 def sector_set(sectors, *always) -> list[str]:
@@ -378,3 +384,102 @@ __all__ = [
     "leaders_laggards", "sector_members", "member_caveats",
     "equal_weight_basket", "sector_weights",
 ]
+
+
+def first_calendar_year(start, calendar_from) -> int:
+    """First year of the calendar-year table: ``calendar_from`` or the window's start year, whichever is earlier.
+
+    Why: the calendar table gives the claims' years (2023 on) context even for
+    a short window, and a window starting before ``calendar_from`` must still
+    show its own years. A missing start is a one-line input error.
+    """
+    if start is None:
+        raise BadInputError("start: a start date is required (YYYY-MM-DD)")
+    return min(int(calendar_from), pd.Timestamp(start).year)
+
+
+def member_prices(dl, tickers, start, end=None, lead_days: int = 15) -> pd.DataFrame:
+    """Prices of the IWM members from ``lead_days`` before ``start``; an empty frame when none exist.
+
+    Why: the lead gives each member a close on or before the start (holidays,
+    thin trading); a window with no member prices at all must run on, with the
+    constituent sections saying so, instead of raising.
+    """
+    try:
+        return dl.prices(pd.Series(tickers).unique().tolist(), pd.Timestamp(start) - pd.Timedelta(days=lead_days), end)
+    except DataUnavailableError:
+        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"), dtype="float64")
+
+
+def sector_columns(sectors, columns, benchmark: str) -> list[str]:
+    """The sector funds to rank: the requested sectors that have prices, without size/style funds.
+
+    Why: leaders and laggards compare sectors, so IWM or RSP must not win a
+    quarter; if only size/style funds were asked for, they are ranked instead
+    (all but the benchmark) so the section still has something to compare.
+    """
+    have = [t for t in sector_set(sectors) if t in columns]
+    return [t for t in have if t not in SIZE_STYLE_ETFS] or [t for t in have if t != benchmark]
+
+
+def membership_sentence(window: str, start, holdings_date, cov: dict) -> str:
+    """The Data-section sentence on the window and the IWM holdings file behind the member baskets.
+
+    Why: membership is point-in-time only when the file predates the start;
+    the sentence says how far off it is and how many members are priced, so
+    the reader can judge the survivor bias of the constituent sections.
+    """
+    start, holdings_date = pd.Timestamp(start), pd.Timestamp(holdings_date)
+    lag = (holdings_date - start).days
+    when = ("the latest file on or before the start" if lag <= 0 else
+            f"**{lag} days after the start**: no earlier file exists, so membership is not point-in-time")
+    return (f"Window: {window} (base = last close on or before {start:%Y-%m-%d}). "
+            f"IWM members come from the holdings file of **{holdings_date:%Y-%m-%d}**, {when}. Of its "
+            f"{cov['holdings']} equity lines, {cov['full_window']} have prices over the whole window, "
+            f"{cov['listed_later']} start trading after the start, {cov['stopped_early']} stop trading "
+            f"before the end, and {cov['no_prices']} have no prices in this window (delisted or acquired since, "
+            f"or not yet in the price panel).")
+
+
+def members_cover_window(cov: dict, min_share: float = 0.5) -> bool:
+    """True when at least ``min_share`` of the holdings are priced over the whole window.
+
+    Why: below that, equal-weight baskets and breadth would describe a
+    survivor subset, not the Russell 2000; those sections are skipped.
+    """
+    return cov["full_window"] >= min_share * cov["holdings"]
+
+
+def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFrame, benchmark: str,
+                        labels: dict) -> str:
+    """The computed sentence under the quarterly leaders table.
+
+    ``sector_rel``: window return minus the benchmark's per sector fund,
+    sorted best first; ``leaders``: ``leaders_by_period`` of the quarters.
+    Why: best and worst fund, how often the lead changed hands, who led most
+    often and who leads the latest quarter all come from the run's data.
+    """
+    best, worst = sector_rel.index[0], sector_rel.index[-1]
+    often = leaders["leader"].value_counts()
+    return (f"Over {window}, {compare(f'{best}, {labels.get(best, best)},', sector_rel[best], b_name=benchmark)} "
+            f"(best sector ETF) and {compare(f'{worst}, {labels.get(worst, worst)},', sector_rel[worst], b_name=benchmark)} (worst). "
+            f"Quarter by quarter the lead changed hands {plural(leadership_changes(leaders), 'time')} in "
+            f"{len(leaders)} quarters; {often.index[0]} led most often ({plural(int(often.iloc[0]), 'quarter')}), and "
+            f"the latest quarter ({leaders['period'].iloc[-1]}, to date) is led by {leaders['leader'].iloc[-1]} "
+            f"({pp(leaders['leader_rel'].iloc[-1])}). {plural(int((sector_rel > 0).sum()), 'sector ETF')} of "
+            f"{len(sector_rel)} beat {benchmark} over the window.")
+
+
+def weights_sentence(weights: pd.DataFrame) -> str:
+    """The computed sentence under the IWM sector-weights table (``sector_weights`` output).
+
+    Why: the largest sector and the biggest gain and loss of weight from the
+    first to the last holdings file are read from the files, not written in.
+    """
+    change = weights.iloc[:, -1] - weights.iloc[:, 0]
+    up, down = change.idxmax(), change.idxmin()
+    return (f"All {weights.shape[1]} holdings files are shown whatever the window ({weights.columns[0]} to "
+            f"{weights.columns[-1]}). {weights.index[0]} is the largest sector at {pct(weights.iloc[0, -1], sign=False)}. "
+            f"From the first to the last file, {up} {direction(change[up], 'gained', 'lost', 'held')} the most "
+            f"({pp(change[up])}) and {down} {direction(change[down], 'gained', 'lost', 'held')} the most "
+            f"({pp(change[down])}).")
