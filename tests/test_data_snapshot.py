@@ -298,3 +298,13 @@ def test_a_window_before_a_tables_coverage_says_so():
                        "the snapshot has market_caps from 2021-01-29 to 2026-08-21 .choose other dates"):
         dl.market_caps("2019-01-01", "2019-12-31")
     assert "market_caps:market_caps" in dl.provenance.missing()
+
+
+def test_optional_turns_an_empty_window_into_an_empty_frame_and_the_reason():
+    dl = DataLayer("snapshot")
+    cols = {"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64"}
+    caps, why = data.optional(dl.market_caps, "2019-01-01", "2019-12-31", columns=cols)
+    assert caps.empty and list(caps.columns) == list(cols) and caps["market_cap"].dtype == "float64"
+    assert why.startswith("no market_caps between 2019-01-01 and 2019-12-31")
+    caps, why = data.optional(dl.market_caps, "2025-01-01", "2025-02-28", columns=cols)
+    assert why is None and len(caps) > 0

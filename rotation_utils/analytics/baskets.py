@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..errors import DataUnavailableError
+from ..data import optional
 from ..universes import MAG7, SECOND_CLASSES, dedupe_companies, other493
 
 
@@ -140,11 +140,9 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     universe = sorted({t for g in groups.values() for m in g.values() for t in m})
     px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
     px = px.loc[:, px.notna().any()]
-    try:  # market caps start in 2021 in the snapshot: earlier windows get equal weights only
-        caps = dl.market_caps(pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end)
-    except DataUnavailableError:
-        caps = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": pd.Series(dtype="str"),
-                             "market_cap": pd.Series(dtype="float64")})
+    # market caps start in 2021 in the snapshot: earlier windows get equal weights only
+    caps, _ = optional(dl.market_caps, pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end,
+                       columns={"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64"})
     first, last = (s.dropna().to_dict() for s in _valid_span(px))
     levels, cover = {}, []
     for name, members in groups.items():

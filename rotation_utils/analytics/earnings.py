@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import config
+from ..data import empty_frame, optional
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
 
@@ -56,22 +57,16 @@ OPTIONAL_LABELS = {"market_caps": "month-end market caps",
 
 def empty_table(dataset: str) -> pd.DataFrame:
     """A frame with no rows and the columns/dtypes of one of ``OPTIONAL_TABLES``."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in OPTIONAL_TABLES[dataset].items()})
+    return empty_frame(OPTIONAL_TABLES[dataset])
 
 
 def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str | None]:
     """Load an optional dataset: ``(frame, None)``, or ``(empty frame, note)`` when the data
-    layer has none for the window.
-
-    Why: the data layer raises :class:`DataUnavailableError` when a table has no
-    rows in the window (market caps start in 2021 in the snapshot, the dated
-    S&P 500 fundamentals in 2012). A report must still run and say what is
-    missing; the note names the dataset and carries the data layer's reason.
+    layer has none for the window (see :func:`rotation_utils.data.optional`); the note
+    names the dataset and carries the data layer's reason.
     """
-    try:
-        return fetch(*args, **kw), None
-    except DataUnavailableError as exc:
-        return empty_table(dataset), f"{OPTIONAL_LABELS.get(dataset, dataset)}: {exc}"
+    frame, why = optional(fetch, *args, columns=OPTIONAL_TABLES[dataset], **kw)
+    return frame, why and f"{OPTIONAL_LABELS.get(dataset, dataset)}: {why}"
 
 
 def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years,

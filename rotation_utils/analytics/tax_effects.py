@@ -23,7 +23,8 @@ import pandas as pd
 
 from .. import tax_model as tm
 from ..config import REFERENCE_DIR
-from ..errors import BadInputError, DataUnavailableError
+from ..data import optional
+from ..errors import BadInputError
 from ..universes import SECOND_CLASSES
 
 #: Nasdaq screener sectors mapped to the GICS names used elsewhere (fallback only)
@@ -69,11 +70,9 @@ def optional_market_caps(dl, tax_year: int, max_staleness: int, symbols) -> tupl
     frame and the data layer's reason when it has none for that span (the
     snapshot's caps start in 2021): size is optional, the tax model is not."""
     y, s = int(tax_year), int(max_staleness)
-    try:
-        return dl.market_caps(f"{y - s - 1}-01-01", f"{y + 1}-12-31", tickers=symbols), None
-    except DataUnavailableError as exc:
-        empty = pd.DataFrame({c: pd.Series(dtype=t) for c, t in CAP_COLUMNS.items()})
-        return empty, f"month-end market caps: {exc}"
+    caps, why = optional(dl.market_caps, f"{y - s - 1}-01-01", f"{y + 1}-12-31", tickers=symbols,
+                         columns=CAP_COLUMNS)
+    return caps, why and f"month-end market caps: {why}"
 
 
 def window_gaps(fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, end=None,

@@ -30,6 +30,7 @@ import pandas as pd
 
 from .. import config
 from .. import narrative as nv
+from ..data import empty_frame, optional  # noqa: F401  (empty_frame: part of this module's API)
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
@@ -221,22 +222,12 @@ CAP_COLUMNS = {"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64
                "sector": "str", "industry": "str", "exchange": "str"}
 
 
-def empty_frame(columns: dict) -> pd.DataFrame:
-    """A frame with no rows and the given ``{column: dtype}``."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
-
-
 def optional_frame(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str]:
-    """``(frame, "")``, or ``(empty frame, the data layer's reason)`` when it has no rows.
-
-    Why: an early window (before 2013 for the dated fundamentals, before 2021
-    for market caps) makes the data layer raise; the report must still run the
-    sections that do not need that table and say why the others are empty.
-    """
-    try:
-        return fetch(*args, **kw), ""
-    except DataUnavailableError as exc:
-        return empty_frame(columns), str(exc)
+    """``(frame, "")``, or ``(empty frame, the data layer's reason)`` when it has no rows
+    (see :func:`rotation_utils.data.optional`): an early window still runs the sections
+    that do not need the table."""
+    frame, why = optional(fetch, *args, columns=columns, **kw)
+    return frame, why or ""
 
 
 def pe_basis(include_loss_makers: bool) -> tuple[str, str]:

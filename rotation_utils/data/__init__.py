@@ -11,11 +11,11 @@ The module-level functions below are shortcuts that build a fresh layer each cal
 """
 from __future__ import annotations
 
-from .layer import DataLayer
+from .layer import DataLayer, empty_frame, optional
 from .provenance import Provenance
 from .snapshot import SnapshotBackend, check_snapshot_dir
 
-__all__ = ["DataLayer", "Provenance", "SnapshotBackend", "check_snapshot_dir",
+__all__ = ["DataLayer", "empty_frame", "optional", "Provenance", "SnapshotBackend", "check_snapshot_dir",
            "prices", "rates", "market_caps", "fundamentals", "sp500_members", "iwm_holdings"]
 
 

@@ -332,3 +332,23 @@ class DataLayer:
         miss = self.provenance.missing()
         tail = f"; missing: {', '.join(m.split(':', 1)[1] for m in miss[:10])}" if miss else ""
         return f"source setting '{self.source}'; served by {src}; data as of {self.as_of}{tail}"
+
+
+def empty_frame(columns: dict) -> pd.DataFrame:
+    """A frame with no rows and the given ``{column: dtype}`` (the shape a table would have)."""
+    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+
+
+def optional(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str | None]:
+    """Call a DataLayer loader for a dataset a report can do without.
+
+    Returns ``(frame, None)``, or ``(empty frame with ``columns``, the one-line reason)``
+    when the layer raises :class:`DataUnavailableError` (for example market caps,
+    which start in 2021 in the snapshot, asked for an earlier window). Why: the
+    report must still run the sections that do not need the table and say why the
+    others are empty.
+    """
+    try:
+        return fetch(*args, **kw), None
+    except DataUnavailableError as exc:
+        return empty_frame(columns), str(exc)
