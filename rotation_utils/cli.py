@@ -1,4 +1,4 @@
-"""The ``rotation`` command: ``run`` the report notebooks, ``list`` them, ``snapshot`` data.
+"""The ``rotation`` command: ``run`` the report notebooks, ``list`` them, ``diff`` two runs, ``snapshot`` data.
 
 Every user error (bad date, unknown notebook, not a snapshot folder, bad
 option) is one line on stderr and exit code 2, before anything is written;
@@ -51,6 +51,18 @@ def _add_list(sub) -> None:
     p.set_defaults(func=cmd_list)
 
 
+def _add_diff(sub) -> None:
+    p = sub.add_parser("diff", help="what changed between two runs (verdicts, headline numbers)",
+                       description="Compare two complete runs: data as-of and parameter differences, "
+                                   "claim and report verdicts that changed, headline numbers that moved. "
+                                   "Writes diff.html and diff.json in RUN_B's folder.")
+    p.add_argument("runs", nargs="*", metavar="RUN",
+                   help="RUN_A [RUN_B]: folder name under the output root, 'latest', or a path "
+                        "(default: the two newest complete runs; one run: it against the newest)")
+    p.add_argument("--out", metavar="DIR", help="output root (default: $ROTATION_OUTPUTS or outputs/)")
+    p.set_defaults(func=cmd_diff)
+
+
 def _add_snapshot(sub) -> None:
     """Register ``rotation snapshot`` when the data export module exists (it is optional)."""
     try:
@@ -64,9 +76,10 @@ def _add_snapshot(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rotation", description="Run and list the Great Rotation report notebooks.")
-    sub = parser.add_subparsers(dest="command", metavar="{run,list,snapshot}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,diff,snapshot}")
     _add_run(sub)
     _add_list(sub)
+    _add_diff(sub)
     _add_snapshot(sub)
     return parser
 
@@ -77,6 +90,16 @@ def cmd_run(args) -> int:
 
     plan = build_plan(args)  # raises BadInputError before anything is written
     return execute_plan(plan, argv=sys.argv[1:])
+
+
+def cmd_diff(args) -> int:
+    from .runner.diff import run_diff
+    from .runner.validate import outputs_dir
+
+    text, html_path = run_diff(args.runs, outputs_dir(args.out))
+    print(text)
+    print(f"\nfull diff: {html_path}")
+    return 0
 
 
 def cmd_list(args) -> int:

@@ -105,7 +105,7 @@ def status_rows(notebooks: list[dict]) -> list[dict]:
     return rows
 
 
-def index_context(run: dict) -> dict:
+def index_context(run: dict, changes: dict | None = None) -> dict:
     notebooks = run.get("notebooks") or []
     market = [nb for nb in notebooks if not _is_ledger(nb)]  # the ledger reads reports, not market data
     as_of = sorted({(nb.get("data") or {}).get("as_of") for nb in market} - {None})
@@ -116,14 +116,16 @@ def index_context(run: dict) -> dict:
         "sources": ", ".join(sources) or "none recorded",
         "given": run.get("parameters") or {}, "failed": [nb["notebook"] for nb in notebooks if nb["status"] != "ok"],
         "css": (TEMPLATES / "report.css").read_text(),
+        "changes": changes, "sweep": run.get("sweep"),
     }
 
 
-def write_index(run_dir: Path, run: dict) -> Path:
+def write_index(run_dir: Path, run: dict, changes: dict | None = None) -> Path:
+    """Render index.html; ``changes`` is the "Changed since" block (see :func:`.diff.index_summary`)."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
                              undefined=jinja2.ChainableUndefined)
-    page = env.get_template("index.html.j2").render(**index_context(run))
+    page = env.get_template("index.html.j2").render(**index_context(run, changes))
     path = Path(run_dir) / "index.html"
     path.write_text(page, encoding="utf-8")
     return path

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .diff import changes_since_previous
 from .execute import describe_failure, run_task
 from .index import write_index
 from .outputs import new_run_dir, point_latest
@@ -178,7 +179,7 @@ def execute_plan(plan: RunPlan, argv=None) -> int:
         "notebooks": ordered,
     }
     (run_dir / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
-    index = write_index(run_dir, run)
+    index = write_index(run_dir, run, changes_since_previous(plan.out_root, run_dir, run))
     point_latest(plan.out_root, run_dir)
     _summary(run, index, run_dir)
     return 0 if run["ok"] else 1
