@@ -93,6 +93,16 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def no_markup(text: str) -> str:
+    """``text`` with ``<`` and ``>`` as entities, so no tag in it survives Markdown rendering.
+
+    Why: prose quotes data (company and sector names, paths, error messages) and
+    Markdown passes raw HTML through to the report page. ``&`` is left alone:
+    an entity can only produce text, never a tag.
+    """
+    return str(text).replace("<", "&lt;").replace(">", "&gt;")
+
+
 def say(text: str) -> None:
-    """Display computed prose as Markdown in the notebook."""
-    display(Markdown(text))
+    """Display computed prose as Markdown in the notebook (HTML tags in it shown as text)."""
+    display(Markdown(no_markup(text)))

@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import display
 
 from . import style
+from .tables import plain
 from .data import DataLayer
 from .dates import iso, parse_date, parse_window
 from .narrative import say
@@ -53,7 +54,7 @@ def show_provenance(dl: DataLayer) -> pd.DataFrame:
     """Display where the data came from (source and date span per dataset, what is missing)."""
     say(f"**Data:** {dl.describe()}.")
     table = dl.provenance.summary()
-    display(table.rename(columns=str.capitalize).style.hide(axis="index"))
+    display(plain(table.rename(columns=str.capitalize)))  # notes quote paths and error text
     return table
 
 

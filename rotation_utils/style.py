@@ -17,7 +17,12 @@ DIVERGING = "RdBu"  # heat maps of relative returns: red below zero, blue above
 
 
 def apply() -> None:
-    """Set the seaborn theme, palette and sizes for the whole notebook."""
+    """Set the seaborn theme, palette and sizes for the whole notebook.
+
+    Also makes every pandas Styler escape HTML in its cells, so a table a
+    notebook styles itself cannot carry markup from the data into the report.
+    """
+    pd.set_option("styler.format.escape", "html")
     sns.set_theme(context="talk", style="whitegrid", palette=PALETTE, font_scale=0.8)
     matplotlib.rcParams.update({
         "figure.figsize": FIGSIZE,

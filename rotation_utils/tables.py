@@ -1,11 +1,31 @@
-"""Display formatting for report tables: percent with one decimal, bp as integers, no index noise."""
+"""Display formatting for report tables: percent with one decimal, bp as integers, no index noise.
+
+Every Styler made here escapes HTML in cells and headers: table text comes from
+the data (company names, sectors, tickers; in live mode scraped from public web
+pages) and pandas' Styler, unlike ``DataFrame.to_html``, does not escape by default.
+"""
 from __future__ import annotations
 
 import pandas as pd
 
+ESCAPE = "html"
+
+
+def plain(df: pd.DataFrame):
+    """A Styler of ``df`` with the index hidden and every cell and header HTML-escaped.
+
+    Args:
+        df: the table to show.
+    Returns:
+        a pandas Styler; further ``.format`` calls keep escaping only if they pass ``escape``.
+    """
+    return (df.style.format(na_rep="", escape=ESCAPE)
+            .format_index(escape=ESCAPE, axis=0).format_index(escape=ESCAPE, axis=1)
+            .hide(axis="index"))
+
 
 def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, money=()):
-    """A pandas Styler with per-column formats and the index hidden.
+    """A pandas Styler with per-column formats, the index hidden and text HTML-escaped.
 
     ``pct``/``pp`` columns hold fractions (0.123 -> 12.3% / +12.3 pp), ``bp``
     columns hold percent units shown as integer basis points, ``money`` in USD bn.
@@ -22,4 +42,4 @@ def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, m
     for c in money:
         fmt[c] = lambda v: "" if pd.isna(v) else f"${v / 1e9:,.1f}bn"
     fmt = {c: f for c, f in fmt.items() if c in df.columns}
-    return df.style.format(fmt, na_rep="").hide(axis="index")
+    return plain(df).format(fmt, na_rep="", escape=ESCAPE)
