@@ -106,6 +106,9 @@ def cmd_list(args) -> int:
     from .runner.discover import discover, notebooks_dir
 
     for nb in discover(notebooks_dir(args.notebooks)):
+        if nb.error:
+            print(f"{nb.name}  (unreadable: {nb.error})\n")
+            continue
         print(f"{nb.name}  {nb.title}" + ("  (runs last)" if nb.run_last else ""))
         if nb.purpose:
             print(f"    {nb.purpose}")

@@ -34,6 +34,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import atomic
+
 SCHEMA = "rotation-results/1"
 OVERALL_VERDICTS = ("supported", "mixed", "not supported", "inconclusive")
 CLAIM_VERDICTS = ("confirmed", "contradicted", "mixed", "unverifiable", "forecast pending")
@@ -110,7 +112,8 @@ class Report:
         slug = _slug(name)
         path = output_dir() / f"{slug}.csv"
         path.parent.mkdir(parents=True, exist_ok=True)
-        df.to_csv(path, index=index)
+        with atomic.replacing(path) as tmp:  # never a half-written table
+            df.to_csv(tmp, index=index)
         self.tables = [t for t in self.tables if t["name"] != slug]
         self.tables.append({"name": slug, "file": path.name, "title": title or name})
         return df
@@ -143,10 +146,7 @@ class Report:
         """Write results.json (atomically) and return its path."""
         path = Path(path) if path else output_dir() / "results.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps(self.to_dict(), indent=2, allow_nan=False))
-        os.replace(tmp, path)
-        return path
+        return atomic.write_json(path, self.to_dict(), allow_nan=False)
 
 
 def read_results(path) -> dict:

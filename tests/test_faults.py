@@ -130,3 +130,92 @@ def test_markup_in_the_data_is_escaped_on_every_page(hostile_run):
         assert shown - {"99"}, f"{name}: the hostile data did not reach the page"
         assert "99" in shown  # the --snapshot path, in the header
     assert SHOWN_TAG + "99)" in texts["index"]
+
+
+# ---- windows that passed validation but broke or lied ---------------------------------------
+def _snapshot_range() -> str:
+    m = json.loads((Path(os.environ["ROTATION_SNAPSHOT"]) / "manifest.json").read_text())
+    return f"from {m['files']['prices.parquet']['coverage']['min']} to {m['as_of']}"
+
+
+BAD_WINDOWS = {
+    "year below 1000": (["--start", "0024-01-01", "--end", "0024-12-31"], "'0024-01-01' is not a plain date"),
+    "no trading days": (["--start", "2024-01-06", "--end", "2024-01-07"], "fewer than 2 trading days"),
+    "one trading day before the data's end": (["--start", "2026-07-11"], "fewer than 2 trading days"),
+    "end beyond the data": (["--end", "2999-12-31"], "--end 2999-12-31 is after the last date the data has"),
+    "window before the data": (["--start", "1900-01-01", "--end", "1900-12-31"],
+                               "--end 1900-12-31 is before the first date the data has"),
+    "time and zone": (["--start", "2024-01-01T23:30-05:00"], "without a time or time zone"),
+    "time only": (["--end", "2024-06-01 12:00"], "without a time or time zone"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_WINDOWS))
+@pytest.mark.parametrize("source", ["snapshot", "auto"])
+def test_bad_window_is_one_line_exit_2_before_any_kernel(case, source, tmp_path, capsys):
+    from rotation_utils import cli
+    args, expected = BAD_WINDOWS[case]
+    out = tmp_path / "out"
+    code = cli.main(["run", "--notebooks", str(FIXTURES), "--out", str(out), "--data", source, *args])
+    stdout, err = capsys.readouterr()
+    assert code == 2 and stdout == "" and not out.exists()
+    assert len(err.strip().splitlines()) == 1 and expected in err, err
+    assert "internet" not in err and "out of bounds" not in err
+    if "data has" in expected:
+        assert _snapshot_range() in err  # the data's real range, not today or a guess
+
+
+def test_auto_without_network_uses_the_snapshot_as_of(tmp_path, capsys, monkeypatch):
+    """Offline without ROTATION_OFFLINE: the last date the data has is the snapshot's as-of, not today."""
+    from rotation_utils import cli
+    from rotation_utils.data import live
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    monkeypatch.setattr(live, "probe_network", lambda *a, **k: False)
+    as_of = json.loads((Path(os.environ["ROTATION_SNAPSHOT"]) / "manifest.json").read_text())["as_of"]
+    code = cli.main(["run", "--notebooks", str(FIXTURES), "--out", str(tmp_path / "o"), "--start", "2026-08-01"])
+    err = capsys.readouterr().err
+    assert code == 2 and f"is not before the last date the data has ({as_of})" in err
+
+
+def test_start_before_the_data_is_a_note_and_the_window_kept(tmp_path):
+    from rotation_utils.cli import build_parser
+    from rotation_utils.runner.validate import build_plan
+    args = build_parser().parse_args(["run", "--notebooks", str(FIXTURES), "--out", str(tmp_path / "o"),
+                                      "--data", "snapshot", "--start", "1990-01-01", "--end", "1999-12-31"])
+    plan = build_plan(args)
+    assert plan.notes[0].startswith("--start 1990-01-01 is before the first date the data has (1995-01-03)")
+    assert plan.parameters["01_good"]["start"] == "1990-01-01"
+
+
+def test_iso_pads_years_below_1000():
+    from rotation_utils.dates import iso
+    assert iso(pd.Timestamp("0024-01-31")) == "0024-01-31"
+
+
+def _folder_with_a_broken_notebook(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for nb in FIXTURES.glob("*.ipynb"):
+        (folder / nb.name).write_bytes(nb.read_bytes())
+    (folder / "03_half_saved.ipynb").write_text('{"cells": [')
+    return folder
+
+
+def test_a_broken_notebook_does_not_block_only_for_the_others(tmp_path, capsys):
+    from rotation_utils import cli
+    from rotation_utils.runner.validate import build_plan
+    folder = _folder_with_a_broken_notebook(tmp_path)
+    args = cli.build_parser().parse_args(["run", "--notebooks", str(folder), "--out", str(tmp_path / "o"),
+                                          "--only", "01_good", "--data", "snapshot"])
+    assert [nb.name for nb in build_plan(args).notebooks] == ["01_good"]
+    code = cli.main(["run", "--notebooks", str(folder), "--out", str(tmp_path / "o")])
+    err = capsys.readouterr().err
+    assert code == 2 and "03_half_saved.ipynb" in err and len(err.strip().splitlines()) == 1
+    assert cli.main(["list", "--notebooks", str(folder)]) == 0
+    assert "03_half_saved  (unreadable: cannot read notebook" in capsys.readouterr().out
+
+
+def test_run_line_prints_the_workers_actually_used(tmp_path):
+    proc = rotation("run", "--notebooks", FIXTURES, "--out", tmp_path, "--only", "02_broken", "--jobs", "4")
+    assert proc.returncode == 1
+    assert "1 notebooks, 1 at a time" in proc.stdout.splitlines()[0]

@@ -57,7 +57,7 @@ def test_select_accepts_stem_slug_and_number():
 def test_unreadable_notebook_is_a_one_line_error(tmp_path):
     (tmp_path / "01_bad.ipynb").write_text("{not a notebook")
     with pytest.raises(BadInputError, match="cannot read notebook"):
-        disc.discover(tmp_path)
+        disc.select(disc.discover(tmp_path), None)
 
 
 # ---- run folders and latest --------------------------------------------------------------

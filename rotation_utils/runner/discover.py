@@ -38,6 +38,7 @@ class NotebookInfo:
     purpose: str
     parameters: dict = field(default_factory=dict)  # name -> {"default": source text, "help": str}
     run_last: bool = False
+    error: str | None = None       # why the file could not be read (it is refused only when selected)
 
     def declares(self, parameter: str) -> bool:
         return parameter in self.parameters
@@ -140,15 +141,26 @@ def discover(folder: Path) -> list[NotebookInfo]:
     paths = sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith((".", "_")))
     if not paths:
         raise BadInputError(f"no notebooks (*.ipynb) in {folder}")
-    return [read_notebook(p) for p in paths]
+    return [_read_or_mark(p) for p in paths]
+
+
+def _read_or_mark(path: Path) -> NotebookInfo:
+    """The notebook's info, or a placeholder carrying the read error: one broken file in
+    the folder must not block ``--only`` for the others."""
+    try:
+        return read_notebook(path)
+    except BadInputError as exc:
+        return NotebookInfo(name=path.stem, path=path.resolve(), title=path.stem, purpose="",
+                            run_last=path.stem in RUN_LAST_STEMS, error=str(exc))
 
 
 def select(infos: list[NotebookInfo], only) -> list[NotebookInfo]:
-    """Keep the notebooks named in ``only`` (stem, stem without NN_, or the NN prefix)."""
-    if not only:
-        return list(infos)
-    chosen, unknown = [], []
-    for wanted in only:
+    """Keep the notebooks named in ``only`` (stem, stem without NN_, or the NN prefix; all when empty).
+
+    Raises BadInputError for an unknown or ambiguous name, or when a selected notebook is unreadable.
+    """
+    chosen, unknown = ([], []) if only else (list(infos), [])
+    for wanted in only or ():
         hits = [i for i in infos
                 if wanted in (i.name, i.slug) or i.name.split("_", 1)[0] == wanted]
         if not hits:
@@ -160,4 +172,8 @@ def select(infos: list[NotebookInfo], only) -> list[NotebookInfo]:
     if unknown:
         names = ", ".join(i.name for i in infos)
         raise BadInputError(f"unknown notebook {', '.join(map(repr, unknown))} (available: {names})")
-    return [i for i in infos if i in chosen]  # keep folder order
+    selected = [i for i in infos if i in chosen]  # keep folder order
+    broken = next((i for i in selected if i.error), None)
+    if broken:
+        raise BadInputError(broken.error + (" (choose others with --only)" if not only else ""))
+    return selected

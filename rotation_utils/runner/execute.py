@@ -7,6 +7,12 @@ stamped with provenance and rendered to HTML (and slides). A failing notebook
 still gets its executed .ipynb and HTML (with papermill's error banner); the
 returned record says which cell failed and the error's last line.
 
+Papermill saves the notebook after every cell, so it writes to a hidden
+``.<name>.partial.ipynb`` file; the stamped ``<name>.ipynb`` and the HTML are
+written atomically at the end. A run cut short therefore never leaves a
+half-written ``.ipynb`` under its real name, and a full disk is reported as
+"no space left on <path>" instead of as the unreadable file it left.
+
 Worker processes, not threads: papermill changes the process's working
 directory and the kernel inherits the process environment, both of which are
 per-process state.
@@ -24,11 +30,14 @@ from pathlib import Path
 
 import nbformat
 
+from .. import atomic
 from .provenance import data_block, stamp
 from .validate import validate_results
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 KERNEL_DEATH = ("DeadKernelError",)
+#: a kernel that never answered (e.g. lost a ZMQ port race at start-up): worth another attempt
+KERNEL_START_FAILURE = ("Kernel died before replying to kernel_info",)
 KERNEL_LOG = "kernel.log"
 #: ipykernel lines that say nothing about the report (start-up notice, interrupt after a failed cell)
 ROUTINE_KERNEL_LOG = ("running over TCP without encryption", "KeyboardInterrupt caught in kernel")
@@ -106,8 +115,24 @@ def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
     )
 
 
+def partial_path(out_ipynb: Path) -> Path:
+    """Where papermill saves the notebook while it runs (renamed away once the run is stamped)."""
+    return out_ipynb.with_name(f".{out_ipynb.stem}.partial.ipynb")  # papermill wants .ipynb
+
+
+def _error(exc: BaseException, line: str, cell=None, detail: str = "") -> dict:
+    out = {"cell": cell, "execution_count": None, "ename": exc.__class__.__name__,
+           "evalue": str(exc), "line": line, "source": ""}
+    if detail:
+        out["detail"] = detail
+    return out
+
+
 def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, dict | None, int]:
-    """Run papermill (retrying kernel deaths ``task['retries']`` times): (status, error, attempts)."""
+    """Run papermill (retrying kernel deaths and failed starts ``task['retries']`` times).
+
+    ``out_ipynb`` is the partial file papermill saves into. Returns (status, error, attempts).
+    """
     from papermill.exceptions import PapermillExecutionError
 
     attempts = 0
@@ -119,17 +144,23 @@ def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, 
         except PapermillExecutionError as exc:
             executed = nbformat.read(out_ipynb, as_version=4) if out_ipynb.exists() else None
             return "failed", failure_from_papermill(exc, source_nb, executed), attempts
-        except Exception as exc:  # kernel death, cell timeout, kernel that never started
+        except Exception as exc:  # kernel death, cell timeout, kernel that never started, full disk
             name = exc.__class__.__name__
-            if name in KERNEL_DEATH and attempts <= task.get("retries", 0):
+            if _retryable(exc) and attempts <= task.get("retries", 0):
                 continue
-            line = f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
+            if atomic.is_disk_full(exc):
+                line = atomic.disk_full_message(exc, out_ipynb)
+            else:
+                line = f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
             executed = _read_if_exists(out_ipynb)
-            return "failed", {"cell": failed_cell_number(source_nb, executed, cut_off=True),
-                              "execution_count": None,
-                              "ename": name,
-                              "evalue": str(exc), "line": line, "source": "",
-                              "detail": traceback.format_exc(limit=3)}, attempts
+            return "failed", _error(exc, line, failed_cell_number(source_nb, executed, cut_off=True),
+                                    traceback.format_exc(limit=3)), attempts
+
+
+def _retryable(exc: BaseException) -> bool:
+    """A dead kernel or one that died while starting (not a failing cell or a timeout)."""
+    text = str(exc)
+    return exc.__class__.__name__ in KERNEL_DEATH or any(m in text for m in KERNEL_START_FAILURE)
 
 
 def _read_if_exists(path: Path):
@@ -163,7 +194,34 @@ def effective_parameters(defaults: dict, passed: dict) -> dict:
 
 
 def run_task(task: dict) -> dict:
-    """Execute, stamp and render one notebook; return its status record (never raises)."""
+    """Execute, stamp and render one notebook; return its status record (never raises).
+
+    Args:
+        task: the notebook's task dict built by the runner (paths, parameters, timeout, retries).
+    Returns:
+        the status record stored in run.json (status, error, files, timing, results summary).
+    """
+    t0 = time.perf_counter()
+    try:
+        return _run_task(task, t0)
+    except Exception as exc:  # an unreadable source, a full disk...: still one record, one line
+        return failed_record(task, exc, seconds=round(time.perf_counter() - t0, 2))
+
+
+def failed_record(task: dict, exc: BaseException, seconds: float = 0.0, line: str | None = None) -> dict:
+    """Status record for a notebook whose run broke outside its cells (or whose worker died)."""
+    if line is None:
+        line = (atomic.disk_full_message(exc, task["dir"]) if atomic.is_disk_full(exc)
+                else f"worker process failed: {exc.__class__.__name__}: {exc}")
+    return {"run_id": task["run_id"], "notebook": task["name"], "title": task["title"],
+            "run_last": task["run_last"], "status": "failed", "attempts": 1,
+            "error": _error(exc, " ".join(line.split())),
+            "parameters": task["parameters"], "passed_parameters": task["parameters"],
+            "data": {}, "files": {}, "warnings": [], "results": None, "duration_seconds": seconds,
+            "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+
+
+def _run_task(task: dict, t0: float) -> dict:
     nb_dir = Path(task["dir"])
     nb_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(task["env"])
@@ -173,18 +231,17 @@ def run_task(task: dict) -> dict:
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
     name = task["name"]
     out_ipynb = nb_dir / f"{name}.ipynb"
+    partial = partial_path(out_ipynb)
     started = _dt.datetime.now().astimezone()
-    t0 = time.perf_counter()
     source_nb = nbformat.read(task["input"], as_version=4)
-    status, error, attempts = execute(task, source_nb, nb_dir, out_ipynb)
+    status, error, attempts = execute(task, source_nb, nb_dir, partial)
     seconds = round(time.perf_counter() - t0, 2)
     kernel_log = nb_dir / KERNEL_LOG
     if kernel_log.exists() and not _meaningful(kernel_log.read_text(errors="replace")):
         kernel_log.unlink()
 
-    if out_ipynb.exists():
-        nb = nbformat.read(out_ipynb, as_version=4)
-    else:  # the kernel never ran a cell: keep the source so there is still a file to open
+    nb = _read_if_exists(partial)
+    if nb is None:  # the kernel never ran a cell (or its file is cut short): keep the source
         nb = source_nb
         nb.cells.insert(0, nbformat.v4.new_markdown_cell(
             f"**This notebook did not run:** {describe_failure(error) or 'unknown error'}"))
@@ -200,9 +257,12 @@ def run_task(task: dict) -> dict:
         "executed_at": started.isoformat(timespec="seconds"), "duration_seconds": seconds,
     }
     stamp(nb, record)
-    files = {"ipynb": out_ipynb.name}
+    files = {}
     try:
-        nbformat.write(nb, out_ipynb)
+        with atomic.replacing(out_ipynb) as tmp:
+            nbformat.write(nb, tmp)
+        files["ipynb"] = out_ipynb.name
+        partial.unlink(missing_ok=True)
         from .render import write_html, write_slides
         files["html"] = write_html(nb, nb_dir / f"{name}.html", record, results, task).name
         if task.get("slides"):
@@ -212,11 +272,11 @@ def run_task(task: dict) -> dict:
             else:
                 warnings.append("no cell is tagged 'slide': no slide deck written")
     except Exception as exc:  # rendering must not lose the run's status
-        warnings.append(f"rendering failed: {exc.__class__.__name__}: {exc}")
-        if status == "ok":
-            status, error = "failed", {"cell": None, "execution_count": None,
-                                       "ename": exc.__class__.__name__, "evalue": str(exc),
-                                       "line": f"HTML rendering failed: {exc}", "source": ""}
+        full = atomic.is_disk_full(exc)
+        line = atomic.disk_full_message(exc, nb_dir) if full else f"HTML rendering failed: {exc}"
+        warnings.append(line if full else f"rendering failed: {exc.__class__.__name__}: {exc}")
+        if status == "ok" or full:
+            status, error = "failed", _error(exc, line)
     if results is not None:
         files["results"] = "results.json"
     if kernel_log.exists():

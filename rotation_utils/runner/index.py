@@ -13,6 +13,7 @@ from pathlib import Path
 
 import jinja2
 
+from .. import atomic
 from ..results import CLAIM_VERDICTS
 from .execute import describe_failure
 from .render import TEMPLATES, data_line
@@ -126,6 +127,4 @@ def write_index(run_dir: Path, run: dict, changes: dict | None = None) -> Path:
                              autoescape=jinja2.select_autoescape(["html", "j2"]),
                              undefined=jinja2.ChainableUndefined)
     page = env.get_template("index.html.j2").render(**index_context(run, changes))
-    path = Path(run_dir) / "index.html"
-    path.write_text(page, encoding="utf-8")
-    return path
+    return atomic.write_text(Path(run_dir) / "index.html", page)

@@ -15,7 +15,11 @@ import json
 import os
 from pathlib import Path
 
+from .. import atomic
+
 LATEST = "latest"
+#: present in a run folder until the run has finished (kept when it was interrupted or the disk filled)
+INCOMPLETE = "INCOMPLETE"
 
 
 def params_hash(given: dict, notebooks: list[str]) -> str:
@@ -39,6 +43,11 @@ def new_run_dir(root: Path, given: dict, notebooks: list[str], now=None) -> Path
     raise RuntimeError(f"could not create a new run folder under {root}")
 
 
+def mark_incomplete(run_dir: Path, why: str) -> Path:
+    """Write (or rewrite) the run folder's ``INCOMPLETE`` marker with one line saying why."""
+    return atomic.write_text(Path(run_dir) / INCOMPLETE, why + "\n")
+
+
 def point_latest(root: Path, run_dir: Path) -> str:
     """Make outputs/latest name ``run_dir``; returns 'symlink' or 'file' (the fallback used)."""
     link = root / LATEST
@@ -54,9 +63,10 @@ def point_latest(root: Path, run_dir: Path) -> str:
     except (OSError, NotImplementedError):
         if tmp.is_symlink():
             tmp.unlink()
-        (root / "latest.txt").write_text(run_dir.name + "\n")
+        atomic.write_text(root / "latest.txt", run_dir.name + "\n")
         target = html.escape(f"{run_dir.name}/index.html", quote=True)
-        (root / "latest.html").write_text(
+        atomic.write_text(
+            root / "latest.html",
             f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={target}">'
             f'<title>Latest reports</title><a href="{target}">Latest reports: {html.escape(run_dir.name)}</a>\n')
         return "file"

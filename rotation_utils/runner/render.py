@@ -14,7 +14,7 @@ import html
 import re
 from pathlib import Path
 
-from .. import config
+from .. import atomic, config
 
 TEMPLATES = config.PACKAGE_DIR / "templates"
 SLIDE_TAG = "slide"  # same tag as rotation_utils.notebook.SLIDE_TAG (not imported: it pulls in the data layer)
@@ -139,8 +139,7 @@ def report_html(nb, record: dict, results: dict | None, task: dict) -> str:
 
 
 def write_html(nb, path: Path, record: dict, results: dict | None, task: dict) -> Path:
-    path.write_text(report_html(nb, record, results, task), encoding="utf-8")
-    return path
+    return atomic.write_text(path, report_html(nb, record, results, task))
 
 
 def slide_notebook(nb):
@@ -165,5 +164,4 @@ def write_slides(nb, path: Path) -> Path | None:
                               exclude_input=True, exclude_input_prompt=True,
                               exclude_output_prompt=True, embed_images=True)
     body, _ = exporter.from_notebook_node(deck)
-    path.write_text(body, encoding="utf-8")
-    return path
+    return atomic.write_text(path, body)

@@ -6,29 +6,43 @@ after all the others have finished. A failure never stops the other notebooks.
 Progress: one line per notebook as it starts and ends, an overall tqdm bar on
 a terminal, and everything in ``run.log`` in the run folder. ``outputs/latest``
 moves to the new run only once run.json and index.html are written.
+
+A run folder holds an ``INCOMPLETE`` marker until it is finished. Ctrl-C or
+SIGTERM stops the notebooks in flight at once (their workers stop their
+kernels), writes run.json with status "interrupted" and keeps the marker; a full
+disk ends the run with one line, "no space left on <path>", and exit code 1.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import json
 import logging
-import multiprocessing as mp
+import signal
 import sys
 import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from tqdm import tqdm
 
+from .. import atomic
 from .diff import changes_since_previous
-from .execute import describe_failure, run_task
+from .execute import describe_failure, failed_record, run_task
 from .index import write_index
-from .outputs import new_run_dir, point_latest
+from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
 from .provenance import git_info, package_versions
 from .validate import RunPlan
+from .workers import start_pool, stop_pool, terminate_as_interrupt
 
 RUN_SCHEMA = "rotation-run/1"
+
+
+class _QuietFileHandler(logging.FileHandler):
+    """run.log on a full disk: the line still reaches the console; no logging traceback."""
+
+    def handleError(self, record):  # noqa: N802  (logging's name)
+        pass
 
 
 class _Console:
@@ -39,7 +53,7 @@ class _Console:
         self.log = logging.getLogger(f"rotation.run.{log_path.parent.name}")
         self.log.setLevel(logging.INFO)
         self.log.propagate = False
-        self.handler = logging.FileHandler(log_path, encoding="utf-8")
+        self.handler = _QuietFileHandler(log_path, encoding="utf-8")
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         self.log.addHandler(self.handler)
         self.bar = tqdm(total=total, desc="reports", unit="nb", file=sys.stderr, disable=None,
@@ -81,18 +95,6 @@ def _end_line(rec: dict) -> str:
     return f"end    {rec['notebook']:<28} {status:<6} {rec['duration_seconds']:7.1f} s{tail}"
 
 
-def _failed_record(task: dict, exc: BaseException) -> dict:
-    """Status record for a notebook whose worker process itself died."""
-    return {"run_id": task["run_id"], "notebook": task["name"], "title": task["title"],
-            "run_last": task["run_last"], "status": "failed", "attempts": 1,
-            "error": {"cell": None, "execution_count": None, "ename": exc.__class__.__name__,
-                      "evalue": str(exc), "line": f"worker process failed: {exc.__class__.__name__}: {exc}",
-                      "source": ""},
-            "parameters": task["parameters"], "passed_parameters": task["parameters"],
-            "data": {}, "files": {}, "warnings": [], "results": None, "duration_seconds": 0.0,
-            "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
-
-
 def longest_first(names: list[str], out_root: Path) -> list[str]:
     """Order notebooks by their duration in the previous run, longest first (unknown ones first).
 
@@ -107,80 +109,122 @@ def longest_first(names: list[str], out_root: Path) -> list[str]:
     return sorted(names, key=lambda n: -seconds.get(n, float("inf")))
 
 
-def _run_group(names, tasks, pool, jobs, console) -> dict:
+def _interrupted_record(task: dict) -> dict:
+    rec = failed_record(task, KeyboardInterrupt(), line="interrupted before it finished")
+    rec["status"] = "interrupted"
+    return rec
+
+
+def _run_group(names, tasks, pool, jobs, console, records: dict) -> None:
+    """Run ``names`` on the pool, filling ``records`` as each finishes.
+
+    On KeyboardInterrupt (Ctrl-C, or SIGTERM via :func:`terminate_as_interrupt`)
+    the workers are stopped at once, every notebook not finished by then is
+    recorded as interrupted, and the interrupt is raised again.
+    """
     def one(name):
         task = tasks[name]
         console.say(f"start  {name}")
         try:
             rec = pool.submit(run_task, task).result()
         except Exception as exc:  # BrokenProcessPool and the like
-            rec = _failed_record(task, exc)
+            rec = failed_record(task, exc)
         rec["run_last"] = task["run_last"]
-        console.say(_end_line(rec))
+        records.setdefault(name, rec)
+        console.say(_end_line(records[name]))
         console.done()
-        return rec
 
     if not names:
-        return {}
-    with ThreadPoolExecutor(max_workers=min(jobs, len(names))) as threads:
-        return dict(zip(names, threads.map(one, names)))
-
-
-def _start_pool(jobs: int) -> ProcessPoolExecutor:
-    """Worker processes, started now.
-
-    On Linux they are forked from this process, which has already imported
-    papermill and nbconvert, so a worker is ready at once (spawn costs each
-    worker a fresh interpreter and those imports). Forking happens here, before
-    the runner starts any thread, so no lock can be inherited in a held state.
-    """
-    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    if ctx.get_start_method() == "fork":
-        import nbconvert  # noqa: F401  (imported once, inherited by every worker)
-        import papermill  # noqa: F401
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
-    pool.submit(int).result()  # launches every worker process now, from the main thread
-    return pool
+        return
+    threads = ThreadPoolExecutor(max_workers=min(jobs, len(names)))
+    try:
+        for future in [threads.submit(one, name) for name in names]:
+            future.result()
+    except KeyboardInterrupt:
+        handlers = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGTERM)}
+        try:
+            for name in names:  # claimed first: a record that arrives later is the stop's doing
+                records.setdefault(name, _interrupted_record(tasks[name]))
+            stop_pool(pool)
+            threads.shutdown(wait=True, cancel_futures=True)
+        finally:
+            for sig, handler in handlers.items():
+                signal.signal(sig, handler)
+        raise
+    finally:
+        threads.shutdown(wait=True)
 
 
 def execute_plan(plan: RunPlan, argv=None) -> int:
-    """Run every notebook of ``plan``; write run.json, index.html, outputs/latest. Exit code 0/1."""
+    """Run every notebook of ``plan``; write run.json, index.html, outputs/latest.
+
+    Args:
+        plan: the validated plan from :func:`~rotation_utils.runner.validate.build_plan`.
+        argv: the command line, recorded in run.json.
+    Returns:
+        exit code: 0 all notebooks ok, 1 some failed (or the disk filled up), 130 interrupted.
+    """
+    try:
+        return _execute(plan, argv)
+    except atomic.DiskFullError as exc:
+        print(f"rotation: error: {exc}; the run is marked failed ({INCOMPLETE} kept)", file=sys.stderr)
+        return 1
+    except OSError as exc:
+        if not atomic.is_disk_full(exc):
+            raise
+        print(f"rotation: error: {atomic.disk_full_message(exc, plan.out_root)}", file=sys.stderr)
+        return 1
+
+
+def _execute(plan: RunPlan, argv) -> int:
     started = _dt.datetime.now().astimezone()
     t0 = time.perf_counter()
     names = [nb.name for nb in plan.notebooks]
     run_dir = new_run_dir(plan.out_root, plan.given, names)
+    mark_incomplete(run_dir, "this run has not finished")
     run_id = run_dir.name
     git, packages = git_info(), package_versions()
     tasks = _tasks(plan, run_dir, run_id, git, packages)
     jobs = min(plan.jobs, max(1, len(plan.first)))
-    pool = _start_pool(jobs)  # before any thread exists (tqdm's monitor, the scheduler threads)
+    pool = start_pool(jobs)  # before any thread exists (tqdm's monitor, the scheduler threads)
     console = _Console(run_dir / "run.log", len(names))
-    console.say(f"run    {run_id}: {len(names)} notebooks, {plan.jobs} at a time -> {run_dir}")
+    console.say(f"run    {run_id}: {len(names)} notebooks, {jobs} at a time -> {run_dir}")
     for note in plan.notes:
         console.say(f"note   {note}")
-    records = {}
+    records, interrupted = {}, False
     try:
-        with pool:
+        with terminate_as_interrupt():
             first = longest_first([n.name for n in plan.first], plan.out_root)
-            records.update(_run_group(first, tasks, pool, jobs, console))
-            records.update(_run_group([n.name for n in plan.last], tasks, pool, jobs, console))
+            _run_group(first, tasks, pool, jobs, console, records)
+            _run_group([n.name for n in plan.last], tasks, pool, jobs, console, records)
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         console.close()
-    ordered = [records[n] for n in names]
+        pool.shutdown(wait=not interrupted, cancel_futures=True)
+    ordered = [records.get(n) or _interrupted_record(tasks[n]) for n in names]
     run = {
-        "schema": RUN_SCHEMA, "run_id": run_id, "started_at": started.isoformat(timespec="seconds"),
+        "schema": RUN_SCHEMA, "run_id": run_id, "status": "interrupted" if interrupted else "finished",
+        "started_at": started.isoformat(timespec="seconds"),
         "finished_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
         "duration_seconds": round(time.perf_counter() - t0, 2), "command": list(argv or []),
-        "parameters": plan.given, "jobs": plan.jobs, "timeout": plan.timeout, "retries": plan.retries,
+        "parameters": plan.given, "jobs": jobs, "timeout": plan.timeout, "retries": plan.retries,
         "notebooks_dir": str(plan.notebooks_dir), "data_end": plan.data_end, "git": git,
-        "packages": packages, "ok": all(r["status"] == "ok" for r in ordered),
+        "packages": packages, "ok": not interrupted and all(r["status"] == "ok" for r in ordered),
         "counts": {"ok": sum(r["status"] == "ok" for r in ordered),
                    "failed": sum(r["status"] != "ok" for r in ordered)},
         "notebooks": ordered,
     }
-    (run_dir / "run.json").write_text(json.dumps(run, indent=2, default=str), encoding="utf-8")
+    atomic.write_json(run_dir / "run.json", run, default=str)
+    if interrupted:
+        write_index(run_dir, run)
+        mark_incomplete(run_dir, "this run was interrupted; see run.json")
+        print(f"rotation: interrupted: {run['counts']['ok']} of {len(names)} notebooks finished; "
+              f"run marked interrupted in {run_dir / 'run.json'}", file=sys.stderr)
+        return 130
     index = write_index(run_dir, run, changes_since_previous(plan.out_root, run_dir, run))
     point_latest(plan.out_root, run_dir)
+    (run_dir / INCOMPLETE).unlink(missing_ok=True)
     _summary(run, index, run_dir)
     return 0 if run["ok"] else 1
 
@@ -191,6 +235,9 @@ def _summary(run: dict, index: Path, run_dir: Path) -> None:
              f"in {run['duration_seconds']:.1f} s"]
     lines += [f"FAILED {r['notebook']} {describe_failure(r.get('error'))}" for r in failed]
     lines.append(f"report {index}")
-    with open(run_dir / "run.log", "a", encoding="utf-8") as fh:
-        fh.write("\n".join(lines) + "\n")
     print("\n".join(lines), flush=True)
+    try:
+        with open(run_dir / "run.log", "a", encoding="utf-8") as fh:
+            fh.write("\n".join(lines) + "\n")
+    except OSError:  # a full disk: the lines reached the console
+        pass

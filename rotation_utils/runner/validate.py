@@ -8,19 +8,16 @@ notebook receives: only those it declares in its ``parameters`` cell, typed
 """
 from __future__ import annotations
 
-import datetime as _dt
-import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
 from .. import config
 from ..data.snapshot import check_snapshot_dir
-from ..dates import iso, parse_date
+from ..dates import iso, parse_date, parse_day
 from ..errors import BadInputError
 from ..results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from .data_range import DataRange, check_window, data_range
 from .discover import NotebookInfo, discover, notebooks_dir, select
 
 #: command-line option -> notebook parameter it fills (when the notebook declares it)
@@ -61,23 +58,6 @@ def outputs_dir(explicit=None) -> Path:
     return Path(env).expanduser().resolve() if env else config.OUTPUTS_DIR
 
 
-def _snapshot_as_of(folder: Path) -> str | None:
-    try:
-        return json.loads((folder / "manifest.json").read_text()).get("as_of")
-    except (OSError, ValueError):
-        return None
-
-
-def data_end(source: str, snapshot: Path | None) -> str:
-    """The last date the data can have: the snapshot's as-of when it is the source, else today."""
-    offline_auto = source == "auto" and config.offline_forced()
-    if source == "snapshot" or offline_auto:
-        as_of = _snapshot_as_of(snapshot or config.snapshot_dir())
-        if as_of:
-            return as_of
-    return _dt.date.today().isoformat()
-
-
 def _check_out_root(root: Path) -> None:
     if root.exists() and not root.is_dir():
         raise BadInputError(f"--out {root} exists and is not a folder")
@@ -98,9 +78,9 @@ def _positive(value, name: str, minimum: int = 1) -> int:
 
 def build_plan(args) -> RunPlan:
     """Validate the ``rotation run`` options (an argparse namespace) and return the plan."""
-    start = parse_date(args.start, "--start")
-    end = parse_date(args.end, "--end")
-    event = parse_date(args.event_date, "--event-date")
+    start = parse_day(args.start, "--start")
+    end = parse_day(args.end, "--end")
+    event = parse_day(args.event_date, "--event-date")
     if start is not None and end is not None and start >= end:
         raise BadInputError(f"--start {iso(start)} must be before --end {iso(end)}")
     jobs = _positive(args.jobs, "--jobs") or (os.cpu_count() or 1)
@@ -112,9 +92,11 @@ def build_plan(args) -> RunPlan:
         snapshot = check_snapshot_dir(Path(args.snapshot).expanduser().resolve())
     elif args.data == "snapshot":
         check_snapshot_dir(config.snapshot_dir())
-    last_date = iso(end) if end is not None else data_end(args.data or "auto", snapshot)
-    if start is not None and end is None and iso(start) >= last_date:
-        raise BadInputError(f"--start {iso(start)} is not before the last date the data has ({last_date})")
+    rng = data_range(args.data or "auto", snapshot)
+    typed = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
+    if typed:
+        check_window(rng, start, end, None, typed)
+    last_date = iso(end) if end is not None else rng.last
 
     folder = notebooks_dir(getattr(args, "notebooks", None))
     chosen = select(discover(folder), args.only)
@@ -127,7 +109,9 @@ def build_plan(args) -> RunPlan:
     parameters, notes = {}, []
     for nb in chosen:
         passed = {OPTION_PARAMETERS[k]: v for k, v in given.items() if nb.declares(OPTION_PARAMETERS[k])}
-        _check_window(nb, passed, last_date)
+        note = _check_window(nb, passed, rng)
+        if note and note not in notes:
+            notes.append(note)
         parameters[nb.name] = passed
     for opt, param in OPTION_PARAMETERS.items():
         if opt in given and not any(nb.declares(param) for nb in chosen):
@@ -137,10 +121,10 @@ def build_plan(args) -> RunPlan:
                    slides=bool(args.slides), data_end=last_date, notes=notes)
 
 
-def _check_window(nb: NotebookInfo, passed: dict, last_date: str) -> None:
-    """The window a notebook will see (given dates over its defaults) must run forwards."""
+def _check_window(nb: NotebookInfo, passed: dict, rng: DataRange) -> str | None:
+    """The window a notebook will see (given dates over its defaults) must be one the data can serve."""
     if not nb.declares("start"):
-        return
+        return None
     start = passed.get("start", nb.default("start"))
     end = passed.get("end", nb.default("end") if nb.declares("end") else None)
     try:
@@ -149,12 +133,8 @@ def _check_window(nb: NotebookInfo, passed: dict, last_date: str) -> None:
     except BadInputError:
         if "start" in passed and "end" in passed:
             raise
-        return  # the notebook's own default is odd: let the notebook report it
-    e = e if e is not None else pd.Timestamp(last_date)
-    if s is not None and s >= e:
-        which = "--end" if "end" in passed else "the data's last date"
-        raise BadInputError(f"{which} {iso(e)} is not after {nb.name}'s start {iso(s)}; "
-                            "pass an earlier --start")
+        return None  # the notebook's own default is odd: let the notebook report it
+    return check_window(rng, s, e, nb.name, passed)
 
 
 def validate_results(data: dict) -> list[str]:
