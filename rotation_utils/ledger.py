@@ -117,9 +117,11 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
     rows = []
     for _, r in register.iterrows():
         public = register_verdict(r["known_status"])
+        provisional = False
         if r["id"] in recorded:
             nb, c = recorded[r["id"]]
             verdict, evidence, values, src = c["verdict"], c["evidence"], c.get("values") or {}, nb
+            provisional = bool(c.get("provisional"))
         elif is_fact_claim(r["how_data_can_test_it"]) and public is not None:
             verdict, values, src = public, {}, "register"
             evidence = f"Settled from the public record: {r['known_fact']} ({r['known_source']})."
@@ -129,9 +131,10 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
             verdict, values, src = NOT_RUN, {}, ""
             evidence = f"{expected} {state} in this run, so the data verdict is missing."
         # only two decisive verdicts can disagree: "unverifiable" or "forecast pending" from
-        # the data means the data cannot say yet, which is a caveat, not a contradiction
+        # the data means the data cannot say yet, which is a caveat, not a contradiction;
+        # a provisional verdict (part of a forward claim's period) is not final either
         disagrees = (src != "register" and verdict in DECISIVE and public in DECISIVE
-                     and verdict != public)
+                     and verdict != public and not provisional)
         rows.append({
             "id": r["id"], "article": "A" if r["id"].startswith("A") else "B",
             "topic": r["topic"], "claim": r["claim_paraphrased"],
@@ -139,6 +142,7 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
             "values": _values_text(values), "source_report": src,
             "public_fact": r["known_fact"], "public_source": r["known_source"],
             "public_verdict": public or "", "disagrees": bool(disagrees),
+            "provisional": provisional, "period": r.get("period_label", ""),
             "_values": values,
         })
     return pd.DataFrame(rows)
@@ -161,7 +165,9 @@ def relative_gap(values: dict) -> float:
 
 
 #: how the ledger picks the claims that matter most for an investor (shown in the report)
-TOP_RULE = ("quantitative claims tested in this run, ranked by the relative gap between the "
+TOP_RULE = ("quantitative claims tested in this run with a decided verdict (confirmed, contradicted or "
+            "mixed: an unverifiable claim, whose data measure is not the claim's, is never ranked), "
+            "ranked by the relative gap between the "
             "article's number and the measured one (largest first); if fewer than the number asked "
             "for have both numbers, the list is filled with tested claims whose verdict is "
             "contradicted, then mixed, in register order.")
@@ -169,7 +175,7 @@ TOP_RULE = ("quantitative claims tested in this run, ranked by the relative gap 
 
 def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     """The ``n`` claims that matter most for an investor, picked by :data:`TOP_RULE`."""
-    tested = ledger[(ledger["verdict"] != NOT_RUN) & (ledger["source_report"] != "register")].copy()
+    tested = ledger[ledger["verdict"].isin(DECISIVE) & (ledger["source_report"] != "register")].copy()
     tested["gap"] = tested["_values"].map(relative_gap)
     quant = tested.dropna(subset=["gap"]).sort_values("gap", ascending=False)
     picked = list(quant.head(n).index)
@@ -195,10 +201,13 @@ DISAGREEMENT_COLUMNS = {"id": "Claim", "verdict": "Data verdict", "evidence": "E
 
 def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The ledger as shown in the report (no helper columns)."""
-    cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "verdict": "Verdict",
-            "evidence": "Evidence from this run", "values": "Values", "source_report": "Tested in",
-            "public_fact": "Public record", "public_source": "Public source"}
-    return ledger[list(cols)].rename(columns=cols)
+    cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "period": "Period",
+            "verdict": "Verdict", "evidence": "Evidence from this run", "values": "Values",
+            "source_report": "Tested in", "public_fact": "Public record", "public_source": "Public source"}
+    prov = ledger["provisional"] if "provisional" in ledger else [False] * len(ledger)
+    out = ledger.assign(verdict=[f"{v} (provisional)" if p else v for v, p in zip(ledger["verdict"], prov)],
+                        period=ledger["period"] if "period" in ledger else "")
+    return out[list(cols)].rename(columns=cols)
 
 
 def provenance(results: dict[str, dict]) -> dict:
@@ -260,6 +269,10 @@ def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame)
     if windows > 1:
         notes.append(f"The reports read use {windows} different windows (see the Data table): "
                      "each verdict holds for its own report's window.")
+    provisional = ledger[ledger["provisional"].astype(bool)] if "provisional" in ledger else ledger.iloc[:0]
+    if len(provisional):
+        notes.append(f"{listing(provisional['id'])} are forward claims judged on the part of their period the "
+                     "data cover so far: their verdicts are provisional and are not compared with the public record.")
     forecasts = ledger[ledger["verdict"] == "forecast pending"]
     if len(forecasts):
         notes.append(f"{listing(forecasts['id'])} are forecasts; their realised values are not yet in the data.")

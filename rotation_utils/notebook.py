@@ -45,8 +45,8 @@ def setup(notebook: str, title: str, parameters: dict, data_source: str = "auto"
     start, end = parse_window(parameters.get("start"), parameters.get("end"))
     event = parse_date(parameters.get("event_date"), "event_date")
     style.apply()
-    dl = DataLayer(data_source, snapshot_dir)
-    rep = Report(notebook, title, parameters, data=dl)
+    dl = DataLayer(data_source, snapshot_dir, end=end)
+    rep = Report(notebook, title, parameters, data=dl, window=(start, end))
     return Context(dl, rep, start, end, event)
 
 

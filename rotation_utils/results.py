@@ -11,7 +11,8 @@ page and by the claims ledger::
       "data": {"sources": [...], "as_of": "YYYY-MM-DD", "datasets": [...], "missing": [...]},
       "headline": [{"name", "value", "unit", "label"}],   # value in display units (4.2 with
                                                  # unit "pp", not 0.042): number, string or null
-      "claims": [{"id", "verdict", "evidence", "values": {...}}],
+      "claims": [{"id", "verdict", "evidence", "values": {...}, "period": {...}, "provisional"}],
+      "window": {"start", "end", "label"},       # the thesis window the verdict is judged on
       "verdict": {"value": "supported|mixed|not supported|inconclusive", "rule": "..."},
       "tables": [{"name", "file", "title"}],     # CSVs written next to results.json
       "extra": {...},                            # report-specific blocks (e.g. the ledger rows)
@@ -76,8 +77,11 @@ def _slug(name: str) -> str:
 class Report:
     """Collects a report's headline metrics, claim verdicts, verdict and tables."""
 
-    def __init__(self, notebook: str, title: str, parameters: dict, data=None):
+    def __init__(self, notebook: str, title: str, parameters: dict, data=None, window=None):
         self.notebook = notebook
+        #: (start, end) of the run's window; claims are judged on their period inside it
+        self.window = tuple(window) if window else (None, None)
+        self.thesis_window: dict | None = None
         self.title = title
         self.parameters = dict(parameters)
         self.data = data  # a DataLayer (its provenance is recorded), a ready provenance dict, or None
@@ -93,13 +97,42 @@ class Report:
         self.headline.append({"name": name, "value": _jsonable(value), "unit": unit,
                               "label": label or name})
 
+    def window_end(self):
+        """Last day the run's data can speak for: the window's end capped by the data's as-of date."""
+        end = self.window[1]
+        as_of = getattr(self.data, "as_of", None) if self.data is not None and not isinstance(self.data, dict) else None
+        days = [pd.Timestamp(d) for d in (end, as_of) if d is not None]
+        return min(days) if days else None
+
+    def coverage(self, claim_id: str):
+        """How much of the claim's register period lies inside this run's window
+        (a :class:`rotation_utils.periods.Coverage`): the part a report should measure on."""
+        from .periods import ClaimPeriod, coverage, register_periods
+        period = register_periods().get(claim_id) or ClaimPeriod(claim_id, None, None, "none", "")
+        sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
+        return coverage(period, self.window[0], self.window_end(),
+                        sessions if sessions is not None and len(sessions) else None)
+
     def claim(self, claim_id: str, verdict: str, evidence: str, **values) -> None:
-        """Record the verdict on one claim of the register, with its evidence sentence."""
+        """Record the verdict on one claim of the register, with its evidence sentence.
+
+        The verdict goes through the period rule (:func:`rotation_utils.periods.judge`):
+        outside the claim's period it becomes "unverifiable" with the reason; on part
+        of a forward claim's period it is marked provisional.
+        """
+        from .periods import judge
         if verdict not in CLAIM_VERDICTS:
             raise ValueError(f"claim verdict {verdict!r} is not one of {CLAIM_VERDICTS}")
+        j = judge(verdict, evidence, self.coverage(claim_id), values)
         self.claims = [c for c in self.claims if c["id"] != claim_id]
-        self.claims.append({"id": claim_id, "verdict": verdict, "evidence": evidence,
-                            "values": _jsonable(values)})
+        self.claims.append({"id": claim_id, "verdict": j["verdict"], "evidence": j["evidence"],
+                            "values": _jsonable(j["values"]), "period": _jsonable(j["period"]),
+                            "provisional": bool(j["period"].get("provisional"))})
+
+    def set_window(self, start, end, label: str = "") -> None:
+        """Record the thesis window the report's verdict is judged on (shown on the index)."""
+        self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
+                              "label": label or f"{_jsonable(start)} to {_jsonable(end)}"}
 
     def verdict(self, value: str, rule: str, evidence: str = "") -> None:
         """Record the overall verdict on the report's thesis and the rule that produced it."""
@@ -135,6 +168,10 @@ class Report:
             "data": _jsonable(prov),
             "headline": self.headline,
             "claims": self.claims,
+            "window": self.thesis_window or {"start": _jsonable(self.window[0]),
+                                             "end": _jsonable(self.window_end()),
+                                             "label": f"{_jsonable(self.window[0]) or 'start of data'} to "
+                                                      f"{_jsonable(self.window_end()) or 'latest data'}"},
             "verdict": self.overall or {"value": "inconclusive", "rule": "no verdict recorded",
                                         "evidence": ""},
             "tables": self.tables,

@@ -129,9 +129,13 @@ def test_constituents_and_changes_dtypes(dl):
 
 
 def test_sp500_members_latest_and_replay_agree(dl):
+    # without a date: membership on the run's as-of date (the snapshot's 2026-07-13), not the
+    # constituents list dated 2026-08-08, which would read membership past the as-of date
     latest = dl.sp500_members()
-    assert latest == sorted(dl.sp500_constituents()["symbol"])
-    assert dl.sp500_members("2026-08-08") == latest          # replaying every change = latest list
+    assert dl.read_limit == pd.Timestamp("2026-07-13")
+    assert latest == dl.sp500_members("2026-07-13")
+    assert latest != sorted(dl.sp500_constituents()["symbol"])
+    assert dl.sp500_members("2026-08-08") != latest          # an explicit later date still replays further
 
 
 def test_sp500_members_point_in_time(dl, snap_dir):

@@ -106,7 +106,7 @@ def test_results_schema(which, request):
     names = [m["name"] for m in res["headline"]]
     for n in ("iwm_minus_benchmark_since_event_pp", "iwm_minus_benchmark_since_start_pp",
               "other493_minus_mag7_cap_since_start_pp", "sp500_share_above_200d_latest",
-              "iwm_share_above_200d_latest", "rut_distance_to_target_pct"):
+              "iwm_share_above_200d_latest", "rut_vs_target_pct"):
         assert n in names
     assert len(names) >= 3
     for t in res["tables"]:
@@ -117,8 +117,12 @@ def test_results_schema(which, request):
 def test_default_claims_and_verdict_are_consistent(default_run):
     res, text, _ = default_run
     claims = {c["id"]: c for c in res["claims"]}
-    # the data run to 2026-07: the year-end 2026 target is still a forecast
-    assert claims["A1"]["verdict"] == "forecast pending"
+    # the data run to 2026-07-13: ^RUT (2,953.17) is above the 2,825 target, judged on part of 2026,
+    # so the verdict is provisional, like A9 and B9 on the same months
+    assert claims["A1"]["verdict"] == "confirmed" and claims["A1"]["provisional"] is True
+    assert claims["A1"]["period"]["coverage"] == "partial"
+    assert "already above the 2,825 target by 4.5%" in claims["A1"]["evidence"]
+    assert "Provisional: so far," in claims["A1"]["evidence"] and "trading days of 2026" in claims["A1"]["evidence"]
     assert claims["B4"]["verdict"] in ("confirmed", "mixed", "contradicted")
     assert claims["B3"]["verdict"] in ("confirmed", "mixed", "contradicted")
     assert claims["A1"]["values"]["claimed"] == pytest.approx(14.0)
@@ -137,7 +141,9 @@ def test_headline_figures_recomputed_independently(default_run, dl):
     m7 = _cap_basket_return(dl, "2025-01-01", last, "mag7")
     assert h["other493_minus_mag7_cap_since_start_pp"] == pytest.approx((o493 - m7) * 100, abs=1e-4)
     rut = dl.prices(["^RUT"], "2026-01-01", last)["^RUT"]
-    assert h["rut_distance_to_target_pct"] == pytest.approx((2825 / rut.iloc[-1] - 1) * 100, abs=1e-9)
+    # level / target - 1 (the 4.5%), not target / level - 1 with its sign flipped (-4.3%)
+    assert h["rut_vs_target_pct"] == pytest.approx((rut.iloc[-1] / 2825 - 1) * 100, abs=1e-9)
+    assert h["rut_vs_target_pct"] == pytest.approx(4.5, abs=0.05)
 
 
 def test_calendar_2025_recomputed_independently(default_run, dl):
@@ -175,6 +181,9 @@ def test_window_before_event_prints_messages_not_errors(run_2024, dl):
     assert "before 2026-01-16" in text
     claims = {c["id"]: c["verdict"] for c in res["claims"]}
     assert claims == {"B3": "unverifiable", "B4": "unverifiable", "A1": "unverifiable"}
+    a1 = next(c for c in res["claims"] if c["id"] == "A1")
+    assert a1["evidence"].startswith("Cannot be tested on this window: the window ends 2024-12-31; the claim is about 2026")
+    assert a1["period"]["coverage"] == "none" and not a1["provisional"]
     board = pd.read_csv(out / "scoreboard.csv")
     assert "Since event" not in board.columns
     assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2024-01-01", "2024-12-31"), abs=1e-6)
@@ -241,7 +250,9 @@ def test_window_before_the_constituent_data_says_what_is_missing(run_2008, dl):
     assert validate_results(res) == []
     claims = {c["id"]: c for c in res["claims"]}
     assert {k: c["verdict"] for k, c in claims.items()} == {"B3": "unverifiable", "B4": "unverifiable", "A1": "unverifiable"}
-    assert "2025 year-end close" in claims["A1"]["evidence"] and "before 2026-01-16" in claims["B4"]["evidence"]
+    # outside their periods: unverifiable, the reason names the window end and the claim's period
+    assert "the window ends 2009-06-30; the claim is about 2026" in claims["A1"]["evidence"]
+    assert "the window ends 2009-06-30; the claim is about late 2025" in claims["B4"]["evidence"]
     # no S&P 500 membership before the change log starts: the baskets, breadth and verdict say so
     log_start = f"{dl.sp500_changes()['date'].min():%Y-%m-%d}"
     assert res["verdict"]["value"] == "inconclusive"

@@ -112,13 +112,29 @@ def test_cuts_per_year_recomputed(runs, decisions):
 def test_claims_follow_the_window(runs):
     c24 = {c["id"]: c for c in runs["cal2024"][0]["claims"]}
     c25 = {c["id"]: c for c in runs["since2025"][0]["claims"]}
-    # 2024 holds only: the 2025-26 pause question cannot be measured
+    # 2024 holds only: the 2026 pause question cannot be measured
     assert c24["B10"]["verdict"] == "unverifiable"
-    assert c25["B10"]["verdict"] != "unverifiable"
+    assert c25["B10"]["verdict"] != "unverifiable" and c25["B10"]["provisional"]
+    # B11 is about 2025 H2: the 2024 window cannot say, and says why (it used to be "contradicted"
+    # with "+0 bp over 0 cuts" computed on a window that does not reach the period)
+    assert c24["B11"]["verdict"] == "unverifiable"
+    assert c24["B11"]["evidence"] == ("Cannot be tested on this window: the window ends 2024-12-31; "
+                                      "the claim is about 2025 H2.")
+    assert "0 cuts" not in c24["B11"]["evidence"]
     # the easing cycle began 2024-09-18, before the second half of 2025 the article names
-    assert c24["B11"]["verdict"] == "contradicted"
     assert c25["B11"]["verdict"] == "mixed"
     assert c25["B11"]["values"]["cycle_start"] == "2024-09-18"
+    # the 2026 forward claim A3: unverifiable on 2024; on 2025-26 provisional, with no 2026 cut yet
+    assert c24["A3"]["verdict"] == "unverifiable" and "2026 up to 2024-12-31" not in c24["A3"]["evidence"]
+    assert c25["A3"]["provisional"] and c25["A3"]["verdict"] == "forecast pending"
+    assert c25["A3"]["evidence"].startswith("Provisional: so far, ")
+    # B12 "through 2025" on the 2024 window: judged on 2024 only, and it says which part
+    assert c24["B12"]["period"]["coverage"] == "partial" and not c24["B12"]["provisional"]
+    assert c24["B12"]["evidence"].startswith("Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31")
+    assert "From 2024-01-02 to 2024-12-31" in c24["B12"]["evidence"]
+    assert "Through 2025" not in c24["B12"]["evidence"]
+    for c in list(c24.values()) + list(c25.values()):   # plain words, not grade jargon
+        assert "grades" not in c["evidence"] and "weak and" not in c["evidence"]
 
 
 def test_narrative_changes_with_the_window(runs):

@@ -163,7 +163,8 @@ def test_window_before_market_caps_says_what_is_missing(run_2019):
     assert firms["market_cap"].isna().all() and len(firms) > 100
     assert f"of {int((~firms['reit']).sum())} firms deduct more interest" in claims["B7"]["evidence"]
     text = notebook_text(out, NB)
-    assert "month-end market caps: no market_caps between 2017-01-01 and 2020-12-31" in text
+    # caps are read up to the run's end date (2019-12-31), never past it
+    assert "month-end market caps: no market_caps between 2017-01-01 and 2019-12-31" in text
     assert "size buckets and savings relative to market cap are not available" in text
     assert "Saving by size: not available" in text and "n/a" not in text
     # charts without data are skipped, the law's own chart is drawn

@@ -181,11 +181,11 @@ def test_window_outside_the_data_says_what_is_missing(early):
     assert validate_results(r) == []
     claims = {c["id"]: c for c in r["claims"]}
     assert {c["verdict"] for c in claims.values()} == {"unverifiable"}
+    # outside their periods: the reason names the window end and the claim's period
     for cid in ("A5", "B8", "A2"):
-        assert "the window ends on 2009-06-30, before the forecast year 2026 begins" in claims[cid]["evidence"]
-    assert "statements filed by 2009-06-30" in claims["A4"]["evidence"]
-    assert "before the event date 2026-01-13" in claims["B9"]["evidence"]
-    assert "Russell 2000 membership on 2009-06-30 is not in the data" in claims["B9"]["evidence"]
+        assert "the window ends 2009-06-30; the claim is about 2026" in claims[cid]["evidence"]
+    assert "the window ends 2009-06-30; the claim is about 2025 Q3" in claims["A4"]["evidence"]
+    assert "the window ends 2009-06-30; the claim is about 2026 from the article's date" in claims["B9"]["evidence"]
     assert r["verdict"]["value"] == "inconclusive" and "cannot be measured" in r["verdict"]["evidence"]
     assert metric(r, "mag7_earnings_growth_latest")["value"] is None
     assert "(no complete year in this window)" in metric(r, "mag7_earnings_growth_latest")["label"]

@@ -114,7 +114,13 @@ def test_evidence_grades(est, lo, hi, sign, grade):
 def test_verdict_rules():
     assert rb.thesis_verdict("for", "for", 6) == "supported"
     assert rb.thesis_verdict("against", "against", 6) == "not supported"
-    assert rb.thesis_verdict("weak", "against", 6) == "mixed"
+    # the stated table: against + weak leans against; two weak results do not decide
+    assert rb.thesis_verdict("weak", "against", 6) == "not supported"
+    assert rb.combine_grades(["weak", "weak"]) == "inconclusive"
+    assert rb.combine_grades(["weak", "for"]) == "supported"
+    assert rb.combine_grades(["for", "against"]) == "mixed"
+    assert "weak" not in rb.grade_words(["weak", "for"]) and "for" not in rb.grade_words(["weak", "against"]).split()
+    assert rb.a3_claim("supported", 0) == "forecast pending" and rb.a3_claim("supported", 1) == "confirmed"
     assert rb.thesis_verdict("for", "for", 2) == "inconclusive"
     assert rb.combine_grades(["for", "missing"]) == "inconclusive"
 

@@ -81,6 +81,16 @@ def test_year_end_close_requires_the_last_week_of_december():
     assert np.isnan(RO.year_end_close(s.iloc[:1], 2025)[0])
 
 
+def test_describe_target_above_uses_level_over_target():
+    idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
+    t = RO.index_target(pd.Series([2482.0, 2953.17], index=idx), 2825.0, 0.14, 2025)
+    assert t["vs_target"] == pytest.approx(2953.17 / 2825 - 1)
+    text = ROV.describe_target(t, 2825.0, 0.14)
+    assert "already above the 2,825 target by 4.5%" in text and "4.3%" not in text
+    below = RO.index_target(pd.Series([2482.0, 2700.0], index=idx), 2825.0, 0.14, 2025)
+    assert "4.6% short of the 2,825 target" in ROV.describe_target(below, 2825.0, 0.14)
+
+
 def test_index_target_arithmetic():
     idx = pd.DatetimeIndex(["2025-12-31", "2026-03-31"])
     s = pd.Series([2500.0, 2600.0], index=idx)
@@ -264,10 +274,13 @@ def test_iso_dates_is_safe_on_missing_and_empty():
     assert RO.iso_dates(df.iloc[:0], ["d"]).empty
 
 
-def test_target_verdict_waits_for_the_target_year_close():
+def test_target_verdict_judges_the_year_so_far_and_then_its_close():
     idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
     s = pd.Series([2480.0, 2950.0], index=idx)
-    assert ROV.target_verdict(s, 2825.0) == "forecast pending"
+    # during 2026: the latest close against the target (the report marks it provisional)
+    assert ROV.target_verdict(s, 2825.0) == "confirmed"
+    assert ROV.target_verdict(s, 3000.0) == "contradicted"
+    assert ROV.target_verdict(s.iloc[:1], 2825.0) == "forecast pending"
     assert ROV.target_verdict(s.iloc[1:], 2825.0) == "unverifiable"
     done = pd.concat([s, pd.Series([2700.0], index=[pd.Timestamp("2026-12-31")])])
     assert ROV.target_verdict(done, 2825.0) == "contradicted"

@@ -74,6 +74,14 @@ def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> dict:
     return out
 
 
+def days_between(index: pd.DatetimeIndex, start, end) -> np.ndarray:
+    """Boolean mask of ``index`` dates in [start, end]; all False when either is None
+    (a claim period the window does not reach)."""
+    if start is None or end is None:
+        return np.zeros(len(index), dtype=bool)
+    return np.asarray((index >= pd.Timestamp(start)) & (index <= pd.Timestamp(end)))
+
+
 def beta_table(relative: pd.DataFrame, changes: pd.DataFrame, label: str = "") -> pd.DataFrame:
     """``hac_beta`` of every relative-return column on every rate-change column (long)."""
     rows = []
@@ -182,18 +190,49 @@ def evidence_class(estimate, low, high, favourable_sign: int) -> str:
     return "for" if excludes_zero else "weak"
 
 
+#: plain words for the grades of :func:`evidence_class`, used in report prose
+GRADE_WORDS = {"for": "significant support", "weak": "the right direction but not significant",
+               "against": "the wrong direction", "missing": "no estimate"}
+
+#: how grades combine (:func:`combine_grades`), stated as a table a reader can check
+GRADE_TABLE = ("any estimate missing: inconclusive; significant support and the wrong direction together: mixed; "
+               "otherwise any significant support (the rest in the right direction): supported; any wrong "
+               "direction (the rest not significant): not supported; only right-direction estimates that are "
+               "not significant: inconclusive")
+
+
 def combine_grades(grades) -> str:
-    """supported when every grade is ``for``; not supported when every grade is
-    ``against``; inconclusive when one is ``missing``; mixed otherwise (including
-    estimates in the right direction that are not significant)."""
+    """Combine evidence grades by :data:`GRADE_TABLE`.
+
+    Why not "mixed" for two weak results: two estimates in the right direction that
+    are not significant do not disagree, they fail to decide (inconclusive); a
+    wrong-direction estimate with a weak one leans against (not supported).
+    """
     grades = list(grades)
     if not grades or "missing" in grades:
         return "inconclusive"
-    if all(g == "for" for g in grades):
+    n_for, n_against = grades.count("for"), grades.count("against")
+    if n_for and n_against:
+        return "mixed"
+    if n_for:
         return "supported"
-    if all(g == "against" for g in grades):
+    if n_against:
         return "not supported"
-    return "mixed"
+    return "inconclusive"
+
+
+def grade_words(grades) -> str:
+    """The grades in plain words: 'the right direction but not significant and significant support'."""
+    from ..narrative import listing
+    return listing([GRADE_WORDS.get(g, g) for g in grades])
+
+
+def a3_claim(verdict: str, cuts_in_period: int) -> str:
+    """Claim A3 ("2026 cuts favour small caps"): forecast pending while the part of 2026 in the
+    window has no cut (the claim's condition has not happened); else the thesis verdict as a claim."""
+    if cuts_in_period == 0:
+        return "forecast pending"
+    return CLAIM_FROM_VERDICT[verdict]
 
 
 def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events: int = 3) -> str:

@@ -128,7 +128,8 @@ def year_end_close(levels: pd.Series, year: int) -> tuple[float, pd.Timestamp | 
 def index_target(levels: pd.Series, target: float, implied_gain: float, base_year: int) -> dict:
     """Progress of an index towards a target set as "``implied_gain`` above the ``base_year`` level".
 
-    Returns the latest level, the gain still needed (target / latest - 1), the
+    Returns the latest level, the gain still needed (target / latest - 1), how far
+    the latest level is above (+) or below (-) the target (``vs_target`` = latest / target - 1), the
     actual ``base_year`` close against the base the article implies
     (target / (1 + implied_gain)), the gain the target really implies from that
     close, and the share of the way covered since it (1.0 = target reached).
@@ -141,6 +142,7 @@ def index_target(levels: pd.Series, target: float, implied_gain: float, base_yea
         "target": target, "implied_gain": implied_gain, "implied_base": implied_base,
         "latest": latest, "latest_date": s.index[-1] if len(s) else None,
         "gain_needed": target / latest - 1.0 if len(s) else np.nan,
+        "vs_target": latest / target - 1.0 if len(s) else np.nan,
         "base_close": base, "base_date": base_day,
         "base_vs_implied": base / implied_base - 1.0,
         "gain_implied_by_actual_base": target / base - 1.0,

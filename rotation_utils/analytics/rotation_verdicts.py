@@ -107,15 +107,44 @@ def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days:
 
 
 def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, target_year: int = 2026) -> str:
-    """Claim verdict for "the index reaches ``target`` by the end of ``target_year``":
-    unverifiable without the ``base_year`` close; forecast pending until a
-    ``target_year`` year-end close exists; then confirmed/contradicted by that close."""
-    if year_end_close(levels, base_year)[1] is None:
+    """Claim verdict for "the index reaches ``target`` by the end of ``target_year``".
+
+    Rule: unverifiable without the ``base_year`` close; once a ``target_year`` close
+    exists, confirmed if the latest close is at or above ``target``, else
+    contradicted (the report marks it provisional until the ``target_year``
+    year-end close, like every forward claim judged on part of its year); forecast
+    pending before ``target_year`` starts."""
+    s = levels.dropna()
+    if year_end_close(s, base_year)[1] is None:
         return "unverifiable"
-    close, day = year_end_close(levels, target_year)
+    close, day = year_end_close(s, target_year)
     if day is None:
-        return "forecast pending"
+        in_year = s[s.index.year == target_year]
+        if in_year.empty:
+            return "forecast pending"
+        close = float(in_year.iloc[-1])
     return "confirmed" if close >= target else "contradicted"
+
+
+def describe_target(tgt: dict, target: float, implied_gain: float, name: str = "^RUT") -> str:
+    """Claim A1's evidence sentence from an :func:`~rotation_utils.analytics.rotation.index_target` result.
+
+    Above the target it says "already above the target by x%" with x = level / target - 1;
+    below, "x% short of the target" with x = target / level - 1 (the gain still needed).
+    """
+    text = f"On {tgt['latest_date']:%Y-%m-%d} {name} closed at {tgt['latest']:,.2f}, "
+    if tgt["latest"] >= target:
+        text += f"already above the {target:,.0f} target by {pct(tgt['vs_target'], sign=False)}"
+    else:
+        text += f"{pct(tgt['gain_needed'], sign=False)} short of the {target:,.0f} target (the gain still needed)"
+    if tgt["base_date"] is not None:
+        text += (f"; its 2025 year-end close {tgt['base_close']:,.0f} is {pct(abs(tgt['base_vs_implied']), sign=False)} "
+                 f"{'above' if tgt['base_vs_implied'] > 0 else 'below'} the implied base {tgt['implied_base']:,.0f}, "
+                 f"so the target implies {pct(tgt['gain_implied_by_actual_base'])} for 2026 "
+                 f"(article: about {pct(implied_gain)}).")
+    else:
+        text += "; the window does not reach the 2025 year-end close, so the implied base cannot be checked."
+    return text
 
 
 def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series,

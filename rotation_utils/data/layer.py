@@ -69,7 +69,7 @@ def _as_list(items, what: str) -> list[str]:
 class DataLayer:
     """Serves prices, rates, caps, fundamentals and universes from one source setting."""
 
-    def __init__(self, source: str = "auto", snapshot=None, cache=None):
+    def __init__(self, source: str = "auto", snapshot=None, cache=None, end=None):
         source = (source or "auto").strip().lower()
         if source not in config.SOURCES:
             raise BadInputError(
@@ -78,6 +78,9 @@ class DataLayer:
         self.snapshot_dir = config.snapshot_dir(snapshot)
         self.cache_dir = config.cache_dir(cache)
         self.provenance = Provenance()
+        #: the run's end date (None = latest data): with the last price date it sets :attr:`as_of`
+        self.end = parse_window(None, end)[1]
+        self._sessions: set = set()
         if source == "snapshot":  # fail early and clearly on a bad folder
             self._snapshot_backend()
 
@@ -131,6 +134,8 @@ class DataLayer:
                 self.provenance.add(dataset, item, served_by.get(item, backend.name),
                                     rows=int(n), first=first, last=last)
             parts.append(got)
+            if dataset == "prices":
+                self._sessions.update(got["date"].unique())
             served = set(got[key].unique())  # build once: a set per item made this O(n^2)
             remaining = [t for t in remaining if t not in served]
         for item in remaining:
@@ -144,6 +149,18 @@ class DataLayer:
         out.attrs = {}
         return out
 
+    def _capped(self, end, start=None) -> pd.Timestamp | None:
+        """``end`` limited to the run's as-of date: no dated dataset is read past it.
+
+        A window that starts on or after that date is left alone, so the backend's
+        one-line "no data in that window" message still names what it covers.
+        """
+        limit = self.read_limit
+        s, e = parse_window(start, end)
+        if limit is None or (s is not None and s >= limit):
+            return e
+        return limit if e is None or e > limit else e
+
     def prices_long(self, tickers, start=None, end=None) -> pd.DataFrame:
         """Long frame ``date`` (datetime64[ns]), ``ticker`` (str), ``close`` (float64).
 
@@ -153,7 +170,7 @@ class DataLayer:
         missing in :attr:`provenance`.
         """
         tickers = _as_list(tickers, "tickers")
-        df = self._itemised("prices", "prices", tickers, "ticker", start, end)
+        df = self._itemised("prices", "prices", tickers, "ticker", start, self._capped(end, start))
         return df.sort_values(["ticker", "date"]).reset_index(drop=True)
 
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
@@ -164,13 +181,13 @@ class DataLayer:
         trade or had not listed yet).
         """
         tickers = _as_list(tickers, "tickers")
-        long = self._itemised("prices", "prices", tickers, "ticker", start, end)
+        long = self._itemised("prices", "prices", tickers, "ticker", start, self._capped(end, start))
         return _wide(long, "ticker", "close", tickers)
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame:
         """Wide FRED series in percent: index ``date``, one float64 column per series id."""
         series = _as_list(series, "series")
-        long = self._itemised("rates", "rates", series, "series", start, end)
+        long = self._itemised("rates", "rates", series, "series", start, self._capped(end, start))
         return _wide(long, "series", "value", series)
 
     # ---- whole tables ------------------------------------------------------
@@ -217,6 +234,7 @@ class DataLayer:
         before summing.
         """
         s, e = parse_window(start, end)
+        e = self._capped(e, s)
         if tickers is not None:
             tickers = _as_list(tickers, "tickers")
         return self._table("market_caps", "market_caps", s, e, tickers, date_col="date",
@@ -227,6 +245,7 @@ class DataLayer:
         pe, dividend_yield`` (fraction), ``eps, low_52w, high_52w, market_cap`` (USD),
         ``ebitda`` (USD), ``price_to_sales, price_to_book``. ``pe``/``eps`` are trailing."""
         s, e = parse_window(start, end)
+        e = self._capped(e, s)
         return self._table("sp500_financials", "sp500_financials", s, e, date_col="as_of",
                            window=(s, e))
 
@@ -244,6 +263,9 @@ class DataLayer:
         syms = _as_list(symbols, "symbols") if symbols is not None else None
         df = self._table(f"fundamentals_{frequency}", "fundamentals", frequency,
                          symbols=syms, date_col="period_end")
+        limit = self.read_limit
+        if limit is not None and "filing_date" in df:  # statements filed after the as-of date are unknown then
+            df = df[~(df["filing_date"] > limit)].reset_index(drop=True)
         if syms is not None:
             df = df[df["symbol"].isin(syms)].reset_index(drop=True)
             have = set(df["symbol"])
@@ -256,22 +278,33 @@ class DataLayer:
     def shiller_monthly(self) -> pd.DataFrame:
         """Shiller monthly series: ``date, sp500, dividend, earnings, cpi, long_rate,
         real_price, real_dividend, real_earnings, cape`` (NaN where the source stops)."""
-        return self._table("shiller_monthly", "shiller_monthly", date_col="date")
+        df = self._table("shiller_monthly", "shiller_monthly", date_col="date")
+        limit = self.read_limit
+        return df if limit is None else df[df["date"] <= limit].reset_index(drop=True)
 
     def sp500_constituents(self) -> pd.DataFrame:
-        """Latest S&P 500 list: ``symbol, name, gics_sector, gics_sub_industry, date_added, cik``."""
+        """Latest S&P 500 list: ``symbol, name, gics_sector, gics_sub_industry, date_added, cik``.
+
+        Use it for company attributes (names, sectors); membership on the run's
+        as-of date comes from :meth:`sp500_members`, which replays the change log.
+        """
         return self._table("sp500_constituents", "sp500_constituents")
 
     def sp500_changes(self) -> pd.DataFrame:
-        """Membership changes: ``date, symbol, action`` (``added``/``removed``)."""
+        """Membership changes: ``date, symbol, action`` (``added``/``removed``), the whole log
+        (its first date says when membership becomes known); replay it only up to the
+        run's as-of date, as :meth:`sp500_members` does."""
         return self._table("sp500_changes", "sp500_changes", date_col="date")
 
     def sp500_members(self, on=None) -> list[str]:
-        """S&P 500 members as seen on a date (latest list when ``on`` is None).
+        """S&P 500 members as seen on a date (the run's as-of date when ``on`` is None).
 
         Point-in-time membership replays the change log, which lags reality
-        around gaps in its history (see the snapshot caveats).
+        around gaps in its history (see the snapshot caveats). Without an as-of
+        date (live data to today) ``None`` gives the latest list.
         """
+        if on is None and self.read_limit is not None:
+            on = self.read_limit
         if on is None:
             return sorted(self.sp500_constituents()["symbol"])
         day = parse_window(on, None, start_name="on")[0]
@@ -291,7 +324,11 @@ class DataLayer:
                 dates.update(backend.iwm_holdings_dates())
             except (DataUnavailableError, NotImplementedError):
                 continue
-        return sorted(dates)
+        dates = sorted(dates)
+        limit = self.read_limit
+        if limit is not None and dates:  # files dated after the as-of date are not known yet
+            dates = [d for d in dates if d <= limit] or dates[:1]
+        return dates
 
     def iwm_holdings(self, as_of=None) -> pd.DataFrame:
         """IWM equity holdings on or before ``as_of`` (latest when None):
@@ -313,14 +350,44 @@ class DataLayer:
     # ---- summaries ---------------------------------------------------------
     @property
     def as_of(self) -> str | None:
-        """Last price date served so far (ISO), else the snapshot's as-of date."""
+        """The run's as-of date (ISO): the last price date served so far, else the snapshot's
+        as-of date, never after the run's end date. Versioned datasets are read at it."""
         last = [r.last for r in self.provenance.records if r.dataset == "prices" and r.last]
-        if last:
-            return max(last)
-        try:
-            return iso(self._snapshot_backend().as_of)
-        except BadInputError:
-            return None
+        day = max(last) if last else None
+        if day is None and self.source != "live":
+            try:
+                day = iso(self._snapshot_backend().as_of)
+            except BadInputError:
+                day = None
+        if self.end is not None and (day is None or pd.Timestamp(day) > self.end):
+            day = iso(self.end)
+        return day
+
+    @property
+    def read_limit(self) -> pd.Timestamp | None:
+        """The last date any dated dataset (prices, rates, fundamentals versions, market caps,
+        membership, holdings) is read at: the run's end date, capped by the source's as-of
+        date (the snapshot's last price date, or the last live price served); None for live
+        data to today. Why not :attr:`as_of`: it must not depend on which window was read first."""
+        days = []
+        if self.source == "snapshot" or (self.source == "auto" and not getattr(self._live_backend, "online", True)):
+            try:
+                days.append(self._snapshot_backend().as_of)
+            except BadInputError:
+                pass
+        live = [r.last for r in self.provenance.records
+                if r.dataset == "prices" and r.last and r.source and "snapshot" not in str(r.source)]
+        if live:
+            days.append(pd.Timestamp(max(live)))
+        day = max(days) if days else None
+        if self.end is not None and (day is None or day > self.end):
+            day = self.end
+        return pd.Timestamp(day) if day is not None else None
+
+    @property
+    def sessions(self) -> pd.DatetimeIndex:
+        """Trading days of the prices served so far (sorted): how claim periods count sessions."""
+        return pd.DatetimeIndex(sorted(self._sessions)).astype("datetime64[ns]")
 
     def provenance_table(self) -> pd.DataFrame:
         """Per-item provenance (see :class:`~rotation_utils.data.provenance.Provenance`)."""
