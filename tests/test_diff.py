@@ -158,7 +158,7 @@ def test_runs_with_other_notebooks_are_not_the_previous_comparable_run(two_runs)
 @pytest.fixture(scope="module")
 def real_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("diff-runs")
-    for end in ("2026-07-13", "2026-03-31"):
+    for end in ("2026-07-13", "2026-02-20"):   # no 2026 hold has its 20 days by 2026-02-20: B10 flips
         proc = rotation("run", "--only", "02", "--data", "snapshot", "--end", end, "--out", root, "--jobs", "1")
         assert proc.returncode == 0, proc.stdout + proc.stderr
     runs = complete_runs(root)
@@ -191,12 +191,12 @@ def test_diff_of_two_real_runs(real_runs):
         if isinstance(ha[name], float) and isinstance(hb[name], float):
             assert m["delta"] == pytest.approx(hb[name] - ha[name])
     assert set(moves) < set(ha), "numbers equal in both runs are not listed"
-    assert "--end       2026-07-13  ->  2026-03-31" in proc.stdout
+    assert "--end       2026-07-13  ->  2026-02-20" in proc.stdout
 
 
 def test_second_real_run_index_shows_changes(real_runs):
     root, (a, b) = real_runs
     page = (b / "index.html").read_text()
     assert f"Changed since {a.name}" in page and 'href="diff-previous.html"' in page
-    assert "window each report default to 2026-07-13" in page and "window each report default to 2026-03-31" in page
+    assert "window each report default to 2026-07-13" in page and "window each report default to 2026-02-20" in page
     assert "First run" in (a / "index.html").read_text()

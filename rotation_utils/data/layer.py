@@ -304,7 +304,11 @@ class DataLayer:
         date (live data to today) ``None`` gives the latest list.
         """
         if on is None and self.read_limit is not None:
-            on = self.read_limit
+            try:
+                self.sp500_changes()
+                on = self.read_limit
+            except DataUnavailableError:   # no change log to replay: the list is all there is
+                on = None
         if on is None:
             return sorted(self.sp500_constituents()["symbol"])
         day = parse_window(on, None, start_name="on")[0]
