@@ -89,7 +89,7 @@ def test_run_json_records_every_notebook(run):
     assert status["01_good"]["status"] == "ok" and status["00_claims_ledger"]["status"] == "ok"
     assert status["02_broken"]["status"] == "failed"
     assert status["02_broken"]["error"]["cell"] == 4
-    assert data["ok"] is False and data["counts"] == {"ok": 2, "failed": 1}
+    assert data["ok"] is False and data["counts"] == {"ok": 2, "failed": 1, "reused": 0}
     assert all(nb["duration_seconds"] > 0 for nb in data["notebooks"])
 
 

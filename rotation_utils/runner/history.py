@@ -17,6 +17,8 @@ from ..errors import BadInputError
 LATEST = "latest"
 #: run.json ``status`` values of a run that did not finish (older runs have no status field)
 UNFINISHED = ("interrupted", "running", "incomplete")
+#: marker file the runner keeps in a run folder until the run has finished (see outputs.py)
+INCOMPLETE_MARKER = "INCOMPLETE"
 
 
 @dataclass
@@ -51,8 +53,10 @@ def read_run_json(folder: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def is_complete(run: dict | None) -> bool:
-    """True for a run.json of a run that finished (its notebooks may have failed)."""
+def is_complete(run: dict | None, folder: Path | None = None) -> bool:
+    """True for a run that finished (its notebooks may have failed): run.json says so, no INCOMPLETE marker."""
+    if folder is not None and (Path(folder) / INCOMPLETE_MARKER).exists():
+        return False
     return bool(run) and isinstance(run.get("notebooks"), list) and run.get("status") not in UNFINISHED
 
 
@@ -66,7 +70,7 @@ def complete_runs(root: Path) -> list[Path]:
         if child.is_symlink() or not child.is_dir():
             continue
         run = read_run_json(child)
-        if is_complete(run):
+        if is_complete(run, child):
             found.append((str(run.get("started_at") or ""), child.name, child))
     return [p for _, _, p in sorted(found)]
 
@@ -92,8 +96,9 @@ def load_run(folder: Path) -> PastRun:
     run = read_run_json(folder)
     if run is None:
         raise BadInputError(f"{folder} is not a run folder (no readable run.json)")
-    if not is_complete(run):
-        raise BadInputError(f"run {folder.name} is incomplete (status {run.get('status')!r})")
+    if not is_complete(run, folder):
+        raise BadInputError(f"run {folder.name} is incomplete (status {run.get('status')!r}"
+                            f"{', ' + INCOMPLETE_MARKER + ' marker present' if (folder / INCOMPLETE_MARKER).exists() else ''})")
     results = load_results(folder, run)
     if not results:
         raise BadInputError(f"run {folder.name} has no results.json (every notebook failed?)")

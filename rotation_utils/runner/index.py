@@ -101,7 +101,7 @@ def status_rows(notebooks: list[dict]) -> list[dict]:
             "links": [(label, f"{nb['notebook']}/{files[key]}") for key, label in
                       (("html", "HTML"), ("ipynb", "notebook"), ("results", "results.json"),
                        ("slides", "slides")) if files.get(key)],
-            "data": data_line(nb),
+            "data": data_line(nb), "reused_from": nb.get("reused_from"),
         })
     return rows
 

@@ -28,10 +28,11 @@ from tqdm import tqdm
 
 from .. import atomic
 from .diff import changes_since_previous
-from .execute import describe_failure, failed_record, run_task
+from .execute import describe_failure, failed_record
 from .index import write_index
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
 from .provenance import git_info, package_versions
+from .reuse import run_or_reuse
 from .validate import RunPlan
 from .workers import start_pool, stop_pool, terminate_as_interrupt
 
@@ -75,7 +76,8 @@ class _Console:
         self.handler.close()
 
 
-def _tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict) -> dict:
+def make_tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict, force: bool = False) -> dict:
+    """One task dict per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
     env = {"ROTATION_RUN_DIR": str(run_dir)}
     tasks = {}
     for nb in plan.notebooks:
@@ -85,6 +87,7 @@ def _tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict)
             "parameters": plan.parameters[nb.name], "defaults": nb.defaults(),
             "timeout": plan.timeout, "retries": plan.retries, "slides": plan.slides,
             "env": env, "run_id": run_id, "git": git, "packages": packages,
+            "out_root": str(plan.out_root), "force": force, "data_end": plan.data_end,
         }
     return tasks
 
@@ -92,6 +95,8 @@ def _tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict)
 def _end_line(rec: dict) -> str:
     status = "ok" if rec["status"] == "ok" else "FAILED"
     tail = f"  {describe_failure(rec.get('error'))}" if rec["status"] != "ok" else ""
+    if rec.get("reused_from"):
+        status, tail = "reused", f"  from {rec['reused_from']}"
     return f"end    {rec['notebook']:<28} {status:<6} {rec['duration_seconds']:7.1f} s{tail}"
 
 
@@ -103,7 +108,7 @@ def longest_first(names: list[str], out_root: Path) -> list[str]:
     """
     try:
         previous = json.loads((out_root / "latest" / "run.json").read_text())["notebooks"]
-        seconds = {nb["notebook"]: float(nb["duration_seconds"]) for nb in previous}
+        seconds = {nb["notebook"]: float(nb.get("executed_seconds") or nb["duration_seconds"]) for nb in previous}
     except (OSError, ValueError, KeyError, TypeError):
         seconds = {}
     return sorted(names, key=lambda n: -seconds.get(n, float("inf")))
@@ -126,7 +131,7 @@ def _run_group(names, tasks, pool, jobs, console, records: dict) -> None:
         task = tasks[name]
         console.say(f"start  {name}")
         try:
-            rec = pool.submit(run_task, task).result()
+            rec = pool.submit(run_or_reuse, task).result()
         except Exception as exc:  # BrokenProcessPool and the like
             rec = failed_record(task, exc)
         rec["run_last"] = task["run_last"]
@@ -184,7 +189,7 @@ def _execute(plan: RunPlan, argv) -> int:
     mark_incomplete(run_dir, "this run has not finished")
     run_id = run_dir.name
     git, packages = git_info(), package_versions()
-    tasks = _tasks(plan, run_dir, run_id, git, packages)
+    tasks = make_tasks(plan, run_dir, run_id, git, packages, force=plan.force)
     jobs = min(plan.jobs, max(1, len(plan.first)))
     pool = start_pool(jobs)  # before any thread exists (tqdm's monitor, the scheduler threads)
     console = _Console(run_dir / "run.log", len(names))
@@ -203,19 +208,8 @@ def _execute(plan: RunPlan, argv) -> int:
         console.close()
         pool.shutdown(wait=not interrupted, cancel_futures=True)
     ordered = [records.get(n) or _interrupted_record(tasks[n]) for n in names]
-    run = {
-        "schema": RUN_SCHEMA, "run_id": run_id, "status": "interrupted" if interrupted else "finished",
-        "started_at": started.isoformat(timespec="seconds"),
-        "finished_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "duration_seconds": round(time.perf_counter() - t0, 2), "command": list(argv or []),
-        "parameters": plan.given, "jobs": jobs, "timeout": plan.timeout, "retries": plan.retries,
-        "notebooks_dir": str(plan.notebooks_dir), "data_end": plan.data_end, "git": git,
-        "packages": packages, "ok": not interrupted and all(r["status"] == "ok" for r in ordered),
-        "counts": {"ok": sum(r["status"] == "ok" for r in ordered),
-                   "failed": sum(r["status"] != "ok" for r in ordered)},
-        "notebooks": ordered,
-    }
-    atomic.write_json(run_dir / "run.json", run, default=str)
+    run = write_run(plan, run_dir, ordered, started, t0, git, packages, argv, jobs=jobs,
+                    status="interrupted" if interrupted else "finished")
     if interrupted:
         write_index(run_dir, run)
         mark_incomplete(run_dir, "this run was interrupted; see run.json")
@@ -229,9 +223,39 @@ def _execute(plan: RunPlan, argv) -> int:
     return 0 if run["ok"] else 1
 
 
+def write_run(plan: RunPlan, run_dir: Path, ordered: list[dict], started, t0: float, git: dict, packages: dict,
+              argv=None, jobs: int | None = None, status: str = "finished", extra: dict | None = None) -> dict:
+    """Write run.json (atomically) and return it.
+
+    Args: the plan, the run folder, the notebooks' status records in plan order,
+    the start time (datetime and perf_counter), code and package versions, the
+    command line, the workers used, the run's status and extra run.json fields.
+    """
+    interrupted = status == "interrupted"
+    for rec in ordered:  # the reuse key's inputs, without what run.json already holds
+        rec["reuse_inputs"] = {k: v for k, v in (rec.get("reuse_inputs") or {}).items()
+                               if k not in ("parameters", "packages")}
+    run = {
+        "schema": RUN_SCHEMA, "run_id": run_dir.name, "status": status,
+        "started_at": started.isoformat(timespec="seconds"),
+        "finished_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        "duration_seconds": round(time.perf_counter() - t0, 2), "command": list(argv or []),
+        "parameters": plan.given, "jobs": jobs or plan.jobs, "timeout": plan.timeout, "retries": plan.retries,
+        "notebooks_dir": str(plan.notebooks_dir), "data_end": plan.data_end, "git": git,
+        "packages": packages, "ok": not interrupted and all(r["status"] == "ok" for r in ordered),
+        "counts": {"ok": sum(r["status"] == "ok" for r in ordered),
+                   "failed": sum(r["status"] != "ok" for r in ordered),
+                   "reused": sum(bool(r.get("reused_from")) for r in ordered)},
+        "notebooks": ordered, **(extra or {}),
+    }
+    atomic.write_json(run_dir / "run.json", run, default=str)
+    return run
+
+
 def _summary(run: dict, index: Path, run_dir: Path) -> None:
     failed = [r for r in run["notebooks"] if r["status"] != "ok"]
-    lines = [f"done   {run['counts']['ok']} ok, {run['counts']['failed']} failed "
+    reused = f" ({run['counts']['reused']} reused)" if run["counts"].get("reused") else ""
+    lines = [f"done   {run['counts']['ok']} ok{reused}, {run['counts']['failed']} failed "
              f"in {run['duration_seconds']:.1f} s"]
     lines += [f"FAILED {r['notebook']} {describe_failure(r.get('error'))}" for r in failed]
     lines.append(f"report {index}")

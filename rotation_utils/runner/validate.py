@@ -38,6 +38,7 @@ class RunPlan:
     timeout: int
     retries: int = 0
     slides: bool = False
+    force: bool = False         # re-execute every notebook (no reuse of earlier outputs)
     data_end: str | None = None  # last date the data has, when known before running
     notes: list[str] = field(default_factory=list)
 
@@ -118,7 +119,8 @@ def build_plan(args) -> RunPlan:
             notes.append(f"no selected notebook declares '{param}': --{opt.replace('_', '-')} is unused")
     return RunPlan(notebooks=chosen, parameters=parameters, given=given, notebooks_dir=folder,
                    out_root=out_root, jobs=jobs, timeout=timeout, retries=retries,
-                   slides=bool(args.slides), data_end=last_date, notes=notes)
+                   slides=bool(args.slides), force=bool(getattr(args, "force", False)),
+                   data_end=last_date, notes=notes)
 
 
 def _check_window(nb: NotebookInfo, passed: dict, rng: DataRange) -> str | None:
