@@ -1,4 +1,4 @@
-"""The ``rotation`` command: ``run`` the report notebooks, ``list`` them, ``diff`` two runs, ``snapshot`` data.
+"""The ``rotation`` command: ``run`` the report notebooks, ``list`` them, ``diff`` two runs, ``sweep`` windows, ``snapshot`` data.
 
 Every user error (bad date, unknown notebook, not a snapshot folder, bad
 option) is one line on stderr and exit code 2, before anything is written;
@@ -65,6 +65,35 @@ def _add_diff(sub) -> None:
     p.set_defaults(func=cmd_diff)
 
 
+def _add_sweep(sub) -> None:
+    p = sub.add_parser("sweep", help="run the reports over many windows on Dask; verdicts by window",
+                       description="Run the suite over a set of windows (each a normal run folder) on a Dask "
+                                   "cluster and write sweeps/<id>/sweep.html, sweep.csv and sweep.json: claim x "
+                                   "window verdicts, their stability against the default run, headline numbers by window.")
+    which = p.add_argument_group("windows (exactly one)")
+    which.add_argument("--years", metavar="YYYY[-YYYY]", help="one window per calendar year, e.g. 2019-2026")
+    which.add_argument("--rolling", type=int, metavar="MONTHS", help="rolling windows of this many months, "
+                       "ending at the data's last date and every --step months before it")
+    which.add_argument("--ends", nargs="+", metavar="YYYY-MM-DD", help="rerun the defaults as of each end date")
+    p.add_argument("--step", type=int, metavar="MONTHS", help="months between rolling windows (default: --rolling)")
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="earliest start of a rolling window (default: three steps back)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="an existing Dask scheduler, e.g. tcp://host:8786 "
+                   "(default: an embedded LocalCluster)")
+    p.add_argument("--workers", type=int, metavar="N", help="workers of the embedded cluster (default: number of cores)")
+    p.add_argument("--only", nargs="+", action="extend", metavar="NAME", help="run only these notebooks")
+    p.add_argument("--event-date", dest="event_date", metavar="YYYY-MM-DD", help="event date for every window")
+    p.add_argument("--data", choices=SOURCES, help="data source (default: each notebook's own, 'auto')")
+    p.add_argument("--snapshot", metavar="DIR", help="rotation-snapshot/1 folder to read")
+    p.add_argument("--out", metavar="DIR", help="output root (default: $ROTATION_OUTPUTS or outputs/)")
+    p.add_argument("--notebooks", metavar="DIR", help="notebook folder (default: $ROTATION_NOTEBOOKS or notebooks/)")
+    p.add_argument("--slides", action="store_true", help="also write slide decks")
+    p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS", help="per-cell timeout")
+    p.add_argument("--retries", type=int, default=0, metavar="N",
+                   help="re-run a task whose kernel or worker died, up to N times (default 0)")
+    p.add_argument("--force", action="store_true", help="re-execute every notebook (no reuse)")
+    p.set_defaults(func=cmd_sweep, jobs=None)
+
+
 def _add_snapshot(sub) -> None:
     """Register ``rotation snapshot`` when the data export module exists (it is optional)."""
     try:
@@ -78,10 +107,11 @@ def _add_snapshot(sub) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="rotation", description="Run and list the Great Rotation report notebooks.")
-    sub = parser.add_subparsers(dest="command", metavar="{run,list,diff,snapshot}")
+    sub = parser.add_subparsers(dest="command", metavar="{run,list,diff,sweep,snapshot}")
     _add_run(sub)
     _add_list(sub)
     _add_diff(sub)
+    _add_sweep(sub)
     _add_snapshot(sub)
     return parser
 
@@ -102,6 +132,12 @@ def cmd_diff(args) -> int:
     print(text)
     print(f"\nfull diff: {html_path}")
     return 0
+
+
+def cmd_sweep(args) -> int:
+    from .runner.sweep import cmd_sweep as sweep
+
+    return sweep(args)
 
 
 def cmd_list(args) -> int:

@@ -134,7 +134,7 @@ def test_snapshot_subcommand_is_optional(monkeypatch):
     import rotation_utils.data
     monkeypatch.delattr(rotation_utils.data, "export", raising=False)
     monkeypatch.setitem(sys.modules, "rotation_utils.data.export", None)  # import now fails
-    assert sub_names(cli.build_parser()) == {"run", "list", "diff"}
+    assert sub_names(cli.build_parser()) == {"run", "list", "diff", "sweep"}
 
 
 def test_real_process_prints_no_traceback(tmp_path):
