@@ -32,18 +32,22 @@ TARGET_S = 0.3
 
 
 class CountingYF:
-    """Serves snapshot closes as if it were yfinance (MultiIndex (field, ticker)); counts calls."""
+    """Serves snapshot closes as yfinance's ``Ticker(t).history`` would; counts calls."""
 
     def __init__(self, long: pd.DataFrame):
         self.wide = long.pivot(index="date", columns="ticker", values="close")
         self.calls = 0
 
-    def download(self, tickers, start=None, end=None, **kw):
-        self.calls += 1
-        w = self.wide[[t for t in tickers if t in self.wide.columns]]
-        w = w[(w.index >= pd.Timestamp(start)) & (w.index < pd.Timestamp(end or "2100-01-01"))]
-        w.columns = pd.MultiIndex.from_product([["Close"], w.columns])
-        return w
+    def Ticker(self, ticker, session=None):  # noqa: N802 (yfinance's name)
+        bench = self
+
+        class _Ticker:
+            def history(self, start=None, end=None, **kw):
+                bench.calls += 1
+                s = bench.wide[ticker].dropna() if ticker in bench.wide else pd.Series(dtype="float64")
+                s = s[(s.index >= pd.Timestamp(start)) & (s.index < pd.Timestamp(end or "2100-01-01"))]
+                return pd.DataFrame({"Close": s})
+        return _Ticker()
 
 
 def timed(fn, repeat: int) -> tuple[float, object]:
@@ -115,8 +119,8 @@ def main(argv=None) -> int:
           f"{'OK' if t_snap < TARGET_S else 'SLOW'}")
     print(f"  first load in a process {t_first:.3f} s (decodes prices.parquet once: {memo_mib:.0f} MiB of arrays); "
           f"5 tickers without the decoded file (filtered parquet read) {t_small:.3f} s")
-    print(f"cache fill     {t_fill:.3f} s via a fake fetcher ({calls_after_fill} download calls)")
-    print(f"warm cache     {t_warm:.3f} s median of {a.repeat}; download calls during warm loads: {warm_calls}")
+    print(f"cache fill     {t_fill:.3f} s via a fake fetcher ({calls_after_fill} history calls)")
+    print(f"warm cache     {t_warm:.3f} s median of {a.repeat}; history calls during warm loads: {warm_calls}")
     print(f"peak memory    snapshot load {peak_snap:.1f} MiB, warm load {peak_warm:.1f} MiB (tracemalloc); "
           f"process max RSS {rss:.0f} MiB")
     same = warm.shape == px.shape and bool((warm.fillna(0) == px.fillna(0)).all().all())

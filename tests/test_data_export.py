@@ -8,26 +8,43 @@ import json
 import pandas as pd
 import pytest
 
-from rotation_utils.data import DataLayer
+import numpy as np
+import responses
+import time_machine
+
+from rotation_utils.data import DataLayer, network
 from rotation_utils.data import export
 from rotation_utils.data import live as live_mod
 from rotation_utils.data.live import LiveBackend
+from rotation_utils.data.web_tables import IWM_CSV, SP500_WIKI
 from rotation_utils.errors import BadInputError, DataUnavailableError
-from tests.fakes import ISHARES, Clock, FakeHTTP, FakeYF, synthetic_closes, wiki_page
+from tests.fakes import ISHARES, business_closes, serve_fred, serve_page, wiki_page, yahoo  # noqa: F401
 
 TICKERS = ["SPY", "IWM", "^TNX"]
+NOW = pd.Timestamp("2020-06-30 22:00").tz_localize("UTC").to_pydatetime()
+
+
+def weekday_series(start, end, seed) -> pd.Series:
+    days = pd.bdate_range(start, end)
+    return pd.Series(2.0 + np.random.default_rng(seed).normal(0, 0.05, len(days)).cumsum(), index=days)
 
 
 @pytest.fixture
-def fake_live(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    closes = synthetic_closes(TICKERS, "2020-01-01", "2020-06-30")
-    rates = {k: v / 40 for k, v in synthetic_closes(["DGS10", "DGS2"], "2019-06-01", "2020-06-30", 3).items()}
-    http = FakeHTTP(fred=rates, pages={live_mod.SP500_WIKI: wiki_page(), live_mod.IWM_CSV: ISHARES})
-    b = LiveBackend(tmp_path / "cache", yf=FakeYF(closes), http_get=http, now=Clock("2020-06-30 22:00"),
-                    sleep=lambda s: None)
-    b.closes, b.rates_src = closes, rates
-    return b
+def fake_live(tmp_path, yahoo):
+    """A live backend on the real yfinance code against fake Yahoo, FRED, Wikipedia and iShares."""
+    closes = {t: business_closes("2020-01-01", "2020-06-30", 100.0 * (i + 1), seed=i)
+              for i, t in enumerate(TICKERS)}
+    for t, s in closes.items():
+        yahoo.add(t, s, kind="INDEX" if t.startswith("^") else "ETF")
+    rates = {k: weekday_series("2019-06-03", "2020-06-30", i) for i, k in enumerate(["DGS10", "DGS2"])}
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as http, \
+            time_machine.travel(NOW, tick=False):
+        serve_fred(http, rates)
+        serve_page(http, SP500_WIKI, wiki_page())
+        serve_page(http, IWM_CSV, ISHARES)
+        b = LiveBackend(tmp_path / "cache", sleep=lambda s: None)
+        b.closes, b.rates_src = closes, rates
+        yield b
 
 
 def test_round_trip_through_snapshot_layer(tmp_path, fake_live):
@@ -88,12 +105,12 @@ def test_empty_folder_is_fine(tmp_path, fake_live):
     assert (out / "manifest.json").is_file()
 
 
-def test_nothing_fetched_writes_nothing(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    b = LiveBackend(tmp_path / "cache", yf=FakeYF(fail=True), http_get=FakeHTTP(fail=True),
-                    now=Clock(), sleep=lambda s: None)
-    with pytest.raises(DataUnavailableError) as exc:
-        export.write_snapshot(tmp_path / "snap", tickers=["SPY"], backend=b)
+def test_nothing_fetched_writes_nothing(tmp_path, yahoo):
+    with responses.RequestsMock(assert_all_requests_are_fired=False), time_machine.travel(NOW, tick=False):
+        network.GUARD.mark_down("yahoo", "yahoo did not answer within 10 s")
+        b = LiveBackend(tmp_path / "cache", sleep=lambda s: None)
+        with pytest.raises(DataUnavailableError) as exc:
+            export.write_snapshot(tmp_path / "snap", tickers=["SPY"], backend=b)
     assert "\n" not in str(exc.value)
     assert not (tmp_path / "snap").exists()
 

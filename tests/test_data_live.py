@@ -1,368 +1,341 @@
-"""LiveBackend against fake yfinance / FRED / web pages: no network is ever used."""
-from __future__ import annotations
+"""LiveBackend and the data layer on the real yfinance code against fake Yahoo HTTP answers.
 
-import logging
+Yahoo (chart, statement and quote JSON) is faked at yfinance's one request
+method (``tests.fakes.FakeYahoo``); FRED and the web tables through ``responses``.
+The clock is moved with ``time-machine``, so yfinance and the cache see the
+same "now". No network is ever used.
+"""
+from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
+import responses
+import time_machine
 
-from rotation_utils.data import DataLayer
-from rotation_utils.data import live as live_mod
-from rotation_utils.data.live import LiveBackend, parse_ishares_holdings, parse_sp500_wikipedia, splice_adjusted
-from rotation_utils.data.yahoo import closes_long
+from rotation_utils.data import DataLayer, market_hours, network
+from rotation_utils.data.live import OVERLAP_DAYS, LiveBackend
+from rotation_utils.data.web_tables import IWM_CSV, SP500_WIKI
 from rotation_utils.errors import DataUnavailableError
-from tests.fakes import ISHARES, Clock, FakeHTTP, FakeYF, statement, synthetic_closes, wiki_page
+from tests.fakes import ISHARES, adjusted, business_closes, serve_fred, serve_page, wiki_page, yahoo  # noqa: F401
 
 TICKERS = ["SPY", "IWM", "^TNX"]
 
 
-@pytest.fixture
-def online(monkeypatch):
-    """Let the backend 'use the network' (which is always a fake here)."""
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+def at(when: str):
+    """Travel to ``when`` (UTC) with the clock stopped."""
+    return time_machine.travel(pd.Timestamp(when).tz_localize("UTC").to_pydatetime(), tick=False)
 
 
-@pytest.fixture
-def closes():
-    return synthetic_closes(TICKERS, "2020-01-01", "2020-03-31")
-
-
-def backend(tmp_path, yf=None, http=None, clock=None, **kw):
+def backend(tmp_path, **kw) -> LiveBackend:
     sleeps = []
-    b = LiveBackend(tmp_path / "cache", yf=yf or FakeYF({}), http_get=http or FakeHTTP(),
-                    now=clock or Clock("2020-03-31 22:00"), sleep=sleeps.append, **kw)
+    b = LiveBackend(tmp_path / "cache", sleep=sleeps.append, **kw)
     b.sleeps = sleeps
     return b
 
 
-# ---- shapes -------------------------------------------------------------------
-@pytest.mark.parametrize("layout,tz", [("field_ticker", None), ("ticker_field", None),
-                                       ("field_ticker", "America/New_York"),
-                                       ("ticker_field", "America/New_York")])
-def test_prices_same_long_shape_as_snapshot_for_both_multiindex_orders(online, tmp_path, closes, layout, tz):
-    yf = FakeYF(closes, layout=layout, tz=tz)
-    df = backend(tmp_path, yf).prices(TICKERS, "2020-01-01", "2020-03-31")
+@pytest.fixture
+def market(yahoo):
+    """SPY and IWM (ETFs) and ^TNX (a yield) from 2020-01-02 to 2020-04-30."""
+    yahoo.add("SPY", business_closes("2020-01-01", "2020-04-30", 300.0, seed=1))
+    yahoo.add("IWM", business_closes("2020-01-01", "2020-04-30", 150.0, seed=2))
+    yahoo.add("^TNX", business_closes("2020-01-01", "2020-04-30", 1.5, seed=3), kind="INDEX")
+    return yahoo
+
+
+def closes_of(df: pd.DataFrame, ticker: str) -> pd.Series:
+    return df[df["ticker"] == ticker].set_index("date")["close"]
+
+
+# ---- shapes ---------------------------------------------------------------------
+def test_prices_have_the_snapshot_shape_and_yahoos_adjusted_closes(market, tmp_path):
+    market.dividends["SPY"] = {"2020-03-20": 1.4}
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(TICKERS, "2020-01-01")
     assert list(df.columns) == ["date", "ticker", "close"]
     assert df["date"].dtype == "datetime64[ns]" and df["close"].dtype == "float64"
-    assert df["ticker"].dtype == "str"
-    assert df["date"].dt.hour.eq(0).all()
-    assert set(df["ticker"]) == set(TICKERS)
-    spy = df[df["ticker"] == "SPY"].set_index("date")["close"]
-    np.testing.assert_allclose(spy.values, closes["SPY"].values)   # Close, not High/Low
-    assert yf.calls[0]["auto_adjust"] is True and yf.calls[0]["threads"] is True
+    assert df["ticker"].dtype == "str" and df["date"].dt.hour.eq(0).all()
+    want = adjusted(market.closes["SPY"][:"2020-03-31"], {pd.Timestamp("2020-03-20"): 1.4})
+    np.testing.assert_allclose(closes_of(df, "SPY").to_numpy(), want.to_numpy(), rtol=1e-9)
+    np.testing.assert_allclose(closes_of(df, "^TNX").to_numpy(), market.closes["^TNX"][:"2020-03-31"].to_numpy())
+    assert df.attrs["served_by"] == {t: "live" for t in TICKERS}
 
 
-def test_flat_columns_single_ticker(online, tmp_path, closes):
-    df = backend(tmp_path, FakeYF(closes, layout="flat")).prices(["SPY"])
-    assert len(df) == len(closes["SPY"]) and set(df["ticker"]) == {"SPY"}
-
-
-def test_closes_long_handles_empty_and_none():
-    assert closes_long(None, ["SPY"]).empty
-    assert closes_long(pd.DataFrame(), ["SPY"]).empty
-    flat_multi = pd.DataFrame({"Close": [1.0, 2.0], "Open": [1.0, 2.0]},
-                              index=pd.to_datetime(["2020-01-02", "2020-01-03"]))
-    assert closes_long(flat_multi, ["A", "B"]).empty  # flat columns are ambiguous for two tickers
-
-
-def test_batches_of_fifty(online, tmp_path):
-    names = [f"T{i}" for i in range(120)]
-    yf = FakeYF(synthetic_closes(names, "2020-03-02", "2020-03-31"))
-    df = backend(tmp_path, yf).prices(names, "2020-03-01")
-    assert [len(c["tickers"]) for c in yf.calls] == [50, 50, 20]
-    assert df["ticker"].nunique() == 120
-
-
-# ---- failures ------------------------------------------------------------------
-def test_bad_tickers_absent_and_logged_missing_by_layer(online, tmp_path, closes):
-    b = backend(tmp_path, FakeYF(closes))
-    df = b.prices(["SPY", "NOSUCH"], "2020-01-01")
-    assert set(df["ticker"]) == {"SPY"}
-    assert df.attrs["served_by"] == {"SPY": "live"}
-    dl = DataLayer("live", cache=tmp_path / "cache")
-    dl.__dict__["_live_backend"] = b
-    wide = dl.prices(["SPY", "NOSUCH"], "2020-01-01")
+def test_unknown_ticker_is_missing_with_yahoos_reason(market, tmp_path):
+    with at("2020-03-31 22:00"):
+        dl = DataLayer("live", cache=tmp_path / "cache")
+        dl.__dict__["_live_backend"] = backend(tmp_path)
+        wide = dl.prices(["SPY", "NOSUCH"], "2020-01-01")
     assert list(wide.columns) == ["SPY"]
-    assert dl.provenance.missing() == ["prices:NOSUCH"]
+    rec = dl.provenance.table().set_index("item").loc["NOSUCH"]
+    assert rec["status"] == "missing" and "no data" in rec["note"].lower()
 
 
-def test_network_failure_returns_empty_frame_when_not_strict(online, tmp_path):
-    df = backend(tmp_path, FakeYF(fail=True)).prices(["SPY"], "2020-01-01")
-    assert df.empty and list(df.columns) == ["date", "ticker", "close"]
+def test_many_tickers_in_batches(yahoo, tmp_path):
+    names = [f"T{i}" for i in range(60)]
+    for i, n in enumerate(names):
+        yahoo.add(n, business_closes("2020-03-02", "2020-03-31", 10.0 + i, seed=i))
+    with at("2020-03-31 22:00"):
+        b = backend(tmp_path, batch_size=25, pace_s=0.5)
+        df = b.prices(names, "2020-03-01")
+    assert df["ticker"].nunique() == 60
+    assert len(yahoo.chart_requests()) == 60 and b.sleeps == [0.5, 0.5]  # paced between batches
 
 
-def test_network_failure_strict_raises_one_line(online, tmp_path):
-    with pytest.raises(DataUnavailableError) as exc:
-        backend(tmp_path, FakeYF(fail=True), strict=True).prices(["SPY"], "2020-01-01")
-    assert "\n" not in str(exc.value) and "SPY" in str(exc.value)
+# ---- the issue's scenarios ---------------------------------------------------------
+def test_mid_session_bar_is_never_cached_and_the_close_does_not_rescale_history(market, tmp_path):
+    market.live_price["SPY"] = market.closes["SPY"]["2020-03-31"] * 0.971   # mid-day price
+    market.live_price["^TNX"] = market.closes["^TNX"]["2020-03-31"] * 1.053
+    with at("2020-03-31 18:00"):                                          # 14:00 in New York
+        first = backend(tmp_path).prices(TICKERS, "2020-01-01")
+        assert first["date"].max() == pd.Timestamp("2020-03-30")        # no intraday close served
+        cached = backend(tmp_path).cache.read("prices", "SPY").frame
+        assert cached["date"].max() == pd.Timestamp("2020-03-30")       # nor cached
+        n = len(market.chart_requests())
+        backend(tmp_path).prices(TICKERS, "2020-01-01")
+        assert len(market.chart_requests()) == n                         # nothing new can exist yet
+    with at("2020-03-31 22:00"):                                          # after the close
+        after = backend(tmp_path).prices(TICKERS, "2020-01-01")
+    for t in TICKERS:
+        a = closes_of(after, t)
+        assert a.index.max() == pd.Timestamp("2020-03-31")
+        assert a["2020-03-31"] == pytest.approx(market.closes[t]["2020-03-31"])
+        pd.testing.assert_series_equal(a[:"2020-03-30"], closes_of(first, t))  # older rows untouched
 
 
-@pytest.mark.parametrize("mode", ["raises", "logs"])
-def test_rate_limit_retried_with_backoff_then_success(online, tmp_path, closes, mode):
-    yf = FakeYF(closes, **{f"rate_limit_{mode}": 2})
-    b = backend(tmp_path, yf, backoff_s=1.5)
-    df = b.prices(TICKERS, "2020-01-01")
-    assert set(df["ticker"]) == set(TICKERS)
-    assert b.sleeps == [1.5, 3.0]           # exponential
-    assert len(yf.calls) == 3
+def test_one_ticker_rate_limited_in_a_batch_keeps_its_stamp_and_is_retried(market, tmp_path):
+    with at("2020-03-20 22:00"):
+        backend(tmp_path).prices(TICKERS, "2020-01-01")
+    stamp = backend(tmp_path).cache.read("prices", "IWM").meta["fetched_at"]
+    market.rate_limited["IWM"] = -1                                      # Yahoo keeps refusing IWM
+    with at("2020-03-31 22:00"):
+        b = backend(tmp_path, retries=2, backoff_s=1.0)
+        df = b.prices(TICKERS, "2020-01-01")
+        assert df.attrs["served_by"] == {"SPY": "live", "IWM": "cache", "^TNX": "live"}
+        assert "rate-limited" in df.attrs["notes"]["IWM"]
+        assert closes_of(df, "IWM").index.max() == pd.Timestamp("2020-03-20")
+        assert closes_of(df, "SPY").index.max() == pd.Timestamp("2020-03-31")
+        assert b.sleeps == [1.0, 2.0]
+        assert backend(tmp_path).cache.read("prices", "IWM").meta["fetched_at"] == stamp
+        assert any("rate-limited" in n for n in b.notices())
+    market.rate_limited.pop("IWM")
+    with at("2020-03-31 23:00"):                                         # later the same day
+        network.GUARD.reset()  # the run's 15-minute pause on Yahoo is over
+        again = backend(tmp_path).prices(TICKERS, "2020-01-01")
+    assert again.attrs["served_by"]["IWM"] == "live"
+    assert closes_of(again, "IWM").index.max() == pd.Timestamp("2020-03-31")
+    assert [p for p in market.chart_requests("SPY")].__len__() == 2      # SPY was fresh: not asked again
 
 
-def test_rate_limit_gives_up_after_retries(online, tmp_path, closes):
-    b = backend(tmp_path, FakeYF(closes, rate_limit_raises=10), retries=2)
-    assert b.prices(["SPY"], "2020-01-01").empty
-    assert len(b.sleeps) == 2
+def test_dividend_between_two_refreshes_rescales_older_closes_once(market, tmp_path):
+    with at("2020-02-14 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-01-01")
+    market.dividends["SPY"] = {"2020-03-02": 2.5}
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(["SPY"], "2020-01-01")
+    want = adjusted(market.closes["SPY"][:"2020-03-31"], {pd.Timestamp("2020-03-02"): 2.5})
+    np.testing.assert_allclose(closes_of(df, "SPY").to_numpy(), want.to_numpy(), rtol=1e-9)
+    with at("2020-04-15 22:00"):
+        later = backend(tmp_path).prices(["SPY"], "2020-01-01")
+    np.testing.assert_allclose(closes_of(later, "SPY")[:"2020-03-31"].to_numpy(), want.to_numpy(), rtol=1e-9)
 
 
-def test_partial_failure_keeps_served_tickers(online, tmp_path, closes):
-    yf = FakeYF({"SPY": closes["SPY"]})
-    df = backend(tmp_path, yf).prices(["SPY", "IWM"], "2020-01-01")
-    assert set(df["ticker"]) == {"SPY"}
+def test_a_split_or_revised_history_is_refetched_not_rescaled(market, tmp_path):
+    with at("2020-02-14 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-01-01")
+    market.closes["SPY"] = market.closes["SPY"] / 4                     # a 4:1 split re-bases everything
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(["SPY"], "2020-01-01")
+    np.testing.assert_allclose(closes_of(df, "SPY").to_numpy(), market.closes["SPY"][:"2020-03-31"].to_numpy())
+    assert market.chart_requests("SPY")[-1]["period1"] < market.chart_requests("SPY")[1]["period1"]
 
 
-# ---- cache -----------------------------------------------------------------------
-def test_warm_cache_refreshed_today_makes_no_request(online, tmp_path, closes):
-    yf, http = FakeYF(closes), FakeHTTP(fred={"DGS10": closes["SPY"] / 50})
-    b = backend(tmp_path, yf, http)
-    first = b.prices(TICKERS + ["NOSUCH"], "2020-01-01")
-    b.rates(["DGS10", "NOSUCH"], "2020-01-01")
-    n_yf, n_http = len(yf.calls), len(http.urls)
-    b2 = backend(tmp_path, yf, http)  # a new process, same day
-    again = b2.prices(TICKERS + ["NOSUCH"], "2020-01-01")
-    b2.rates(["DGS10", "NOSUCH"], "2020-01-01")
-    assert (len(yf.calls), len(http.urls)) == (n_yf, n_http)
-    pd.testing.assert_frame_equal(first.sort_values(["ticker", "date"]).reset_index(drop=True),
-                                  again.sort_values(["ticker", "date"]).reset_index(drop=True))
+def test_a_disappearing_ticker_is_served_from_cache_and_not_asked_again_today(market, tmp_path):
+    with at("2020-03-20 22:00"):
+        backend(tmp_path).prices(["IWM"], "2020-01-01")
+    market.gone.add("IWM")
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(["IWM"], "2020-01-01")
+        assert df.attrs["served_by"] == {"IWM": "cache"}
+        assert "without data" in df.attrs["notes"]["IWM"]
+        n = market.count("/chart/IWM")
+        again = backend(tmp_path).prices(["IWM"], "2020-01-01")
+        assert market.count("/chart/IWM") == n                          # remembered for the day
+        assert again.attrs["served_by"] == {"IWM": "cache"}
+    assert closes_of(df, "IWM").index.max() == pd.Timestamp("2020-03-20")
 
 
-def test_incremental_refresh_requests_only_later_dates(online, tmp_path, closes):
-    clock = Clock("2020-02-14 22:00")
-    early = {t: s[s.index <= "2020-02-14"] for t, s in closes.items()}
-    b = backend(tmp_path, FakeYF(early), clock=clock)
-    b.prices(TICKERS, "2020-01-01")
-    yf = FakeYF(closes)
-    clock.now = pd.Timestamp("2020-03-31 22:00")
-    df = backend(tmp_path, yf, clock=clock).prices(TICKERS, "2020-01-01")
-    assert len(yf.calls) == 1
-    assert pd.Timestamp(yf.calls[0]["start"]) == pd.Timestamp("2020-02-14")  # last cached session
+def test_no_start_after_a_windowed_fetch_backfills_older_years(market, tmp_path):
+    with at("2020-03-31 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-03-01")
+        df = backend(tmp_path).prices(["SPY"])
+    assert closes_of(df, "SPY").index.min() == pd.Timestamp("2020-01-02")
+    assert backend(tmp_path).cache.read("prices", "SPY").meta["requested_from"] == ""
+
+
+# ---- cache rules ---------------------------------------------------------------------
+def test_refresh_asks_only_for_the_overlap_and_later(market, tmp_path):
+    with at("2020-02-14 22:00"):
+        backend(tmp_path).prices(TICKERS, "2020-01-01")
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(TICKERS, "2020-01-01")
+    p1 = pd.Timestamp(int(market.chart_requests("SPY")[-1]["period1"]), unit="s")
+    assert p1.normalize() == pd.Timestamp("2020-02-14") - pd.Timedelta(days=OVERLAP_DAYS)
     assert df.groupby("ticker")["date"].max().eq(pd.Timestamp("2020-03-31")).all()
-    assert df.groupby("ticker")["date"].min().eq(pd.Timestamp("2020-01-01")).all()
+    assert df.groupby("ticker")["date"].min().eq(pd.Timestamp("2020-01-02")).all()
 
 
-def test_incremental_rates_use_cosd_after_last_date(online, tmp_path, closes):
-    clock = Clock("2020-02-14 22:00")
-    full = closes["SPY"] / 50
-    backend(tmp_path, http=FakeHTTP(fred={"DGS10": full[full.index <= "2020-02-14"]}),
-            clock=clock).rates(["DGS10"], "2020-01-01")
-    http = FakeHTTP(fred={"DGS10": full})
-    clock.now = pd.Timestamp("2020-03-31 22:00")
-    df = backend(tmp_path, http=http, clock=clock).rates(["DGS10"], "2020-01-01")
-    assert http.urls == ["https://fred.stlouisfed.org/graph/fredgraph.csv?id=DGS10&cosd=2020-02-15"]
-    assert len(df) == len(full) and df["value"].dtype == "float64"
+def test_window_inside_the_cache_makes_no_request_even_when_stale(market, tmp_path):
+    with at("2020-03-31 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-01-01")
+    n = len(market.chart_requests())
+    with at("2020-04-30 22:00"):
+        df = backend(tmp_path).prices(["SPY"], "2020-01-01", "2020-02-28")
+    assert len(market.chart_requests()) == n and df["date"].max() <= pd.Timestamp("2020-02-28")
 
 
-def test_earlier_start_than_cached_refetches_from_start(online, tmp_path, closes):
-    b = backend(tmp_path, FakeYF(closes))
-    b.prices(["SPY"], "2020-03-01")
-    yf = FakeYF(closes)
-    df = backend(tmp_path, yf).prices(["SPY"], "2020-01-01")
-    assert pd.Timestamp(yf.calls[0]["start"]) == pd.Timestamp("2020-01-01")
-    assert df["date"].min() == pd.Timestamp("2020-01-01")
+def test_earlier_start_than_cached_refetches_from_start(market, tmp_path):
+    with at("2020-03-31 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-03-01")
+        df = backend(tmp_path).prices(["SPY"], "2020-01-15")
+    assert df["date"].min() == pd.Timestamp("2020-01-15")
 
 
-def test_window_inside_cache_makes_no_request_even_when_stale(online, tmp_path, closes):
-    backend(tmp_path, FakeYF(closes)).prices(["SPY"], "2020-01-01")
-    yf = FakeYF(closes)
-    df = backend(tmp_path, yf, clock=Clock("2020-06-30")).prices(["SPY"], "2020-01-01", "2020-02-28")
-    assert yf.calls == [] and df["date"].max() <= pd.Timestamp("2020-02-28")
-
-
-def test_fetches_run_to_latest_so_the_cache_has_no_holes(online, tmp_path, closes):
-    b = backend(tmp_path, FakeYF(closes))
-    b.prices(["SPY"], "2020-03-02")
-    yf = FakeYF(closes)
-    early = backend(tmp_path, yf).prices(["SPY"], "2020-01-01", "2020-01-31")   # backfill
-    assert yf.calls[0]["end"] is None and early["date"].max() <= pd.Timestamp("2020-01-31")
-    yf2 = FakeYF(closes)
-    full = backend(tmp_path, yf2, clock=Clock("2020-06-01")).prices(["SPY"], "2020-01-01", "2020-03-31")
-    assert yf2.calls == []                                   # window inside the cache, no holes
-    assert len(full) == len(closes["SPY"])
-
-
-def test_failed_fetch_keeps_cache_intact_and_labels_cache(online, tmp_path, closes):
-    clock = Clock("2020-03-31 22:00")
-    b = backend(tmp_path, FakeYF(closes), clock=clock)
-    good = b.prices(TICKERS, "2020-01-01")
+def test_failed_fetch_keeps_the_file_and_labels_cache_with_the_reason(market, tmp_path):
+    with at("2020-03-20 22:00"):
+        b = backend(tmp_path)
+        good = b.prices(TICKERS, "2020-01-01")
     path = b.cache.path("prices", "SPY")
     before = path.read_bytes()
-    clock.now = pd.Timestamp("2020-04-03 22:00")
-    b2 = backend(tmp_path, FakeYF(fail=True), clock=clock)
-    df = b2.prices(TICKERS, "2020-01-01")
+    network.GUARD.mark_down("yahoo", "yahoo did not answer within 10 s (query2.finance.yahoo.com)")
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).prices(TICKERS, "2020-01-01")
     assert path.read_bytes() == before
     assert df.attrs["served_by"] == {t: "cache" for t in TICKERS}
-    assert len(df) == len(good)
+    assert "did not answer" in df.attrs["notes"]["SPY"] and len(df) == len(good)
 
 
-def test_rescales_cached_history_when_adjustment_changed(online, tmp_path, closes):
-    s = closes["SPY"]
-    backend(tmp_path, FakeYF({"SPY": s[s.index <= "2020-02-14"]}),
-            clock=Clock("2020-02-14 22:00")).prices(["SPY"], "2020-01-01")
-    rebased = s * 0.98  # a dividend re-based Yahoo's whole adjusted history
-    df = backend(tmp_path, FakeYF({"SPY": rebased})).prices(["SPY"], "2020-01-01")
-    np.testing.assert_allclose(df.set_index("date")["close"].values, rebased.values)
+def test_everything_failing_is_empty_or_a_one_line_error(market, tmp_path):
+    network.GUARD.mark_down("yahoo", "test: down")
+    with at("2020-03-31 22:00"):
+        assert backend(tmp_path).prices(["SPY"], "2020-01-01").empty
+        with pytest.raises(DataUnavailableError) as exc:
+            backend(tmp_path, strict=True).prices(["SPY"], "2020-01-01")
+    assert "\n" not in str(exc.value) and "test: down" in str(exc.value)
 
 
-def test_splice_adjusted_without_overlap_appends():
-    old = pd.DataFrame({"date": pd.to_datetime(["2020-01-01"]), "close": [1.0]})
-    new = pd.DataFrame({"date": pd.to_datetime(["2020-01-02"]), "close": [2.0]})
-    assert splice_adjusted(old, new)["close"].tolist() == [1.0, 2.0]
-    assert splice_adjusted(None, new)["close"].tolist() == [2.0]
-
-
-# ---- offline / probe ---------------------------------------------------------------
-def test_offline_env_serves_cache_only_labelled_cache(online, tmp_path, closes, monkeypatch):
-    backend(tmp_path, FakeYF(closes)).prices(["SPY"], "2020-01-01")
+# ---- offline ------------------------------------------------------------------------
+def test_offline_env_serves_cache_only_labelled_cache(market, tmp_path, monkeypatch):
+    with at("2020-03-31 22:00"):
+        backend(tmp_path).prices(["SPY"], "2020-01-01")
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
-    yf = FakeYF(closes)
-    df = backend(tmp_path, yf, clock=Clock("2020-05-01")).prices(["SPY"], "2020-01-01")
-    assert yf.calls == [] and df.attrs["served_by"] == {"SPY": "cache"}
+    n = len(market.requests)
+    with at("2020-05-01 22:00"):
+        b = backend(tmp_path)
+        df = b.prices(["SPY"], "2020-01-01")
+    assert len(market.requests) == n and df.attrs["served_by"] == {"SPY": "cache"}
+    assert b.notices() == ["live sources not used: ROTATION_OFFLINE=1 is set"]
 
 
-def test_probe_down_means_cache_only(online, tmp_path, closes):
-    yf = FakeYF(closes)
-    b = backend(tmp_path, yf, network="probe", probe=lambda: False)
-    assert b.prices(["SPY"], "2020-01-01").empty and yf.calls == []
-
-
-def test_offline_strict_without_cache_raises_one_line(tmp_path):
-    with pytest.raises(DataUnavailableError) as exc:
-        backend(tmp_path, FakeYF({}), strict=True).prices(["SPY"], "2020-01-01")
-    msg = str(exc.value)
-    assert "\n" not in msg and "offline" in msg
-
-
-def test_probe_network_is_cached_per_process(monkeypatch):
-    calls = []
-
-    def fake_connect(addr, timeout):
-        calls.append((addr, timeout))
-        raise OSError("unreachable")
-    monkeypatch.setattr(live_mod.socket, "create_connection", fake_connect)
-    monkeypatch.setattr(live_mod, "_PROBE_RESULT", {})
-    assert live_mod.probe_network() is False
-    assert live_mod.probe_network() is False
-    assert len(calls) == 1 and calls[0][1] == live_mod.PROBE_TIMEOUT_S
-
-
-def test_auto_falls_back_to_snapshot_when_offline():
-    dl = DataLayer("auto")
-    px = dl.prices(["SPY", "IWM"], "2024-01-01", "2024-06-30")
-    assert list(px.columns) == ["SPY", "IWM"]
-    assert set(dl.provenance.table()["source"]) == {"snapshot"}
-
-
-def test_auto_mixes_live_and_snapshot_per_ticker(online, tmp_path, closes):
+def test_probe_failure_is_the_reason_in_provenance(tmp_path, monkeypatch):
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    b = backend(tmp_path, network="probe",
+                probe=lambda: network.ProbeResult(False, "network probe of x:443 failed: DNS lookup of x took longer than 2 s"))
     dl = DataLayer("auto", cache=tmp_path / "cache")
-    dl.__dict__["_live_backend"] = backend(tmp_path, FakeYF({"SPY": closes["SPY"]}))
-    px = dl.prices(["SPY", "IWM"], "2020-01-01", "2020-03-31")
+    dl.__dict__["_live_backend"] = b
+    dl.prices(["SPY"], "2024-01-01", "2024-02-01")
+    assert dl.provenance.table().set_index("item").loc["SPY", "source"] == "snapshot"
+    assert any("DNS lookup of x took longer" in n for n in dl.provenance.to_json()["notices"])
+    assert "DNS lookup" in dl.describe()
+
+
+def test_yfinance_is_not_imported_until_needed(tmp_path, monkeypatch):
+    import sys
+    monkeypatch.delitem(sys.modules, "yfinance", raising=False)
+    LiveBackend(tmp_path / "cache").prices(["SPY"], "2020-01-01")  # offline: cache only
+    assert "yfinance" not in sys.modules
+
+
+def test_auto_mixes_live_and_snapshot_per_ticker(market, tmp_path):
+    with at("2020-03-31 22:00"):
+        dl = DataLayer("auto", cache=tmp_path / "cache")
+        dl.__dict__["_live_backend"] = backend(tmp_path)
+        px = dl.prices(["SPY", "QQQ"], "2020-01-01", "2020-03-31")
     src = dl.provenance.table().set_index("item")["source"]
-    assert src["SPY"] == "live" and src["IWM"] == "snapshot"
-    assert px["IWM"].notna().sum() > 50
+    assert src["SPY"] == "live" and src["QQQ"] == "snapshot" and px["QQQ"].notna().sum() > 50
 
 
-# ---- FRED, fundamentals, universes --------------------------------------------------
-def test_fred_csv_dot_is_missing_and_old_date_header(online, tmp_path):
-    text = "DATE,DGS10\n2020-01-02,1.88\n2020-01-03,.\n2020-01-06,1.81\n"
-    http = FakeHTTP(pages={"https://fred.stlouisfed.org": text})
-    df = backend(tmp_path, http=http).rates(["DGS10"], "2020-01-01")
+# ---- FRED and the web tables (requests mocked by `responses`) --------------------------
+@pytest.fixture
+def http():
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
+
+
+def test_fred_refresh_asks_from_the_day_after_the_last_observation(yahoo, http, tmp_path):
+    full = business_closes("2020-01-01", "2020-03-31", 1.8, seed=4)
+    serve_fred(http, {"DGS10": full[:"2020-02-14"]})
+    with at("2020-02-14 22:00"):
+        backend(tmp_path).rates(["DGS10"], "2020-01-01")
+    http.reset()
+    serve_fred(http, {"DGS10": full})
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).rates(["DGS10", "NOSUCH"], "2020-01-01")
+    assert [c.request.url for c in http.calls][0].endswith("id=DGS10&cosd=2020-02-15")
+    assert len(df) == len(full) and df["value"].dtype == "float64"
+    assert "404" in df.attrs["notes"]["NOSUCH"]
+
+
+def test_fred_timeout_marks_fred_down_for_the_run(yahoo, http, tmp_path):
+    import requests
+    http.add(responses.GET, "https://fred.stlouisfed.org/graph/fredgraph.csv",
+             body=requests.exceptions.ReadTimeout("read timed out"))
+    with at("2020-03-31 22:00"):
+        b = backend(tmp_path)
+        df = b.rates(["DGS10", "DGS2", "T10Y2Y"], "2020-01-01")
+        assert any("FRED did not answer" in n for n in b.notices())
+    assert len(http.calls) == 1                                      # the others are not tried
+    assert "FRED did not answer" in df.attrs["notes"]["T10Y2Y"]
+
+
+def test_fred_dot_is_missing_and_old_date_header(yahoo, http, tmp_path):
+    serve_page(http, "https://fred.stlouisfed.org", "DATE,DGS10\n2020-01-02,1.88\n2020-01-03,.\n2020-01-06,1.81\n")
+    with at("2020-03-31 22:00"):
+        df = backend(tmp_path).rates(["DGS10"], "2020-01-01")
     assert df["value"].tolist() == [1.88, 1.81]
 
 
-def test_fred_error_page_is_a_failure_not_data(online, tmp_path):
-    http = FakeHTTP(pages={"https://fred.stlouisfed.org": "<html>Service unavailable</html>"})
-    assert backend(tmp_path, http=http).rates(["DGS10"], "2020-01-01").empty
+def test_fred_error_page_is_a_failure_not_data(yahoo, http, tmp_path):
+    serve_page(http, "https://fred.stlouisfed.org", "<html>Service unavailable</html>")
+    with at("2020-03-31 22:00"):
+        assert backend(tmp_path).rates(["DGS10"], "2020-01-01").empty
 
 
-def _statements():
-    ends = ["2024-12-31", "2023-12-31"]
-    inc = statement({"Total Revenue": [200.0, 100.0], "Operating Income": [50.0, 20.0], "EBIT": [48.0, 19.0],
-                     "EBITDA": [60.0, 25.0], "Net Income": [30.0, 10.0], "Diluted EPS": [3.0, 1.0]}, ends)
-    cf = statement({"Operating Cash Flow": [40.0, 15.0], "Capital Expenditure": [-5.0, -4.0]},
-                   ["2024-12-28", "2023-12-30"])  # 52/53-week dating: attached within 7 days
-    bs = statement({"Total Debt": [70.0, 80.0]}, ends)
-    q_ends = ["2025-03-31", "2024-12-31", "2024-09-30"]
-    qinc = statement({"Total Revenue": [60.0, 55.0, 50.0], "Net Income": [8.0, 7.0, 6.0]}, q_ends)
-    return {"AAA": {"income_stmt": inc, "cashflow": cf, "balance_sheet": bs,
-                    "quarterly_income_stmt": qinc, "quarterly_cashflow": pd.DataFrame(),
-                    "quarterly_balance_sheet": None}}
-
-
-def test_fundamentals_mapped_to_snapshot_columns(online, tmp_path):
-    from rotation_utils.data.snapshot import SnapshotBackend
-    snap = SnapshotBackend(DataLayer("snapshot").snapshot_dir)
-    yf = FakeYF(statements=_statements())
-    b = backend(tmp_path, yf)
-    for freq in ("annual", "quarterly"):
-        got = b.fundamentals(freq, ["AAA", "ZZZ"])
-        ref = snap.fundamentals(freq, ["AAPL"])
-        assert list(got.columns) == list(ref.columns)
-        assert got.dtypes.astype(str).tolist() == ref.dtypes.astype(str).tolist()
-        assert set(got["symbol"]) == {"AAA"}
-    a = b.fundamentals("annual", ["AAA"]).set_index("fiscal_year")
-    assert a.loc[2024, "revenue"] == 200.0 and a.loc[2024, "capex"] == -5.0
-    assert a.loc[2023, "total_debt"] == 80.0 and np.isnan(a.loc[2024, "cash"])
-    q = b.fundamentals("quarterly", ["AAA"]).set_index("period_end")
-    assert q.loc["2025-03-31", "fiscal_period"] == "Q1" and q.loc["2024-12-31", "fiscal_period"] == "Q4"
-    assert q.loc["2025-03-31", "fiscal_year"] == 2025
-    with pytest.raises(NotImplementedError):
-        b.fundamentals("annual")
-
-
-def test_fundamentals_cached_for_a_week(online, tmp_path):
-    yf = FakeYF(statements=_statements())
-    backend(tmp_path, yf).fundamentals("annual", ["AAA"])
-    n = len(yf.ticker_calls)
-    backend(tmp_path, yf, clock=Clock("2020-04-05")).fundamentals("annual", ["AAA"])
-    assert len(yf.ticker_calls) == n
-    backend(tmp_path, yf, clock=Clock("2020-04-20")).fundamentals("annual", ["AAA"])
-    assert len(yf.ticker_calls) == n + 1
-
-
-def test_sp500_constituents_from_wikipedia(online, tmp_path):
+def test_sp500_constituents_from_wikipedia(yahoo, http, tmp_path):
     ref = DataLayer("snapshot").sp500_constituents()
-    http = FakeHTTP(pages={live_mod.SP500_WIKI: wiki_page()})
-    got = backend(tmp_path, http=http).sp500_constituents()
+    serve_page(http, SP500_WIKI, wiki_page())
+    with at("2020-03-31 22:00"):
+        got = backend(tmp_path).sp500_constituents()
     assert list(got.columns) == list(ref.columns)
     assert got.dtypes.astype(str).tolist() == ref.dtypes.astype(str).tolist()
-    assert len(got) == 410 and got["symbol"].iloc[0] == "T0-B"
-    assert got.attrs["source"] == "live"
-    with pytest.raises(ValueError):
-        parse_sp500_wikipedia(wiki_page(20))
+    assert len(got) == 410 and got["symbol"].iloc[0] == "T0-B" and got.attrs["source"] == "live"
 
 
-def test_parse_ishares_holdings():
-    as_of, df = parse_ishares_holdings(ISHARES)
-    assert as_of == pd.Timestamp("2026-11-18")
-    assert df["ticker"].tolist() == ["BE", "MOG-A"]
-    assert df["market_value"].iloc[0] == pytest.approx(1532594919.5)
-    ref = pd.read_csv(DataLayer("snapshot").snapshot_dir / "universe" / "iwm_holdings_2026-05-05.csv")
-    assert list(df.columns) == list(ref.columns)
-
-
-def test_iwm_live_file_joins_snapshot_dates_in_auto(online, tmp_path):
-    http = FakeHTTP(pages={live_mod.IWM_CSV: ISHARES})
-    dl = DataLayer("auto", cache=tmp_path / "cache")
-    dl.__dict__["_live_backend"] = backend(tmp_path, http=http)
-    dates = dl.iwm_holdings_dates()
+def test_iwm_live_file_joins_snapshot_dates_in_auto(yahoo, http, tmp_path):
+    serve_page(http, IWM_CSV, ISHARES)
+    with at("2026-11-20 22:00"):
+        dl = DataLayer("auto", cache=tmp_path / "cache")
+        dl.__dict__["_live_backend"] = backend(tmp_path)
+        dates = dl.iwm_holdings_dates()
+        latest = dl.iwm_holdings()
+        old = dl.iwm_holdings("2025-06-01")
     assert pd.Timestamp("2026-11-18") in dates and pd.Timestamp("2025-05-13") in dates
-    latest = dl.iwm_holdings()
     assert latest["holdings_date"].iloc[0] == pd.Timestamp("2026-11-18") and len(latest) == 2
-    old = dl.iwm_holdings("2025-06-01")  # a past date still gets the snapshot's file
     assert old["holdings_date"].iloc[0] == pd.Timestamp("2025-05-13") and len(old) > 1000
-    assert len(http.urls) == 1
+    assert len(http.calls) == 1
 
 
-def test_datasets_without_live_source_fall_back(online, tmp_path):
+def test_datasets_without_live_source_fall_back(yahoo, tmp_path):
     b = backend(tmp_path)
     for call in (b.market_caps, b.sp500_financials, b.sp500_changes, b.shiller_monthly):
         with pytest.raises(NotImplementedError):
@@ -373,14 +346,8 @@ def test_datasets_without_live_source_fall_back(online, tmp_path):
     assert dl.provenance.table().set_index("item").loc["sp500_changes", "source"] == "snapshot"
 
 
-def test_yfinance_is_not_imported_until_needed(tmp_path, monkeypatch):
-    import sys
-    monkeypatch.delitem(sys.modules, "yfinance", raising=False)
-    LiveBackend(tmp_path / "cache").prices(["SPY"], "2020-01-01")  # offline: cache only
-    assert "yfinance" not in sys.modules
-
-
-def test_rate_limit_messages_are_not_left_on_yfinance_logger(online, tmp_path, closes):
-    before = list(logging.getLogger("yfinance").handlers)
-    backend(tmp_path, FakeYF(closes, rate_limit_logs=1)).prices(["SPY"], "2020-01-01")
-    assert logging.getLogger("yfinance").handlers == before
+def test_market_hours_use_the_exchange_calendar():
+    assert market_hours.last_closed_session("2020-03-31 18:00") == pd.Timestamp("2020-03-30")
+    assert market_hours.last_closed_session("2020-03-31 20:31") == pd.Timestamp("2020-03-31")
+    assert market_hours.last_closed_session("2020-04-11 12:00") == pd.Timestamp("2020-04-09")  # Good Friday
+    assert market_hours.last_closed_session("2020-11-27 18:45") == pd.Timestamp("2020-11-27")  # early close

@@ -1,12 +1,15 @@
-"""Unit tests for rotation_utils.analytics.earnings (hand-made statements, a fake yfinance)."""
+"""Unit tests for rotation_utils.analytics.earnings (hand-made statements; the live path on
+the real yfinance code against fake Yahoo answers)."""
 import numpy as np
 import pandas as pd
 import pytest
+import time_machine
 
 from rotation_utils.analytics import earnings as E
 from rotation_utils.analytics import earnings_verdicts as EV
 from rotation_utils.data import DataLayer
-from tests.fakes import FakeYF, statement
+from rotation_utils.data.live import LiveBackend
+from tests.fakes import yahoo  # noqa: F401
 
 T = pd.Timestamp
 
@@ -174,58 +177,55 @@ def test_ttm_margins_needs_eight_quarters():
     assert np.isnan(t.at["B", "ttm_operating_margin_change"])
 
 
-# ---- the live quarterly path, against a fake yfinance --------------------------
-def fake_yf():
-    dates = ["2026-03-31", "2025-12-31", "2025-09-30"]  # newest first, as yfinance gives them
-    appf = statement({"Total Revenue": [262.0, 248.0, 249.0], "Operating Income": [50.0, 43.0, 35.0],
-                      "Net Income": [42.0, 39.0, 33.0], "EBITDA": [60.0, 50.0, 40.0]}, dates)
-    bah = statement({"Total Revenue": [2900.0, 2800.0, 3000.0], "Operating Income": [300.0, 280.0, 310.0],
-                     "Net Income": [200.0, 190.0, 210.0]}, dates)
-    return FakeYF(statements={"APPF": {"quarterly_income_stmt": appf},
-                              "BAH": {"quarterly_income_stmt": bah}})
+# ---- the live quarterly path: real yfinance against fake Yahoo answers --------------
+def at(when: str):
+    return time_machine.travel(pd.Timestamp(when).tz_localize("UTC").to_pydatetime(), tick=False)
 
 
-def test_fetch_quarterly_income_maps_yfinance_rows():
-    yf = fake_yf()
-    got = E.fetch_quarterly_income(["APPF", "BAH", "NOPE"], yf)
-    assert yf.ticker_calls == ["APPF", "BAH", "NOPE"]
-    assert set(got["symbol"]) == {"APPF", "BAH"}
+def live_layer(tmp_path, source="auto"):
+    dl = DataLayer(source, cache=tmp_path / "cache")
+    dl.__dict__["_live_backend"] = LiveBackend(tmp_path / "cache", sleep=lambda s: None,
+                                               strict=source == "live")
+    return dl
+
+
+def serve_appf(yahoo):
+    """APPF: the snapshot has 8 quarters to 2026-06-30; Yahoo serves the latest five (one newer)."""
+    ends = ["2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"]
+    yahoo.add_statement("APPF", "quarterly", {
+        "TotalRevenue": dict(zip(ends, [249.0, 248.0, 262.0, 281.0, 300.0])),
+        "OperatingIncome": dict(zip(ends, [35.0, 43.0, 50.0, 55.0, 66.0])),
+        "NetIncome": dict(zip(ends, [33.0, 39.0, 42.0, 45.0, 51.0]))})
+    yahoo.add_statement("APPF", "annual", {"TotalRevenue": {"2025-12-31": 1000.0}})
+
+
+def test_live_quarters_merge_onto_stored_history(yahoo, tmp_path):
+    serve_appf(yahoo)
+    with at("2026-11-20 22:00"):
+        got, note = E.quarterly_statements(live_layer(tmp_path), ["APPF", "HCI", "COMM"])
+    assert note == {"live": ["APPF"], "data layer": ["HCI"], "none": ["COMM"]}
     a = got[got["symbol"] == "APPF"].set_index("period_end")
-    assert a.index.is_monotonic_increasing and a.index.dtype == "datetime64[ns]"
-    assert a.at[T("2026-03-31"), "revenue"] == 262.0
-    assert a.at[T("2025-09-30"), "operating_income"] == 35.0
-    assert (got["source"] == "yfinance").all() and got["filing_date"].isna().all()
+    assert len(a) == 9 and a.index.max() == T("2026-09-30")            # 8 stored + 1 new quarter
+    assert a.at[T("2026-09-30"), "revenue"] == 300.0 and a.at[T("2026-09-30"), "source"] == "yfinance"
+    assert a.at[T("2026-06-30"), "revenue"] == 281.0                    # live wins on a shared quarter
+    assert a.at[T("2025-06-30"), "source"] != "yfinance"               # older quarters stay stored
+    margins = E.ttm_margins(got).set_index("symbol")
+    assert margins.at["APPF", "last_quarter"] == T("2026-09-30")
+    assert np.isfinite(margins.at["APPF", "ttm_operating_margin_change"])  # needs eight quarters
 
 
-def test_fetch_quarterly_income_survives_a_failing_network():
-    got = E.fetch_quarterly_income(["APPF"], FakeYF(fail=True))
-    assert got.empty and list(got.columns)[:2] == ["symbol", "period_end"]
+def test_live_quarters_count_45_days_after_quarter_end(yahoo, tmp_path):
+    serve_appf(yahoo)
+    with at("2026-11-20 22:00"):
+        got, _ = E.quarterly_statements(live_layer(tmp_path), ["APPF"], end="2026-10-31")
+    assert got["period_end"].max() == T("2026-06-30")
 
 
-def test_quarterly_statements_live_path_with_fallback(monkeypatch):
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    yf = fake_yf()
-    dl = DataLayer("snapshot")
-    got, note = E.quarterly_statements(dl, ["APPF", "BAH", "HCI", "COMM"], "auto", yf=yf)
-    assert note == {"live": ["APPF", "BAH"], "data layer": ["HCI"], "none": ["COMM"]}
-    assert set(got.loc[got["source"] == "yfinance", "symbol"]) == {"APPF", "BAH"}
-    assert (got.loc[got["symbol"] == "HCI", "source"] != "yfinance").all()
-    assert yf.ticker_calls == ["APPF", "BAH", "HCI", "COMM"]
-    # point in time: a live quarter counts 45 days after it ends
-    got_pit, _ = E.quarterly_statements(dl, ["APPF"], "auto", end="2026-04-30", yf=fake_yf())
-    live = got_pit[got_pit["source"] == "yfinance"]
-    assert live["period_end"].max() == T("2025-12-31")
-
-
-def test_quarterly_statements_stays_offline(monkeypatch):
-    dl = DataLayer("snapshot")
-    yf = fake_yf()
+def test_quarterly_statements_stay_offline(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
-    got, note = E.quarterly_statements(dl, ["APPF", "BAH"], "auto", yf=yf)
-    assert yf.ticker_calls == [] and note["live"] == [] and note["data layer"] == ["APPF"]
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    E.quarterly_statements(dl, ["APPF"], "snapshot", yf=yf)
-    assert yf.ticker_calls == []
+    got, note = E.quarterly_statements(DataLayer("auto"), ["APPF", "BAH"])
+    assert note["live"] == [] and note["data layer"] == ["APPF"] and note["none"] == ["BAH"]
+    assert len(got) == 8
 
 
 # ---- verdict rules ---------------------------------------------------------------

@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 from rotation_utils.analytics import valuation as val
 from rotation_utils.charts import valuation as val_charts
-from rotation_utils.data import DataLayer
+from rotation_utils.data import DataLayer, network
+from rotation_utils.data.live import LiveBackend
 from rotation_utils.errors import BadInputError, DataUnavailableError
 from rotation_utils.universes import MAG7
+from tests.fakes import yahoo  # noqa: F401
 
 D0, D1 = pd.Timestamp("2025-01-31"), pd.Timestamp("2026-05-15")
 
@@ -203,25 +205,24 @@ def test_shiller_pe_percentile_and_relative_level():
         ["1st", "2nd", "3rd", "11th", "16th", "22nd"]
 
 
-class FakeTicker:
-    INFO = {"IWM": {"trailingPE": 19.0, "forwardPE": 15.0},
-            "AA": {"marketCap": 100.0, "trailingPE": 20.0, "forwardPE": 10.0, "netIncomeToCommon": 5.0},
-            "BB": {"marketCap": 50.0, "netIncomeToCommon": -5.0, "forwardPE": -25.0},
-            "CC": {"marketCap": 40.0, "trailingPE": 8.0}}
-
-    def __init__(self, symbol):
-        if symbol == "BAD":
-            raise RuntimeError("rate limited")
-        self.info = self.INFO.get(symbol, {})
+QUOTES = {"IWM": {"trailingPE": 19.0, "forwardPE": 15.0},
+          "AA": {"marketCap": 100.0, "trailingPE": 20.0, "forwardPE": 10.0, "netIncomeToCommon": 5.0},
+          "BB": {"marketCap": 50.0, "netIncomeToCommon": -5.0, "forwardPE": -25.0},
+          "CC": {"marketCap": 40.0, "trailingPE": 8.0}}
 
 
-class FakeYF:
-    Ticker = FakeTicker
+def live_layer(tmp_path):
+    dl = DataLayer("auto", cache=tmp_path / "cache")
+    dl.__dict__["_live_backend"] = LiveBackend(tmp_path / "cache", sleep=lambda s: None, retries=2)
+    return dl
 
 
-def test_live_iwm_valuation_with_fake_yfinance():
+def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, tmp_path):
+    yahoo.info.update(QUOTES)
+    yahoo.rate_limited["BAD"] = -1                                   # never answers: left out
     h = pd.DataFrame({"ticker": ["AA", "BB", "CC", "BAD"], "weight_pct": [40.0, 30.0, 20.0, 10.0]})
-    out = val.live_iwm_valuation(h, yf=FakeYF, max_holdings=10)
+    dl = live_layer(tmp_path)
+    out = val.live_iwm_valuation(h, dl, max_holdings=10)
     assert out["status"] == "ok"
     assert out["etf"] == {"trailing_pe": 19.0, "forward_pe": 15.0}
     agg = out["aggregate"]
@@ -229,30 +230,32 @@ def test_live_iwm_valuation_with_fake_yfinance():
     assert agg["pe_ex_losses"] == pytest.approx(140 / 10)
     assert agg["forward_pe_ex_losses"] == pytest.approx(100 / 10)       # only AA has positive forward
     assert agg["holdings_used"] == 3 and agg["weight_covered"] == pytest.approx(0.9)
-    top1 = val.live_iwm_valuation(h, yf=FakeYF, max_holdings=1)
+    assert agg["left_out"] == ["BAD"] and agg["weight_left_out"] == pytest.approx(0.1)
+    rec = dl.provenance.table().set_index("item").loc["BAD"]
+    assert rec["status"] == "missing" and "rate-limited" in rec["note"]
+    top1 = val.live_iwm_valuation(h, dl, max_holdings=1)               # served from the day's cache
     assert top1["aggregate"]["holdings_used"] == 1
 
 
-def test_live_iwm_valuation_failure_says_not_available():
-    class Broken:
-        @staticmethod
-        def Ticker(symbol):
-            raise ConnectionError("offline")
-    out = val.live_iwm_valuation(None, yf=Broken)
-    assert out["status"] == "not available" and "ConnectionError" in out["reason"]
+def test_live_iwm_valuation_offline_says_why(monkeypatch):
+    monkeypatch.setenv("ROTATION_OFFLINE", "1")
+    out = val.live_iwm_valuation(None, DataLayer("auto"))
+    assert out["status"] == "not available" and "ROTATION_OFFLINE" in out["reason"]
+    assert val.live_iwm_valuation(None, DataLayer("snapshot"))["status"] == "not available"
 
-    class Empty:
-        @staticmethod
-        def Ticker(symbol):
-            return type("T", (), {"info": {}})()
-    assert val.live_iwm_valuation(None, yf=Empty)["status"] == "not available"
+
+def test_live_iwm_valuation_with_empty_answers_is_not_available(yahoo, tmp_path):
+    assert val.live_iwm_valuation(None, live_layer(tmp_path))["status"] == "not available"
 
 
 def test_live_allowed(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
     assert not val.live_allowed("auto") and not val.live_allowed("live")
     monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    monkeypatch.setattr(network, "probe", lambda: network.ProbeResult(True))
     assert val.live_allowed("auto") and val.live_allowed("live") and not val.live_allowed("snapshot")
+    monkeypatch.setattr(network, "probe", lambda: network.ProbeResult(False, "no route"))
+    assert not val.live_allowed("auto")
 
 
 def test_claim_rules_and_group_check():

@@ -19,8 +19,8 @@ functions turn company statements into group aggregates with rules stated once:
 - **Coverage.** A year whose same-company sample covers less than
   ``min_coverage`` of the group is flagged partial and kept out of headlines.
 
-The live path for quarterly statements (``quarterly_statements``) takes an
-injectable yfinance module so it can be tested without a network. The claim
+Quarterly statements come through the data layer (``quarterly_statements``),
+which merges live quarters onto the stored history. The claim
 verdicts built on these tables are in :mod:`rotation_utils.analytics.earnings_verdicts`.
 """
 from __future__ import annotations
@@ -28,7 +28,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import config
 from ..data import empty_frame, optional
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
@@ -385,77 +384,39 @@ def ttm_margins(quarterly: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-#: yfinance income-statement rows -> our columns
-YF_ROWS = {"Total Revenue": "revenue", "Operating Income": "operating_income",
-           "Net Income": "net_income"}
+#: a quarter without a filing date (live Yahoo rows) counts this long after it ends
+LIVE_FILING_LAG = pd.Timedelta(days=45)
 
 
-def fetch_quarterly_income(tickers, yf) -> pd.DataFrame:
-    """Quarterly income statements from yfinance (``yf.Ticker(t).quarterly_income_stmt``).
+def quarterly_statements(dl, tickers, end=None):
+    """Quarterly statements for ``tickers`` from the data layer.
 
-    ``yf`` is the yfinance module (injectable for tests). Returns the quarterly
-    schema's columns ``symbol, period_end, filing_date`` (NaT: yfinance gives
-    none), ``revenue, operating_income, net_income, source``; tickers without a
-    statement are skipped.
-    """
-    parts = []
-    for t in tickers:
-        try:
-            stmt = yf.Ticker(t).quarterly_income_stmt
-        except Exception:  # a network or parsing failure for one name is not fatal
-            continue
-        if stmt is None or getattr(stmt, "empty", True):
-            continue
-        rows = stmt.reindex([r for r in YF_ROWS]).T.rename(columns=YF_ROWS)
-        rows = rows.apply(pd.to_numeric, errors="coerce").dropna(how="all")
-        if rows.empty:
-            continue
-        ends = pd.DatetimeIndex(pd.to_datetime(rows.index))
-        ends = ends.tz_localize(None) if ends.tz is not None else ends
-        parts.append(rows.assign(symbol=t, period_end=ends,
-                                 filing_date=pd.NaT, source="yfinance"))
-    if not parts:
-        return pd.DataFrame(columns=["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"])
-    out = pd.concat(parts, ignore_index=True)
-    out["period_end"] = out["period_end"].astype("datetime64[ns]")
-    out["filing_date"] = out["filing_date"].astype("datetime64[ns]")
-    return out[["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"]] \
-        .sort_values(["symbol", "period_end"]).reset_index(drop=True)
-
-
-def quarterly_statements(dl, tickers, data_source: str = "auto", end=None, yf=None):
-    """Quarterly statements for ``tickers``: live (yfinance) when allowed, else the data layer.
-
-    Live is tried when ``data_source`` is not "snapshot" and the network is not
-    forced off (``config.offline_forced()``); names live cannot serve fall back
-    to ``dl.fundamentals("quarterly")``. Returns ``(frame, note)`` where ``note``
-    says which source served which names. Statements are point-in-time by
-    ``end`` (live rows have no filing date: a quarter counts 45 days after it ends).
+    In ``auto`` the layer merges Yahoo's live quarters (about five) onto the
+    stored history period by period, so trailing-four-quarter margins work
+    online. Returns ``(frame, note)``: the quarterly schema's ``symbol,
+    period_end, filing_date, revenue, operating_income, net_income, source``
+    and which names have live quarters (``note["live"]``), only stored ones
+    (``note["data layer"]``) or none. Point in time by ``end``: a row counts
+    once filed, or ``LIVE_FILING_LAG`` after its quarter ended when it has no
+    filing date.
     """
     tickers = list(tickers)
-    live = pd.DataFrame()
-    if data_source != "snapshot" and not config.offline_forced():
-        if yf is None:
-            import yfinance as yf  # imported lazily: slow, and only needed online
-        live = fetch_quarterly_income(tickers, yf)
-        if end is not None and not live.empty:
-            live = live[live["period_end"] <= pd.Timestamp(end) - pd.Timedelta(days=45)]
-    got_live = sorted(set(live["symbol"])) if not live.empty else []
-    rest = [t for t in tickers if t not in got_live]
-    snap = pd.DataFrame()
-    if rest:
-        try:
-            snap = known_by(dl.fundamentals("quarterly", rest), end)
-        except DataUnavailableError:
-            snap = pd.DataFrame()
-    frames = [f for f in (live, snap) if not f.empty]
     cols = ["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"]
-    out = (pd.concat([f[cols] for f in frames], ignore_index=True) if frames
-           else pd.DataFrame(columns=cols))
-    served_snap = sorted(set(snap["symbol"])) if not snap.empty else []
-    none = [t for t in tickers if t not in got_live and t not in served_snap]
-    note = {"live": got_live, "data layer": served_snap, "none": none}
-    return out.sort_values(["symbol", "period_end"]).reset_index(drop=True), note
+    try:
+        q = dl.fundamentals("quarterly", tickers)[cols]
+    except DataUnavailableError:
+        q = empty_frame({"symbol": "str", "period_end": "datetime64[ns]", "filing_date": "datetime64[ns]",
+                         **{f: "float64" for f in FLOW_FIELDS}, "source": "str"})
+    if end is not None and len(q):
+        end = pd.Timestamp(end)
+        filed = q["filing_date"]
+        q = q[filed.le(end) | (filed.isna() & q["period_end"].le(end - LIVE_FILING_LAG))]
+    live = q["source"].astype("str").str.contains("yfinance")
+    got_live = sorted(set(q.loc[live, "symbol"]))
+    stored = sorted(set(q["symbol"]) - set(got_live))
+    none = [t for t in tickers if t not in got_live and t not in stored]
+    note = {"live": got_live, "data layer": stored, "none": none}
+    return q.sort_values(["symbol", "period_end"]).reset_index(drop=True), note
 
 
 # ---- Russell 2000 coverage (the input to the forecast claims) ------------------

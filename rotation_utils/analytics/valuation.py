@@ -28,9 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import config
 from .. import narrative as nv
-from ..data import empty_frame, optional  # noqa: F401  (empty_frame: part of this module's API)
+from ..data import empty_frame, network, optional  # noqa: F401  (empty_frame: part of this module's API)
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
@@ -555,10 +554,11 @@ def ordinal_percentile(p: float) -> str:
     return f"{n}{suffix}"
 
 
-# ---- live path (yfinance) -----------------------------------------------------
+# ---- live path (Yahoo quote figures through the data layer) -------------------
 def live_allowed(source: str) -> bool:
-    """Live look-ups only when the data layer may go online: not 'snapshot', not offline."""
-    return source != "snapshot" and not config.offline_forced()
+    """Live look-ups only when the data layer may go online: not 'snapshot', not
+    offline, and the network probe answers (decided in :mod:`rotation_utils.data.network`)."""
+    return network.live_allowed(source)
 
 
 def _num(v) -> float:
@@ -575,52 +575,55 @@ def not_available(reason: str) -> dict:
             "constituents": pd.DataFrame(), "aggregate": {}}
 
 
-def live_iwm_valuation(holdings: pd.DataFrame | None = None, yf=None, max_holdings: int = 200,
+def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 200,
                        etf: str = "IWM") -> dict:
-    """ETF- and constituent-level P/E of IWM from yfinance ``Ticker.info``.
+    """ETF- and constituent-level P/E of IWM from Yahoo's quote figures (``dl.quote_info``).
 
-    ``yf`` is the yfinance module (injectable for tests). The ETF's own
-    ``trailingPE``/``forwardPE`` are taken as reported; for the ``max_holdings``
-    largest holdings, earnings = ``netIncomeToCommon`` (keeps losses) else
-    ``marketCap / trailingPE``, forward earnings = ``marketCap / forwardPE``, and
-    the same aggregates as for the S&P 500 groups are computed. Any failure
-    returns :func:`not_available` with the reason instead of raising.
+    ``dl`` is the report's DataLayer (it fetches, caches, retries and logs
+    provenance). The ETF's own ``trailing_pe``/``forward_pe`` are taken as
+    reported; for the ``max_holdings`` largest holdings, earnings =
+    ``net_income_to_common`` (keeps losses) else ``market_cap / trailing_pe``,
+    forward earnings = ``market_cap / forward_pe``, and the same aggregates as
+    for the S&P 500 groups are computed. Holdings Yahoo did not answer for
+    (after retries) are listed in ``aggregate["left_out"]`` with their share of
+    the fund's weight (``weight_left_out``). Any failure returns
+    :func:`not_available` with the reason instead of raising.
     """
+    top = (holdings.sort_values("weight_pct", ascending=False).head(max_holdings)
+           if holdings is not None and len(holdings) else pd.DataFrame(columns=["ticker", "weight_pct"]))
     try:
-        if yf is None:
-            import yfinance as yf  # noqa: PLC0415 - slow import, live path only
-        info = yf.Ticker(etf).info or {}
-    except Exception as exc:  # network, rate limit, schema change: report, don't fail
-        return not_available(f"yfinance {etf} info failed ({exc.__class__.__name__})")
-    etf_figures = {"trailing_pe": _num(info.get("trailingPE")), "forward_pe": _num(info.get("forwardPE"))}
+        info = dl.quote_info([etf, *top["ticker"]]).set_index("symbol")
+    except DataUnavailableError as exc:
+        return not_available(str(exc))
+    etf_figures = {"trailing_pe": _num(info.at[etf, "trailing_pe"]), "forward_pe": _num(info.at[etf, "forward_pe"])}
     rows = []
-    if holdings is not None and len(holdings):
-        top = holdings.sort_values("weight_pct", ascending=False).head(max_holdings)
-        for t, w in zip(top["ticker"], top["weight_pct"]):
-            try:
-                i = yf.Ticker(t).info or {}
-            except Exception:
-                continue
-            cap, tpe, fpe = _num(i.get("marketCap")), _num(i.get("trailingPE")), _num(i.get("forwardPE"))
-            ni = _num(i.get("netIncomeToCommon"))
-            earn = ni if math.isfinite(ni) else (cap / tpe if tpe and math.isfinite(tpe) else np.nan)
-            fwd = cap / fpe if fpe and math.isfinite(fpe) else np.nan
-            rows.append({"ticker": t, "weight_pct": w, "market_cap": cap, "trailing_pe": tpe,
-                         "forward_pe": fpe, "earnings": earn, "forward_earnings": fwd})
+    for t, w in zip(top["ticker"], top["weight_pct"]):
+        i = info.loc[t] if t in info.index else None
+        if i is None or i["status"] == "missing":
+            continue
+        cap, tpe, fpe, ni = (_num(i[c]) for c in ("market_cap", "trailing_pe", "forward_pe", "net_income_to_common"))
+        earn = ni if math.isfinite(ni) else (cap / tpe if tpe and math.isfinite(tpe) else np.nan)
+        fwd = cap / fpe if fpe and math.isfinite(fpe) else np.nan
+        rows.append({"ticker": t, "weight_pct": w, "market_cap": cap, "trailing_pe": tpe,
+                     "forward_pe": fpe, "earnings": earn, "forward_earnings": fwd})
     cons = pd.DataFrame(rows)
     agg = {}
     if len(cons):
         ok = cons["market_cap"].notna() & cons["earnings"].notna()
+        left = top[~top["ticker"].isin(cons["ticker"])]
+        total = holdings["weight_pct"].sum()
         agg = {
             "pe_all": aggregate_pe(cons, include_losses=True)["pe"].iloc[0],
             "pe_ex_losses": aggregate_pe(cons, include_losses=False)["pe"].iloc[0],
             "forward_pe_ex_losses": aggregate_pe(cons, include_losses=False,
                                                  earnings="forward_earnings")["pe"].iloc[0],
             "holdings_used": int(ok.sum()),
-            "weight_covered": float(cons.loc[ok, "weight_pct"].sum() / holdings["weight_pct"].sum()),
+            "weight_covered": float(cons.loc[ok, "weight_pct"].sum() / total),
+            "left_out": list(left["ticker"]),
+            "weight_left_out": float(left["weight_pct"].sum() / total),
         }
     if all(np.isnan(v) for v in etf_figures.values()) and not agg:
-        return not_available(f"yfinance returned no P/E for {etf} or its holdings")
+        return not_available(f"Yahoo returned no P/E for {etf} or its holdings")
     return {"status": "ok", "reason": "", "etf": etf_figures, "constituents": cons, "aggregate": agg}
 
 

@@ -42,6 +42,8 @@ DEFAULT_SERIES = ["DGS10", "DGS2", "DGS3MO", "T10Y2Y", "T10Y3M", "T10YIE", "DFII
 #: core tickers of the bundled snapshot beyond those named in universes.py
 EXTRA_CORE = ["IVV", "VOO", "VTI", "EQAL", "IWB", "IWC", "IWD", "IWF", "MDY", "VB", "QQQE", "MGK",
               "RSPT", "TLT", "IEF", "SHY", "HYG", "JNK", "LQD", "UUP", "GLD", "^TNX", "^IRX"]
+#: thousands of tickers: batches one second apart, longer backoff on rate limits (5 s .. 160 s)
+BULK_PACING = {"batch_size": 50, "pace_s": 1.0, "retries": 6, "backoff_s": 5.0}
 SOURCES = [
     {"name": "Adjusted daily closes", "url": "https://finance.yahoo.com (yfinance, auto_adjust=True)"},
     {"name": "FRED series (percent)", "url": "https://fred.stlouisfed.org/graph/fredgraph.csv"},
@@ -128,7 +130,7 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
     series = list(dict.fromkeys(series or DEFAULT_SERIES))
     if backend is None:
         from .live import LiveBackend
-        backend = LiveBackend(network=None, strict=False)
+        backend = LiveBackend(network="probe", strict=False, **BULK_PACING)
 
     cons, iwm = _members(backend)
     if constituents:

@@ -24,6 +24,7 @@ import pandas as pd
 from .. import config
 from ..dates import iso, parse_window
 from ..errors import BadInputError, DataUnavailableError
+from .merge import merge_statements as statements_merge
 from .provenance import Provenance
 from .snapshot import SnapshotBackend
 
@@ -93,9 +94,7 @@ class DataLayer:
     @cached_property
     def _live_backend(self):
         from .live import LiveBackend  # imported lazily: yfinance is slow to import
-        return LiveBackend(cache_dir=self.cache_dir,
-                           network=None if self.source == "live" else "probe",
-                           strict=self.source == "live")
+        return LiveBackend(cache_dir=self.cache_dir, network="probe", strict=self.source == "live")
 
     def backends(self) -> list:
         """Backends in the order they are asked, for this source setting."""
@@ -115,8 +114,7 @@ class DataLayer:
                   start, end) -> pd.DataFrame:
         s, e = parse_window(start, end)
         remaining = list(items)
-        parts = []
-        errors = []
+        parts, errors, notes = [], [], {}
         for backend in self.backends():
             if not remaining:
                 break
@@ -125,6 +123,8 @@ class DataLayer:
             except DataUnavailableError as exc:
                 errors.append(str(exc))
                 continue
+            if got is not None:
+                notes.update(got.attrs.get("notes", {}))
             if got is None or got.empty:
                 continue
             served_by = got.attrs.get("served_by", {})
@@ -132,7 +132,7 @@ class DataLayer:
             span = got.groupby(key, sort=False)["date"].agg(["min", "max", "size"])
             for item, (first, last, n) in zip(span.index, span.itertuples(index=False)):
                 self.provenance.add(dataset, item, served_by.get(item, backend.name),
-                                    rows=int(n), first=first, last=last)
+                                    rows=int(n), first=first, last=last, note=notes.get(item, ""))
             parts.append(got)
             if dataset == "prices":
                 self._sessions.update(got["date"].unique())
@@ -140,7 +140,8 @@ class DataLayer:
             remaining = [t for t in remaining if t not in served]
         for item in remaining:
             self.provenance.add(dataset, item, None, status="missing",
-                                note="; ".join(errors)[:200] if errors else "no source has it")
+                                note=(notes.get(item) or "; ".join(errors) or "no source has it")[:200])
+        self._collect_notices()
         if not parts:
             raise DataUnavailableError(
                 f"no {dataset} for {', '.join(items[:5])}{' ...' if len(items) > 5 else ''} "
@@ -193,6 +194,13 @@ class DataLayer:
     # ---- whole tables ------------------------------------------------------
     def _table(self, dataset: str, method: str, *args, date_col: str | None = None,
                required: bool = True, window=None, **kw) -> pd.DataFrame | None:
+        """The first backend's non-empty answer for a whole table (provenance logged)."""
+        try:
+            return self._first_table(dataset, method, args, kw, date_col, required, window)
+        finally:
+            self._collect_notices()
+
+    def _first_table(self, dataset, method, args, kw, date_col, required, window):
         errors, empty_in_window, coverage_note = [], False, ""
         for backend in self.backends():
             try:
@@ -260,20 +268,87 @@ class DataLayer:
         """
         if frequency not in ("annual", "quarterly"):
             raise BadInputError(f"frequency must be 'annual' or 'quarterly', not {frequency!r}")
-        syms = _as_list(symbols, "symbols") if symbols is not None else None
-        df = self._table(f"fundamentals_{frequency}", "fundamentals", frequency,
-                         symbols=syms, date_col="period_end")
+        if symbols is None:  # the whole table: only the snapshot has one
+            return self._known(self._table(f"fundamentals_{frequency}", "fundamentals", frequency,
+                                           symbols=None, date_col="period_end"))
+        return self._statements(frequency, _as_list(symbols, "symbols"))
+
+    def _known(self, df: pd.DataFrame) -> pd.DataFrame:
+        """Statements known at the run's as-of date: filed by then, and (rows without a
+        filing date, e.g. live Yahoo ones) for a period that ended by then."""
         limit = self.read_limit
-        if limit is not None and "filing_date" in df:  # statements filed after the as-of date are unknown then
-            df = df[~(df["filing_date"] > limit)].reset_index(drop=True)
-        if syms is not None:
-            df = df[df["symbol"].isin(syms)].reset_index(drop=True)
-            have = set(df["symbol"])
+        if limit is None or df is None or "filing_date" not in df:
+            return df
+        unknown = (df["filing_date"] > limit) | (df["filing_date"].isna() & (df["period_end"] > limit))
+        return df[~unknown].reset_index(drop=True)
+
+    def _statements(self, frequency: str, syms: list[str]) -> pd.DataFrame:
+        """Every backend's statements for ``syms`` merged period by period (newer source first).
+
+        Why merged: live Yahoo serves about five quarters, the stored history
+        years of them; a partial live answer must never hide the snapshot.
+        Provenance gets one record per symbol naming every source that served it.
+        """
+        dataset = f"fundamentals_{frequency}"
+        merged, sources, notes, errors = None, {}, {}, []
+        for backend in self.backends():
+            try:
+                got = backend.fundamentals(frequency, symbols=syms)
+            except DataUnavailableError as exc:
+                errors.append(str(exc))
+                continue
+            except NotImplementedError:
+                continue
+            notes.update((getattr(got, "attrs", None) or {}).get("notes", {}))
+            if got is None or got.empty:
+                continue
+            served_by = got.attrs.get("served_by", {})
+            got = self._known(got[got["symbol"].isin(syms)])
+            for sym in got["symbol"].unique():
+                sources.setdefault(sym, []).append(served_by.get(sym, backend.name))
+            got.attrs = {}
+            merged = statements_merge(merged, got, frequency) if merged is not None else got
+        self._collect_notices()
+        if merged is None or merged.empty:
             for sym in syms:
-                if sym not in have:
-                    self.provenance.add(f"fundamentals_{frequency}", sym, None, status="missing",
-                                        note="no statements in the source")
-        return df
+                self.provenance.add(dataset, sym, None, status="missing",
+                                    note=(notes.get(sym) or "; ".join(errors) or "no statements in the source")[:200])
+            raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
+        merged = merged.sort_values(["symbol", "period_end"]).reset_index(drop=True)
+        for sym in syms:
+            rows = merged.loc[merged["symbol"] == sym, "period_end"]
+            if len(rows):
+                self.provenance.add(dataset, sym, "+".join(dict.fromkeys(sources[sym])), rows,
+                                    note=notes.get(sym, ""))
+            else:
+                self.provenance.add(dataset, sym, None, status="missing",
+                                    note=notes.get(sym) or "no statements in the source")
+        return merged
+
+    def quote_info(self, symbols) -> pd.DataFrame:
+        """Yahoo's current quote figures (live only): ``symbol, market_cap`` (USD),
+        ``trailing_pe, forward_pe, net_income_to_common`` (USD), ``status`` (live, cache or
+        missing) and ``note`` (why a symbol is missing). Raises DataUnavailableError when
+        the source setting has no live backend or it is offline."""
+        syms = _as_list(symbols, "symbols")
+        live = self._live_backend if self.source != "snapshot" else None
+        if live is None or not live.online:
+            why = "source 'snapshot'" if live is None else live.offline_reason
+            raise DataUnavailableError(f"no live quote figures ({why})")
+        out = live.quote_info(syms)
+        for rec in out.itertuples(index=False):
+            self.provenance.add("quote_info", rec.symbol, None if rec.status == "missing" else rec.status,
+                                rows=0 if rec.status == "missing" else 1, note=rec.note,
+                                status="missing" if rec.status == "missing" else "ok")
+        self._collect_notices()
+        return out
+
+    def _collect_notices(self) -> None:
+        """Copy the live backend's run-level notices (offline reason, sources down,
+        yfinance warnings) into the provenance, when a live backend was used."""
+        live = self.__dict__.get("_live_backend")
+        if live is not None:
+            self.provenance.notices = list(dict.fromkeys(self.provenance.notices + live.notices()))
 
     def shiller_monthly(self) -> pd.DataFrame:
         """Shiller monthly series: ``date, sp500, dividend, earnings, cpi, long_rate,
@@ -402,6 +477,8 @@ class DataLayer:
         src = ", ".join(self.provenance.sources()) or "nothing loaded yet"
         miss = self.provenance.missing()
         tail = f"; missing: {', '.join(m.split(':', 1)[1] for m in miss[:10])}" if miss else ""
+        notes = self.provenance.notices
+        tail += f"; {'; '.join(notes[:3])}" if notes else ""
         return f"source setting '{self.source}'; served by {src}; data as of {self.as_of}{tail}"
 
 

@@ -38,6 +38,8 @@ class Provenance:
     """An append-only log of :class:`Record` with a tidy-table view."""
 
     records: list[Record] = field(default_factory=list)
+    #: run-level facts a reader needs (why live sources were not used, rate limits...)
+    notices: list[str] = field(default_factory=list)
 
     def add(self, dataset: str, item: str, source: str | None, dates=None,
             rows: int | None = None, status: str | None = None, note: str = "",
@@ -97,5 +99,6 @@ class Provenance:
                          default=None),
             "datasets": self.summary().to_dict(orient="records"),
             "missing": self.missing(),
+            "notices": list(self.notices),
             "items": int(len(t)),
         }
