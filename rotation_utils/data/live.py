@@ -60,6 +60,11 @@ INFO_FIELDS = {"marketCap": "market_cap", "trailingPE": "trailing_pe", "forwardP
                "netIncomeToCommon": "net_income_to_common"}
 
 
+def probe_network() -> bool:
+    """Yes/no form of :func:`.network.probe` (the run's window check asks it before any kernel starts)."""
+    return network.probe().ok
+
+
 def http_get(url: str, timeout=network.HTTP_TIMEOUT_S) -> str:
     """GET ``url`` and return its text; raises on HTTP errors (the default getter)."""
     import requests
