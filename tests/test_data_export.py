@@ -141,6 +141,18 @@ def test_add_parser_and_run(tmp_path, fake_live, monkeypatch, capsys):
     assert list(DataLayer("snapshot", snapshot=tmp_path / "s").prices(["SPY", "IWM", "^TNX"]).columns) == TICKERS
 
 
+def test_bulk_fetches_are_paced(tmp_path, fake_live, monkeypatch):
+    made = {}
+
+    def make(**kw):
+        made.update(kw)
+        return fake_live
+    monkeypatch.setattr(live_mod, "LiveBackend", make)
+    export.write_snapshot(tmp_path / "s", start="2020-01-01", tickers=["SPY"], series=["DGS10"])
+    assert made["pace_s"] > 0 and made["retries"] >= 6 and made["backoff_s"] >= 5
+    assert made["network"] == "probe"
+
+
 def test_main_reports_errors_on_one_line(tmp_path, fake_live, monkeypatch, capsys):
     monkeypatch.setattr(live_mod, "LiveBackend", lambda **kw: fake_live)
     (tmp_path / "busy").mkdir()

@@ -99,6 +99,18 @@ def test_empty_answers_are_retried_with_backoff(yahoo, tmp_path):
     assert len(got) == 2 and b.sleeps == [1.0, 2.0]
 
 
+def test_names_answered_empty_in_a_row_stop_the_retries_for_the_run(yahoo, tmp_path):
+    for sym in ("AAA", "BBB", "CCC", "DDD"):
+        yahoo.empty_statements[sym] = -1
+    with at("2025-05-20 22:00"):
+        b = backend(tmp_path, retries=1, backoff_s=1.0)
+        assert b.fundamentals("annual", ["AAA", "BBB", "CCC", "DDD"]) is None
+        notices = b.notices()
+    assert yahoo.count("timeseries/CCC") > 0 and yahoo.count("timeseries/DDD") == 0
+    assert b.sleeps == [1.0, 1.0, 1.0]                                # one backoff per name, then stop
+    assert any("empty for 3 names in a row" in n for n in notices)
+
+
 def test_auto_merges_partial_live_statements_with_the_snapshot(yahoo, tmp_path):
     """Live AAPL for two years must not hide the snapshot's older years, nor make MSFT missing."""
     yahoo.add_statement("AAPL", "annual", {"TotalRevenue": {"2025-09-27": 999.0, "2024-09-28": 391e9},

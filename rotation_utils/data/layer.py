@@ -290,7 +290,7 @@ class DataLayer:
         Provenance gets one record per symbol naming every source that served it.
         """
         dataset = f"fundamentals_{frequency}"
-        merged, sources, notes, errors = None, {}, {}, []
+        merged, sources, notes, errors, served = None, {}, {}, [], False
         for backend in self.backends():
             try:
                 got = backend.fundamentals(frequency, symbols=syms)
@@ -302,7 +302,7 @@ class DataLayer:
             notes.update((getattr(got, "attrs", None) or {}).get("notes", {}))
             if got is None or got.empty:
                 continue
-            served_by = got.attrs.get("served_by", {})
+            served_by, served = got.attrs.get("served_by", {}), True
             got = self._known(got[got["symbol"].isin(syms)])
             for sym in got["symbol"].unique():
                 sources.setdefault(sym, []).append(served_by.get(sym, backend.name))
@@ -310,9 +310,12 @@ class DataLayer:
             merged = statements_merge(merged, got, frequency) if merged is not None else got
         self._collect_notices()
         if merged is None or merged.empty:
+            later = f"none filed by the as-of date {iso(self.read_limit)}" if served else ""
             for sym in syms:
-                self.provenance.add(dataset, sym, None, status="missing",
-                                    note=(notes.get(sym) or "; ".join(errors) or "no statements in the source")[:200])
+                self.provenance.add(dataset, sym, None, status="missing", note=(
+                    notes.get(sym) or later or "; ".join(errors) or "no statements in the source")[:200])
+            if served:  # the sources have statements, just none known at the as-of date
+                return merged.reset_index(drop=True)
             raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
         merged = merged.sort_values(["symbol", "period_end"]).reset_index(drop=True)
         for sym in syms:

@@ -52,9 +52,13 @@ from .web_tables import IWM_CSV, SP500_WIKI, parse_ishares_holdings, parse_sp500
 log = logging.getLogger(__name__)
 
 FULL_HISTORY_START = pd.Timestamp("1970-01-01")  # yfinance needs a start (else: one month)
+#: names in a row answered empty (after retries) before Yahoo is treated as throttled
+GIVE_UP_AFTER = 3
 OVERLAP_DAYS = 10  # calendar days re-fetched to check the seam (about a week of sessions)
 TABLE_MAX_AGE_DAYS = {"fundamentals_annual": 7, "fundamentals_quarterly": 7, "quote_info": 1,
                       "sp500_constituents": 1, "iwm_holdings": 1}
+#: which guarded source serves each whole table
+TABLE_SOURCES = {"sp500_constituents": "wikipedia", "iwm_holdings": "ishares"}
 USER_AGENT = "Mozilla/5.0 (rotation-utils research notebooks)"
 INFO_FIELDS = {"marketCap": "market_cap", "trailingPE": "trailing_pe", "forwardPE": "forward_pe",
                "netIncomeToCommon": "net_income_to_common"}
@@ -107,6 +111,7 @@ class LiveBackend:
         self.batch_size, self.retries, self.backoff_s, self.pace_s = batch_size, retries, backoff_s, pace_s
         self._offline: str | None = None
         self._notes: dict[tuple[str, str], str] = {}
+        self._empty_streak = 0
 
     # ---- plumbing ----------------------------------------------------------
     @property
@@ -133,7 +138,7 @@ class LiveBackend:
     def notices(self) -> list[str]:
         """Run-level reasons a reader needs: offline, sources down, yfinance's warnings."""
         out = [f"live sources not used: {self.offline_reason}"] if self.offline_reason else []
-        for src in ("yahoo", "fred"):
+        for src in ("yahoo", "fred", "wikipedia", "ishares"):
             why = network.GUARD.down(src)
             if why:
                 out.append(f"{src} treated as down for this run: {why}")
@@ -360,12 +365,18 @@ class LiveBackend:
         if self._fresh(entry, dataset, max_age_days):
             return entry.frame, entry.meta.get("label", "live"), entry.meta.get("note", "")
         note = f"offline: {self.offline_reason}" if not self.online else ""
-        if self.online:
+        source = TABLE_SOURCES.get(dataset, "yahoo")
+        down = network.GUARD.down(source) if self.online else None
+        if down:
+            note = f"live fetch failed: {down}"
+        if self.online and not down:
             try:
                 new = fetch()
             except Exception as exc:
                 note = f"live fetch failed: {yahoo.classify(exc, 0).reason}"
                 log.warning("live %s/%s: %s", dataset, item, note)
+                if network.is_timeout(exc) and source != "yahoo":  # yahoo: its session marks it
+                    network.GUARD.mark_down(source, f"{source} did not answer in time ({note})")
                 new = None
             if new is not None and len(new):
                 frame = join(entry.frame if entry else None, new) if join else new
@@ -377,18 +388,29 @@ class LiveBackend:
         """Call ``fn`` with exponential backoff on rate limits and on empty answers.
 
         An empty answer for a name that should have data is how a throttled
-        Yahoo often replies, so it is retried too before giving up.
+        Yahoo often replies, so it is retried too before giving up. A rate limit
+        that outlasts the retries, or ``GIVE_UP_AFTER`` names in a row answered
+        empty, marks Yahoo down for the run: the remaining names fail at once
+        with that reason instead of each waiting through the backoff.
         """
         for attempt in range(self.retries + 1):
             try:
-                return fn()
+                out = fn()
+                self._empty_streak = 0
+                return out
             except Exception as exc:
-                retry = yahoo.is_rate_limit(exc) or statements.is_empty_answer(exc)
-                if attempt == self.retries or not retry:
-                    raise
-                log.info("%s: %s; retry %d", what, exc.__class__.__name__, attempt + 1)
-                self._sleep(self.backoff_s * 2 ** attempt)
-                yahoo.forget_responses()
+                limited, empty = yahoo.is_rate_limit(exc), statements.is_empty_answer(exc)
+                if attempt < self.retries and (limited or empty):
+                    log.info("%s: %s; retry %d", what, exc.__class__.__name__, attempt + 1)
+                    self._sleep(self.backoff_s * 2 ** attempt)
+                    yahoo.forget_responses()
+                    continue
+                self._empty_streak = self._empty_streak + 1 if empty else 0
+                if limited or self._empty_streak >= GIVE_UP_AFTER:
+                    network.GUARD.mark_down("yahoo", (
+                        f"rate-limited by Yahoo (HTTP 429) after {self.retries} retries" if limited else
+                        f"Yahoo answered empty for {self._empty_streak} names in a row after retries (throttled)"))
+                raise
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame | None:
         """yfinance statements for ``symbols`` in the snapshot's columns, merged onto the
@@ -465,12 +487,15 @@ class LiveBackend:
     def _refresh_iwm(self) -> None:
         """Fetch today's iShares IWM file once a day and cache it under its as-of date."""
         metas = [self.cache.meta("iwm_holdings", d) for d in self.cache.items("iwm_holdings")]
-        if not self.online or any(self._fresh(Entry(pd.DataFrame(), m), "iwm_holdings") for m in metas if m):
+        if (not self.online or network.GUARD.down("ishares")
+                or any(self._fresh(Entry(pd.DataFrame(), m), "iwm_holdings") for m in metas if m)):
             return
         try:
             as_of, frame = parse_ishares_holdings(self._http_get(IWM_CSV, network.HTTP_TIMEOUT_S))
         except Exception as exc:
             log.warning("live IWM holdings: %s: %s", exc.__class__.__name__, str(exc)[:120])
+            if network.is_timeout(exc):
+                network.GUARD.mark_down("ishares", "ishares did not answer in time")
             return
         if len(frame):
             self.cache.write("iwm_holdings", f"{as_of:%Y-%m-%d}", frame, self._stamp(None, "ishares"))
