@@ -13,6 +13,9 @@ page and by the claims ledger::
                                                  # unit "pp", not 0.042): number, string or null
       "claims": [{"id", "verdict", "evidence", "values": {...}, "period": {...}, "provisional"}],
       "window": {"start", "end", "label"},       # the thesis window the verdict is judged on
+      "key_metrics": ["name", ...],              # the (up to three) headline names the verdict
+                                                 # rests on, in reading order: the summary box,
+                                                 # the index scorecard and the deck show them
       "verdict": {"value": "supported|mixed|not supported|inconclusive", "rule": "..."},
       "tables": [{"name", "file", "title"}],     # CSVs written next to results.json
       "extra": {...},                            # report-specific blocks (e.g. the ledger rows)
@@ -89,6 +92,7 @@ class Report:
         self.claims: list[dict] = []
         self.tables: list[dict] = []
         self.overall: dict | None = None
+        self.key: list[str] = []
         self.extra: dict = {}
 
     def metric(self, name: str, value, unit: str = "", label: str = "") -> None:
@@ -112,6 +116,17 @@ class Report:
         sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
         return coverage(period, self.window[0], self.window_end(),
                         sessions if sessions is not None and len(sessions) else None)
+
+    def key_metrics(self, *names: str) -> None:
+        """Name the headline metrics the verdict rests on (at most three are shown).
+
+        The report's summary box, the index scorecard and the meeting deck show these
+        numbers next to the verdict, in this order; they may be recorded before or after.
+
+        Args:
+            names: names given to :meth:`metric`.
+        """
+        self.key = list(dict.fromkeys(str(n) for n in names))
 
     def claim(self, claim_id: str, verdict: str, evidence: str, **values) -> None:
         """Record the verdict on one claim of the register, with its evidence sentence.
@@ -167,6 +182,7 @@ class Report:
             "parameters": _jsonable(self.parameters),
             "data": _jsonable(prov),
             "headline": self.headline,
+            "key_metrics": self.key,
             "claims": self.claims,
             "window": self.thesis_window or {"start": _jsonable(self.window[0]),
                                              "end": _jsonable(self.window_end()),

@@ -10,8 +10,13 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
 
-#: Okabe-Ito colour-blind-safe palette
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000"]
+#: Okabe-Ito colour-blind-safe palette without its yellow (#F0E442), which cannot be read on white
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
+POSITIVE, NEGATIVE = PALETTE[0], PALETTE[3]  # bars above / below zero
+#: most series one panel should carry; more go into a second panel or a table
+MAX_SERIES = 6
+#: the source line under every chart: large enough to read on a projector and on paper
+FOOTNOTE_SIZE = 11
 FIGSIZE = (11, 5.5)
 DIVERGING = "RdBu"  # heat maps of relative returns: red below zero, blue above
 
@@ -45,7 +50,22 @@ def footnote(fig_or_ax, source: str, as_of=None, extra: str = "") -> None:
         parts.append(f"data as of {pd.Timestamp(as_of):%Y-%m-%d}")
     if extra:
         parts.append(extra)
-    fig.text(0.01, -0.02, " | ".join(parts), ha="left", va="top", fontsize=9, color="#555555")
+    fig.text(0.01, -0.02, " | ".join(parts), ha="left", va="top", fontsize=FOOTNOTE_SIZE, color="#333333",
+             wrap=True)
+
+
+def legend_patch(color: str, label: str):
+    """A legend entry drawn in ``color`` for bars coloured one by one (an empty bar call has none).
+
+    Args:
+        color: the bars' colour.
+        label: the legend text.
+
+    Returns:
+        A matplotlib Patch to pass in ``ax.legend(handles=[...])``.
+    """
+    from matplotlib.patches import Patch
+    return Patch(facecolor=color, label=label)
 
 
 def mark_dates(ax, dates, label: str | None = None, color: str = "#777777", style: str = "--") -> None:

@@ -56,7 +56,10 @@ def test_results_follow_the_schema(runs, key):
     assert res["parameters"]["start"] == WINDOWS[key][0]
     assert {c["id"] for c in res["claims"]} == {"A7", "A9"}
     names = [m["name"] for m in res["headline"]]
-    assert names[:3] == ["kbwb_minus_spy_2023", "kbwb_minus_spy_2024", "kbwb_minus_spy_2025"]
+    assert {"kbwb_minus_spy_2023", "kbwb_minus_spy_2024", "kbwb_minus_spy_2025"} <= set(names)
+    # the summary box and the index show the numbers the verdict rests on, not KBWB's years
+    assert res["key_metrics"] == ["banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
+                                  "industrials_minus_market_pp"]
     for t in res["tables"]:
         assert (folder / t["file"]).exists()
 
@@ -87,6 +90,18 @@ def test_best_and_worst_sector_recomputed(runs, dl):
         assert _metric(res, "worst_sector") == rel.idxmin()
         assert _metric(res, "best_sector_minus_benchmark") == pytest.approx(rel.max() * 100, abs=1e-6)
         assert _metric(res, "worst_sector_minus_benchmark") == pytest.approx(rel.min() * 100, abs=1e-6)
+
+
+def test_verdict_numbers_recomputed(runs, dl):
+    """The key numbers of the summary box: each named group's window return minus SPY."""
+    for key, (start, end) in WINDOWS.items():
+        res, _ = runs[key]
+        px = dl.prices(["KBWB", "KRE", "XBI", "XLI", "SPY"], pd.Timestamp(start) - pd.Timedelta(days=10), end)
+        r = {t: _window_return(px[t], start, end) for t in px.columns}
+        assert _metric(res, "banks_minus_market_pp") == pytest.approx(
+            ((r["KBWB"] + r["KRE"]) / 2 - r["SPY"]) * 100, abs=1e-6)
+        assert _metric(res, "small_cap_healthcare_minus_market_pp") == pytest.approx((r["XBI"] - r["SPY"]) * 100, abs=1e-6)
+        assert _metric(res, "industrials_minus_market_pp") == pytest.approx((r["XLI"] - r["SPY"]) * 100, abs=1e-6)
 
 
 def test_share_of_members_beating_iwm_recomputed(runs, dl):

@@ -450,3 +450,9 @@ def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():
     assert text.endswith("here IWM +12.8% and ^GSPC +16.4%.")
     other = ROV.describe_mega_cap_year(check | {"record": False, "sideways": False, "mag7_lead": -0.02}, y, "SPY")
     assert "lagged the Other 493 (cap) by 2.0 pp and SPY did not set a record close" in other and "not sideways" in other
+
+
+def test_verdict_metric_rows_are_the_verdicts_spreads_in_pp():
+    rows = ROV.verdict_metric_rows({"IWM - SPY": 0.0486, "Other 493 - Mag 7 (cap)": float("nan")})
+    assert rows[0] == ("verdict_iwm_spy_pp", pytest.approx(4.86), "pp", "IWM minus SPY over the window")
+    assert rows[1][0] == "verdict_other_493_mag_7_cap_pp" and rows[1][1] is None

@@ -184,7 +184,9 @@ def test_html_header_toc_and_csv_links(run):
     assert f"latest data ({as_of})" in html
     assert 'href="last_days.csv"' in html
     assert '<nav class="rt-toc">' in html and 'href="#Findings"' in html
-    assert "verdict: " in html and run_dir.name in html
+    verdict = json.loads((run_dir / "01_good" / "results.json").read_text())["verdict"]["value"]
+    box = html[html.index('id="rt-summary"'):html.index("Run details")]
+    assert f'rt-v-{verdict.replace(" ", "-")}' in box and run_dir.name in html
 
 
 def test_slides_only_from_tagged_cells(run):

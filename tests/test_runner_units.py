@@ -175,8 +175,9 @@ def test_title_cell_hidden_only_when_it_holds_just_title_and_purpose():
 
 # ---- index page --------------------------------------------------------------------------
 @pytest.mark.parametrize("value,unit,text", [
-    (4.873, "pp", "4.9 pp"), (-0.795, "pp", "-0.80 pp"), (-12.34, "%", "-12.3%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
-    (float("nan"), "", "n/a"), (7, "", "7"), ("mixed", "", "mixed"), (0.5, "x", "0.50x"),
+    (4.873, "pp", "+4.9 pp"), (-0.795, "pp", "-0.8 pp"), (-0.795, "pp per +100 bp", "-0.8 pp per +100 bp"),
+    (-12.34, "%", "-12.3%"), (0.585, "%", "0.6%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
+    (float("nan"), "", "n/a"), (7, "", "7"), ("mixed", "", "mixed"), (0.5, "x", "0.50x"), (26.89, "x", "26.9x"),
 ])
 def test_format_value(value, unit, text):
     assert index.format_value(value, unit) == text

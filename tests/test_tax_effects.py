@@ -429,3 +429,13 @@ def test_intensity_cells_for_display_pairs_medians_with_counts():
     mid = dict(zip(headers, rows[list(show["Size bucket"]).index("mid")]))
     assert mid["High intensity: median saving, % of pre-tax income"] == "12.3%"
     assert mid["High intensity: firms"] == "1"
+
+
+def test_thesis_metric_rows_are_the_numbers_the_verdict_compares():
+    rows = te.thesis_metric_rows({"cell_firms": 25, "cell_median": 0.1065, "best_cell": "mid, high intensity",
+                                  "best_median": 0.1065}, 0.0271, "mid ($2-10bn)")
+    assert [r[0] for r in rows] == ["thesis_cell_median_pct", "best_cell_median_pct", "all_firms_median_pct"]
+    assert [round(r[1], 2) for r in rows] == [10.65, 10.65, 2.71] and {r[2] for r in rows} == {"%"}
+    empty = te.thesis_metric_rows({"cell_firms": 2, "cell_median": np.nan, "best_cell": None, "best_median": np.nan},
+                                  0.01, "mid")
+    assert empty[0][1] is None and empty[1][1] is None and "no cell" in empty[1][3]

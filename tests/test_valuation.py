@@ -511,3 +511,16 @@ def test_companies_by_version_splits_all_from_the_chosen_version():
     assert set(current["as_of"]) == {pd.Timestamp(D0)} and sorted(current["symbol"]) == ["AAA", "BBB"]
     _, none = val.companies_by_version(fin, CONS, None)
     assert none.empty and list(none.columns) == list(companies.columns)
+
+
+def test_named_chart_legend_swatches_match_the_bar_colours():
+    import matplotlib
+    named = pd.DataFrame({"ticker": ["A", "B"], "pe": [12.0, 30.0], "earnings": [1.0, 1.0], "in_iwm": [True, False]})
+    fig = val_charts.plot_named(named, 25.0, D0, "s")
+    ax = fig.axes[0]
+    bar_colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches}
+    legend = ax.get_legend()
+    swatches = {t.get_text(): h for t, h in zip(legend.get_texts(), legend.legend_handles)}
+    for label in ("IWM holding", "not an IWM holding"):
+        assert matplotlib.colors.to_hex(swatches[label].get_facecolor()) in bar_colours
+    assert len(bar_colours) == 2

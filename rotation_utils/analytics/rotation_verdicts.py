@@ -207,3 +207,22 @@ def describe_mega_cap_year(check: dict, year_returns: pd.Series, benchmark: str)
             f"IWM {pct(y['IWM'])} and IJH {pct(y['IJH'])}: "
             f"{'sideways' if check['sideways'] else 'not sideways'} by the ±5% rule. For reference, royceinvest reports a Russell 2000 "
             f"total return of +12.8% and an S&P 500 price return of +16.4% for 2025; here IWM {pct(y['IWM'])} and ^GSPC {pct(y['^GSPC'])}.")
+
+
+def verdict_metric_rows(spreads: dict) -> list[tuple]:
+    """``(name, value, unit, label)`` rows for ``Report.metric``: the spreads the verdict weighs.
+
+    Args:
+        spreads: label -> relative return (fraction), as returned by :func:`verdict_spreads`.
+
+    Returns:
+        One row per spread in percentage points (None when it could not be measured),
+        named ``verdict_<label>_pp``, so the summary box shows the verdict's own numbers.
+    """
+    rows = []
+    for label, value in spreads.items():
+        slug = "_".join("".join(ch if ch.isalnum() else " " for ch in label.lower()).split())
+        measured = value is not None and value == value
+        rows.append((f"verdict_{slug}_pp", value * 100 if measured else None, "pp",
+                     f"{label.replace(' - ', ' minus ')} over the window"))
+    return rows

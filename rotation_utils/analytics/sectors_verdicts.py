@@ -188,3 +188,22 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
 
 
 __all__ = ["A9_LEGS", "MIN_WINDOW_DAYS", "a7_assessment", "a9_assessment", "named_sector_verdict"]
+
+
+def verdict_metric_rows(table: pd.DataFrame, market: str = "SPY") -> list[tuple]:
+    """``(name, value, unit, label)`` rows for ``Report.metric``: each named group minus the market.
+
+    Args:
+        table: the ``table`` of :func:`named_sector_verdict` (group, tickers, return, minus market).
+        market: the benchmark's ticker, for the labels.
+
+    Returns:
+        One row per group in percentage points over the window (None when not measured).
+    """
+    rows = []
+    for r in table.to_dict(orient="records"):
+        diff = r["minus market"]
+        slug = "_".join(str(r["group"]).lower().replace("-", " ").split())
+        rows.append((f"{slug}_minus_market_pp", None if pd.isna(diff) else float(diff) * 100, "pp",
+                     f"{r['group']} ({r['tickers']}) minus {market} over the window"))
+    return rows

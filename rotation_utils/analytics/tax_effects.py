@@ -766,3 +766,24 @@ def named_for_display(named: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     return out[list(names)].rename(columns=names), {
         "num": ["Interest expense (USD m)", "Tax saving (USD m)"], "pct": ["Saving, % of pre-tax income"],
         "digits": 1}
+
+
+def thesis_metric_rows(cell: dict, overall: float, mid_label: str) -> list[tuple]:
+    """``(name, value, unit, label)`` rows for ``Report.metric``: the numbers the verdict compares.
+
+    Args:
+        cell: the second result of :func:`thesis_verdict`.
+        overall: the all-firm median of the thesis measure (fraction).
+        mid_label: the mid-size bucket's label, e.g. "mid ($2-10bn)".
+
+    Returns:
+        The capital-intensive mid-sized cell's median, the best cell's median and the
+        all-firm median, each in % of pre-tax income (None when not measured).
+    """
+    def pct(v):
+        return None if v is None or pd.isna(v) else float(v) * 100
+    best = cell.get("best_cell") or "no cell with enough firms"
+    return [("thesis_cell_median_pct", pct(cell.get("cell_median")), "%",
+             f"Median saving, % of pre-tax income: {mid_label}, high capital intensity ({cell.get('cell_firms', 0)} firms)"),
+            ("best_cell_median_pct", pct(cell.get("best_median")), "%", f"Best cell's median ({best})"),
+            ("all_firms_median_pct", pct(overall), "%", "Median saving, % of pre-tax income: all firms")]

@@ -28,7 +28,7 @@ def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
     y = np.arange(len(t))
     ax.barh(y + 0.2, t["pe_all"], height=0.4, color=style.PALETTE[0], label="Aggregate, loss-makers included")
     ax.barh(y - 0.2, t["pe_ex_losses"], height=0.4, color=style.PALETTE[1], label="Aggregate, loss-makers excluded")
-    ax.scatter(t["median_pe"], y, color=style.PALETTE[7], zorder=3, s=25, label="Median company")
+    ax.scatter(t["median_pe"], y, color=style.PALETTE[6], zorder=3, s=25, label="Median company")
     ax.set_yticks(y, t["group"])
     ax.legend(loc="lower right")
     style.footnote(fig, source, version, "aggregate = total market cap / total earnings")
@@ -46,7 +46,7 @@ def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FI
                                "Version date", "P/E (x, trailing earnings)")
     for i, g in enumerate(groups):
         h = history[history["group"] == g]
-        ax.plot(h["as_of"], h["pe"], marker="o", ms=3, lw=1, color=style.PALETTE[i % 8], label=g)
+        ax.plot(h["as_of"], h["pe"], marker="o", ms=3, lw=1, color=style.PALETTE[i % len(style.PALETTE)], label=g)
     ax.legend(loc="best")
     style.footnote(fig, source, version, "lines join versions; no versions between them")
     return fig
@@ -62,15 +62,15 @@ def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
     y = np.arange(len(t))
     member = t["in_iwm"] if "in_iwm" in t else pd.Series(False, index=t.index)
     ax.barh(y, t["pe"].fillna(0), color=[style.PALETTE[2] if m else style.PALETTE[5] for m in member])
-    for m, lab in ((True, "IWM holding"), (False, "not an IWM holding")):
-        if (member == m).any():
-            ax.barh([], [], color=style.PALETTE[2] if m else style.PALETTE[5], label=lab)
+    handles = [style.legend_patch(style.PALETTE[2] if m else style.PALETTE[5], lab)
+               for m, lab in ((True, "IWM holding"), (False, "not an IWM holding")) if (member == m).any()]
     labels = [f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
               for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))]
     ax.set_yticks(y, labels)
     if math.isfinite(sp500_pe):
-        ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
-    ax.legend(loc="lower right")
+        handles.append(ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--",
+                                  label=f"S&P 500 aggregate ({sp500_pe:.1f}x)"))
+    ax.legend(handles=handles, loc="lower right")
     style.footnote(fig, source, as_of)
     return fig
 

@@ -290,4 +290,5 @@ def _summary(results: dict | None) -> dict | None:
     """The parts of results.json the index page needs."""
     if not results:
         return None
-    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables", "extra")}
+    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables", "extra",
+                                        "key_metrics", "window", "parameters", "data")}

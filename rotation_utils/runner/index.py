@@ -1,13 +1,13 @@
 """index.html: the run's scorecard, built from run.json and each report's results.json.
 
-One row per thesis (verdict badge, up to three headline numbers, link), a
+One row per thesis (verdict badge, window, the up to three key numbers its verdict
+rests on, formatted as in the report's summary box, link), a
 claims summary (counts by claim verdict, linking to the claims ledger), the
 run's parameters and data provenance, and a status table. It must render when
 some notebooks failed, so every field it reads may be missing.
 """
 from __future__ import annotations
 
-import math
 from collections import Counter
 from pathlib import Path
 
@@ -17,25 +17,9 @@ from .. import atomic
 from ..results import CLAIM_VERDICTS
 from .execute import describe_failure
 from .render import TEMPLATES, data_line
+from .summary import KEY_NUMBERS as HEADLINES, format_value, key_metrics, report_window
 
-HEADLINES = 3
-
-
-def format_value(value, unit: str = "") -> str:
-    """A headline number for the scorecard: thousands separators, sensible decimals, unit as given."""
-    if value is None or (isinstance(value, float) and not math.isfinite(value)):
-        return "n/a"
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        text = str(value)
-    elif isinstance(value, int) or float(value).is_integer() and abs(value) >= 100:
-        text = f"{value:,.0f}"
-    else:
-        a = abs(value)
-        text = f"{value:,.0f}" if a >= 100 else f"{value:.1f}" if a >= 1 else f"{value:.2f}"
-    unit = (unit or "").strip()
-    if not unit:
-        return text
-    return f"{text}{unit}" if unit in ("%", "x", "×") else f"{text} {unit}"
+__all__ = ["HEADLINES", "format_value", "index_context", "write_index"]
 
 
 def _is_ledger(nb: dict) -> bool:
@@ -53,8 +37,8 @@ def scorecard_rows(notebooks: list[dict]) -> list[dict]:
             "name": nb["notebook"], "title": res.get("title") or nb.get("title") or nb["notebook"],
             "status": nb["status"], "verdict": verdict.get("value") or ("failed" if nb["status"] != "ok" else "none"),
             "rule": verdict.get("rule", ""),
-            "headline": [{"label": m.get("label") or m.get("name"), "value": format_value(m.get("value"), m.get("unit"))}
-                         for m in (res.get("headline") or [])[:HEADLINES] if isinstance(m, dict)],
+            "window": report_window(res) if res else "n/a",
+            "headline": key_metrics(res, HEADLINES),
             "href": f"{nb['notebook']}/{nb['files']['html']}" if (nb.get("files") or {}).get("html") else None,
             "error": describe_failure(nb.get("error")),
         })

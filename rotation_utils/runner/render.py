@@ -1,9 +1,11 @@
 """Render an executed notebook to a self-contained HTML memo (and optionally slides).
 
 The HTML extends nbconvert's ``lab`` template (rotation_utils/templates/report.html.j2):
-a header with title, run date, parameters, data source and as-of date, CSV
-links and the code version; a table of contents built from the markdown
-headings; code cells hidden by CSS until the "Show code" button is pressed.
+the answer first (a summary box: verdict, rule, window, the key numbers and the
+key chart, see :mod:`.summary`), then the run details (parameters, data source
+and as-of date, CSV links, code version) in a collapsible block, a table of
+contents built from the markdown headings, and the notebook with its code cells
+hidden by CSS until the "Show code" button is pressed.
 Images are embedded as data URIs and no script is loaded from the network, so
 the file opens offline.
 """
@@ -25,12 +27,19 @@ _TAGS = re.compile(r"<[^>]+>")
 
 
 def _fmt_value(value) -> str:
+    """A parameter value as a reader writes it: lists comma-separated, dicts as 'key: values'."""
     if value is None:
-        return "None"
+        return "not set"
     if isinstance(value, str):
         return value
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {_fmt_value(v)}" for k, v in value.items()) if value else "(none)"
     if isinstance(value, (list, tuple)):
-        return ", ".join(map(str, value)) if value else "(empty list)"
+        if not value:
+            return "(empty list)"
+        if any(isinstance(v, (list, tuple, dict)) for v in value):
+            return "; ".join(f"[{_fmt_value(v)}]" if isinstance(v, (list, tuple)) else _fmt_value(v) for v in value)
+        return ", ".join("open" if v is None else str(v) for v in value)
     return str(value)
 
 
@@ -67,8 +76,20 @@ def code_line(record: dict) -> str:
     return f"commit {commit}; {versions}"
 
 
-def header_context(record: dict, results: dict | None, task: dict) -> dict:
+def header_context(record: dict, results: dict | None, task: dict, nb=None) -> dict:
+    """What report.html.j2 shows above the notebook: summary box first, run details below.
+
+    Args:
+        record: the runner's status record of this notebook.
+        results: its results.json (None when it wrote none).
+        task: the runner's task (title and purpose from the notebook).
+        nb: the executed notebook, for the key chart of the summary box.
+
+    Returns:
+        The ``resources["rotation"]`` dict the template reads.
+    """
     from .execute import describe_failure
+    from .summary import summary
     results = results or {}
     verdict = (results.get("verdict") or {}).get("value")
     return {
@@ -86,6 +107,7 @@ def header_context(record: dict, results: dict | None, task: dict) -> dict:
         "parameters": parameter_rows(record),
         "tables": [t for t in results.get("tables") or [] if isinstance(t, dict) and t.get("file")],
         "code_line": code_line(record),
+        "summary": summary(results, nb) if record["status"] == "ok" and results else None,
     }
 
 
@@ -131,7 +153,7 @@ def report_html(nb, record: dict, results: dict | None, task: dict) -> str:
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
                             template_file="report.html.j2", exclude_output_prompt=True,
                             exclude_input_prompt=False, embed_images=True)
-    ctx = header_context(record, results, task)
+    ctx = header_context(record, results, task, nb)
     nb = without_title_cell(nb, task.get("title", ""), task.get("purpose", ""))
     body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx,
                                                          "metadata": {"name": ctx["title"]}})
