@@ -73,7 +73,7 @@ def test_compare_lists_flips_and_moves_only(two_runs):
 
 
 def test_format_change_units():
-    assert D.format_change(4.2, 5.0, "%") == "+0.80 pp"
+    assert D.format_change(4.2, 5.0, "%") == "+0.8 pp"  # pp rounded as the reports round them
     assert D.format_change(13, 11, "events") == "-2 events"
     assert D.format_change(20.0, 23.5, "x") == "+3.5x"
     assert D.format_change("a", "b", "") == ""

@@ -47,7 +47,7 @@ def format_change(a, b, unit: str = "") -> str:
     unit = (unit or "").strip()
     delta = int(y - x) if isinstance(a, int) and isinstance(b, int) else y - x
     text = format_value(delta, "pp" if unit == "%" else unit)
-    return text if text.startswith("-") else f"+{text}"
+    return text if text.startswith(("-", "+")) else f"+{text}"
 
 
 def claim_verdicts(past: PastRun) -> dict:
