@@ -96,3 +96,12 @@ def test_index_scorecard_shows_window_and_key_numbers(tmp_path):
     row = index.scorecard_rows([nb])[0]
     assert row["window"] == "2025-01-01 to 2026-07-13"
     assert [h["value"] for h in row["headline"]] == ["26.9x"]
+
+
+def test_tax_year_report_window_names_the_year_not_the_start_of_data():
+    res = {"window": {"start": None, "end": "2026-07-13", "label": "start of data to 2026-07-13"},
+           "parameters": {"tax_year": 2025}, "data": {"as_of": "2026-07-13"}}
+    assert summary.report_window(res) == "tax year 2025, data as of 2026-07-13"
+    res["window"]["label"] = "2025-01-01 to 2026-07-13"
+    res["window"]["start"] = "2025-01-01"
+    assert summary.report_window(res) == "2025-01-01 to 2026-07-13"

@@ -88,6 +88,8 @@ def report_window(results: dict | None) -> str:
         return window.strip()
     params = results.get("parameters") if isinstance(results.get("parameters"), dict) else {}
     as_of = (results.get("data") or {}).get("as_of") if isinstance(results.get("data"), dict) else None
+    if isinstance(window, dict) and not window.get("start") and params.get("tax_year"):
+        window = None  # a tax-year report: its year says more than "start of data"
     if isinstance(window, dict) and window.get("label"):
         return str(window["label"])
     if isinstance(window, dict) and (window.get("start") or window.get("end")):
