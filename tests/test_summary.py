@@ -17,6 +17,7 @@ def _results(**extra):
     rep.metric("c", 26.89, "x", "P/E")
     rep.metric("d", None, "%", "missing share")
     rep.verdict("mixed", "supported if all beat; else mixed", "IWM +4.9 pp")
+    rep.set_window("2025-01-01", "2026-07-13")
     data = rep.to_dict()
     data["data"] = {"as_of": "2026-07-13"}
     data.update(extra)
