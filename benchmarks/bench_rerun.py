@@ -77,6 +77,7 @@ def kernel_start_seconds(env: dict, repeats: int = 3) -> float:
     from rotation_utils.runner.kernel import ActiveEnvKernelManager
 
     work = Path(tempfile.mkdtemp(prefix="bench-kernel-"))
+    ActiveEnvKernelManager.stderr_path = os.devnull  # ipykernel's start-up warnings
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("pass")])
     nbformat.write(nb, work / "empty.ipynb")
     times = []

@@ -13,7 +13,7 @@ Prints:
 3. an estimate for a 100-window sweep on a 16-worker cluster from the measured
    per-task times.
 
-    .venv/bin/python benchmarks/bench_sweep.py [--years 2020-2025] [--keep]
+    .venv/bin/python benchmarks/bench_sweep.py [--years 2020-2025] [--only NAME ...] [--keep]
 """
 from __future__ import annotations
 
@@ -58,22 +58,25 @@ def empty_task_overhead(workers: int, n: int = 200) -> float:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--years", default="2020-2025", help="calendar years, FIRST-LAST (default 2020-2025)")
+    ap.add_argument("--only", nargs="+", default=[], metavar="NAME", help="run only these notebooks (both sides)")
     ap.add_argument("--keep", action="store_true", help="keep the output folders")
     args = ap.parse_args(argv)
     first, last = (int(y) for y in args.years.split("-"))
     years = list(range(first, last + 1))
+    only = ["--only", *args.only] if args.only else []
     env = bench_env()
     workers = os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="bench-sweep-"))
     print(f"{workers} cores; {len(years)} years; outputs in {work}")
     try:
-        rotation("run", "--data", "snapshot", "--out", work / "sweep", env=env)  # the default window, reused
-        sweep_s, proc = rotation("sweep", "--years", args.years, "--data", "snapshot", "--out", work / "sweep", env=env)
+        rotation("run", "--data", "snapshot", "--out", work / "sweep", *only, env=env)  # the default window, reused
+        sweep_s, proc = rotation("sweep", "--years", args.years, "--data", "snapshot", "--out", work / "sweep",
+                                 *only, env=env)
         print(proc.stdout.splitlines()[-3] if proc.stdout else proc.stderr)
         seq_s = 0.0
         for year in years:
             s, _ = rotation("run", "--data", "snapshot", "--start", f"{year}-01-01", "--end", f"{year}-12-31",
-                            "--out", work / "seq", env=env)
+                            "--out", work / "seq", *only, env=env)
             seq_s += s
         sweep_dir = next((work / "sweep" / "sweeps").iterdir())
         windows = json.loads((sweep_dir / "sweep.json").read_text())["windows"]
@@ -94,7 +97,7 @@ def main(argv=None) -> int:
         share = overhead / median_task
         print(f"Dask per-task overhead (empty task round trip) {overhead * 1000:7.1f} ms = {share:.2%} of the median task "
               f"(target < 5%: {'met' if share < 0.05 else 'NOT met'})")
-        est = 100 * statistics.median(per_window) / 16 + 100 * 7 * overhead / 16
+        est = 100 * statistics.median(per_window) / 16 + 100 * len(tasks) / len(years) * overhead / 16
         print(f"estimate, 100 windows on 16 workers: {est / 60:.1f} min of wall time "
               f"(100 x {statistics.median(per_window):.0f} task-seconds / 16 workers, plus overhead), "
               f"assuming each worker as fast as one core here")

@@ -160,3 +160,28 @@ def test_bad_inputs_one_line_exit_2(tmp_path, capsys, args, message):
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and message in err, err
     assert not any(tmp_path.iterdir()), "nothing is written on bad input"
+
+
+
+def test_not_run_is_no_verdict_in_the_stability_share(tmp_path):
+    from types import SimpleNamespace
+
+    from rotation_utils.runner.sweep_report import sweep_data
+
+    def member(label, start, rows):
+        run_dir = tmp_path / label
+        (run_dir / "00_claims_ledger").mkdir(parents=True)
+        (run_dir / "00_claims_ledger" / "results.json").write_text(json.dumps({
+            "notebook": "00_claims_ledger", "title": "Ledger", "headline": [], "claims": [],
+            "verdict": {"value": "mixed", "rule": "r"}, "data": {},
+            "extra": {"ledger": [{"id": i, "verdict": v, "evidence": "e"} for i, v in rows]}}))
+        run = {"notebooks": [{"notebook": "00_claims_ledger", "status": "ok"}]}
+        return SimpleNamespace(window=Window(label, start, None if start is None else "2025-12-31"),
+                               run_dir=run_dir, run=run, records={})
+
+    data = sweep_data([member("default", None, [("A1", "confirmed"), ("B1", "not run")]),
+                       member("w1", "2025-01-01", [("A1", "confirmed"), ("B1", "not run")]),
+                       member("w2", "2025-06-01", [("A1", "not run"), ("B1", "not run")])])
+    claims = {c["id"]: c for c in data["claims"]}
+    assert (claims["A1"]["agree"], claims["A1"]["of"], claims["A1"]["share"]) == (1, 1, 1.0)
+    assert claims["B1"]["share"] is None and claims["B1"]["of"] == 0

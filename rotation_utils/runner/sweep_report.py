@@ -6,7 +6,8 @@ same files a reader can open, so the matrix cannot disagree with the runs.
 *Stability* of a claim (or of a report's overall verdict) is the share of the
 sweep's windows, the default run excluded, whose verdict equals the default
 run's; windows without a verdict for it (its report failed) are left out of
-the share and the count says so.
+the share and the count says so. A claim the ledger marks "not run" (its
+report was not selected or failed) has no verdict in that window.
 """
 from __future__ import annotations
 
@@ -24,6 +25,8 @@ from .render import TEMPLATES
 
 SWEEP_SCHEMA = "rotation-sweep/1"
 SPARK_W, SPARK_H, SPARK_PAD = 180, 44, 5
+#: ledger entries that are not a verdict on the claim (left out of the stability share)
+NO_VERDICT = ("not run",)
 
 
 def _stability(cells: list, default_index: int | None) -> dict:
@@ -60,7 +63,7 @@ def sweep_data(members: list) -> dict:
     claims = []
     for cid in sorted({c for v in verdicts for c in v}, key=_claim_key):
         cells = [v.get(cid) for v in verdicts]
-        values = [c["verdict"] if c else None for c in cells]
+        values = [c["verdict"] if c and c["verdict"] not in NO_VERDICT else None for c in cells]
         claims.append({"id": cid, "notebook": next(c["notebook"] for c in cells if c),
                        "cells": cells, **_stability(values, default)})
     reports, headlines = [], []
