@@ -129,3 +129,39 @@ def scan(page: str) -> tuple[list[int], str]:
     parser.feed(page)
     parser.close()
     return parser.live, "".join(parser.text)
+
+
+def inject(folder: Path, code: str) -> dict:
+    """Environment that runs ``code`` at start-up in every Python process of a run (via sitecustomize).
+
+    Used to simulate faults (a full disk) inside a real ``rotation run`` and its workers.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(code)
+    return {"PYTHONPATH": os.pathsep.join([str(folder), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
+
+
+#: sitecustomize code: ``os.replace`` onto a file named in $FAULT_FULL_DISK fails with ENOSPC
+FULL_DISK_ON = """
+import errno, os
+_replace = os.replace
+def _full(src, dst, *a, **k):
+    names = os.environ.get("FAULT_FULL_DISK", "").split(",")
+    if any(str(dst).endswith(n) for n in names if n):
+        raise OSError(errno.ENOSPC, "No space left on device")
+    return _replace(src, dst, *a, **k)
+os.replace = _full
+"""
+
+
+def notebook(path: Path, *cells: str) -> Path:
+    """A minimal report notebook: a title cell, then the given code cells."""
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {Path(path).stem}\nA probe.")]
+                                  + [nbformat.v4.new_code_cell(c) for c in cells],
+                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                                           "language": "python"}})
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path

@@ -76,12 +76,17 @@ def test_round_trip_through_snapshot_layer(tmp_path, fake_live):
     assert raw.dtypes.astype(str).tolist() == ["datetime64[ns]", "str", "float64"]
 
 
-def test_refreshing_an_existing_snapshot_replaces_it(tmp_path, fake_live):
+def test_refreshing_an_existing_snapshot_needs_force_and_keeps_what_is_not_served(tmp_path, fake_live):
     out = tmp_path / "snap"
     export.write_snapshot(out, start="2020-01-01", tickers=TICKERS, series=["DGS10"], backend=fake_live)
-    export.write_snapshot(out, start="2020-03-01", tickers=["SPY"], series=["DGS10"], backend=fake_live)
+    with pytest.raises(BadInputError, match="already holds a snapshot .* pass --force"):
+        export.write_snapshot(out, start="2020-03-01", tickers=["SPY"], series=["DGS10"], backend=fake_live)
+    m = export.write_snapshot(out, start="2020-03-01", tickers=["SPY"], series=["DGS10"], backend=fake_live,
+                              force=True)
     px = DataLayer("snapshot", snapshot=out).prices(["SPY", "IWM"])
-    assert list(px.columns) == ["SPY"] and px.index.min() >= pd.Timestamp("2020-03-01")
+    assert list(px.columns) == ["SPY", "IWM"]  # IWM was not asked for: kept from the previous snapshot
+    assert px["SPY"].first_valid_index() >= pd.Timestamp("2020-03-01")  # SPY refreshed
+    assert m["refresh"]["kept_items"]["prices.parquet"] == ["IWM", "^TNX"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cache", "snap"]   # no temp folders left
 
 

@@ -8,20 +8,25 @@ half-written, and an interrupted run says so.
 """
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import nbformat
 import pandas as pd
+import psutil
 import pytest
 
 from rotation_utils import narrative, tables
 from rotation_utils.runner import render
-from tests.faults import MARKUP, SHOWN_TAG, hostile_snapshot, scan
+from tests.faults import (FULL_DISK_ON, MARKUP, SHOWN_TAG, copy_snapshot, hostile_snapshot, inject, manifest,
+                          notebook, scan)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -219,3 +224,304 @@ def test_run_line_prints_the_workers_actually_used(tmp_path):
     proc = rotation("run", "--notebooks", FIXTURES, "--out", tmp_path, "--only", "02_broken", "--jobs", "4")
     assert proc.returncode == 1
     assert "1 notebooks, 1 at a time" in proc.stdout.splitlines()[0]
+
+
+# ---- full disk: atomic outputs, one line, run marked failed ---------------------------------
+def _enospc(*args, **kwargs):
+    raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_names_the_path(tmp_path, monkeypatch):
+    from rotation_utils import atomic
+    target = tmp_path / "run.json"
+    atomic.write_json(target, {"v": 1})
+    monkeypatch.setattr(atomic.os, "fsync", _enospc)
+    with pytest.raises(atomic.DiskFullError) as exc:
+        atomic.write_json(target, {"v": 2})
+    assert str(exc.value) == f"no space left on {target}"
+    assert json.loads(target.read_text()) == {"v": 1}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]  # no temporary file left
+
+
+def _probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
+    src = notebook(tmp_path / f"{name}.ipynb", *cells)
+    return {"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
+            "purpose": "A probe.", "run_last": False, "parameters": {}, "defaults": {}, "timeout": 600,
+            "retries": 0, "slides": False, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+            "run_id": "test", "git": {"commit": None, "dirty": None}, "packages": {}, **kw}
+
+
+def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(tmp_path, monkeypatch):
+    from rotation_utils.runner import execute
+    task = _probe_task(tmp_path, "probe", ["x = 1"])
+    monkeypatch.setattr(execute.nbformat, "write", _enospc)
+    rec = execute.run_task(task)
+    out = Path(task["dir"]) / "probe.ipynb"
+    assert rec["status"] == "failed" and rec["error"]["line"] == f"no space left on {out}"
+    assert not out.exists()  # never half a notebook under the real name
+    assert not [p for p in Path(task["dir"]).iterdir() if p.name.endswith(".tmp")]
+
+
+def test_disk_full_while_papermill_saves_is_one_line(tmp_path, monkeypatch):
+    import papermill.iorw
+    from rotation_utils.runner import execute
+    monkeypatch.setattr(papermill.iorw.PapermillIO, "write", _enospc)
+    rec = execute.run_task(_probe_task(tmp_path, "probe", ["x = 1"]))
+    assert rec["status"] == "failed" and rec["error"]["line"].startswith("no space left on ")
+    assert "NotJSONError" not in json.dumps(rec)
+
+
+def test_full_disk_at_the_end_of_a_run_is_one_line_exit_1_and_the_run_stays_marked(tmp_path):
+    out = tmp_path / "out"
+    env = inject(tmp_path / "fault", FULL_DISK_ON)
+    proc = rotation("run", "--notebooks", FIXTURES, "--out", out, "--only", "01_good", "--data", "snapshot",
+                    env={**env, "FAULT_FULL_DISK": "run.json"})
+    [run_dir] = [p for p in out.iterdir() if p.is_dir()]
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.strip().splitlines() == [
+        f"rotation: error: no space left on {run_dir / 'run.json'}; the run is marked failed (INCOMPLETE kept)"]
+    assert not (run_dir / "run.json").exists() and (run_dir / "INCOMPLETE").is_file()
+    assert not (out / "latest").exists()  # latest never points at a run that did not finish
+
+
+def test_full_disk_for_a_report_fails_that_report_in_one_line(tmp_path):
+    out = tmp_path / "out"
+    env = inject(tmp_path / "fault", FULL_DISK_ON)
+    proc = rotation("run", "--notebooks", FIXTURES, "--out", out, "--only", "01_good", "--data", "snapshot",
+                    env={**env, "FAULT_FULL_DISK": "01_good.html"})
+    run_dir = (out / "latest").resolve()
+    html = run_dir / "01_good" / "01_good.html"
+    assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
+    assert f"FAILED 01_good no space left on {html}" in proc.stdout
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["ok"] is False and run["notebooks"][0]["error"]["line"] == f"no space left on {html}"
+    assert not html.exists()
+    nb = nbformat.read(run_dir / "01_good" / "01_good.ipynb", as_version=4)  # whole, valid JSON
+    assert nb.metadata["rotation"]["notebook"] == "01_good"
+
+
+# ---- processes: signals, orphans, interrupted runs, kernels that fail to start ---------------
+def _slow_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    notebook(folder / "01_slow.ipynb", "open('started.txt', 'w').write('1')", "import time; time.sleep(300)")
+    notebook(folder / "02_quick.ipynb", "x = 1")
+    return folder
+
+
+def _start_slow_run(tmp_path: Path):
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "rotation_utils.cli", "run", "--notebooks",
+                             str(_slow_folder(tmp_path)), "--out", str(out), "--jobs", "2", "--timeout", "600"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("*/01_slow/started.txt")):
+        assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
+        time.sleep(0.2)
+    family = psutil.Process(proc.pid).children(recursive=True)
+    assert len(family) >= 3  # two workers and at least the slow notebook's kernel
+    return proc, out, family
+
+
+def _gone(family, seconds: float) -> list:
+    _, alive = psutil.wait_procs(family, timeout=seconds)
+    return alive
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_sigterm_or_ctrl_c_stops_promptly_and_marks_the_run_interrupted(sig, tmp_path):
+    proc, out, family = _start_slow_run(tmp_path)
+    t0 = time.monotonic()
+    proc.send_signal(sig)  # to the main process alone, as `kill` does
+    stdout, stderr = proc.communicate(timeout=60)
+    assert time.monotonic() - t0 < 30  # not the 300 s the cell would take
+    assert proc.returncode == 130 and "Traceback" not in stderr, stderr
+    assert _gone(family, 10) == []  # no worker or kernel left behind
+    [run_dir] = [p for p in out.iterdir() if p.is_dir() and not p.is_symlink()]
+    run = json.loads((run_dir / "run.json").read_text())
+    assert run["status"] == "interrupted" and run["ok"] is False
+    status = {nb["notebook"]: nb["status"] for nb in run["notebooks"]}
+    assert status["01_slow"] == "interrupted"
+    assert (run_dir / "INCOMPLETE").read_text().startswith("this run was interrupted")
+    assert not (run_dir / "01_slow" / "01_slow.ipynb").exists()  # no half-written notebook under its name
+    assert not (out / "latest").exists()
+    assert "interrupted" in stderr.strip().splitlines()[-1]
+
+
+def test_workers_and_kernels_exit_when_the_run_is_killed(tmp_path):
+    proc, _, family = _start_slow_run(tmp_path)
+    proc.kill()  # SIGKILL: no handler runs in the main process
+    proc.wait(timeout=10)
+    assert _gone(family, 15) == []
+
+
+def test_a_kernel_that_dies_while_starting_is_retried(tmp_path, monkeypatch):
+    from rotation_utils.runner import execute
+    real, calls = execute._run_papermill, []
+
+    def flaky(task, out_ipynb, nb_dir):
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        return real(task, out_ipynb, nb_dir)
+
+    monkeypatch.setattr(execute, "_run_papermill", flaky)
+    rec = execute.run_task(_probe_task(tmp_path, "probe", ["x = 1"], retries=1))
+    assert rec["status"] == "ok" and rec["attempts"] == 2
+    calls.clear()
+    rec = execute.run_task(_probe_task(tmp_path / "again", "probe", ["x = 1"], retries=0))
+    assert rec["status"] == "failed" and "Kernel died before replying to kernel_info" in rec["error"]["line"]
+
+
+# ---- rotation snapshot never loses data ------------------------------------------------------
+@pytest.fixture
+def offline_live(tmp_path, monkeypatch):
+    """A live backend that, like an offline machine with a small cache, serves only SPY and IWM."""
+    from rotation_utils.data import live as live_mod
+    from rotation_utils.data.live import LiveBackend
+    from tests.fakes import Clock, FakeHTTP, FakeYF, synthetic_closes
+    monkeypatch.setenv("ROTATION_OFFLINE", "0")
+    return LiveBackend(tmp_path / "cache", yf=FakeYF(synthetic_closes(["SPY", "IWM"], "2026-01-02", "2026-07-31")),
+                       http_get=FakeHTTP(fail=True), now=Clock("2026-07-31 22:00"), sleep=lambda s: None)
+
+
+def test_snapshot_refuses_an_existing_snapshot_without_force(tmp_path, offline_live):
+    from rotation_utils.data import export
+    from rotation_utils.errors import BadInputError
+    target = copy_snapshot(tmp_path / "snap")
+    before = sorted(p.relative_to(target) for p in target.rglob("*"))
+    with pytest.raises(BadInputError) as exc:
+        export.write_snapshot(target, tickers=["SPY", "IWM"], backend=offline_live)
+    assert "--force" in str(exc.value) and "\n" not in str(exc.value)
+    assert sorted(p.relative_to(target) for p in target.rglob("*")) == before
+
+
+def test_snapshot_refresh_keeps_every_dataset_the_permissions_and_reports_changes(tmp_path, offline_live, capsys):
+    from rotation_utils.data import DataLayer, export
+    from rotation_utils.data.snapshot_refresh import change_lines
+    target = copy_snapshot(tmp_path / "snap")
+    target.chmod(0o750)
+    old = manifest(target)
+    m = export.write_snapshot(target, start="2026-01-01", tickers=["SPY", "IWM"], backend=offline_live, force=True)
+    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+    assert set(old["files"]) | {"manifest.json", "README.md"} <= set(files)  # all 14 files still there
+    assert target.stat().st_mode & 0o777 == 0o750
+    assert "market_caps.parquet" in m["refresh"]["carried_over"]
+    assert "prices.parquet" in m["refresh"]["updated"]
+    assert len(m["refresh"]["kept_items"]["prices.parquet"]) > 1000  # constituents the fake did not serve
+    dl = DataLayer("snapshot", snapshot=target)
+    assert len(dl.market_caps()) == old["files"]["market_caps.parquet"]["rows"]
+    assert dl.prices(["AAPL"], "2026-01-01").notna().sum().iloc[0] > 100  # kept from the old snapshot
+    assert change_lines(m["refresh"])[0].startswith("refreshed the snapshot as of 2026-07-13")
+
+
+# ---- bad files: one line naming the file -----------------------------------------------------
+def _damaged(tmp_path: Path, rel: str, damage) -> Path:
+    folder = copy_snapshot(tmp_path / "snap", change={rel})
+    damage(folder / rel)
+    return folder
+
+
+def _rename_close(path: Path) -> None:
+    df = pd.read_parquet(path).rename(columns={"close": "price"})
+    path.unlink()
+    df.to_parquet(path, index=False)
+
+
+BAD_FILES = {
+    "manifest is a list": ("manifest.json", lambda p: p.write_text("[]"), "manifest.json holds a JSON list"),
+    "manifest is a string": ("manifest.json", lambda p: p.write_text('"rotation-snapshot/1"'),
+                             "manifest.json holds a JSON str"),
+    "as_of not a date": ("manifest.json",
+                         lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "as_of": "not-a-date"})),
+                         "manifest.json: as_of 'not-a-date' is not a date"),
+    "close column renamed": ("prices.parquet", _rename_close, "prices.parquet: column 'close' missing"),
+    "stray holdings file": ("universe/iwm_holdings_2026-05-05.csv",
+                            lambda p: p.rename(p.with_name("iwm_holdings_backup.csv")),
+                            "iwm_holdings_backup.csv: not an IWM holdings file name"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_snapshot_file_is_one_line_naming_it_before_any_kernel(case, tmp_path, capsys):
+    from rotation_utils import cli
+    rel, damage, expected = BAD_FILES[case]
+    folder = _damaged(tmp_path, rel, damage)
+    out = tmp_path / "out"
+    code = cli.main(["run", "--notebooks", str(FIXTURES), "--out", str(out), "--snapshot", str(folder)])
+    stdout, err = capsys.readouterr()
+    assert code == 2 and stdout == "" and not out.exists()
+    assert len(err.strip().splitlines()) == 1 and expected in err and str(folder) in err, err
+
+
+def test_renamed_column_is_a_one_line_data_error_in_a_notebook(tmp_path):
+    from rotation_utils.data import DataLayer
+    from rotation_utils.errors import DataUnavailableError
+    folder = _damaged(tmp_path, "prices.parquet", _rename_close)
+    dl = DataLayer("snapshot", snapshot=folder)
+    for tickers in (["SPY"], [f"T{i}" for i in range(40)]):  # the filtered read and the whole-file read
+        with pytest.raises(DataUnavailableError) as exc:
+            dl.prices(tickers)
+        assert "prices.parquet: column 'close' missing (has date, ticker, price)" in str(exc.value)
+
+
+def test_stray_holdings_file_is_skipped_by_the_reader(tmp_path):
+    from rotation_utils.data.snapshot import SnapshotBackend
+    folder = copy_snapshot(tmp_path / "snap")
+    (folder / "universe" / "iwm_holdings_backup.csv").write_text("ticker\nX\n")
+    assert [d.year for d in SnapshotBackend(folder).iwm_holdings_dates()] == [2025, 2025, 2026]
+
+
+@pytest.mark.parametrize("where", ["under a file", "under /proc"])
+def test_out_that_cannot_be_written_is_one_line_exit_2(where, tmp_path, capsys):
+    from rotation_utils import cli
+    afile = tmp_path / "file.txt"
+    afile.write_text("x")
+    out = afile / "outputs" if where == "under a file" else Path("/proc/rotation-outputs")
+    code = cli.main(["run", "--notebooks", str(FIXTURES), "--out", str(out), "--data", "snapshot"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and f"--out {out}" in err, err
+    assert "Traceback" not in err and afile.read_text() == "x"
+
+
+# ---- the cache keeps its promise: a bad entry is logged and ignored --------------------------
+def _cache_entry(cache_root: Path, dataset: str, item: str, frame: pd.DataFrame, stamp: bytes) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from rotation_utils.data.cache import META_KEY, ParquetCache
+    path = ParquetCache(cache_root).path(dataset, item)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    pq.write_table(table.replace_schema_metadata({META_KEY: stamp}), path)
+    return path
+
+
+PRICES = pd.DataFrame({"date": pd.to_datetime(["2026-07-10", "2026-07-13"]), "close": [1.0, 2.0]})
+BAD_ENTRIES = {
+    "broken stamp JSON": (PRICES, b"{not json"),
+    "stamp not an object": (PRICES, b"[1, 2]"),
+    "no date column": (PRICES.rename(columns={"date": "day"}), b'{"fetched_at": "2026-07-13T00:00:00"}'),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_ENTRIES))
+def test_bad_cache_entry_is_logged_ignored_and_the_snapshot_serves(case, tmp_path, caplog):
+    from rotation_utils.data import DataLayer
+    from rotation_utils.data.cache import ParquetCache
+    frame, stamp = BAD_ENTRIES[case]
+    path = _cache_entry(tmp_path / "cache", "prices", "SPY", frame, stamp)
+    assert ParquetCache(tmp_path / "cache").read("prices", "SPY") is None
+    assert str(path) in caplog.text
+    dl = DataLayer("auto", cache=tmp_path / "cache")
+    px = dl.prices(["SPY"], "2026-01-01")
+    assert len(px) > 100 and dl.provenance.records[0].source == "snapshot"
+
+
+def test_non_date_item_under_iwm_holdings_is_ignored(tmp_path, caplog):
+    from rotation_utils.data import DataLayer
+    holdings = pd.DataFrame({"ticker": ["X"], "name": ["X"], "sector": ["Y"], "market_value": [1.0],
+                             "weight_pct": [1.0], "asset_class": ["Equity"]})
+    _cache_entry(tmp_path / "cache", "iwm_holdings", "backup", holdings, b"{}")
+    dl = DataLayer("auto", cache=tmp_path / "cache")
+    assert len(dl.iwm_holdings()) > 1000  # the snapshot's latest file
+    assert "backup" in caplog.text

@@ -12,7 +12,10 @@ Guarantees:
   reader sees the old file or the new one, never half a file;
 - read-modify-write (:meth:`ParquetCache.update`) holds a per-item
   ``filelock`` so two processes refreshing the same item cannot lose rows;
-- an unreadable (corrupt) file is treated as absent, never raised to a report;
+- an unreadable (corrupt) file, one with a broken stamp or without the
+  columns its dataset needs (``REQUIRED_COLUMNS``), is logged and treated as
+  absent, never raised to a report; so is an item under a dated dataset whose
+  name is not a date (:meth:`ParquetCache.dates`);
 - the caller decides what to write: an update function returning ``None``
   leaves the cached file untouched (a failed fetch never replaces good data).
 """
@@ -23,6 +26,7 @@ import logging
 import os
 import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable
 from urllib.parse import quote, unquote
@@ -36,6 +40,8 @@ log = logging.getLogger(__name__)
 
 META_KEY = b"rotation_cache"
 LOCK_TIMEOUT_S = 60
+#: columns a cached frame of these datasets must have to be used (others: any frame)
+REQUIRED_COLUMNS = {"prices": ("date", "close"), "rates": ("date", "value")}
 
 
 @dataclass
@@ -62,6 +68,14 @@ def _naive_ns(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
+def _stamp(metadata) -> dict:
+    """The JSON stamp from parquet schema metadata (ValueError when it is not a JSON object)."""
+    meta = json.loads((metadata or {}).get(META_KEY, b"{}"))
+    if not isinstance(meta, dict):
+        raise ValueError("the stamp is not a JSON object")
+    return meta
+
+
 class ParquetCache:
     """Parquet files under ``root/<dataset>/<item>.parquet`` (item names URL-quoted)."""
 
@@ -83,15 +97,24 @@ class ParquetCache:
         p.parent.mkdir(parents=True, exist_ok=True)
         return FileLock(str(p) + ".lock", timeout=LOCK_TIMEOUT_S)
 
+    def dates(self, dataset: str) -> list[pd.Timestamp]:
+        """Items of a dataset keyed by date (e.g. IWM holdings), as dates; other names are logged and skipped."""
+        out = []
+        for item in self.items(dataset):
+            try:
+                out.append(pd.Timestamp(date.fromisoformat(item)))
+            except ValueError:
+                log.warning("cache: ignoring %s (not a YYYY-MM-DD item)", self.path(dataset, item))
+        return sorted(out)
+
     def meta(self, dataset: str, item: str) -> dict | None:
         """The stamp alone (reads only the file footer)."""
         p = self.path(dataset, item)
         if not p.is_file():
             return None
         try:
-            md = pq.read_schema(p).metadata or {}
-            return json.loads(md.get(META_KEY, b"{}"))
-        except Exception as exc:  # corrupt footer: behave as if absent
+            return _stamp(pq.read_schema(p).metadata)
+        except Exception as exc:  # corrupt footer or stamp: behave as if absent
             log.warning("cache: ignoring unreadable %s (%s)", p, exc.__class__.__name__)
             return None
 
@@ -102,10 +125,14 @@ class ParquetCache:
             return None
         try:
             table = pq.read_table(p)
-        except Exception as exc:
+            meta = _stamp(table.schema.metadata)
+        except Exception as exc:  # corrupt file or stamp: behave as if absent
             log.warning("cache: ignoring unreadable %s (%s)", p, exc.__class__.__name__)
             return None
-        meta = json.loads((table.schema.metadata or {}).get(META_KEY, b"{}"))
+        lost = [c for c in REQUIRED_COLUMNS.get(dataset, ()) if c not in table.column_names]
+        if lost:
+            log.warning("cache: ignoring %s (no %s column)", p, ", ".join(lost))
+            return None
         return Entry(_naive_ns(table.to_pandas()), meta)
 
     def write(self, dataset: str, item: str, frame: pd.DataFrame, meta: dict) -> Path:

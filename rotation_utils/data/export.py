@@ -10,7 +10,8 @@ Written files: ``prices.parquet`` (always), ``rates.parquet``,
 when their sources answer, and ``manifest.json`` (format, as_of, per-file
 sha256/rows/columns/coverage, sources, missing items, caveats). The folder is
 built next to the target and swapped in at the end, so a failed run never
-leaves half a snapshot behind.
+leaves half a snapshot behind. An existing snapshot is refreshed only with
+``--force``, and then nothing is lost: see :mod:`.snapshot_refresh`.
 
     rotation snapshot --out ~/rotation-snapshot --start 2015-01-01
     rotation snapshot --out DIR --tickers SPY IWM AAPL --series DGS10 DGS2
@@ -32,6 +33,7 @@ from .. import config, universes
 from ..dates import iso, parse_window
 from ..errors import BadInputError, DataUnavailableError, RotationError
 from .snapshot import FORMAT, IWM_PREFIX
+from .snapshot_refresh import Changes, carry_over, change_lines, check_target, folder_mode, keep_items
 
 DESCRIPTION = ("Write a rotation-snapshot/1 folder (prices, rates, S&P 500 list, IWM holdings, "
                "manifest.json) from Yahoo, FRED, Wikipedia and iShares; run reports on it with --snapshot.")
@@ -58,21 +60,6 @@ def default_tickers() -> list[str]:
              + list(universes.SIZE_STYLE_ETFS) + universes.MAG7 + ["GOOG"]
              + list(universes.NAMED_COMPANIES["ticker"]) + list(universes.INDEX_LEVELS) + EXTRA_CORE)
     return list(dict.fromkeys(names))
-
-
-def _check_target(out: Path) -> None:
-    """Refuse a non-empty folder that is not a snapshot (we would replace it)."""
-    if out.exists() and not out.is_dir():
-        raise BadInputError(f"--out {out} is a file, not a folder")
-    if out.is_dir() and any(out.iterdir()):
-        manifest = out / "manifest.json"
-        try:
-            fmt = json.loads(manifest.read_text()).get("format") if manifest.is_file() else None
-        except (ValueError, OSError):
-            fmt = None
-        if fmt != FORMAT:
-            raise BadInputError(f"--out {out} is not empty and not a {FORMAT} folder; "
-                                "choose an empty or new folder")
 
 
 def _sha256(path: Path) -> str:
@@ -115,16 +102,20 @@ def _members(backend) -> tuple[pd.DataFrame | None, tuple[pd.Timestamp, pd.DataF
 
 
 def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, backend=None,
-                   end=None, constituents: bool = False) -> dict:
+                   end=None, constituents: bool = False, force: bool = False) -> dict:
     """Build a snapshot folder at ``out_dir`` from ``backend`` (default: live, uncached-first).
 
     ``tickers``/``series`` default to the bundled snapshot's core lists;
     ``constituents=True`` adds every current S&P 500 member and IWM holding.
-    Returns the manifest written. Raises BadInputError for a bad target or
-    dates and DataUnavailableError when no prices at all could be fetched.
+    ``force=True`` refreshes an existing snapshot: files and items the sources
+    do not serve now are carried over, the folder keeps its permissions.
+    Returns the manifest written (``refresh`` says what changed). Raises
+    BadInputError for a bad target or dates and DataUnavailableError when no
+    prices at all could be fetched.
     """
     out = Path(out_dir).expanduser().resolve()
-    _check_target(out)
+    previous = check_target(out, force)
+    changes = Changes()
     s, e = parse_window(start, end)
     tickers = list(dict.fromkeys(tickers or default_tickers()))
     series = list(dict.fromkeys(series or DEFAULT_SERIES))
@@ -139,11 +130,15 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
         tickers = list(dict.fromkeys(tickers + extra))
 
     prices = backend.prices(tickers, s, e)
-    if prices is None or prices.empty:
+    if (prices is None or prices.empty) and previous is None:
         offline = " (ROTATION_OFFLINE is set)" if config.offline_forced() else ""
         raise DataUnavailableError(f"no prices for {', '.join(tickers[:5])}{' ...' if len(tickers) > 5 else ''}: "
                                    f"check the network connection{offline}; nothing written")
-    served_by = dict(prices.attrs.get("served_by", {}))
+    served_by = dict(prices.attrs.get("served_by", {})) if prices is not None else {}
+    prices = keep_items(None if prices is None or prices.empty else prices[["date", "ticker", "close"]],
+                        previous, "prices.parquet", "ticker", s, e, changes)
+    if prices is None or prices.empty:
+        raise DataUnavailableError("no prices from the live sources or the previous snapshot; nothing written")
     prices = (prices[["date", "ticker", "close"]].dropna()
               .drop_duplicates(["ticker", "date"], keep="last")
               .sort_values(["ticker", "date"]).reset_index(drop=True))
@@ -155,10 +150,12 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
         rates.attrs = {}
     else:
         rates_served = {}
+    rates = keep_items(rates, previous, "rates.parquet", "series", s, e, changes)
 
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
+        tmp.chmod(folder_mode(previous))  # mkdtemp makes it 0700
         files = {}
 
         def parquet(rel, df, date_col, item_col):
@@ -178,13 +175,15 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
         if iwm is not None:
             csv(f"universe/{IWM_PREFIX}{iwm[0]:%Y-%m-%d}.csv", iwm[1], None, "ticker")
 
+        carry_over(previous, tmp, files, changes)
         missing = [{"file": "prices.parquet", "ticker": t, "reason": "not served by the live source"}
                    for t in tickers if t not in set(prices["ticker"])]
         missing += [{"file": "rates.parquet", "series": x, "reason": "not served by FRED"}
                     for x in series if rates is None or x not in set(rates["series"])]
+        have_iwm = iwm is not None or any(f.startswith(f"universe/{IWM_PREFIX}") for f in files)
         missing += [{"file": rel, "reason": "source unavailable"} for rel, ok in
-                    (("universe/sp500_constituents.csv", cons is not None),
-                     ("universe/iwm_holdings_<date>.csv", iwm is not None)) if not ok]
+                    (("universe/sp500_constituents.csv", "universe/sp500_constituents.csv" in files),
+                     ("universe/iwm_holdings_<date>.csv", have_iwm)) if not ok]
         cached = sorted(k for k, v in {**served_by, **rates_served}.items() if v == "cache")
         caveats = ["prices: Yahoo adjusted closes (split- and dividend-adjusted as of the fetch); "
                    "index levels (^GSPC, ^RUT) are price-only; ^TNX/^IRX are yields in percent"]
@@ -195,6 +194,10 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
                     "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
                     "start": iso(s), "end": iso(e), "files": files, "sources": SOURCES,
                     "missing": missing, "caveats": caveats}
+        if previous is not None:
+            manifest["refresh"] = {"previous_as_of": previous.manifest.get("as_of"), **changes.to_json()}
+            caveats.append("refreshed from an older snapshot: files and items without new data were "
+                           "carried over (see refresh)")
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
         _swap_in(tmp, out)
     except BaseException:
@@ -222,7 +225,9 @@ def _names(values) -> list[str] | None:
 
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--out", required=True, help="folder to write (new, empty, or an older snapshot)")
+    p.add_argument("--out", required=True, help="folder to write (new or empty; an older snapshot needs --force)")
+    p.add_argument("--force", action="store_true",
+                   help="refresh an existing snapshot in --out (files and items with no new data are kept)")
     p.add_argument("--start", default=DEFAULT_START, help=f"first date, YYYY-MM-DD (default {DEFAULT_START})")
     p.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: latest)")
     p.add_argument("--tickers", nargs="+", help="Yahoo tickers (default: the core list)")
@@ -236,13 +241,19 @@ def run(args: argparse.Namespace) -> int:
     try:
         manifest = write_snapshot(args.out, start=args.start, end=args.end,
                                   tickers=_names(args.tickers), series=_names(args.series),
-                                  constituents=args.constituents)
+                                  constituents=args.constituents, force=getattr(args, "force", False))
     except RotationError as exc:
-        print(f"rotation snapshot: {exc}", file=sys.stderr)
+        print(f"rotation snapshot: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a full disk, a folder that cannot be written: one line, nothing replaced
+        print(f"rotation snapshot: cannot write {args.out}: {exc.strerror or exc}; nothing replaced",
+              file=sys.stderr)
+        return 1
     n = manifest["files"]["prices.parquet"]
     print(f"wrote {args.out}: {n['tickers']} tickers, {n['rows']:,} price rows, as of "
           f"{manifest['as_of']}; {len(manifest['missing'])} missing items (see manifest.json)")
+    if manifest.get("refresh"):
+        print("\n".join(change_lines(manifest["refresh"])))
     return 0
 
 

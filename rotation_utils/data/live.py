@@ -503,7 +503,7 @@ class LiveBackend:
     def iwm_holdings_dates(self) -> list[pd.Timestamp]:
         """As-of dates of the IWM files fetched so far (today's fetched first when online)."""
         self._refresh_iwm()
-        return sorted(pd.Timestamp(d) for d in self.cache.items("iwm_holdings"))
+        return self.cache.dates("iwm_holdings")
 
     def iwm_holdings(self, as_of) -> pd.DataFrame | None:
         entry = self.cache.read("iwm_holdings", f"{pd.Timestamp(as_of):%Y-%m-%d}")

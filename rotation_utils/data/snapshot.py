@@ -10,7 +10,10 @@ dtypes (dates as naive ``datetime64[ns]``, numbers as ``float64``).
 """
 from __future__ import annotations
 
+import csv
 import json
+import logging
+import re
 from functools import cached_property
 from pathlib import Path
 
@@ -22,8 +25,24 @@ import pyarrow.parquet as pq
 
 from ..errors import BadInputError, DataUnavailableError
 
+log = logging.getLogger(__name__)
+
 FORMAT = "rotation-snapshot/1"
 IWM_PREFIX = "iwm_holdings_"
+_IWM_NAME = re.compile(rf"{IWM_PREFIX}(\d{{4}}-\d{{2}}-\d{{2}})\.csv")
+#: columns the readers rely on, per file (a file may have more)
+REQUIRED_COLUMNS = {
+    "prices.parquet": ("date", "ticker", "close"),
+    "rates.parquet": ("date", "series", "value"),
+    "market_caps.parquet": ("date", "ticker", "market_cap"),
+    "fundamentals/sp500_financials.parquet": ("as_of", "symbol"),
+    "fundamentals/annual.parquet": ("symbol", "fiscal_year"),
+    "fundamentals/quarterly.parquet": ("symbol", "fiscal_year"),
+    "macro/shiller_monthly.parquet": ("date",),
+    "universe/sp500_constituents.csv": ("symbol",),
+    "universe/sp500_changes.csv": ("date", "symbol", "action"),
+}
+IWM_COLUMNS = ("ticker",)
 #: requests for at least this many tickers decode the whole price file once per process
 MEMO_MIN_TICKERS = 30
 _PRICE_MEMO: dict = {}
@@ -83,7 +102,11 @@ def _price_columns(path: Path) -> _PriceColumns:
 
 
 def check_snapshot_dir(folder: Path) -> Path:
-    """Raise a one-line ``BadInputError`` unless ``folder`` is a rotation-snapshot/1 folder."""
+    """Raise a one-line ``BadInputError`` unless ``folder`` is a rotation-snapshot/1 folder.
+
+    Cheap checks only (the folder, manifest.json, prices.parquet present); see
+    :func:`check_snapshot_files` for the per-file checks the runner adds.
+    """
     folder = Path(folder)
     if not folder.is_dir():
         raise BadInputError(
@@ -93,13 +116,74 @@ def check_snapshot_dir(folder: Path) -> Path:
     if not manifest.is_file():
         raise BadInputError(f"{folder} is not a rotation-snapshot/1 folder (no manifest.json)")
     try:
-        fmt = json.loads(manifest.read_text()).get("format")
+        data = json.loads(manifest.read_text())
     except (ValueError, OSError) as exc:
         raise BadInputError(f"{manifest} is not valid JSON ({exc.__class__.__name__})") from None
+    if not isinstance(data, dict):
+        raise BadInputError(f"{manifest} holds a JSON {type(data).__name__}, not an object with "
+                            "'format' and 'as_of'")
+    fmt = data.get("format")
     if fmt != FORMAT:
         raise BadInputError(f"{folder} has format {fmt!r}, expected {FORMAT!r}")
+    as_of = data.get("as_of")
+    if as_of is not None and _iso_day(as_of) is None:
+        raise BadInputError(f"{manifest}: as_of {as_of!r} is not a date (YYYY-MM-DD)")
     if not (folder / "prices.parquet").is_file():
         raise BadInputError(f"{folder} is not a rotation-snapshot/1 folder (no prices.parquet)")
+    return folder
+
+
+def _iso_day(value) -> pd.Timestamp | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    try:
+        return pd.Timestamp(value)
+    except ValueError:
+        return None
+
+
+def _columns(path: Path) -> list[str]:
+    if path.suffix == ".csv":
+        with open(path, newline="", encoding="utf-8") as fh:
+            return next(csv.reader(fh), [])
+    return list(pq.read_schema(path).names)
+
+
+def _missing_columns(path: Path, required) -> str | None:
+    """'column 'close' is missing (has date, ticker, price)' or None when all are there."""
+    have = _columns(path)
+    lost = [c for c in required if c not in have]
+    if not lost:
+        return None
+    names = ", ".join(repr(c) for c in lost)
+    return f"column{'s' if len(lost) > 1 else ''} {names} missing (has {', '.join(have) or 'none'})"
+
+
+def check_snapshot_files(folder: Path) -> Path:
+    """Check every file the reports read (before any kernel starts): one line naming the bad file.
+
+    A file's footer or header must be readable and hold the columns the readers
+    use; an ``iwm_holdings_*.csv`` must be named after its date; the manifest
+    must give the as-of date.
+    """
+    folder = check_snapshot_dir(folder)
+    if _iso_day(json.loads((folder / "manifest.json").read_text()).get("as_of")) is None:
+        raise BadInputError(f"{folder / 'manifest.json'}: as_of is missing (the snapshot's last date)")
+    universe = folder / "universe"
+    iwm = sorted(universe.glob(f"{IWM_PREFIX}*")) if universe.is_dir() else []
+    for path in iwm:
+        if not _IWM_NAME.fullmatch(path.name) or _iso_day(path.stem[len(IWM_PREFIX):]) is None:
+            raise BadInputError(f"{path}: not an IWM holdings file name (expected {IWM_PREFIX}YYYY-MM-DD.csv); "
+                                "move it out of the snapshot")
+    files = [(folder / rel, cols) for rel, cols in REQUIRED_COLUMNS.items() if (folder / rel).is_file()]
+    for path, required in files + [(p, IWM_COLUMNS) for p in iwm]:
+        try:
+            problem = _missing_columns(path, required)
+        except Exception as exc:  # an unreadable footer or header
+            raise BadInputError(f"cannot read {path}: {exc.__class__.__name__}: "
+                                f"{' '.join(str(exc).split())[:160]}") from None
+        if problem:
+            raise BadInputError(f"{path}: {problem}")
     return folder
 
 
@@ -160,9 +244,12 @@ class SnapshotBackend:
         if p is None:
             return None
         try:
-            return pd.read_parquet(p, **kw)
+            problem = _missing_columns(p, REQUIRED_COLUMNS.get(rel, ()))
+            if problem is None:
+                return pd.read_parquet(p, **kw)
         except Exception as exc:  # corrupt file: say which, in one line
             raise DataUnavailableError(f"cannot read {p}: {exc.__class__.__name__}: {exc}") from None
+        raise DataUnavailableError(f"{p}: {problem}")
 
     # ---- itemised datasets -------------------------------------------------
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
@@ -170,9 +257,12 @@ class SnapshotBackend:
         path = self.folder / "prices.parquet"
         if len(tickers) >= MEMO_MIN_TICKERS or any(k[0] == str(path) for k in _PRICE_MEMO):
             try:
-                return _price_columns(path).frame(tickers, start, end)
+                problem = _missing_columns(path, REQUIRED_COLUMNS["prices.parquet"])
+                if problem is None:
+                    return _price_columns(path).frame(tickers, start, end)
             except Exception as exc:  # corrupt file: say which, in one line
                 raise DataUnavailableError(f"cannot read {path}: {exc.__class__.__name__}: {exc}") from None
+            raise DataUnavailableError(f"{path}: {problem}")
         df = self._parquet("prices.parquet", filters=_filters("ticker", tickers, "date", start, end))
         return df.reset_index(drop=True)
 
@@ -220,8 +310,14 @@ class SnapshotBackend:
         folder = self.folder / "universe"
         if not folder.is_dir():
             return []
-        return sorted(pd.Timestamp(p.stem[len(IWM_PREFIX):])
-                      for p in folder.glob(f"{IWM_PREFIX}*.csv"))
+        dates = []
+        for p in folder.glob(f"{IWM_PREFIX}*.csv"):
+            day = _iso_day(p.stem[len(IWM_PREFIX):])
+            if day is None:  # a stray file (a backup copy...): not a holdings date
+                log.warning("snapshot: ignoring %s (not named %sYYYY-MM-DD.csv)", p, IWM_PREFIX)
+            else:
+                dates.append(day)
+        return sorted(dates)
 
     def iwm_holdings(self, as_of) -> pd.DataFrame | None:
         p = self._path(f"universe/{IWM_PREFIX}{pd.Timestamp(as_of):%Y-%m-%d}.csv")

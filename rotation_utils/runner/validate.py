@@ -1,19 +1,20 @@
 """Check every user input before any kernel starts, and turn it into a run plan.
 
-A bad date, a start after the end, an unknown notebook name or a folder that is
-not a snapshot must fail in a second with one line, not ten minutes later in a
-kernel. Nothing here writes to disk. The plan also fixes which parameters each
+A bad date, a start after the end, a window the data cannot serve, an unknown
+notebook name or a snapshot with a bad file must fail in a second with one
+line, not ten minutes later in a kernel. Nothing here writes to disk. The plan also fixes which parameters each
 notebook receives: only those it declares in its ``parameters`` cell, typed
 (dates as ISO strings, lists as lists), never pasted into code.
 """
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import config
-from ..data.snapshot import check_snapshot_dir
+from ..data.snapshot import check_snapshot_files
 from ..dates import iso, parse_date, parse_day
 from ..errors import BadInputError
 from ..results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
@@ -60,13 +61,32 @@ def outputs_dir(explicit=None) -> Path:
 
 
 def _check_out_root(root: Path) -> None:
+    """The output root must be a folder this process can create and write in.
+
+    Checked by doing it: missing folders are created, a probe folder is made
+    inside, and everything created here is removed again (nothing is left
+    behind when validation fails later). Catches a path under a regular file,
+    under /proc, on a read-only mount or without permission.
+    """
     if root.exists() and not root.is_dir():
         raise BadInputError(f"--out {root} exists and is not a folder")
-    probe = root
-    while not probe.exists():
-        probe = probe.parent
-    if not os.access(probe, os.W_OK):
-        raise BadInputError(f"--out {root}: no permission to write in {probe}")
+    blocker = next((p for p in root.parents if p.exists()), None)
+    if blocker is not None and not blocker.is_dir() and not root.exists():
+        raise BadInputError(f"--out {root}: {blocker} is a file, not a folder")
+    made = []
+    try:
+        for folder in reversed([p for p in (root, *root.parents) if not p.exists()]):
+            folder.mkdir()
+            made.append(folder)
+        os.rmdir(tempfile.mkdtemp(prefix=".rotation-probe-", dir=root))
+    except OSError as exc:
+        raise BadInputError(f"--out {root}: cannot write there ({exc.strerror or exc.__class__.__name__})") from None
+    finally:
+        for folder in reversed(made):
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
 
 
 def _positive(value, name: str, minimum: int = 1) -> int:
@@ -90,10 +110,12 @@ def build_plan(args) -> RunPlan:
 
     snapshot = None
     if args.snapshot:
-        snapshot = check_snapshot_dir(Path(args.snapshot).expanduser().resolve())
+        snapshot = check_snapshot_files(Path(args.snapshot).expanduser().resolve())
     elif args.data == "snapshot":
-        check_snapshot_dir(config.snapshot_dir())
+        check_snapshot_files(config.snapshot_dir())
     rng = data_range(args.data or "auto", snapshot)
+    if rng.snapshot is not None and rng.snapshot != snapshot:  # offline 'auto' reads it too
+        check_snapshot_files(rng.snapshot)
     typed = {k: v for k, v in (("start", start), ("end", end)) if v is not None}
     if typed:
         check_window(rng, start, end, None, typed)
@@ -102,7 +124,6 @@ def build_plan(args) -> RunPlan:
     folder = notebooks_dir(getattr(args, "notebooks", None))
     chosen = select(discover(folder), args.only)
     out_root = outputs_dir(args.out)
-    _check_out_root(out_root)
 
     given = {"start": iso(start), "end": iso(end), "event_date": iso(event),
              "data": args.data, "snapshot": str(snapshot) if snapshot else None}
@@ -117,6 +138,7 @@ def build_plan(args) -> RunPlan:
     for opt, param in OPTION_PARAMETERS.items():
         if opt in given and not any(nb.declares(param) for nb in chosen):
             notes.append(f"no selected notebook declares '{param}': --{opt.replace('_', '-')} is unused")
+    _check_out_root(out_root)  # last: it creates (and removes) folders to be sure
     return RunPlan(notebooks=chosen, parameters=parameters, given=given, notebooks_dir=folder,
                    out_root=out_root, jobs=jobs, timeout=timeout, retries=retries,
                    slides=bool(args.slides), force=bool(getattr(args, "force", False)),
