@@ -41,7 +41,7 @@ def _add_run(sub) -> None:
     p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"per-cell timeout (default {DEFAULT_TIMEOUT})")
     p.add_argument("--retries", type=int, default=0, metavar="N",
-                   help="re-run a notebook whose kernel died, up to N times (default 0)")
+                   help="re-run a notebook whose kernel died or failed to start, up to N times (default 0)")
     p.add_argument("--force", action="store_true",
                    help="re-execute every notebook (default: reuse the outputs of a notebook whose inputs did not change)")
     p.set_defaults(func=cmd_run)
