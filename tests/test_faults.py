@@ -25,7 +25,7 @@ import pytest
 
 from rotation_utils import narrative, tables
 from rotation_utils.runner import render
-from tests.faults import (FULL_DISK_ON, MARKUP, SHOWN_TAG, copy_snapshot, hostile_snapshot, inject, manifest,
+from tests.faults import (FULL_DISK_ON, MARKUP, SHOWN_TAG, SNAPSHOT, copy_snapshot, hostile_snapshot, inject, manifest,
                           notebook, scan)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -410,8 +410,11 @@ def test_snapshot_refresh_keeps_every_dataset_the_permissions_and_reports_change
     assert "market_caps.parquet" in m["refresh"]["carried_over"]
     assert "prices.parquet" in m["refresh"]["updated"]
     assert len(m["refresh"]["kept_items"]["prices.parquet"]) > 1000  # constituents the fake did not serve
+    for rel in m["refresh"]["carried_over"]:  # byte for byte, with their manifest entries
+        assert (target / rel).read_bytes() == (SNAPSHOT / rel).read_bytes()
+        if rel in old["files"]:
+            assert m["files"][rel] == old["files"][rel]
     dl = DataLayer("snapshot", snapshot=target)
-    assert len(dl.market_caps()) == old["files"]["market_caps.parquet"]["rows"]
     assert dl.prices(["AAPL"], "2026-01-01").notna().sum().iloc[0] > 100  # kept from the old snapshot
     assert change_lines(m["refresh"])[0].startswith("refreshed the snapshot as of 2026-07-13")
 
