@@ -374,51 +374,6 @@ def test_a_kernel_that_dies_while_starting_is_retried(tmp_path, monkeypatch):
     assert rec["status"] == "failed" and "Kernel died before replying to kernel_info" in rec["error"]["line"]
 
 
-# ---- rotation snapshot never loses data ------------------------------------------------------
-@pytest.fixture
-def offline_live(tmp_path, monkeypatch):
-    """A live backend that, like an offline machine with a small cache, serves only SPY and IWM."""
-    from rotation_utils.data import live as live_mod
-    from rotation_utils.data.live import LiveBackend
-    from tests.fakes import Clock, FakeHTTP, FakeYF, synthetic_closes
-    monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    return LiveBackend(tmp_path / "cache", yf=FakeYF(synthetic_closes(["SPY", "IWM"], "2026-01-02", "2026-07-31")),
-                       http_get=FakeHTTP(fail=True), now=Clock("2026-07-31 22:00"), sleep=lambda s: None)
-
-
-def test_snapshot_refuses_an_existing_snapshot_without_force(tmp_path, offline_live):
-    from rotation_utils.data import export
-    from rotation_utils.errors import BadInputError
-    target = copy_snapshot(tmp_path / "snap")
-    before = sorted(p.relative_to(target) for p in target.rglob("*"))
-    with pytest.raises(BadInputError) as exc:
-        export.write_snapshot(target, tickers=["SPY", "IWM"], backend=offline_live)
-    assert "--force" in str(exc.value) and "\n" not in str(exc.value)
-    assert sorted(p.relative_to(target) for p in target.rglob("*")) == before
-
-
-def test_snapshot_refresh_keeps_every_dataset_the_permissions_and_reports_changes(tmp_path, offline_live, capsys):
-    from rotation_utils.data import DataLayer, export
-    from rotation_utils.data.snapshot_refresh import change_lines
-    target = copy_snapshot(tmp_path / "snap")
-    target.chmod(0o750)
-    old = manifest(target)
-    m = export.write_snapshot(target, start="2026-01-01", tickers=["SPY", "IWM"], backend=offline_live, force=True)
-    files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
-    assert set(old["files"]) | {"manifest.json", "README.md"} <= set(files)  # all 14 files still there
-    assert target.stat().st_mode & 0o777 == 0o750
-    assert "market_caps.parquet" in m["refresh"]["carried_over"]
-    assert "prices.parquet" in m["refresh"]["updated"]
-    assert len(m["refresh"]["kept_items"]["prices.parquet"]) > 1000  # constituents the fake did not serve
-    for rel in m["refresh"]["carried_over"]:  # byte for byte, with their manifest entries
-        assert (target / rel).read_bytes() == (SNAPSHOT / rel).read_bytes()
-        if rel in old["files"]:
-            assert m["files"][rel] == old["files"][rel]
-    dl = DataLayer("snapshot", snapshot=target)
-    assert dl.prices(["AAPL"], "2026-01-01").notna().sum().iloc[0] > 100  # kept from the old snapshot
-    assert change_lines(m["refresh"])[0].startswith("refreshed the snapshot as of 2026-07-13")
-
-
 # ---- bad files: one line naming the file -----------------------------------------------------
 def _damaged(tmp_path: Path, rel: str, damage) -> Path:
     folder = copy_snapshot(tmp_path / "snap", change={rel})
