@@ -36,7 +36,11 @@ def _add_run(sub) -> None:
     p.add_argument("--snapshot", metavar="DIR", help="rotation-snapshot/1 folder to read")
     p.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: number of cores)")
     p.add_argument("--out", metavar="DIR", help="output root (default: $ROTATION_OUTPUTS or outputs/)")
-    p.add_argument("--slides", action="store_true", help="also write a reveal.js deck of the cells tagged 'slide'")
+    p.add_argument("--slides", action="store_true",
+                   help="also write the meeting deck of the run (meeting-deck.pptx) and an offline HTML deck "
+                        "of each report's cells tagged 'slide'")
+    p.add_argument("--pdf", action="store_true",
+                   help="also print every report and the index to PDF (needs Chromium; see README)")
     p.add_argument("--notebooks", metavar="DIR", help="notebook folder (default: $ROTATION_NOTEBOOKS or notebooks/)")
     p.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                    help=f"per-cell timeout (default {DEFAULT_TIMEOUT})")

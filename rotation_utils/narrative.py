@@ -6,6 +6,7 @@ leave a stale number or a wrong direction word behind.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 from IPython.display import Markdown, display
@@ -104,5 +105,14 @@ def no_markup(text: str) -> str:
 
 
 def say(text: str) -> None:
-    """Display computed prose as Markdown in the notebook (HTML tags in it shown as text)."""
-    display(Markdown(no_markup(text)))
+    """Display computed prose as Markdown in the notebook (HTML tags in it shown as text).
+
+    Dollar signs are escaped too: prose such as "small (<$2bn)" is money, not the start
+    of a LaTeX formula (which would swallow the text up to the next "$" unrendered).
+    """
+    display(Markdown(markdown_text(no_markup(text))))
+
+
+def markdown_text(text: str) -> str:
+    """``text`` with every unescaped ``$`` escaped, so Markdown renderers print it as a dollar sign."""
+    return re.sub(r"(?<!\\)\$", r"\\$", str(text))

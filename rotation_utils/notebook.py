@@ -7,6 +7,7 @@ Keeping these here means a notebook's opening cell is three lines.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 import pandas as pd
@@ -18,6 +19,11 @@ from .data import DataLayer
 from .dates import iso, parse_date, parse_window
 from .narrative import say
 from .results import Report
+
+#: file next to results.json that receives library log records and Python warnings
+NOTEBOOK_LOG = "notebook.log"
+#: loggers whose records are for the developer, not the reader (yfinance logs a line per failed request)
+QUIET_LOGGERS = ("yfinance", "py.warnings", "urllib3", "peewee", "matplotlib")
 
 #: the cell tag the runner uses to build slide decks (``rotation run --slides``)
 SLIDE_TAG = "slide"
@@ -42,6 +48,7 @@ def setup(notebook: str, title: str, parameters: dict, data_source: str = "auto"
     and ``event_date`` (when present) are parsed here so a bad date fails in the
     first cell with a one-line message.
     """
+    route_logs_away()
     start, end = parse_window(parameters.get("start"), parameters.get("end"))
     event = parse_date(parameters.get("event_date"), "event_date")
     style.apply()
@@ -61,3 +68,25 @@ def show_provenance(dl: DataLayer) -> pd.DataFrame:
 def window_text(start, end) -> str:
     """'2025-01-02 to 2026-07-13' from the actual first/last dates used."""
     return f"{iso(start)} to {iso(end)}"
+
+
+def route_logs_away() -> None:
+    """Send library log records and Python warnings to ``notebook.log`` beside results.json.
+
+    Why: without a handler, Python prints such records to stderr, which a notebook
+    shows as a red block inside the report (yfinance logs one line per failed
+    request when the network is down). The report states what data it used and
+    what is missing in its Data section; the log keeps the details for whoever
+    debugs. Calling this twice adds no second handler.
+    """
+    from .results import output_dir
+    path = output_dir() / NOTEBOOK_LOG
+    logging.captureWarnings(True)
+    for name in QUIET_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(getattr(h, "_rotation_quiet", False) for h in logger.handlers):
+            handler = logging.FileHandler(path, delay=True, encoding="utf-8")
+            handler._rotation_quiet = True
+            handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+            logger.addHandler(handler)
+        logger.propagate = False

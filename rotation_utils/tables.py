@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+#: what an empty cell shows: a reader cannot tell a blank from a rendering fault
+NA = "n/a"
+
 ESCAPE = "html"
 
 
@@ -19,7 +22,7 @@ def plain(df: pd.DataFrame):
     Returns:
         a pandas Styler; further ``.format`` calls keep escaping only if they pass ``escape``.
     """
-    return (df.style.format(na_rep="", escape=ESCAPE)
+    return (df.style.format(na_rep=NA, escape=ESCAPE)
             .format_index(escape=ESCAPE, axis=0).format_index(escape=ESCAPE, axis=1)
             .hide(axis="index"))
 
@@ -32,14 +35,14 @@ def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, m
     """
     fmt = {}
     for c in pct:
-        fmt[c] = lambda v, d=digits: "" if pd.isna(v) else f"{v * 100:.{d}f}%"
+        fmt[c] = lambda v, d=digits: NA if pd.isna(v) else f"{v * 100:.{d}f}%"
     for c in pp:
-        fmt[c] = lambda v, d=digits: "" if pd.isna(v) else f"{v * 100:+.{d}f} pp"
+        fmt[c] = lambda v, d=digits: NA if pd.isna(v) else f"{v * 100:+.{d}f} pp"
     for c in bp:
-        fmt[c] = lambda v: "" if pd.isna(v) else f"{v * 100:+.0f}"
+        fmt[c] = lambda v: NA if pd.isna(v) else f"{v * 100:+.0f}"
     for c in num:
-        fmt[c] = lambda v, d=digits: "" if pd.isna(v) else f"{v:,.{d}f}"
+        fmt[c] = lambda v, d=digits: NA if pd.isna(v) else f"{v:,.{d}f}"
     for c in money:
-        fmt[c] = lambda v: "" if pd.isna(v) else f"${v / 1e9:,.1f}bn"
+        fmt[c] = lambda v: NA if pd.isna(v) else f"${v / 1e9:,.1f}bn"
     fmt = {c: f for c, f in fmt.items() if c in df.columns}
-    return plain(df).format(fmt, na_rep="", escape=ESCAPE)
+    return plain(df).format(fmt, na_rep=NA, escape=ESCAPE)

@@ -432,13 +432,13 @@ def test_margin_tables_for_display(statements):
     show, fmt = E.named_annual_margins_for_display(table, 2024)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
-    assert column(headers, rows, "Revenue growth 2023-2024") == ["20.0%", "25.0%", ""]
+    assert column(headers, rows, "Revenue growth 2023-2024") == ["20.0%", "25.0%", "n/a"]
     assert column(headers, rows, "Efficiency harvest (operating margin up)") == ["yes", "yes", ""]
     show, fmt = E.named_ttm_margins_for_display(table)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert rows[0][1:] == [f"{ends[-1]:%Y-%m-%d}", "0.0%", "20.0%", "+10.0 pp", "5.0%", "+0.0 pp"]
-    assert rows[2][1:] == [""] * 6
+    assert rows[2][2:] == ["n/a"] * 5  # no quarterly data: every number says so
 
 
 def test_verdicts_for_display_capitalises_the_headers():

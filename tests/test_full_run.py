@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from rotation_utils import reference_data
+from rotation_utils.runner.pdf import CHROMIUM_ARGS, find_chromium
 from rotation_utils.runner.validate import validate_results
+from tests.page_text import text_problems
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -24,7 +26,8 @@ REPORTS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("full-run")
     proc = subprocess.run([sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot",
-                           "--out", str(out), "--jobs", "2"],
+                           "--out", str(out), "--jobs", "2", "--slides"]
+                          + (["--pdf"] if find_chromium() else []),
                           capture_output=True, text=True, timeout=900)
     run_dir = (out / "latest").resolve()
     return proc, run_dir
@@ -76,3 +79,138 @@ def test_ledger_shows_the_reports_verdicts_for_every_claim(run):
         assert rows[cid]["evidence"] == claim["evidence"], cid
         assert rows[cid]["source_report"] == name
     assert ledger["extra"]["counts"]["not run"] == 0
+
+
+# ---- what a reader sees: stray output, the meeting deck, the pages in a real browser ----------
+def _pages(run_dir: Path) -> list[Path]:
+    return sorted(run_dir.glob("*.html")) + sorted(run_dir.glob("[0-9][0-9]_*/*.html"))
+
+
+def test_pages_have_no_stray_output(run):
+    _, run_dir = run
+    pages = _pages(run_dir)
+    assert len(pages) >= 2 * len(REPORTS)  # each report's page and its slide deck, plus the index
+    found = {p.relative_to(run_dir).as_posix(): text_problems(p.read_text()) for p in pages}
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_meeting_deck_has_a_slide_per_report_with_verdict_and_chart(run):
+    from pptx import Presentation
+    from pptx.enum.shapes import MSO_SHAPE_TYPE
+    _, run_dir = run
+    record = json.loads((run_dir / "run.json").read_text())
+    deck = Presentation(str(run_dir / record["files"]["deck"]))
+    theses = [nb for nb in record["notebooks"] if not nb.get("run_last")]
+    slides = list(deck.slides)
+    assert len(slides) == 2 + len(theses)
+    texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
+    assert record["run_id"] in texts[0] and "Data as of" in texts[0]
+    counts = record["notebooks"][[nb["notebook"] for nb in record["notebooks"]].index("00_claims_ledger")][
+        "results"]["extra"]["counts"]
+    assert all(f"{n} {'claim' if n == 1 else 'claims'} {v}" in texts[1] for v, n in counts.items())
+    for nb, slide, text in zip(theses, slides[2:], texts[2:]):
+        assert nb["results"]["title"] in text
+        assert f"Verdict: {nb['results']['verdict']['value']}" in text
+        assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in slide.shapes), nb["notebook"]
+        assert "Source:" in text
+
+
+needs_chromium = pytest.mark.skipif(find_chromium() is None,
+                                    reason="no Chromium found (apt-get install chromium, or set ROTATION_CHROMIUM)")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser, page_path: Path, width: int, height: int = 900):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    seen = {"errors": [], "requests": []}
+    page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.on("request", lambda r: seen["requests"].append(r.url)
+            if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.goto(page_path.as_uri(), wait_until="load")
+    return page, seen
+
+
+@needs_chromium
+def test_every_page_loads_offline_without_console_errors(run, browser):
+    _, run_dir = run
+    for path in _pages(run_dir):
+        page, seen = _open(browser, path, 1400)
+        page.close()
+        assert seen == {"errors": [], "requests": []}, path.name
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", REPORTS)
+def test_summary_box_is_on_the_first_screen_and_code_toggles(run, browser, name):
+    _, run_dir = run
+    page, _ = _open(browser, run_dir / name / f"{name}.html", 1400, 900)
+    box = page.locator("#rt-summary")
+    assert box.is_visible()
+    bottom = page.evaluate("document.getElementById('rt-summary').getBoundingClientRect().bottom")
+    assert bottom <= 900, f"summary box ends at {bottom}px"
+    code = page.locator(".jp-CodeCell .jp-Cell-inputWrapper").first
+    assert not code.is_visible()
+    page.click("#rt-code-toggle")
+    assert code.is_visible() and page.inner_text("#rt-code-toggle") == "Hide code"
+    page.click("#rt-code-toggle")
+    assert not code.is_visible()
+    page.close()
+
+
+_OVERFLOWING_TABLES = """() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  document.querySelectorAll("table").forEach((t, i) => {
+    const r = t.getBoundingClientRect();
+    if (r.right <= width + 1) return;
+    let box = t.parentElement, scrolls = false;
+    while (box) {
+      const o = getComputedStyle(box).overflowX;
+      if ((o === "auto" || o === "scroll") && box.getBoundingClientRect().right <= width + 1) { scrolls = true; break; }
+      box = box.parentElement;
+    }
+    if (!scrolls) out.push(i + ": " + (t.innerText || "").slice(0, 40));
+  });
+  return out;
+}"""
+
+
+@needs_chromium
+def test_tables_fit_or_scroll_in_their_own_box_at_800px(run, browser):
+    _, run_dir = run
+    for path in _pages(run_dir):
+        page, _ = _open(browser, path, 800)
+        assert page.evaluate(_OVERFLOWING_TABLES) == [], path.name
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1")
+        page.close()
+
+
+#: Letter (8.5 in) minus the runner's 10 mm side margins, in CSS pixels (96 per inch)
+PRINT_WIDTH = int(8.5 * 96 - 20 / 25.4 * 96)
+
+
+@needs_chromium
+@pytest.mark.parametrize("name", REPORTS)
+def test_printed_tables_keep_every_column_on_the_page(run, browser, name):
+    _, run_dir = run
+    page, _ = _open(browser, run_dir / name / f"{name}.html", PRINT_WIDTH)
+    page.emulate_media(media="print")
+    wide = page.evaluate("""(w) => Array.from(document.querySelectorAll("table"))
+        .filter(t => t.getBoundingClientRect().right > w + 1 || t.scrollWidth > t.clientWidth + 1)
+        .map(t => (t.innerText || "").slice(0, 40))""", PRINT_WIDTH)
+    assert wide == []
+    assert page.evaluate("""() => Array.from(document.querySelectorAll("button, .rt-up"))
+        .every(b => getComputedStyle(b).display === "none")""")
+    page.close()
+    record = json.loads((run_dir / "run.json").read_text())
+    pdf = run_dir / name / next(nb for nb in record["notebooks"] if nb["notebook"] == name)["files"]["pdf"]
+    assert pdf.read_bytes()[:5] == b"%PDF-"

@@ -169,7 +169,7 @@ def test_betas_for_display_scales_the_se_and_names_the_series():
     reg = rb.regime_betas(rel[["T"]], chg, [["all", None, None], ["none", "1990-01-01", "1990-12-31"]])
     show, fmt = rb.betas_for_display(reg.drop(columns=["ticker", "series"]))
     headers, rows = rendered(show, fmt)
-    assert headers[0] == "Regime" and column(headers, rows, rb.BETA_HEADER)[1] == ""  # too few days: blank
+    assert headers[0] == "Regime" and column(headers, rows, rb.BETA_HEADER)[1] == "n/a"  # too few days: n/a
 
 
 def test_require_series_names_what_is_missing():

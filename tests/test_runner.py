@@ -10,10 +10,11 @@ import json
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+
+from tests.page_text import VisibleText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 SNAPSHOT = Path(os.environ["ROTATION_SNAPSHOT"])
@@ -137,35 +138,10 @@ def test_provenance_stamped_in_executed_notebook(run):
     assert meta["executed_at"] and meta["duration_seconds"] > 0
 
 
-class _Visible(HTMLParser):
-    """Collects text that is not inside a hidden code input (or <style>/<script>)."""
-
-    def __init__(self):
-        super().__init__()
-        self.stack, self.text, self.all = [], [], []
-
-    def handle_starttag(self, tag, attrs):
-        if tag in ("br", "img", "meta", "link", "input", "hr"):
-            return
-        self.stack.append((tag, dict(attrs).get("class") or ""))
-
-    def handle_endtag(self, tag):
-        while self.stack:
-            if self.stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        self.all.append(data)
-        hidden = any(t in ("style", "script", "title") or "jp-Cell-inputWrapper" in c
-                     for t, c in self.stack)
-        if not hidden:
-            self.text.append(data)
-
-
 def test_html_hides_code_by_default_and_embeds_images(run):
     _, run_dir = run
     html = (run_dir / "01_good" / "01_good.html").read_text()
-    parser = _Visible()
+    parser = VisibleText()
     parser.feed(html)
     visible = "".join(parser.text)
     assert "DataLayer(data_source, snapshot_dir)" in "".join(parser.all)  # there, for the toggle...
@@ -192,7 +168,8 @@ def test_html_header_toc_and_csv_links(run):
 def test_slides_only_from_tagged_cells(run):
     _, run_dir = run
     deck = (run_dir / "01_good" / "01_good.slides.html").read_text()
-    assert "reveal" in deck and 'src="data:image/png;base64,' in deck
+    assert 'class="rt-slide' in deck and 'src="data:image/png;base64,' in deck
+    assert "<script src=" not in deck and "cdn" not in deck.lower()  # presents offline
     assert "Last days of the window" not in deck  # untagged cell skipped
     assert "mathjax/" not in deck.lower()  # MathJax not loaded: "$" in prose stays text
     assert not (run_dir / "00_claims_ledger" / "00_claims_ledger.slides.html").exists()

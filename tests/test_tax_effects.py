@@ -414,7 +414,7 @@ def test_gainers_group_and_named_tables_for_display():
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert column(headers, rows, "Fiscal year") == ["2025", ""]
-    assert column(headers, rows, "Tax saving (USD m)") == ["3.2", ""]
+    assert column(headers, rows, "Tax saving (USD m)") == ["3.2", "n/a"]
 
 
 def test_intensity_cells_for_display_pairs_medians_with_counts():

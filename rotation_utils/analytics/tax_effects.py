@@ -580,9 +580,9 @@ def thesis_sentence(corp: pd.DataFrame, by_size: pd.DataFrame, cell: dict, overa
     best = top_bucket(by_size)
     if best is None:
         gap = size_gap(corp) or "no size bucket has a firm with a saving share of pre-tax income"
-        return (f"Measure: `{measure}`. The size x capital-intensity cells are empty: {gap}. The rule cannot "
+        return (f"Measure: {MEASURE_WORDS.get(measure, measure)}. The size x capital-intensity cells are empty: {gap}. The rule cannot "
                 "rank capital-intensive mid-sized firms, so the verdict is inconclusive.")
-    head = (f"Measure: `{measure}`. The **{best['size_bucket']}** bucket has the largest median saving relative to "
+    head = (f"Measure: {MEASURE_WORDS.get(measure, measure)}. The **{best['size_bucket']}** bucket has the largest median saving relative to "
             f"pre-tax income ({nr.pct(best['median_pct_pretax'], 2, sign=False)}, n={best['firms']}). ")
     if cell["best_cell"] is None:
         body = (f"Capital-intensive mid-sized firms (top third by D&A/EBITDA) number {cell['cell_firms']}, fewer "
@@ -592,7 +592,7 @@ def thesis_sentence(corp: pd.DataFrame, by_size: pd.DataFrame, cell: dict, overa
                 f"{nr.pct(cell['cell_median'], 2, sign=False)} against {nr.pct(overall, 2, sign=False)} for all firms; "
                 f"the highest cell with at least {min_firms} firms is {cell['best_cell']} "
                 f"({nr.pct(cell['best_median'], 2, sign=False)}).")
-    return head + body + f" Measured by `{other}` instead, the same rule gives: {alt}."
+    return head + body + f" Measured by {MEASURE_WORDS.get(other, other)} instead, the same rule gives: {alt}."
 
 
 def thesis_evidence(corp: pd.DataFrame, cell: dict, overall: float, min_firms: int) -> str:

@@ -266,7 +266,7 @@ def _run_task(task: dict, t0: float) -> dict:
         from .render import write_html, write_slides
         files["html"] = write_html(nb, nb_dir / f"{name}.html", record, results, task).name
         if task.get("slides"):
-            slides = write_slides(nb, nb_dir / f"{name}.slides.html")
+            slides = write_slides(nb, nb_dir / f"{name}.slides.html", record, results, task)
             if slides is not None:
                 files["slides"] = slides.name
             else:
@@ -279,6 +279,8 @@ def _run_task(task: dict, t0: float) -> dict:
             status, error = "failed", _error(exc, line)
     if results is not None:
         files["results"] = "results.json"
+    if (nb_dir / "notebook.log").exists():
+        files["notebook_log"] = "notebook.log"
     if kernel_log.exists():
         files["kernel_log"] = KERNEL_LOG
     record.update(status=status, error=error, files=files, warnings=warnings,

@@ -84,7 +84,8 @@ def status_rows(notebooks: list[dict]) -> list[dict]:
             "error": describe_failure(nb.get("error")), "warnings": nb.get("warnings") or [],
             "links": [(label, f"{nb['notebook']}/{files[key]}") for key, label in
                       (("html", "HTML"), ("ipynb", "notebook"), ("results", "results.json"),
-                       ("slides", "slides")) if files.get(key)],
+                       ("pdf", "PDF"), ("slides", "slides"),
+                       ("notebook_log", "log")) if files.get(key)],
             "data": data_line(nb), "reused_from": nb.get("reused_from"),
         })
     return rows

@@ -1,4 +1,4 @@
-"""Render an executed notebook to a self-contained HTML memo (and optionally slides).
+"""Render an executed notebook to a self-contained HTML memo (and optionally an offline slide deck).
 
 The HTML extends nbconvert's ``lab`` template (rotation_utils/templates/report.html.j2):
 the answer first (a summary box: verdict, rule, window, the key numbers and the
@@ -165,25 +165,36 @@ def write_html(nb, path: Path, record: dict, results: dict | None, task: dict) -
 
 
 def slide_notebook(nb):
-    """A copy of ``nb`` where cells tagged ``slide`` are slides and every other cell is skipped."""
-    deck = copy.deepcopy(nb)
-    tagged = 0
-    for cell in deck.cells:
-        is_slide = SLIDE_TAG in (cell.metadata.get("tags") or [])
-        tagged += is_slide
-        cell.metadata["slideshow"] = {"slide_type": "slide" if is_slide else "skip"}
-    return deck if tagged else None
+    """A copy of ``nb`` holding only the cells tagged ``slide`` (None when no cell is tagged)."""
+    deck = copy.copy(nb)
+    deck.cells = [copy.deepcopy(c) for c in nb.cells if SLIDE_TAG in (c.metadata.get("tags") or [])]
+    return deck if deck.cells else None
 
 
-def write_slides(nb, path: Path) -> Path | None:
-    """reveal.js deck of the ``slide`` cells, outputs only (None when no cell is tagged)."""
-    from nbconvert import SlidesExporter
+def write_slides(nb, path: Path, record: dict, results: dict | None, task: dict) -> Path | None:
+    """A self-contained HTML deck: the summary box, then the ``slide`` cells' outputs (None when none is tagged).
 
-    deck = slide_notebook(nb)
+    No reveal.js: the deck is plain HTML, CSS and a few lines of script in one file,
+    so it presents without a network (arrow keys move between slides; printing gives
+    one slide per page).
+
+    Args:
+        nb: the executed notebook.
+        path: where to write the deck.
+        record, results, task: as for :func:`report_html` (the summary slide reads them).
+
+    Returns:
+        ``path``, or None when no cell is tagged ``slide``.
+    """
+    from nbconvert import HTMLExporter
+
+    deck = slide_notebook(without_title_cell(nb, task.get("title", ""), task.get("purpose", "")))
     if deck is None:
         return None
-    exporter = SlidesExporter(extra_template_paths=[str(TEMPLATES)], template_file="slides.html.j2",
-                              exclude_input=True, exclude_input_prompt=True,
-                              exclude_output_prompt=True, embed_images=True)
-    body, _ = exporter.from_notebook_node(deck)
-    return atomic.write_text(path, body)
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                            template_file="deck.html.j2", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, embed_images=True)
+    ctx = header_context(record, results, task, nb)
+    body, _ = exporter.from_notebook_node(deck, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}})
+    path.write_text(body, encoding="utf-8")
+    return path

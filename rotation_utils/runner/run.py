@@ -30,6 +30,8 @@ from .. import atomic
 from .diff import changes_since_previous
 from .execute import describe_failure, failed_record
 from .index import write_index
+from .meeting import print_index, write_meeting_files
+from .meeting import print_index, write_meeting_files
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
 from .provenance import git_info, package_versions
 from .reuse import run_or_reuse
@@ -210,13 +212,24 @@ def _execute(plan: RunPlan, argv) -> int:
     ordered = [records.get(n) or _interrupted_record(tasks[n]) for n in names]
     run = write_run(plan, run_dir, ordered, started, t0, git, packages, argv, jobs=jobs,
                     status="interrupted" if interrupted else "finished")
+    if not interrupted and (plan.slides or plan.pdf):
+        write_meeting_files(run, run_dir, plan.slides, plan.pdf)
+        if plan.pdf:
+            run["files"]["index_pdf"] = "index.pdf"  # linked from the index it is printed from
+        atomic.write_json(run_dir / "run.json", run, default=str)
     if interrupted:
         write_index(run_dir, run)
         mark_incomplete(run_dir, "this run was interrupted; see run.json")
         print(f"rotation: interrupted: {run['counts']['ok']} of {len(names)} notebooks finished; "
               f"run marked interrupted in {run_dir / 'run.json'}", file=sys.stderr)
         return 130
-    index = write_index(run_dir, run, changes_since_previous(plan.out_root, run_dir, run))
+    changes = changes_since_previous(plan.out_root, run_dir, run)
+    index = write_index(run_dir, run, changes)
+    if plan.pdf:
+        print_index(run, run_dir)
+        if "index_pdf" not in run["files"]:  # printing failed: no dead link
+            write_index(run_dir, run, changes)
+        atomic.write_json(run_dir / "run.json", run, default=str)
     point_latest(plan.out_root, run_dir)
     (run_dir / INCOMPLETE).unlink(missing_ok=True)
     _summary(run, index, run_dir)

@@ -39,6 +39,7 @@ class RunPlan:
     timeout: int
     retries: int = 0
     slides: bool = False
+    pdf: bool = False               # print the pages to PDF (Chromium checked before anything runs)
     force: bool = False         # re-execute every notebook (no reuse of earlier outputs)
     data_end: str | None = None  # last date the data has, when known before running
     notes: list[str] = field(default_factory=list)
@@ -141,7 +142,7 @@ def build_plan(args) -> RunPlan:
     _check_out_root(out_root)  # last: it creates (and removes) folders to be sure
     return RunPlan(notebooks=chosen, parameters=parameters, given=given, notebooks_dir=folder,
                    out_root=out_root, jobs=jobs, timeout=timeout, retries=retries,
-                   slides=bool(args.slides), force=bool(getattr(args, "force", False)),
+                   slides=bool(args.slides), pdf=_pdf_requested(args), force=bool(getattr(args, "force", False)),
                    data_end=last_date, notes=notes)
 
 
@@ -186,3 +187,12 @@ def validate_results(data: dict) -> list[str]:
         if not isinstance(t, dict) or not t.get("file"):
             problems.append(f"table entry {t!r} lacks a file")
     return problems
+
+
+def _pdf_requested(args) -> bool:
+    """``--pdf`` given: check now that a browser can print, so a missing one fails before any kernel starts."""
+    if not getattr(args, "pdf", False):
+        return False
+    from .pdf import require_chromium
+    require_chromium()
+    return True
