@@ -53,6 +53,7 @@ def scorecard_rows(notebooks: list[dict]) -> list[dict]:
             "name": nb["notebook"], "title": res.get("title") or nb.get("title") or nb["notebook"],
             "status": nb["status"], "verdict": verdict.get("value") or ("failed" if nb["status"] != "ok" else "none"),
             "rule": verdict.get("rule", ""),
+            "window": ((res.get("window") or {}).get("label") or "") if isinstance(res.get("window"), dict) else "",
             "headline": [{"label": m.get("label") or m.get("name"), "value": format_value(m.get("value"), m.get("unit"))}
                          for m in (res.get("headline") or [])[:HEADLINES] if isinstance(m, dict)],
             "href": f"{nb['notebook']}/{nb['files']['html']}" if (nb.get("files") or {}).get("html") else None,
