@@ -39,6 +39,18 @@ Simplifications (stated so a reader can judge the numbers)
   ``21% * max(taxable income, 0)``, so it is never negative.
 - The 2025 split between property acquired before and after 2025-01-19 is
   ignored: the OBBBA column uses 100% bonus for the whole year.
+- Prior law's bonus rate is the one of the year the property is placed in service
+  (60% in 2024, 40% in 2025, 20% in 2026): callers pass it per firm
+  (:func:`placed_in_service_year`, ``prior_bonus`` of :func:`compare_laws`).
+
+Permanent and timing effects
+----------------------------
+:func:`compare_laws` splits the saving three ways that add up to the total:
+the 163(j) saving on the year's own interest with nothing carried in (the
+*permanent* effect of the EBITDA basis, in this model), the release of interest
+carried forward from earlier years (*timing*: that interest would have been
+deducted later anyway) and expensing (*timing*: bonus, 179 and 174A deduct now
+what later years would have deducted).
 """
 from __future__ import annotations
 
@@ -251,16 +263,48 @@ def firm_tax(ebitda, book_da, interest_expense, interest_income, capex, params: 
             "carryforward_out": cf_out, "binds": binds, "taxable_income": ti, "tax": tax}
 
 
+def placed_in_service_year(period_end) -> pd.Series:
+    """Calendar year in which a fiscal year's capex is taken to be placed in service: the
+    year of the fiscal year's midpoint (half a year before ``period_end``)."""
+    d = pd.to_datetime(pd.Series(period_end)) - pd.Timedelta(days=182)
+    return d.dt.year.astype("int64")
+
+
+def prior_bonus_rate(service_year) -> np.ndarray:
+    """Prior-law bonus depreciation (168(k)(6)) for property placed in service in each year."""
+    years = np.asarray(service_year, dtype="int64")
+    return np.array([BONUS_PRIOR.get(int(y), 1.0 if y < 2022 else 0.0) for y in years.ravel()],
+                    dtype="float64").reshape(years.shape)
+
+
+def tax_year_begins_under_obbba(period_end) -> pd.Series:
+    """True when the fiscal year ending ``period_end`` began after 2024-12-31: OBBBA's 163(j)
+    EBITDA basis (sec. 70303) and 174A (sec. 70302) apply to tax years beginning after that date."""
+    d = pd.to_datetime(pd.Series(period_end))
+    began = d - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    return began > pd.Timestamp(OBBBA_FIRST_TAX_YEAR_AFTER)
+
+
+#: OBBBA's business rules apply to tax years beginning after this date
+OBBBA_FIRST_TAX_YEAR_AFTER = "2024-12-31"
+
+
 def compare_laws(ebitda, book_da, interest_expense, interest_income, capex, year: int = 2025,
                  carryforward_prior=0.0, carryforward_obbba=0.0, avg_gross_receipts=np.nan,
-                 capex_treatment: str = "bonus", eligible_share=1.0) -> dict:
+                 capex_treatment: str = "bonus", eligible_share=1.0, prior_bonus=None) -> dict:
     """Tax under prior law and under OBBBA, and the saving split in two steps.
 
     Three runs: ``prior``; ``ebitda_only`` (prior law but ATI on the EBITDA
     basis); ``obbba`` (EBITDA basis plus OBBBA expensing). The 163(j) saving is
     ``prior - ebitda_only``, the expensing saving ``ebitda_only - obbba``; they
     add up to the total. ``capex_treatment='book'`` holds tax depreciation at book
-    D&A under every law (only the 163(j) basis changes).
+    D&A under every law (only the 163(j) basis changes). ``prior_bonus`` (scalar or per
+    firm) overrides prior law's bonus rate with that of the placed-in-service year.
+
+    The 163(j) saving is split again: ``saving_163j_permanent`` (the same two runs with
+    nothing carried in: the year's own interest) and ``saving_carryforward`` (the rest:
+    carried-forward interest released, a timing item). ``saving_permanent`` and
+    ``saving_timing`` (released carryforward + expensing) add up to ``saving``.
     """
     if capex_treatment not in ("bonus", "book"):
         raise BadInputError(f"capex_treatment must be 'bonus' or 'book', not {capex_treatment!r}")
@@ -269,15 +313,21 @@ def compare_laws(ebitda, book_da, interest_expense, interest_income, capex, year
     if capex_treatment == "book":  # tax depreciation = book D&A: nothing expensed, no 179
         for p in (prior, obbba):
             p.update(bonus_rate=0.0, s179_limit=0.0, s179_phaseout=0.0)
+    if prior_bonus is not None and capex_treatment == "bonus":
+        prior["bonus_rate"] = prior_bonus
     mid = dict(prior, ati_basis="EBITDA")
     common = dict(avg_gross_receipts=avg_gross_receipts, year=year, eligible_share=eligible_share)
     args = (ebitda, book_da, interest_expense, interest_income, capex)
     r_prior = firm_tax(*args, prior, carryforward_in=carryforward_prior, **common)
     r_mid = firm_tax(*args, mid, carryforward_in=carryforward_obbba, **common)
     r_new = firm_tax(*args, obbba, carryforward_in=carryforward_obbba, **common)
+    own = firm_tax(*args, prior, carryforward_in=0.0, **common)["tax"] - firm_tax(
+        *args, mid, carryforward_in=0.0, **common)["tax"]
+    s163j, s_exp = r_prior["tax"] - r_mid["tax"], r_mid["tax"] - r_new["tax"]
     return {"prior": r_prior, "ebitda_only": r_mid, "obbba": r_new,
-            "saving_163j": r_prior["tax"] - r_mid["tax"],
-            "saving_expensing": r_mid["tax"] - r_new["tax"],
+            "saving_163j": s163j, "saving_expensing": s_exp,
+            "saving_163j_permanent": own, "saving_carryforward": s163j - own,
+            "saving_permanent": own, "saving_timing": (s163j - own) + s_exp,
             "saving": r_prior["tax"] - r_new["tax"]}
 
 

@@ -23,27 +23,36 @@ def stmt(symbol, end, revenue, op, net, filed=None):
 def statements():
     """Hand-made annual statements.
 
-    AAPL ends in September, NVDA in January (so its year ending 2024-01 counts as 2024),
+    AAPL ends in September, NVDA in January (so its year ending 2025-01 counts as 2024: years ending
+    January to May count in the previous calendar year), LOSS in March (the same rule),
     GOOGL and GOOG are the same company (identical rows), LOSS has a loss in 2023,
     NEWCO reports only in 2024, MSFT changed its year end (two statements end in 2023).
     """
     rows = [
         stmt("AAPL", "2023-09-30", 100, 30, 20), stmt("AAPL", "2024-09-28", 110, 33, 22),
-        stmt("NVDA", "2023-01-29", 50, 10, 5), stmt("NVDA", "2024-01-28", 80, 40, 30),
+        stmt("NVDA", "2024-01-28", 50, 10, 5), stmt("NVDA", "2025-01-26", 80, 40, 30),
         stmt("GOOGL", "2023-12-31", 200, 50, 40), stmt("GOOGL", "2024-12-31", 220, 66, 50),
         stmt("GOOG", "2023-12-31", 200, 50, 40), stmt("GOOG", "2024-12-31", 220, 66, 50),
         stmt("MSFT", "2023-06-30", 90, 20, 10), stmt("MSFT", "2023-12-31", 95, 25, 15),
         stmt("MSFT", "2024-12-31", 100, 30, 20),
         stmt("AAA", "2023-12-31", 100, 10, 8), stmt("AAA", "2024-12-31", 120, 15, 12),
-        stmt("LOSS", "2023-03-31", 40, -6, -4), stmt("LOSS", "2024-03-31", 50, 2, 1),
+        stmt("LOSS", "2024-03-31", 40, -6, -4), stmt("LOSS", "2025-03-31", 50, 2, 1),
         stmt("NEWCO", "2024-12-31", 30, 3, 2),
     ]
     return pd.DataFrame(rows)
 
 
-def test_calendar_year_is_the_year_the_period_ends():
-    got = E.calendar_year([T("2024-01-28"), T("2023-09-30"), T("2023-12-31")])
-    assert got.tolist() == [2024, 2023, 2023]
+def test_calendar_year_puts_january_to_may_year_ends_in_the_previous_year():
+    got = E.calendar_year([T("2024-01-28"), T("2025-05-31"), T("2025-06-30"), T("2023-09-30"), T("2023-12-31")])
+    assert got.tolist() == [2023, 2024, 2025, 2023, 2023]   # Nvidia's FY ending January 2024 counts as 2023
+
+
+def test_a4_is_unverifiable_on_annual_net_income_and_says_what_would_settle_it():
+    v, ev = EV.a4_claim({"mag7": 0.273, "other493": 0.073})
+    assert v == "unverifiable"
+    assert "annual GAAP net income" in ev and "What would settle it: Q3 2025 and Q3 2024 EPS" in ev
+    assert "+27.3%" in ev and "the same ordering" in ev
+    assert EV.a4_claim({})[0] == "unverifiable"
 
 
 def test_known_by_keeps_only_filed_statements(statements):

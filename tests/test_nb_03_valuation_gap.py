@@ -152,3 +152,22 @@ def test_window_before_the_first_usable_version_completes_and_says_why(early):
     assert text.count("not available in this window") >= 3    # Findings 1, 2 and 5
     assert "Shiller's latest month with earnings is 2019-12" in text   # Finding 4 still runs, up to the end
     assert not res["tables"]   # no P/E table is saved for a window without one
+
+
+def test_both_bases_missing_members_and_b1_on_its_own_period(latest):
+    res, _ = latest
+    h = headline(res)
+    day = version_used(res)
+    ref = independent_group_pe(day)
+    assert h["sp500_pe_all"] == pytest.approx(ref["sp500"], rel=1e-9)      # loss-makers included
+    fin = DataLayer("snapshot").sp500_financials()
+    v = fin[(fin["as_of"] == pd.Timestamp(day)) & ~fin["symbol"].isin(["GOOG", "FOX", "NWS", "BRK-A"])]
+    earn = (v["market_cap"] * v["eps"] / v["price"]).fillna(v["market_cap"] / v["pe"])
+    pos = v["market_cap"].notna() & (earn > 0)
+    assert h["sp500_pe_ex_losses"] == pytest.approx(v.loc[pos, "market_cap"].sum() / earn[pos].sum(), rel=1e-9)
+    assert h["sp500_pe_ex_losses"] < h["sp500_pe_all"]
+    assert 0 < h["missing_members_cap_share"] < 100
+    # B1 is about 2025: measured on the latest version inside 2025, not on the run's as-of version
+    b1 = next(c for c in res["claims"] if c["id"] == "B1")
+    in_2025 = sorted(d for d in fin["as_of"].unique() if pd.Timestamp("2025-01-01") <= d <= pd.Timestamp("2025-12-31"))
+    assert f"on {pd.Timestamp(in_2025[-1]):%Y-%m-%d}, the latest version inside through 2025" in b1["evidence"]

@@ -1,5 +1,6 @@
 """Report 04 (OBBBA tax effects) end to end: a second tax year, results.json, independent recomputation."""
 import json
+import re
 from pathlib import Path
 
 import numpy as np
@@ -68,8 +69,11 @@ def _recompute(firms: pd.DataFrame, year: int, fund: pd.DataFrame) -> pd.DataFra
     ebitda, da = firms["ebitda"], firms["depreciation_amortization"].fillna(0)
     ie, ii = firms["interest_expense"].fillna(0), firms["interest_income"].fillna(0)
     spend = (-firms["capex"]).clip(lower=0).fillna(0)
+    # prior law's bonus is that of the year the property is placed in service (the fiscal year's middle)
+    service = (pd.to_datetime(firms["period_end"]) - pd.Timedelta(days=182)).dt.year
+    prior_bonus = service.map({2022: 1.0, 2023: 0.8, 2024: 0.6, 2025: 0.4, 2026: 0.2})
     out = {}
-    for law, bonus, lim179, phase, ebit_basis in (("prior", 0.6, 1.22e6, 3.05e6, True),
+    for law, bonus, lim179, phase, ebit_basis in (("prior", prior_bonus, 1.22e6, 3.05e6, True),
                                                   ("obbba", 1.0, 2.5e6, 4.0e6, False)):
         s179 = np.minimum(spend, (lim179 - (spend - phase).clip(lower=0)).clip(lower=0))
         depr = da + (s179 + bonus * (spend - s179)) * 0.9
@@ -125,6 +129,19 @@ def test_narrative_follows_the_tax_year(run_2024, run_default):
 def test_default_run_headline_and_verdict_rule(run_default):
     res, out = run_default
     m = metrics(res)
+    # permanent (163(j) on the year's own interest) and timing (expensing, released carryforward) add up
+    assert m["permanent_saving_bn"] + m["timing_saving_bn"] == pytest.approx(m["total_saving_bn"], rel=1e-9)
+    assert [h["name"] for h in res["headline"]][:3] == ["permanent_saving_bn", "timing_saving_bn", "total_saving_bn"]
+    firms = pd.read_csv(Path(out) / "firm_effects.csv")
+    corp = firms[~firms["reit"]]
+    assert m["permanent_saving_bn"] == pytest.approx(corp["saving_permanent"].sum() / 1e9, rel=1e-9)
+    # only tax years beginning after 2024-12-31 are modelled under OBBBA, and the report says how many were left out
+    began = pd.to_datetime(firms["period_end"]) - pd.DateOffset(years=1) + pd.Timedelta(days=1)
+    assert (began > pd.Timestamp("2024-12-31")).all()
+    text = notebook_text(out, NB)
+    assert re.search(r"\d+ firm-years? excluded: their fiscal year began on or before 2024-12-31", text)
+    assert "upper bound" in text and "**permanent**" not in res["verdict"]["rule"]
+    assert res["verdict"]["rule"].startswith("measured by permanent saving")
     assert m["binds_prior"] > m["binds_obbba"]          # the EBITDA basis loosens the limit
     by_size = pd.read_csv(Path(out) / "by_size.csv")
     best = by_size.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax").iloc[-1]

@@ -73,11 +73,12 @@ def test_kbwb_minus_spy_recomputed(runs, dl):
             assert _metric(res, f"kbwb_minus_spy_{year}") == pytest.approx(want, abs=1e-6)
         # 2025 is not complete in either window: no number, and it is not counted
         assert _metric(res, "kbwb_minus_spy_2025") is None
-    # A7 is decided by the complete years only: a lagging 2023 contradicts it
-    lag_2023 = _year_return(px["KBWB"], 2023) <= _year_return(px["SPY"], 2023)
+    # A7 is judged on its claimed years inside the window: on calendar 2024 only 2024 counts (the lagging
+    # 2023 is outside the window), so one year cannot confirm "three straight years"
     a7 = next(c for c in runs["cal2024"][0]["claims"] if c["id"] == "A7")
-    assert a7["verdict"] == ("contradicted" if lag_2023 else "unverifiable")
-    assert a7["values"]["complete_years"] == 2
+    assert a7["verdict"] == "unverifiable" and a7["values"]["complete_years"] == 1
+    assert "(outside the window, not counted)" in a7["evidence"]
+    assert a7["evidence"].startswith("Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31")
 
 
 def test_best_and_worst_sector_recomputed(runs, dl):
@@ -174,7 +175,9 @@ def test_early_window_says_what_is_missing(early_run, dl):
     assert kbwb_first > pd.Timestamp("2009-06-30")      # the reason below is a fact of the data
     assert "the window ends 2009-06-30; the claim is about 2023-2025" in claims["A7"]["evidence"]
     assert "the window ends 2009-06-30; the claim is about 2026" in claims["A9"]["evidence"]
-    assert "KBWB has no prices up to 2009-06-30" in res["verdict"]["evidence"]
+    # the thesis is about 2026: a 2008-09 window has none of it, and the verdict says so
+    assert res["verdict"]["value"] == "inconclusive"
+    assert "the window ends 2009-06-30; the claim is about 2026" in res["verdict"]["evidence"]
     assert "Member prices do not cover this window" in text
     assert _metric(res, "share_members_beat_iwm") is None
     # the sectors the window does cover are still ranked, with plain-pandas figures
@@ -184,8 +187,32 @@ def test_early_window_says_what_is_missing(early_run, dl):
         (best - _window_return(px["SPY"], "2008-01-01", "2009-06-30")) * 100, abs=1e-9)
 
 
+# ---- the defaults: the thesis is judged on 2026 to date ------------------------------
+@pytest.fixture(scope="module")
+def default_run(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("default")
+    return run_notebook(NB, folder, data_source="snapshot"), notebook_text(folder, NB)
+
+
+def test_default_thesis_window_is_2026_to_date(default_run, dl):
+    res, text = default_run
+    px = dl.prices(["SPY", "KRE", "XBI", "XLI"], "2025-12-01", "2026-07-13")
+    days = int((px.index > "2025-12-31").sum())
+    assert res["window"]["start"] == "2026-01-01" and res["window"]["end"] == "2026-07-13"
+    assert res["window"]["label"] == f"2026-01-01 to 2026-07-13 ({days} trading days of 2026 so far)"
+    ret = px.iloc[-1] / px.loc[:"2025-12-31"].iloc[-1] - 1   # plain pandas, from the 2025 year-end close
+    beat = [t for t in ("KRE", "XBI", "XLI") if ret[t] > ret["SPY"]]
+    assert res["verdict"]["value"] == ("supported" if len(beat) == 3 else "not supported" if not beat else "mixed")
+    assert res["verdict"]["value"] == "supported"       # on 2026 to date the three named groups beat SPY
+    a9 = next(c for c in res["claims"] if c["id"] == "A9")
+    assert a9["provisional"] and a9["evidence"].startswith(f"Provisional: so far, {days} trading days of 2026")
+    assert "small-cap healthcare (XBI)" in a9["evidence"] and "mid-cap banks (KRE)" in a9["evidence"]
+    assert "IBB" not in a9["evidence"] and "KBWB" not in a9["evidence"]
+    assert f"Thesis window: {res['window']['label']}" in text
+
+
 # ---- a three-week window: too short for a leadership verdict (min_window_days) -------
-SHORT = ("2025-06-02", "2025-06-20")
+SHORT = ("2026-06-15", "2026-07-10")   # inside 2026, the year the thesis is about
 
 
 @pytest.fixture(scope="module")
@@ -198,7 +225,7 @@ def test_short_window_is_inconclusive_with_the_reason(short_run, dl):
     res, text = short_run
     assert validate_results(res) == []
     assert res["parameters"]["min_window_days"] == 42
-    px = dl.prices(["SPY"], "2025-05-01", SHORT[1])["SPY"].dropna()
+    px = dl.prices(["SPY"], "2026-05-01", SHORT[1])["SPY"].dropna()
     days = len(px.loc[px.loc[:SHORT[0]].index[-1]:SHORT[1]]) - 1   # returns in the window, plain pandas
     assert days < 42
     assert res["verdict"]["value"] == "inconclusive"

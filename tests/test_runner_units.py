@@ -210,6 +210,18 @@ def test_index_renders_with_failures_and_counts_claims(tmp_path):
     assert 'href="01_a/01_a.html"' in page and "1 of 4 notebooks failed: 03_c" in page
 
 
+def test_index_scorecard_shows_each_reports_thesis_window(tmp_path):
+    label = "2026-01-01 to 2026-07-13 (131 trading days of 2026 so far)"
+    sectors = _nb("06_s", "ok", {"title": "Sectors", "verdict": {"value": "supported", "rule": "r"},
+                                 "window": {"start": "2026-01-01", "end": "2026-07-13", "label": label}})
+    old = _nb("01_a", "ok", {"title": "No window recorded", "verdict": {"value": "mixed", "rule": "r"}})
+    run = {"run_id": "r", "notebooks": [sectors, old]}
+    rows = {r["name"]: r for r in index.index_context(run)["scorecard"]}
+    assert rows["06_s"]["window"] == label and rows["01_a"]["window"] == ""
+    page = index.write_index(tmp_path, run).read_text()
+    assert "<th>Window judged</th>" in page and label in page
+
+
 def test_index_uses_the_ledgers_counts_when_the_ledger_ran(tmp_path):
     report = _nb("01_a", "ok", {"claims": [{"id": "B4", "verdict": "mixed"}]})
     counts = {"confirmed": 2, "contradicted": 2, "mixed": 1, "unverifiable": 0,

@@ -207,20 +207,21 @@ def test_a7_rules():
 
 
 def test_a9_rules():
-    base = {"SPY": 0.10, "IWM": 0.12, "IBB": 0.10, "XLV": 0.10, "KBWB": 0.10}
+    base = {"SPY": 0.10, "IWM": 0.12, "IBB": 0.50, "XLV": 0.50, "KBWB": 0.50}
     years = _years({2026: {**base, "XBI": 0.40, "KRE": 0.50}})
     done = pd.Series({2026: False})
     a = SV.a9_assessment(years, done, trading_days=100)
-    # healthcare average (0.40 + 0.10 + 0.10) / 3 = 0.20 > 0.12; banks (0.5 + 0.1) / 2 = 0.3
-    assert a["verdict"] == "confirmed" and a["leads"] == {"Healthcare": True, "Banks": True}
-    avg = a["table"].set_index("ticker").loc["Healthcare average"]
-    assert avg["return"] == pytest.approx(0.20)
-    assert avg["minus IWM"] == pytest.approx(0.08)
-    assert "not over" in a["evidence"]
+    # the named segments: small-cap healthcare is XBI, mid-cap banks KRE (large-cap IBB, XLV, KBWB do not count)
+    assert a["verdict"] == "confirmed" and a["leads"] == {"Small-cap healthcare": True, "Mid-cap banks": True}
+    avg = a["table"].set_index("ticker").loc["Small-cap healthcare average"]
+    assert avg["return"] == pytest.approx(0.40)
+    assert avg["minus IWM"] == pytest.approx(0.28)
+    assert "not over" in a["evidence"] and "small-cap healthcare (XBI)" in a["evidence"]
+    assert set(a["table"]["ticker"]) == {"XBI", "KRE", "Small-cap healthcare average", "Mid-cap banks average"}
     one = SV.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
     assert one["verdict"] == "mixed"
     none = SV.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
-    assert none["verdict"] == "contradicted"
+    assert none["verdict"] == "contradicted"   # large-cap healthcare and banks leading do not help
     early = SV.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
     assert early["verdict"] == "unverifiable" and "no 2026 data" in early["evidence"]
     short = SV.a9_assessment(years, done, trading_days=5)
@@ -228,13 +229,39 @@ def test_a9_rules():
 
 
 def test_named_sector_verdict():
-    win = pd.Series({"SPY": 0.2, "KBWB": 0.3, "KRE": 0.2, "XBI": 0.1, "XLI": 0.25})
+    win = pd.Series({"SPY": 0.2, "KBWB": 0.9, "KRE": 0.25, "XBI": 0.1, "XLI": 0.25})
     v = SV.named_sector_verdict(win)
-    assert v["value"] == "mixed"   # banks 0.25 and XLI beat, XBI lagged
-    assert v["table"].set_index("group").loc["Banks", "return"] == pytest.approx(0.25)
+    assert v["value"] == "mixed"   # mid-cap banks (KRE) and XLI beat, XBI lagged; KBWB is not a mid-cap bank
+    assert v["table"].set_index("group").loc["Mid-cap banks", "return"] == pytest.approx(0.25)
     assert SV.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
     assert SV.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
     assert SV.named_sector_verdict(pd.Series({**win, "SPY": 0.9}))["value"] == "not supported"
+
+
+def test_a7_counts_only_years_inside_the_window():
+    years = _years({2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23},
+                    2025: {"KBWB": 0.30, "SPY": 0.16}})
+    done = pd.Series({2023: True, 2024: True, 2025: True})
+    inside = SV.window_years("2024-01-01", "2024-12-31", years.index)
+    assert inside == [2024]
+    a = SV.a7_assessment(years, done, inside=inside)
+    # 2023 (the lagging year) is outside the window: not counted, so 2024 alone cannot confirm three years
+    assert a["verdict"] == "unverifiable" and a["complete_years"] == 1
+    assert "2023: KBWB -1.0% vs SPY +26.0%, lagged by 27.0 pp (outside the window, not counted)" in a["evidence"]
+    assert SV.window_years("2023-01-01", "2026-07-13", [2023, 2024, 2025, 2026]) == [2023, 2024, 2025]
+
+
+def test_thesis_window_is_2026_inside_the_run():
+    from rotation_utils import periods
+    p = periods.register_periods()["A9"]
+    idx = pd.bdate_range("2025-12-01", "2026-07-13").drop(pd.Timestamp("2026-01-01"))   # New Year: no session
+    cov = periods.coverage(p, "2023-01-01", "2026-07-13", idx)
+    t = SV.thesis_window(idx, "2023-01-01", cov)
+    assert t["start"] == pd.Timestamp("2026-01-01") and t["end"] == pd.Timestamp("2026-07-13")
+    assert t["days"] == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())   # returns from the 2025 close
+    assert "trading days of 2026 so far" in t["label"]
+    none = SV.thesis_window(idx, "2024-01-01", periods.coverage(p, "2024-01-01", "2024-12-31"))
+    assert none["start"] is None and "the window ends 2024-12-31" in none["label"]
 
 
 def test_sector_set_validation():
@@ -301,23 +328,24 @@ def test_a7_says_why_claimed_years_are_missing():
 
 def test_named_sector_verdict_names_missing_funds():
     gaps = {"KBWB": "KBWB has no prices before 2011-11-01", "XBI": "XBI has no prices up to 2001-12-31 in this source"}
-    partial = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps)
+    two = {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}   # a group of two ETFs
+    partial = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps, groups=two)
     assert partial["value"] == "mixed"
     assert "No window return for KBWB (KBWB has no prices before 2011-11-01); each group is averaged" in partial["evidence"]
-    none = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XLI": 0.25}), gaps=gaps)
+    none = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XLI": 0.25}), gaps=gaps, groups=two)
     assert none["value"] == "inconclusive"
     assert none["evidence"].endswith("so Small-cap healthcare cannot be measured.")
     assert "XBI has no prices up to 2001-12-31" in none["evidence"]
 
 
 def test_named_sector_verdict_needs_a_minimum_window():
-    win = pd.Series({"SPY": 0.02, "KBWB": 0.03, "KRE": 0.02, "XBI": 0.01, "XLI": 0.025})
+    win = pd.Series({"SPY": 0.02, "KBWB": 0.01, "KRE": 0.03, "XBI": 0.01, "XLI": 0.025})
     assert SV.named_sector_verdict(win)["value"] == "mixed"           # no day count: no check
     short = SV.named_sector_verdict(win, days=15, min_days=42)
     assert short["value"] == "inconclusive"
     assert short["reason"] == "the window has 15 trading days, fewer than 42"
     assert short["evidence"].startswith("Too short to call leadership: the window has 15 trading days")
-    assert "Beat SPY over the window: Banks and Industrials" in short["evidence"]  # the numbers stay visible
+    assert "Beat SPY over the window: Mid-cap banks and Industrials" in short["evidence"]  # the numbers stay visible
     assert short["table"].equals(SV.named_sector_verdict(win)["table"])
     at_limit = SV.named_sector_verdict(win, days=42, min_days=42)
     assert at_limit["value"] == "mixed" and at_limit["reason"] == ""

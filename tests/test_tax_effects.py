@@ -258,12 +258,14 @@ def test_optional_market_caps_turns_no_rows_into_a_note():
 def test_prepare_firms_without_market_caps_has_no_size_bucket(fund):
     caps, note = te.optional_market_caps(_CapsLayer(), 2025, 1, ["AAA"])
     firms = te.prepare_firms(fund, caps, None, None, 2025)
-    assert len(firms) == 2 and firms["market_cap"].isna().all() and firms["size_bucket"].isna().all()  # CCC = AAA
+    # CCC = AAA (one statement listed twice); BBB's latest year (FY2024) began before OBBBA applies
+    assert firms.attrs["pre_obbba"] == ["BBB"]
+    assert len(firms) == 1 and firms["market_cap"].isna().all() and firms["size_bucket"].isna().all()
     gaps = te.window_gaps(fund, firms, 2025, None, 1, note)
     assert gaps[0].startswith("size: no firm has a month-end market cap") and gaps[1] == note
     corp = te.firm_effects(firms, 2025)
     assert "market cap" in te.size_gap(corp)
-    assert te.groups_gap_sentence(corp).startswith("Saving by size: not available, none of the 2 modelled firms")
+    assert te.groups_gap_sentence(corp).startswith("Saving by size: not available, none of the 1 modelled firm")
     assert te.group_summary(corp, "size_bucket").empty
     top = te.top_gainers(corp, 5)
     assert top.empty
@@ -427,7 +429,7 @@ def test_intensity_cells_for_display_pairs_medians_with_counts():
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     mid = dict(zip(headers, rows[list(show["Size bucket"]).index("mid")]))
-    assert mid["High intensity: median saving, % of pre-tax income"] == "12.3%"
+    assert mid["High intensity: median total saving (permanent and timing), % of pre-tax income"] == "12.3%"
     assert mid["High intensity: firms"] == "1"
 
 
@@ -439,3 +441,27 @@ def test_thesis_metric_rows_are_the_numbers_the_verdict_compares():
     empty = te.thesis_metric_rows({"cell_firms": 2, "cell_median": np.nan, "best_cell": None, "best_median": np.nan},
                                   0.01, "mid")
     assert empty[0][1] is None and empty[1][1] is None and "no cell" in empty[1][3]
+
+
+def test_headline_savings_split_permanent_and_timing_adds_up(fund):
+    firms = te.prepare_firms(fund, None, None, None, 2025)
+    corp = te.firm_effects(firms, 2025)
+    rows = {r[0]: r for r in te.saving_metrics(corp)}
+    assert list(rows)[:3] == ["permanent_saving_bn", "timing_saving_bn", "total_saving_bn"]
+    assert rows["permanent_saving_bn"][1] + rows["timing_saving_bn"][1] == pytest.approx(rows["total_saving_bn"][1])
+    assert rows["total_saving_bn"][1] == pytest.approx(corp["saving"].sum() / 1e9)
+    assert (corp["service_year"] == 2025).all() and (corp["prior_bonus_rate"] == 0.4).all()
+    text = te.effects_sentence(corp, te.binding_shares(corp), 2025)
+    assert "permanent" in text and "timing" in text and "releasing interest carried forward" in text
+
+
+def test_sample_note_counts_pre_obbba_years_and_the_end_dates_effect(fund):
+    firms = te.prepare_firms(fund, None, None, None, 2025)
+    note = te.sample_note(fund, firms, 2025)
+    assert note.startswith("1 firm-year excluded: their fiscal year began on or before 2024-12-31") and "BBB" in note
+    cut = te.prepare_firms(fund, None, None, None, 2025, end="2026-06-30")
+    assert "The end date changes the sample" in te.sample_note(fund, cut, 2025, end="2026-06-30")
+    assert te.prepare_firms(fund, None, None, None, 2024).attrs["pre_obbba"] == []   # counterfactual years keep all
+    assert te.thesis_measures("permanent_pct_pretax") == ("permanent_pct_pretax", "saving_pct_pretax")
+    with pytest.raises(BadInputError):
+        te.thesis_measures("nonsense")

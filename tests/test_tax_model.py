@@ -277,3 +277,33 @@ def test_saving_parts_add_up_and_scalar_matches_vector(ebitda, da, ie, ii, capex
     v = tm.compare_laws(pd.Series([ebitda, 1.0]), pd.Series([da, 0.0]), pd.Series([ie, 0.0]),
                         pd.Series([ii, 0.0]), pd.Series([capex, 0.0]), year)
     assert math.isclose(float(np.asarray(v["saving"])[0]), r["saving"], rel_tol=1e-9, abs_tol=1e-3)
+
+
+def test_permanent_and_timing_parts_add_up_to_the_total():
+    # a leveraged, capital-intensive firm with interest carried in: all three parts are non-zero
+    B = 1e9   # large enough that Section 179's $2.5M does not expense everything under both laws
+    res = tm.compare_laws(100 * B, 40 * B, 20 * B, 0.0, 60 * B, 2025, carryforward_prior=10 * B,
+                          carryforward_obbba=10 * B, avg_gross_receipts=1e12)
+    assert res["saving_permanent"] + res["saving_timing"] == pytest.approx(res["saving"])
+    assert res["saving_163j_permanent"] + res["saving_carryforward"] == pytest.approx(res["saving_163j"])
+    assert res["saving_timing"] == pytest.approx(res["saving_carryforward"] + res["saving_expensing"])
+    assert res["saving_permanent"] > 0 and res["saving_carryforward"] > 0 and res["saving_expensing"] > 0
+    # nothing carried in: no released carryforward, the 163(j) saving is all permanent
+    flat = tm.compare_laws(100 * B, 40 * B, 20 * B, 0.0, 60 * B, 2025, avg_gross_receipts=1e12)
+    assert flat["saving_carryforward"] == pytest.approx(0.0)
+
+
+def test_prior_bonus_follows_the_placed_in_service_year():
+    ends = pd.Series(pd.to_datetime(["2024-12-31", "2025-12-31", "2026-06-30", "2026-12-31", "2025-01-31"]))
+    years = tm.placed_in_service_year(ends)
+    assert years.tolist() == [2024, 2025, 2025, 2026, 2024]
+    assert tm.prior_bonus_rate(years).tolist() == [0.6, 0.4, 0.4, 0.2, 0.6]
+    B = 1e9
+    lo = tm.compare_laws(100 * B, 10 * B, 0.0, 0.0, 50 * B, 2025, avg_gross_receipts=1e12, prior_bonus=0.2)
+    hi = tm.compare_laws(100 * B, 10 * B, 0.0, 0.0, 50 * B, 2025, avg_gross_receipts=1e12, prior_bonus=0.6)
+    assert lo["saving_expensing"] > hi["saving_expensing"] > 0   # a lower prior rate: more to gain from 100%
+
+
+def test_obbba_applies_to_tax_years_beginning_after_2024():
+    ends = pd.Series(pd.to_datetime(["2025-12-31", "2025-06-30", "2025-12-27", "2026-01-31", "2024-12-31"]))
+    assert tm.tax_year_begins_under_obbba(ends).tolist() == [True, False, False, True, False]

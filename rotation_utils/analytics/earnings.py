@@ -7,8 +7,10 @@ functions turn company statements into group aggregates with rules stated once:
 
 - **Fiscal-year alignment.** Companies close their years in different months
   (Apple in September, Microsoft in June, Nvidia and UiPath in January). A
-  statement is assigned to the *calendar year in which its period ends*
-  (``calendar_year``). Nvidia's year ending 2026-01-25 therefore counts as 2026.
+  statement is assigned to the calendar year in which its period ends, except
+  that years ending January to May count in the previous calendar year, where
+  most of their months fall (``calendar_year``, the usual convention): Nvidia's
+  year ending 2025-01-26 counts as 2024.
 - **Point in time.** With a window ``end``, only statements filed by that date
   are used (``known_by``), so a 2024 window cannot see 2025 results.
 - **Alphabet once.** Second share classes (GOOG for GOOGL, ...) are dropped when
@@ -111,9 +113,15 @@ def fiscal_year_list(fiscal_years) -> list[int]:
     return years
 
 
+#: fiscal years ending in these months are assigned to the previous calendar year
+EARLY_YEAR_END_MONTHS = 5
+
+
 def calendar_year(period_end) -> pd.Series:
-    """The year label used everywhere here: the calendar year of ``period_end``."""
-    return pd.to_datetime(pd.Series(period_end)).dt.year.astype("int64")
+    """The year label used everywhere here: the calendar year of ``period_end``, minus one
+    for years ending January to May (most of such a year lies in the previous calendar year)."""
+    d = pd.to_datetime(pd.Series(period_end))
+    return (d.dt.year - (d.dt.month <= EARLY_YEAR_END_MONTHS).astype("int64")).astype("int64")
 
 
 def known_by(statements: pd.DataFrame, end=None) -> pd.DataFrame:
@@ -564,12 +572,14 @@ def fiscal_year_end_caveat(panel: pd.DataFrame, year: int) -> str:
     p = panel[panel["year"] == year]
     if p.empty:
         return (f"Fiscal years: no statement in this window is assigned to {year}, so the "
-                "calendar-year-of-period-end rule does not affect the figures.")
+                "fiscal-year rule does not affect the figures.")
     off = p[p["period_end"].dt.month != 12]
     mag = off[off["group"] == "Mag 7"]["symbol"].tolist()
+    early = p[p["period_end"].dt.month <= EARLY_YEAR_END_MONTHS]
     return (f"Fiscal years: {len(off)} of {len(p)} statements assigned to {year} end in another month than "
-            f"December (Mag 7: {nr.listing(mag)}); under the calendar-year-of-period-end rule, their '{year}' "
-            "covers part of the previous calendar year.")
+            f"December (Mag 7: {nr.listing(mag)}); {len(early)} of them end in January to May of {year + 1} and "
+            f"count as {year} (e.g. {nr.listing(early['symbol'].head(3))}); the others end in June to November, "
+            f"so their '{year}' covers part of {year - 1}.")
 
 
 def trailing_gap_sentence(fin: pd.DataFrame, start, end, note: str | None = None) -> str:

@@ -149,6 +149,30 @@ def a4_evidence(verdict: str, vals: dict, year: int = 2025, window_end=None) -> 
             f"{'; the sizes differ by more than 5 pp' if verdict == 'mixed' else ''}.")
 
 
+#: what the data would need to test claim A4 on its own measure
+A4_SETTLE = ("Q3 2025 and Q3 2024 EPS for every S&P 500 member on FactSet's basis (quarterly, blended "
+             "operating EPS), to recompute each group's year-on-year growth")
+
+
+def a4_claim(vals: dict, year: int = 2025) -> tuple[str, str]:
+    """Claim A4 (Q3 2025 EPS growth: Mag 7 18.4%, Other 493 11.9%) against the data's measure.
+
+    Rule: the data has annual GAAP net income, not quarterly EPS growth, so it can
+    neither confirm nor contradict the claim's figures: "unverifiable", with what
+    the annual figures show (as context only) and what would settle it. Returns
+    ``(verdict, evidence)``.
+    """
+    context = ""
+    if vals:
+        m, o = vals["mag7"], vals["other493"]
+        same = (m > o) == (0.184 > 0.119)
+        context = (f" For context only, calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and "
+                   f"{nr.pct(o)} for the Other 493 ({'the same' if same else 'the opposite'} ordering).")
+    return ("unverifiable",
+            f"The claim is about Q{3} {year} EPS growth; the data has annual GAAP net income, a different "
+            f"measure that cannot confirm or contradict 18.4% vs 11.9%.{context} What would settle it: {A4_SETTLE}.")
+
+
 def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame,
                     basket: str = "AI implementers") -> tuple[str, str, str]:
     """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""

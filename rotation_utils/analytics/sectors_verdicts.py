@@ -15,9 +15,19 @@ import pandas as pd
 from ..narrative import listing, pct, pp
 
 
+def window_years(start, end, years) -> list[int]:
+    """Calendar years of ``years`` whose whole span lies inside [start, end] (None = open):
+    a claim about calendar years is judged only on the years the window covers."""
+    lo = pd.Timestamp(start) if start is not None else None
+    hi = pd.Timestamp(end) if end is not None else None
+    return [int(y) for y in years
+            if (lo is None or lo <= pd.Timestamp(int(y), 1, 1) + pd.Timedelta(days=3))
+            and (hi is None or hi >= pd.Timestamp(int(y), 12, 24))]
+
+
 def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
                   market: str = "SPY", claim_years=(2023, 2024, 2025), last_day=None,
-                  gaps: dict | None = None) -> dict:
+                  gaps: dict | None = None, inside=None) -> dict:
     """Did the bank index beat the market in each of ``claim_years``?
 
     Rule: contradicted if the bank ETF lagged in any complete year; confirmed
@@ -26,14 +36,19 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
     ``table`` (year, bank, market, difference, status), ``beaten``, ``lagged``,
     ``complete_years`` and an ``evidence`` sentence. ``last_day`` (the window's last
     date) and ``gaps`` (ticker -> why it has no prices, from ``history_gaps``) explain
-    years that are not in the data.
+    years that are not in the data. ``inside`` (years inside the run's window, from
+    :func:`window_years`; None = all): a claimed year outside it is shown as "outside the
+    window" and never counted, so the claim is judged on its own period inside the window.
     """
     rows = []
     for y in claim_years:
         have = y in years.index and bank in years.columns and market in years.columns
         b = years.at[y, bank] if have else np.nan
         m = years.at[y, market] if have else np.nan
-        if not have or pd.isna(b) or pd.isna(m):
+        if (inside is not None and y not in inside and have and pd.notna(b) and pd.notna(m)
+                and bool(complete.get(y, False))):
+            status = "outside the window"
+        elif not have or pd.isna(b) or pd.isna(m):
             status = "not in the data"
         else:
             status = "complete" if bool(complete.get(y, False)) else "year to date only"
@@ -55,7 +70,8 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
             parts.append(f"{r['year']}: not in the data" + (f" ({'; '.join(why[r['year']])})" if why.get(r["year"]) else ""))
         else:
             word = "beat" if r["difference"] > 0 else "lagged"
-            tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
+            tail = {"complete": "", "outside the window": " (outside the window, not counted)"}.get(
+                r["status"], " (year to date only, not counted)")
             parts.append(f"{r['year']}: {bank} {pct(r[bank])} vs {market} {pct(r[market])}, "
                          f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
     evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
@@ -82,7 +98,13 @@ def _missing_year_reasons(years, tickers, last_day=None, gaps: dict | None = Non
     return out
 
 
-A9_LEGS = {"Healthcare": ["XBI", "IBB", "XLV"], "Banks": ["KRE", "KBWB"]}
+#: measures of the segments claim A9 names: small-cap healthcare is XBI (equal-weighted biotech,
+#: mostly small and mid caps), not XLV or IBB (cap-weighted large caps); mid-cap banks is KRE
+#: (equal-weighted regional banks), not KBWB (the large money-centre banks)
+A9_LEGS = {"Small-cap healthcare": ["XBI"], "Mid-cap banks": ["KRE"]}
+
+#: the groups the thesis names (article A's two segments and article B's industrials)
+THESIS_GROUPS = {"Mid-cap banks": ["KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}
 
 
 def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
@@ -127,7 +149,7 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
     for leg in legs:
         a = t[(t["leg"] == leg) & (t["ticker"] == f"{leg} average")].iloc[0]
         vs = ", ".join(f"{pp(a[f'minus {b}'])} vs {b}" for b in benchmarks)
-        bits.append(f"{leg.lower()} ETFs averaged {pct(a['return'])} ({vs}) and "
+        bits.append(f"{leg.lower()} ({', '.join(legs[leg])}) returned {pct(a['return'])} ({vs}) and "
                     f"{'led' if leads[leg] else 'did not lead'}")
     evidence = f"{span[0].upper()}{span[1:]}, {'; '.join(bits)}."
     return {"verdict": verdict, "table": t, "leads": leads, "complete": done, "evidence": evidence}
@@ -143,8 +165,9 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
                          days: int | None = None, min_days: int = MIN_WINDOW_DAYS) -> dict:
     """Overall verdict: did the sectors the articles name beat the market over the window?
 
-    ``window``: return per ticker over the window. Groups (averaged ETFs):
-    banks (KBWB, KRE), small-cap healthcare (XBI), industrials (XLI). Rule:
+    ``window``: return per ticker over the thesis window (2026 to date: the calls are
+    about 2026). Groups (:data:`THESIS_GROUPS`, averaged ETFs): mid-cap banks (KRE),
+    small-cap healthcare (XBI), industrials (XLI). Rule:
     inconclusive if the window has fewer than ``min_days`` trading days (``days``;
     None skips the check): a few weeks of relative returns are noise, not leadership;
     supported if every group beat ``market``, not supported if none did, mixed
@@ -154,8 +177,7 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
     is inconclusive (empty otherwise); the measured returns are kept in the table and
     the evidence either way.
     """
-    groups = groups or {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"],
-                        "Industrials": ["XLI"]}
+    groups = groups or THESIS_GROUPS
     m = window.get(market, np.nan)
     rows = []
     for g, tickers in groups.items():
@@ -187,7 +209,26 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
     return {"value": value, "table": t, "evidence": evidence, "reason": reason}
 
 
-__all__ = ["A9_LEGS", "MIN_WINDOW_DAYS", "a7_assessment", "a9_assessment", "named_sector_verdict"]
+def thesis_window(px_index: pd.DatetimeIndex, start, cov) -> dict:
+    """The window the sector thesis is judged on: the part of the claims' year (2026, from
+    ``cov``, the run's :class:`~rotation_utils.periods.Coverage` of claim A9) inside the run.
+
+    Returns ``start`` (the later of the run's start and the period's start: returns run from
+    the last close before it), ``end``, ``days`` (trading days of returns) and ``label``;
+    ``start`` is None with the reason in ``label`` when the run does not reach that year.
+    """
+    p = cov.period
+    if cov.status == "none":
+        return {"start": None, "end": None, "days": 0, "label": f"none: {cov.reason()}"}
+    lo = max(d for d in (p.start, pd.Timestamp(start) if start is not None else None) if d is not None)
+    hi = cov.covered_end
+    before = px_index[px_index <= lo]
+    base = before.max() if len(before) else lo   # returns run from the last close on or before ``lo``
+    days = int(((px_index > base) & (px_index <= hi)).sum())
+    so_far = "" if cov.status == "full" else " so far"
+    return {"start": lo, "end": hi, "days": days,
+            "label": f"{lo:%Y-%m-%d} to {hi:%Y-%m-%d} ({days} trading days of {p.label.split(' (')[0]}{so_far})"}
+
 
 
 def verdict_metric_rows(table: pd.DataFrame, market: str = "SPY") -> list[tuple]:
@@ -207,3 +248,7 @@ def verdict_metric_rows(table: pd.DataFrame, market: str = "SPY") -> list[tuple]
         rows.append((f"{slug}_minus_market_pp", None if pd.isna(diff) else float(diff) * 100, "pp",
                      f"{r['group']} ({r['tickers']}) minus {market} over the window"))
     return rows
+
+
+__all__ = ["A9_LEGS", "MIN_WINDOW_DAYS", "THESIS_GROUPS", "a7_assessment", "a9_assessment",
+           "named_sector_verdict", "thesis_window", "verdict_metric_rows", "window_years"]

@@ -232,24 +232,60 @@ def drop_duplicate_filers(rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def obbba_years_only(rows: pd.DataFrame, tax_year: int) -> tuple[pd.DataFrame, list[str]]:
+    """For a tax year from 2025 on, keep the firm-years whose fiscal year began after
+    2024-12-31 (OBBBA's rules apply only to those); returns ``(kept, excluded symbols)``.
+    Earlier tax years are a counterfactual (OBBBA applied as if in force): nothing is dropped."""
+    if int(tax_year) < 2025 or rows.empty:
+        return rows, []
+    ok = tm.tax_year_begins_under_obbba(rows["period_end"]).to_numpy()
+    return rows[ok].reset_index(drop=True), sorted(rows.loc[~ok, "symbol"])
+
+
 def prepare_firms(fundamentals: pd.DataFrame, caps, constituents, iwm, tax_year: int,
                   size_edges_bn=(2, 10, 200), end=None, max_staleness: int = 1) -> pd.DataFrame:
     """Statements to model with market cap, size bucket, sector and REIT flag attached
-    (the steps above in order; ``attrs['duplicates']`` from :func:`drop_duplicate_filers`)."""
-    rows = select_statements(fundamentals, tax_year, end=end, max_staleness=max_staleness)
+    (the steps above in order; ``attrs['duplicates']`` from :func:`drop_duplicate_filers`;
+    ``attrs['pre_obbba']``: firm-years left out because their tax year began before OBBBA's
+    rules apply, see :func:`obbba_years_only`)."""
+    rows, pre = obbba_years_only(select_statements(fundamentals, tax_year, end=end,
+                                                   max_staleness=max_staleness), tax_year)
     rows = attach_sectors(attach_market_caps(rows, caps), constituents, iwm, caps)
     rows = drop_duplicate_filers(rows)
     dups = rows.attrs.get("duplicates", [])
     rows = rows.assign(size_bucket=size_bucket(rows["market_cap"], size_edges_bn))
     rows.attrs["duplicates"] = dups
+    rows.attrs["pre_obbba"] = pre
     return rows
+
+
+def sample_note(fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, end=None,
+                max_staleness: int = 1) -> str:
+    """The sentences on what shapes the sample: firm-years excluded because OBBBA does not
+    apply to them, and, when the end date changes the sample, how many firms the data have
+    without it ('' when neither applies)."""
+    nr = _nr()
+    out = []
+    pre = firms.attrs.get("pre_obbba", [])
+    if pre:
+        out.append(f"{nr.plural(len(pre), 'firm-year')} excluded: their fiscal year began on or before "
+                   f"{tm.OBBBA_FIRST_TAX_YEAR_AFTER}, and OBBBA's rules (163(j) on EBITDA, 174A) apply only to tax "
+                   f"years beginning after it (e.g. {nr.listing(pre[:5])}).")
+    if end is not None:
+        everything, _ = obbba_years_only(select_statements(fundamentals, tax_year, None, max_staleness), tax_year)
+        if len(everything) != len(firms) + len(firms.attrs.get("duplicates", [])):
+            out.append(f"The end date changes the sample: {nr.plural(len(everything), 'firm')} have tax-year-{tax_year} "
+                       f"statements in the data, {len(firms)} with statements filed by {pd.Timestamp(end):%Y-%m-%d}.")
+    return " ".join(out)
 
 
 # ---- the model over firms ----------------------------------------------------
 def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonus",
                  eligible_share: float = 1.0) -> pd.DataFrame:
-    """Per firm: taxable income and cash tax under prior law and OBBBA for ``tax_year``,
-    the saving split into 163(j) and expensing, as shares of pre-tax income (when
+    """Per firm: taxable income and cash tax under prior law and OBBBA for ``tax_year``
+    (prior law's bonus rate of the placed-in-service year, ``service_year``), the saving
+    split into 163(j) and expensing and into permanent and timing parts
+    (:func:`tax_model.compare_laws`), as shares of pre-tax income (when
     positive) and market cap, plus leverage (interest / EBITDA) and capital
     intensity (D&A / EBITDA) where EBITDA is positive. Rows without EBITDA are
     dropped (``attrs['dropped']`` lists them); missing interest counts as zero."""
@@ -259,11 +295,14 @@ def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonu
     ii = r["interest_income"].fillna(0.0)
     da = r["depreciation_amortization"].fillna(0.0)
     spend = -r["capex"]  # capex is negative for spending in the source
+    service = (tm.placed_in_service_year(r["period_end"]).to_numpy() if "period_end" in r
+               else np.full(len(r), int(tax_year)))
     res = tm.compare_laws(r["ebitda"], da, ie, ii, spend, int(tax_year),
                           carryforward_prior=r.get("carryforward_prior", 0.0),
                           carryforward_obbba=r.get("carryforward_obbba", 0.0),
                           avg_gross_receipts=r["avg_gross_receipts"],
-                          capex_treatment=capex_treatment, eligible_share=eligible_share)
+                          capex_treatment=capex_treatment, eligible_share=eligible_share,
+                          prior_bonus=pd.Series(tm.prior_bonus_rate(service), index=r.index))
     pos = r["ebitda"] > 0
     out = r.assign(
         leverage=(ie / r["ebitda"]).where(pos), intensity=(da / r["ebitda"]).where(pos),
@@ -273,10 +312,13 @@ def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonu
         deductible_prior=res["prior"]["deductible"], deductible_obbba=res["obbba"]["deductible"],
         binds_prior=res["prior"]["binds"], binds_obbba=res["obbba"]["binds"],
         saving_163j=res["saving_163j"], saving_expensing=res["saving_expensing"],
-        saving=res["saving"])
+        saving_carryforward=res["saving_carryforward"], saving_permanent=res["saving_permanent"],
+        saving_timing=res["saving_timing"], saving=res["saving"], service_year=service,
+        prior_bonus_rate=tm.prior_bonus_rate(service))
     profit = out["pretax_income"] > 0
     out = out.assign(saving_pct_pretax=(out["saving"] / out["pretax_income"]).where(profit),
                      saving_163j_pct_pretax=(out["saving_163j"] / out["pretax_income"]).where(profit),
+                     permanent_pct_pretax=(out["saving_permanent"] / out["pretax_income"]).where(profit),
                      saving_pct_cap=out["saving"] / out["market_cap"] if "market_cap" in out else np.nan)
     out.attrs["dropped"] = sorted(rows.loc[~ok, "symbol"])
     return out.reset_index(drop=True)
@@ -461,7 +503,7 @@ def legal_verdicts(provisions: pd.DataFrame, statements: pd.DataFrame) -> pd.Dat
 
 
 # ---- caveats computed from the data ----------------------------------------
-def data_caveats(effects: pd.DataFrame, tax_year: int) -> dict:
+def data_caveats(effects: pd.DataFrame, tax_year: int, eligible_share: float = 1.0) -> dict:
     """Figures for the caveats: book vs tax, zero interest, EBIT vs operating income,
     Section 179 reach, and how the model's tax compares with the reported tax line."""
     e = effects
@@ -483,6 +525,7 @@ def data_caveats(effects: pd.DataFrame, tax_year: int) -> dict:
         "model_vs_reported": float(pos["tax_prior"].sum() / pos["income_tax"].sum())
         if pos["income_tax"].sum() > 0 else np.nan,
         "dropped": list(e.attrs.get("dropped", [])),
+        "eligible_share": float(eligible_share),
     }
 
 
@@ -534,10 +577,12 @@ def effects_sentence(corp: pd.DataFrame, bind: dict, tax_year: int) -> str:
                 "limit binds and what the law saves are not measured here.")
     return (f"Under prior law for {tax_year} the interest limit binds for {nr.pct(bind['prior'], sign=False)} of "
             f"{bind['firms']} non-REIT firms, under OBBBA for {nr.pct(bind['obbba'], sign=False)}. The model's saving: "
-            f"median {nr.usd(corp['saving'].median())} per firm, total {nr.usd(corp['saving'].sum())}, of which "
-            f"{nr.usd(corp['saving_163j'].sum())} from the 163(j) basis and {nr.usd(corp['saving_expensing'].sum())} "
-            f"from expensing (a deferral). {nr.plural(int((corp['saving'] > 0).sum()), 'firm')} pay less, "
-            f"{int((corp['saving'] < 0).sum())} pay more.")
+            f"median {nr.usd(corp['saving'].median())} per firm, total {nr.usd(corp['saving'].sum())}: "
+            f"**{nr.usd(corp['saving_permanent'].sum())} permanent** (163(j) on the year's own interest) and "
+            f"**{nr.usd(corp['saving_timing'].sum())} timing**, deductions moved earlier that later years give back "
+            f"({nr.usd(corp['saving_expensing'].sum())} from expensing: bonus, 179 and 174A; "
+            f"{nr.usd(corp['saving_carryforward'].sum())} from releasing interest carried forward). "
+            f"{nr.plural(int((corp['saving'] > 0).sum()), 'firm')} pay less, {int((corp['saving'] < 0).sum())} pay more.")
 
 
 def gainers_sentence(top: pd.DataFrame, corp: pd.DataFrame) -> str:
@@ -631,10 +676,14 @@ def caveat_lines(cv: dict, by_size: pd.DataFrame, corp: pd.DataFrame, tax_year: 
                 "interest, EBIT, missing capex, size) do not apply.\n"
                 f"- **Missing inputs.** Beyond the window: {rnd}")
     total = corp["saving"].sum()
-    timing = (f"- **Timing.** {nr.pct(corp['saving_expensing'].sum() / total, sign=False)} of the total saving is "
-              f"expensing, which later years give back; 100% bonus for all of {tax_year} overstates 2025, when property "
-              "acquired before 2025-01-20 kept the old rate." if total > 0 else
-              f"- **Timing.** The model finds no net saving for {tax_year}, so there is no expensing share to give back.")
+    timing = (f"- **Timing.** {nr.pct(corp['saving_timing'].sum() / total, sign=False)} of the total saving is timing "
+              f"(expensing and released carried-forward interest), which later years give back; 100% bonus for all of "
+              f"{tax_year} overstates 2025, when property acquired before 2025-01-20 kept the old rate." if total > 0 else
+              f"- **Timing.** The model finds no net saving for {tax_year}, so there is no timing share to give back.")
+    share = float(cv.get("eligible_share", 1.0))
+    timing += ("\n- **Upper bound.** All capex is treated as bonus- and 179-eligible property; buildings and other "
+               "long-lived property are not, so the expensing (timing) figures are an upper bound." if share >= 1.0 else
+               f"\n- **Eligible share.** {nr.pct(share, sign=False)} of capex is treated as bonus- and 179-eligible.")
     universe = "- **Universe.** S&P 500 current and former members plus the named companies"
     if len(by_size):
         universe += (", so few true small or mid caps: "
@@ -661,8 +710,30 @@ def caveat_lines(cv: dict, by_size: pd.DataFrame, corp: pd.DataFrame, tax_year: 
 # report saves keep the machine-readable columns; only what is displayed changes.
 #: per-firm savings are millions of dollars: in USD bn most would show as $0.0bn
 PER_FIRM_USD_M = 1e6
-MEASURE_WORDS = {"saving_pct_pretax": "saving, % of pre-tax income",
-                 "saving_163j_pct_pretax": "163(j) saving, % of pre-tax income"}
+MEASURE_WORDS = {"saving_pct_pretax": "total saving (permanent and timing), % of pre-tax income",
+                 "saving_163j_pct_pretax": "163(j) saving, % of pre-tax income",
+                 "permanent_pct_pretax": "permanent saving, % of pre-tax income"}
+#: the measures the thesis verdict may use; the first is the default (a deferral is not a saving)
+THESIS_MEASURES = ("permanent_pct_pretax", "saving_pct_pretax", "saving_163j_pct_pretax")
+
+
+def thesis_measures(measure: str) -> tuple[str, str]:
+    """``(measure, other)``: the verdict's measure (checked) and the one shown beside it."""
+    if measure not in THESIS_MEASURES:
+        raise BadInputError(f"thesis_measure must be one of {', '.join(THESIS_MEASURES)}, not {measure!r}")
+    return measure, ("saving_pct_pretax" if measure != "saving_pct_pretax" else "permanent_pct_pretax")
+
+
+def saving_metrics(corp: pd.DataFrame) -> list[tuple]:
+    """Headline ``(name, value, unit, label)`` rows: permanent, timing and total saving (USD bn),
+    permanent + timing = total."""
+    def bn(col):
+        v = corp[col].sum(min_count=1) / 1e9 if len(corp) else np.nan
+        return None if not np.isfinite(v) else float(v)
+    return [("permanent_saving_bn", bn("saving_permanent"), "USD bn", "Permanent saving: 163(j) on the year's own interest"),
+            ("timing_saving_bn", bn("saving_timing"), "USD bn",
+             "Timing saving: expensing and released carried-forward interest (given back later)"),
+            ("total_saving_bn", bn("saving"), "USD bn", "Total modelled tax saving (permanent + timing)")]
 GROUP_HEADERS = {"firms": "Firms", "binds_prior": "Interest limit binds (prior law), % of firms",
                  "binds_obbba": "Interest limit binds (OBBBA), % of firms",
                  "median_saving": "Median saving (USD m)", "total_saving": "Total saving (USD bn)",

@@ -636,17 +636,21 @@ def trailing_forward_table(sp500_pe: float, basis: str, version, live: dict, reg
     """
     live_src = "yfinance (live)" if live.get("status") == "ok" else "not available offline"
     etf = live.get("etf", {})
+    ours = "included" if "with" in basis and "without" not in basis else "excluded"
     rows = [
         ("S&P 500 aggregate P/E (this run)", f"trailing, {basis}", sp500_pe,
          f"constituent financials {iso(version)}" if version is not None
-         else "no usable constituent financials in the window"),
-        ("S&P 500 'past 30x' (article B)", "called forward by the article", article_sp500, "article B"),
-        ("Russell 2000 'near 18x' (article B)", "forward per the article", article_small, "article B"),
-        ("S&P 500 and Russell 2000 (claims register)", "external, see note", np.nan, register_note),
-        ("IWM trailing P/E", "trailing, fund-reported", etf.get("trailing_pe", np.nan), live_src),
-        ("IWM forward P/E", "forward, fund-reported", etf.get("forward_pe", np.nan), live_src),
+         else "no usable constituent financials in the window", ours),
+        ("S&P 500 'past 30x' (article B)", "called forward by the article", article_sp500, "article B", "not stated"),
+        ("Russell 2000 'near 18x' (article B)", "forward per the article", article_small, "article B", "not stated"),
+        ("S&P 500 and Russell 2000 (claims register)", "external, see note", np.nan, register_note,
+         "S&P's figures include them; fund-reported figures exclude them"),
+        ("IWM trailing P/E", "trailing, fund-reported", etf.get("trailing_pe", np.nan), live_src,
+         "excluded (fund providers' usual basis)"),
+        ("IWM forward P/E", "forward, fund-reported", etf.get("forward_pe", np.nan), live_src,
+         "excluded (fund providers' usual basis)"),
     ]
-    return pd.DataFrame(rows, columns=["Figure", "Basis", "Value", "Source"])
+    return pd.DataFrame(rows, columns=["Figure", "Basis", "Value", "Source", "Loss-makers"])
 
 
 def coverage_facts(version: pd.DataFrame, constituents: pd.DataFrame, versions) -> dict:
@@ -773,12 +777,31 @@ def overall_verdict(mag: float, oth: float, spx: float, small_pe: float, version
     return verdict, VERDICT_RULE, evidence
 
 
+def pe_in_period(hist: pd.DataFrame, start, end, group: str = ALL_GROUP) -> tuple:
+    """``(version, P/E)`` of ``group`` on the latest version of a :func:`pe_history` frame inside
+    [start, end] (a claim's period inside the window); ``(None, NaN)`` when there is none."""
+    if start is None or end is None or hist.empty:
+        return None, np.nan
+    h = hist[(hist["group"] == group) & hist["as_of"].between(pd.Timestamp(start), pd.Timestamp(end))]
+    h = h.dropna(subset=["pe"])
+    if h.empty:
+        return None, np.nan
+    last = h.sort_values("as_of").iloc[-1]
+    return last["as_of"], float(last["pe"])
+
+
 def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: dict, claimed_sp500: float,
-                  reason: str = "") -> list[dict]:
+                  reason: str = "", b1=None) -> list[dict]:
     """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record.
 
     ``reason``: why the window has no S&P 500 P/E, a clause (A6 and B1 are then unverifiable and say so).
+    ``b1``: ``(version, P/E, period label)`` for B1, measured on its own period ("through 2025",
+    :func:`pe_in_period`); None uses the run's version.
     """
+    if b1 is not None:
+        b1_version, b1_pe, b1_label = b1
+    else:
+        b1_version, b1_pe, b1_label = version, spx, ""
     no_spx = not math.isfinite(spx)
     spx_text = (f"S&P 500 {nv.num(spx)}x on {iso(version)}" if not no_spx
                 else f"no S&P 500 P/E either ({reason})")
@@ -788,14 +811,20 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
                f"No Russell 2000 earnings offline ({cover['covered']} IWM holdings, "
                f"{nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
                + ("" if spx_text.endswith(".") else "."))
-    b1 = trailing_30x_claim(spx, claimed_sp500)
-    b1_text = (f"The S&P 500 aggregate trailing P/E was {nv.num(spx)}x on {iso(version)} against the "
-               f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s."
-               if not no_spx else f"No S&P 500 aggregate P/E in this window to set against the article's 30x ({reason}).")
+    b1_verdict = trailing_30x_claim(b1_pe, claimed_sp500)
+    in_period = f", the latest version inside {b1_label}," if b1_label else ""
+    if math.isfinite(b1_pe):
+        b1_text = (f"The S&P 500 aggregate trailing P/E was {nv.num(b1_pe)}x on {iso(b1_version)}{in_period} against the "
+                   f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s.")
+    elif no_spx:
+        b1_text = f"No S&P 500 aggregate P/E in this window to set against the article's 30x ({reason})."
+    else:
+        b1_text = (f"No usable S&P 500 fundamentals version inside {b1_label or 'the claim period'} in this window, so the "
+                   f"article's 30x cannot be set against a figure of its own period.")
     b2_text = (f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
                f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}.")
     return [dict(id="A6", verdict=a6, evidence=a6_text, measured=small_pe, comparison=spx, unit="x"),
-            dict(id="B1", verdict=b1, evidence=b1_text, claimed=claimed_sp500, measured=spx, unit="x"),
+            dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=claimed_sp500, measured=b1_pe, unit="x"),
             dict(id="B2", verdict="unverifiable", evidence=b2_text, measured=None, unit="x")]
 
 
@@ -819,6 +848,51 @@ def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, b
         since = f" since {iso(earliest)}" if not change_gap else ""
         out.append((f"{key}_pe_change", v / first.get(g, np.nan) - 1, "fraction", f"{g} P/E change{since}{why_change}"))
     return [(n, None if not math.isfinite(v) else v, u, lab) for n, v, u, lab in out]
+
+
+BASES = ((True, "all", "all members, loss-makers included (S&P's own basis)"),
+         (False, "ex_losses", "positive earnings only (the usual fund-provider basis)"))
+
+
+def both_bases_metrics(current: pd.DataFrame, version) -> list[tuple]:
+    """Headline rows of the three groups' P/E on both bases (with and without loss-makers),
+    so figures are compared like with like; values None without a usable version."""
+    out = []
+    for inc, tag, words in BASES:
+        now = group_pe(current, inc).set_index("group")
+        mag, oth, spx = group_values(now)
+        when = f" on {iso(version)}" if version is not None else " (no usable version)"
+        for key, v, g in (("mag7", mag, MAG7_GROUP), ("other493", oth, OTHER_GROUP), ("sp500", spx, ALL_GROUP)):
+            out.append((f"{key}_pe_{tag}", None if not math.isfinite(v) else v, "x", f"{g} P/E, {words}{when}"))
+    return out
+
+
+def missing_members(current: pd.DataFrame, members, caps: pd.DataFrame) -> dict:
+    """Members on the run's as-of date that the fundamentals version lacks (no cap or earnings),
+    and their share of the members' market cap from the month-end caps (``caps``: ``ticker,
+    market_cap``, latest row per ticker used). ``cap_share`` NaN without caps."""
+    members = sorted(set(members))
+    ok = current.dropna(subset=["market_cap", "earnings"]) if len(current) else current
+    have = set(ok["symbol"]) if len(ok) else set()
+    missing = [m for m in members if m not in have]
+    share, day = np.nan, None
+    if caps is not None and len(caps):
+        last = caps.sort_values("date").groupby("ticker").tail(1).set_index("ticker")["market_cap"]
+        total = last.reindex(members).sum(min_count=1)
+        share = float(last.reindex(missing).sum() / total) if total and np.isfinite(total) else np.nan
+        day = caps["date"].max()
+    return {"members": len(members), "missing": missing, "cap_share": share, "caps_date": day}
+
+
+def missing_members_sentence(miss: dict, version) -> str:
+    """Which members the version lacks and what share of the index's cap they hold."""
+    if version is None:
+        return ""
+    share = (f", {nv.pct(miss['cap_share'], sign=False)} of the members' market cap on {iso(miss['caps_date'])} "
+             "(Nasdaq screener caps)" if math.isfinite(miss["cap_share"]) else ", their market-cap share unknown here")
+    return (f"Of the {miss['members']} S&P 500 members on the run's as-of date, {len(miss['missing'])} have no cap or "
+            f"earnings in the {iso(version)} version ({nv.listing(miss['missing'][:8])}"
+            f"{' ...' if len(miss['missing']) > 8 else ''}){share}; they are left out of every aggregate.")
 
 
 def group_values_at(hist: pd.DataFrame, day) -> tuple[list, list]:
