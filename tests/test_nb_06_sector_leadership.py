@@ -58,7 +58,7 @@ def test_results_follow_the_schema(runs, key):
     names = [m["name"] for m in res["headline"]]
     assert {"kbwb_minus_spy_2023", "kbwb_minus_spy_2024", "kbwb_minus_spy_2025"} <= set(names)
     # the summary box and the index show the numbers the verdict rests on, not KBWB's years
-    assert res["key_metrics"] == ["banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
+    assert res["key_metrics"] == ["mid_cap_banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
                                   "industrials_minus_market_pp"]
     for t in res["tables"]:
         assert (folder / t["file"]).exists()
@@ -93,16 +93,26 @@ def test_best_and_worst_sector_recomputed(runs, dl):
         assert _metric(res, "worst_sector_minus_benchmark") == pytest.approx(rel.min() * 100, abs=1e-6)
 
 
-def test_verdict_numbers_recomputed(runs, dl):
-    """The key numbers of the summary box: each named group's window return minus SPY."""
-    for key, (start, end) in WINDOWS.items():
+@pytest.fixture(scope="module")
+def run_2026(tmp_path_factory):
+    """A window that reaches into 2026, the year the sector calls are about."""
+    return run_notebook(NB, tmp_path_factory.mktemp("ytd2026"), start="2025-06-02", end="2026-03-31")
+
+
+def test_verdict_numbers_recomputed(runs, run_2026, dl):
+    """The key numbers of the summary box: each named group's return minus SPY over the
+    thesis window (2026 inside the run); windows that do not reach 2026 measure nothing."""
+    for key in WINDOWS:
         res, _ = runs[key]
-        px = dl.prices(["KBWB", "KRE", "XBI", "XLI", "SPY"], pd.Timestamp(start) - pd.Timedelta(days=10), end)
-        r = {t: _window_return(px[t], start, end) for t in px.columns}
-        assert _metric(res, "banks_minus_market_pp") == pytest.approx(
-            ((r["KBWB"] + r["KRE"]) / 2 - r["SPY"]) * 100, abs=1e-6)
-        assert _metric(res, "small_cap_healthcare_minus_market_pp") == pytest.approx((r["XBI"] - r["SPY"]) * 100, abs=1e-6)
-        assert _metric(res, "industrials_minus_market_pp") == pytest.approx((r["XLI"] - r["SPY"]) * 100, abs=1e-6)
+        assert res["window"]["start"] is None and "2026" in res["window"]["label"]
+        for name in res["key_metrics"]:
+            assert _metric(res, name) is None
+    assert run_2026["window"]["start"] == "2026-01-01" and run_2026["window"]["end"] == "2026-03-31"
+    px = dl.prices(["KRE", "XBI", "XLI", "SPY"], pd.Timestamp("2025-12-15"), "2026-03-31")
+    r = {t: _window_return(px[t], "2025-12-31", "2026-03-31") for t in px.columns}
+    assert _metric(run_2026, "mid_cap_banks_minus_market_pp") == pytest.approx((r["KRE"] - r["SPY"]) * 100, abs=1e-6)
+    assert _metric(run_2026, "small_cap_healthcare_minus_market_pp") == pytest.approx((r["XBI"] - r["SPY"]) * 100, abs=1e-6)
+    assert _metric(run_2026, "industrials_minus_market_pp") == pytest.approx((r["XLI"] - r["SPY"]) * 100, abs=1e-6)
 
 
 def test_share_of_members_beating_iwm_recomputed(runs, dl):

@@ -217,7 +217,7 @@ def test_index_scorecard_shows_each_reports_thesis_window(tmp_path):
     old = _nb("01_a", "ok", {"title": "No window recorded", "verdict": {"value": "mixed", "rule": "r"}})
     run = {"run_id": "r", "notebooks": [sectors, old]}
     rows = {r["name"]: r for r in index.index_context(run)["scorecard"]}
-    assert rows["06_s"]["window"] == label and rows["01_a"]["window"] == ""
+    assert rows["06_s"]["window"] == label and rows["01_a"]["window"] == "n/a"
     page = index.write_index(tmp_path, run).read_text()
     assert "<th>Window judged</th>" in page and label in page
 

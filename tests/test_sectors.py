@@ -446,10 +446,10 @@ def test_verdict_metric_rows_and_chart_show_each_group_minus_the_market():
     win = pd.Series({"SPY": 0.10, "KBWB": 0.05, "KRE": 0.03, "XBI": 0.20, "XLI": np.nan})
     table = SV.named_sector_verdict(win, "SPY")["table"]
     rows = SV.verdict_metric_rows(table, "SPY")
-    assert [r[0] for r in rows] == ["banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
+    assert [r[0] for r in rows] == ["mid_cap_banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
                                     "industrials_minus_market_pp"]
-    assert rows[0][1] == pytest.approx(-6.0) and rows[1][1] == pytest.approx(10.0) and rows[2][1] is None
-    assert rows[0][3] == "Banks (KBWB, KRE) minus SPY over the window"
+    assert rows[0][1] == pytest.approx(-7.0) and rows[1][1] == pytest.approx(10.0) and rows[2][1] is None
+    assert rows[0][3] == "Mid-cap banks (KRE) minus SPY over the window"
     fig = CS.plot_verdict_groups(table, "SPY", "2025-01-01", "2025-12-31", "test")
     assert len(fig.axes[0].patches) == 2  # the group without a return is not drawn as a zero bar
     assert CS.plot_verdict_groups(table.assign(**{"minus market": np.nan}), "SPY", "2025-01-01", "2025-12-31", "t") is None
