@@ -185,6 +185,18 @@ _OVERFLOWING_TABLES = """() => {
 
 
 @needs_chromium
+def test_table_text_is_left_aligned_and_numbers_right_aligned(run, browser):
+    _, run_dir = run
+    page, _ = _open(browser, run_dir / "01_rotation_breadth" / "01_rotation_breadth.html", 1400)
+    aligns = page.evaluate("""() => Array.from(document.querySelectorAll(".jp-RenderedHTMLCommon tbody td"))
+        .map(td => [td.classList.contains("rt-n"), getComputedStyle(td).textAlign])""")
+    page.close()
+    assert any(num for num, _ in aligns) and any(not num for num, _ in aligns)
+    assert {a for num, a in aligns if num} == {"right"}
+    assert {a for num, a in aligns if not num} == {"left"}
+
+
+@needs_chromium
 def test_tables_fit_or_scroll_in_their_own_box_at_800px(run, browser):
     _, run_dir = run
     for path in _pages(run_dir):
