@@ -13,6 +13,9 @@ that period with the run's window:
   verdict marked *provisional* ("so far, 131 trading days of 2026");
 - a backward claim only partly inside the window is judged on the covered part, and
   the evidence says which part;
+- an "unverifiable" verdict is never provisional nor "judged on" a part: the data
+  cannot judge the claim at all, so its evidence is the report's reason alone (a
+  claim is either unverifiable with the reason or provisional, never both);
 - a claim without a period (a legal or naming fact) passes unchanged.
 
 Why one module: the rule is written once, so report 01's A1, report 05's B9 and
@@ -149,6 +152,8 @@ def coverage(period: ClaimPeriod, window_start=None, window_end=None, sessions=N
 
 #: verdicts a window that does not cover the claim may never give
 DECIDED = ("confirmed", "contradicted", "mixed")
+#: the verdict that says the data cannot judge the claim: never provisional
+UNVERIFIABLE = "unverifiable"
 
 
 def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None) -> dict:
@@ -158,8 +163,9 @@ def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None
     verdict into "unverifiable" with :meth:`Coverage.reason` as the evidence (the
     report's own numbers would describe another period, so they are dropped from
     the values, keeping the article's figure); partial coverage prefixes
-    :meth:`Coverage.note` to the evidence; full coverage and timeless claims pass
-    unchanged.
+    :meth:`Coverage.note` to the evidence of a verdict the data reached (an
+    "unverifiable" verdict keeps the report's reason alone and is not provisional);
+    full coverage and timeless claims pass unchanged.
     """
     values = dict(values or {})
     if cov.status == "none":
@@ -169,6 +175,9 @@ def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None
                 "evidence": f"Cannot be tested on this window: {why}.",
                 "values": kept, "period": {**cov.to_json(), "reason": why}}
     if cov.status == "partial":
+        if verdict == UNVERIFIABLE:
+            return {"verdict": verdict, "evidence": evidence, "values": values,
+                    "period": {**cov.to_json(), "provisional": False}}
         evidence = f"{cov.note()} {evidence}".strip()
         return {"verdict": verdict, "evidence": evidence, "values": values, "period": cov.to_json()}
     return {"verdict": verdict, "evidence": evidence, "values": values,

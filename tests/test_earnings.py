@@ -257,10 +257,15 @@ def test_forecast_verdict_and_claims():
     assert EV.forecast_verdict(False, True) == "forecast pending"
     assert EV.forecast_verdict(True, True, True) == "confirmed"
     assert EV.forecast_verdict(True, True, False) == "contradicted"
-    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
+    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02,
+                  "holdings_date": pd.Timestamp("2026-05-05")},
            2026: {"weight_share": 0.01}}
     f = EV.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable", "A2": "unverifiable"}
+    # unverifiable with the reason, naming the holdings file the coverage is counted on
+    for cid in ("B8", "A2"):
+        assert "25 of 1900 in the holdings file of 2026-05-05 (3.0% of the fund's weight), below the 80%" \
+            in f.loc[cid, "in the data"] and "cannot settle it" in f.loc[cid, "in the data"]
     full = {2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
             2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04}}
     f = EV.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
@@ -268,11 +273,12 @@ def test_forecast_verdict_and_claims():
 
 
 def test_russell_coverage():
-    hold = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0]})
+    hold = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0],
+                         "holdings_date": pd.Timestamp("2025-05-13")})
     panel = pd.DataFrame({"symbol": ["A", "A", "B", "Z"], "year": [2024, 2025, 2025, 2025],
                           "revenue": [100.0, 100.0, 50.0, 10.0], "net_income": [4.0, 5.0, -2.0, 1.0]})
     c = E.russell_coverage(hold, panel, 2025)
-    assert c["covered"] == 2 and c["names"] == 3
+    assert c["covered"] == 2 and c["names"] == 3 and c["holdings_date"] == pd.Timestamp("2025-05-13")
     assert c["weight_share"] == pytest.approx(0.8)
     assert c["net_margin_covered"] == pytest.approx(3 / 150)
     assert c["growth_covered"] == pytest.approx(5 / 4 - 1)  # B has no 2024: same-company only

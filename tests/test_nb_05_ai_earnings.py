@@ -13,6 +13,7 @@ import pytest
 
 from rotation_utils.data import DataLayer
 from rotation_utils.results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from tests.claim_checks import claim_problems
 from tests.nbrun import notebook_text, run_notebook
 
 pytestmark = pytest.mark.notebook
@@ -53,6 +54,7 @@ def test_results_schema(runs, key):
     assert {f"return_since_event_{t}" for t in NAMED} <= {m["name"] for m in r["headline"]}
     assert {c["id"] for c in r["claims"]} == {"A4", "A5", "B8", "A2", "B9"}
     assert all(c["verdict"] in CLAIM_VERDICTS and c["evidence"] for c in r["claims"])
+    assert claim_problems(r["claims"]) == []
     assert r["verdict"]["value"] in OVERALL_VERDICTS and r["verdict"]["rule"]
     for t in r["tables"]:
         assert (runs[key]["dir"] / t["file"]).exists()
@@ -121,6 +123,17 @@ def test_ai_basket_margin_change_recomputed(runs, dl, key):
     fa = fa.assign(y=fa["period_end"].dt.year - (fa["period_end"].dt.month <= 5), om=fa["operating_income"] / fa["revenue"])
     w = fa.pivot_table(index="symbol", columns="y", values="om")
     assert m["value"] == pytest.approx((w[y] - w[y - 1]).dropna().median() * 100, rel=1e-9)
+
+
+def test_russell_forecasts_are_unverifiable_with_the_reason_not_provisional(runs):
+    # B8 and A2 need Russell 2000 statements the data does not have: on the defaults (inside
+    # 2026) they are unverifiable with that reason, not "provisional" as well
+    claims = {c["id"]: c for c in runs["default"]["results"]["claims"]}
+    for cid in ("B8", "A2"):
+        c = claims[cid]
+        assert c["verdict"] == "unverifiable" and not c["provisional"], c
+        assert "Provisional" not in c["evidence"] and "cannot settle it" in c["evidence"], c
+        assert "in the holdings file of 2026-05-05" in c["evidence"], c
 
 
 def test_point_in_time_window_has_no_2025_results(runs):

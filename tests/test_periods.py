@@ -109,3 +109,35 @@ def test_provisional_verdicts_are_shown_and_never_disagree(register, tmp_path):
     shown = ledger.display_table(led).set_index("Claim")
     assert shown.loc["A5", "Verdict"] == "contradicted (provisional)"
     assert shown.loc["A5", "Period"].startswith("2026")
+
+
+#: the run windows the claims are checked on: the defaults (the widest report window to the
+#: snapshot's as-of date) and the 2024 window of the issue
+WINDOWS = {"defaults": ("2022-01-01", "2026-07-13"), "2024": ("2024-01-01", "2024-12-31")}
+
+
+@pytest.mark.parametrize("window", sorted(WINDOWS))
+@pytest.mark.parametrize("verdict", ["confirmed", "contradicted", "mixed", "unverifiable", "forecast pending"])
+def test_a_claim_is_unverifiable_with_its_reason_or_provisional_never_both(register, window, verdict):
+    # every claim of the register, whatever verdict a report hands in, on both windows
+    rep = Report("nb", "nb", {}, window=WINDOWS[window])
+    for cid in register["id"]:
+        rep.claim(cid, verdict, "The report's reason.")
+    for c in rep.claims:
+        if c["verdict"] == "unverifiable":
+            assert not c["provisional"] and not c["period"].get("provisional"), (window, c)
+            assert not c["evidence"].startswith(("Provisional", "Judged on the part")), (window, c)
+        if c["provisional"]:
+            assert c["verdict"] != "unverifiable" and c["evidence"].startswith("Provisional: so far"), c
+    by_id = {c["id"]: c for c in rep.claims}
+    if verdict == "unverifiable" and window == "defaults":   # B8 and A2: the report's reason, unprefixed
+        assert by_id["B8"]["evidence"] == by_id["A2"]["evidence"] == "The report's reason."
+        assert by_id["B8"]["period"]["coverage"] == "partial"
+
+
+def test_provisional_and_partial_notes_only_prefix_verdicts_the_data_reached(register):
+    ps = periods.register_periods(register)
+    a7 = periods.coverage(ps["A7"], "2024-01-01", "2024-12-31")     # backward, partly covered
+    j = periods.judge("unverifiable", "Only 1 of the 3 claimed years is in the window.", a7)
+    assert j["evidence"] == "Only 1 of the 3 claimed years is in the window." and not j["period"]["provisional"]
+    assert periods.judge("contradicted", "x", a7)["evidence"].startswith("Judged on the part of its period")

@@ -434,7 +434,8 @@ def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int)
     ``panel_all``: an annual panel of any symbols (``symbol, year, revenue,
     net_income``). Returns the IWM weight share and count covered and, for the
     covered names, their aggregate net margin and same-company net income growth
-    from the year before (partial figures, not the index's).
+    from the year before (partial figures, not the index's), and the date of the
+    holdings file (``holdings_date``, None when the frame has no such column).
     """
     have = panel_all[panel_all["year"] == year]
     covered = holdings[holdings["ticker"].isin(have["symbol"])]
@@ -443,7 +444,8 @@ def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int)
     cur = sub[sub["symbol"].isin(prev["symbol"])]
     base = prev["net_income"].sum()
     total_w = holdings["weight_pct"].sum()
-    return {"year": year, "names": int(holdings["ticker"].nunique()),
+    held = holdings["holdings_date"].iloc[0] if "holdings_date" in holdings and len(holdings) else None
+    return {"year": year, "names": int(holdings["ticker"].nunique()), "holdings_date": held,
             "covered": int(covered["ticker"].nunique()),
             "weight_share": float(covered["weight_pct"].sum() / total_w) if total_w else np.nan,
             "net_margin_covered": (float(sub["net_income"].sum() / sub["revenue"].sum())

@@ -45,8 +45,13 @@ def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0
     cur_ok = cov_ok and cur.get("weight_share", 0) >= min_coverage
     b8_ok = (0.22 <= cur.get("growth_covered", np.nan) <= 0.35) if cur_ok else None
     a2_ok = (cur.get("net_margin_covered", 0) >= 0.05) if cur_ok else None
-    cov_text = (f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)} "
-                f"({nr.pct(prev.get('weight_share'), sign=False)} of the fund's weight)")
+    held = prev.get("holdings_date")
+    cov_text = (f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)}"
+                + (f" in the holdings file of {pd.Timestamp(held):%Y-%m-%d}" if held is not None else "")
+                + f" ({nr.pct(prev.get('weight_share'), sign=False)} of the fund's weight)")
+    if not cov_ok:  # the reason the data can never settle B8 and A2, stated with the figures
+        cov_text += (f", below the {nr.pct(min_coverage, 0, False)} of the fund's weight needed to measure "
+                     "Russell 2000 earnings, so the data cannot settle it")
     rows = [
         {"claim": "A5", "forecast": f"{year} earnings: Other 493 +33%, Mag 7 +2%",
          "in the data": (f"{year} complete: Mag 7 {nr.pct(m)}, Other 493 {nr.pct(o)}" if complete
