@@ -15,6 +15,7 @@ import statsmodels.api as sm
 from rotation_utils.config import REFERENCE_DIR
 from rotation_utils.data import DataLayer
 from rotation_utils.runner.validate import validate_results
+from tests.claim_checks import claim_problems
 from tests.nbrun import notebook_text, run_windows
 
 NB = "02_rate_sensitivity"
@@ -133,6 +134,7 @@ def test_claims_follow_the_window(runs):
     assert c24["B12"]["evidence"].startswith("Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31")
     assert "From 2024-01-02 to 2024-12-31" in c24["B12"]["evidence"]
     assert "Through 2025" not in c24["B12"]["evidence"]
+    assert claim_problems(list(c24.values()) + list(c25.values())) == []
     for c in list(c24.values()) + list(c25.values()):   # plain words, not grade jargon
         assert "grades" not in c["evidence"] and "weak and" not in c["evidence"]
 

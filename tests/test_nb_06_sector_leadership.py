@@ -13,6 +13,7 @@ import pytest
 from rotation_utils.data import DataLayer
 from rotation_utils.runner.validate import validate_results
 from rotation_utils.universes import SECTOR_ETFS
+from tests.claim_checks import claim_problems
 from tests.nbrun import notebook_text, run_notebook
 
 NB = "06_sector_leadership"
@@ -77,8 +78,12 @@ def test_kbwb_minus_spy_recomputed(runs, dl):
     # 2023 is outside the window), so one year cannot confirm "three straight years"
     a7 = next(c for c in runs["cal2024"][0]["claims"] if c["id"] == "A7")
     assert a7["verdict"] == "unverifiable" and a7["values"]["complete_years"] == 1
-    assert "(outside the window, not counted)" in a7["evidence"]
-    assert a7["evidence"].startswith("Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31")
+    # unverifiable with its reason, not "judged on" a part as well, and no 2023 figure (outside the window)
+    assert a7["evidence"].startswith("Unverifiable on this window: 1 of the 3 claimed years is complete inside it")
+    assert "2023: outside the window, not judged" in a7["evidence"] and "-27" not in a7["evidence"]
+    assert not a7["provisional"] and "Judged on the part" not in a7["evidence"]
+    for key in WINDOWS:
+        assert claim_problems(runs[key][0]["claims"]) == []
 
 
 def test_best_and_worst_sector_recomputed(runs, dl):

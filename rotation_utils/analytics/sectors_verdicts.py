@@ -38,7 +38,8 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
     date) and ``gaps`` (ticker -> why it has no prices, from ``history_gaps``) explain
     years that are not in the data. ``inside`` (years inside the run's window, from
     :func:`window_years`; None = all): a claimed year outside it is shown as "outside the
-    window" and never counted, so the claim is judged on its own period inside the window.
+    window", with no figure, and never counted, so the claim is judged on its own period
+    inside the window. An unverifiable verdict's evidence starts with its reason.
     """
     rows = []
     for y in claim_years:
@@ -68,14 +69,19 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
     for _, r in t.iterrows():
         if r["status"] == "not in the data":
             parts.append(f"{r['year']}: not in the data" + (f" ({'; '.join(why[r['year']])})" if why.get(r["year"]) else ""))
+        elif r["status"] == "outside the window":   # the claim is judged inside the window: no figure
+            parts.append(f"{r['year']}: outside the window, not judged")
         else:
             word = "beat" if r["difference"] > 0 else "lagged"
-            tail = {"complete": "", "outside the window": " (outside the window, not counted)"}.get(
-                r["status"], " (year to date only, not counted)")
+            tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
             parts.append(f"{r['year']}: {bank} {pct(r[bank])} vs {market} {pct(r[market])}, "
                          f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
     evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
                 f"({'; '.join(parts)}).")
+    if verdict == "unverifiable":   # the reason first: too few years to judge "every year"
+        evidence = (f"Unverifiable on this window: {len(full)} of the {len(claim_years)} claimed years "
+                    f"{'is' if len(full) == 1 else 'are'} complete inside it and none lagged, too few to judge "
+                    f"all {len(claim_years)}. " + evidence)
     if len(t) and (t["status"] == "not in the data").all() and why:
         first = [v[0] for v in why.values() if v][:1]   # the earliest year's first reason covers the later ones
         rest = [x for v in why.values() for x in v if not x.startswith("the window ends")]
