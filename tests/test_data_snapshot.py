@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import rotation_utils.data as data
-from rotation_utils.data import DataLayer, SnapshotBackend, check_snapshot_dir
+from rotation_utils.data import DataLayer, SnapshotBackend, check_snapshot_dir, schemas
 from rotation_utils.errors import BadInputError, DataUnavailableError
 
 
@@ -38,8 +38,7 @@ def test_prices_wide_shape_order_dtypes(dl):
 
 def test_prices_long_matches_raw_parquet(dl, snap_dir):
     long = dl.prices_long(["SPY"], "2025-01-01", "2025-03-31")
-    assert list(long.columns) == ["date", "ticker", "close"]
-    assert long.dtypes.astype(str).tolist() == ["datetime64[ns]", "str", "float64"]
+    assert dtypes(long) == dict(schemas.PRICES.columns)
     raw = pd.read_parquet(snap_dir / "prices.parquet", filters=[("ticker", "==", "SPY")])
     raw = raw[(raw["date"] >= "2025-01-01") & (raw["date"] <= "2025-03-31")].reset_index(drop=True)
     pd.testing.assert_frame_equal(long, raw, check_dtype=False)
@@ -76,6 +75,33 @@ def test_as_of_and_describe():
     assert "snapshot" in d.describe()
 
 
+def dtypes(df: pd.DataFrame) -> dict[str, str]:
+    return {c: str(t) for c, t in df.dtypes.items()}
+
+
+SERVED = {"prices": lambda d: d.prices_long(["SPY", "^TNX"], "2025-01-01"),
+          "rates": lambda d: d._itemised(schemas.RATES, lambda b, i, s, e: b.rates(i, s, e), ["DGS10"],
+                                         "2025-01-01", None),
+          "market_caps": lambda d: d.market_caps("2025-01-01", "2025-03-31"),
+          "sp500_financials": lambda d: d.sp500_financials("2025-01-01", "2025-06-30"),
+          "fundamentals_annual": lambda d: d.fundamentals("annual"),
+          "fundamentals_quarterly": lambda d: d.fundamentals("quarterly", ["FIX"]),
+          "shiller_monthly": lambda d: d.shiller_monthly(),
+          "sp500_constituents": lambda d: d.sp500_constituents(),
+          "sp500_changes": lambda d: d.sp500_changes(),
+          "iwm_holdings": lambda d: d.iwm_holdings().drop(columns="holdings_date")}
+
+
+@pytest.mark.parametrize("name", sorted(SERVED))
+def test_every_dataset_has_exactly_its_schema(dl, name):
+    df = SERVED[name](dl)
+    assert len(df) and dtypes(df) == dict(schemas.SCHEMAS[name].columns)
+
+
+def test_every_schema_but_live_quotes_is_served_from_the_snapshot():
+    assert set(schemas.SCHEMAS) - set(SERVED) == {"quote_info"}
+
+
 # ---- rates, caps, financials, fundamentals, shiller --------------------------------
 def test_rates_wide_percent(dl):
     r = dl.rates(["DGS10", "FEDFUNDS"], "2024-01-01", "2024-12-31")
@@ -86,9 +112,8 @@ def test_rates_wide_percent(dl):
 
 def test_market_caps_long_with_filters(dl):
     mc = dl.market_caps("2025-01-01", "2025-12-31", ["AAPL", "GOOG", "GOOGL"])
-    assert {"date", "ticker", "market_cap", "last_price", "sector", "industry", "exchange"} <= set(mc.columns)
+    assert dtypes(mc) == dict(schemas.MARKET_CAPS.columns)
     assert set(mc["ticker"]) == {"AAPL", "GOOG", "GOOGL"}
-    assert mc["date"].dtype == "datetime64[ns]" and mc["market_cap"].dtype == "float64"
     assert mc["date"].dt.to_period("M").nunique() == len(mc) / 3   # one snapshot per month
 
 
@@ -167,8 +192,7 @@ def test_iwm_holdings_picks_file_on_or_before(dl):
     early = dl.iwm_holdings("2020-01-01")                    # before the first file: earliest
     assert early["holdings_date"].iloc[0] == pd.Timestamp("2025-05-13")
     h = dl.iwm_holdings("2026-01-01")
-    assert list(h.columns) == ["ticker", "name", "sector", "market_value", "weight_pct",
-                               "asset_class", "holdings_date"]
+    assert list(h.columns) == [*schemas.IWM_HOLDINGS.names, "holdings_date"]
     assert 95 < h["weight_pct"].sum() < 105
 
 
@@ -306,9 +330,9 @@ def test_a_window_before_a_tables_coverage_says_so():
 
 def test_optional_turns_an_empty_window_into_an_empty_frame_and_the_reason():
     dl = DataLayer("snapshot")
-    cols = {"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64"}
-    caps, why = data.optional(dl.market_caps, "2019-01-01", "2019-12-31", columns=cols)
-    assert caps.empty and list(caps.columns) == list(cols) and caps["market_cap"].dtype == "float64"
+    caps, why = data.optional(dl.market_caps, "2019-01-01", "2019-12-31", schema=schemas.MARKET_CAPS)
+    assert caps.empty and list(caps.columns) == schemas.MARKET_CAPS.names
+    assert caps.dtypes.astype(str).tolist() == list(schemas.MARKET_CAPS.columns.values())
     assert why.startswith("no market_caps between 2019-01-01 and 2019-12-31")
-    caps, why = data.optional(dl.market_caps, "2025-01-01", "2025-02-28", columns=cols)
+    caps, why = data.optional(dl.market_caps, "2025-01-01", "2025-02-28", schema=schemas.MARKET_CAPS)
     assert why is None and len(caps) > 0

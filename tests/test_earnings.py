@@ -7,7 +7,7 @@ import time_machine
 
 from rotation_utils.analytics import earnings as E
 from rotation_utils.analytics import earnings_verdicts as EV
-from rotation_utils.data import DataLayer
+from rotation_utils.data import DataLayer, schemas
 from rotation_utils.data.live import LiveBackend
 from tests.fakes import yahoo  # noqa: F401
 
@@ -311,7 +311,7 @@ def test_optional_table_turns_no_rows_into_a_note():
         raise DataUnavailableError(f"no market_caps between the start and {end} from source 'auto'")
 
     caps, note = E.optional_table(no_rows, None, "2019-12-31", ["FIX"], dataset="market_caps")
-    assert caps.empty and list(caps.columns) == list(E.OPTIONAL_TABLES["market_caps"])
+    assert caps.empty and list(caps.columns) == schemas.MARKET_CAPS.names
     assert caps["date"].dtype == "datetime64[ns]" and caps["market_cap"].dtype == "float64"
     assert note == "month-end market caps: no market_caps between the start and 2019-12-31 from source 'auto'"
     fin, note = E.optional_table(no_rows, None, "2009-06-30", dataset="sp500_financials")

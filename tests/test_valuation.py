@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from rotation_utils.analytics import valuation as val
 from rotation_utils.charts import valuation as val_charts
-from rotation_utils.data import DataLayer, network
+from rotation_utils.data import DataLayer, network, schemas
 from rotation_utils.data.live import LiveBackend
 from rotation_utils.errors import BadInputError, DataUnavailableError
 from rotation_utils.universes import MAG7
@@ -353,9 +353,9 @@ def test_optional_frame_returns_empty_frame_and_the_reason():
     def fails(*_, **__):
         raise DataUnavailableError("no sp500_financials between 2008 and 2009")
     frame, note = val.optional_frame(fails, None, "2009-06-30", columns=val.FIN_COLUMNS)
-    assert frame.empty and list(frame.columns) == list(val.FIN_COLUMNS) and "2008 and 2009" in note
+    assert frame.empty and list(frame.columns) == schemas.SP500_FINANCIALS.names and "2008 and 2009" in note
     assert str(frame["as_of"].dtype).startswith("datetime64") and frame["market_cap"].dtype == "float64"
-    ok, note = val.optional_frame(lambda a, b: pd.DataFrame({"x": [a, b]}), 1, 2, columns={"x": "int64"})
+    ok, note = val.optional_frame(lambda a, b: pd.DataFrame({"x": [a, b]}), 1, 2, columns=val.FIN_COLUMNS)
     assert ok["x"].tolist() == [1, 2] and note == ""
 
 
@@ -500,7 +500,7 @@ def test_recent_caps_reads_the_look_back_window_and_survives_no_data():
         raise val.DataUnavailableError("no caps before 2021")
 
     frame, note = val.recent_caps(missing, "2015-01-02", ["AAA"])
-    assert frame.empty and list(frame.columns) == list(val.CAP_COLUMNS) and note == "no caps before 2021"
+    assert frame.empty and list(frame.columns) == schemas.MARKET_CAPS.names and note == "no caps before 2021"
 
 
 def test_companies_by_version_splits_all_from_the_chosen_version():

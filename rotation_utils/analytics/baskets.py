@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import optional
+from ..data import optional, schemas
 from ..universes import MAG7, SECOND_CLASSES, dedupe_companies, other493
 
 
@@ -142,7 +142,7 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     px = px.loc[:, px.notna().any()]
     # market caps start in 2021 in the snapshot: earlier windows get equal weights only
     caps, _ = optional(dl.market_caps, pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end,
-                       columns={"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64"})
+                       schema=schemas.MARKET_CAPS)
     first, last = (s.dropna().to_dict() for s in _valid_span(px))
     levels, cover = {}, []
     for name, members in groups.items():

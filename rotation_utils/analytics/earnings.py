@@ -30,7 +30,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import empty_frame, optional
+from ..data import optional, schemas
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
 
@@ -39,16 +39,8 @@ GROUP_ORDER = ["Mag 7", "Other 493"]
 
 
 # ---- optional inputs -----------------------------------------------------------
-#: columns and dtypes of the data layer's optional tables, for the empty stand-in
-OPTIONAL_TABLES = {
-    "market_caps": {"date": "datetime64[ns]", "ticker": "string", "market_cap": "float64",
-                    "last_price": "float64", "sector": "string", "industry": "string",
-                    "exchange": "string"},
-    "sp500_financials": {"as_of": "datetime64[ns]", "symbol": "string", "name": "string",
-                         "sector": "string", **{c: "float64" for c in (
-                             "price", "pe", "dividend_yield", "eps", "low_52w", "high_52w",
-                             "market_cap", "ebitda", "price_to_sales", "price_to_book")}},
-}
+#: the data layer's optional tables (their schemas give the empty stand-in's columns)
+OPTIONAL_TABLES = {s.name: s for s in (schemas.MARKET_CAPS, schemas.SP500_FINANCIALS)}
 
 
 #: how the reports name those tables
@@ -58,7 +50,7 @@ OPTIONAL_LABELS = {"market_caps": "month-end market caps",
 
 def empty_table(dataset: str) -> pd.DataFrame:
     """A frame with no rows and the columns/dtypes of one of ``OPTIONAL_TABLES``."""
-    return empty_frame(OPTIONAL_TABLES[dataset])
+    return OPTIONAL_TABLES[dataset].empty()
 
 
 def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str | None]:
@@ -66,7 +58,7 @@ def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str 
     layer has none for the window (see :func:`rotation_utils.data.optional`); the note
     names the dataset and carries the data layer's reason.
     """
-    frame, why = optional(fetch, *args, columns=OPTIONAL_TABLES[dataset], **kw)
+    frame, why = optional(fetch, *args, schema=OPTIONAL_TABLES[dataset], **kw)
     return frame, why and f"{OPTIONAL_LABELS.get(dataset, dataset)}: {why}"
 
 
@@ -413,8 +405,7 @@ def quarterly_statements(dl, tickers, end=None):
     try:
         q = dl.fundamentals("quarterly", tickers)[cols]
     except DataUnavailableError:
-        q = empty_frame({"symbol": "str", "period_end": "datetime64[ns]", "filing_date": "datetime64[ns]",
-                         **{f: "float64" for f in FLOW_FIELDS}, "source": "str"})
+        q = schemas.FUNDAMENTALS_QUARTERLY.subset(cols).empty()
     if end is not None and len(q):
         end = pd.Timestamp(end)
         filed = q["filing_date"]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import tax_model as tm
 from ..config import REFERENCE_DIR
-from ..data import optional
+from ..data import optional, schemas
 from ..errors import BadInputError
 from ..universes import SECOND_CLASSES
 
@@ -59,11 +59,6 @@ def check_parameters(tax_year, size_edges_bn, capex_treatment: str, eligible_sha
 
 
 # ---- inputs that a window may lack ---------------------------------------------
-#: the month-end market-cap columns the helpers below read
-CAP_COLUMNS = {"date": "datetime64[ns]", "ticker": "string", "market_cap": "float64",
-               "sector": "string", "industry": "string"}
-
-
 def optional_market_caps(dl, tax_year: int, max_staleness: int, symbols) -> tuple[pd.DataFrame, str | None]:
     """Month-end market caps around the statements' year ends (from January of
     ``tax_year - max_staleness - 1`` to December of ``tax_year + 1``), or an empty
@@ -71,7 +66,7 @@ def optional_market_caps(dl, tax_year: int, max_staleness: int, symbols) -> tupl
     snapshot's caps start in 2021): size is optional, the tax model is not."""
     y, s = int(tax_year), int(max_staleness)
     caps, why = optional(dl.market_caps, f"{y - s - 1}-01-01", f"{y + 1}-12-31", tickers=symbols,
-                         columns=CAP_COLUMNS)
+                         schema=schemas.MARKET_CAPS)
     return caps, why and f"month-end market caps: {why}"
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nv
-from ..data import empty_frame, network, optional  # noqa: F401  (empty_frame: part of this module's API)
+from ..data import empty_frame, network, optional, schemas  # noqa: F401  (empty_frame: part of this module's API)
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
@@ -213,19 +213,16 @@ def pick_version(quality: pd.DataFrame, as_of=None) -> pd.Timestamp:
 
 
 # ---- windows without a usable version ---------------------------------------------
-#: the data layer's columns, for the empty frames that stand in when a window has no rows
-FIN_COLUMNS = {"as_of": "datetime64[ns]", "symbol": "str", "name": "str", "sector": "str",
-               **{c: "float64" for c in ("price", "pe", "dividend_yield", "eps", "low_52w", "high_52w",
-                                         "market_cap", "ebitda", "price_to_sales", "price_to_book")}}
-CAP_COLUMNS = {"date": "datetime64[ns]", "ticker": "str", "market_cap": "float64", "last_price": "float64",
-               "sector": "str", "industry": "str", "exchange": "str"}
+#: the data layer's schema of the dated S&P 500 financials, for the empty frame that stands
+#: in when a window has no rows (:mod:`rotation_utils.data.schemas`)
+FIN_COLUMNS = schemas.SP500_FINANCIALS
 
 
-def optional_frame(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str]:
-    """``(frame, "")``, or ``(empty frame, the data layer's reason)`` when it has no rows
-    (see :func:`rotation_utils.data.optional`): an early window still runs the sections
-    that do not need the table."""
-    frame, why = optional(fetch, *args, columns=columns, **kw)
+def optional_frame(fetch, *args, columns: schemas.Schema, **kw) -> tuple[pd.DataFrame, str]:
+    """``(frame, "")``, or ``(empty frame of the schema ``columns``, the data layer's reason)``
+    when it has no rows (see :func:`rotation_utils.data.optional`): an early window still
+    runs the sections that do not need the table."""
+    frame, why = optional(fetch, *args, schema=columns, **kw)
     return frame, why or ""
 
 
@@ -249,7 +246,8 @@ def recent_caps(fetch, day, tickers, days: int = 45) -> tuple[pd.DataFrame, str]
     and late prints, and an early window (no caps yet) still runs.
     """
     day = pd.Timestamp(day)
-    return optional_frame(fetch, day - pd.Timedelta(days=days), day, tickers=tickers, columns=CAP_COLUMNS)
+    return optional_frame(fetch, day - pd.Timedelta(days=days), day, tickers=tickers,
+                          columns=schemas.MARKET_CAPS)
 
 
 def companies_by_version(fin: pd.DataFrame, constituents: pd.DataFrame, version) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -7,15 +7,21 @@ Use one :class:`DataLayer` per report so provenance is collected in one place::
     px = dl.prices(["SPY", "IWM"], "2025-01-01")
     dl.provenance.summary()
 
-The module-level functions below are shortcuts that build a fresh layer each call.
+The columns and dtypes of every dataset are in :mod:`.schemas`; the sources
+(snapshot, live) implement :class:`~.backend.MarketDataBackend`. The
+module-level functions below are shortcuts that build a fresh layer each call.
 """
 from __future__ import annotations
 
-from .layer import DataLayer, empty_frame, optional
+from . import schemas
+from .backend import MarketDataBackend
+from .layer import DataLayer, optional
 from .provenance import Provenance
+from .schemas import Schema, SchemaError, empty_frame
 from .snapshot import SnapshotBackend, check_snapshot_dir
 
 __all__ = ["DataLayer", "empty_frame", "optional", "Provenance", "SnapshotBackend", "check_snapshot_dir",
+           "MarketDataBackend", "Schema", "SchemaError", "schemas",
            "prices", "rates", "market_caps", "fundamentals", "sp500_members", "iwm_holdings"]
 
 

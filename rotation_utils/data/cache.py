@@ -36,12 +36,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from filelock import FileLock
 
+from . import schemas
+
 log = logging.getLogger(__name__)
 
 META_KEY = b"rotation_cache"
 LOCK_TIMEOUT_S = 60
-#: columns a cached frame of these datasets must have to be used (others: any frame)
-REQUIRED_COLUMNS = {"prices": ("date", "close"), "rates": ("date", "value")}
+#: columns a cached item of these datasets must have to be used (others: any frame); one
+#: file per item, so the item column (ticker, series) is not stored
+REQUIRED_COLUMNS = {s.name: tuple(c for c in s.columns if c != s.item) for s in (schemas.PRICES, schemas.RATES)}
 
 
 @dataclass

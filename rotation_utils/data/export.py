@@ -32,6 +32,7 @@ import pandas as pd
 from .. import config, universes
 from ..dates import iso, parse_window
 from ..errors import BadInputError, DataUnavailableError, RotationError
+from . import schemas
 from .snapshot import FORMAT, IWM_PREFIX
 from .snapshot_refresh import Changes, carry_over, change_lines, check_target, folder_mode, keep_items
 
@@ -135,11 +136,11 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
         raise DataUnavailableError(f"no prices for {', '.join(tickers[:5])}{' ...' if len(tickers) > 5 else ''}: "
                                    f"check the network connection{offline}; nothing written")
     served_by = dict(prices.attrs.get("served_by", {})) if prices is not None else {}
-    prices = keep_items(None if prices is None or prices.empty else prices[["date", "ticker", "close"]],
+    prices = keep_items(None if prices is None or prices.empty else prices[schemas.PRICES.names],
                         previous, "prices.parquet", "ticker", s, e, changes)
     if prices is None or prices.empty:
         raise DataUnavailableError("no prices from the live sources or the previous snapshot; nothing written")
-    prices = (prices[["date", "ticker", "close"]].dropna()
+    prices = (prices[schemas.PRICES.names].dropna()
               .drop_duplicates(["ticker", "date"], keep="last")
               .sort_values(["ticker", "date"]).reset_index(drop=True))
     prices.attrs = {}

@@ -11,6 +11,8 @@ import io
 
 import pandas as pd
 
+from . import schemas
+
 FRED_CSV = "https://fred.stlouisfed.org/graph/fredgraph.csv"
 DATE_COLUMNS = ("observation_date", "DATE", "date")
 
@@ -20,9 +22,7 @@ class FredFormatError(ValueError):
 
 
 def empty_rates() -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
-                         "series": pd.Series(dtype="str"),
-                         "value": pd.Series(dtype="float64")})
+    return schemas.RATES.empty()
 
 
 def csv_url(series: str, start=None) -> str:

@@ -24,8 +24,11 @@ import pandas as pd
 from .. import config
 from ..dates import iso, parse_window
 from ..errors import BadInputError, DataUnavailableError
+from . import schemas
+from .backend import ItemisedRead, MarketDataBackend, TableRead
 from .merge import merge_statements as statements_merge
 from .provenance import Provenance
+from .schemas import Schema
 from .snapshot import SnapshotBackend
 
 log = logging.getLogger(__name__)
@@ -96,7 +99,7 @@ class DataLayer:
         from .live import LiveBackend  # imported lazily: yfinance is slow to import
         return LiveBackend(cache_dir=self.cache_dir, network="probe", strict=self.source == "live")
 
-    def backends(self) -> list:
+    def backends(self) -> list[MarketDataBackend]:
         """Backends in the order they are asked, for this source setting."""
         if self.source == "snapshot":
             return [self._snapshot_backend()]
@@ -110,8 +113,14 @@ class DataLayer:
         return out
 
     # ---- itemised datasets (prices, rates) ---------------------------------
-    def _itemised(self, dataset: str, method: str, items: list[str], key: str,
+    def _itemised(self, schema: Schema, read: ItemisedRead, items: list[str],
                   start, end) -> pd.DataFrame:
+        """Ask each backend in turn for the items the earlier ones did not serve.
+
+        ``read(backend, items, start, end)`` is the backend's loader (e.g.
+        ``backend.prices``); each answer is conformed to ``schema``.
+        """
+        dataset, key = schema.name, schema.item
         s, e = parse_window(start, end)
         remaining = list(items)
         parts, errors, notes = [], [], {}
@@ -119,7 +128,8 @@ class DataLayer:
             if not remaining:
                 break
             try:
-                got = getattr(backend, method)(remaining, s, e)
+                got = read(backend, remaining, s, e)
+                got = None if got is None else schema.conform(got, backend.name)
             except DataUnavailableError as exc:
                 errors.append(str(exc))
                 continue
@@ -171,7 +181,7 @@ class DataLayer:
         missing in :attr:`provenance`.
         """
         tickers = _as_list(tickers, "tickers")
-        df = self._itemised("prices", "prices", tickers, "ticker", start, self._capped(end, start))
+        df = self._itemised(schemas.PRICES, _read_prices, tickers, start, self._capped(end, start))
         return df.sort_values(["ticker", "date"]).reset_index(drop=True)
 
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
@@ -182,29 +192,34 @@ class DataLayer:
         trade or had not listed yet).
         """
         tickers = _as_list(tickers, "tickers")
-        long = self._itemised("prices", "prices", tickers, "ticker", start, self._capped(end, start))
+        long = self._itemised(schemas.PRICES, _read_prices, tickers, start, self._capped(end, start))
         return _wide(long, "ticker", "close", tickers)
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame:
         """Wide FRED series in percent: index ``date``, one float64 column per series id."""
         series = _as_list(series, "series")
-        long = self._itemised("rates", "rates", series, "series", start, self._capped(end, start))
+        long = self._itemised(schemas.RATES, _read_rates, series, start, self._capped(end, start))
         return _wide(long, "series", "value", series)
 
     # ---- whole tables ------------------------------------------------------
-    def _table(self, dataset: str, method: str, *args, date_col: str | None = None,
-               required: bool = True, window=None, **kw) -> pd.DataFrame | None:
-        """The first backend's non-empty answer for a whole table (provenance logged)."""
+    def _table(self, schema: Schema, read: TableRead, *, dataset: str | None = None,
+               date_col: str | None = None, required: bool = True, window=None) -> pd.DataFrame | None:
+        """The first backend's non-empty answer for a whole table (provenance logged).
+
+        ``read(backend)`` is the backend's loader; the answer is conformed to
+        ``schema``. ``dataset`` is the provenance name (default: the schema's).
+        """
         try:
-            return self._first_table(dataset, method, args, kw, date_col, required, window)
+            return self._first_table(schema, read, dataset or schema.name, date_col, required, window)
         finally:
             self._collect_notices()
 
-    def _first_table(self, dataset, method, args, kw, date_col, required, window):
+    def _first_table(self, schema: Schema, read: TableRead, dataset: str, date_col, required, window):
         errors, empty_in_window, coverage_note = [], False, ""
         for backend in self.backends():
             try:
-                got = getattr(backend, method)(*args, **kw)
+                got = read(backend)
+                got = None if got is None else schema.conform(got, backend.name)
             except DataUnavailableError as exc:
                 errors.append(str(exc))
                 continue
@@ -213,7 +228,7 @@ class DataLayer:
             if got is None or len(got) == 0:
                 if got is not None:
                     empty_in_window = True
-                    cov = getattr(backend, "coverage", lambda _: None)(dataset)
+                    cov = backend.coverage(dataset)
                     if cov:
                         coverage_note = f"the {backend.name} has {dataset} from {cov[0]} to {cov[1]}"
                 continue
@@ -245,8 +260,8 @@ class DataLayer:
         e = self._capped(e, s)
         if tickers is not None:
             tickers = _as_list(tickers, "tickers")
-        return self._table("market_caps", "market_caps", s, e, tickers, date_col="date",
-                           window=(s, e))
+        return self._table(schemas.MARKET_CAPS, lambda b: b.market_caps(s, e, tickers),
+                           date_col="date", window=(s, e))
 
     def sp500_financials(self, start=None, end=None) -> pd.DataFrame:
         """Dated S&P 500 fundamentals versions, long: ``as_of, symbol, name, sector, price,
@@ -254,8 +269,8 @@ class DataLayer:
         ``ebitda`` (USD), ``price_to_sales, price_to_book``. ``pe``/``eps`` are trailing."""
         s, e = parse_window(start, end)
         e = self._capped(e, s)
-        return self._table("sp500_financials", "sp500_financials", s, e, date_col="as_of",
-                           window=(s, e))
+        return self._table(schemas.SP500_FINANCIALS, lambda b: b.sp500_financials(s, e),
+                           date_col="as_of", window=(s, e))
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame:
         """Company statements, one row per (symbol, fiscal_year[, fiscal_period]).
@@ -269,8 +284,9 @@ class DataLayer:
         if frequency not in ("annual", "quarterly"):
             raise BadInputError(f"frequency must be 'annual' or 'quarterly', not {frequency!r}")
         if symbols is None:  # the whole table: only the snapshot has one
-            return self._known(self._table(f"fundamentals_{frequency}", "fundamentals", frequency,
-                                           symbols=None, date_col="period_end"))
+            return self._known(self._table(schemas.fundamentals(frequency),
+                                           lambda b: b.fundamentals(frequency, symbols=None),
+                                           date_col="period_end"))
         return self._statements(frequency, _as_list(symbols, "symbols"))
 
     def _known(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -289,11 +305,13 @@ class DataLayer:
         years of them; a partial live answer must never hide the snapshot.
         Provenance gets one record per symbol naming every source that served it.
         """
-        dataset = f"fundamentals_{frequency}"
+        schema = schemas.fundamentals(frequency)
+        dataset = schema.name
         merged, sources, notes, errors, served = None, {}, {}, [], False
         for backend in self.backends():
             try:
                 got = backend.fundamentals(frequency, symbols=syms)
+                got = None if got is None else schema.conform(got, backend.name)
             except DataUnavailableError as exc:
                 errors.append(str(exc))
                 continue
@@ -338,7 +356,7 @@ class DataLayer:
         if live is None or not live.online:
             why = "source 'snapshot'" if live is None else live.offline_reason
             raise DataUnavailableError(f"no live quote figures ({why})")
-        out = live.quote_info(syms)
+        out = schemas.QUOTE_INFO.conform(live.quote_info(syms), live.name)
         for rec in out.itertuples(index=False):
             self.provenance.add("quote_info", rec.symbol, None if rec.status == "missing" else rec.status,
                                 rows=0 if rec.status == "missing" else 1, note=rec.note,
@@ -356,7 +374,7 @@ class DataLayer:
     def shiller_monthly(self) -> pd.DataFrame:
         """Shiller monthly series: ``date, sp500, dividend, earnings, cpi, long_rate,
         real_price, real_dividend, real_earnings, cape`` (NaN where the source stops)."""
-        df = self._table("shiller_monthly", "shiller_monthly", date_col="date")
+        df = self._table(schemas.SHILLER_MONTHLY, lambda b: b.shiller_monthly(), date_col="date")
         limit = self.read_limit
         return df if limit is None else df[df["date"] <= limit].reset_index(drop=True)
 
@@ -366,13 +384,13 @@ class DataLayer:
         Use it for company attributes (names, sectors); membership on the run's
         as-of date comes from :meth:`sp500_members`, which replays the change log.
         """
-        return self._table("sp500_constituents", "sp500_constituents")
+        return self._table(schemas.SP500_CONSTITUENTS, lambda b: b.sp500_constituents())
 
     def sp500_changes(self) -> pd.DataFrame:
         """Membership changes: ``date, symbol, action`` (``added``/``removed``), the whole log
         (its first date says when membership becomes known); replay it only up to the
         run's as-of date, as :meth:`sp500_members` does."""
-        return self._table("sp500_changes", "sp500_changes", date_col="date")
+        return self._table(schemas.SP500_CHANGES, lambda b: b.sp500_changes(), date_col="date")
 
     def sp500_members(self, on=None) -> list[str]:
         """S&P 500 members as seen on a date (the run's as-of date when ``on`` is None).
@@ -424,7 +442,8 @@ class DataLayer:
         day = parse_window(as_of, None, start_name="as_of")[0] if as_of is not None else dates[-1]
         eligible = [d for d in dates if d <= day]
         pick = eligible[-1] if eligible else dates[0]
-        df = self._table(f"iwm_holdings_{iso(pick)}", "iwm_holdings", pick)
+        df = self._table(schemas.IWM_HOLDINGS, lambda b: b.iwm_holdings(pick),
+                         dataset=f"iwm_holdings_{iso(pick)}")
         rec = self.provenance.records[-1]  # the holdings date is the file's only date
         rec.first = rec.last = iso(pick)
         return df.assign(holdings_date=pick)
@@ -485,15 +504,19 @@ class DataLayer:
         return f"source setting '{self.source}'; served by {src}; data as of {self.as_of}{tail}"
 
 
-def empty_frame(columns: dict) -> pd.DataFrame:
-    """A frame with no rows and the given ``{column: dtype}`` (the shape a table would have)."""
-    return pd.DataFrame({c: pd.Series(dtype=t) for c, t in columns.items()})
+def _read_prices(backend: MarketDataBackend, items: list[str], start, end) -> pd.DataFrame | None:
+    return backend.prices(items, start, end)
 
 
-def optional(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str | None]:
+def _read_rates(backend: MarketDataBackend, items: list[str], start, end) -> pd.DataFrame | None:
+    return backend.rates(items, start, end)
+
+
+def optional(fetch, *args, schema: Schema, **kw) -> tuple[pd.DataFrame, str | None]:
     """Call a DataLayer loader for a dataset a report can do without.
 
-    Returns ``(frame, None)``, or ``(empty frame with ``columns``, the one-line reason)``
+    ``schema`` is the dataset's :class:`~.schemas.Schema` (e.g. ``schemas.MARKET_CAPS``).
+    Returns ``(frame, None)``, or ``(empty frame of that schema, the one-line reason)``
     when the layer raises :class:`DataUnavailableError` (for example market caps,
     which start in 2021 in the snapshot, asked for an earlier window). Why: the
     report must still run the sections that do not need the table and say why the
@@ -502,4 +525,4 @@ def optional(fetch, *args, columns: dict, **kw) -> tuple[pd.DataFrame, str | Non
     try:
         return fetch(*args, **kw), None
     except DataUnavailableError as exc:
-        return empty_frame(columns), str(exc)
+        return schema.empty(), str(exc)

@@ -45,7 +45,7 @@ import pandas as pd
 
 from .. import config
 from ..errors import DataUnavailableError
-from . import fred, market_hours, merge, network, statements, yahoo
+from . import fred, market_hours, merge, network, schemas, statements, yahoo
 from .cache import Entry, ParquetCache
 from .web_tables import IWM_CSV, SP500_WIKI, parse_ishares_holdings, parse_sp500_wikipedia
 
@@ -60,6 +60,7 @@ TABLE_MAX_AGE_DAYS = {"fundamentals_annual": 7, "fundamentals_quarterly": 7, "qu
 #: which guarded source serves each whole table
 TABLE_SOURCES = {"sp500_constituents": "wikipedia", "iwm_holdings": "ishares"}
 USER_AGENT = "Mozilla/5.0 (rotation-utils research notebooks)"
+#: Yahoo's quote fields -> the quote_info columns (:data:`.schemas.QUOTE_INFO`)
 INFO_FIELDS = {"marketCap": "market_cap", "trailingPE": "trailing_pe", "forwardPE": "forward_pe",
                "netIncomeToCommon": "net_income_to_common"}
 
@@ -86,13 +87,9 @@ def _utc_now() -> pd.Timestamp:
     return pd.Timestamp.now(tz="UTC").tz_localize(None)
 
 
-def _empty_long(key: str, value: str) -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), key: pd.Series(dtype="str"),
-                         value: pd.Series(dtype="float64")})
-
-
 class LiveBackend:
-    """Live sources behind a parquet cache; same interface as ``SnapshotBackend``."""
+    """Live sources behind a parquet cache; a :class:`~.backend.MarketDataBackend` like
+    ``SnapshotBackend``."""
 
     name = "live"
 
@@ -228,7 +225,7 @@ class LiveBackend:
             note = f"the source answered without data: {outcome.reason}"
 
             def keep(cur):
-                frame = cur.frame if cur else _empty_long("item", value)[["date", value]]
+                frame = cur.frame if cur else schemas.SCHEMAS[dataset].empty()[["date", value]]
                 label = "cache" if cur is not None and len(cur.frame) else "live"
                 return frame, self._stamp(cur.meta.get("requested_from", req) if cur else req, source,
                                           label, note)
@@ -298,13 +295,10 @@ class LiveBackend:
         if not parts:
             if self.strict:
                 raise self._unavailable(dataset, list(entries))
-            out = _empty_long(key, value)
+            out = schemas.SCHEMAS[dataset].empty()
             out.attrs.update(served_by={}, notes={k: v for k, v in notes.items() if v})
             return out
-        out = pd.concat(parts, ignore_index=True)
-        out[key] = out[key].astype("str")
-        out["date"] = out["date"].astype("datetime64[ns]")
-        out[value] = out[value].astype("float64")
+        out = schemas.SCHEMAS[dataset].conform(pd.concat(parts, ignore_index=True), self.name)
         out.attrs["served_by"] = {it: labels[it] for it in out[key].unique()}
         out.attrs["notes"] = {k: v for k, v in notes.items() if v}
         return out
@@ -465,10 +459,10 @@ class LiveBackend:
             frame, label, note = self._table("quote_info", sym, fetch, TABLE_MAX_AGE_DAYS["quote_info"])
             base = {"symbol": sym, "status": label or "missing", "note": note}
             rows.append({**base, **(frame.iloc[0].to_dict() if frame is not None and len(frame) else {})})
-        out = pd.DataFrame(rows, columns=["symbol", *INFO_FIELDS.values(), "status", "note"])
+        out = pd.DataFrame(rows, columns=schemas.QUOTE_INFO.names)
         for col in INFO_FIELDS.values():
-            out[col] = pd.to_numeric(out[col], errors="coerce").astype("float64")
-        return out
+            out[col] = pd.to_numeric(out[col], errors="coerce")
+        return schemas.QUOTE_INFO.conform(out, self.name)
 
     def sp500_constituents(self) -> pd.DataFrame | None:
         """Current S&P 500 list from Wikipedia (cached one day)."""
@@ -480,7 +474,7 @@ class LiveBackend:
             if self.strict:
                 raise self._unavailable("sp500_constituents", ["S&P 500 list"])
             return None
-        frame["date_added"] = frame["date_added"].astype("datetime64[ns]")
+        frame = schemas.SP500_CONSTITUENTS.conform(frame, self.name)
         frame.attrs["source"] = label
         return frame
 
@@ -512,6 +506,10 @@ class LiveBackend:
         frame = entry.frame
         frame.attrs["source"] = "live" if self.online else "cache"
         return frame
+
+    def coverage(self, dataset: str) -> None:
+        """Live tables have no fixed date range to quote in messages."""
+        return None
 
     # ---- no free live source: the layer falls back to the snapshot ----------
     def market_caps(self, start=None, end=None, tickers=None):

@@ -6,7 +6,7 @@ other file is optional and a missing one yields ``None`` (the data layer then
 records it as missing instead of failing).
 
 All methods return *long* tidy frames with the snapshot's own column names and
-dtypes (dates as naive ``datetime64[ns]``, numbers as ``float64``).
+dtypes (dates as naive ``datetime64[ns]``, numbers as ``float64``), as :mod:`.schemas` states.
 """
 from __future__ import annotations
 
@@ -24,25 +24,26 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from ..errors import BadInputError, DataUnavailableError
+from . import schemas
 
 log = logging.getLogger(__name__)
 
 FORMAT = "rotation-snapshot/1"
 IWM_PREFIX = "iwm_holdings_"
 _IWM_NAME = re.compile(rf"{IWM_PREFIX}(\d{{4}}-\d{{2}}-\d{{2}})\.csv")
-#: columns the readers rely on, per file (a file may have more)
-REQUIRED_COLUMNS = {
-    "prices.parquet": ("date", "ticker", "close"),
-    "rates.parquet": ("date", "series", "value"),
-    "market_caps.parquet": ("date", "ticker", "market_cap"),
-    "fundamentals/sp500_financials.parquet": ("as_of", "symbol"),
-    "fundamentals/annual.parquet": ("symbol", "fiscal_year"),
-    "fundamentals/quarterly.parquet": ("symbol", "fiscal_year"),
-    "macro/shiller_monthly.parquet": ("date",),
-    "universe/sp500_constituents.csv": ("symbol",),
-    "universe/sp500_changes.csv": ("date", "symbol", "action"),
-}
-IWM_COLUMNS = ("ticker",)
+#: the file that holds each dataset (IWM holdings: one ``universe/iwm_holdings_<date>.csv`` per date)
+FILES = {"prices": "prices.parquet",
+         "rates": "rates.parquet",
+         "market_caps": "market_caps.parquet",
+         "sp500_financials": "fundamentals/sp500_financials.parquet",
+         "fundamentals_annual": "fundamentals/annual.parquet",
+         "fundamentals_quarterly": "fundamentals/quarterly.parquet",
+         "shiller_monthly": "macro/shiller_monthly.parquet",
+         "sp500_constituents": "universe/sp500_constituents.csv",
+         "sp500_changes": "universe/sp500_changes.csv"}
+#: columns each file must have: its dataset's schema (a file may have more)
+REQUIRED_COLUMNS = {rel: tuple(schemas.SCHEMAS[dataset].columns) for dataset, rel in FILES.items()}
+IWM_COLUMNS = tuple(schemas.IWM_HOLDINGS.columns)
 #: requests for at least this many tickers decode the whole price file once per process
 MEMO_MIN_TICKERS = 30
 _PRICE_MEMO: dict = {}
@@ -57,7 +58,7 @@ class _PriceColumns:
     """
 
     def __init__(self, path: Path):
-        table = pq.read_table(path, columns=["date", "ticker", "close"], read_dictionary=["ticker"])
+        table = pq.read_table(path, columns=schemas.PRICES.names, read_dictionary=["ticker"])
         col = table.column("ticker")
         if not pa.types.is_dictionary(col.type):  # not a plain string column: encode it here
             col = pa.chunked_array([pc.dictionary_encode(col.combine_chunks())])
@@ -207,7 +208,8 @@ def _between(df: pd.DataFrame, col: str, start, end) -> pd.DataFrame:
 
 
 class SnapshotBackend:
-    """Serves every dataset from a snapshot folder; ``name`` labels provenance."""
+    """Serves every dataset from a snapshot folder (a :class:`~.backend.MarketDataBackend`);
+    ``name`` labels provenance."""
 
     name = "snapshot"
 
@@ -223,15 +225,9 @@ class SnapshotBackend:
         v = self.manifest.get("as_of")
         return pd.Timestamp(v) if v else None
 
-    #: dated tables and the file that holds them (for coverage messages)
-    TABLE_FILES = {"market_caps": "market_caps.parquet",
-                   "sp500_financials": "fundamentals/sp500_financials.parquet",
-                   "sp500_changes": "universe/sp500_changes.csv",
-                   "shiller_monthly": "macro/shiller_monthly.parquet"}
-
     def coverage(self, dataset: str) -> tuple[str, str] | None:
         """First and last date of a dated table as the manifest records them (None if unknown)."""
-        cov = (self.manifest.get("files", {}).get(self.TABLE_FILES.get(dataset, ""), {})
+        cov = (self.manifest.get("files", {}).get(FILES.get(dataset, ""), {})
                .get("coverage") or {})
         return (cov["min"], cov["max"]) if cov.get("min") and cov.get("max") else None
 
@@ -254,57 +250,58 @@ class SnapshotBackend:
     # ---- itemised datasets -------------------------------------------------
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
         """Long frame ``date, ticker, close`` for the tickers the snapshot has."""
-        path = self.folder / "prices.parquet"
+        path = self.folder / FILES["prices"]
         if len(tickers) >= MEMO_MIN_TICKERS or any(k[0] == str(path) for k in _PRICE_MEMO):
             try:
-                problem = _missing_columns(path, REQUIRED_COLUMNS["prices.parquet"])
+                problem = _missing_columns(path, REQUIRED_COLUMNS[FILES["prices"]])
                 if problem is None:
                     return _price_columns(path).frame(tickers, start, end)
             except Exception as exc:  # corrupt file: say which, in one line
                 raise DataUnavailableError(f"cannot read {path}: {exc.__class__.__name__}: {exc}") from None
             raise DataUnavailableError(f"{path}: {problem}")
-        df = self._parquet("prices.parquet", filters=_filters("ticker", tickers, "date", start, end))
+        df = self._parquet(FILES["prices"], filters=_filters("ticker", tickers, "date", start, end))
         return df.reset_index(drop=True)
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame | None:
         """Long frame ``date, series, value`` (percent)."""
-        df = self._parquet("rates.parquet", filters=_filters("series", series, "date", start, end))
+        df = self._parquet(FILES["rates"], filters=_filters("series", series, "date", start, end))
         return None if df is None else df.reset_index(drop=True)
 
     def available_tickers(self) -> list[str]:
-        col = pq.read_table(self.folder / "prices.parquet", columns=["ticker"]).column("ticker")
+        col = pq.read_table(self.folder / FILES["prices"], columns=["ticker"]).column("ticker")
         return sorted(set(col.unique().to_pylist()))
 
     # ---- whole tables ------------------------------------------------------
     def market_caps(self, start=None, end=None, tickers=None) -> pd.DataFrame | None:
         kw = {"filters": [("ticker", "in", list(tickers))]} if tickers is not None else {}
-        df = self._parquet("market_caps.parquet", **kw)
+        df = self._parquet(FILES["market_caps"], **kw)
         return None if df is None else _between(df, "date", start, end).reset_index(drop=True)
 
     def sp500_financials(self, start=None, end=None) -> pd.DataFrame | None:
-        df = self._parquet("fundamentals/sp500_financials.parquet")
+        df = self._parquet(FILES["sp500_financials"])
         return None if df is None else _between(df, "as_of", start, end).reset_index(drop=True)
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame | None:
         kw = {"filters": [("symbol", "in", list(symbols))]} if symbols is not None else {}
-        df = self._parquet(f"fundamentals/{frequency}.parquet", **kw)
+        df = self._parquet(FILES[f"fundamentals_{frequency}"], **kw)
         return None if df is None else df.reset_index(drop=True)
 
     def shiller_monthly(self) -> pd.DataFrame | None:
-        return self._parquet("macro/shiller_monthly.parquet")
+        return self._parquet(FILES["shiller_monthly"])
 
     def sp500_constituents(self) -> pd.DataFrame | None:
-        p = self._path("universe/sp500_constituents.csv")
+        p = self._path(FILES["sp500_constituents"])
         if p is None:
             return None
         df = pd.read_csv(p, dtype={"symbol": str, "cik": "Int64"}, parse_dates=["date_added"])
-        return df.astype({"date_added": "datetime64[ns]"})  # CSV parsing infers [us] in pandas 3
+        return schemas.SP500_CONSTITUENTS.conform(df, str(p))  # CSV dates parse as [us] in pandas 3
 
     def sp500_changes(self) -> pd.DataFrame | None:
-        p = self._path("universe/sp500_changes.csv")
+        p = self._path(FILES["sp500_changes"])
         if p is None:
             return None
-        return pd.read_csv(p, parse_dates=["date"], dtype={"symbol": str}).astype({"date": "datetime64[ns]"})
+        df = pd.read_csv(p, parse_dates=["date"], dtype={"symbol": str})
+        return schemas.SP500_CHANGES.conform(df, str(p))
 
     def iwm_holdings_dates(self) -> list[pd.Timestamp]:
         folder = self.folder / "universe"
@@ -323,4 +320,4 @@ class SnapshotBackend:
         p = self._path(f"universe/{IWM_PREFIX}{pd.Timestamp(as_of):%Y-%m-%d}.csv")
         if p is None:
             return None
-        return pd.read_csv(p, dtype={"ticker": str})
+        return schemas.IWM_HOLDINGS.conform(pd.read_csv(p, dtype={"ticker": str}), str(p))

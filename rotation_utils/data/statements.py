@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from . import schemas
 from .yahoo import naive_dates
 
 #: snapshot column -> yfinance row labels, first found wins
@@ -37,24 +38,20 @@ CASHFLOW_ROWS = {"operating_cash_flow": ["Operating Cash Flow",
 BALANCE_ROWS = {"total_debt": ["Total Debt"],
                 "cash": ["Cash And Cash Equivalents",
                          "Cash Cash Equivalents And Short Term Investments"]}
-VALUE_COLUMNS = list(INCOME_ROWS) + list(CASHFLOW_ROWS) + list(BALANCE_ROWS)
+VALUE_COLUMNS = list(schemas.STATEMENT_VALUES)
 ATTACH_WITHIN = pd.Timedelta(days=7)  # 52/53-week years date statements a few days apart
 STATEMENTS = {"annual": ("income_stmt", "cashflow", "balance_sheet"),
               "quarterly": ("quarterly_income_stmt", "quarterly_cashflow", "quarterly_balance_sheet")}
 
 
-def fundamentals_columns(frequency: str) -> list[str]:
-    key = ["symbol", "fiscal_year"] + (["fiscal_period"] if frequency == "quarterly" else [])
-    return key + ["period_end", "filing_date"] + VALUE_COLUMNS + ["source"]
-
-
 def empty_fundamentals(frequency: str) -> pd.DataFrame:
-    return typed_fundamentals(pd.DataFrame(columns=fundamentals_columns(frequency)), frequency)
+    return schemas.fundamentals(frequency).empty()
 
 
 def typed_fundamentals(df: pd.DataFrame, frequency: str) -> pd.DataFrame:
-    """The snapshot's dtypes: strings, int64 fiscal_year, datetime64[ns] dates, float64 values."""
-    df = df.reindex(columns=fundamentals_columns(frequency))
+    """Yahoo-derived rows in the statements schema (:func:`.schemas.fundamentals`): absent
+    columns become NaN, unparseable values NaN (Yahoo's tables are ragged; the snapshot's are not)."""
+    df = df.reindex(columns=schemas.fundamentals(frequency).names)
     out = {"symbol": df["symbol"].astype("str"),
            "fiscal_year": pd.to_numeric(df["fiscal_year"]).astype("int64")}
     if frequency == "quarterly":

@@ -28,11 +28,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import network
+from . import network, schemas
 
 log = logging.getLogger(__name__)
 
-PRICE_COLUMNS = ["date", "ticker", "close"]
 RATE_LIMIT_MARKERS = ("ratelimit", "rate limit", "too many requests")
 EMPTY_ERRORS = ("YFPricesMissingError", "YFTzMissingError")
 WORKERS = 8
@@ -49,9 +48,7 @@ class Outcome:
 
 
 def empty_prices() -> pd.DataFrame:
-    return pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"),
-                         "ticker": pd.Series(dtype="str"),
-                         "close": pd.Series(dtype="float64")})
+    return schemas.PRICES.empty()
 
 
 def naive_dates(values) -> pd.DatetimeIndex:
