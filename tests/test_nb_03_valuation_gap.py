@@ -170,4 +170,20 @@ def test_both_bases_missing_members_and_b1_on_its_own_period(latest):
     # B1 is about 2025: measured on the latest version inside 2025, not on the run's as-of version
     b1 = next(c for c in res["claims"] if c["id"] == "B1")
     in_2025 = sorted(d for d in fin["as_of"].unique() if pd.Timestamp("2025-01-01") <= d <= pd.Timestamp("2025-12-31"))
-    assert f"on {pd.Timestamp(in_2025[-1]):%Y-%m-%d}, the latest version inside through 2025" in b1["evidence"]
+    assert (f"on {pd.Timestamp(in_2025[-1]):%Y-%m-%d}, the latest version inside the claim's period, "
+            '2025 ("through 2025"),') in b1["evidence"]
+
+
+def test_a6_and_b2_use_figures_of_their_own_period(latest):
+    # A6 and B2 speak of late 2025 to the article's date (2026-01-13): no figure of the run's
+    # as-of date (2026-07-13); A6 names the holdings file its coverage is counted on
+    res, _ = latest
+    claims = {c["id"]: c for c in res["claims"]}
+    a6, b2 = claims["A6"], claims["B2"]
+    assert "2026-07-13" not in a6["evidence"] and "2026-07-13" not in b2["evidence"]
+    held = re.search(r"IWM holdings as of (\d{4}-\d{2}-\d{2})", a6["evidence"])
+    assert held and held.group(1) <= res["data"]["as_of"]
+    # the snapshot has no fundamentals version between 2025-01-31 and 2026-01-13: A6's S&P 500 side says so
+    assert "no S&P 500 fundamentals version inside the claim's period" in a6["evidence"]
+    day = re.search(r"percentile since \d{4}-\d{2}-\d{2} on (\d{4}-\d{2}-\d{2})", b2["evidence"]).group(1)
+    assert "2025-10-01" <= day <= "2026-01-13"

@@ -187,7 +187,10 @@ def test_statement_pe_is_point_in_time_and_losses_have_no_pe():
 
 def test_holdings_coverage():
     h = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0]})
-    assert val.holdings_coverage(h, ["B", "Z"]) == {"holdings": 3, "covered": 1, "weight_covered": 0.3}
+    assert val.holdings_coverage(h, ["B", "Z"]) == {"holdings": 3, "covered": 1, "weight_covered": 0.3,
+                                                    "holdings_date": None}
+    dated = val.holdings_coverage(h.assign(holdings_date=pd.Timestamp("2025-05-13")), ["B"])
+    assert dated["holdings_date"] == pd.Timestamp("2025-05-13")
 
 
 def test_shiller_pe_percentile_and_relative_level():

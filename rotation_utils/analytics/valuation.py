@@ -520,10 +520,12 @@ def named_display(named: pd.DataFrame, holdings_date) -> pd.DataFrame:
 
 
 def holdings_coverage(holdings: pd.DataFrame, symbols) -> dict:
-    """How much of a fund's holdings a set of symbols (e.g. those with statements) covers."""
+    """How much of a fund's holdings a set of symbols (e.g. those with statements) covers,
+    with the date of the holdings file (``holdings_date``, None without that column)."""
     have = holdings["ticker"].isin(set(symbols))
     total = holdings["weight_pct"].sum()
-    return {"holdings": int(len(holdings)), "covered": int(have.sum()),
+    held = holdings["holdings_date"].iloc[0] if "holdings_date" in holdings and len(holdings) else None
+    return {"holdings": int(len(holdings)), "covered": int(have.sum()), "holdings_date": held,
             "weight_covered": float(holdings.loc[have, "weight_pct"].sum() / total) if total else np.nan}
 
 
@@ -788,29 +790,57 @@ def pe_in_period(hist: pd.DataFrame, start, end, group: str = ALL_GROUP) -> tupl
     return last["as_of"], float(last["pe"])
 
 
+def claim_period_figures(hist: pd.DataFrame, ratio: pd.Series, coverages: dict) -> dict:
+    """The figures claims A6, B1 and B2 are judged on, each on its own period inside the window.
+
+    ``coverages``: claim id -> :class:`rotation_utils.periods.Coverage` (``Report.coverage``).
+    Returns ``{"A6": (version, P/E, label), "B1": (version, P/E, label), "B2": relative_level}``:
+    the S&P 500 P/E on the latest version inside each claim's covered part, and the ^RUT/^GSPC
+    ratio on the last day of B2's covered part ({} when the window has none of B2's period).
+    Why: the run's latest version or day would judge a claim about 2025 or the article's date
+    on a figure from outside its period.
+    """
+    out = {}
+    for cid in ("A6", "B1"):
+        cov = coverages[cid]
+        out[cid] = (*pe_in_period(hist, cov.covered_start, cov.covered_end), cov.period.label)
+    end = coverages["B2"].covered_end
+    out["B2"] = relative_level(ratio, end) if end is not None else {}
+    return out
+
+
 def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: dict, claimed_sp500: float,
-                  reason: str = "", b1=None) -> list[dict]:
+                  reason: str = "", b1=None, a6=None) -> list[dict]:
     """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record.
 
     ``reason``: why the window has no S&P 500 P/E, a clause (A6 and B1 are then unverifiable and say so).
-    ``b1``: ``(version, P/E, period label)`` for B1, measured on its own period ("through 2025",
-    :func:`pe_in_period`); None uses the run's version.
+    ``b1`` and ``a6``: ``(version, P/E, period label)`` of the S&P 500 measured on each claim's own
+    period (:func:`pe_in_period`; B1 "through 2025", A6 at the article's date); None uses the run's
+    version. ``rel_now``: :func:`relative_level` of ^RUT/^GSPC on the last day of B2's period inside
+    the window (the claim is about the article's date, not the run's). ``cover``:
+    :func:`holdings_coverage`, whose holdings file date the A6 evidence names.
     """
-    if b1 is not None:
-        b1_version, b1_pe, b1_label = b1
-    else:
-        b1_version, b1_pe, b1_label = version, spx, ""
+    def own_period(spec):
+        return spec if spec is not None else (version, spx, "")
+    b1_version, b1_pe, b1_label = own_period(b1)
+    a6_version, a6_pe, a6_label = own_period(a6)
     no_spx = not math.isfinite(spx)
-    spx_text = (f"S&P 500 {nv.num(spx)}x on {iso(version)}" if not no_spx
-                else f"no S&P 500 P/E either ({reason})")
-    a6 = small_cap_claim(small_pe, spx)
-    a6_text = (f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(spx)}x on {iso(version)}."
-               if a6 != "unverifiable" else
-               f"No Russell 2000 earnings offline ({cover['covered']} IWM holdings, "
-               f"{nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
+    if math.isfinite(a6_pe):
+        spx_text = f"S&P 500 {nv.num(a6_pe)}x on {iso(a6_version)}"
+    elif no_spx:
+        spx_text = f"no S&P 500 P/E either ({reason})"
+    else:
+        spx_text = f"no S&P 500 fundamentals version inside the claim's period ({a6_label}) either"
+    a6_verdict = small_cap_claim(small_pe, a6_pe)
+    held = cover.get("holdings_date")
+    held_text = f" as of {iso(held)}" if held is not None else ""
+    a6_text = (f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(a6_pe)}x on {iso(a6_version)}."
+               if a6_verdict != "unverifiable" else
+               f"No Russell 2000 earnings offline ({cover['covered']} of {cover.get('holdings', 0)} IWM holdings"
+               f"{held_text}, {nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
                + ("" if spx_text.endswith(".") else "."))
     b1_verdict = trailing_30x_claim(b1_pe, claimed_sp500)
-    in_period = f", the latest version inside {b1_label}," if b1_label else ""
+    in_period = f", the latest version inside the claim's period, {b1_label}," if b1_label else ""
     if math.isfinite(b1_pe):
         b1_text = (f"The S&P 500 aggregate trailing P/E was {nv.num(b1_pe)}x on {iso(b1_version)}{in_period} against the "
                    f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s.")
@@ -820,8 +850,9 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
         b1_text = (f"No usable S&P 500 fundamentals version inside {b1_label or 'the claim period'} in this window, so the "
                    f"article's 30x cannot be set against a figure of its own period.")
     b2_text = (f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
-               f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}.")
-    return [dict(id="A6", verdict=a6, evidence=a6_text, measured=small_pe, comparison=spx, unit="x"),
+               f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}."
+               if rel_now.get("date") is not None else "No small-cap earnings history in the data.")
+    return [dict(id="A6", verdict=a6_verdict, evidence=a6_text, measured=small_pe, comparison=a6_pe, unit="x"),
             dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=claimed_sp500, measured=b1_pe, unit="x"),
             dict(id="B2", verdict="unverifiable", evidence=b2_text, measured=None, unit="x")]
 
