@@ -137,6 +137,17 @@ def test_claims_follow_the_window(runs):
     assert claim_problems(list(c24.values()) + list(c25.values())) == []
     for c in list(c24.values()) + list(c25.values()):   # plain words, not grade jargon
         assert "grades" not in c["evidence"] and "weak and" not in c["evidence"]
+        assert "would confirm" not in c["evidence"]   # no rule of its own beside the grade table
+    # A3 is about the 2026 cuts: no figure from the cuts or yield days of other years
+    assert "after the window's" not in c25["A3"]["evidence"] and "beta" not in c25["A3"]["evidence"]
+    assert "no cut in 2026 up to" in c25["A3"]["evidence"]
+    # B12 and B10 say how their grades combine, by the table the verdict rule states
+    for c in (c25["B12"], c25["B10"], c24["B12"]):
+        assert "by the grade table, " in c["evidence"], c
+    grade_row = {"confirmed": "supported", "contradicted": "not supported", "mixed": "mixed",
+                 "unverifiable": "inconclusive"}
+    for c in (c25["B12"], c25["B10"], c24["B12"]):
+        assert c["evidence"].rstrip(".) ").endswith(": " + grade_row[c["verdict"]]), c
 
 
 def test_narrative_changes_with_the_window(runs):

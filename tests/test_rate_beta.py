@@ -119,8 +119,17 @@ def test_verdict_rules():
     assert rb.combine_grades(["weak", "weak"]) == "inconclusive"
     assert rb.combine_grades(["weak", "for"]) == "supported"
     assert rb.combine_grades(["for", "against"]) == "mixed"
-    assert "weak" not in rb.grade_words(["weak", "for"]) and "for" not in rb.grade_words(["weak", "against"]).split()
-    assert rb.a3_claim("supported", 0) == "forecast pending" and rb.a3_claim("supported", 1) == "confirmed"
+    # each claim's evidence names the tests' grades in words and the table row that combines them
+    text = rb.graded_reading({"DGS2 beta": "weak", "spread beta": "for"})
+    assert text == ("DGS2 beta: the right direction but not significant; spread beta: significant support; "
+                    "by the grade table, significant support with the rest in the right direction: supported")
+    assert rb.graded_reading({"PSTL": "against", "XLRE": "weak"}).endswith("nothing significant in support: not supported")
+    assert rb.graded_reading({"a": "weak", "b": "weak"}).endswith("not significant: inconclusive")
+    assert rb.graded_reading({"a": "for", "b": "missing"}).endswith("an estimate is missing: inconclusive")
+    assert "would confirm" not in text and "weak" not in text
+    # A3 on the cuts of 2026 only: pending without one, unverifiable below 3, else the event grade
+    assert rb.a3_claim(0) == "forecast pending" and rb.a3_claim(2, "for", 2) == "unverifiable"
+    assert rb.a3_claim(3, "for", 3) == "confirmed" and rb.a3_claim(4, "against", 4) == "contradicted"
     assert rb.thesis_verdict("for", "for", 2) == "inconclusive"
     assert rb.combine_grades(["for", "missing"]) == "inconclusive"
 

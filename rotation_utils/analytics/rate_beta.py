@@ -221,18 +221,41 @@ def combine_grades(grades) -> str:
     return "inconclusive"
 
 
-def grade_words(grades) -> str:
-    """The grades in plain words: 'the right direction but not significant and significant support'."""
-    from ..narrative import listing
-    return listing([GRADE_WORDS.get(g, g) for g in grades])
+#: the row of :data:`GRADE_TABLE` that decides each combined verdict, in the table's own words
+GRADE_TABLE_ROWS = {
+    "missing": "an estimate is missing: inconclusive",
+    "mixed": "significant support and the wrong direction together: mixed",
+    "supported": "significant support with the rest in the right direction: supported",
+    "not supported": "the wrong direction with nothing significant in support: not supported",
+    "inconclusive": "only right-direction estimates that are not significant: inconclusive"}
 
 
-def a3_claim(verdict: str, cuts_in_period: int) -> str:
-    """Claim A3 ("2026 cuts favour small caps"): forecast pending while the part of 2026 in the
-    window has no cut (the claim's condition has not happened); else the thesis verdict as a claim."""
+def graded_reading(named_grades: dict) -> str:
+    """Each test's grade in plain words and the row of :data:`GRADE_TABLE` that combines them:
+    'DGS2 beta: the right direction but not significant; high-yield spread beta: significant
+    support; by the grade table, significant support with the rest in the right direction: supported'.
+
+    Why: a claim's evidence must show how its verdict follows from the tests, with the
+    same table the report's verdict rule states (never a rule of its own, such as
+    "both significant would confirm", that the verdict then contradicts).
+    """
+    grades = list(named_grades.values())
+    row = "missing" if not grades or "missing" in grades else combine_grades(grades)
+    tests = "; ".join(f"{name}: {GRADE_WORDS.get(g, g)}" for name, g in named_grades.items())
+    return f"{tests}; by the grade table, {GRADE_TABLE_ROWS[row]}"
+
+
+def a3_claim(cuts_in_period: int, event_grade: str | None = None, n_events: int = 0,
+             min_events: int = 3) -> str:
+    """Claim A3 ("2026 cuts favour small caps"), judged on the cuts of its own period only:
+    forecast pending while the part of 2026 in the window has no cut (the claim's condition
+    has not happened); unverifiable with fewer than ``min_events`` measurable 2026 cuts;
+    else the event test's grade by :data:`GRADE_TABLE` as a claim verdict."""
     if cuts_in_period == 0:
         return "forecast pending"
-    return CLAIM_FROM_VERDICT[verdict]
+    if n_events < min_events or event_grade is None:
+        return "unverifiable"
+    return CLAIM_FROM_VERDICT[combine_grades([event_grade])]
 
 
 def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events: int = 3) -> str:
