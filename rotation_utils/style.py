@@ -5,10 +5,11 @@ a footnote with the data source and as-of date on every figure.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
-import seaborn as sns
 
 #: Okabe-Ito colour-blind-safe palette without its yellow (#F0E442), which cannot be read on white
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
@@ -19,27 +20,20 @@ MAX_SERIES = 6
 FOOTNOTE_SIZE = 11
 FIGSIZE = (11, 5.5)
 DIVERGING = "RdBu"  # heat maps of relative returns: red below zero, blue above
+#: matplotlib style sheet holding the theme (seaborn's whitegrid/talk values, written out) and the sizes above
+HOUSE_STYLE = Path(__file__).with_name("house.mplstyle")
 
 
 def apply() -> None:
-    """Set the seaborn theme, palette and sizes for the whole notebook.
+    """Apply the house style sheet (theme, palette, sizes) for the whole notebook.
 
-    Also makes every pandas Styler escape HTML in its cells, so a table a
-    notebook styles itself cannot carry markup from the data into the report.
+    The sheet holds seaborn's "whitegrid"/"talk" theme written out, so a report
+    that draws no seaborn plot never imports seaborn. Also makes every pandas
+    Styler escape HTML in its cells, so a table a notebook styles itself cannot
+    carry markup from the data into the report.
     """
     pd.set_option("styler.format.escape", "html")
-    sns.set_theme(context="talk", style="whitegrid", palette=PALETTE, font_scale=0.8)
-    matplotlib.rcParams.update({
-        "figure.figsize": FIGSIZE,
-        "figure.dpi": 100,
-        "savefig.dpi": 110,
-        "savefig.bbox": "tight",
-        "axes.titleweight": "bold",
-        "axes.titlesize": 15,
-        "axes.spines.top": False,
-        "axes.spines.right": False,
-        "legend.frameon": False,
-    })
+    plt.style.use(HOUSE_STYLE)
 
 
 def footnote(fig_or_ax, source: str, as_of=None, extra: str = "") -> None:

@@ -23,6 +23,46 @@ def test_style_applies_palette_and_footnote():
     plt.close(fig)
 
 
+def _rc(value):
+    """An rc value in a comparable form: floats rounded, colour cycles as hex strings."""
+    if isinstance(value, float):
+        return round(value, 6)
+    if hasattr(value, "by_key"):
+        return [matplotlib.colors.to_hex(c).lower() for c in value.by_key()["color"]]
+    return value
+
+
+def test_house_style_sheet_equals_the_seaborn_theme_it_writes_out():
+    """The sheet replaces seaborn.set_theme(...) at notebook start; it must set the same values."""
+    import seaborn as sns
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        sns.set_theme(context="talk", style="whitegrid", palette=style.PALETTE, font_scale=0.8)
+        themed = dict(matplotlib.rcParams)
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        style.apply()
+        sheet = dict(matplotlib.rcParams)
+    own = matplotlib.rc_params_from_file(style.HOUSE_STYLE, use_default_template=False)
+    house_only = {"figure.figsize", "figure.dpi", "savefig.dpi", "savefig.bbox", "axes.titleweight",
+                  "axes.titlesize", "axes.spines.top", "axes.spines.right", "legend.frameon"}
+    assert house_only <= set(own)
+    # image.cmap is seaborn's own 'rocket', which exists only once seaborn is imported; heat maps name their map
+    differ = {k for k in themed if k not in house_only | {"image.cmap"} and _rc(themed[k]) != _rc(sheet[k])}
+    assert not differ, {k: (themed[k], sheet[k]) for k in differ}
+    assert sheet["axes.titlesize"] == 15 and sheet["axes.titleweight"] == "bold"
+
+
+def test_report_start_imports_no_seaborn_or_scipy():
+    """The fixed cost of every kernel: the shared first step must not pull in seaborn or scipy.stats."""
+    import subprocess
+    import sys
+    code = ("import sys; from rotation_utils import notebook, style, ledger, narrative, tables; style.apply(); "
+            "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
 def test_setup_parses_dates_and_rejects_bad_ones():
     ctx = notebook.setup("n", "t", {"start": "2025-01-01", "end": None, "event_date": "2026-01-13"},
                          data_source="snapshot")
