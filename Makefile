@@ -28,7 +28,7 @@ test: $(STAMP)
 
 # notebooks run by hand write results.json and tables to outputs/lab, not into notebooks/
 lab: $(STAMP)
-	ROTATION_OUTPUT_DIR=$(CURDIR)/outputs/lab $(BIN)/jupyter lab --notebook-dir=notebooks
+	ROTATION_REPORT_DIR=$(CURDIR)/outputs/lab $(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py

@@ -12,7 +12,6 @@ shown and the row is flagged: that is a finding, not an error.
 from __future__ import annotations
 
 import math
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -64,8 +63,8 @@ def is_fact_claim(how_to_test: str) -> bool:
 
 def find_run_dir(explicit=None) -> Path | None:
     """The run folder to read: argument, else $ROTATION_RUN_DIR, else outputs/latest, else None."""
-    from .config import OUTPUTS_DIR
-    for cand in (explicit, os.environ.get("ROTATION_RUN_DIR"), OUTPUTS_DIR / "latest"):
+    from . import config
+    for cand in (explicit, config.run_dir(), config.OUTPUTS_DIR / "latest"):
         if cand and Path(cand).is_dir():
             return Path(cand).resolve()
     return None

@@ -24,21 +24,20 @@ page and by the claims ledger::
 
 Notebooks never build this by hand: they create a :class:`Report`, pass values
 to it while they go, and call :meth:`Report.write` in the last cell. Files go to
-``$ROTATION_OUTPUT_DIR`` when the runner sets it, else the working directory.
+``$ROTATION_REPORT_DIR`` when the runner sets it, else the working directory (see :mod:`.config`).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import json
 import math
-import os
 import re
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from . import atomic
+from . import atomic, config
 
 SCHEMA = "rotation-results/1"
 OVERALL_VERDICTS = ("supported", "mixed", "not supported", "inconclusive")
@@ -46,8 +45,8 @@ CLAIM_VERDICTS = ("confirmed", "contradicted", "mixed", "unverifiable", "forecas
 
 
 def output_dir() -> Path:
-    """Folder for results.json and tables: $ROTATION_OUTPUT_DIR, else the working directory."""
-    return Path(os.environ.get("ROTATION_OUTPUT_DIR") or ".").resolve()
+    """Folder for results.json and tables: $ROTATION_REPORT_DIR, else the working directory."""
+    return config.report_dir()
 
 
 def _jsonable(v):

@@ -18,8 +18,8 @@ def run_notebook(name: str, out_dir: Path, **parameters) -> dict:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    old = os.environ.get("ROTATION_OUTPUT_DIR")
-    os.environ["ROTATION_OUTPUT_DIR"] = str(out_dir)
+    old = os.environ.get("ROTATION_REPORT_DIR")
+    os.environ["ROTATION_REPORT_DIR"] = str(out_dir)
     try:
         pm.execute_notebook(
             str(NOTEBOOKS / f"{name}.ipynb"), str(out_dir / f"{name}.ipynb"),
@@ -28,9 +28,9 @@ def run_notebook(name: str, out_dir: Path, **parameters) -> dict:
         )
     finally:
         if old is None:
-            os.environ.pop("ROTATION_OUTPUT_DIR", None)
+            os.environ.pop("ROTATION_REPORT_DIR", None)
         else:
-            os.environ["ROTATION_OUTPUT_DIR"] = old
+            os.environ["ROTATION_REPORT_DIR"] = old
     return json.loads((out_dir / "results.json").read_text())
 
 

@@ -11,7 +11,7 @@ from rotation_utils.results import SCHEMA, Report, read_results
 
 
 def test_report_writes_the_documented_schema(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("ROTATION_REPORT_DIR", str(tmp_path))
     dl = DataLayer("snapshot")
     dl.prices(["SPY", "NOT_A_TICKER"], "2026-01-02", "2026-01-31")
     rep = Report("01_x", "A title", {"start": pd.Timestamp("2026-01-02"), "tickers": ["SPY"]}, data=dl)

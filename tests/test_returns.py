@@ -6,6 +6,8 @@ never by calling the function under test.
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from rotation_utils.analytics import returns as R
 
@@ -144,3 +146,20 @@ def test_full_window_returns_nan_for_a_series_listed_inside_the_window():
     assert short["NEW"] == pytest.approx(55 / 50 - 1)        # measured from its first close
     assert np.isnan(full["NEW"]) and full["OLD"] == pytest.approx(0.10)
     assert R.covers(px["NEW"], idx[2]) and not R.covers(px["NEW"], idx[1])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 10), st.integers(1, 4), st.integers(-3, 14), st.one_of(st.none(), st.integers(-3, 14)),
+       st.booleans(), st.integers(0, 2**32 - 1))
+def test_returns_since_equals_period_return_column_by_column(n, m, since_off, until_off, full_window, seed):
+    """The array version must give exactly what the one-series rule gives, gaps and early dates included."""
+    rng = np.random.default_rng(seed)
+    idx = pd.bdate_range("2025-01-01", periods=n)
+    values = rng.uniform(1, 10, (n, m))
+    values[rng.uniform(size=(n, m)) < 0.4] = np.nan
+    prices = pd.DataFrame(values, index=idx, columns=[f"c{i}" for i in range(m)])
+    since = idx[0] + pd.Timedelta(days=since_off)
+    until = None if until_off is None else idx[0] + pd.Timedelta(days=until_off)
+    got = R.returns_since(prices, since, until, full_window)
+    want = pd.Series({c: R.period_return(prices[c], since, until, full_window) for c in prices.columns})
+    np.testing.assert_allclose(got.to_numpy(), want.to_numpy(dtype=float), equal_nan=True)

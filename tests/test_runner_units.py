@@ -94,7 +94,7 @@ def test_latest_falls_back_to_files_where_symlinks_fail(tmp_path, monkeypatch):
 
 # ---- results.json check ------------------------------------------------------------------
 def test_validate_results_accepts_what_report_writes(tmp_path, monkeypatch):
-    monkeypatch.setenv("ROTATION_OUTPUT_DIR", str(tmp_path))
+    monkeypatch.setenv("ROTATION_REPORT_DIR", str(tmp_path))
     rep = Report("01_x", "X", {"start": "2025-01-01"})
     rep.metric("spread", 1.5, "pp")
     rep.claim("A1", "mixed", "evidence")

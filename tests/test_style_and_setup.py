@@ -95,3 +95,40 @@ def test_reference_loaders_types():
     assert f["change_bp"].dtype == "int64"
     assert len(reference_data.claims()) == 21
     assert "199A" in set(reference_data.obbba_provisions()["code_section"])
+
+
+def test_only_config_reads_rotation_environment_variables():
+    """Every ROTATION_* variable is looked up through config.setting(), so config.SETTINGS is the whole list."""
+    import ast
+    from pathlib import Path
+    package = Path(config.__file__).parent
+    readers = []
+    for path in package.rglob("*.py"):
+        if path.name == "config.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("ROTATION_") \
+                    and node.value.isupper():
+                readers.append(f"{path.relative_to(package)}:{node.lineno} {node.value}")
+    assert readers == []
+
+
+def test_settings_table_lookup_order(monkeypatch, tmp_path):
+    """Argument, else environment variable, else default; each variable has one meaning."""
+    monkeypatch.setenv("ROTATION_OUTPUTS", str(tmp_path / "env"))
+    assert config.outputs_root() == tmp_path / "env"
+    assert config.outputs_root(tmp_path / "arg") == tmp_path / "arg"
+    monkeypatch.delenv("ROTATION_OUTPUTS")
+    assert config.outputs_root() == config.OUTPUTS_DIR
+    monkeypatch.setenv("ROTATION_REPORT_DIR", str(tmp_path))
+    assert config.report_dir() == tmp_path
+    assert len({s.env for s in config.SETTINGS.values()}) == len(config.SETTINGS)
+    monkeypatch.setenv("ROTATION_SNAPSHOT", str(tmp_path))
+    assert config.environment_for(*config.DATA_SETTINGS)["ROTATION_SNAPSHOT"] == str(tmp_path)
+
+
+def test_readme_configuration_table_lists_every_setting():
+    readme = (config.REPO_ROOT / "README.md").read_text()
+    table = readme.split("### Configuration: every environment variable", 1)[1].split("\n## ", 1)[0]
+    rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")}
+    assert rows == {s.env for s in config.SETTINGS.values()}

@@ -48,25 +48,28 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
     dates = [d for d in weights.index.sort_values() if d <= prices.index[-1]]
     if not dates:
         return pd.Series(dtype="float64", index=prices.index[:0])
+    # positions and arrays, not label slices: a monthly basket of ~500 names rebalances ~20 times per report
+    index, closes, held = prices.index, filled.to_numpy(dtype="float64"), prices.notna().to_numpy()
+    traded_after = last_traded.reindex(prices.columns).to_numpy()
     level = 1.0
     pieces = []
     for i, d0 in enumerate(dates):
-        d1 = dates[i + 1] if i + 1 < len(dates) else prices.index[-1]
-        start_row = filled.loc[:d0]
-        if start_row.empty:
+        d1 = dates[i + 1] if i + 1 < len(dates) else index[-1]
+        r0 = int(index.searchsorted(d0, side="right")) - 1
+        if r0 < 0:
             continue
-        t0 = start_row.index[-1]
-        p0 = start_row.iloc[-1]
-        w = weights.loc[d0].reindex(prices.columns).fillna(0.0)
+        t0, p0 = index[r0], closes[r0]
+        w = weights.loc[d0].reindex(prices.columns).fillna(0.0).to_numpy()
         # a name still trading (priced at t0, or again after a gap) can be held; one whose
         # prices stopped before t0 (delisted) is dropped here and its weight renormalised
-        alive = prices.loc[t0].notna() | (last_traded.reindex(prices.columns) > t0)
-        w = w[(w > 0) & p0.notna() & alive]
-        if w.sum() <= 0:
+        alive = held[r0] | (traded_after > np.datetime64(t0))
+        keep = (w > 0) & ~np.isnan(p0) & alive
+        if w[keep].sum() <= 0:
             continue
-        w = w / w.sum()
-        seg = filled.loc[t0:d1, w.index]
-        value = (seg / p0[w.index]).mul(w, axis=1).sum(axis=1) * level
+        w = w[keep] / w[keep].sum()
+        r1 = int(index.searchsorted(d1, side="right")) - 1
+        seg = closes[r0:r1 + 1, keep]
+        value = pd.Series(np.nansum(seg / p0[keep] * w, axis=1) * level, index=index[r0:r1 + 1])
         pieces.append(value if not pieces else value.iloc[1:])
         level = float(value.iloc[-1])
     if not pieces:

@@ -219,12 +219,15 @@ def member_coverage(tickers, prices: pd.DataFrame, start) -> dict:
     date, so the priced set is survivor-biased; the counts make that visible.
     """
     tickers = list(dict.fromkeys(tickers))
-    have = [t for t in tickers if t in prices.columns and prices[t].notna().any()]
-    before = prices.loc[: pd.Timestamp(start)]
-    full = [t for t in have if len(before) and before[t].notna().any()]
-    last = prices.index.max() if len(prices) else None
-    stopped = [t for t in have if last is not None
-               and prices[t].last_valid_index() < last - pd.Timedelta(days=7)]
+    priced = prices.notna()  # whole-frame masks: one pass instead of one per holding
+    any_price = priced.any()
+    have = [t for t in tickers if t in prices.columns and any_price[t]]
+    before = priced.loc[: pd.Timestamp(start)].any()
+    full = [t for t in have if before[t]]
+    stopped = []
+    if len(prices):
+        recent = priced.loc[prices.index.max() - pd.Timedelta(days=7):].any()
+        stopped = [t for t in have if not recent[t]]  # last close more than a week before the last date
     return {"holdings": len(tickers), "with_prices": len(have), "full_window": len(full),
             "listed_later": len(have) - len(full), "no_prices": len(tickers) - len(have),
             "stopped_early": len(stopped), "stopped_early_tickers": sorted(stopped),

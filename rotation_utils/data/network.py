@@ -116,8 +116,8 @@ class Guard:
         self._down: dict[str, tuple[float, str]] = {}
 
     def _file(self) -> Path | None:
-        run_dir = os.environ.get("ROTATION_RUN_DIR")
-        return Path(run_dir) / STATUS_FILE if run_dir else None
+        run_dir = config.run_dir()
+        return run_dir / STATUS_FILE if run_dir else None
 
     def _shared(self) -> dict:
         f = self._file()

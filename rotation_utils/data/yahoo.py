@@ -73,7 +73,7 @@ class _Router(logging.Handler):
             msg = record.getMessage().strip()
         except Exception:  # a malformed record must not break a download
             return
-        run_dir = os.environ.get("ROTATION_RUN_DIR")
+        run_dir = config.run_dir()
         if run_dir and os.path.isdir(run_dir):
             try:
                 with open(os.path.join(run_dir, "run.log"), "a", encoding="utf-8") as fh:

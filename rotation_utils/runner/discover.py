@@ -21,6 +21,7 @@ from pathlib import Path
 import nbformat
 
 from .. import config
+from ..config import notebooks_dir  # noqa: F401  (the runner imports it from here)
 from ..errors import BadInputError
 
 #: notebooks that read the other reports' results.json and so run after them
@@ -58,16 +59,6 @@ class NotebookInfo:
     def slug(self) -> str:
         """The name without its ``NN_`` ordering prefix (``--only`` accepts both)."""
         return re.sub(r"^\d+_", "", self.name)
-
-
-def notebooks_dir(explicit=None) -> Path:
-    """The folder of report notebooks: explicit argument, else $ROTATION_NOTEBOOKS, else notebooks/."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get("ROTATION_NOTEBOOKS")
-    if env:
-        return Path(env).expanduser().resolve()
-    return config.NOTEBOOKS_DIR
 
 
 def title_and_purpose(nb) -> tuple[str, str]:

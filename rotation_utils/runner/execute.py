@@ -1,7 +1,7 @@
 """Execute one notebook in its own kernel and write its outputs (runs in a worker process).
 
 Each call handles one report end to end: papermill executes it in a fresh
-kernel of the active environment with ``ROTATION_OUTPUT_DIR`` and the working
+kernel of the active environment with ``ROTATION_REPORT_DIR`` and the working
 directory set to the report's own folder; then the executed notebook is
 stamped with provenance and rendered to HTML (and slides). A failing notebook
 still gets its executed .ipynb and HTML (with papermill's error banner); the
@@ -30,7 +30,7 @@ from pathlib import Path
 
 import nbformat
 
-from .. import atomic
+from .. import atomic, config
 from .provenance import data_block, stamp
 from .validate import validate_results
 
@@ -225,7 +225,7 @@ def _run_task(task: dict, t0: float) -> dict:
     nb_dir = Path(task["dir"])
     nb_dir.mkdir(parents=True, exist_ok=True)
     os.environ.update(task["env"])
-    os.environ["ROTATION_OUTPUT_DIR"] = str(nb_dir)
+    os.environ[config.SETTINGS["report_dir"].env] = str(nb_dir)
     # figures must reach the notebook (and so the HTML) even when the caller's shell
     # sets a non-interactive backend such as MPLBACKEND=Agg
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .. import config
 from ..errors import BadInputError
 
 #: executables looked for on PATH, in order, when ROTATION_CHROMIUM is not set
@@ -31,7 +32,7 @@ def find_chromium() -> str | None:
     Returns:
         An absolute path, or None when no browser is installed.
     """
-    explicit = os.environ.get("ROTATION_CHROMIUM")
+    explicit = config.chromium()
     if explicit:
         return explicit if Path(explicit).is_file() and os.access(explicit, os.X_OK) else None
     for name in CHROMIUM_NAMES:

@@ -26,11 +26,10 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .. import atomic
+from .. import atomic, config
 from .diff import changes_since_previous
 from .execute import describe_failure, failed_record
 from .index import write_index
-from .meeting import print_index, write_meeting_files
 from .meeting import print_index, write_meeting_files
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
 from .provenance import git_info, package_versions
@@ -80,7 +79,7 @@ class _Console:
 
 def make_tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict, force: bool = False) -> dict:
     """One task dict per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
-    env = {"ROTATION_RUN_DIR": str(run_dir)}
+    env = {config.SETTINGS["run_dir"].env: str(run_dir)}
     tasks = {}
     for nb in plan.notebooks:
         tasks[nb.name] = {

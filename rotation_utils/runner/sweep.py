@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import SimpleNamespace
 
+from .. import config
 from ..errors import BadInputError
 from .diff import changes_since_previous
 from .execute import describe_failure, failed_record
@@ -36,7 +37,7 @@ from .windows import Window, sweep_windows
 
 SWEEPS = "sweeps"
 #: environment the workers need to find the same data (passed with every task)
-DATA_ENV = ("ROTATION_SNAPSHOT", "ROTATION_CACHE", "ROTATION_OFFLINE")
+DATA_ENV = tuple(config.SETTINGS[n].env for n in config.DATA_SETTINGS)
 
 
 @dataclass

@@ -55,10 +55,7 @@ class RunPlan:
 
 def outputs_dir(explicit=None) -> Path:
     """Output root: explicit --out, else $ROTATION_OUTPUTS, else outputs/ in the repository."""
-    if explicit:
-        return Path(explicit).expanduser().resolve()
-    env = os.environ.get("ROTATION_OUTPUTS")
-    return Path(env).expanduser().resolve() if env else config.OUTPUTS_DIR
+    return config.outputs_root(explicit)
 
 
 def _check_out_root(root: Path) -> None:
