@@ -18,8 +18,10 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+# the two estimators only: statsmodels.api imports every model family (about twice the start-up time)
+from statsmodels.regression.linear_model import OLS
 from statsmodels.regression.rolling import RollingOLS
+from statsmodels.tools.tools import add_constant
 
 from ..errors import BadInputError
 
@@ -66,7 +68,7 @@ def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> dict:
     if n < 10 or both["x"].std() == 0:
         return out
     lags = newey_west_lags(n) if maxlags is None else int(maxlags)
-    fit = sm.OLS(both["y"], sm.add_constant(both["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
+    fit = OLS(both["y"], add_constant(both["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     ci = fit.conf_int().loc["x"]
     out.update(beta=float(fit.params["x"]), se=float(fit.bse["x"]), t=float(fit.tvalues["x"]),
                p=float(fit.pvalues["x"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
@@ -100,7 +102,7 @@ def rolling_beta(y: pd.Series, x: pd.Series, window: int = 126) -> pd.Series:
     both = pd.concat([y.rename("y"), x.rename("x")], axis=1).dropna()
     if len(both) < window:
         return pd.Series(dtype="float64", name="beta")
-    res = RollingOLS(both["y"], sm.add_constant(both["x"]), window=window).fit()
+    res = RollingOLS(both["y"], add_constant(both["x"]), window=window).fit()
     return res.params["x"].dropna().rename("beta")
 
 
