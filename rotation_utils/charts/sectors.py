@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from .. import style
+from ..narrative import pct
 
 
 def _panel_of(column: str) -> str:
@@ -79,5 +80,67 @@ def plot_verdict_groups(table: pd.DataFrame, market: str, base_day, last_day, so
         ax.annotate(f"{v:+.1f} pp", (v, y), xytext=(6 if v >= 0 else -6, 0), textcoords="offset points",
                     ha="left" if v >= 0 else "right", va="center", fontsize=12)
     ax.margins(x=0.2)
+    style.footnote(fig, source, last_day)
+    return fig
+
+
+def plot_relative_heatmap(values: pd.DataFrame, title: str, xlabel: str, ylabel: str, scale_label: str,
+                          source: str, last_day, note: str = "", annotate: bool = True):
+    """Heat map of returns relative to a benchmark (percentage points), centred on zero.
+
+    Red below the benchmark, blue above (``style.DIVERGING``), the same colour for
+    the same distance either side; blank cells have no data. Values are written in
+    the cells when ``annotate``.
+
+    Args:
+        values: rows (funds) x columns (periods), in percentage points.
+        title, xlabel, ylabel: the chart's texts.
+        scale_label: the colour bar's label.
+        source, last_day, note: the footnote.
+        annotate: write each cell's value (off for wide frames).
+
+    Returns:
+        The figure.
+    """
+    import numpy as np
+    from matplotlib.colors import TwoSlopeNorm
+
+    grid = values.to_numpy(dtype="float64")
+    reach = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
+    fig, ax = style.new_figure(title, xlabel, ylabel,
+                               figsize=(max(11, 0.32 * grid.shape[1] + 5), 0.42 * grid.shape[0] + 2))
+    mesh = ax.imshow(np.ma.masked_invalid(grid), cmap=style.DIVERGING, aspect="auto",
+                     norm=TwoSlopeNorm(vcenter=0.0, vmin=-reach or -1.0, vmax=reach or 1.0))
+    ax.set_xticks(range(grid.shape[1]), [str(c) for c in values.columns], rotation=90 if grid.shape[1] > 8 else 0)
+    ax.set_yticks(range(grid.shape[0]), [str(i) for i in values.index])
+    ax.grid(False)
+    if annotate:
+        for (r, c), v in np.ndenumerate(grid):
+            if np.isfinite(v):  # dark text on pale cells, white on strong ones
+                ax.text(c, r, f"{v:+.0f}", ha="center", va="center", fontsize=11,
+                        color="white" if abs(v) > 0.6 * reach else "#222222")
+    fig.colorbar(mesh, ax=ax, label=scale_label)
+    style.footnote(fig, source, last_day, note)
+    return fig
+
+
+def plot_sector_breadth(by_sector: pd.DataFrame, share_all: float, index_name: str, source: str, last_day):
+    """Bars of the share of members beating ``index_name`` per sector, with the all-member share and 50%.
+
+    Args:
+        by_sector: one row per sector with ``sector`` and ``share_beat`` (a fraction).
+        share_all: the share over all members (a fraction), drawn as a dashed line.
+        index_name: the index the members are measured against.
+        source, last_day: the footnote.
+
+    Returns:
+        The figure.
+    """
+    fig, ax = style.new_figure(f"Share of IWM members beating {index_name}, by sector",
+                               "Share of members (%)", "Sector", figsize=(11, 6.5))
+    ax.barh(by_sector["sector"].astype(str)[::-1], by_sector["share_beat"][::-1] * 100, color=style.PALETTE[0])
+    ax.axvline(share_all * 100, color=style.PALETTE[3], ls="--", label=f"all members ({pct(share_all, sign=False)})")
+    ax.axvline(50, color="#777777", ls=":", label="half")
+    ax.legend()
     style.footnote(fig, source, last_day)
     return fig
