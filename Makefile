@@ -26,9 +26,10 @@ reports: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadfile $(PYTEST_ARGS)
 
-# notebooks run by hand write results.json and tables to outputs/lab, not into notebooks/
+# notebooks run by hand write results.json and tables to outputs/lab, not into notebooks/;
+# IPYTHONDIR=lab/ipython turns on autoreload, so edits to rotation_utils reach open notebooks
 lab: $(STAMP)
-	ROTATION_REPORT_DIR=$(CURDIR)/outputs/lab $(BIN)/jupyter lab --notebook-dir=notebooks
+	ROTATION_REPORT_DIR=$(CURDIR)/outputs/lab IPYTHONDIR=$(CURDIR)/lab/ipython $(BIN)/jupyter lab --notebook-dir=notebooks
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_data.py

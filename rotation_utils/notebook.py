@@ -13,10 +13,14 @@ from dataclasses import dataclass
 import pandas as pd
 from IPython.display import display
 
-from . import style
-from .tables import plain
+from typing import Mapping
+
+from . import config, style
+from .context import RunContext, resolve, with_data_as_of
 from .data import DataLayer
-from .dates import iso, parse_date, parse_window
+from .dates import iso
+from .errors import BadInputError
+from .tables import plain
 from .narrative import say
 from .results import Report
 
@@ -31,30 +35,72 @@ SLIDE_TAG = "slide"
 
 @dataclass
 class Context:
-    """What a report needs after setup: the data layer, the report, and parsed dates."""
+    """What a report needs after setup: the frozen run context, the data layer and the report."""
 
     data: DataLayer
     report: Report
-    start: pd.Timestamp | None
-    end: pd.Timestamp | None
-    event_date: pd.Timestamp | None
+    run: RunContext
+
+    @property
+    def start(self) -> pd.Timestamp | None:
+        return self.run.start
+
+    @property
+    def end(self) -> pd.Timestamp | None:
+        return self.run.end
+
+    @property
+    def event_date(self) -> pd.Timestamp | None:
+        return self.run.event_date
 
 
-def setup(notebook: str, title: str, parameters: dict, data_source: str = "auto",
+def declared_names(notebook: str) -> list[str] | None:
+    """Names in the notebook's ``parameters`` cell (None when its file is not in the notebooks folder)."""
+    path = config.notebooks_dir() / f"{notebook}.ipynb"
+    if not path.is_file():
+        return None
+    import nbformat
+
+    from .runner.discover import declared_parameters
+    return list(declared_parameters(nbformat.read(path, as_version=4)))
+
+
+def setup(notebook: str, title: str, namespace: Mapping, data_source: str | None = None,
           snapshot_dir=None) -> Context:
-    """Validate parameters, apply the plot style, open the data layer and the report.
+    """Resolve the run context, apply the plot style, open the data layer and the report.
 
-    ``parameters`` is the notebook's parameter cell as a dict; ``start``, ``end``
-    and ``event_date`` (when present) are parsed here so a bad date fails in the
-    first cell with a one-line message.
+    A report calls ``setup("03_valuation_gap", TITLE, globals())``: the parameters
+    are the names its ``parameters`` cell declares, read here from ``namespace``
+    (the values papermill injected, or the defaults when run by hand), so no
+    notebook retypes its parameter list. Dates are parsed once, in
+    :func:`rotation_utils.context.resolve`, so a bad date fails in the first cell
+    with a one-line message.
+
+    Args:
+        notebook: the notebook's file stem.
+        title: the report's title.
+        namespace: the notebook's globals (or, in tests, a dict of parameters).
+        data_source, snapshot_dir: used when the parameters do not name them.
+    Returns:
+        The :class:`Context` (``ctx.run`` is the frozen :class:`RunContext`).
     """
     route_logs_away()
-    start, end = parse_window(parameters.get("start"), parameters.get("end"))
-    event = parse_date(parameters.get("event_date"), "event_date")
+    names = declared_names(notebook)
+    if names is None:  # not a report of the notebooks folder (a test): the mapping is the parameters
+        names = [k for k in namespace if not k.startswith("_")]
+    missing = [n for n in names if n not in namespace]
+    if missing:
+        raise BadInputError(f"{notebook}: parameters {', '.join(missing)} are not defined (run the parameters cell)")
+    params = {n: namespace[n] for n in names}
+    params.setdefault("data_source", data_source or "auto")
+    params.setdefault("snapshot_dir", snapshot_dir)
+    run = resolve(notebook, title, params)
     style.apply()
-    dl = DataLayer(data_source, snapshot_dir, end=end)
-    rep = Report(notebook, title, parameters, data=dl, window=(start, end))
-    return Context(dl, rep, start, end, event)
+    dl = DataLayer(run.source, run.snapshot_dir, end=run.end)
+    run = with_data_as_of(run, dl.read_limit)
+    params = {k: v for k, v in params.items() if k in names}  # what the report declares, as it ran
+    rep = Report(notebook, title, params, data=dl, window=(run.start, run.end))
+    return Context(dl, rep, run)
 
 
 def show_provenance(dl: DataLayer) -> pd.DataFrame:

@@ -38,10 +38,12 @@ import numpy as np
 import pandas as pd
 
 from . import atomic, config
+from .verdicts import REPORTED_CLAIM_VERDICTS, ReportVerdict, Rule
 
 SCHEMA = "rotation-results/1"
-OVERALL_VERDICTS = ("supported", "mixed", "not supported", "inconclusive")
-CLAIM_VERDICTS = ("confirmed", "contradicted", "mixed", "unverifiable", "forecast pending")
+#: report verdicts and the claim verdicts a report may write, from :mod:`rotation_utils.verdicts`
+OVERALL_VERDICTS = tuple(ReportVerdict)
+CLAIM_VERDICTS = REPORTED_CLAIM_VERDICTS
 
 
 def output_dir() -> Path:
@@ -148,11 +150,17 @@ class Report:
         self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
                               "label": label or f"{_jsonable(start)} to {_jsonable(end)}"}
 
-    def verdict(self, value: str, rule: str, evidence: str = "") -> None:
-        """Record the overall verdict on the report's thesis and the rule that produced it."""
+    def verdict(self, value: str, rule: Rule | str, evidence: str = "") -> None:
+        """Record the overall verdict on the report's thesis and the rule that produced it.
+
+        Args:
+            value: a :class:`~rotation_utils.verdicts.ReportVerdict` (or its word).
+            rule: the :class:`~rotation_utils.verdicts.Rule` applied (its text is stored).
+            evidence: the sentence with the numbers the rule was applied to.
+        """
         if value not in OVERALL_VERDICTS:
-            raise ValueError(f"verdict {value!r} is not one of {OVERALL_VERDICTS}")
-        self.overall = {"value": value, "rule": rule, "evidence": evidence}
+            raise ValueError(f"verdict {value!r} is not one of {tuple(map(str, OVERALL_VERDICTS))}")
+        self.overall = {"value": str(ReportVerdict(value)), "rule": str(rule), "evidence": evidence}
 
     def table(self, df: pd.DataFrame, name: str, title: str = "", index: bool = False) -> pd.DataFrame:
         """Save a key table as CSV next to results.json; returns ``df`` unchanged for display."""
@@ -187,7 +195,7 @@ class Report:
                                              "end": _jsonable(self.window_end()),
                                              "label": f"{_jsonable(self.window[0]) or 'start of data'} to "
                                                       f"{_jsonable(self.window_end()) or 'latest data'}"},
-            "verdict": self.overall or {"value": "inconclusive", "rule": "no verdict recorded",
+            "verdict": self.overall or {"value": str(ReportVerdict.INCONCLUSIVE), "rule": "no verdict recorded",
                                         "evidence": ""},
             "tables": self.tables,
             "extra": _jsonable(self.extra),
@@ -195,10 +203,49 @@ class Report:
         }
 
     def write(self, path=None) -> Path:
-        """Write results.json (atomically) and return its path."""
+        """Check results.json against the schema (:func:`validate_results`), then write it atomically.
+
+        Raises:
+            ValueError: naming every problem, so a report never writes a file the
+                runner, the index or the ledger would have to second-guess.
+        """
+        data = self.to_dict()
+        problems = validate_results(data)
+        if problems:
+            raise ValueError("results.json not written: " + "; ".join(problems))
         path = Path(path) if path else output_dir() / "results.json"
         path.parent.mkdir(parents=True, exist_ok=True)
-        return atomic.write_json(path, self.to_dict(), allow_nan=False)
+        return atomic.write_json(path, data, allow_nan=False)
+
+
+def validate_results(data: dict) -> list[str]:
+    """Problems with a results.json dict (empty list when it follows rotation-results/1).
+
+    Used by :meth:`Report.write` before writing and by the runner when it reads one back.
+    """
+    problems = []
+    if not isinstance(data, dict):
+        return ["results.json is not an object"]
+    if data.get("schema") != SCHEMA:
+        problems.append(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
+    for key, kind in (("notebook", str), ("title", str), ("parameters", dict), ("data", dict),
+                      ("headline", list), ("claims", list), ("verdict", dict), ("tables", list)):
+        if not isinstance(data.get(key), kind):
+            problems.append(f"'{key}' is missing or not a {kind.__name__}")
+    verdict = data.get("verdict") if isinstance(data.get("verdict"), dict) else {}
+    if verdict and verdict.get("value") not in OVERALL_VERDICTS:
+        problems.append(f"verdict {verdict.get('value')!r} is not one of {tuple(map(str, OVERALL_VERDICTS))}")
+    for m in data.get("headline") or []:
+        if not isinstance(m, dict) or not {"name", "value"} <= set(m):
+            problems.append(f"headline entry {m!r} lacks name/value")
+    for c in data.get("claims") or []:
+        if not isinstance(c, dict) or c.get("verdict") not in CLAIM_VERDICTS:
+            label = c.get("id") if isinstance(c, dict) else repr(c)
+            problems.append(f"claim {label} has no valid verdict")
+    for t in data.get("tables") or []:
+        if not isinstance(t, dict) or not t.get("file"):
+            problems.append(f"table entry {t!r} lacks a file")
+    return problems
 
 
 def read_results(path) -> dict:

@@ -60,3 +60,25 @@ def test_read_results_rejects_foreign_json(tmp_path):
     p.write_text(json.dumps({"schema": "something-else"}))
     with pytest.raises(ValueError):
         read_results(p)
+
+
+def test_write_refuses_a_results_file_that_breaks_the_schema(tmp_path, monkeypatch):
+    """The writer validates what it writes: a bad claim verdict never reaches the runner or the ledger."""
+    from rotation_utils.results import Report
+    monkeypatch.setenv("ROTATION_REPORT_DIR", str(tmp_path))
+    rep = Report("n", "t", {})
+    rep.claims.append({"id": "X1", "verdict": "probably", "evidence": ""})  # bypassing claim()
+    with pytest.raises(ValueError, match="claim X1 has no valid verdict"):
+        rep.write()
+    assert not (tmp_path / "results.json").exists()
+
+
+def test_verdict_vocabulary_is_one_enum_and_rules_check_their_output():
+    from rotation_utils.verdicts import ClaimVerdict, ReportVerdict, Rule
+    from rotation_utils.results import CLAIM_VERDICTS, OVERALL_VERDICTS
+    assert set(OVERALL_VERDICTS) == set(ReportVerdict)
+    assert ClaimVerdict.NOT_RUN not in CLAIM_VERDICTS and "forecast pending" in CLAIM_VERDICTS
+    good = Rule("always supported", lambda: (ReportVerdict.SUPPORTED, "because"))
+    assert good.apply() == ("supported", "because") and str(good) == "always supported"
+    with pytest.raises(ValueError):
+        Rule("bad", lambda: "probably").apply()

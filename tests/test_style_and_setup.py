@@ -76,6 +76,33 @@ def test_setup_parses_dates_and_rejects_bad_ones():
         notebook.setup("n", "t", {}, data_source="bloomberg")
 
 
+def test_setup_reads_the_declared_parameters_from_the_namespace_and_freezes_the_context():
+    """A report passes globals(): setup keeps exactly the names its parameters cell declares."""
+    import dataclasses
+    declared = notebook.declared_names("06_sector_leadership")
+    namespace = {name: None for name in declared}
+    namespace.update(start="2026-01-02", end="2026-06-30", data_source="snapshot", sectors=["XLF"],
+                     benchmark="SPY", small_cap_index="IWM", calendar_from=2024, top_n=3, min_window_days=42,
+                     pd=pd, unrelated_variable=1)
+    ctx = notebook.setup("06_sector_leadership", "t", namespace)
+    assert set(ctx.report.parameters) == set(declared)
+    assert ctx.run.end == pd.Timestamp("2026-06-30") and ctx.run.data_as_of == pd.Timestamp("2026-06-30")
+    assert ctx.run.last_day == ctx.run.end and ctx.data.end == ctx.run.end
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        ctx.run.end = None
+    with pytest.raises(TypeError):
+        ctx.run.parameters["start"] = "2020-01-01"
+    del namespace["top_n"]
+    with pytest.raises(BadInputError, match="top_n"):
+        notebook.setup("06_sector_leadership", "t", namespace)
+
+
+def test_run_context_data_as_of_is_the_snapshot_end_when_no_end_is_given():
+    ctx = notebook.setup("n", "t", {"start": "2025-01-01"}, data_source="snapshot")
+    assert ctx.run.data_as_of == pd.Timestamp(ctx.data.read_limit)
+    assert ctx.run.window_label == f"2025-01-01 to {ctx.run.data_as_of:%Y-%m-%d}"
+
+
 def test_config_paths_follow_environment(monkeypatch, tmp_path):
     monkeypatch.setenv("ROTATION_SNAPSHOT", str(tmp_path))
     monkeypatch.setenv("ROTATION_CACHE", str(tmp_path / "c"))
@@ -132,3 +159,29 @@ def test_readme_configuration_table_lists_every_setting():
     table = readme.split("### Configuration: every environment variable", 1)[1].split("\n## ", 1)[0]
     rows = {line.split("|")[1].strip().strip("`") for line in table.splitlines() if line.startswith("| `")}
     assert rows == {s.env for s in config.SETTINGS.values()}
+
+
+def test_make_lab_kernels_autoreload_the_package(tmp_path):
+    """`make lab` sets IPYTHONDIR=lab/ipython: a kernel started there reloads edited modules."""
+    import os
+    import re
+    import subprocess
+    import sys
+    makefile = (config.REPO_ROOT / "Makefile").read_text()
+    assert re.search(r"^\s+.*IPYTHONDIR=\$\(CURDIR\)/lab/ipython .*jupyter lab", makefile, re.M)
+    module = tmp_path / "edited_module.py"
+    module.write_text("VALUE = 'first'\n")
+    first_cell = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import edited_module; print(edited_module.VALUE)"
+    code = "\n".join([
+        "ip = get_ipython()",
+        f"ip.run_cell({first_cell!r})",
+        "import os, time",
+        f"open({str(module)!r}, 'w').write({'VALUE = ' + repr('second') + chr(10)!r})",
+        f"os.utime({str(module)!r}, (time.time() + 5, time.time() + 5))",
+        "ip.run_cell('print(edited_module.VALUE)')",
+    ])
+    env = dict(os.environ, IPYTHONDIR=str(config.REPO_ROOT / "lab" / "ipython"))
+    out = subprocess.run([sys.executable, "-m", "IPython", "--no-banner", "-c", code], env=env,
+                         capture_output=True, text=True, timeout=120).stdout
+    printed = [w for w in out.split() if w in ("first", "second")]
+    assert printed == ["first", "second"], out

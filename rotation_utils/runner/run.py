@@ -79,7 +79,9 @@ class _Console:
 
 def make_tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict, force: bool = False) -> dict:
     """One task dict per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
-    env = {config.SETTINGS["run_dir"].env: str(run_dir)}
+    # kernels find the run folder, and setup() the notebook's declared parameters, through these
+    env = {config.SETTINGS["run_dir"].env: str(run_dir),
+           config.SETTINGS["notebooks"].env: str(plan.notebooks_dir)}
     tasks = {}
     for nb in plan.notebooks:
         tasks[nb.name] = {

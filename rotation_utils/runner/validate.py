@@ -17,7 +17,7 @@ from .. import config
 from ..data.snapshot import check_snapshot_files
 from ..dates import iso, parse_date, parse_day
 from ..errors import BadInputError
-from ..results import CLAIM_VERDICTS, OVERALL_VERDICTS, SCHEMA
+from ..results import validate_results  # noqa: F401  (re-exported: the runner checks what it reads)
 from .data_range import DataRange, check_window, data_range
 from .discover import NotebookInfo, discover, notebooks_dir, select
 
@@ -157,33 +157,6 @@ def _check_window(nb: NotebookInfo, passed: dict, rng: DataRange) -> str | None:
             raise
         return None  # the notebook's own default is odd: let the notebook report it
     return check_window(rng, s, e, nb.name, passed)
-
-
-def validate_results(data: dict) -> list[str]:
-    """Problems with a results.json dict (empty list when it follows rotation-results/1)."""
-    problems = []
-    if not isinstance(data, dict):
-        return ["results.json is not an object"]
-    if data.get("schema") != SCHEMA:
-        problems.append(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
-    for key, kind in (("notebook", str), ("title", str), ("parameters", dict), ("data", dict),
-                      ("headline", list), ("claims", list), ("verdict", dict), ("tables", list)):
-        if not isinstance(data.get(key), kind):
-            problems.append(f"'{key}' is missing or not a {kind.__name__}")
-    verdict = data.get("verdict") if isinstance(data.get("verdict"), dict) else {}
-    if verdict and verdict.get("value") not in OVERALL_VERDICTS:
-        problems.append(f"verdict {verdict.get('value')!r} is not one of {OVERALL_VERDICTS}")
-    for m in data.get("headline") or []:
-        if not isinstance(m, dict) or not {"name", "value"} <= set(m):
-            problems.append(f"headline entry {m!r} lacks name/value")
-    for c in data.get("claims") or []:
-        if not isinstance(c, dict) or c.get("verdict") not in CLAIM_VERDICTS:
-            label = c.get("id") if isinstance(c, dict) else repr(c)
-            problems.append(f"claim {label} has no valid verdict")
-    for t in data.get("tables") or []:
-        if not isinstance(t, dict) or not t.get("file"):
-            problems.append(f"table entry {t!r} lacks a file")
-    return problems
 
 
 def _pdf_requested(args) -> bool:
