@@ -28,6 +28,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .. import config
 from . import network, schemas
 
 log = logging.getLogger(__name__)
