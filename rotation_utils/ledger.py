@@ -18,6 +18,7 @@ import pandas as pd
 
 from .narrative import listing, plural
 from .results import CLAIM_VERDICTS, read_results
+from .verdicts import DECIDED, ClaimVerdict, Rule
 
 NOT_RUN = "not run"
 VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
@@ -233,8 +234,7 @@ def sources_table(results: dict[str, dict]) -> pd.DataFrame:
                                        "Window", "Claims"])
 
 
-#: the rule for the ledger's overall verdict on the articles, stated once
-OVERALL_RULE = ("Among claims with a data or public-record verdict (not 'not run', not "
+_OVERALL_TEXT = ("Among claims with a data or public-record verdict (not 'not run', not "
                 "'unverifiable', not 'forecast pending'): 'supported' if confirmed claims outnumber "
                 "contradicted plus mixed ones, 'not supported' if contradicted claims outnumber "
                 "confirmed plus mixed ones, otherwise 'mixed'; 'inconclusive' if fewer than five "
@@ -242,7 +242,7 @@ OVERALL_RULE = ("Among claims with a data or public-record verdict (not 'not run
 
 
 def overall_verdict(counts: pd.Series) -> str:
-    """Apply :data:`OVERALL_RULE` to verdict counts."""
+    """The ledger's overall verdict from verdict counts (the logic of :data:`OVERALL_RULE`)."""
     conf, contra, mixed = (int(counts.get(k, 0)) for k in ("confirmed", "contradicted", "mixed"))
     if conf + contra + mixed < 5:
         return "inconclusive"
@@ -251,6 +251,18 @@ def overall_verdict(counts: pd.Series) -> str:
     if contra > conf + mixed:
         return "not supported"
     return "mixed"
+
+
+#: the rule for the ledger's overall verdict on the articles: its text and its logic, one object
+OVERALL_RULE = Rule(_OVERALL_TEXT, overall_verdict)
+
+
+def overall_evidence(counts: pd.Series) -> str:
+    """The counts behind the overall verdict, as one sentence."""
+    decided = int(sum(int(counts.get(v, 0)) for v in DECIDED))
+    return (f"{counts[ClaimVerdict.CONFIRMED]} confirmed, {counts[ClaimVerdict.CONTRADICTED]} contradicted and "
+            f"{counts[ClaimVerdict.MIXED]} mixed of {decided} decided claims; {counts[ClaimVerdict.NOT_RUN]} not run, "
+            f"{counts[ClaimVerdict.UNVERIFIABLE]} unverifiable, {counts[ClaimVerdict.FORECAST_PENDING]} forecasts pending.")
 
 
 def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame) -> list[str]:

@@ -150,7 +150,7 @@ class Report:
         self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
                               "label": label or f"{_jsonable(start)} to {_jsonable(end)}"}
 
-    def verdict(self, value: str, rule: Rule | str, evidence: str = "") -> None:
+    def verdict(self, value: str, rule: Rule, evidence: str = "") -> None:
         """Record the overall verdict on the report's thesis and the rule that produced it.
 
         Args:
@@ -160,6 +160,8 @@ class Report:
         """
         if value not in OVERALL_VERDICTS:
             raise ValueError(f"verdict {value!r} is not one of {tuple(map(str, OVERALL_VERDICTS))}")
+        if not isinstance(rule, Rule):  # a bare sentence could drift from the logic that was applied
+            raise TypeError(f"the rule must be a verdicts.Rule (the object applied), got {type(rule).__name__}")
         self.overall = {"value": str(ReportVerdict(value)), "rule": str(rule), "evidence": evidence}
 
     def table(self, df: pd.DataFrame, name: str, title: str = "", index: bool = False) -> pd.DataFrame:

@@ -48,8 +48,10 @@ class Rule:
     """A verdict rule: the sentence a report prints and the function it applies, as one object.
 
     ``decide`` returns a :class:`ReportVerdict` (or a tuple whose first item is
-    one, with whatever evidence the subject adds); :meth:`apply` checks that, so a
-    rule cannot hand back a word outside the vocabulary.
+    one, or a dict whose ``"value"`` is one, with whatever evidence the subject
+    adds); :meth:`apply` checks that, so a rule cannot hand back a word outside
+    the vocabulary. A rule whose wording depends on parameters (a benchmark, a
+    threshold) is built by a small factory function in its subject's module.
 
     Example:
         >>> majority = Rule("supported if most tests agree, else not supported",
@@ -67,7 +69,7 @@ class Rule:
     def apply(self, *args, **kwargs):
         """Run the rule's logic on the evidence; returns what ``decide`` returns, verdict checked."""
         out = self.decide(*args, **kwargs)
-        verdict = out[0] if isinstance(out, tuple) else out
+        verdict = out[0] if isinstance(out, tuple) else out["value"] if isinstance(out, dict) else out
         ReportVerdict(verdict)  # ValueError for a word outside the vocabulary
         return out
 

@@ -6,6 +6,7 @@ import pytest
 
 from rotation_utils import ledger, reference_data
 from rotation_utils.results import Report
+from rotation_utils.verdicts import Rule
 
 
 def _write(run_dir, notebook, claims, verdict="mixed"):
@@ -15,7 +16,7 @@ def _write(run_dir, notebook, claims, verdict="mixed"):
     rep = Report(notebook, f"Title of {notebook}", {"start": "2025-01-01", "end": None})
     for c in claims:
         rep.claim(*c[:3], **(c[3] if len(c) > 3 else {}))
-    rep.verdict(verdict, "test rule")
+    rep.verdict(verdict, Rule("test rule", lambda: verdict))
     rep.write(out / "results.json")
 
 

@@ -3,6 +3,7 @@ import pytest
 
 from rotation_utils import reference_data
 from rotation_utils.results import Report
+from rotation_utils.verdicts import Rule
 from tests.nbrun import notebook_text, run_notebook
 
 NB = "00_claims_ledger"
@@ -14,7 +15,7 @@ def _fake_run(run_dir, b4_verdict):
     rep = Report("01_rotation_breadth", "Rotation", {"start": "2025-01-01"})
     rep.claim("B4", b4_verdict, f"evidence for {b4_verdict}")
     rep.claim("A1", "forecast pending", "RUT below target", claimed=2825, measured=2600, unit="index")
-    rep.verdict("mixed", "rule")
+    rep.verdict("mixed", Rule("rule", lambda: "mixed"))
     rep.write(out / "results.json")
 
 

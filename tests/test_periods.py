@@ -4,6 +4,7 @@ import pytest
 
 from rotation_utils import ledger, periods, reference_data
 from rotation_utils.results import Report
+from rotation_utils.verdicts import Rule
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +75,7 @@ def _write(run_dir, notebook, window, claims):
     rep = Report(notebook, notebook, {"start": window[0], "end": window[1]}, window=window)
     for cid, verdict, evidence, values in claims:
         rep.claim(cid, verdict, evidence, **values)
-    rep.verdict("mixed", "rule")
+    rep.verdict("mixed", Rule("rule", lambda: "mixed"))
     rep.write(out / "results.json")
     return rep
 

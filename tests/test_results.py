@@ -4,10 +4,13 @@ import math
 
 import numpy as np
 import pandas as pd
+import re
+
 import pytest
 
 from rotation_utils.data import DataLayer
 from rotation_utils.results import SCHEMA, Report, read_results
+from rotation_utils.verdicts import Rule
 
 
 def test_report_writes_the_documented_schema(tmp_path, monkeypatch):
@@ -18,7 +21,7 @@ def test_report_writes_the_documented_schema(tmp_path, monkeypatch):
     rep.metric("spread", np.float64(0.0123), "pp", "IWM minus SPY")
     rep.metric("missing_value", float("nan"), "x")
     rep.claim("B4", "mixed", "One sentence.", claimed=2825, measured=np.int64(2500))
-    rep.verdict("supported", "a stated rule")
+    rep.verdict("supported", Rule("a stated rule", lambda: "supported"))
     rep.table(pd.DataFrame({"a": [1, 2]}), "Key table!", "The key table")
     path = rep.write()
     data = read_results(path)
@@ -40,7 +43,7 @@ def test_vocabulary_is_enforced(tmp_path):
     with pytest.raises(ValueError):
         rep.claim("A1", "true-ish", "x")
     with pytest.raises(ValueError):
-        rep.verdict("probably", "rule")
+        rep.verdict("probably", Rule("rule", lambda: "mixed"))
 
 
 def test_a_report_without_verdict_says_inconclusive(tmp_path):
@@ -82,3 +85,22 @@ def test_verdict_vocabulary_is_one_enum_and_rules_check_their_output():
     assert good.apply() == ("supported", "because") and str(good) == "always supported"
     with pytest.raises(ValueError):
         Rule("bad", lambda: "probably").apply()
+
+
+def test_report_verdict_takes_the_rule_object_not_a_sentence(tmp_path, monkeypatch):
+    """A bare string could say one thing while the code applied another: only a Rule is accepted."""
+    from rotation_utils.results import Report
+    rep = Report("n", "t", {})
+    with pytest.raises(TypeError, match="verdicts.Rule"):
+        rep.verdict("mixed", "supported if everything beats")
+
+
+def test_every_report_prints_the_rule_it_applies():
+    """Each report's verdict cell builds its rule object once and both applies and records it."""
+    import json
+    from rotation_utils import config
+    for path in sorted(config.NOTEBOOKS_DIR.glob("0*.ipynb")):
+        cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
+        code = "\n".join(cells)
+        assert re.search(r"\.verdict\(\s*\w+(\[\"value\"\])?,\s*(rule|\w+\.\w+_RULE)\b", code), path.name
+        assert "RULE = (" not in code and "rule = (f" not in code, path.name  # no rule text typed in a cell

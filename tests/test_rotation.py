@@ -438,7 +438,7 @@ def test_verdict_spreads_fall_back_to_equal_weights_without_caps():
 
 
 def test_rotation_rule_names_the_three_spreads_and_the_sub_windows():
-    assert all(w in ROV.ROTATION_RULE for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed"))
+    assert all(w in ROV.ROTATION_RULE.text for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed"))
 
 
 def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():

@@ -15,6 +15,7 @@ from rotation_utils.runner import discover as disc
 from rotation_utils.runner import index, outputs, render
 from rotation_utils.runner.execute import describe_failure, failed_cell_number
 from rotation_utils.runner.validate import validate_results
+from rotation_utils.verdicts import Rule
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
@@ -98,7 +99,7 @@ def test_validate_results_accepts_what_report_writes(tmp_path, monkeypatch):
     rep = Report("01_x", "X", {"start": "2025-01-01"})
     rep.metric("spread", 1.5, "pp")
     rep.claim("A1", "mixed", "evidence")
-    rep.verdict("mixed", "rule")
+    rep.verdict("mixed", Rule("rule", lambda: "mixed"))
     import pandas as pd
     rep.table(pd.DataFrame({"a": [1]}), "t")
     assert validate_results(json.loads(rep.write().read_text())) == []

@@ -8,6 +8,7 @@ import pytest
 
 from rotation_utils.results import Report
 from rotation_utils.runner import index, render, summary
+from rotation_utils.verdicts import Rule
 
 
 def _results(**extra):
@@ -16,7 +17,7 @@ def _results(**extra):
     rep.metric("b", 4.873, "pp", "IWM minus SPY")
     rep.metric("c", 26.89, "x", "P/E")
     rep.metric("d", None, "%", "missing share")
-    rep.verdict("mixed", "supported if all beat; else mixed", "IWM +4.9 pp")
+    rep.verdict("mixed", Rule("supported if all beat; else mixed", lambda: "mixed"), "IWM +4.9 pp")
     rep.set_window("2025-01-01", "2026-07-13")
     data = rep.to_dict()
     data["data"] = {"as_of": "2026-07-13"}

@@ -441,7 +441,7 @@ def test_headline_claims_and_verdict_without_a_version():
     assert "30th percentile since 1999-01-04" in claims["B2"]["evidence"]
     # a live small-cap P/E without an S&P 500 one is still inconclusive
     verdict, rule, evidence = val.overall_verdict(np.nan, np.nan, np.nan, 15.0, None, "x", why)
-    assert verdict == "inconclusive" and why in evidence and "no usable S&P 500" in rule
+    assert verdict == "inconclusive" and why in evidence and "no usable S&P 500" in rule.text
 
 
 def test_headline_and_verdict_with_a_version():

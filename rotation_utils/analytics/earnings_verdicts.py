@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nr
+from ..verdicts import ReportVerdict, Rule
 from .earnings import group_value
 
 
@@ -178,12 +179,24 @@ def a4_claim(vals: dict, year: int = 2025) -> tuple[str, str]:
             f"measure that cannot confirm or contradict 18.4% vs 11.9%.{context} What would settle it: {A4_SETTLE}.")
 
 
-def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame,
-                    basket: str = "AI implementers") -> tuple[str, str, str]:
-    """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""
-    rule = (f"supported if, in the latest complete fiscal year, the Other 493's same-company net income grew "
+def thesis_rule(basket: str = "AI implementers") -> Rule:
+    """The report's verdict rule for ``basket``: ``rule.apply(growth, latest, basket_changes)`` gives (verdict, evidence)."""
+    text = (f"supported if, in the latest complete fiscal year, the Other 493's same-company net income grew "
             f"faster than the Mag 7's AND the median operating margin of the {basket} basket rose; "
             "not supported if neither; mixed if one; inconclusive if either cannot be measured")
+    return Rule(text, lambda growth, latest, basket_changes: _race_and_margin(growth, latest, basket_changes, basket))
+
+
+def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame,
+                    basket: str = "AI implementers") -> tuple[str, Rule, str]:
+    """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""
+    rule = thesis_rule(basket)
+    value, evidence = rule.apply(growth, latest, basket_changes)
+    return value, rule, evidence
+
+
+def _race_and_margin(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame, basket: str) -> tuple[str, str]:
+    """(verdict, evidence): the logic of :func:`thesis_rule`."""
     y = latest[-1] if latest else None
     m, o = (group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)) if y else (np.nan, np.nan)
     row = basket_changes[basket_changes["basket"] == basket]
@@ -197,10 +210,10 @@ def overall_verdict(growth: pd.DataFrame, latest: list, basket_changes: pd.DataF
             n = int(row["with_data"].iloc[0]) if len(row) and "with_data" in row else 0
             lacking.append(f"the {basket}' median operating-margin change cannot be measured "
                            f"({n} member{'' if n == 1 else 's'} with statements for both years)")
-        return "inconclusive", rule, f"In this window {' and '.join(lacking)}."
+        return ReportVerdict.INCONCLUSIVE, f"In this window {' and '.join(lacking)}."
     score = int(o > m) + int(h > 0)
-    value = {2: "supported", 1: "mixed", 0: "not supported"}[score]
+    value = {2: ReportVerdict.SUPPORTED, 1: ReportVerdict.MIXED, 0: ReportVerdict.NOT_SUPPORTED}[score]
     ev = (f"In {y} the Other 493's net income growth ({nr.pct(o)}) was "
           f"{'above' if o > m else 'not above'} the Mag 7's ({nr.pct(m)}), and the {basket}' median "
           f"operating margin {nr.direction(h, 'rose', 'fell', 'was unchanged')} ({nr.pp(h)}).")
-    return value, rule, ev
+    return value, ev

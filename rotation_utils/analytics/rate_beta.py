@@ -24,6 +24,7 @@ from statsmodels.regression.rolling import RollingOLS
 from statsmodels.tools.tools import add_constant
 
 from ..errors import BadInputError
+from ..verdicts import Rule
 
 FREQUENCIES = {"daily": None, "weekly": "W-FRI"}
 
@@ -266,6 +267,25 @@ def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events:
     if n_events < min_events:
         return "inconclusive"
     return combine_grades([event_grade, beta_grade])
+
+
+def thesis_rule(focus: str, benchmark: str, horizon: str, yield_series: str, min_events: int = 3) -> Rule:
+    """The report's verdict rule on "small caps benefit from cuts", worded for this run's parameters.
+
+    Args:
+        focus, benchmark: the fund tested and what it is measured against.
+        horizon: the event window, as the reader sees it ("20 trading days").
+        yield_series: the Treasury yield of the beta test.
+        min_events: fewer measurable cuts than this: inconclusive.
+    Returns:
+        A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(event_grade, beta_grade, n_events)``.
+    """
+    text = (f"supported if {focus} beats {benchmark} on average over {horizon} after cuts with a 95% interval above "
+            f"zero AND its daily HAC beta to {yield_series} is negative with a 95% interval below zero; not "
+            f"supported if both point the other way; inconclusive with fewer than {min_events} measurable cuts; "
+            f"otherwise the two tests combine by this table: {GRADE_TABLE}")
+    return Rule(text, lambda event_grade, beta_grade, n_events: thesis_verdict(event_grade, beta_grade, n_events,
+                                                                               min_events))
 
 
 CLAIM_FROM_VERDICT = {"supported": "confirmed", "not supported": "contradicted",

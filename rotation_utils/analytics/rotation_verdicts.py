@@ -15,6 +15,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..verdicts import Rule
+
 from ..narrative import compare, pct
 from .rotation import (LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on,
                        year_end_close)
@@ -168,9 +170,10 @@ def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benc
             "verdict": claim_from_parts([carried, sideways])}
 
 
-# The report verdict's rule as printed and stored in results.json (applied by rotation_verdict).
-ROTATION_RULE = ("supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and IWM "
-                 "beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else mixed")
+# The report verdict's rule as printed and stored in results.json, and the logic it applies.
+ROTATION_RULE = Rule("supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and "
+                     "IWM beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else "
+                     "mixed; inconclusive for a window too short or a spread without data", rotation_verdict)
 
 
 def verdict_spreads(core: pd.DataFrame, panel: pd.DataFrame, basket_names, benchmark: str, start, end,

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import listing, pct, pp
+from ..verdicts import Rule
 
 
 def window_years(start, end, years) -> list[int]:
@@ -164,6 +165,21 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
 #: shortest window (trading days) on which a leadership verdict is given; the same
 #: default as report 01's ``min_window_days``: about two months of sessions
 MIN_WINDOW_DAYS = 42
+
+
+def thesis_rule(market: str = "SPY", min_days: int = MIN_WINDOW_DAYS) -> Rule:
+    """The report's verdict rule, worded for this run's benchmark and minimum window.
+
+    Returns:
+        A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(window, gaps=..., days=...)`` gives
+        :func:`named_sector_verdict`'s dict (``value``, ``evidence``, ``table``).
+    """
+    text = (f"over 2026 to date inside the run's window (the articles' calls are about 2026): supported if mid-cap "
+            f"banks (KRE), small-cap healthcare (XBI) and industrials (XLI) all beat {market}; not supported if none "
+            f"does; mixed otherwise; inconclusive without 2026 data or for windows shorter than {int(min_days)} "
+            "trading days")
+    return Rule(text, lambda window, gaps=None, days=None: named_sector_verdict(window, market, gaps=gaps, days=days,
+                                                                                min_days=int(min_days)))
 
 
 def named_sector_verdict(window: pd.Series, market: str = "SPY",

@@ -26,6 +26,7 @@ from ..config import REFERENCE_DIR
 from ..data import optional, schemas
 from ..errors import BadInputError
 from ..universes import SECOND_CLASSES
+from ..verdicts import Rule
 
 #: Nasdaq screener sectors mapped to the GICS names used elsewhere (fallback only)
 NASDAQ_TO_GICS = {"Finance": "Financials", "Technology": "Information Technology",
@@ -394,6 +395,25 @@ def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall
         v = "not supported"
     return v, {"cell_firms": n, "cell_median": value, "best_cell": f"{best[0]}, {best[1]} intensity",
                "best_median": best_v}
+
+
+def thesis_rule(measure: str, mid_label: str, min_firms: int = 5) -> Rule:
+    """The report's verdict rule on 'capital-intensive mid-sized firms gain most', worded for this run.
+
+    Args:
+        measure: the column the cells are measured on (a key of :data:`MEASURE_WORDS`).
+        mid_label: the mid-size bucket's label ("$10-200bn").
+        min_firms: the smallest cell the rule may use.
+    Returns:
+        A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(medians, counts, overall_median)``
+        gives ``(verdict, cell facts)`` by :func:`thesis_verdict`.
+    """
+    text = (f"measured by {MEASURE_WORDS[measure]}: supported if capital-intensive mid-sized firms ({mid_label}, top "
+            f"third by D&A/EBITDA) have the highest median among size x intensity cells with >= {min_firms} firms and "
+            f"it is positive; mixed if above the all-firm median; not supported otherwise; inconclusive if that cell "
+            f"has < {min_firms} firms")
+    return Rule(text, lambda med, cnt, overall_median: thesis_verdict(med, cnt, mid_label, overall_median,
+                                                                       min_firms=min_firms))
 
 
 # ---- named companies ---------------------------------------------------------

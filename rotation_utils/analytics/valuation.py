@@ -33,6 +33,7 @@ from ..data import empty_frame, network, optional, schemas  # noqa: F401  (empty
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
+from ..verdicts import ReportVerdict, Rule
 
 MAG7_GROUP = "Magnificent 7"
 OTHER_GROUP = "Other 493"
@@ -757,23 +758,31 @@ def trailing_sentence(spx: float, version, claimed: float) -> str:
             f"can only be a trailing one, not the forward figure the article names.")
 
 
-VERDICT_RULE = ("supported if a measured small-cap (IWM) aggregate P/E is below the S&P 500's and the Other 493's is below "
-                "the Magnificent 7's; mixed if one of the two holds; not supported if neither; inconclusive when no "
-                "small-cap P/E can be measured (the thesis is about small caps) or when the window has no usable "
-                "S&P 500 fundamentals version")
+def _pe_gap_verdict(mag: float, oth: float, spx: float, small_pe: float, version, basis: str,
+                    short: str = "") -> tuple[str, str]:
+    """(verdict, evidence): the logic of :data:`VERDICT_RULE`."""
+    if not all(math.isfinite(x) for x in (mag, oth, spx)):
+        return ReportVerdict.INCONCLUSIVE, f"No S&P 500 group P/E ({short or 'no usable fundamentals version'})."
+    b_leg = oth < mag   # the Other 493 cheaper than the Magnificent 7
+    a_leg = None if not math.isfinite(small_pe) else small_pe < spx
+    verdict = (ReportVerdict.INCONCLUSIVE if a_leg is None else ReportVerdict.SUPPORTED if (a_leg and b_leg)
+               else ReportVerdict.MIXED if (a_leg or b_leg) else ReportVerdict.NOT_SUPPORTED)
+    evidence = (f"Other 493 {nv.num(oth)}x vs Magnificent 7 {nv.num(mag)}x on {iso(version)} ({basis}); small-cap aggregate "
+                + (f"{nv.num(small_pe)}x vs S&P 500 {nv.num(spx)}x." if a_leg is not None else "not available offline."))
+    return verdict, evidence
+
+
+#: the report's verdict rule: the sentence printed and the logic applied, one object
+VERDICT_RULE = Rule("supported if a measured small-cap (IWM) aggregate P/E is below the S&P 500's and the Other 493's "
+                    "is below the Magnificent 7's; mixed if one of the two holds; not supported if neither; "
+                    "inconclusive when no small-cap P/E can be measured (the thesis is about small caps) or when "
+                    "the window has no usable S&P 500 fundamentals version", _pe_gap_verdict)
 
 
 def overall_verdict(mag: float, oth: float, spx: float, small_pe: float, version, basis: str,
-                    short: str = "") -> tuple[str, str, str]:
-    """(verdict, rule, evidence) for the report's thesis, by :data:`VERDICT_RULE`."""
-    if not all(math.isfinite(x) for x in (mag, oth, spx)):
-        return "inconclusive", VERDICT_RULE, f"No S&P 500 group P/E ({short or 'no usable fundamentals version'})."
-    b_leg = oth < mag   # the Other 493 cheaper than the Magnificent 7
-    a_leg = None if not math.isfinite(small_pe) else small_pe < spx
-    verdict = ("inconclusive" if a_leg is None else "supported" if (a_leg and b_leg)
-               else "mixed" if (a_leg or b_leg) else "not supported")
-    evidence = (f"Other 493 {nv.num(oth)}x vs Magnificent 7 {nv.num(mag)}x on {iso(version)} ({basis}); small-cap aggregate "
-                + (f"{nv.num(small_pe)}x vs S&P 500 {nv.num(spx)}x." if a_leg is not None else "not available offline."))
+                    short: str = "") -> tuple[str, Rule, str]:
+    """(verdict, rule, evidence) for the report's thesis: :data:`VERDICT_RULE` applied."""
+    verdict, evidence = VERDICT_RULE.apply(mag, oth, spx, small_pe, version, basis, short)
     return verdict, VERDICT_RULE, evidence
 
 
