@@ -25,6 +25,7 @@ import pytest
 
 from rotation_utils import narrative, tables
 from rotation_utils.runner import render
+from rotation_utils.runner.records import Task
 from tests.faults import (FULL_DISK_ON, MARKUP, SHOWN_TAG, SNAPSHOT, copy_snapshot, hostile_snapshot, inject, manifest,
                           notebook, scan)
 
@@ -244,12 +245,11 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_names_the_path(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]  # no temporary file left
 
 
-def _probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
+def _probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> Task:
     src = notebook(tmp_path / f"{name}.ipynb", *cells)
-    return {"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
-            "purpose": "A probe.", "run_last": False, "parameters": {}, "defaults": {}, "timeout": 600,
-            "retries": 0, "slides": False, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-            "run_id": "test", "git": {"commit": None, "dirty": None}, "packages": {}, **kw}
+    return Task(**{"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
+                   "purpose": "A probe.", "timeout": 600, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+                   "run_id": "test", "git": {"commit": None, "dirty": None}, **kw})
 
 
 def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(tmp_path, monkeypatch):
@@ -257,10 +257,10 @@ def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(t
     task = _probe_task(tmp_path, "probe", ["x = 1"])
     monkeypatch.setattr(execute.nbformat, "write", _enospc)
     rec = execute.run_task(task)
-    out = Path(task["dir"]) / "probe.ipynb"
+    out = Path(task.dir) / "probe.ipynb"
     assert rec["status"] == "failed" and rec["error"]["line"] == f"no space left on {out}"
     assert not out.exists()  # never half a notebook under the real name
-    assert not [p for p in Path(task["dir"]).iterdir() if p.name.endswith(".tmp")]
+    assert not [p for p in Path(task.dir).iterdir() if p.name.endswith(".tmp")]
 
 
 def test_disk_full_while_papermill_saves_is_one_line(tmp_path, monkeypatch):

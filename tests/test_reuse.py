@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rotation_utils.runner.records import Task
 from rotation_utils.data.cache import ParquetCache
 from rotation_utils.runner import reuse as R
 from tests.test_runner import FIXTURES, SNAPSHOT, rotation
@@ -131,10 +132,9 @@ def test_changed_cache_reexecutes_and_then_is_reused(steps):
 def task(tmp_path):
     out = tmp_path / "out"
     (out / "new" / GOOD).mkdir(parents=True)
-    return {"name": GOOD, "input": str(FIXTURES / f"{GOOD}.ipynb"), "dir": str(out / "new" / GOOD),
-            "defaults": {"start": "2024-01-02", "data_source": "snapshot"}, "parameters": {},
-            "run_last": False, "slides": False, "data_end": "2026-07-13", "packages": {"pandas": "2"},
-            "out_root": str(out), "run_id": "new", "force": False}
+    return Task(name=GOOD, input=str(FIXTURES / f"{GOOD}.ipynb"), dir=str(out / "new" / GOOD),
+                defaults={"start": "2024-01-02", "data_source": "snapshot"}, data_end="2026-07-13",
+                packages={"pandas": "2"}, out_root=str(out), run_id="new")
 
 
 def _earlier_run(out: Path, key: str) -> Path:
@@ -152,28 +152,28 @@ def _earlier_run(out: Path, key: str) -> Path:
 def test_each_part_of_the_key_decides_reuse(task, tmp_path, monkeypatch, change):
     executed = []
     monkeypatch.setattr("rotation_utils.runner.execute.run_task",
-                        lambda t: executed.append(t["name"]) or {"notebook": t["name"], "status": "ok"})
-    old = _earlier_run(Path(task["out_root"]), R.reuse_key(R.key_inputs(task)))
+                        lambda t: executed.append(t.name) or {"notebook": t.name, "status": "ok"})
+    old = _earlier_run(Path(task.out_root), R.reuse_key(R.key_inputs(task)))
     if change == "notebook":
         edited = tmp_path / "edited.ipynb"
-        nb = json.loads(Path(task["input"]).read_text())
+        nb = json.loads(Path(task.input).read_text())
         nb["cells"][-1]["source"] = ["rep.write()\n"]
         edited.write_text(json.dumps(nb))
-        task["input"] = str(edited)
+        task = task.with_(input=str(edited))
     elif change == "parameters":
-        task["parameters"] = {"start": "2024-03-01"}
+        task = task.with_(parameters={"start": "2024-03-01"})
     elif change == "as_of":
-        task["data_end"] = "2026-07-14"
+        task = task.with_(data_end="2026-07-14")
     elif change == "code":
         monkeypatch.setattr(R, "code_version", lambda: "another code version")
     elif change == "packages":
-        task["packages"] = {"pandas": "3"}
+        task = task.with_(packages={"pandas": "3"})
     elif change == "force":
-        task["force"] = True
+        task = task.with_(force=True)
     rec = R.run_or_reuse(task)
     if change == "none":
         assert executed == [] and rec["reused_from"] == old.name
-        assert (Path(task["dir"]) / "results.json").is_file()
+        assert (Path(task.dir) / "results.json").is_file()
     else:
         assert executed == [GOOD] and "reused_from" not in rec
 

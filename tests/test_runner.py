@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rotation_utils.runner.records import Task
 from tests.page_text import VisibleText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -218,10 +219,9 @@ def _task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
                                                            "language": "python"}})
     src = tmp_path / f"{name}.ipynb"
     nbformat.write(nb, src)
-    return {"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
-            "purpose": "A probe.", "run_last": False, "parameters": {}, "defaults": {}, "timeout": 600,
-            "retries": 0, "slides": False, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-            "run_id": "test", "git": {"commit": None, "dirty": None}, "packages": {}, **kw}
+    return Task(**{"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
+                   "purpose": "A probe.", "timeout": 600, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+                   "run_id": "test", "git": {"commit": None, "dirty": None}, **kw})
 
 
 def test_cell_timeout_names_the_cell(tmp_path):

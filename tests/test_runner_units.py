@@ -13,7 +13,8 @@ from rotation_utils.errors import BadInputError
 from rotation_utils.results import Report
 from rotation_utils.runner import discover as disc
 from rotation_utils.runner import index, outputs, render
-from rotation_utils.runner.execute import describe_failure, failed_cell_number
+from rotation_utils.runner.execute import failed_cell_number
+from rotation_utils.runner.records import describe_failure
 from rotation_utils.runner.validate import validate_results
 from rotation_utils.verdicts import Rule
 

@@ -32,6 +32,7 @@ import nbformat
 
 from .. import atomic, config
 from .provenance import data_block, stamp
+from .records import Failure, Task, describe_failure
 from .validate import validate_results
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -86,20 +87,7 @@ def failure_from_papermill(exc, source_nb, executed_nb) -> dict:
             "line": last, "source": src_lines[0] if src_lines else ""}
 
 
-def describe_failure(error: dict | None) -> str:
-    """'at cell 4 (In [3]): ZeroDivisionError: division by zero' for the console and the index."""
-    if not error:
-        return ""
-    where = []
-    if error.get("cell"):
-        where.append(f"cell {error['cell']}")
-    if error.get("execution_count"):
-        where.append(f"In [{error['execution_count']}]")
-    place = f"at {where[0]}" + (f" ({where[1]})" if len(where) > 1 else "") if where else ""
-    return f"{place}: {error.get('line', '')}".strip(": ").strip()
-
-
-def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
+def _run_papermill(task: Task, out_ipynb: Path, nb_dir: Path):
     import papermill as pm
 
     # papermill warns about parameters its line parser cannot read (a comment with "=")
@@ -108,10 +96,10 @@ def _run_papermill(task: dict, out_ipynb: Path, nb_dir: Path):
     from .kernel import ActiveEnvKernelManager
     ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
     pm.execute_notebook(
-        task["input"], str(out_ipynb), parameters=task["parameters"], cwd=str(nb_dir),
+        task.input, str(out_ipynb), parameters=task.parameters, cwd=str(nb_dir),
         kernel_name="python3", kernel_manager_class=ActiveEnvKernelManager,
         progress_bar=False, log_output=False, start_timeout=120,
-        execution_timeout=task["timeout"],
+        execution_timeout=task.timeout,
     )
 
 
@@ -121,15 +109,11 @@ def partial_path(out_ipynb: Path) -> Path:
 
 
 def _error(exc: BaseException, line: str, cell=None, detail: str = "") -> dict:
-    out = {"cell": cell, "execution_count": None, "ename": exc.__class__.__name__,
-           "evalue": str(exc), "line": line, "source": ""}
-    if detail:
-        out["detail"] = detail
-    return out
+    return Failure.from_exception(exc, line, cell, detail).as_dict()
 
 
-def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, dict | None, int]:
-    """Run papermill (retrying kernel deaths and failed starts ``task['retries']`` times).
+def execute(task: Task, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, dict | None, int]:
+    """Run papermill (retrying kernel deaths and failed starts ``task.retries`` times).
 
     ``out_ipynb`` is the partial file papermill saves into. Returns (status, error, attempts).
     """
@@ -146,7 +130,7 @@ def execute(task: dict, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, 
             return "failed", failure_from_papermill(exc, source_nb, executed), attempts
         except Exception as exc:  # kernel death, cell timeout, kernel that never started, full disk
             name = exc.__class__.__name__
-            if _retryable(exc) and attempts <= task.get("retries", 0):
+            if _retryable(exc) and attempts <= task.retries:
                 continue
             if atomic.is_disk_full(exc):
                 line = atomic.disk_full_message(exc, out_ipynb)
@@ -193,11 +177,11 @@ def effective_parameters(defaults: dict, passed: dict) -> dict:
     return out
 
 
-def run_task(task: dict) -> dict:
+def run_task(task: Task) -> dict:
     """Execute, stamp and render one notebook; return its status record (never raises).
 
     Args:
-        task: the notebook's task dict built by the runner (paths, parameters, timeout, retries).
+        task: the notebook's :class:`~.records.Task` built by the runner.
     Returns:
         the status record stored in run.json (status, error, files, timing, results summary).
     """
@@ -208,32 +192,32 @@ def run_task(task: dict) -> dict:
         return failed_record(task, exc, seconds=round(time.perf_counter() - t0, 2))
 
 
-def failed_record(task: dict, exc: BaseException, seconds: float = 0.0, line: str | None = None) -> dict:
+def failed_record(task: Task, exc: BaseException, seconds: float = 0.0, line: str | None = None) -> dict:
     """Status record for a notebook whose run broke outside its cells (or whose worker died)."""
     if line is None:
-        line = (atomic.disk_full_message(exc, task["dir"]) if atomic.is_disk_full(exc)
+        line = (atomic.disk_full_message(exc, task.dir) if atomic.is_disk_full(exc)
                 else f"worker process failed: {exc.__class__.__name__}: {exc}")
-    return {"run_id": task["run_id"], "notebook": task["name"], "title": task["title"],
-            "run_last": task["run_last"], "status": "failed", "attempts": 1,
+    return {"run_id": task.run_id, "notebook": task.name, "title": task.title,
+            "run_last": task.run_last, "status": "failed", "attempts": 1,
             "error": _error(exc, " ".join(line.split())),
-            "parameters": task["parameters"], "passed_parameters": task["parameters"],
+            "parameters": task.parameters, "passed_parameters": task.parameters,
             "data": {}, "files": {}, "warnings": [], "results": None, "duration_seconds": seconds,
             "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
 
 
-def _run_task(task: dict, t0: float) -> dict:
-    nb_dir = Path(task["dir"])
+def _run_task(task: Task, t0: float) -> dict:
+    nb_dir = Path(task.dir)
     nb_dir.mkdir(parents=True, exist_ok=True)
-    os.environ.update(task["env"])
+    os.environ.update(task.env)
     os.environ[config.SETTINGS["report_dir"].env] = str(nb_dir)
     # figures must reach the notebook (and so the HTML) even when the caller's shell
     # sets a non-interactive backend such as MPLBACKEND=Agg
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    name = task["name"]
+    name = task.name
     out_ipynb = nb_dir / f"{name}.ipynb"
     partial = partial_path(out_ipynb)
     started = _dt.datetime.now().astimezone()
-    source_nb = nbformat.read(task["input"], as_version=4)
+    source_nb = nbformat.read(task.input, as_version=4)
     status, error, attempts = execute(task, source_nb, nb_dir, partial)
     seconds = round(time.perf_counter() - t0, 2)
     kernel_log = nb_dir / KERNEL_LOG
@@ -249,11 +233,11 @@ def _run_task(task: dict, t0: float) -> dict:
     if status != "ok":
         warnings = [w for w in warnings if "was not written" not in w]
     record = {
-        "run_id": task["run_id"], "notebook": name, "title": task["title"],
+        "run_id": task.run_id, "notebook": name, "title": task.title,
         "status": status, "error": error, "attempts": attempts,
-        "parameters": effective_parameters(task["defaults"], task["parameters"]),
-        "passed_parameters": task["parameters"],
-        "data": data_block(results), "git": task["git"], "packages": task["packages"],
+        "parameters": effective_parameters(task.defaults, task.parameters),
+        "passed_parameters": task.parameters,
+        "data": data_block(results), "git": task.git, "packages": task.packages,
         "executed_at": started.isoformat(timespec="seconds"), "duration_seconds": seconds,
     }
     stamp(nb, record)
@@ -265,7 +249,7 @@ def _run_task(task: dict, t0: float) -> dict:
         partial.unlink(missing_ok=True)
         from .render import write_html, write_slides
         files["html"] = write_html(nb, nb_dir / f"{name}.html", record, results, task).name
-        if task.get("slides"):
+        if task.slides:
             slides = write_slides(nb, nb_dir / f"{name}.slides.html", record, results, task)
             if slides is not None:
                 files["slides"] = slides.name

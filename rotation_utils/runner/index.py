@@ -15,7 +15,7 @@ import jinja2
 
 from .. import atomic
 from ..results import CLAIM_VERDICTS
-from .execute import describe_failure
+from .records import describe_failure
 from .render import TEMPLATES, data_line
 from .summary import KEY_NUMBERS as HEADLINES, format_value, key_metrics, report_window
 

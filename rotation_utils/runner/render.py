@@ -76,7 +76,7 @@ def code_line(record: dict) -> str:
     return f"commit {commit}; {versions}"
 
 
-def header_context(record: dict, results: dict | None, task: dict, nb=None) -> dict:
+def header_context(record: dict, results: dict | None, task, nb=None) -> dict:
     """What report.html.j2 shows above the notebook: summary box first, run details below.
 
     Args:
@@ -88,14 +88,14 @@ def header_context(record: dict, results: dict | None, task: dict, nb=None) -> d
     Returns:
         The ``resources["rotation"]`` dict the template reads.
     """
-    from .execute import describe_failure
+    from .records import describe_failure
     from .summary import summary
     results = results or {}
     verdict = (results.get("verdict") or {}).get("value")
     return {
         "css": (TEMPLATES / "report.css").read_text(),
-        "title": results.get("title") or task.get("title") or record["notebook"],
-        "purpose": task.get("purpose", ""),
+        "title": results.get("title") or task.title or record["notebook"],
+        "purpose": task.purpose,
         "status": record["status"],
         "status_label": "completed" if record["status"] == "ok" else "FAILED",
         "verdict": verdict if record["status"] == "ok" else None,
@@ -147,20 +147,20 @@ def without_title_cell(nb, title: str, purpose: str):
     return nb
 
 
-def report_html(nb, record: dict, results: dict | None, task: dict) -> str:
+def report_html(nb, record: dict, results: dict | None, task) -> str:
     from nbconvert import HTMLExporter
 
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
                             template_file="report.html.j2", exclude_output_prompt=True,
                             exclude_input_prompt=False, embed_images=True)
     ctx = header_context(record, results, task, nb)
-    nb = without_title_cell(nb, task.get("title", ""), task.get("purpose", ""))
+    nb = without_title_cell(nb, task.title, task.purpose)
     body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx,
                                                          "metadata": {"name": ctx["title"]}})
     return body.replace(TOC_MARK, table_of_contents(body), 1)
 
 
-def write_html(nb, path: Path, record: dict, results: dict | None, task: dict) -> Path:
+def write_html(nb, path: Path, record: dict, results: dict | None, task) -> Path:
     return atomic.write_text(path, report_html(nb, record, results, task))
 
 
@@ -171,7 +171,7 @@ def slide_notebook(nb):
     return deck if deck.cells else None
 
 
-def write_slides(nb, path: Path, record: dict, results: dict | None, task: dict) -> Path | None:
+def write_slides(nb, path: Path, record: dict, results: dict | None, task) -> Path | None:
     """A self-contained HTML deck: the summary box, then the ``slide`` cells' outputs (None when none is tagged).
 
     No reveal.js: the deck is plain HTML, CSS and a few lines of script in one file,
@@ -188,7 +188,7 @@ def write_slides(nb, path: Path, record: dict, results: dict | None, task: dict)
     """
     from nbconvert import HTMLExporter
 
-    deck = slide_notebook(without_title_cell(nb, task.get("title", ""), task.get("purpose", "")))
+    deck = slide_notebook(without_title_cell(nb, task.title, task.purpose))
     if deck is None:
         return None
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],

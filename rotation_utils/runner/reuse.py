@@ -23,6 +23,11 @@ Failed notebooks are never reused; ``--force`` re-executes everything.
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .records import Task
+
 import functools
 import hashlib
 import json
@@ -127,17 +132,17 @@ def sibling_results(run_dir: Path, own: str) -> dict:
     return out
 
 
-def key_inputs(task: dict) -> dict:
+def key_inputs(task: Task) -> dict:
     """The inputs that make up a task's reuse key (kept in run.json so a reader can see why it re-ran)."""
     from .execute import effective_parameters
 
-    parameters = effective_parameters(task["defaults"], task["parameters"])
-    inputs = {"schema": KEY_SCHEMA, "notebook": notebook_digest(task["input"]),
-              "parameters": parameters, "slides": bool(task.get("slides")),
-              "data": data_fingerprint(parameters, task.get("data_end")),
-              "code": code_version(), "packages": task.get("packages") or {}}
-    if task.get("run_last"):
-        inputs["reports"] = sibling_results(Path(task["dir"]).parent, task["name"])
+    parameters = effective_parameters(task.defaults, task.parameters)
+    inputs = {"schema": KEY_SCHEMA, "notebook": notebook_digest(task.input),
+              "parameters": parameters, "slides": bool(task.slides),
+              "data": data_fingerprint(parameters, task.data_end),
+              "code": code_version(), "packages": task.packages or {}}
+    if task.run_last:
+        inputs["reports"] = sibling_results(Path(task.dir).parent, task.name)
     return inputs
 
 
@@ -177,23 +182,23 @@ def link_tree(src: Path, dst: Path) -> None:
             shutil.copy2(path, target)
 
 
-def reuse(task: dict, key: str) -> dict | None:
+def reuse(task: Task, key: str) -> dict | None:
     """Link an earlier run's outputs of ``task`` into this run; its status record, or None."""
-    found = find_reusable(Path(task["out_root"]), task["name"], key, exclude=Path(task["dir"]).parent)
+    found = find_reusable(Path(task.out_root), task.name, key, exclude=Path(task.dir).parent)
     if found is None:
         return None
     folder, rec = found
     t0 = time.perf_counter()
-    link_tree(folder / task["name"], Path(task["dir"]))
+    link_tree(folder / task.name, Path(task.dir))
     rec = dict(rec)
-    rec.update(run_id=task["run_id"], reused_from=folder.name,
+    rec.update(run_id=task.run_id, reused_from=folder.name,
                reused_origin=rec.get("reused_origin") or rec.get("run_id") or folder.name,
                executed_seconds=rec.get("executed_seconds", rec.get("duration_seconds")),
                duration_seconds=round(time.perf_counter() - t0, 2))
     return rec
 
 
-def run_or_reuse(task: dict) -> dict:
+def run_or_reuse(task: Task) -> dict:
     """Reuse the notebook's outputs when its key matches an earlier run, else execute it (never raises)."""
     from .execute import run_task
 
@@ -203,7 +208,7 @@ def run_or_reuse(task: dict) -> dict:
         inputs = {"error": f"{exc.__class__.__name__}: {exc}"}
     key = reuse_key(inputs) if "error" not in inputs else None
     rec = None
-    if key and not task.get("force") and task.get("out_root"):
+    if key and not task.force and task.out_root:
         rec = reuse(task, key)
     if rec is None:
         rec = run_task(task)

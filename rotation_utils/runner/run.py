@@ -28,7 +28,8 @@ from tqdm import tqdm
 
 from .. import atomic, config
 from .diff import changes_since_previous
-from .execute import describe_failure, failed_record
+from .execute import failed_record
+from .records import Task, describe_failure
 from .index import write_index
 from .meeting import print_index, write_meeting_files
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
@@ -78,20 +79,20 @@ class _Console:
 
 
 def make_tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict, force: bool = False) -> dict:
-    """One task dict per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
+    """One :class:`~.records.Task` per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
     # kernels find the run folder, and setup() the notebook's declared parameters, through these
     env = {config.SETTINGS["run_dir"].env: str(run_dir),
            config.SETTINGS["notebooks"].env: str(plan.notebooks_dir)}
     tasks = {}
     for nb in plan.notebooks:
-        tasks[nb.name] = {
-            "name": nb.name, "input": str(nb.path), "dir": str(run_dir / nb.name),
-            "title": nb.title, "purpose": nb.purpose, "run_last": nb.run_last,
-            "parameters": plan.parameters[nb.name], "defaults": nb.defaults(),
-            "timeout": plan.timeout, "retries": plan.retries, "slides": plan.slides,
-            "env": env, "run_id": run_id, "git": git, "packages": packages,
-            "out_root": str(plan.out_root), "force": force, "data_end": plan.data_end,
-        }
+        tasks[nb.name] = Task(
+            name=nb.name, input=str(nb.path), dir=str(run_dir / nb.name),
+            title=nb.title, purpose=nb.purpose, run_last=nb.run_last,
+            parameters=plan.parameters[nb.name], defaults=nb.defaults(),
+            timeout=plan.timeout, retries=plan.retries, slides=plan.slides,
+            env=env, run_id=run_id, git=git, packages=packages,
+            out_root=str(plan.out_root), force=force, data_end=plan.data_end,
+        )
     return tasks
 
 
@@ -117,7 +118,7 @@ def longest_first(names: list[str], out_root: Path) -> list[str]:
     return sorted(names, key=lambda n: -seconds.get(n, float("inf")))
 
 
-def _interrupted_record(task: dict) -> dict:
+def _interrupted_record(task: Task) -> dict:
     rec = failed_record(task, KeyboardInterrupt(), line="interrupted before it finished")
     rec["status"] = "interrupted"
     return rec
@@ -137,7 +138,7 @@ def _run_group(names, tasks, pool, jobs, console, records: dict) -> None:
             rec = pool.submit(run_or_reuse, task).result()
         except Exception as exc:  # BrokenProcessPool and the like
             rec = failed_record(task, exc)
-        rec["run_last"] = task["run_last"]
+        rec["run_last"] = task.run_last
         records.setdefault(name, rec)
         console.say(_end_line(records[name]))
         console.done()

@@ -25,7 +25,8 @@ from types import SimpleNamespace
 from .. import config
 from ..errors import BadInputError
 from .diff import changes_since_previous
-from .execute import describe_failure, failed_record
+from .execute import failed_record
+from .records import Task, describe_failure
 from .index import write_index
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, params_hash
 from .provenance import git_info, package_versions
@@ -99,7 +100,7 @@ def connect(scheduler: str | None, workers: int):
     return Client(cluster), cluster
 
 
-def run_after(task: dict, *reports) -> dict:
+def run_after(task: Task, *reports) -> dict:
     """A task that runs after ``reports`` (the window's report records): the claims ledger."""
     return run_or_reuse(task)
 
@@ -135,8 +136,7 @@ def _prepare(sweep: SweepPlan, git: dict, packages: dict) -> None:
         mark_incomplete(m.run_dir, "this sweep window has not finished")
         m.started, m.t0 = _dt.datetime.now().astimezone(), time.perf_counter()
         m.tasks = make_tasks(m.plan, m.run_dir, m.run_dir.name, git, packages, force=sweep.force)
-        for task in m.tasks.values():
-            task["env"] = {**env, **task["env"]}
+        m.tasks = {name: task.with_(env={**env, **task.env}) for name, task in m.tasks.items()}
 
 
 def _finish_member(member: Member, git: dict, packages: dict, argv) -> None:
@@ -180,7 +180,7 @@ def execute_sweep(sweep: SweepPlan, argv=None) -> int:
                 rec = fut.result()
             except Exception as exc:  # the worker died on every attempt
                 rec = failed_record(member.tasks[name], exc)
-            rec["run_last"] = member.tasks[name]["run_last"]
+            rec["run_last"] = member.tasks[name].run_last
             member.records[name] = rec
             done += 1
             status = "reused" if rec.get("reused_from") else rec["status"]
