@@ -14,4 +14,4 @@ os.environ.setdefault("ROTATION_SNAPSHOT", str((ROOT.parent / "shared" / "data" 
 os.environ["ROTATION_OFFLINE"] = "1"
 _tmp = Path(tempfile.mkdtemp(prefix="rotation-test-"))
 os.environ.setdefault("ROTATION_CACHE", str(_tmp / "cache"))
-os.environ.setdefault("ROTATION_OUTPUT_DIR", str(_tmp / "nbval-outputs"))
+os.environ.setdefault("ROTATION_REPORT_DIR", str(_tmp / "nbval-outputs"))

@@ -60,7 +60,7 @@ def run_naive(infos, out: Path, env: dict) -> tuple[float, list[str]]:
         nb_dir = out / info.name
         nb_dir.mkdir(parents=True)
         executed = nb_dir / f"{info.name}.ipynb"
-        nb_env = dict(env, ROTATION_OUTPUT_DIR=str(nb_dir), ROTATION_RUN_DIR=str(out))
+        nb_env = dict(env, ROTATION_REPORT_DIR=str(nb_dir), ROTATION_RUN_DIR=str(out))
         params = ["-p", "data_source", "snapshot"] if info.declares("data_source") else []
         pm = subprocess.run([str(BIN / "papermill"), str(info.path), str(executed), *params,
                              "--cwd", str(nb_dir), "-k", "python3", "--no-progress-bar"],

@@ -185,3 +185,19 @@ def test_make_lab_kernels_autoreload_the_package(tmp_path):
                          capture_output=True, text=True, timeout=120).stdout
     printed = [w for w in out.split() if w in ("first", "second")]
     assert printed == ["first", "second"], out
+
+
+def test_no_file_of_the_project_names_an_unknown_rotation_variable():
+    """A renamed variable must be renamed everywhere (a stale name silently falls back to a default)."""
+    import re
+    known = {s.env for s in config.SETTINGS.values()}
+    stale = []
+    for pattern in ("*.py", "*.ipynb", "*.md", "Makefile", ".ci/*"):
+        for path in config.REPO_ROOT.glob(pattern) if "/" in pattern else config.REPO_ROOT.rglob(pattern):
+            if any(part in {".venv", ".git", "outputs", "node_modules"} or part.endswith(".egg-info")
+                   for part in path.relative_to(config.REPO_ROOT).parts):
+                continue
+            for name in set(re.findall(r"\bROTATION_[A-Z_]+\b", path.read_text(errors="replace"))):
+                if name not in known and not name.endswith("_RULE"):
+                    stale.append(f"{path.relative_to(config.REPO_ROOT)}: {name}")
+    assert stale == []
