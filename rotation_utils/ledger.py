@@ -18,11 +18,11 @@ import pandas as pd
 
 from .narrative import listing, plural
 from .results import CLAIM_VERDICTS, read_results
-from .verdicts import DECIDED, ClaimVerdict, Rule
+from .verdicts import ClaimVerdict, DECIDED, ReportVerdict, Rule
 
-NOT_RUN = "not run"
+NOT_RUN = ClaimVerdict.NOT_RUN
 VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
-DECISIVE = ("confirmed", "contradicted", "mixed")
+DECISIVE = (ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED, ReportVerdict.MIXED)
 LEDGER_NOTEBOOK = "00_claims_ledger"
 
 #: which report is expected to test each claim (for the "not run" message only;
@@ -50,8 +50,8 @@ def register_verdict(known_status: str) -> str | None:
     if not s or s.startswith("test with data"):
         return None
     if s.startswith("partly"):
-        return "mixed"
-    for v in ("contradicted", "confirmed", "unverifiable", "mixed"):
+        return ClaimVerdict.MIXED
+    for v in (ClaimVerdict.CONTRADICTED, ClaimVerdict.CONFIRMED, ClaimVerdict.UNVERIFIABLE, ClaimVerdict.MIXED):
         if s.startswith(v):
             return v
     return None
@@ -179,7 +179,7 @@ def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
     tested["gap"] = tested["_values"].map(relative_gap)
     quant = tested.dropna(subset=["gap"]).sort_values("gap", ascending=False)
     picked = list(quant.head(n).index)
-    for v in ("contradicted", "mixed"):
+    for v in (ClaimVerdict.CONTRADICTED, ClaimVerdict.MIXED):
         for i in tested.index[tested["verdict"] == v]:
             if len(picked) >= n:
                 break
@@ -243,14 +243,14 @@ _OVERALL_TEXT = ("Among claims with a data or public-record verdict (not 'not ru
 
 def overall_verdict(counts: pd.Series) -> str:
     """The ledger's overall verdict from verdict counts (the logic of :data:`OVERALL_RULE`)."""
-    conf, contra, mixed = (int(counts.get(k, 0)) for k in ("confirmed", "contradicted", "mixed"))
+    conf, contra, mixed = (int(counts.get(k, 0)) for k in (ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED, ReportVerdict.MIXED))
     if conf + contra + mixed < 5:
-        return "inconclusive"
+        return ReportVerdict.INCONCLUSIVE
     if conf > contra + mixed:
-        return "supported"
+        return ReportVerdict.SUPPORTED
     if contra > conf + mixed:
-        return "not supported"
-    return "mixed"
+        return ReportVerdict.NOT_SUPPORTED
+    return ReportVerdict.MIXED
 
 
 #: the rule for the ledger's overall verdict on the articles: its text and its logic, one object
@@ -284,7 +284,7 @@ def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame)
     if len(provisional):
         notes.append(f"{listing(provisional['id'])} are forward claims judged on the part of their period the "
                      "data cover so far: their verdicts are provisional and are not compared with the public record.")
-    forecasts = ledger[ledger["verdict"] == "forecast pending"]
+    forecasts = ledger[ledger["verdict"] == ClaimVerdict.FORECAST_PENDING]
     if len(forecasts):
         notes.append(f"{listing(forecasts['id'])} are forecasts; their realised values are not yet in the data.")
     return notes

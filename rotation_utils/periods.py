@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .dates import iso
+from .verdicts import ClaimVerdict
 
 FORWARD, BACKWARD, NONE = "forward", "backward", "none"
 
@@ -151,9 +152,9 @@ def coverage(period: ClaimPeriod, window_start=None, window_end=None, sessions=N
 
 
 #: verdicts a window that does not cover the claim may never give
-DECIDED = ("confirmed", "contradicted", "mixed")
+DECIDED = (ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED, ClaimVerdict.MIXED)
 #: the verdict that says the data cannot judge the claim: never provisional
-UNVERIFIABLE = "unverifiable"
+UNVERIFIABLE = ClaimVerdict.UNVERIFIABLE
 
 
 def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None) -> dict:
@@ -171,7 +172,7 @@ def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None
     if cov.status == "none":
         kept = {k: v for k, v in values.items() if k in ("claimed", "unit")}
         why = cov.reason()
-        return {"verdict": "unverifiable",
+        return {"verdict": ClaimVerdict.UNVERIFIABLE,
                 "evidence": f"Cannot be tested on this window: {why}.",
                 "values": kept, "period": {**cov.to_json(), "reason": why}}
     if cov.status == "partial":

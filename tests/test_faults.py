@@ -99,7 +99,7 @@ def test_report_header_escapes_title_parameters_and_error(tmp_path):
               "error": {"cell": 2, "line": f"ValueError: {tag}"},
               "data": {"as_of": tag, "sources": [tag]}, "git": {"commit": tag}, "packages": {"python": tag}}
     results = {"title": f"Title {tag}", "tables": [{"file": "a.csv", "title": tag}]}
-    page = render.report_html(nb, record, results, {"title": "T", "purpose": tag})
+    page = render.report_html(nb, record, results, Task(name="n", input="", dir="", title="T", purpose=tag))
     live, _ = scan(page)
     assert live == []
     _, header = scan(page[page.index('<header class="rt-header">'):page.index("</header>")])

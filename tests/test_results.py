@@ -104,3 +104,24 @@ def test_every_report_prints_the_rule_it_applies():
         code = "\n".join(cells)
         assert re.search(r"\.verdict\(\s*\w+(\[\"value\"\])?,\s*(rule|\w+\.\w+_RULE)\b", code), path.name
         assert "RULE = (" not in code and "rule = (f" not in code, path.name  # no rule text typed in a cell
+
+
+def test_no_module_spells_a_verdict_word_as_a_string_literal():
+    """The vocabulary lives in verdicts.py; elsewhere a verdict is an enum member, never a typed word."""
+    import ast
+    from rotation_utils import config
+    from rotation_utils.verdicts import ClaimVerdict, ReportVerdict
+    words = {str(v) for v in (*ClaimVerdict, *ReportVerdict)}
+    found = []
+    for path in (config.PACKAGE_DIR).rglob("*.py"):
+        if path.name == "verdicts.py":
+            continue
+        tree = ast.parse(path.read_text())
+        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+                      and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        f_parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in ast.walk(n)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and node.value in words and id(node) not in docstrings | f_parts:
+                found.append(f"{path.relative_to(config.PACKAGE_DIR)}:{node.lineno} {node.value!r}")
+    assert found == []

@@ -6,6 +6,7 @@ import base64
 import nbformat
 import pytest
 
+from rotation_utils.runner.records import Task
 from rotation_utils.results import Report
 from rotation_utils.runner import index, render, summary
 from rotation_utils.verdicts import Rule
@@ -83,7 +84,7 @@ def test_summary_box_is_the_first_thing_in_the_page_and_escapes_data(tmp_path):
     record = {"notebook": "01_x", "status": "ok", "run_id": "r", "executed_at": "2026-07-13T10:00:00",
               "duration_seconds": 1.0, "parameters": {"start": "2025-01-01", "baskets": {"AI": ["A", "B"]}},
               "passed_parameters": {}, "data": {"as_of": "2026-07-13", "sources": ["snapshot"]}, "git": {}, "packages": {}}
-    page = render.report_html(nb, record, res, {"title": "X", "purpose": "Why."})
+    page = render.report_html(nb, record, res, Task(name="n", input="", dir="", title="X", purpose="Why."))
     box = page.index('id="rt-summary"')
     assert box < page.index("Run details") < page.index("Question")
     assert "+4.9 pp" in page[box:page.index("Run details")] and png in page[box:page.index("Run details")]

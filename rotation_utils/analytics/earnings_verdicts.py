@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nr
-from ..verdicts import ReportVerdict, Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 from .earnings import group_value
 
 
@@ -33,7 +33,7 @@ def forecast_claims(growth: pd.DataFrame, russell: dict, min_coverage: float = 0
     if window_end is not None and pd.Timestamp(window_end) < pd.Timestamp(year, 1, 1):
         why = (f"the window ends on {pd.Timestamp(window_end):%Y-%m-%d}, before the forecast year "
                f"{year} begins")
-        return pd.DataFrame([{"claim": c, "forecast": f, "in the data": why, "verdict": "unverifiable"}
+        return pd.DataFrame([{"claim": c, "forecast": f, "in the data": why, "verdict": ClaimVerdict.UNVERIFIABLE}
                              for c, f in (("A5", f"{year} earnings: Other 493 +33%, Mag 7 +2%"),
                                           ("B8", f"Russell 2000 earnings +22% to +35% in {year}"),
                                           ("A2", f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})"))])
@@ -88,10 +88,10 @@ def forecast_sentence(forecasts: pd.DataFrame, russell_weight_share: float) -> s
     """What the forecast table says, by verdict: pending, unverifiable (and why), settled."""
     by = {v: forecasts.loc[forecasts["verdict"] == v, "claim"].tolist() for v in forecasts["verdict"].unique()}
     parts = ["These are forecasts, not results."]
-    if by.get("forecast pending"):
+    if by.get(ClaimVerdict.FORECAST_PENDING):
         parts.append("Still pending (the forecast year is not complete in the data): "
                      f"{nr.listing(by['forecast pending'])}.")
-    unver = forecasts[forecasts["verdict"] == "unverifiable"]
+    unver = forecasts[forecasts["verdict"] == ClaimVerdict.UNVERIFIABLE]
     if len(unver):
         whys = unver.groupby("in the data", sort=False)["claim"].apply(list)
         window = [w for w in whys.index if w.startswith("the window ends")]
@@ -101,7 +101,7 @@ def forecast_sentence(forecasts: pd.DataFrame, russell_weight_share: float) -> s
         if rest:
             parts.append(f"Unverifiable with this data (Russell 2000 statements cover "
                          f"{nr.pct(russell_weight_share, sign=False)} of IWM's weight): {nr.listing(rest)}.")
-    settled = forecasts[forecasts["verdict"].isin(["confirmed", "contradicted"])]
+    settled = forecasts[forecasts["verdict"].isin([ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED])]
     if len(settled):
         parts.append("Settled by the data: " + nr.listing(
             [f"{c} {v}" for c, v in zip(settled["claim"], settled["verdict"])]) + ".")
@@ -119,15 +119,15 @@ def earnings_race_verdict(growth: pd.DataFrame, year: int, claimed_mag7: float,
     """
     g = growth[(growth["year"] == year)].set_index("group")
     if not {"Mag 7", "Other 493"} <= set(g.index) or not g.loc[["Mag 7", "Other 493"], "complete"].all():
-        return "unverifiable", {}
+        return ClaimVerdict.UNVERIFIABLE, {}
     m, o = float(g.at["Mag 7", "growth"]), float(g.at["Other 493", "growth"])
     if not (np.isfinite(m) and np.isfinite(o)):
-        return "unverifiable", {}
+        return ClaimVerdict.UNVERIFIABLE, {}
     vals = {"mag7": m, "other493": o}
     if np.sign(m - o) != np.sign(claimed_mag7 - claimed_other):
-        return "contradicted", vals
+        return ClaimVerdict.CONTRADICTED, vals
     close = abs(m - claimed_mag7) <= tol and abs(o - claimed_other) <= tol
-    return ("confirmed" if close else "mixed"), vals
+    return (ClaimVerdict.CONFIRMED if close else ClaimVerdict.MIXED), vals
 
 
 def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=None) -> str:
@@ -135,10 +135,10 @@ def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=
     (coverage too thin), 'forecast pending' while the forecast year is incomplete,
     else confirmed/contradicted by ``realised_ok``."""
     if not coverage_ok:
-        return "unverifiable"
+        return ClaimVerdict.UNVERIFIABLE
     if not year_complete or realised_ok is None:
-        return "forecast pending"
-    return "confirmed" if realised_ok else "contradicted"
+        return ClaimVerdict.FORECAST_PENDING
+    return ClaimVerdict.CONFIRMED if realised_ok else ClaimVerdict.CONTRADICTED
 
 
 def a4_evidence(verdict: str, vals: dict, year: int = 2025, window_end=None) -> str:
@@ -174,7 +174,7 @@ def a4_claim(vals: dict, year: int = 2025) -> tuple[str, str]:
         same = (m > o) == (0.184 > 0.119)
         context = (f" For context only, calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and "
                    f"{nr.pct(o)} for the Other 493 ({'the same' if same else 'the opposite'} ordering).")
-    return ("unverifiable",
+    return (ClaimVerdict.UNVERIFIABLE,
             f"The claim is about Q{3} {year} EPS growth; the data has annual GAAP net income, a different "
             f"measure that cannot confirm or contradict 18.4% vs 11.9%.{context} What would settle it: {A4_SETTLE}.")
 

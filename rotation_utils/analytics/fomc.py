@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from ..verdicts import ClaimVerdict
 
 FRED_UPPER, FRED_LOWER = "DFEDTARU", "DFEDTARL"
 DECISIONS = ("cut", "hold", "hike")
@@ -145,13 +146,13 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
              "observed_before_start": bool(first is not None and
                                            (df["announcement_date"] < first["announcement_date"]).any())}
     if first is None:
-        verdict = "unverifiable"
+        verdict = ClaimVerdict.UNVERIFIABLE
     elif lo <= first["announcement_date"] <= hi:
-        verdict = "confirmed"
+        verdict = ClaimVerdict.CONFIRMED
     elif first["announcement_date"] < lo and len(in_claim):
-        verdict = "mixed"
+        verdict = ClaimVerdict.MIXED
     else:
-        verdict = "contradicted"
+        verdict = ClaimVerdict.CONTRADICTED
     facts["verdict"] = verdict
     return facts
 

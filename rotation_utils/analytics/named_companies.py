@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .returns import returns_since
+from ..verdicts import ClaimVerdict
 
 #: an IWM holdings file dated up to this long after the window end still stands in for
 #: Russell 2000 membership at the end; a later one says nothing about the window
@@ -192,16 +193,16 @@ def named_verdict(perf: pd.DataFrame) -> tuple[str, dict]:
     comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"])
     bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
     if comp.empty or "IWM" not in bm or "SPY" not in bm or pd.isna(bm["IWM"]):
-        return "unverifiable", {}
+        return ClaimVerdict.UNVERIFIABLE, {}
     basket = comp["since_event"].mean()
     beat_iwm = int((comp["since_event"] > bm["IWM"]).sum())
     vals = {"basket": basket, "iwm": bm["IWM"], "spy": bm["SPY"], "beat_iwm": beat_iwm,
             "names": len(comp)}
     if basket > bm["IWM"] and basket > bm["SPY"] and beat_iwm > len(comp) / 2:
-        return "confirmed", vals
+        return ClaimVerdict.CONFIRMED, vals
     if basket < bm["IWM"] and basket < bm["SPY"] and beat_iwm < len(comp) / 2:
-        return "contradicted", vals
-    return "mixed", vals
+        return ClaimVerdict.CONTRADICTED, vals
+    return ClaimVerdict.MIXED, vals
 
 
 def named_frame(baskets: dict, known: pd.DataFrame | None = None) -> pd.DataFrame:

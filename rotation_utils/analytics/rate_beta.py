@@ -24,7 +24,7 @@ from statsmodels.regression.rolling import RollingOLS
 from statsmodels.tools.tools import add_constant
 
 from ..errors import BadInputError
-from ..verdicts import Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 
 FREQUENCIES = {"daily": None, "weekly": "W-FRI"}
 
@@ -213,24 +213,24 @@ def combine_grades(grades) -> str:
     """
     grades = list(grades)
     if not grades or "missing" in grades:
-        return "inconclusive"
+        return ReportVerdict.INCONCLUSIVE
     n_for, n_against = grades.count("for"), grades.count("against")
     if n_for and n_against:
-        return "mixed"
+        return ReportVerdict.MIXED
     if n_for:
-        return "supported"
+        return ReportVerdict.SUPPORTED
     if n_against:
-        return "not supported"
-    return "inconclusive"
+        return ReportVerdict.NOT_SUPPORTED
+    return ReportVerdict.INCONCLUSIVE
 
 
 #: the row of :data:`GRADE_TABLE` that decides each combined verdict, in the table's own words
 GRADE_TABLE_ROWS = {
     "missing": "an estimate is missing: inconclusive",
-    "mixed": "significant support and the wrong direction together: mixed",
-    "supported": "significant support with the rest in the right direction: supported",
-    "not supported": "the wrong direction with nothing significant in support: not supported",
-    "inconclusive": "only right-direction estimates that are not significant: inconclusive"}
+    ReportVerdict.MIXED: "significant support and the wrong direction together: mixed",
+    ReportVerdict.SUPPORTED: "significant support with the rest in the right direction: supported",
+    ReportVerdict.NOT_SUPPORTED: "the wrong direction with nothing significant in support: not supported",
+    ReportVerdict.INCONCLUSIVE: "only right-direction estimates that are not significant: inconclusive"}
 
 
 def graded_reading(named_grades: dict) -> str:
@@ -255,9 +255,9 @@ def a3_claim(cuts_in_period: int, event_grade: str | None = None, n_events: int 
     has not happened); unverifiable with fewer than ``min_events`` measurable 2026 cuts;
     else the event test's grade by :data:`GRADE_TABLE` as a claim verdict."""
     if cuts_in_period == 0:
-        return "forecast pending"
+        return ClaimVerdict.FORECAST_PENDING
     if n_events < min_events or event_grade is None:
-        return "unverifiable"
+        return ClaimVerdict.UNVERIFIABLE
     return CLAIM_FROM_VERDICT[combine_grades([event_grade])]
 
 
@@ -265,7 +265,7 @@ def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events:
     """Overall verdict on "small caps benefit from cuts": :func:`combine_grades` of the
     event-study grade and the yield-beta grade, inconclusive below ``min_events`` cuts."""
     if n_events < min_events:
-        return "inconclusive"
+        return ReportVerdict.INCONCLUSIVE
     return combine_grades([event_grade, beta_grade])
 
 
@@ -288,8 +288,8 @@ def thesis_rule(focus: str, benchmark: str, horizon: str, yield_series: str, min
                                                                                min_events))
 
 
-CLAIM_FROM_VERDICT = {"supported": "confirmed", "not supported": "contradicted",
-                      "mixed": "mixed", "inconclusive": "unverifiable"}
+CLAIM_FROM_VERDICT = {ReportVerdict.SUPPORTED: ClaimVerdict.CONFIRMED, ReportVerdict.NOT_SUPPORTED: ClaimVerdict.CONTRADICTED,
+                      ReportVerdict.MIXED: ClaimVerdict.MIXED, ReportVerdict.INCONCLUSIVE: ClaimVerdict.UNVERIFIABLE}
 
 
 # ---- tables as shown in a report ---------------------------------------------

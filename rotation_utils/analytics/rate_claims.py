@@ -13,6 +13,7 @@ import pandas as pd
 from .. import narrative as nv
 from . import events as ev
 from . import rate_beta as rb
+from ..verdicts import ClaimVerdict
 
 
 def a3_record(event_returns: pd.DataFrame, decisions: pd.DataFrame, focus: str, benchmark: str,
@@ -40,7 +41,7 @@ def a3_record(event_returns: pd.DataFrame, decisions: pd.DataFrame, focus: str, 
     verdict = rb.a3_claim(len(cuts), grade, int(st["n"]))
     hw = ev.window_label(headline_window)
     tail = (f"; {nv.plural(int(st['n']), 'measurable cut')}, fewer than 3, too few to judge"
-            if verdict == "unverifiable" else f" ({rb.graded_reading({'the event test': grade})})")
+            if verdict == ClaimVerdict.UNVERIFIABLE else f" ({rb.graded_reading({'the event test': grade})})")
     return dict(claim_id="A3", verdict=verdict,
                 evidence=(f"Over {hw} after the {nv.plural(len(cuts), 'cut')} of {year} up to {through:%Y-%m-%d}, "
                           f"{focus} minus {benchmark} averaged {ev.short_stats(st)}{tail}."),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..verdicts import Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 
 from ..narrative import compare, pct
 from .rotation import (LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on,
@@ -69,12 +69,12 @@ def claim_from_parts(parts: list) -> str:
     """Claim verdict from a list of True/False/None checks: all True -> confirmed,
     all False -> contradicted, any None -> unverifiable, otherwise mixed."""
     if not parts or any(p is None for p in parts):
-        return "unverifiable"
+        return ClaimVerdict.UNVERIFIABLE
     if all(parts):
-        return "confirmed"
+        return ClaimVerdict.CONFIRMED
     if not any(parts):
-        return "contradicted"
-    return "mixed"
+        return ClaimVerdict.CONTRADICTED
+    return ClaimVerdict.MIXED
 
 
 def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int,
@@ -91,20 +91,20 @@ def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days:
     """
     vals = list(spreads.values())
     if days < min_days:
-        return "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
+        return ReportVerdict.INCONCLUSIVE, f"the window has {days} trading days, fewer than {min_days}"
     gaps = [k for k, v in spreads.items() if v is None or v != v]
     if not vals or gaps:
         why = "; ".join(dict.fromkeys((reasons or {})[k] for k in gaps if (reasons or {}).get(k)))
-        return "inconclusive", (f"no data for {', '.join(gaps) or 'any spread'} over the window"
+        return ReportVerdict.INCONCLUSIVE, (f"no data for {', '.join(gaps) or 'any spread'} over the window"
                                 + (f": {why}" if why else ""))
     positive = sum(v > 0 for v in vals)
     sub_pos = int((sub_spreads > 0).sum())
     need = int(np.ceil(len(sub_spreads) * 2 / 3))
     if positive == len(vals) and sub_pos >= need:
-        return "supported", f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows"
+        return ReportVerdict.SUPPORTED, f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows"
     if positive <= 1:
-        return "not supported", f"{positive} of {len(vals)} spreads positive"
-    return "mixed", (f"{positive} of {len(vals)} spreads positive; lead spread positive in "
+        return ReportVerdict.NOT_SUPPORTED, f"{positive} of {len(vals)} spreads positive"
+    return ReportVerdict.MIXED, (f"{positive} of {len(vals)} spreads positive; lead spread positive in "
                      f"{sub_pos} of {len(sub_spreads)} sub-windows")
 
 
@@ -118,14 +118,14 @@ def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, targ
     pending before ``target_year`` starts."""
     s = levels.dropna()
     if year_end_close(s, base_year)[1] is None:
-        return "unverifiable"
+        return ClaimVerdict.UNVERIFIABLE
     close, day = year_end_close(s, target_year)
     if day is None:
         in_year = s[s.index.year == target_year]
         if in_year.empty:
-            return "forecast pending"
+            return ClaimVerdict.FORECAST_PENDING
         close = float(in_year.iloc[-1])
-    return "confirmed" if close >= target else "contradicted"
+    return ClaimVerdict.CONFIRMED if close >= target else ClaimVerdict.CONTRADICTED
 
 
 def describe_target(tgt: dict, target: float, implied_gain: float, name: str = "^RUT") -> str:

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..narrative import listing, pct, pp
-from ..verdicts import Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 
 
 def window_years(start, end, years) -> list[int]:
@@ -60,11 +60,11 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
     beaten = int((full["difference"] > 0).sum())
     lagged = int((full["difference"] <= 0).sum())
     if lagged:
-        verdict = "contradicted"
+        verdict = ClaimVerdict.CONTRADICTED
     elif len(full) == len(claim_years):
-        verdict = "confirmed"
+        verdict = ClaimVerdict.CONFIRMED
     else:
-        verdict = "unverifiable"
+        verdict = ClaimVerdict.UNVERIFIABLE
     why = _missing_year_reasons(t[t["status"] == "not in the data"]["year"], (bank, market), last_day, gaps)
     parts = []
     for _, r in t.iterrows():
@@ -79,7 +79,7 @@ def a7_assessment(years: pd.DataFrame, complete: pd.Series, bank: str = "KBWB",
                          f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}")
     evidence = (f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years "
                 f"({'; '.join(parts)}).")
-    if verdict == "unverifiable":   # the reason first: too few years to judge "every year"
+    if verdict == ClaimVerdict.UNVERIFIABLE:   # the reason first: too few years to judge "every year"
         evidence = (f"Unverifiable on this window: {len(full)} of the {len(claim_years)} claimed years "
                     f"{'is' if len(full) == 1 else 'are'} complete inside it and none lagged, too few to judge "
                     f"all {len(claim_years)}. " + evidence)
@@ -129,13 +129,13 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
     if year not in years.index or trading_days < min_days:
         why = (f"the window has no {year} data" if year not in years.index
                else f"only {trading_days} trading days of {year} are in the window (fewer than {min_days})")
-        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {},
+        return {"verdict": ClaimVerdict.UNVERIFIABLE, "table": pd.DataFrame(), "leads": {},
                 "complete": False, "evidence": f"Cannot be tested on this window: {why}."}
     row = years.loc[year]
     missing = [t for t in list(benchmarks) + [t for v in legs.values() for t in v]
                if pd.isna(row.get(t, np.nan))]
     if any(b in missing for b in benchmarks):
-        return {"verdict": "unverifiable", "table": pd.DataFrame(), "leads": {}, "complete": False,
+        return {"verdict": ClaimVerdict.UNVERIFIABLE, "table": pd.DataFrame(), "leads": {}, "complete": False,
                 "evidence": f"Cannot be tested: no {year} return for {listing(missing)}."}
     recs, leads = [], {}
     for leg, tickers in legs.items():
@@ -148,7 +148,7 @@ def a9_assessment(years: pd.DataFrame, complete: pd.Series, year: int = 2026,
                      **{f"minus {b}": avg - row[b] for b in benchmarks}})
         leads[leg] = bool(have) and all(avg > row[b] for b in benchmarks)
     n_lead = sum(leads.values())
-    verdict = "confirmed" if n_lead == len(legs) else "contradicted" if n_lead == 0 else "mixed"
+    verdict = ClaimVerdict.CONFIRMED if n_lead == len(legs) else ClaimVerdict.CONTRADICTED if n_lead == 0 else ClaimVerdict.MIXED
     done = bool(complete.get(year, False))
     span = f"in {year}" if done else f"in {year} to date ({trading_days} trading days; the year is not over)"
     bits = []
@@ -210,12 +210,12 @@ def named_sector_verdict(window: pd.Series, market: str = "SPY",
     t = pd.DataFrame(rows)
     reason = ""
     if days is not None and days < min_days:
-        value, reason = "inconclusive", f"the window has {days} trading days, fewer than {min_days}"
+        value, reason = ReportVerdict.INCONCLUSIVE, f"the window has {days} trading days, fewer than {min_days}"
     elif pd.isna(m) or t["return"].isna().any():
-        value, reason = "inconclusive", "a group or the market has no return over the window"
+        value, reason = ReportVerdict.INCONCLUSIVE, "a group or the market has no return over the window"
     else:
         k = int((t["minus market"] > 0).sum())
-        value = "supported" if k == len(t) else "not supported" if k == 0 else "mixed"
+        value = ReportVerdict.SUPPORTED if k == len(t) else ReportVerdict.NOT_SUPPORTED if k == 0 else ReportVerdict.MIXED
     beat = t.loc[t["minus market"] > 0, "group"].tolist()
     lag = t.loc[t["minus market"] <= 0, "group"].tolist()
     evidence = (f"Beat {market} over the window: {listing(beat)}; did not: {listing(lag)}.")

@@ -26,7 +26,7 @@ from ..config import REFERENCE_DIR
 from ..data import optional, schemas
 from ..errors import BadInputError
 from ..universes import SECOND_CLASSES
-from ..verdicts import Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 
 #: Nasdaq screener sectors mapped to the GICS names used elsewhere (fallback only)
 NASDAQ_TO_GICS = {"Finance": "Financials", "Technology": "Information Technology",
@@ -381,18 +381,18 @@ def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall
     n = int(cnt.at[mid_label, high]) if mid_label in cnt.index and high in cnt.columns \
         and pd.notna(cnt.at[mid_label, high]) else 0
     if n < min_firms:
-        return "inconclusive", {"cell_firms": n, "cell_median": np.nan, "best_cell": None,
+        return ReportVerdict.INCONCLUSIVE, {"cell_firms": n, "cell_median": np.nan, "best_cell": None,
                                 "best_median": np.nan}
     value = float(med.at[mid_label, high])
     eligible = med.where(cnt >= min_firms).stack().dropna()
     best = eligible.idxmax()
     best_v = float(eligible.max())
     if value >= best_v and value > 0:
-        v = "supported"
+        v = ReportVerdict.SUPPORTED
     elif value > overall_median:
-        v = "mixed"
+        v = ReportVerdict.MIXED
     else:
-        v = "not supported"
+        v = ReportVerdict.NOT_SUPPORTED
     return v, {"cell_firms": n, "cell_median": value, "best_cell": f"{best[0]}, {best[1]} intensity",
                "best_median": best_v}
 
@@ -496,19 +496,19 @@ def legal_verdicts(provisions: pd.DataFrame, statements: pd.DataFrame) -> pd.Dat
             same = re.sub(r"\W+", " ", s.article_figure).strip().lower() == \
                 re.sub(r"\s*\(.*", "", law).strip().lower()
             measured = law
-            verdict = "confirmed" if same else "contradicted"
+            verdict = ClaimVerdict.CONFIRMED if same else ClaimVerdict.CONTRADICTED
         elif s.unit == "%":
             measured = first_percent(after)
-            verdict = "confirmed" if np.isclose(float(s.article_figure), measured) else "contradicted"
+            verdict = ClaimVerdict.CONFIRMED if np.isclose(float(s.article_figure), measured) else ClaimVerdict.CONTRADICTED
         elif s.unit == "USD":
             measured = first_dollars(after)
-            verdict = "confirmed" if np.isclose(float(s.article_figure), measured) else "contradicted"
+            verdict = ClaimVerdict.CONFIRMED if np.isclose(float(s.article_figure), measured) else ClaimVerdict.CONTRADICTED
         elif s.unit == "basis":
             fig = s.article_figure
             named_after = re.search(rf"\b{fig}\b", after) is not None
             named_before = re.search(rf"\b{fig}\b", before) is not None
             measured = f"{fig} basis" if named_after and not named_before else after
-            verdict = "confirmed" if named_after and not named_before else "contradicted"
+            verdict = ClaimVerdict.CONFIRMED if named_after and not named_before else ClaimVerdict.CONTRADICTED
         else:
             raise BadInputError(f"unknown unit {s.unit!r} in the article statements file")
         out.append({"claim": s.claim_id, "section": s.code_section, "article_says": s.article_says,
@@ -676,7 +676,7 @@ def b7_claim(law_verdict: str, corp: pd.DataFrame) -> tuple[str, str, float | No
                 "so how many firms deduct more interest is not measured.", None)
     lower = int((corp["deductible_obbba"] < corp["deductible_prior"] - 1e-6).sum())
     share = float((corp["saving_163j"] > 0).mean())
-    verdict = law_verdict if lower == 0 else "mixed"
+    verdict = law_verdict if lower == 0 else ClaimVerdict.MIXED
     return (verdict, f"The law text moves ATI to an EBITDA basis; in the model {nr.pct(share, sign=False)} "
             f"of {len(corp)} firms deduct more interest and {'none' if lower == 0 else lower} less.", share * 100)
 

@@ -33,7 +33,7 @@ from ..data import empty_frame, network, optional, schemas  # noqa: F401  (empty
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
 from ..universes import MAG7, SECOND_CLASSES
-from ..verdicts import ReportVerdict, Rule
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
 
 MAG7_GROUP = "Magnificent 7"
 OTHER_GROUP = "Other 493"
@@ -844,7 +844,7 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
     held = cover.get("holdings_date")
     held_text = f" as of {iso(held)}" if held is not None else ""
     a6_text = (f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(a6_pe)}x on {iso(a6_version)}."
-               if a6_verdict != "unverifiable" else
+               if a6_verdict != ClaimVerdict.UNVERIFIABLE else
                f"No Russell 2000 earnings offline ({cover['covered']} of {cover.get('holdings', 0)} IWM holdings"
                f"{held_text}, {nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
                + ("" if spx_text.endswith(".") else "."))
@@ -863,7 +863,7 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
                if rel_now.get("date") is not None else "No small-cap earnings history in the data.")
     return [dict(id="A6", verdict=a6_verdict, evidence=a6_text, measured=small_pe, comparison=a6_pe, unit="x"),
             dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=claimed_sp500, measured=b1_pe, unit="x"),
-            dict(id="B2", verdict="unverifiable", evidence=b2_text, measured=None, unit="x")]
+            dict(id="B2", verdict=ClaimVerdict.UNVERIFIABLE, evidence=b2_text, measured=None, unit="x")]
 
 
 def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, basis: str,
@@ -968,8 +968,8 @@ def version_caveats(current: pd.DataFrame, constituents: pd.DataFrame, choice: V
 def small_cap_claim(small_pe: float, large_pe: float) -> str:
     """A6: small caps cheaper than large caps. Unverifiable without a measured small-cap P/E."""
     if not (small_pe is not None and math.isfinite(small_pe) and math.isfinite(large_pe)):
-        return "unverifiable"
-    return "confirmed" if small_pe < large_pe else "contradicted"
+        return ClaimVerdict.UNVERIFIABLE
+    return ClaimVerdict.CONFIRMED if small_pe < large_pe else ClaimVerdict.CONTRADICTED
 
 
 def trailing_30x_claim(sp500_trailing_pe: float, claimed: float = 30.0, tol: float = 0.1) -> str:
@@ -980,8 +980,8 @@ def trailing_30x_claim(sp500_trailing_pe: float, claimed: float = 30.0, tol: flo
     ('mixed'); if it is well below, neither reading fits ('contradicted').
     """
     if sp500_trailing_pe is None or not math.isfinite(sp500_trailing_pe):
-        return "unverifiable"
-    return "mixed" if sp500_trailing_pe >= claimed * (1 - tol) else "contradicted"
+        return ClaimVerdict.UNVERIFIABLE
+    return ClaimVerdict.MIXED if sp500_trailing_pe >= claimed * (1 - tol) else ClaimVerdict.CONTRADICTED
 
 
 def check_groups(groups, allowed) -> list[str]:

@@ -17,13 +17,14 @@ import io
 from pathlib import Path
 
 from .summary import KEY_NUMBERS, summary
+from ..verdicts import ReportVerdict
 
 DECK_NAME = "meeting-deck.pptx"
 WIDE = (13.333, 7.5)  # inches: 16:9
 NAVY = (0x1F, 0x3B, 0x57)
 GREY = (0x55, 0x55, 0x55)
-VERDICT_COLOURS = {"supported": (0x2E, 0x7D, 0x32), "mixed": (0xB3, 0x5C, 0x00),
-                   "not supported": (0xC6, 0x28, 0x28), "inconclusive": (0x61, 0x61, 0x61),
+VERDICT_COLOURS = {ReportVerdict.SUPPORTED: (0x2E, 0x7D, 0x32), ReportVerdict.MIXED: (0xB3, 0x5C, 0x00),
+                   ReportVerdict.NOT_SUPPORTED: (0xC6, 0x28, 0x28), ReportVerdict.INCONCLUSIVE: (0x61, 0x61, 0x61),
                    "failed": (0x00, 0x00, 0x00)}
 
 

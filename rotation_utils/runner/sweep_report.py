@@ -22,11 +22,12 @@ from .diff import _claim_key, claim_verdicts
 from .history import PastRun, load_results
 from .index import format_value, write_index
 from .render import TEMPLATES
+from ..verdicts import ClaimVerdict
 
 SWEEP_SCHEMA = "rotation-sweep/1"
 SPARK_W, SPARK_H, SPARK_PAD = 180, 44, 5
 #: ledger entries that are not a verdict on the claim (left out of the stability share)
-NO_VERDICT = ("not run",)
+NO_VERDICT = (ClaimVerdict.NOT_RUN,)
 
 
 def _stability(cells: list, default_index: int | None) -> dict:
