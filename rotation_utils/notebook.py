@@ -8,21 +8,20 @@ Keeping these here means a notebook's opening cell is three lines.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import pandas as pd
 from IPython.display import display
-
-from typing import Mapping
 
 from . import config, style
 from .context import RunContext, resolve, with_data_as_of
 from .data import DataLayer
 from .dates import iso
 from .errors import BadInputError
-from .tables import plain
 from .narrative import say
 from .results import Report
+from .tables import formatted, plain
 
 #: file next to results.json that receives library log records and Python warnings
 NOTEBOOK_LOG = "notebook.log"
@@ -109,6 +108,17 @@ def show_provenance(dl: DataLayer) -> pd.DataFrame:
     table = dl.provenance.summary()
     display(plain(table.rename(columns=str.capitalize)))  # notes quote paths and error text
     return table
+
+
+def show(table) -> None:
+    """Display a story module's table: a ``(frame, formats)`` pair, formatted and HTML-escaped.
+
+    Args:
+        table: ``(frame, formats)`` as returned by ``story.<subject>.*_table``; the
+            formats are keyword arguments of :func:`rotation_utils.tables.formatted`.
+    """
+    frame, formats = table
+    display(formatted(frame, **formats))
 
 
 def window_text(start, end) -> str:

@@ -1,5 +1,4 @@
 """Event study on synthetic prices with known jumps, and on the snapshot calendar."""
-import re
 import numpy as np
 import pandas as pd
 import pytest
@@ -100,7 +99,7 @@ def test_empty_event_list_gives_empty_tables_not_errors():
     out = ev.event_returns(px, _events(px, [])[:0], [(0, 5)], "B")
     assert out.empty and "relative_return" in out.columns
     assert ev.summarise(out).empty
-    assert ev.compact_table(ev.summarise(out), [(0, 5)], (0, 5)).empty
+    assert ev.per_event_table(out, [(0, 5)]).empty
 
 
 @pytest.mark.parametrize("bad", [[(5, 0)], [("a", 1)], []])
@@ -113,14 +112,6 @@ def test_bad_windows_raise_one_line_errors(bad):
 def test_window_labels():
     assert [ev.window_label(w) for w in [(-5, 1), (0, 5), (0, 20), (-5, 0)]] == \
         ["[-5,+1]", "[0,+5]", "[0,+20]", "[-5,0]"]
-
-
-def test_group_sentence_direction_follows_the_sign():
-    summ = pd.DataFrame([{"ticker": "T", "window": "[0,+5]", "decision": "cut", "n": 4, "mean": -0.021,
-                          "ci_low": -0.05, "ci_high": 0.01, "t_stat": -1.5}])
-    text = ev.group_sentence(summ, "T", "B", (0, 5), "cut")
-    assert "T lagged B by 2.1 pp" in text and "4 cuts" in text
-    assert "No hold" in ev.group_sentence(summ, "T", "B", (0, 5), "hold")
 
 
 def test_on_snapshot_prices_day_zero_is_the_announcement_session():
@@ -136,46 +127,28 @@ def test_on_snapshot_prices_day_zero_is_the_announcement_session():
     assert out["relative_return"] == pytest.approx(r["IWM"] - r["SPY"])
 
 
-def test_compact_table_for_display_has_readable_headers_and_pp_values():
-    from tests.display_checks import assert_readable, column, rendered
-    px = _prices(n=80, jumps={20: 0.05, 50: 0.01})
-    summ = ev.summarise(ev.event_returns(px, _events(px, [20, 50]), [(-1, 0), (0, 5)], "B"))
-    show, fmt = ev.compact_table_for_display(summ, [(-1, 0), (0, 5)], (0, 5), "SPY")
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert headers == ["Ticker", "Decision", "Events", "Mean vs SPY over [-1,0]", "Mean vs SPY over [0,+5]",
-                       "95% interval over [0,+5]", "t-stat over [0,+5]"]
-    assert column(headers, rows, "Mean vs SPY over [0,+5]") == ["+3.0 pp"]  # mean of +5% and +1%
-    lo, hi = summ.loc[summ["window"] == "[0,+5]", ["ci_low", "ci_high"]].iloc[0] * 100
-    assert column(headers, rows, "95% interval over [0,+5]") == [f"{lo:+.1f} to {hi:+.1f} pp"]
-    assert re.fullmatch(r"-?\d+\.\d", column(headers, rows, "t-stat over [0,+5]")[0])
-
-
-def test_per_event_table_for_display_names_the_event_and_the_benchmark():
-    from tests.display_checks import assert_readable, column, rendered
-    px = _prices(n=60, jumps={20: -0.02})
-    tab = ev.per_event_table(ev.event_returns(px, _events(px, [20], "hold"), [(0, 1)], "B"), [(0, 1)])
-    show, fmt = ev.per_event_table_for_display(tab, [(0, 1)], "SPY", event="Hold")
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert headers == ["Hold date", "Ticker", "vs SPY over [0,+1]"]
-    assert column(headers, rows, "vs SPY over [0,+1]") == ["-2.0 pp"]
-    assert column(headers, rows, "Hold date") == [f"{px.index[20]:%Y-%m-%d}"]
-
-
 def test_require_listed_window_accepts_lists_or_tuples_and_rejects_others():
     assert ev.require_listed_window((0, 5), [[-1, 1], [0, 5]]) is None
     with pytest.raises(BadInputError, match=r"headline_window \[0, 10\] must be one of event_windows"):
         ev.require_listed_window([0, 10], [[0, 5]])
 
 
-def test_event_study_notes_count_events_flags_and_exclusions():
-    decisions = pd.DataFrame({"decision": ["cut", "cut", "hold"]})
-    flags = pd.Series({"primary": 2, "secondary": 1})
-    excluded = pd.DataFrame({"announcement_date": pd.to_datetime(["2026-06-17"]), "window": ["[0, +20]"]})
-    notes = ev.event_study_notes(decisions, flags, excluded, pd.Timestamp("2026-07-13"))
-    assert notes[0].startswith("Few events: the event study rests on 2 cuts and 1 hold;")
-    assert "of the 3 decisions used, 2 marked 'primary' and 1 marked 'secondary'" in notes[1]
-    assert notes[2] == "Left out for windows past the last price (2026-07-13): 2026-06-17 [0, +20]."
-    empty = ev.event_study_notes(decisions.iloc[:0], flags.iloc[:0], excluded.iloc[:0], "2026-07-13")
-    assert empty == ["No FOMC decision of the file falls inside the window, so the event study is empty."]
+def test_mean_ci_is_typed_and_reads_like_a_summary_row():
+    got = ev.mean_ci([0.01, 0.03, -0.01])
+    assert isinstance(got, ev.MeanCI) and got.n == 3 and got["mean"] == pytest.approx(0.01)
+    assert np.isnan(ev.mean_ci([]).mean) and ev.mean_ci([]).n == 0
+
+
+def test_paths_by_decision_and_hold_study():
+    px = _prices(n=80, jumps={20: 0.05, 50: -0.02})
+    decisions = pd.concat([_events(px, [20], "cut"), _events(px, [50], "hold"), _events(px, [78], "hold")])
+    paths = ev.paths_by_decision(px, decisions, "T", "B", first=-2, last=5)
+    assert list(paths) == ["after cuts", "after holds"] and ev.has_paths(paths)
+    assert paths["after holds"].shape[1] == 1  # the hold on day 78 has no complete path
+    assert not ev.has_paths(ev.paths_by_decision(px, decisions.iloc[2:], "T", "B", first=-2, last=5))
+    assert ev.decision_types(decisions) == ["cut", "hold"]
+    study = ev.hold_study(px, decisions, [px.index[50].year], [(0, 1)], "B", ["T"])
+    assert len(study.holds) == 2 and set(study.summary["decision"]) == {"hold"}
+    assert study.table["Date"].tolist() == [f"{px.index[50]:%Y-%m-%d}", f"{px.index[78]:%Y-%m-%d}"]
+    assert ev.stats_for(study.summary, "T", (0, 1))["mean"] == pytest.approx(-0.01)  # -2% and 0%
+    assert ev.hold_study(px, decisions, [1990], [(0, 1)], "B", ["T"]).summary.empty

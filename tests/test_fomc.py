@@ -60,15 +60,17 @@ def test_per_year_counts_and_net_change():
     (CYCLE[CYCLE["decision"] != "cut"], None, "unverifiable"),
 ])
 def test_cutting_start_claim_rule(rows, through, verdict):
-    assert fomc.cutting_start_claim(rows, through=through)["verdict"] == verdict
+    assert fomc.cutting_start_claim(rows, through=through).verdict == verdict
 
 
 def test_cutting_start_claim_facts():
-    facts = fomc.cutting_start_claim(CYCLE, through="2026-07-01")
+    b11 = fomc.cutting_start_claim(CYCLE, through="2026-07-01")
+    facts = b11.facts()
     assert facts["cycle_start"] == pd.Timestamp("2024-09-18") and facts["first_cut_bp"] == -50
     assert facts["cuts_in_claimed_period"] == 2 and facts["bp_in_claimed_period"] == -50
-    assert facts["covers_claimed_period"]
-    assert not fomc.cutting_start_claim(CYCLE, through="2025-06-30")["covers_claimed_period"]
+    assert facts["covers_claimed_period"] and facts["observed_before_start"]
+    assert "verdict" not in facts and b11.verdict == "mixed"
+    assert not fomc.cutting_start_claim(CYCLE, through="2025-06-30").covers_claimed_period
 
 
 def test_in_window_is_inclusive():
@@ -100,30 +102,15 @@ def test_empty_table_gives_empty_year_table_and_no_cycle():
     empty = CYCLE.iloc[0:0]
     y = fomc.per_year(empty)
     assert y.empty and "cuts" in y.columns and str(y["last_decision"].dtype).startswith("datetime64")
-    assert fomc.cutting_start_claim(empty)["verdict"] == "unverifiable"
+    assert fomc.cutting_start_claim(empty).verdict == "unverifiable"
 
 
-def test_per_year_for_display_shows_signed_bp_and_iso_dates():
-    from tests.display_checks import assert_readable, column, rendered
-    show, fmt = fomc.per_year_for_display(fomc.per_year(CYCLE))
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert column(headers, rows, "Year") == ["2023", "2024", "2025", "2026"]
-    assert column(headers, rows, "Net change in the year (bp)") == ["+25", "-75", "-50", "0"]
-    assert column(headers, rows, "Last decision") == ["2023-07-26", "2024-12-18", "2025-10-29", "2026-01-28"]
-    assert column(headers, rows, "Target range after the last decision")[-1] == "4.00-4.25%"
+def test_known_by_is_inclusive():
+    known = fomc.known_by(CYCLE, "2025-09-17")
+    assert known["announcement_date"].max() == pd.Timestamp("2025-09-17") and len(known) == 6
 
 
-def test_coverage_notes_flag_a_late_file_and_no_fred_check():
-    notes = fomc.coverage_notes("2020-03-01", "2020-01-02", fred_ok=False)
-    assert notes[0].startswith("The decisions file starts on 2020-03-01, 59 days after the window's start (2020-01-02)")
-    assert notes[1] == "The file was not cross-checked against FRED's DFEDTARU/DFEDTARL (not in this data source)."
-    # within one meeting cycle (45 days) and cross-checked: nothing to say
-    assert fomc.coverage_notes("2020-02-15", "2020-01-02", fred_ok=True) == []
+def test_fred_available_needs_both_series():
+    assert fomc.fred_available(pd.DataFrame(columns=[fomc.FRED_UPPER, fomc.FRED_LOWER, "DGS2"]))
+    assert not fomc.fred_available(pd.DataFrame(columns=[fomc.FRED_UPPER, "DGS2"]))
 
-
-def test_per_year_metric_rows_one_per_year():
-    years = pd.DataFrame({"year": [2024, 2025], "cuts": [3, 3], "net_change_bp": [-100, -75]})
-    assert fomc.per_year_metric_rows(years) == [("cuts_2024", 3, "cuts", "FOMC cuts in 2024 (-100 bp)"),
-                                                ("cuts_2025", 3, "cuts", "FOMC cuts in 2025 (-75 bp)")]
-    assert fomc.per_year_metric_rows(years.iloc[:0]) == []

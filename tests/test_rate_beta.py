@@ -119,66 +119,11 @@ def test_verdict_rules():
     assert rb.combine_grades(["weak", "weak"]) == "inconclusive"
     assert rb.combine_grades(["weak", "for"]) == "supported"
     assert rb.combine_grades(["for", "against"]) == "mixed"
-    # each claim's evidence names the tests' grades in words and the table row that combines them
-    text = rb.graded_reading({"DGS2 beta": "weak", "spread beta": "for"})
-    assert text == ("DGS2 beta: the right direction but not significant; spread beta: significant support; "
-                    "by the grade table, significant support with the rest in the right direction: supported")
-    assert rb.graded_reading({"PSTL": "against", "XLRE": "weak"}).endswith("nothing significant in support: not supported")
-    assert rb.graded_reading({"a": "weak", "b": "weak"}).endswith("not significant: inconclusive")
-    assert rb.graded_reading({"a": "for", "b": "missing"}).endswith("an estimate is missing: inconclusive")
-    assert "would confirm" not in text and "weak" not in text
     # A3 on the cuts of 2026 only: pending without one, unverifiable below 3, else the event grade
     assert rb.a3_claim(0) == "forecast pending" and rb.a3_claim(2, "for", 2) == "unverifiable"
     assert rb.a3_claim(3, "for", 3) == "confirmed" and rb.a3_claim(4, "against", 4) == "contradicted"
     assert rb.thesis_verdict("for", "for", 2) == "inconclusive"
     assert rb.combine_grades(["for", "missing"]) == "inconclusive"
-
-
-def test_wide_table_and_sentence():
-    px, rates = _frame()
-    rel, chg = rb.relative_and_changes(px, rates, "B")
-    tab = rb.beta_table(rel, chg, "daily")
-    wide = rb.wide_table(tab)
-    assert list(wide.columns) == ["Ticker", "daily Y beta", "daily Y t"]
-    assert wide.iloc[0]["daily Y beta"] == pytest.approx(tab.iloc[0]["beta"])
-    row = tab.iloc[0]
-    text = rb.beta_sentence(row, "T", "B", "Y")
-    assert ("lagged" if row["beta"] < 0 else "gained on") in text
-    assert f"{abs(row['beta']) * 100:.1f} pp" in text
-
-
-def test_wide_table_for_display_sorts_by_the_first_beta_and_labels_units():
-    from tests.display_checks import assert_readable, column, rendered
-    betas = pd.DataFrame({"ticker": ["A", "B", "A", "B"], "series": ["Y", "Y", "Y", "Y"],
-                          "frequency": ["daily", "daily", "weekly", "weekly"],
-                          "beta": [0.01, -0.023, 0.02, -0.01], "t": [1.04, -2.56, 0.5, -0.7]})
-    show, fmt = rb.wide_table_for_display(betas)
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert headers == ["Ticker", "Daily beta to Y (pp per +100 bp)", "Daily t-stat, Y",
-                       "Weekly beta to Y (pp per +100 bp)", "Weekly t-stat, Y"]
-    assert column(headers, rows, "Ticker") == ["B", "A"]  # most negative daily beta first
-    assert column(headers, rows, "Daily beta to Y (pp per +100 bp)") == ["-2.3 pp", "+1.0 pp"]
-    assert column(headers, rows, "Daily t-stat, Y") == ["-2.6", "1.0"]
-
-
-def test_betas_for_display_scales_the_se_and_names_the_series():
-    from tests.display_checks import assert_readable, column, rendered
-    px, rates = _frame(n=400)
-    rel, chg = rb.relative_and_changes(px, rates, "B")
-    tab = rb.beta_table(rel[["T"]], chg, "daily")
-    show, fmt = rb.betas_for_display(tab, {"Y": "the test yield"})
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert column(headers, rows, "Against") == ["test yield (Y)"]
-    assert column(headers, rows, rb.BETA_HEADER) == [f"{tab['beta'].iloc[0] * 100:+.1f} pp"]
-    assert column(headers, rows, rb.SE_HEADER) == [f"{tab['se'].iloc[0] * 100:.1f}"]
-    assert column(headers, rows, "Trading days") == [str(int(tab["n"].iloc[0]))]
-    assert column(headers, rows, "First day") == [f"{rel.index.min():%Y-%m-%d}"]
-    reg = rb.regime_betas(rel[["T"]], chg, [["all", None, None], ["none", "1990-01-01", "1990-12-31"]])
-    show, fmt = rb.betas_for_display(reg.drop(columns=["ticker", "series"]))
-    headers, rows = rendered(show, fmt)
-    assert headers[0] == "Regime" and column(headers, rows, rb.BETA_HEADER)[1] == "n/a"  # too few days: n/a
 
 
 def test_require_series_names_what_is_missing():
@@ -191,15 +136,71 @@ def test_require_series_names_what_is_missing():
         rb.require_series(px[["SPY"]], rates, "SPY", "IWM", "DGS2")
 
 
-def test_headline_metric_rows_order_and_units():
-    beta = {"beta": -0.5, "se": 0.2, "first": pd.Timestamp("2025-01-02"), "last": pd.Timestamp("2025-12-31")}
-    stats = {("IWM", "cut"): {"mean": 0.01, "n": 3.0}, ("IWM", "hold"): {"mean": -0.002, "n": 1.0},
-             ("PSTL", "cut"): {"mean": 0.02, "n": 3.0}}
-    rows = rb.headline_metric_rows(beta, stats, "IWM", "SPY", "DGS2", "[0, +5]")
-    assert [r[0] for r in rows] == ["IWM_beta_DGS2", "IWM_mean_rel_after_cuts", "IWM_mean_rel_after_holds",
-                                    "IWM_beta_DGS2_se", "PSTL_mean_rel_after_cuts",
-                                    "IWM_cut_events", "IWM_hold_events", "PSTL_cut_events"]
-    assert rows[0][1:] == (-50.0, "pp per +100 bp", "IWM minus SPY: daily beta to DGS2, 2025-01-02 to 2025-12-31")
-    assert rows[1][1] == pytest.approx(1.0) and rows[1][3] == "IWM minus SPY: mean [0, +5] return after 3 cuts"
-    assert rows[2][3].endswith("after 1 hold") and rows[3][1] == pytest.approx(20.0)
-    assert rows[5] == ("IWM_cut_events", 3, "events", "cut decisions measured for IWM over [0, +5]")
+def test_hac_beta_is_a_typed_fit_that_also_reads_like_a_table_row():
+    px, rates = _frame()
+    rel, chg = rb.relative_and_changes(px, rates, "B")
+    fit = rb.hac_beta(rel["T"], chg["Y"])
+    assert isinstance(fit, rb.BetaFit) and fit["beta"] == fit.beta and fit.first == rel.index.min()
+    row = rb.beta_table(rel, chg, "daily").iloc[0]
+    assert row["beta"] == pytest.approx(fit.beta) and row["n"] == fit.n
+    assert np.isnan(rb.BetaFit().beta) and rb.BetaFit().n == 0
+
+
+def test_yield_betas_join_all_columns_once_and_fit_the_focus():
+    px, rates = _frame()
+    px = px.assign(F=px["T"] * 1.01)
+    got = rb.yield_betas(px, rates, ["T"], "F", "B", "Y")
+    rel_d, chg_d = rb.relative_and_changes(px[["T", "F", "B"]], rates, "B")
+    rel_w, chg_w = rb.relative_and_changes(px[["T", "F", "B"]], rates, "B", "weekly")
+    assert set(got.table["ticker"]) == {"T"} and list(got.table["frequency"]) == ["daily", "weekly"]
+    assert got.headline == rb.hac_beta(rel_d["F"], chg_d["Y"])
+    assert got.weekly == rb.hac_beta(rel_w["F"], chg_w["Y"])
+    assert got.relative.index.equals(rel_d.index)
+
+
+def test_spread_betas_leave_out_missing_series():
+    px, rates = _frame()
+    both = rates.rename(columns={"Y": rb.SLOPE}).assign(**{rb.CREDIT: rates["Y"] * 2})
+    got = rb.spread_betas(px, both, ["T"], "T", "B")
+    assert list(got.table["series"]) == [rb.SLOPE, rb.CREDIT]
+    only_slope = rb.spread_betas(px, both[[rb.SLOPE]], ["T"], "T", "B")
+    assert list(only_slope.table["series"]) == [rb.SLOPE]
+    assert rb.spread_betas(px, both.iloc[:, :0], ["T"], "T", "B").table.empty
+
+
+def test_relative_strength_is_rebased_to_100():
+    px, _ = _frame(n=20)
+    got = rb.relative_strength(px, ["T"], "B", "{ticker}/{benchmark}")
+    assert list(got.columns) == ["T/B"] and got.iloc[0, 0] == pytest.approx(100)
+    ratio = px["T"] / px["B"]
+    assert got.iloc[-1, 0] == pytest.approx(ratio.iloc[-1] / ratio.iloc[0] * 100)
+
+
+def test_thesis_grades_read_the_cut_mean_and_the_beta():
+    cut = pd.Series({"n": 6, "mean": 0.01, "ci_low": 0.002, "ci_high": 0.02})
+    beta = rb.BetaFit(beta=-0.02, ci_low=-0.05, ci_high=0.01)
+    assert rb.thesis_grades(cut, beta) == ("for", "weak", 6)
+    assert rb.thesis_verdict(*rb.thesis_grades(cut, beta)) == "supported"
+
+
+def test_borrowing_cost_test_uses_only_the_claim_period():
+    px, rates = _frame(n=400, beta=-0.03)
+    spreads_src = rates.rename(columns={"Y": rb.CREDIT})
+    yields = rb.yield_betas(px, rates, ["T"], "T", "B", "Y")
+    spreads = rb.spread_betas(px, spreads_src, [], "T", "B")
+    start, end = px.index[100], px.index[300]
+    got = rb.borrowing_cost_test(yields, spreads, "T", "Y", start, end)
+    assert got.rates.first >= start and got.rates.last <= end
+    assert got.rates == rb.hac_beta(yields.relative.loc[start:end, "T"], yields.changes.loc[start:end, "Y"])
+    assert got.grades == ("for", "for") and got.verdict == "confirmed"
+    none = rb.borrowing_cost_test(yields, rb.spread_betas(px, rates.iloc[:, :0], [], "T", "B"), "T", "Y", start, end)
+    assert none.grades[1] == "missing" and none.verdict == "unverifiable"
+
+
+def test_pause_test_grades_each_ticker_for_a_fall():
+    falls = pd.Series({"n": 3, "mean": -0.05, "ci_low": -0.08, "ci_high": -0.01})
+    rises = pd.Series({"n": 3, "mean": 0.05, "ci_low": -0.2, "ci_high": 0.3})
+    got = rb.pause_test({"A": falls, "B": rises})
+    assert got.grades == ("for", "against") and got.verdict == "mixed"
+    assert got.means() == {"A_mean_after_holds": -0.05, "B_mean_after_holds": 0.05}
+    assert rb.pause_test({"A": falls}).verdict == "confirmed"

@@ -11,8 +11,13 @@ Conventions (stated once, used everywhere):
   over the same window (a difference of fractions, shown as pp).
 - An event whose window runs past the last price (or starts before the first)
   is not measured: it is kept with a ``status`` so reports can count it.
+
+Computation only (frames and small typed results); the sentences, display tables
+and caveats of report 02 are in :mod:`rotation_utils.story.rates`.
 """
 from __future__ import annotations
+
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -102,7 +107,26 @@ def event_returns(prices: pd.DataFrame, events: pd.DataFrame, windows, benchmark
     return pd.DataFrame(rows, columns=cols)
 
 
-def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict:
+@dataclass(frozen=True)
+class MeanCI:
+    """Mean of a sample with its t-based and bootstrap intervals (:func:`mean_ci`);
+    subscript access (``m["mean"]``) works as on a :func:`summarise` row."""
+
+    n: int
+    mean: float = np.nan
+    median: float = np.nan
+    share_positive: float = np.nan
+    t_stat: float = np.nan
+    ci_low: float = np.nan
+    ci_high: float = np.nan
+    boot_low: float = np.nan
+    boot_high: float = np.nan
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
+
+
+def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> MeanCI:
     """Mean with a t-based and a bootstrap confidence interval.
 
     With a handful of events the t interval is wide and the bootstrap too
@@ -111,23 +135,20 @@ def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> dict:
     """
     x = pd.Series(x, dtype="float64").dropna().to_numpy()
     n = len(x)
-    out = {"n": n, "mean": float(x.mean()) if n else np.nan,
-           "median": float(np.median(x)) if n else np.nan,
-           "share_positive": float((x > 0).mean()) if n else np.nan,
-           "t_stat": np.nan, "ci_low": np.nan, "ci_high": np.nan,
-           "boot_low": np.nan, "boot_high": np.nan}
+    if not n:
+        return MeanCI(0)
+    mean = float(x.mean())
+    point = dict(n=n, mean=mean, median=float(np.median(x)), share_positive=float((x > 0).mean()))
     if n < 2:
-        return out
+        return MeanCI(**point)
     se = x.std(ddof=1) / np.sqrt(n)
     q = stats.t.ppf(0.5 + level / 2, n - 1)
-    out.update(t_stat=out["mean"] / se if se > 0 else np.nan,
-               ci_low=out["mean"] - q * se, ci_high=out["mean"] + q * se)
+    band = dict(t_stat=mean / se if se > 0 else np.nan, ci_low=mean - q * se, ci_high=mean + q * se)
     if n >= 3 and np.ptp(x) > 0:
         res = stats.bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_boot,
                               method="percentile", rng=np.random.default_rng(seed))
-        out.update(boot_low=float(res.confidence_interval.low),
-                   boot_high=float(res.confidence_interval.high))
-    return out
+        band.update(boot_low=float(res.confidence_interval.low), boot_high=float(res.confidence_interval.high))
+    return MeanCI(**point, **band)
 
 
 def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"),
@@ -142,7 +163,7 @@ def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"),
     for key, g in event_rets.groupby(by, sort=False):
         ok = g[g["status"] == STATUS_OK]
         rec = dict(zip(by, key if isinstance(key, tuple) else (key,)))
-        rec.update(mean_ci(ok["relative_return"], level))
+        rec.update(asdict(mean_ci(ok["relative_return"], level)))
         rec["excluded"] = int(len(g) - len(ok))
         rows.append(rec)
     stat_cols = ["n", "mean", "median", "share_positive", "t_stat", "ci_low", "ci_high",
@@ -180,26 +201,7 @@ def event_paths(prices: pd.DataFrame, events: pd.DataFrame, ticker: str, benchma
     return out
 
 
-# ---- tables and sentences --------------------------------------------------------
-def compact_table(summary: pd.DataFrame, windows, headline) -> pd.DataFrame:
-    """One row per (ticker, decision): events, mean per window, and the headline
-    window's 95% interval and t-statistic (fractions; show as pp)."""
-    labels = [window_label(w) for w in windows]
-    hw = window_label(headline)
-    if summary.empty:
-        return pd.DataFrame(columns=["Ticker", "Decision", "Events"] + labels)
-    means = summary.pivot_table(index=["ticker", "decision"], columns="window", values="mean",
-                                sort=False)
-    head = summary[summary["window"] == hw].set_index(["ticker", "decision"])
-    out = pd.DataFrame({"Events": head["n"]}).join(means.reindex(columns=labels))
-    out = out.join(head[["ci_low", "ci_high", "t_stat"]].rename(columns={
-        "ci_low": f"{hw} 95% low", "ci_high": f"{hw} 95% high", "t_stat": f"{hw} t"}))
-    out = out.reset_index().rename(columns={"ticker": "Ticker", "decision": "Decision"})
-    rank = {t: i for i, t in enumerate(dict.fromkeys(summary["ticker"]))}
-    out = out.assign(_rank=out["Ticker"].map(rank)).sort_values(["Decision", "_rank"], kind="stable")
-    return out.drop(columns="_rank").reset_index(drop=True)
-
-
+# ---- tables saved with a report ------------------------------------------------
 def per_event_table(event_rets: pd.DataFrame, windows) -> pd.DataFrame:
     """Relative return per event and ticker (rows) and window (columns)."""
     labels = [window_label(w) for w in windows]
@@ -223,68 +225,6 @@ def stats_for(summary: pd.DataFrame, ticker: str, window, decision: str | None =
     return summary[sel].iloc[0]
 
 
-def short_stats(st) -> str:
-    """'+0.6 pp (95% interval -1.7 to +2.8 pp, n = 6)' for evidence sentences."""
-    from ..narrative import pp
-    n = int(st["n"])
-    if n == 0:
-        return "n/a (no event)"
-    if n < 2 or not np.isfinite(st["ci_low"]):
-        return f"{pp(st['mean'])} (n = {n}, no interval)"
-    return f"{pp(st['mean'])} (95% interval {pp(st['ci_low'])[:-3]} to {pp(st['ci_high'])}, n = {n})"
-
-
-def group_sentence(summary: pd.DataFrame, ticker: str, benchmark: str, window, decision: str) -> str:
-    """'After 6 cuts, IWM beat SPY by 0.6 pp on average over [0,+20] (95% interval ...).'"""
-    from ..narrative import compare, num, plural, pp
-    hw = window_label(window)
-    row = summary[(summary["ticker"] == ticker) & (summary["window"] == hw)
-                  & (summary["decision"] == decision)]
-    if row.empty or int(row["n"].iloc[0]) == 0:
-        return f"No {decision} decision in the window has a complete {hw} window for {ticker}."
-    r = row.iloc[0]
-    band = (f" (95% interval {pp(r['ci_low'])} to {pp(r['ci_high'])}, t = {num(r['t_stat'], 2)})"
-            if int(r["n"]) >= 2 else " (one event: no interval)")
-    return (f"After {plural(int(r['n']), decision)}, {compare(ticker, r['mean'], b_name=benchmark)} "
-            f"on average over {hw}{band}.")
-
-
-# ---- tables as shown in a report ---------------------------------------------
-# Each ``*_for_display`` helper returns (frame, formats): the frame has the headers a
-# reader sees, the formats are keyword arguments for ``rotation_utils.tables.formatted``.
-# The CSVs a report saves keep the machine-readable columns; only the display changes.
-def _interval_text(low, high) -> str:
-    """'-1.7 to +2.8 pp' (empty when the interval is missing)."""
-    from ..narrative import pp
-    if pd.isna(low) or pd.isna(high):
-        return ""
-    return f"{pp(low)[:-3]} to {pp(high)}"
-
-
-def compact_table_for_display(summary: pd.DataFrame, windows, headline,
-                              benchmark: str) -> tuple[pd.DataFrame, dict]:
-    """:func:`compact_table` with reader's headers: the mean relative return per window,
-    the headline window's 95% interval as one column and its t-statistic."""
-    tab = compact_table(summary, windows, headline)
-    hw = window_label(headline)
-    means = {window_label(w): f"Mean vs {benchmark} over {window_label(w)}" for w in windows}
-    out = tab[["Ticker", "Decision", "Events", *means]].rename(columns=means)
-    if not tab.empty:
-        out = out.assign(**{
-            f"95% interval over {hw}": [_interval_text(lo, hi) for lo, hi in
-                                        zip(tab[f"{hw} 95% low"], tab[f"{hw} 95% high"])],
-            f"t-stat over {hw}": tab[f"{hw} t"]})
-    return out, {"pp": list(means.values()), "num": [f"t-stat over {hw}"], "digits": 1}
-
-
-def per_event_table_for_display(table: pd.DataFrame, windows, benchmark: str,
-                                 event: str = "Decision") -> tuple[pd.DataFrame, dict]:
-    """:func:`per_event_table` with reader's headers ('Decision date', 'vs SPY over [0,+5]')."""
-    labels = {window_label(w): f"vs {benchmark} over {window_label(w)}" for w in windows}
-    out = table.rename(columns={"Date": f"{event} date", **labels})
-    return out, {"pp": list(labels.values()), "digits": 1}
-
-
 def require_listed_window(headline_window, windows) -> None:
     """Stop with a one-line error unless ``headline_window`` is one of ``windows``: the
     headline figures are read from the event study, which measures only those windows."""
@@ -292,23 +232,42 @@ def require_listed_window(headline_window, windows) -> None:
         raise BadInputError(f"headline_window {headline_window} must be one of event_windows {windows}")
 
 
-def event_study_notes(decisions: pd.DataFrame, flags: pd.Series, excluded: pd.DataFrame, last_price) -> list[str]:
-    """Caveat bullets about the event study itself (Markdown strings).
+def stats_by(summary: pd.DataFrame, tickers, window, decisions) -> dict:
+    """:func:`stats_for` of every (ticker, decision) pair, keyed by the pair, tickers first."""
+    return {(t, g): stats_for(summary, t, window, g) for t in tickers for g in decisions}
 
-    How few events it rests on (per decision type) and how the hand-transcribed
-    decisions file was verified (``flags``: counts per verification mark, e.g. from
-    ``fomc.verified_counts``) -- or that the window holds no decision; then the
-    event windows left out because they run past ``last_price`` (``excluded``:
-    rows with ``announcement_date`` and ``window``, from :func:`exclusions`).
-    """
-    from ..narrative import listing, plural
-    counts = decisions["decision"].value_counts()
-    notes = ([f"Few events: the event study rests on {listing([plural(int(n), k) for k, n in counts.items()])}; "
-              "intervals from so few events are wide and sensitive to one meeting.",
-              f"The decisions file is hand-transcribed: of the {len(decisions)} decisions used, "
-              f"{listing([f'{n} marked {k!r}' for k, n in flags.items()])} (only 'primary' rows were read from the Fed's own statement)."]
-             if len(decisions) else ["No FOMC decision of the file falls inside the window, so the event study is empty."])
-    if len(excluded):
-        notes.append(f"Left out for windows past the last price ({pd.Timestamp(last_price):%Y-%m-%d}): "
-                     + listing([f"{r.announcement_date:%Y-%m-%d} {r.window}" for r in excluded.itertuples()]) + ".")
-    return notes
+
+def decision_types(decisions: pd.DataFrame) -> list[str]:
+    """The decision types present in ``decisions``, in :data:`DECISION_ORDER`."""
+    present = set(decisions["decision"])
+    return [g for g in DECISION_ORDER if g in present]
+
+
+def paths_by_decision(prices: pd.DataFrame, decisions: pd.DataFrame, ticker: str, benchmark: str,
+                      first: int = -5, last: int = 20) -> dict[str, pd.DataFrame]:
+    """:func:`event_paths` per decision type present, keyed 'after cuts', 'after holds', ..."""
+    return {f"after {g}s": event_paths(prices, decisions[decisions["decision"] == g], ticker, benchmark, first, last)
+            for g in decision_types(decisions)}
+
+
+def has_paths(paths: dict) -> bool:
+    """True when at least one event of :func:`paths_by_decision` has a complete path."""
+    return any(p.shape[1] for p in paths.values())
+
+
+@dataclass(frozen=True)
+class HoldStudy:
+    """The event study around hold decisions of some years: the holds, the event returns,
+    their summary (decision 'hold') and the per-event table the report saves."""
+
+    holds: pd.DataFrame
+    returns: pd.DataFrame
+    summary: pd.DataFrame
+    table: pd.DataFrame
+
+
+def hold_study(prices: pd.DataFrame, decisions: pd.DataFrame, years, windows, benchmark: str, tickers) -> HoldStudy:
+    """:func:`event_returns` of ``tickers`` around the hold decisions announced in ``years``."""
+    holds = decisions[(decisions["decision"] == "hold") & decisions["announcement_date"].dt.year.isin(years)]
+    rets = event_returns(prices, holds, windows, benchmark, tickers)
+    return HoldStudy(holds, rets, summarise(rets.assign(decision="hold")), per_event_table(rets, windows))

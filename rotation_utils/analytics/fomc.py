@@ -6,11 +6,17 @@ are answered from ``rotation_utils/reference/fomc_decisions.csv`` (see
 the event study. The file is hand-transcribed, so it is checked for internal
 consistency and, when FRED is reachable, against the target-range series
 DFEDTARU/DFEDTARL.
+
+Computation only; the timeline's sentences, display table and caveats are in
+:mod:`rotation_utils.story.rates`.
 """
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
+
 import numpy as np
 import pandas as pd
+
 from ..verdicts import ClaimVerdict
 
 FRED_UPPER, FRED_LOWER = "DFEDTARU", "DFEDTARL"
@@ -122,8 +128,25 @@ def cross_check_fred(df: pd.DataFrame, fred: pd.DataFrame | None) -> pd.DataFram
     return pd.DataFrame(rows, columns=cols)
 
 
+@dataclass(frozen=True)
+class CuttingStart:
+    """The facts behind claim B11 ("the Fed began cutting in ...") and its verdict."""
+
+    cycle_start: pd.Timestamp | None
+    first_cut_bp: int | None
+    cuts_in_claimed_period: int
+    bp_in_claimed_period: int
+    covers_claimed_period: bool
+    observed_before_start: bool
+    verdict: ClaimVerdict
+
+    def facts(self) -> dict:
+        """Every field but the verdict (the claim's recorded values)."""
+        return {k: v for k, v in asdict(self).items() if k != "verdict"}
+
+
 def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to="2025-12-31",
-                        through=None) -> dict:
+                        through=None) -> CuttingStart:
     """Test "the Fed began cutting in [claimed_from, claimed_to]" against the decisions.
 
     Rule: unverifiable without a cut; confirmed when the easing cycle starts in
@@ -137,14 +160,6 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
     first = easing_cycle_start(df)
     cuts = df[df["decision"] == "cut"]
     in_claim = cuts[cuts["announcement_date"].between(lo, hi)]
-    facts = {"cycle_start": None if first is None else first["announcement_date"],
-             "first_cut_bp": None if first is None else int(first["change_bp"]),
-             "cuts_in_claimed_period": len(in_claim),
-             "bp_in_claimed_period": int(in_claim["change_bp"].sum()),
-             "covers_claimed_period": bool(len(df)) and pd.Timestamp(
-                 through if through is not None else df["announcement_date"].max()) >= hi,
-             "observed_before_start": bool(first is not None and
-                                           (df["announcement_date"] < first["announcement_date"]).any())}
     if first is None:
         verdict = ClaimVerdict.UNVERIFIABLE
     elif lo <= first["announcement_date"] <= hi:
@@ -153,40 +168,22 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
         verdict = ClaimVerdict.MIXED
     else:
         verdict = ClaimVerdict.CONTRADICTED
-    facts["verdict"] = verdict
-    return facts
+    return CuttingStart(
+        cycle_start=None if first is None else first["announcement_date"],
+        first_cut_bp=None if first is None else int(first["change_bp"]),
+        cuts_in_claimed_period=len(in_claim),
+        bp_in_claimed_period=int(in_claim["change_bp"].sum()),
+        covers_claimed_period=bool(len(df)) and pd.Timestamp(
+            through if through is not None else df["announcement_date"].max()) >= hi,
+        observed_before_start=bool(first is not None and (df["announcement_date"] < first["announcement_date"]).any()),
+        verdict=verdict)
 
 
-def per_year_for_display(years: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """:func:`per_year` as a reader's table (frame, formats for ``tables.formatted``):
-    the net change as signed integer bp, the last decision as an ISO date."""
-    out = years.assign(
-        net_change_bp=[("0" if v == 0 else f"{int(v):+d}") for v in years["net_change_bp"]],
-        last_decision=pd.to_datetime(years["last_decision"]).dt.strftime("%Y-%m-%d"),
-        year=years["year"].astype(str))
-    out = out.rename(columns={"year": "Year", "meetings": "Meetings", "cuts": "Cuts", "holds": "Holds",
-                              "hikes": "Hikes", "net_change_bp": "Net change in the year (bp)",
-                              "last_decision": "Last decision", "range_after": "Target range after the last decision"})
-    return out, {}
+def known_by(df: pd.DataFrame, day) -> pd.DataFrame:
+    """Decisions announced on or before ``day``."""
+    return df[df["announcement_date"] <= pd.Timestamp(day)]
 
 
-def coverage_notes(file_start, window_start, fred_ok: bool) -> list[str]:
-    """Caveat bullets about what the decisions file covers (Markdown strings): a file that
-    starts more than 45 days after the window's start (the FOMC meets about every six
-    weeks, so meetings are missing from the event study), and a file not cross-checked
-    against FRED's target-range series (``fred_ok`` False)."""
-    notes = []
-    file_start, window_start = pd.Timestamp(file_start), pd.Timestamp(window_start)
-    if (file_start - window_start).days > 45:
-        notes.append(f"The decisions file starts on {file_start:%Y-%m-%d}, {(file_start - window_start).days} days after the window's start "
-                     f"({window_start:%Y-%m-%d}): meetings in between are not in the event study; only the yield regressions cover them.")
-    if not fred_ok:
-        notes.append("The file was not cross-checked against FRED's DFEDTARU/DFEDTARL (not in this data source).")
-    return notes
-
-
-def per_year_metric_rows(years: pd.DataFrame) -> list[tuple]:
-    """``(name, value, unit, label)`` rows for ``Report.metric``: the number of cuts per
-    calendar year of a :func:`per_year` table, labelled with the year's net change in bp."""
-    return [(f"cuts_{r.year}", int(r.cuts), "cuts", f"FOMC cuts in {r.year} ({int(r.net_change_bp):+d} bp)")
-            for r in years.itertuples()]
+def fred_available(rates: pd.DataFrame) -> bool:
+    """True when ``rates`` holds both FRED target-range series (the file can be cross-checked)."""
+    return {FRED_UPPER, FRED_LOWER} <= set(rates.columns)

@@ -11,22 +11,59 @@ Conventions:
   ticker lags the benchmark by 5 pp when the yield rises 100 bp.
 - Weekly data are Friday (or last trading day) closes; standard errors are
   Newey-West (HAC) with the usual lag rule floor(4 (n/100)^(2/9)).
+
+This module computes (frames and small typed results such as :class:`BetaFit`)
+and holds the verdict *logic* (:func:`evidence_class`, :func:`combine_grades`,
+:func:`thesis_verdict`); the words of report 02 -- sentences, display tables,
+the verdict :class:`~rotation_utils.verdicts.Rule` whose text is printed -- are
+in :mod:`rotation_utils.story.rates`.
 """
 from __future__ import annotations
 
 import math
+from dataclasses import asdict, dataclass
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
+
 # the two estimators only: statsmodels.api imports every model family (about twice the start-up time)
 from statsmodels.regression.linear_model import OLS
 from statsmodels.regression.rolling import RollingOLS
 from statsmodels.tools.tools import add_constant
 
 from ..errors import BadInputError
-from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from ..verdicts import ClaimVerdict, ReportVerdict
 
 FREQUENCIES = {"daily": None, "weekly": "W-FRI"}
+#: FRED ids of the 10y-2y Treasury slope and the high-yield option-adjusted spread
+SLOPE, CREDIT = "T10Y2Y", "BAMLH0A0HYM2"
+
+
+@dataclass(frozen=True)
+class BetaFit:
+    """One HAC regression of a relative return on a rate change (:func:`hac_beta`).
+
+    ``beta``, ``se``, ``ci_low``/``ci_high`` are fractions of relative return per
+    +1 pp; NaN when the sample is too short. Subscript access (``fit["beta"]``)
+    works too, so code written for a :func:`beta_table` row reads a fit alike.
+    """
+
+    beta: float = np.nan
+    se: float = np.nan
+    t: float = np.nan
+    p: float = np.nan
+    ci_low: float = np.nan
+    ci_high: float = np.nan
+    alpha: float = np.nan
+    r2: float = np.nan
+    n: int = 0
+    lags: float = np.nan
+    first: pd.Timestamp = pd.NaT
+    last: pd.Timestamp = pd.NaT
+
+    def __getitem__(self, key: str):
+        return getattr(self, key)
 
 
 def newey_west_lags(n: int) -> int:
@@ -55,26 +92,24 @@ def relative_and_changes(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: s
     return rel, chg
 
 
-def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> dict:
+def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> BetaFit:
     """OLS of ``y`` on a constant and ``x`` with Newey-West standard errors.
 
-    Returns beta, its HAC standard error, t-statistic, p-value and 95% interval,
-    the intercept, R squared, observations, lags and the first/last date used.
+    Returns a :class:`BetaFit`: beta, its HAC standard error, t-statistic, p-value
+    and 95% interval, the intercept, R squared, observations, lags and the
+    first/last date used (NaN estimates below 10 observations or with a constant ``x``).
     """
     both = pd.concat([y.rename("y"), x.rename("x")], axis=1).dropna()
     n = len(both)
-    out = {"beta": np.nan, "se": np.nan, "t": np.nan, "p": np.nan, "ci_low": np.nan,
-           "ci_high": np.nan, "alpha": np.nan, "r2": np.nan, "n": n, "lags": np.nan,
-           "first": both.index.min() if n else pd.NaT, "last": both.index.max() if n else pd.NaT}
+    span = dict(n=n, first=both.index.min() if n else pd.NaT, last=both.index.max() if n else pd.NaT)
     if n < 10 or both["x"].std() == 0:
-        return out
+        return BetaFit(**span)
     lags = newey_west_lags(n) if maxlags is None else int(maxlags)
     fit = OLS(both["y"], add_constant(both["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     ci = fit.conf_int().loc["x"]
-    out.update(beta=float(fit.params["x"]), se=float(fit.bse["x"]), t=float(fit.tvalues["x"]),
-               p=float(fit.pvalues["x"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
-               alpha=float(fit.params["const"]), r2=float(fit.rsquared), lags=lags)
-    return out
+    return BetaFit(beta=float(fit.params["x"]), se=float(fit.bse["x"]), t=float(fit.tvalues["x"]),
+                   p=float(fit.pvalues["x"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
+                   alpha=float(fit.params["const"]), r2=float(fit.rsquared), lags=lags, **span)
 
 
 def days_between(index: pd.DatetimeIndex, start, end) -> np.ndarray:
@@ -93,7 +128,7 @@ def beta_table(relative: pd.DataFrame, changes: pd.DataFrame, label: str = "") -
             rec = {"ticker": t, "series": s}
             if label:
                 rec["frequency"] = label
-            rec.update(hac_beta(relative[t], changes[s]))
+            rec.update(asdict(hac_beta(relative[t], changes[s])))
             rows.append(rec)
     return pd.DataFrame(rows)
 
@@ -139,42 +174,74 @@ def regime_betas(relative: pd.DataFrame, changes: pd.DataFrame, regimes,
     return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
 
 
-def wide_table(betas: pd.DataFrame) -> pd.DataFrame:
-    """One row per ticker: beta and t for each (frequency, series) pair."""
-    if betas.empty:
-        return pd.DataFrame(columns=["Ticker"])
-    b = betas.copy()
-    b["key"] = (b["frequency"] + " " + b["series"]) if "frequency" in b else b["series"]
-    order = list(dict.fromkeys(b["key"]))
-    beta = b.pivot_table(index="ticker", columns="key", values="beta", sort=False, dropna=False)
-    t = b.pivot_table(index="ticker", columns="key", values="t", sort=False, dropna=False)
-    cols = {}
-    for k in order:
-        cols[f"{k} beta"] = beta[k]
-        cols[f"{k} t"] = t[k]
-    out = pd.DataFrame(cols).reindex(list(dict.fromkeys(b["ticker"])))
-    return out.rename_axis("Ticker").reset_index()
+@dataclass(frozen=True)
+class YieldBetas:
+    """The yield-beta finding: the long table, the daily series behind it and the focus fits.
+
+    ``table``: :func:`beta_table` rows for daily and weekly data (``frequency`` column);
+    ``relative``/``changes``: the daily relative returns and yield changes (for the
+    rolling and regime betas); ``headline``/``weekly``: the focus ticker's fit on the
+    headline yield, daily and weekly.
+    """
+
+    table: pd.DataFrame
+    relative: pd.DataFrame
+    changes: pd.DataFrame
+    headline: BetaFit
+    weekly: BetaFit
 
 
-def beta_sentence(row, ticker: str, benchmark: str, series_label: str, unit_bp: int = 100) -> str:
-    """'IWM lagged SPY by 0.8 pp per +100 bp in DGS2 (HAC SE 0.6 pp, t = -1.3, 1,126 days ...)'."""
-    from ..narrative import num
-    if row is None or not np.isfinite(row["beta"]):
-        return f"The beta of {ticker} against {benchmark} on {series_label} could not be estimated in this window."
-    word = "gained on" if row["beta"] > 0 else "lagged"
-    scale = unit_bp / 100.0
-    return (f"For every +{unit_bp} bp move in {series_label}, {ticker} {word} {benchmark} by "
-            f"{abs(row['beta']) * 100 * scale:.1f} pp on average (HAC standard error "
-            f"{row['se'] * 100 * scale:.1f} pp, t = {num(row['t'], 2)}, {int(row['n']):,} observations "
-            f"from {row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d}).")
+def yield_betas(prices: pd.DataFrame, yields: pd.DataFrame, tickers, focus: str, benchmark: str,
+                yield_series: str) -> YieldBetas:
+    """HAC betas of each ticker's return relative to ``benchmark`` on each yield's change.
+
+    Args:
+        prices: closes of ``tickers``, ``focus`` and ``benchmark`` (other columns ignored).
+        yields: one column per yield (percent), e.g. DGS2 and DGS10.
+        tickers: the tickers of the table (present in ``prices``).
+        focus, yield_series: the headline fit (``focus`` need not be in ``tickers``).
+        benchmark: subtracted from every return.
+    Returns:
+        A :class:`YieldBetas`; prices and yields are joined on common dates once, for all columns.
+    """
+    tickers = list(tickers)
+    cols = list(dict.fromkeys([*tickers, focus, benchmark]))
+    rel_d, chg_d = relative_and_changes(prices[cols], yields, benchmark, "daily")
+    rel_w, chg_w = relative_and_changes(prices[cols], yields, benchmark, "weekly")
+    table = pd.concat([beta_table(rel_d[tickers], chg_d, "daily"),
+                       beta_table(rel_w[tickers], chg_w, "weekly")], ignore_index=True)
+    return YieldBetas(table, rel_d, chg_d, hac_beta(rel_d[focus], chg_d[yield_series]),
+                      hac_beta(rel_w[focus], chg_w[yield_series]))
 
 
-def short_beta(row) -> str:
-    """'-0.8 pp per +100 bp (t = -1.34)' for evidence sentences."""
-    from ..narrative import num, pp
-    if row is None or not np.isfinite(row["beta"]):
-        return "n/a (not estimable)"
-    return f"{pp(row['beta'])} per +100 bp (t = {num(row['t'], 2)})"
+@dataclass(frozen=True)
+class SpreadBetas:
+    """Betas of bank tickers to the 10y-2y slope and of the focus ticker to the high-yield
+    spread (``table``), with the daily relative returns and spread changes behind them."""
+
+    table: pd.DataFrame
+    relative: pd.DataFrame
+    changes: pd.DataFrame
+
+
+def spread_betas(prices: pd.DataFrame, rates: pd.DataFrame, banks, focus: str, benchmark: str) -> SpreadBetas:
+    """Daily HAC betas: each of ``banks`` on :data:`SLOPE`, ``focus`` on :data:`CREDIT`
+    (a series missing from ``rates`` leaves its rows out; neither: an empty table)."""
+    banks = list(banks)
+    src = rates[[c for c in (SLOPE, CREDIT) if c in rates.columns]]
+    rel, chg = relative_and_changes(prices[list(dict.fromkeys([*banks, focus, benchmark]))], src, benchmark, "daily")
+    parts = [beta_table(rel[banks], chg[[SLOPE]], "daily") if SLOPE in chg else None,
+             beta_table(rel[[focus]], chg[[CREDIT]], "daily") if CREDIT in chg else None]
+    parts = [p for p in parts if p is not None]
+    return SpreadBetas(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), rel, chg)
+
+
+def relative_strength(prices: pd.DataFrame, tickers, benchmark: str, label: str = "{ticker}") -> pd.DataFrame:
+    """Price ratio of each ticker to ``benchmark``, rebased to 100 on the first day;
+    columns named by ``label`` (``{ticker}``, ``{benchmark}`` placeholders)."""
+    ratios = prices[list(tickers)].div(prices[benchmark], axis=0)
+    ratios = ratios.rename(columns=lambda t: label.format(ticker=t, benchmark=benchmark))
+    return ratios / ratios.iloc[0] * 100
 
 
 # ---- verdict rules ----------------------------------------------------------
@@ -193,19 +260,8 @@ def evidence_class(estimate, low, high, favourable_sign: int) -> str:
     return "for" if excludes_zero else "weak"
 
 
-#: plain words for the grades of :func:`evidence_class`, used in report prose
-GRADE_WORDS = {"for": "significant support", "weak": "the right direction but not significant",
-               "against": "the wrong direction", "missing": "no estimate"}
-
-#: how grades combine (:func:`combine_grades`), stated as a table a reader can check
-GRADE_TABLE = ("any estimate missing: inconclusive; significant support and the wrong direction together: mixed; "
-               "otherwise any significant support (the rest in the right direction): supported; any wrong "
-               "direction (the rest not significant): not supported; only right-direction estimates that are "
-               "not significant: inconclusive")
-
-
 def combine_grades(grades) -> str:
-    """Combine evidence grades by :data:`GRADE_TABLE`.
+    """Combine evidence grades (the table a report prints is ``story.rates.GRADE_TABLE``).
 
     Why not "mixed" for two weak results: two estimates in the right direction that
     are not significant do not disagree, they fail to decide (inconclusive); a
@@ -224,36 +280,12 @@ def combine_grades(grades) -> str:
     return ReportVerdict.INCONCLUSIVE
 
 
-#: the row of :data:`GRADE_TABLE` that decides each combined verdict, in the table's own words
-GRADE_TABLE_ROWS = {
-    "missing": "an estimate is missing: inconclusive",
-    ReportVerdict.MIXED: "significant support and the wrong direction together: mixed",
-    ReportVerdict.SUPPORTED: "significant support with the rest in the right direction: supported",
-    ReportVerdict.NOT_SUPPORTED: "the wrong direction with nothing significant in support: not supported",
-    ReportVerdict.INCONCLUSIVE: "only right-direction estimates that are not significant: inconclusive"}
-
-
-def graded_reading(named_grades: dict) -> str:
-    """Each test's grade in plain words and the row of :data:`GRADE_TABLE` that combines them:
-    'DGS2 beta: the right direction but not significant; high-yield spread beta: significant
-    support; by the grade table, significant support with the rest in the right direction: supported'.
-
-    Why: a claim's evidence must show how its verdict follows from the tests, with the
-    same table the report's verdict rule states (never a rule of its own, such as
-    "both significant would confirm", that the verdict then contradicts).
-    """
-    grades = list(named_grades.values())
-    row = "missing" if not grades or "missing" in grades else combine_grades(grades)
-    tests = "; ".join(f"{name}: {GRADE_WORDS.get(g, g)}" for name, g in named_grades.items())
-    return f"{tests}; by the grade table, {GRADE_TABLE_ROWS[row]}"
-
-
 def a3_claim(cuts_in_period: int, event_grade: str | None = None, n_events: int = 0,
              min_events: int = 3) -> str:
     """Claim A3 ("2026 cuts favour small caps"), judged on the cuts of its own period only:
     forecast pending while the part of 2026 in the window has no cut (the claim's condition
     has not happened); unverifiable with fewer than ``min_events`` measurable 2026 cuts;
-    else the event test's grade by :data:`GRADE_TABLE` as a claim verdict."""
+    else the event test's grade by the grade table (:func:`combine_grades`) as a claim verdict."""
     if cuts_in_period == 0:
         return ClaimVerdict.FORECAST_PENDING
     if n_events < min_events or event_grade is None:
@@ -269,79 +301,8 @@ def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events:
     return combine_grades([event_grade, beta_grade])
 
 
-def thesis_rule(focus: str, benchmark: str, horizon: str, yield_series: str, min_events: int = 3) -> Rule:
-    """The report's verdict rule on "small caps benefit from cuts", worded for this run's parameters.
-
-    Args:
-        focus, benchmark: the fund tested and what it is measured against.
-        horizon: the event window, as the reader sees it ("20 trading days").
-        yield_series: the Treasury yield of the beta test.
-        min_events: fewer measurable cuts than this: inconclusive.
-    Returns:
-        A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(event_grade, beta_grade, n_events)``.
-    """
-    text = (f"supported if {focus} beats {benchmark} on average over {horizon} after cuts with a 95% interval above "
-            f"zero AND its daily HAC beta to {yield_series} is negative with a 95% interval below zero; not "
-            f"supported if both point the other way; inconclusive with fewer than {min_events} measurable cuts; "
-            f"otherwise the two tests combine by this table: {GRADE_TABLE}")
-    return Rule(text, lambda event_grade, beta_grade, n_events: thesis_verdict(event_grade, beta_grade, n_events,
-                                                                               min_events))
-
-
 CLAIM_FROM_VERDICT = {ReportVerdict.SUPPORTED: ClaimVerdict.CONFIRMED, ReportVerdict.NOT_SUPPORTED: ClaimVerdict.CONTRADICTED,
                       ReportVerdict.MIXED: ClaimVerdict.MIXED, ReportVerdict.INCONCLUSIVE: ClaimVerdict.UNVERIFIABLE}
-
-
-# ---- tables as shown in a report ---------------------------------------------
-# ``*_for_display`` helpers return (frame, formats): reader's headers with units, and
-# keyword arguments for ``rotation_utils.tables.formatted``. Saved CSVs keep raw columns.
-BETA_HEADER = "Beta (pp per +100 bp)"
-SE_HEADER = "HAC SE (pp per +100 bp)"
-
-
-def wide_table_for_display(betas: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """:func:`wide_table` with headers like 'Daily beta to DGS2 (pp per +100 bp)' and
-    'Daily t-stat, DGS2' (without a frequency: 'Beta to DGS2 ...'); rows sorted by the
-    first beta column, most negative first."""
-    wide = wide_table(betas)
-    names, beta_cols, t_cols = {"Ticker": "Ticker"}, [], []
-    for c in wide.columns[1:]:
-        key, kind = c.rsplit(" ", 1)
-        freq, series = key.split(" ", 1) if " " in key else ("", key)
-        if kind == "beta":
-            names[c] = f"{freq.capitalize() + ' beta' if freq else 'Beta'} to {series} (pp per +100 bp)"
-            beta_cols.append(names[c])
-        else:
-            names[c] = f"{freq.capitalize()} t-stat, {series}".strip()
-            t_cols.append(names[c])
-    out = wide.rename(columns=names)
-    if beta_cols:
-        out = out.sort_values(beta_cols[0], kind="stable").reset_index(drop=True)
-    return out, {"pp": beta_cols, "num": t_cols, "digits": 1}
-
-
-def betas_for_display(tab: pd.DataFrame, series_labels: dict | None = None) -> tuple[pd.DataFrame, dict]:
-    """A :func:`beta_table` / :func:`regime_betas` frame as a reader's table: regime or
-    ticker, what the beta is measured against (``series_labels`` maps FRED ids to the
-    words of the report's sentences, e.g. 'the 10y-2y slope'),
-    beta and HAC standard error in pp per +100 bp, t-stat, observations and the dates."""
-    labels = series_labels or {}
-    cols = [c for c in ("regime", "ticker", "series", "beta", "se", "t", "n", "first", "last") if c in tab]
-    out = tab[cols].copy()
-    if "se" in out:
-        out["se"] = out["se"] * 100  # fraction per +1 pp -> pp per +100 bp
-    if "series" in out:
-        out["series"] = [f"{labels[s].removeprefix('the ')} ({s})" if s in labels else s for s in out["series"]]
-    for c in ("first", "last"):
-        if c in out:
-            out[c] = pd.to_datetime(out[c]).dt.strftime("%Y-%m-%d").fillna("")
-    if "n" in out:
-        out["n"] = out["n"].astype("Int64")
-    obs = "Weeks" if set(tab.get("frequency", [])) == {"weekly"} else "Trading days"
-    out = out.rename(columns={"regime": "Regime", "ticker": "Ticker", "series": "Against",
-                              "beta": BETA_HEADER, "se": SE_HEADER, "t": "t-stat", "n": obs,
-                              "first": "First day", "last": "Last day"})
-    return out, {"pp": [BETA_HEADER], "num": [SE_HEADER, "t-stat"], "digits": 1}
 
 
 def require_series(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str, focus: str, yield_series: str) -> None:
@@ -352,26 +313,68 @@ def require_series(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str, fo
         raise BadInputError(f"the data have no {benchmark}, {focus} or {yield_series}: see the table below")
 
 
-def headline_metric_rows(head_beta, event_stats: dict, focus: str, benchmark: str, yield_series: str,
-                         window_label: str) -> list[tuple]:
-    """``(name, value, unit, label)`` rows for ``Report.metric``, in scorecard order.
+class ThesisGrades(NamedTuple):
+    """The evidence behind report 02's verdict: the event-study grade, the yield-beta grade
+    and the number of measured cuts (``rule.apply(*grades)``)."""
 
-    The focus ticker's daily yield beta (pp per +100 bp) and its mean relative returns
-    after each decision type come first (the index page shows the first ones), then the
-    beta's HAC standard error, the other tickers' means, and the number of events behind
-    each mean. ``event_stats`` maps ``(ticker, decision)`` to ``events.stats_for`` rows.
+    event: str
+    beta: str
+    n_events: int
+
+
+def thesis_grades(cut_stats, headline: BetaFit) -> ThesisGrades:
+    """Grade the two tests of "small caps benefit from cuts": the focus ticker's mean relative
+    return after cuts (should be positive) and its yield beta (should be negative).
+
+    Args:
+        cut_stats: the ``events.stats_for`` row of the focus ticker after cuts.
+        headline: the focus ticker's daily yield beta.
     """
-    from ..narrative import plural
+    return ThesisGrades(evidence_class(cut_stats["mean"], cut_stats["ci_low"], cut_stats["ci_high"], +1),
+                        evidence_class(headline.beta, headline.ci_low, headline.ci_high, -1),
+                        int(cut_stats["n"]))
 
-    def mean_row(t, g, st):
-        return (f"{t}_mean_rel_after_{g}s", st["mean"] * 100, "pp",
-                f"{t} minus {benchmark}: mean {window_label} return after {plural(int(st['n']), g)}")
-    rows = [(f"{focus}_beta_{yield_series}", head_beta["beta"] * 100, "pp per +100 bp",
-             f"{focus} minus {benchmark}: daily beta to {yield_series}, {head_beta['first']:%Y-%m-%d} to {head_beta['last']:%Y-%m-%d}")]
-    rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t == focus]
-    rows.append((f"{focus}_beta_{yield_series}_se", head_beta["se"] * 100, "pp per +100 bp",
-                 "HAC (Newey-West) standard error of that beta"))
-    rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t != focus]
-    rows += [(f"{t}_{g}_events", int(st["n"]), "events", f"{g} decisions measured for {t} over {window_label}")
-             for (t, g), st in event_stats.items()]
-    return rows
+
+@dataclass(frozen=True)
+class BorrowingCostTest:
+    """Claim B12 ("higher rates weighed on small caps"): the focus ticker's betas to the
+    headline yield and to the high-yield spread over the claim's period, graded and combined."""
+
+    rates: BetaFit
+    credit: BetaFit
+    grades: tuple
+    verdict: ClaimVerdict
+
+
+def borrowing_cost_test(yields: YieldBetas, spreads: SpreadBetas, focus: str, yield_series: str,
+                        start, end) -> BorrowingCostTest:
+    """Both betas on the days in [start, end] only (None: no day); each should be negative
+    and significant (:func:`evidence_class`), combined by :func:`combine_grades`."""
+    days = days_between(yields.relative.index, start, end)
+    fit_rates = hac_beta(yields.relative.loc[days, focus], yields.changes.loc[days, yield_series])
+    days_c = days_between(spreads.relative.index, start, end)
+    fit_credit = (hac_beta(spreads.relative.loc[days_c, focus], spreads.changes.loc[days_c, CREDIT])
+                  if CREDIT in spreads.changes else BetaFit())
+    grades = tuple(evidence_class(b.beta, b.ci_low, b.ci_high, -1) for b in (fit_rates, fit_credit))
+    return BorrowingCostTest(fit_rates, fit_credit, grades, CLAIM_FROM_VERDICT[combine_grades(grades)])
+
+
+@dataclass(frozen=True)
+class PauseTest:
+    """Claim B10 ("a pause hurts rate-sensitive stocks"): per ticker the summary row after
+    the holds (``stats``), each graded for a fall, and the combined claim verdict."""
+
+    stats: dict
+    grades: tuple
+    verdict: ClaimVerdict
+
+    def means(self) -> dict:
+        """``{'<ticker>_mean_after_holds': mean}``: the values the claim records."""
+        return {f"{t}_mean_after_holds": st["mean"] for t, st in self.stats.items()}
+
+
+def pause_test(stats: dict) -> PauseTest:
+    """Grade each ticker's mean relative return after holds (``events.stats_for`` rows by
+    ticker) for a significant fall, combined by :func:`combine_grades`."""
+    grades = tuple(evidence_class(st["mean"], st["ci_low"], st["ci_high"], -1) for st in stats.values())
+    return PauseTest(dict(stats), grades, CLAIM_FROM_VERDICT[combine_grades(grades)])
