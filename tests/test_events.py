@@ -152,3 +152,11 @@ def test_paths_by_decision_and_hold_study():
     assert study.table["Date"].tolist() == [f"{px.index[50]:%Y-%m-%d}", f"{px.index[78]:%Y-%m-%d}"]
     assert ev.stats_for(study.summary, "T", (0, 1))["mean"] == pytest.approx(-0.01)  # -2% and 0%
     assert ev.hold_study(px, decisions, [1990], [(0, 1)], "B", ["T"]).summary.empty
+
+
+def test_stats_per_ticker_and_stats_by_key_the_summary_rows():
+    px = _prices(n=80, jumps={20: 0.05})
+    summ = ev.summarise(ev.event_returns(px, _events(px, [20]), [(0, 1)], "B"))
+    assert ev.stats_per_ticker(summ, ["T", "X"], (0, 1))["T"]["mean"] == pytest.approx(0.05)
+    assert ev.stats_per_ticker(summ, ["T", "X"], (0, 1))["X"]["n"] == 0
+    assert list(ev.stats_by(summ, ["T"], (0, 1), ("cut", "hold"))) == [("T", "cut"), ("T", "hold")]

@@ -286,3 +286,12 @@ def test_a3_test_reads_only_the_cuts_of_its_year():
     assert a3.grade == "for" and a3.verdict == "confirmed"
     none = rate_claims.a3_test(rets, decisions, "T", (0, 5), year + 1)
     assert none.verdict == "forecast pending" and none.values() == {"cuts_2026": 0}
+
+
+def test_yield_beta_sentences_give_the_daily_then_the_weekly_beta():
+    day = rb.BetaFit(beta=-0.008, se=0.006, t=-1.34, n=1126, first=pd.Timestamp("2022-01-04"), last=pd.Timestamp("2026-07-13"))
+    week = rb.BetaFit(beta=-0.005, t=-0.38, n=236)
+    text = story.yield_beta_sentences(rb.YieldBetas(pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), day, week),
+                                      "IWM", "SPY", "DGS2")
+    assert text.startswith("For every +100 bp move in the DGS2 yield, IWM lagged SPY by 0.8 pp on average")
+    assert text.endswith("On weekly data the beta is -0.5 pp per +100 bp (t = -0.38, 236 weeks).")

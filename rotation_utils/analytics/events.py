@@ -237,6 +237,11 @@ def stats_by(summary: pd.DataFrame, tickers, window, decisions) -> dict:
     return {(t, g): stats_for(summary, t, window, g) for t in tickers for g in decisions}
 
 
+def stats_per_ticker(summary: pd.DataFrame, tickers, window) -> dict:
+    """:func:`stats_for` of each ticker over ``window`` (all decisions of ``summary``), keyed by ticker."""
+    return {t: stats_for(summary, t, window) for t in tickers}
+
+
 def decision_types(decisions: pd.DataFrame) -> list[str]:
     """The decision types present in ``decisions``, in :data:`DECISION_ORDER`."""
     present = set(decisions["decision"])

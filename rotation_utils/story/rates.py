@@ -297,8 +297,7 @@ def short_beta(row) -> str:
 def yield_beta_sentences(betas, focus: str, benchmark: str, yield_series: str) -> str:
     """The headline daily beta in a sentence, then the weekly one (``betas``: ``rate_beta.YieldBetas``)."""
     week = betas.weekly
-    return ("Betas are pp of relative return per +100 bp. "
-            + beta_sentence(betas.headline, focus, benchmark, f"the {yield_series} yield")
+    return (beta_sentence(betas.headline, focus, benchmark, f"the {yield_series} yield")
             + f" On weekly data the beta is {pp(week['beta'])} per +100 bp (t = {num(week['t'], 2)}, "
               f"{int(week['n'])} weeks).")
 
@@ -370,7 +369,7 @@ def cross_check_sentence(check: pd.DataFrame) -> str:
     """How many meetings FRED's target range agrees with (``fomc.cross_check_fred``), or why it did not run."""
     if check.empty:
         return ("**FRED cross-check not run:** DFEDTARU/DFEDTARL are not available from this data source "
-                "(the snapshot does not carry them). With live data this cell lists every meeting whose range disagrees with FRED.")
+                "(the snapshot does not carry them). With live data this section lists every meeting whose range disagrees with FRED.")
     bad = check[check["agrees"] == False]  # noqa: E712  (NaN = FRED has no later date)
     return (f"FRED agrees with the file on {int((check['agrees'] == True).sum())} of {len(check)} meetings; "  # noqa: E712
             f"disagreements: {listing(bad['announcement_date'].dt.strftime('%Y-%m-%d')) if len(bad) else 'none'}.")
