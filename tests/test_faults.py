@@ -314,7 +314,10 @@ def _start_slow_run(tmp_path: Path):
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "rotation_utils.cli", "run", "--notebooks",
                              str(_slow_folder(tmp_path)), "--out", str(out), "--jobs", "2", "--timeout", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            # as from a terminal: a shell's background job (e.g. a suite started with `&`)
+                            # inherits SIGINT ignored, and Python then keeps it ignored
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while not list(out.glob("*/01_slow/started.txt")):
         assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
