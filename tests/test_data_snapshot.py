@@ -160,7 +160,9 @@ def test_sp500_members_latest_and_replay_agree(dl):
     assert dl.read_limit == pd.Timestamp("2026-07-13")
     assert latest == dl.sp500_members("2026-07-13")
     assert latest != sorted(dl.sp500_constituents()["symbol"])
-    assert dl.sp500_members("2026-08-08") != latest          # an explicit later date still replays further
+    # the log is served up to the as-of date only: a later date replays no further
+    assert dl.sp500_members("2026-08-08") == latest
+    assert dl.sp500_changes()["date"].max() <= pd.Timestamp("2026-07-13")
 
 
 def test_sp500_members_point_in_time(dl, snap_dir):
@@ -336,3 +338,26 @@ def test_optional_turns_an_empty_window_into_an_empty_frame_and_the_reason():
     assert why.startswith("no market_caps between 2019-01-01 and 2019-12-31")
     caps, why = data.optional(dl.market_caps, "2025-01-01", "2025-02-28", schema=schemas.MARKET_CAPS)
     assert why is None and len(caps) > 0
+
+
+def test_no_dated_dataset_is_read_after_the_run_as_of_date():
+    # --end 2024-12-31: every dated dataset, and its provenance, stops at that date; the one
+    # exception is the earliest IWM holdings file (2025-05-13), used when no file precedes the
+    # date, which the reports then caveat by name
+    end = pd.Timestamp("2024-12-31")
+    d = DataLayer("snapshot", end=end)
+    assert d.read_limit == end
+    assert d.prices(["SPY", "IWM"], "2024-06-01").index.max() <= end
+    assert d.rates(["DGS2"], "2024-06-01").index.max() <= end
+    assert d.market_caps("2024-06-01", tickers=["AAPL"])["date"].max() <= end
+    assert d.sp500_financials("2024-01-01")["as_of"].max() <= end
+    annual = d.fundamentals("annual")
+    assert annual["filing_date"].max() <= end
+    assert d.shiller_monthly()["date"].max() <= end
+    assert d.sp500_changes()["date"].max() <= end
+    assert "FIX" not in d.sp500_members("2026-03-05")     # added to the log in 2026: not known here
+    assert d.sp500_log_start() == pd.Timestamp("2012-12-27")
+    assert d.iwm_holdings_dates() == [pd.Timestamp("2025-05-13")]   # the earliest file stands in
+    d.iwm_holdings(end)
+    late = {r.dataset for r in d.provenance.records if r.last and pd.Timestamp(r.last) > end}
+    assert late == {"iwm_holdings_2025-05-13"}

@@ -321,7 +321,7 @@ def test_optional_table_turns_no_rows_into_a_note():
 
 
 def test_window_gaps_name_what_is_missing(statements):
-    changes = pd.DataFrame({"date": [T("2012-12-27")], "symbol": ["AAPL"], "action": ["added"]})
+    changes = T("2012-12-27")   # the log's first date (the log up to 2009 is empty)
     gaps = E.window_gaps("2009-06-30", [], changes, statements.iloc[0:0], [2022, 2023], ["market caps: none", None])
     assert gaps[0] == ("S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27, so the "
                        "Other 493 group is empty")

@@ -16,6 +16,7 @@ import pytest
 from rotation_utils import reference_data
 from rotation_utils.runner.pdf import CHROMIUM_ARGS, find_chromium
 from rotation_utils.runner.validate import validate_results
+from tests.claim_checks import claim_problems
 from tests.page_text import text_problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -79,6 +80,10 @@ def test_ledger_shows_the_reports_verdicts_for_every_claim(run):
         assert rows[cid]["evidence"] == claim["evidence"], cid
         assert rows[cid]["source_report"] == name
     assert ledger["extra"]["counts"]["not run"] == 0
+    # every claim reads consistently (unverifiable with its reason or provisional, never both),
+    # and A4, unverifiable on annual data, is not among the top claims
+    assert claim_problems([c for _, c in recorded.values()]) == []
+    assert "A4" not in {t["id"] for t in ledger["extra"]["top"]}
 
 
 # ---- what a reader sees: stray output, the meeting deck, the pages in a real browser ----------

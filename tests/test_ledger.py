@@ -114,6 +114,16 @@ def test_top_claims_rank_by_relative_gap_then_fill_with_contradicted(register, t
     assert top.loc[0, "gap"] == pytest.approx(0.5)
 
 
+def test_a4_whose_measure_is_not_the_claims_is_never_ranked(register, tmp_path):
+    # A4 (Q3 2025 EPS growth) has only annual net income to compare with: unverifiable, so
+    # the top-claims rule never ranks it, however large its number's gap
+    _write(tmp_path, "05_ai_earnings", [
+        ("A4", "unverifiable", "a4", {"claimed": 18.4, "measured": 25.7}),
+        ("A5", "contradicted", "a5", {"claimed": 33.0, "measured": 30.0})])
+    top = ledger.top_claims(ledger.build_ledger(register, ledger.load_run_results(tmp_path)), 3)
+    assert "A4" not in set(top["id"]) and list(top["id"]) == ["A5"]
+
+
 @pytest.mark.parametrize("status,expected", [
     ("confirmed", "confirmed"), ("contradicted for 2023-2025", "contradicted"),
     ("partly contradicted", "mixed"), ("unverifiable (forecast)", "unverifiable"),

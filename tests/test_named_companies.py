@@ -169,8 +169,15 @@ def test_membership_without_an_iwm_file_near_the_window():
     assert "Russell 2000 membership on 2019-12-31 is not in the data" in ev
     near = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2024-12-31")
     assert near.attrs["iwm_date"] == T("2025-05-13") and near.set_index("ticker").at["SMALL", "small_cap"]
+    # the membership statements name the holdings file, and that it is dated after the window end
     assert N.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
-        "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 on 2024-12-31.")
+        "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 (IWM holdings as of "
+        "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31).")
+    assert N.membership_sentence(near, "2024-12-31").startswith(
+        "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member")
+    later = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2026-01-01")
+    assert N.membership_sentence(later, "2026-01-01").startswith("In the IWM holdings as of 2025-11-05, 1 named")
+    assert "after the window end" not in N.b9_evidence({}, later, "2026-01-13", "2026-01-01")
 
 
 def test_rebased_chart_is_skipped_without_prices():

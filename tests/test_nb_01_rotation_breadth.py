@@ -219,6 +219,21 @@ def test_narrative_follows_the_sign_of_the_numbers(default_run, run_2024):
     assert default_run[0]["verdict"]["evidence"] != run_2024[0]["verdict"]["evidence"]
 
 
+def test_membership_caveats_name_the_files_read_and_apply_to_the_window(default_run, run_2024):
+    # the 2024 window reads only the IWM file of 2025-05-13: the caveat names it and says it lies
+    # after the window end; the change log's gap (2025-08-12 to 2026-03-04) is outside 2024
+    _, text24, _ = run_2024
+    assert "IWM holdings as of 2025-05-13, after the window end 2024-12-31" in text24
+    assert "2025-08-12" not in text24 and "2026-03-04" not in text24
+    assert "until the 2026 year-end" not in text24 and "provisional until then" not in text24
+    # the defaults (2025-01-01 to 2026-07-13) read all three files and cross the gap
+    _, text, _ = default_run
+    assert "IWM holdings as of 2025-05-13, 133 days after the window start 2024-12-31" in text
+    assert "after the window end" not in text
+    assert "no entry from 2025-08-12 to 2026-03-04 (204 days)" in text
+    assert "A1 is judged so far on 2026-01-02 to 2026-07-13" in text   # its verdict is provisional
+
+
 def test_unknown_benchmark_fails_with_one_line_message(tmp_path):
     with pytest.raises(pm.PapermillExecutionError) as err:
         run_notebook(NAME, tmp_path, benchmark="NOSUCHTICKER", data_source="snapshot")

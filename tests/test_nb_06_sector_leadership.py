@@ -247,3 +247,15 @@ def test_short_window_is_inconclusive_with_the_reason(short_run, dl):
     assert f"the window has {days} trading days, fewer than 42" in res["verdict"]["evidence"]
     assert "shorter than 42 trading days" in res["verdict"]["rule"]
     assert "**Overall: inconclusive.**" in text and "fewer than 42" in text
+
+
+def test_membership_statements_name_the_holdings_file_against_the_window(runs):
+    # calendar 2024 knows only the file of 2025-05-13, after the window end: every membership
+    # statement says so; a 2025 window ending after that file does not call it "after the end"
+    text24 = notebook_text(runs["cal2024"][1], NB)
+    assert "**after the window end 2024-12-31**" in text24 or "after the window end 2024-12-31" in text24
+    assert "One holdings file is known at the run's as-of date: IWM holdings as of 2025-05-13, after the window end 2024-12-31." in text24
+    assert "held the most (+0.0 pp)" not in text24
+    text25 = notebook_text(runs["inside2025"][1], NB)
+    assert "after the window end" not in text25
+    assert "IWM holdings as of 2025-05-13" in text25

@@ -279,9 +279,14 @@ def test_member_caveats_follow_the_inputs():
     cov = {"holdings": 10, "no_prices": 2, "listed_later": 1, "stopped_early": 0}
     prints = pd.DataFrame({"ticker": ["BAD"], "date": [pd.Timestamp("2025-03-03")]})
     late = S.member_caveats(cov, "2025-05-13", "2025-01-01", prints, ["JUMP"])
-    assert "132 days after the start" in late[0] and "look-ahead" in late[0]
+    assert "IWM holdings as of 2025-05-13, 132 days after the window start 2025-01-01" in late[0]
+    assert "look-ahead" in late[0]
     assert "2 of 10 holdings" in late[1] and "survivors only" in late[1]
     assert "1 in the window (BAD)" in late[2] and "(JUMP)" in late[2]
+    assert "after the window end" not in late[0]
+    # a window that ends before the only file: the caveat names the file and says so
+    ended = S.member_caveats(cov, "2025-05-13", "2024-01-01", prints, [], end="2024-12-31")
+    assert "IWM holdings as of 2025-05-13, after the window end 2024-12-31" in ended[0]
     on_time = S.member_caveats({**cov, "stopped_early": 3}, "2025-05-13", "2025-06-01",
                                prints.iloc[:0], [])
     assert "point-in-time" in on_time[0] and "look-ahead" not in on_time[0]
@@ -410,6 +415,8 @@ def test_membership_sentence_says_whether_the_file_is_point_in_time():
     assert "2 stop trading before the end, and 3 have no prices" in before
     after = S.membership_sentence("w", "2025-01-02", "2025-01-12", COV)
     assert "**10 days after the start**" in after and "not point-in-time" in after
+    ended = S.membership_sentence("w", "2024-01-01", "2025-05-13", COV, end="2024-12-31")
+    assert "**2025-05-13**, **after the window end 2024-12-31**" in ended and "look-ahead" in ended
 
 
 def test_members_cover_window_at_half_the_holdings():
@@ -436,7 +443,15 @@ def test_weights_sentence_names_largest_sector_and_biggest_moves():
     w = pd.DataFrame({"2024-06-28": [0.20, 0.15, 0.10], "2025-06-30": [0.18, 0.17, 0.10]},
                      index=["Financials", "Health Care", "Energy"])
     text = S.weights_sentence(w)
-    assert "All 2 holdings files are shown whatever the window (2024-06-28 to 2025-06-30)" in text
+    assert "The 2 holdings files known at the run's as-of date are shown whatever the window (2024-06-28 to 2025-06-30)." in text
+    assert "after the window end" not in text
+    late = S.weights_sentence(w, end="2024-12-31")
+    assert "(2025-06-30 after the window end 2024-12-31)" in late
+    # one file: no change to report, and the file is named with where it lies against the window
+    one = S.weights_sentence(w[["2025-06-30"]], end="2024-12-31")
+    assert one.startswith("One holdings file is known at the run's as-of date: IWM holdings as of 2025-06-30, "
+                          "after the window end 2024-12-31.")
+    assert "held the most" not in one and "Financials is the largest sector at 18.0%" in one
     assert "Financials is the largest sector at 18.0%" in text
     assert "Health Care gained the most (+2.0 pp) and Financials lost the most (-2.0 pp)" in text
 

@@ -62,12 +62,13 @@ def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str 
     return frame, why and f"{OPTIONAL_LABELS.get(dataset, dataset)}: {why}"
 
 
-def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years,
+def window_gaps(end, members, log_start, annual: pd.DataFrame, years,
                 notes=()) -> list[str]:
     """What the window lacks, one computed phrase each, for the report's Data section.
 
     - S&P 500 membership: the change log replayed to ``end`` gives no members
-      (it starts later), so the Other 493 is empty;
+      (it starts later, on ``log_start``: ``DataLayer.sp500_log_start``), so the
+      Other 493 is empty;
     - annual statements: none of the selected fiscal ``years`` has a statement
       filed by ``end`` for it and the year before (growth needs both);
     - ``notes``: the data layer's reasons for optional datasets (see
@@ -76,9 +77,8 @@ def window_gaps(end, members, changes: pd.DataFrame, annual: pd.DataFrame, years
     end = pd.Timestamp(end)
     out = []
     if not len(members):
-        first = changes["date"].min() if len(changes) else None
         out.append(f"S&P 500 membership on {end:%Y-%m-%d}: the change log "
-                   + (f"starts on {first:%Y-%m-%d}" if first is not None else "is empty")
+                   + (f"starts on {pd.Timestamp(log_start):%Y-%m-%d}" if log_start is not None else "is empty")
                    + ", so the Other 493 group is empty")
     have = set(calendar_year(annual["period_end"])) if len(annual) else set()
     years = sorted(int(y) for y in years)

@@ -17,6 +17,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..membership_notes import holdings_phrase
 from .returns import returns_since
 from ..verdicts import ClaimVerdict
 
@@ -274,8 +275,11 @@ def small_cap_text(mem: pd.DataFrame, end) -> str:
     if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
         return iwm_gap_text(mem.attrs.get("iwm_dates", []), end)
     small = mem.loc[mem["small_cap"], "ticker"].tolist()
-    return (f"only {nr.listing(small)} of the {len(mem)} are Russell 2000 small caps outside the S&P 500/400 "
-            f"on {pd.Timestamp(end):%Y-%m-%d}")
+    held = mem.attrs.get("iwm_date")
+    source = (f" ({holdings_phrase(held, end=end)}; S&P 500 and S&P 400 on {pd.Timestamp(end):%Y-%m-%d})"
+              if held is not None else f" on {pd.Timestamp(end):%Y-%m-%d}")
+    return (f"only {nr.listing(small) or 'none'} of the {len(mem)} are Russell 2000 small caps outside the "
+            f"S&P 500/400{source}")
 
 
 def iwm_gap_text(dates, end) -> str:
@@ -296,9 +300,12 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
         parts = [iwm_gap_text(mem.attrs.get("iwm_dates", []), end) + ", so which named companies were "
                  "small caps then cannot be told."]
     else:
-        parts = [f"On {pd.Timestamp(end):%Y-%m-%d}, {nr.plural(len(small), 'named company', 'named companies')} "
-                 f"({nr.listing(small)}) {'was' if len(small) == 1 else 'were'} a Russell 2000 member outside "
-                 "the S&P 500 and S&P 400, i.e. really small caps."]
+        held = mem.attrs.get("iwm_date")
+        where = (f"In the {holdings_phrase(held, end=end)}" if held is not None
+                 else "In the IWM holdings")   # a table built without the attrs (tests)
+        parts = [f"{where}, {nr.plural(len(small), 'named company', 'named companies')} "
+                 f"({nr.listing(small) or 'none'}) {'was a member' if len(small) == 1 else 'were members'} "
+                 f"outside the S&P 500 and S&P 400 as seen on {pd.Timestamp(end):%Y-%m-%d}, i.e. really small caps."]
     if len(sp5):
         parts.append(" " + "; ".join(
             f"{r['ticker']} was in the S&P 500 "
@@ -328,18 +335,6 @@ def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> s
     return (f"Since {pd.Timestamp(event_date):%Y-%m-%d} the equal-weighted named basket returned "
             f"{nr.pct(vals['basket'])} against {nr.pct(vals['iwm'])} for IWM and {nr.pct(vals['spy'])} for SPY "
             f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}.")
-
-
-def change_log_lag(changes: pd.DataFrame, constituents: pd.DataFrame, tickers) -> str:
-    """For named S&P 500 members: date added vs the first date the change log shows them."""
-    from .. import narrative as nr
-    added = constituents.set_index("symbol")["date_added"]
-    out = []
-    for t in tickers:
-        seen = changes[(changes["symbol"] == t) & (changes["action"] == "added")]["date"]
-        if t in added.index and pd.notna(added[t]) and len(seen):
-            out.append(f"{t} added {added[t]:%Y-%m-%d}, first seen in the log {seen.max():%Y-%m-%d}")
-    return nr.listing(out) if out else "no named company is an S&P 500 member"
 
 
 # ---- tables as shown in the report --------------------------------------------

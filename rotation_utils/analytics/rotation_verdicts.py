@@ -149,6 +149,19 @@ def describe_target(tgt: dict, target: float, implied_gain: float, name: str = "
     return text
 
 
+def target_caveat(a1: dict) -> str | None:
+    """The caveat on claim A1 as recorded (a results.json claim): while its verdict is
+    provisional, say it holds only until the year-end close; None once the year is
+    complete in the data or when the window cannot test the claim (its evidence says why)."""
+    if not a1.get("provisional"):
+        return None
+    period = a1.get("period") or {}
+    target = (a1.get("values") or {}).get("target")
+    what = f"the {target:,.0f} target" if isinstance(target, (int, float)) else "the index target"
+    return (f"A1 is judged so far on {period.get('covered_start')} to {period.get('covered_end')}: {what} is for "
+            f"the close of {period.get('end')}, so its {a1['verdict']} verdict is provisional until then.")
+
+
 def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series,
                         year: int = 2025, band: float = 0.05) -> dict:
     """Claim B3's rule for one calendar year.

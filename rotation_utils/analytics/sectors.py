@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import BadInputError, DataUnavailableError
+from ..membership_notes import holdings_caveat, holdings_phrase
 from ..narrative import compare, direction, listing, pct, plural, pp
 from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
 from .baskets import drifting_basket, equal_weights, rebalance_dates
@@ -323,18 +324,17 @@ def sector_weights(holdings: pd.DataFrame) -> pd.DataFrame:
     return w.sort_values(w.columns[-1], ascending=False)
 
 
-def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late) -> list[str]:
+def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late, end=None) -> list[str]:
     """Computed caveat sentences on the member universe: point-in-time, survivors, bad prints.
 
     ``cov`` comes from :func:`member_coverage`; ``prints`` are the suspect prints
-    inside the window and ``late`` the unconfirmed last-day moves.
+    inside the window and ``late`` the unconfirmed last-day moves. The membership
+    sentence names the holdings file and says whether it lies after the window start
+    or even after the window end ``end`` (:func:`rotation_utils.membership_notes.holdings_caveat`).
     """
-    lag = (pd.Timestamp(holdings_date) - pd.Timestamp(start)).days
-    member = (f"Membership: the IWM holdings file is dated {pd.Timestamp(holdings_date):%Y-%m-%d}, "
-              + ("on or before the start (point-in-time)." if lag <= 0 else
-                 f"{lag} days after the start, so baskets and breadth use names that were in the index "
-                 "later (look-ahead: names that grew into the Russell 2000 are included, names that left "
-                 "it are not)."))
+    look_ahead = holdings_caveat([holdings_date], start, end)
+    member = ("Membership (baskets and breadth): " + look_ahead if look_ahead else
+              f"Membership: {holdings_phrase(holdings_date)}, on or before the start (point-in-time).")
     tail = (". Every priced member still trades on the last date: the price panel holds survivors only."
             if cov["stopped_early"] == 0 else
             f"; {cov['stopped_early']} stop trading early (held at their last price).")
@@ -425,7 +425,7 @@ def sector_columns(sectors, columns, benchmark: str) -> list[str]:
     return [t for t in have if t not in SIZE_STYLE_ETFS] or [t for t in have if t != benchmark]
 
 
-def membership_sentence(window: str, start, holdings_date, cov: dict) -> str:
+def membership_sentence(window: str, start, holdings_date, cov: dict, end=None) -> str:
     """The Data-section sentence on the window and the IWM holdings file behind the member baskets.
 
     Why: membership is point-in-time only when the file predates the start;
@@ -434,8 +434,13 @@ def membership_sentence(window: str, start, holdings_date, cov: dict) -> str:
     """
     start, holdings_date = pd.Timestamp(start), pd.Timestamp(holdings_date)
     lag = (holdings_date - start).days
-    when = ("the latest file on or before the start" if lag <= 0 else
-            f"**{lag} days after the start**: no earlier file exists, so membership is not point-in-time")
+    if end is not None and holdings_date > pd.Timestamp(end):
+        when = (f"**after the window end {pd.Timestamp(end):%Y-%m-%d}**: no file on or before the window end "
+                "exists, so membership is look-ahead")
+    elif lag > 0:
+        when = f"**{lag} days after the start**: no earlier file exists, so membership is not point-in-time"
+    else:
+        when = "the latest file on or before the start"
     return (f"Window: {window} (base = last close on or before {start:%Y-%m-%d}). "
             f"IWM members come from the holdings file of **{holdings_date:%Y-%m-%d}**, {when}. Of its "
             f"{cov['holdings']} equity lines, {cov['full_window']} have prices over the whole window, "
@@ -473,16 +478,26 @@ def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFram
             f"{len(sector_rel)} beat {benchmark} over the window.")
 
 
-def weights_sentence(weights: pd.DataFrame) -> str:
+def weights_sentence(weights: pd.DataFrame, end=None) -> str:
     """The computed sentence under the IWM sector-weights table (``sector_weights`` output).
 
     Why: the largest sector and the biggest gain and loss of weight from the
-    first to the last holdings file are read from the files, not written in.
+    first to the last holdings file are read from the files, not written in; the
+    files are those known at the run's as-of date, each named by its date (and said to
+    lie after the window end ``end`` when it does).
     """
+    files = list(weights.columns)
+    largest = f"{weights.index[0]} is the largest sector at {pct(weights.iloc[0, -1], sign=False)}"
+    if len(files) == 1:
+        return (f"One holdings file is known at the run's as-of date: {holdings_phrase(files[0], end=end)}. "
+                f"{largest}; with one file there is no change of weight to show.")
     change = weights.iloc[:, -1] - weights.iloc[:, 0]
     up, down = change.idxmax(), change.idxmin()
-    return (f"All {weights.shape[1]} holdings files are shown whatever the window ({weights.columns[0]} to "
-            f"{weights.columns[-1]}). {weights.index[0]} is the largest sector at {pct(weights.iloc[0, -1], sign=False)}. "
+    late = [f for f in files if end is not None and pd.Timestamp(f) > pd.Timestamp(end)]
+    after = (f" ({listing([str(f) for f in late])} after the window end {pd.Timestamp(end):%Y-%m-%d})"
+             if late else "")
+    return (f"The {len(files)} holdings files known at the run's as-of date are shown whatever the window "
+            f"({files[0]} to {files[-1]}){after}. {largest}. "
             f"From the first to the last file, {up} {direction(change[up], 'gained', 'lost', 'held')} the most "
             f"({pp(change[up])}) and {down} {direction(change[down], 'gained', 'lost', 'held')} the most "
             f"({pp(change[down])}).")

@@ -284,9 +284,10 @@ class DataLayer:
         if frequency not in ("annual", "quarterly"):
             raise BadInputError(f"frequency must be 'annual' or 'quarterly', not {frequency!r}")
         if symbols is None:  # the whole table: only the snapshot has one
-            return self._known(self._table(schemas.fundamentals(frequency),
-                                           lambda b: b.fundamentals(frequency, symbols=None),
-                                           date_col="period_end"))
+            known = self._known(self._table(schemas.fundamentals(frequency),
+                                            lambda b: b.fundamentals(frequency, symbols=None),
+                                            date_col="period_end"))
+            return self._served(f"fundamentals_{frequency}", known, "period_end")
         return self._statements(frequency, _as_list(symbols, "symbols"))
 
     def _known(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -376,7 +377,8 @@ class DataLayer:
         real_price, real_dividend, real_earnings, cape`` (NaN where the source stops)."""
         df = self._table(schemas.SHILLER_MONTHLY, lambda b: b.shiller_monthly(), date_col="date")
         limit = self.read_limit
-        return df if limit is None else df[df["date"] <= limit].reset_index(drop=True)
+        return df if limit is None else self._served(
+            "shiller_monthly", df[df["date"] <= limit].reset_index(drop=True), "date")
 
     def sp500_constituents(self) -> pd.DataFrame:
         """Latest S&P 500 list: ``symbol, name, gics_sector, gics_sub_industry, date_added, cik``.
@@ -387,10 +389,31 @@ class DataLayer:
         return self._table(schemas.SP500_CONSTITUENTS, lambda b: b.sp500_constituents())
 
     def sp500_changes(self) -> pd.DataFrame:
-        """Membership changes: ``date, symbol, action`` (``added``/``removed``), the whole log
-        (its first date says when membership becomes known); replay it only up to the
-        run's as-of date, as :meth:`sp500_members` does."""
-        return self._table(schemas.SP500_CHANGES, lambda b: b.sp500_changes(), date_col="date")
+        """Membership changes: ``date, symbol, action`` (``added``/``removed``), the log up to
+        the run's as-of date (its first date says when membership becomes known). Entries
+        after that date are not known at it, so they are never served (a later date given
+        to :meth:`sp500_members` replays no further than the as-of date)."""
+        df = self._table(schemas.SP500_CHANGES, lambda b: b.sp500_changes(), date_col="date")
+        self._log_start = df["date"].min() if len(df) else None
+        limit = self.read_limit
+        if limit is None:
+            return df
+        return self._served("sp500_changes", df[df["date"] <= limit].reset_index(drop=True), "date")
+
+    def _served(self, dataset: str, df: pd.DataFrame, date_col: str) -> pd.DataFrame:
+        """Make the provenance record of a whole table cut at the as-of date show what was
+        served (its last date and rows), not the file's full range; returns ``df``."""
+        rec = next((r for r in reversed(self.provenance.records) if r.dataset == dataset), None)
+        if rec is not None and len(df):
+            rec.first, rec.last, rec.rows = iso(df[date_col].min()), iso(df[date_col].max()), int(len(df))
+        return df
+
+    def sp500_log_start(self) -> pd.Timestamp | None:
+        """First date of the S&P 500 change log: membership is known from then on (None when
+        the sources have no log). A fact about the source's coverage, like a dataset's date
+        range, so it is given even when the run's as-of date precedes it."""
+        self.sp500_changes()
+        return self._log_start
 
     def sp500_members(self, on=None) -> list[str]:
         """S&P 500 members as seen on a date (the run's as-of date when ``on`` is None).
