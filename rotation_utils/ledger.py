@@ -19,6 +19,7 @@ import pandas as pd
 from .narrative import listing, plural
 from .results import CLAIM_VERDICTS, read_results
 from .verdicts import ClaimVerdict, DECIDED, ReportVerdict, Rule
+from .runner.summary import report_window, windows_span
 
 NOT_RUN = ClaimVerdict.NOT_RUN
 VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
@@ -210,6 +211,11 @@ def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
     return out[list(cols)].rename(columns=cols)
 
 
+def run_window(results: dict[str, dict]) -> str:
+    """The ledger's window: each report's own, from the earliest first to the latest last data date."""
+    return windows_span(results.values())
+
+
 def provenance(results: dict[str, dict]) -> dict:
     """The ledger's data block for results.json: it reads reports, so their sources and latest as-of."""
     as_of = sorted({(r.get("data") or {}).get("as_of") for r in results.values()} - {None, ""})
@@ -219,16 +225,17 @@ def provenance(results: dict[str, dict]) -> dict:
 
 
 def sources_table(results: dict[str, dict]) -> pd.DataFrame:
-    """One row per report read: its title, verdict, data as-of, window and claims recorded."""
+    """One row per report read: its title, verdict, data as-of, window and claims recorded.
+
+    The window is the one the report's summary box and the index show (its first and last
+    data dates, or the thesis window it records)."""
     rows = []
     for nb, res in sorted(results.items()):
-        p = res.get("parameters", {})
-        window = " to ".join(str(p.get(k) or "latest") for k in ("start", "end") if k in p)
         rows.append({"Report": nb, "Title": res.get("title", ""),
                      "Verdict": res.get("verdict", {}).get("value", ""),
                      "Data as of": (res.get("data") or {}).get("as_of") or "",
                      "Sources": ", ".join((res.get("data") or {}).get("sources", [])),
-                     "Window": window or "(report's own)",
+                     "Window": report_window(res),
                      "Claims": ", ".join(c["id"] for c in res.get("claims", []))})
     return pd.DataFrame(rows, columns=["Report", "Title", "Verdict", "Data as of", "Sources",
                                        "Window", "Claims"])

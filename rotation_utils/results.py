@@ -12,7 +12,8 @@ page and by the claims ledger::
       "headline": [{"name", "value", "unit", "label"}],   # value in display units (4.2 with
                                                  # unit "pp", not 0.042): number, string or null
       "claims": [{"id", "verdict", "evidence", "values": {...}, "period": {...}, "provisional"}],
-      "window": {"start", "end", "label"},       # the thesis window the verdict is judged on
+      "window": {"start", "end", "label"},       # the thesis window the verdict is judged on: the
+                                                 # first and last trading day of its data
       "key_metrics": ["name", ...],              # the (up to three) headline names the verdict
                                                  # rests on, in reading order: the summary box,
                                                  # the index scorecard and the deck show them
@@ -146,9 +147,49 @@ class Report:
                             "provisional": bool(j["period"].get("provisional"))})
 
     def set_window(self, start, end, label: str = "") -> None:
-        """Record the thesis window the report's verdict is judged on (shown on the index)."""
-        self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
-                              "label": label or f"{_jsonable(start)} to {_jsonable(end)}"}
+        """Record the thesis window the report's verdict is judged on (shown on the index).
+
+        Args:
+            start, end: the window's bounds; like the run's window they are narrowed to the
+                first and last trading day the report's prices have inside them.
+            label: how the window reads (default: those two dates); a label that names dates
+                should name the trading days, as the charts do.
+        """
+        self.thesis_window = {"start": start, "end": end, "label": label}
+
+    def data_window(self, start=None, end=None) -> tuple:
+        """The first and last trading day of the report's prices inside ``[start, end]``.
+
+        Why: a window asked for as 2025-01-01 starts on the first day that has data
+        (2025-01-02); the summary box, the index and the charts must show the same dates.
+        Without prices (a report reading statements or other reports) the bounds are kept.
+
+        Args:
+            start, end: the bounds asked for (None: open).
+
+        Returns:
+            ``(first, last)`` as ISO dates (or None where a bound is open and no price is served).
+        """
+        sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
+        lo, hi = (pd.Timestamp(d) if d is not None else None for d in (start, end))
+        if sessions is not None and len(sessions):
+            inside = pd.DatetimeIndex(sessions)
+            inside = inside[(inside >= (lo if lo is not None else inside.min()))
+                            & (inside <= (hi if hi is not None else inside.max()))]
+            if len(inside):
+                lo, hi = inside.min(), inside.max()
+        return _jsonable(lo), _jsonable(hi)
+
+    def _window_record(self) -> dict:
+        if self.thesis_window is not None:   # a bound the report left open stays open (no such window)
+            asked = (self.thesis_window["start"], self.thesis_window["end"])
+            start, end = (d if a is not None else None for d, a in zip(self.data_window(*asked), asked))
+            label = self.thesis_window["label"]
+        else:
+            start, end = self.data_window(self.window[0], self.window_end())
+            label = ""
+        return {"start": start, "end": end,
+                "label": label or f"{start or 'start of data'} to {end or 'latest data'}"}
 
     def verdict(self, value: str, rule: Rule, evidence: str = "") -> None:
         """Record the overall verdict on the report's thesis and the rule that produced it.
@@ -193,10 +234,7 @@ class Report:
             "headline": self.headline,
             "key_metrics": self.key,
             "claims": self.claims,
-            "window": self.thesis_window or {"start": _jsonable(self.window[0]),
-                                             "end": _jsonable(self.window_end()),
-                                             "label": f"{_jsonable(self.window[0]) or 'start of data'} to "
-                                                      f"{_jsonable(self.window_end()) or 'latest data'}"},
+            "window": self._window_record(),
             "verdict": self.overall or {"value": str(ReportVerdict.INCONCLUSIVE), "rule": "no verdict recorded",
                                         "evidence": ""},
             "tables": self.tables,

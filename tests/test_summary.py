@@ -4,6 +4,7 @@ from __future__ import annotations
 import base64
 
 import nbformat
+import pandas as pd
 import pytest
 
 from rotation_utils.runner.records import Task
@@ -51,7 +52,7 @@ def test_report_key_metrics_are_written_to_results():
 @pytest.mark.parametrize("res,text", [
     ({"parameters": {"start": "2025-01-01", "end": None}, "data": {"as_of": "2026-07-13"}}, "2025-01-01 to 2026-07-13"),
     ({"parameters": {"start": "2025-01-01", "end": "2025-06-30"}, "data": {"as_of": "2026-07-13"}}, "2025-01-01 to 2025-06-30"),
-    ({"parameters": {"tax_year": 2025}, "data": {"as_of": "2026-07-13"}}, "tax year 2025, data as of 2026-07-13"),
+    ({"parameters": {"tax_year": 2025}, "data": {"as_of": "2026-07-13"}}, "tax year 2025"),
     ({"window": {"start": "2024-12-31", "end": "2026-07-13"}, "parameters": {"start": "2025-01-01"}}, "2024-12-31 to 2026-07-13"),
     ({"window": "calendar 2025"}, "calendar 2025"),
     ({}, "n/a"),
@@ -104,7 +105,54 @@ def test_index_scorecard_shows_window_and_key_numbers(tmp_path):
 def test_tax_year_report_window_names_the_year_not_the_start_of_data():
     res = {"window": {"start": None, "end": "2026-07-13", "label": "start of data to 2026-07-13"},
            "parameters": {"tax_year": 2025}, "data": {"as_of": "2026-07-13"}}
-    assert summary.report_window(res) == "tax year 2025, data as of 2026-07-13"
+    assert summary.report_window(res) == "tax year 2025"
     res["window"]["label"] = "2025-01-01 to 2026-07-13"
     res["window"]["start"] = "2025-01-01"
     assert summary.report_window(res) == "2025-01-01 to 2026-07-13"
+
+
+class _Prices:
+    """The parts of a data layer a report reads: trading days served, as-of date, provenance."""
+    as_of = "2026-07-13"
+    source = "snapshot"
+    sessions = pd.DatetimeIndex(["2024-12-31", "2025-01-02", "2025-01-03", "2026-07-10", "2026-07-13"])
+
+    class provenance:
+        @staticmethod
+        def to_json():
+            return {"sources": ["snapshot"]}
+
+
+def test_window_is_the_first_and_last_trading_day_of_the_data_not_the_parameter():
+    rep = Report("01_x", "X", {"start": "2025-01-01"}, data=_Prices(), window=(pd.Timestamp("2025-01-01"), None))
+    window = rep.to_dict()["window"]
+    assert (window["start"], window["end"]) == ("2025-01-02", "2026-07-13")   # 2025-01-01 is a holiday
+    assert summary.report_window({"window": window}) == "2025-01-02 to 2026-07-13"
+    rep.set_window("2026-01-01", "2026-07-12", "the thesis window")
+    assert rep.to_dict()["window"] == {"start": "2026-07-10", "end": "2026-07-10", "label": "the thesis window"}
+    rep.set_window(None, None, "none: the window ends 2025-12-31")   # a thesis window the run does not reach
+    assert rep.to_dict()["window"] == {"start": None, "end": None, "label": "none: the window ends 2025-12-31"}
+    # no prices (a report on statements or on other reports): the bounds asked for are kept
+    bare = Report("00_x", "X", {}, data={"as_of": "2026-07-13"}, window=(pd.Timestamp("2025-01-01"), None))
+    assert bare.to_dict()["window"]["start"] == "2025-01-01"
+
+
+def test_summary_box_names_the_as_of_date_once(tmp_path):
+    res = _results()
+    res["window"] = {"start": None, "end": "2026-07-13", "label": "tax year 2025"}
+    res["parameters"] = {"tax_year": 2025}
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("## Question")])
+    record = {"notebook": "04_x", "status": "ok", "run_id": "r", "executed_at": "2026-07-13T10:00:00",
+              "duration_seconds": 1.0, "parameters": {"tax_year": 2025}, "passed_parameters": {},
+              "data": {"as_of": "2026-07-13", "sources": ["snapshot"]}, "git": {}, "packages": {}}
+    page = render.report_html(nb, record, res, {"title": "X", "purpose": "Why."})
+    box = page[page.index('id="rt-summary"'):page.index("Run details")]
+    assert "Window tax year 2025 · data as of 2026-07-13" in box
+    assert box.count("2026-07-13") == 1
+
+
+def test_windows_span_names_the_earliest_start_and_latest_end():
+    windows = [{"window": {"start": "2025-01-02", "end": "2026-07-13"}}, None,
+               {"window": {"start": "2022-01-03", "end": "2026-07-10"}}, {"window": "calendar 2025"}]
+    assert summary.windows_span(windows) == "each report\u2019s own window, 2022-01-03 to 2026-07-13"
+    assert summary.windows_span([]) == "each report\u2019s own window"

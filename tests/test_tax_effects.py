@@ -465,3 +465,29 @@ def test_sample_note_counts_pre_obbba_years_and_the_end_dates_effect(fund):
     assert te.thesis_measures("permanent_pct_pretax") == ("permanent_pct_pretax", "saving_pct_pretax")
     with pytest.raises(BadInputError):
         te.thesis_measures("nonsense")
+
+
+def test_verdict_comparison_shows_permanent_and_timing_of_the_cells_the_rule_compares():
+    import matplotlib.pyplot as plt
+    from rotation_utils.charts import tax_effects as charts
+    sizes = ["small", "mid", "large"] * 6
+    inten = [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.8, 0.8, 0.8, 0.9, 0.9, 0.9]
+    perm = [0.0] * 12 + [0.0, 0.01, 0.0, 0.0, 0.03, 0.0]
+    timing = [0.02] * 12 + [0.05, 0.06, 0.07, 0.05, 0.08, 0.07]
+    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(18)], "size_bucket": sizes, "intensity": inten,
+                      "permanent_pct_pretax": perm, "timing_pct_pretax": timing})
+    got = te.verdict_comparison(e, ("mid", "high"), "small, low intensity").set_index("group")
+    assert list(got.index) == ["Thesis cell: mid, high intensity", "Best cell: small, low intensity", "All firms"]
+    assert got.loc["Thesis cell: mid, high intensity", ["firms", "permanent", "timing"]].tolist() == \
+        pytest.approx([2, 0.02, 0.07])
+    assert got.loc["All firms", "permanent"] == 0.0 and got.loc["All firms", "firms"] == 18
+    assert got["thesis"].tolist() == [True, False, False]
+    # the best cell is the thesis cell: shown once
+    assert len(te.verdict_comparison(e, ("mid", "high"), "mid, high intensity")) == 2
+    fig, ax = charts.plot_verdict_comparison(te.verdict_comparison(e, ("mid", "high"), None), "t")
+    assert len(ax.patches) == 4   # two groups x (permanent, timing)
+    assert [t.get_text() for t in ax.texts].count("0.0%") == 1   # the zero permanent bar still reads
+    assert [p.get_label() for p in ax.get_legend().get_patches()] == [
+        "permanent (the verdict's measure)", "timing (given back in later years)"]
+    plt.close(fig)
+    assert charts.plot_verdict_comparison(te.verdict_comparison(e.iloc[0:0], ("mid", "high"), None), "t") == (None, None)

@@ -315,6 +315,7 @@ def firm_effects(rows: pd.DataFrame, tax_year: int, capex_treatment: str = "bonu
     out = out.assign(saving_pct_pretax=(out["saving"] / out["pretax_income"]).where(profit),
                      saving_163j_pct_pretax=(out["saving_163j"] / out["pretax_income"]).where(profit),
                      permanent_pct_pretax=(out["saving_permanent"] / out["pretax_income"]).where(profit),
+                     timing_pct_pretax=(out["saving_timing"] / out["pretax_income"]).where(profit),
                      saving_pct_cap=out["saving"] / out["market_cap"] if "market_cap" in out else np.nan)
     out.attrs["dropped"] = sorted(rows.loc[~ok, "symbol"])
     return out.reset_index(drop=True)
@@ -366,6 +367,55 @@ def intensity_cells(effects: pd.DataFrame, n_groups: int = 3,
     cnt = e.pivot_table(index="size_bucket", columns="intensity_group", values="symbol",
                         aggfunc="count", observed=True)
     return med, cnt
+
+
+def permanent_and_timing_cells(effects: pd.DataFrame, n_groups: int = 3) -> pd.DataFrame:
+    """What the verdict compares, cell by cell: per size bucket x capital-intensity group
+    (as in :func:`intensity_cells`), the firms and the median permanent and timing saving,
+    each as a share of pre-tax income.
+
+    Why both: the verdict is judged on the permanent saving by default; a deferral (timing)
+    is paid back later, so a cell can look large on the total and gain nothing for good.
+
+    Returns:
+        Columns ``size_bucket, intensity_group, firms, permanent, timing`` (fractions), in
+        size order then low to high intensity; empty when no cell can be formed.
+    """
+    perm, cnt = intensity_cells(effects, n_groups, value="permanent_pct_pretax")
+    timing, _ = intensity_cells(effects, n_groups, value="timing_pct_pretax")
+    if perm.empty:
+        return pd.DataFrame(columns=["size_bucket", "intensity_group", "firms", "permanent", "timing"])
+    long = pd.DataFrame({"firms": cnt.stack(), "permanent": perm.stack(),
+                         "timing": timing.reindex(index=perm.index, columns=perm.columns).stack()})
+    long = long.reset_index().rename(columns={"level_0": "size_bucket", "level_1": "intensity_group"})
+    long["firms"] = long["firms"].fillna(0).astype(int)
+    return long[long["firms"] > 0].reset_index(drop=True)
+
+
+def verdict_comparison(effects: pd.DataFrame, thesis_cell: tuple, best_cell: str | None) -> pd.DataFrame:
+    """The three groups the verdict compares, each with its median permanent and timing saving.
+
+    Args:
+        effects: :func:`firm_effects` of the corporations (REITs left out).
+        thesis_cell: ``(size bucket, intensity group)`` the thesis names, e.g. ``("mid ($2-10bn)", "high")``.
+        best_cell: the rule's best cell as :func:`thesis_verdict` names it ("<size>, <group> intensity"),
+            or None.
+
+    Returns:
+        Columns ``group, firms, permanent, timing, thesis`` (fractions of pre-tax income): the
+        thesis cell, the best cell when it is another one, and all firms; the thesis cell is
+        left out when it has no firm.
+    """
+    cells = permanent_and_timing_cells(effects)
+    names = cells["size_bucket"].astype(str) + ", " + cells["intensity_group"].astype(str) + " intensity"
+    wanted = f"{thesis_cell[0]}, {thesis_cell[1]} intensity"
+    rows = [dict(r, group=f"{'Thesis' if n == wanted else 'Best'} cell: {n}", thesis=n == wanted)
+            for n, r in zip(names, cells.to_dict("records")) if n == wanted or (n == best_cell and best_cell != wanted)]
+    rows.sort(key=lambda r: not r["thesis"])
+    profit = effects.dropna(subset=["permanent_pct_pretax"])
+    rows.append({"group": "All firms", "firms": len(profit), "thesis": False,
+                 "permanent": profit["permanent_pct_pretax"].median(), "timing": profit["timing_pct_pretax"].median()})
+    return pd.DataFrame(rows, columns=["group", "firms", "permanent", "timing", "thesis"])
 
 
 def thesis_verdict(med: pd.DataFrame, cnt: pd.DataFrame, mid_label: str, overall_median: float,

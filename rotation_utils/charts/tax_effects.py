@@ -82,3 +82,39 @@ def plot_named(named: pd.DataFrame, title: str):
     fig, ax = style.new_figure(title, "Tax saving (% of pre-tax income)", "")
     ax.barh(shown["ticker"], shown["saving_pct_pretax"] * 100, color=style.PALETTE[1])
     return fig, ax
+
+
+def plot_verdict_comparison(groups: pd.DataFrame, title: str):
+    """What the verdict rests on: the median permanent and timing saving of the thesis cell,
+    the best cell and all firms, side by side (the verdict's numbers are the permanent ones).
+
+    Args:
+        groups: :func:`~rotation_utils.analytics.tax_effects.verdict_comparison`.
+        title: the chart title.
+
+    Returns:
+        ``(fig, ax)``, or ``(None, None)`` when there is nothing to draw.
+    """
+    g = groups.dropna(subset=["permanent", "timing"], how="all").iloc[::-1]
+    if g.empty:
+        return None, None
+    fig, ax = style.new_figure(title, "Median saving (% of pre-tax income)", "", figsize=(11, 1.3 * len(g) + 2.2))
+    y = np.arange(len(g))
+    perm, timing = style.PALETTE[0], style.PALETTE[1]
+    for offset, col, colour in ((0.2, "permanent", perm), (-0.2, "timing", timing)):
+        ax.barh(y + offset, g[col] * 100, height=0.38, color=colour)
+        for yy, v in zip(y + offset, g[col] * 100):   # a zero bar is invisible: its number is not
+            if pd.notna(v):
+                ax.annotate(f"{v:.1f}%", (max(v, 0), yy), xytext=(5, 0), textcoords="offset points",
+                            va="center", fontsize=13)
+    labels = [f"{n}\n(n={k})".replace("$", "\\$") for n, k in zip(g["group"], g["firms"])]
+    ax.set_yticks(y, labels)
+    for tick, t in zip(ax.get_yticklabels(), g["thesis"]):
+        tick.set_fontweight("bold" if t else "normal")
+    ax.tick_params(axis="y", labelsize=13)
+    ax.axvline(0, color="#333333", lw=0.8)
+    ax.margins(x=0.15)
+    ax.legend(handles=[style.legend_patch(perm, "permanent (the verdict's measure)"),
+                       style.legend_patch(timing, "timing (given back in later years)")],
+              loc="lower right", fontsize=12, frameon=True)
+    return fig, ax

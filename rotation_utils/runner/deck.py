@@ -16,8 +16,8 @@ import base64
 import io
 from pathlib import Path
 
-from .summary import KEY_NUMBERS, summary
 from ..verdicts import ReportVerdict
+from .summary import KEY_NUMBERS, summary, windows_span
 
 DECK_NAME = "meeting-deck.pptx"
 WIDE = (13.333, 7.5)  # inches: 16:9
@@ -87,7 +87,7 @@ def deck_context(run: dict, run_dir: Path) -> dict:
         title, verdict, rule, window, numbers, chart (data URI or None), source, error.
     """
     records = run.get("notebooks") or []
-    reports, windows, as_of = [], [], set()
+    reports, as_of = [], set()
     counts = {}
     for rec in records:
         res = rec.get("results") or {}
@@ -98,7 +98,6 @@ def deck_context(run: dict, run_dir: Path) -> dict:
         box = summary(res if rec["status"] == "ok" else None, nb)
         sources = ", ".join((rec.get("data") or {}).get("sources") or []) or "not recorded"
         if rec["status"] == "ok":
-            windows.append(box["window"])
             as_of.add((rec.get("data") or {}).get("as_of"))
         reports.append({
             "name": rec["notebook"], "title": res.get("title") or rec.get("title") or rec["notebook"],
@@ -107,9 +106,7 @@ def deck_context(run: dict, run_dir: Path) -> dict:
             "chart": box["chart"], "error": "" if rec["status"] == "ok" else "the report did not finish",
             "source": f"Source: {sources}; data as of {box['as_of']}; report {rec['notebook']}, run {run.get('run_id')}",
         })
-    given = run.get("parameters") or {}
-    window = (f"{given.get('start') or 'each report’s own start'} to {given.get('end') or 'latest data'}"
-              if given.get("start") or given.get("end") else "each report’s own window, to the latest data")
+    window = windows_span(rec.get("results") for rec in records if rec["status"] == "ok" and not rec.get("run_last"))
     return {"run_id": run.get("run_id", ""), "window": window,
             "as_of": ", ".join(sorted(a for a in as_of if a)) or "unknown",
             "counts": counts, "reports": reports}

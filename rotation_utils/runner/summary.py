@@ -7,8 +7,9 @@ number has the same value, rounding and unit wherever it appears:
 - the key numbers: the headline metrics named in ``results["key_metrics"]`` (the
   ones the verdict rests on), else the first headline metrics; at most
   :data:`KEY_NUMBERS`;
-- the window the report measured (``results["window"]`` when a report records
-  it, else its ``start`` parameter to its end or data as-of date);
+- the window the report measured (``results["window"]``: the first and last trading
+  day of its data, or the thesis window it records; else its ``start`` parameter to its
+  end or data as-of date), shown once beside the one data as-of date of the run;
 - the key chart: the first picture output of the cell tagged :data:`KEY_CHART_TAG`.
 """
 from __future__ import annotations
@@ -71,16 +72,19 @@ def key_metrics(results: dict | None, limit: int = KEY_NUMBERS) -> list[dict]:
 
 
 def report_window(results: dict | None) -> str:
-    """The window a report measured, e.g. '2025-01-01 to 2026-07-13' (or 'n/a').
+    """The window a report measured, e.g. '2025-01-02 to 2026-07-13' (or 'n/a').
+
+    The data's as-of date is not part of it: the summary box, the deck and the index
+    show that date once, next to the window.
 
     Args:
         results: a results.json dict.
 
     Returns:
         ``results["window"]`` as text when the report recorded it (a string, or a
-        ``{"start", "end", "label"}`` dict: its label), else the ``start`` parameter to the ``end``
-        parameter or the data's as-of date; a report without a start (a tax year)
-        shows that year and the as-of date.
+        ``{"start", "end", "label"}`` dict: its label, else its dates: the first and last
+        trading day of the report's data), else the ``start`` parameter to the ``end``
+        parameter or the data's as-of date; a report judged on a tax year shows that year.
     """
     results = results or {}
     window = results.get("window")
@@ -98,8 +102,30 @@ def report_window(results: dict | None) -> str:
     if params.get("start"):
         return f"{params['start']} to {end or 'latest data'}"
     if params.get("tax_year"):
-        return f"tax year {params['tax_year']}" + (f", data as of {as_of}" if as_of else "")
-    return f"data as of {as_of}" if as_of else NA
+        return f"tax year {params['tax_year']}"
+    return NA
+
+
+def windows_span(results) -> str:
+    """What the reports of one run cover together: "each report's own window, 2022-01-03 to 2026-07-13".
+
+    Why: a page about several reports (the claims ledger, the deck's title slide) must not
+    invent a window; it names the earliest first and the latest last data date of theirs.
+
+    Args:
+        results: results.json dicts (None entries are skipped).
+
+    Returns:
+        The sentence, without dates when no report recorded them.
+    """
+    starts, ends = [], []
+    for res in results:
+        window = (res or {}).get("window")
+        if isinstance(window, dict):
+            starts += [window["start"]] if window.get("start") else []
+            ends += [window["end"]] if window.get("end") else []
+    span = f", {min(starts)} to {max(ends)}" if starts and ends else ""
+    return f"each report\u2019s own window{span}"
 
 
 def key_chart(nb) -> str | None:
