@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import claim_values
 from .narrative import listing, plural
 from .results import CLAIM_VERDICTS, read_results
 from .verdicts import ClaimVerdict, DECIDED, ReportVerdict, Rule
@@ -91,17 +92,6 @@ def load_run_results(run_dir) -> dict[str, dict]:
     return out
 
 
-def _values_text(values: dict) -> str:
-    if not values:
-        return ""
-    parts = []
-    for k, v in values.items():
-        if isinstance(v, float):
-            v = f"{v:,.4g}"
-        parts.append(f"{k}: {v}")
-    return "; ".join(parts)
-
-
 def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFrame:
     """One row per register claim, in register order.
 
@@ -122,14 +112,15 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
         if r["id"] in recorded:
             nb, c = recorded[r["id"]]
             verdict, evidence, values, src = c["verdict"], c["evidence"], c.get("values") or {}, nb
+            shown = claim_values.text(c)
             provisional = bool(c.get("provisional"))
         elif is_fact_claim(r["how_data_can_test_it"]) and public is not None:
-            verdict, values, src = public, {}, "register"
+            verdict, values, src, shown = public, {}, "register", ""
             evidence = f"Settled from the public record: {r['known_fact']} ({r['known_source']})."
         else:
             expected = EXPECTED_REPORT.get(r["id"], "a report")
             state = "did not record it" if expected in results else "was not run or failed"
-            verdict, values, src = NOT_RUN, {}, ""
+            verdict, values, src, shown = NOT_RUN, {}, "", ""
             evidence = f"{expected} {state} in this run, so the data verdict is missing."
         # only two decisive verdicts can disagree: "unverifiable" or "forecast pending" from
         # the data means the data cannot say yet, which is a caveat, not a contradiction;
@@ -140,7 +131,7 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
             "id": r["id"], "article": "A" if r["id"].startswith("A") else "B",
             "topic": r["topic"], "claim": r["claim_paraphrased"],
             "how_tested": r["how_data_can_test_it"], "verdict": verdict, "evidence": evidence,
-            "values": _values_text(values), "source_report": src,
+            "values": shown, "source_report": src,
             "public_fact": r["known_fact"], "public_source": r["known_source"],
             "public_verdict": public or "", "disagrees": bool(disagrees),
             "provisional": provisional, "period": r.get("period_label", ""),

@@ -11,9 +11,11 @@ page and by the claims ledger::
       "data": {"sources": [...], "as_of": "YYYY-MM-DD", "datasets": [...], "missing": [...]},
       "headline": [{"name", "value", "unit", "label"}],   # value in display units (4.2 with
                                                  # unit "pp", not 0.042): number, string or null
-      "claims": [{"id", "verdict", "evidence", "values": {...}, "period": {...}, "provisional"}],
-      "window": {"start", "end", "label"},       # the thesis window the verdict is judged on: the
-                                                 # first and last trading day of its data
+      "claims": [{"id", "verdict", "evidence", "values": {...},    # values: every number, for programs
+                  "shown": [{"name", "label", "value", "unit"}],    # what the ledger prints (display units)
+                  "period": {...}, "provisional"}],
+      "window": {"start", "end", "label"},       # the window the verdict is judged on: the first and
+                                                 # last date of the data it uses
       "key_metrics": ["name", ...],              # the (up to three) headline names the verdict
                                                  # rests on, in reading order: the summary box,
                                                  # the index scorecard and the deck show them
@@ -136,42 +138,47 @@ class Report:
         The verdict goes through the period rule (:func:`rotation_utils.periods.judge`):
         outside the claim's period it becomes "unverifiable" with the reason; on part
         of a forward claim's period it is marked provisional.
+
+        ``values`` are the numbers behind the verdict: the ones a reader should see are given
+        as :class:`rotation_utils.claim_values.Shown` (display units, label, unit), and
+        ``claimed``/``measured`` with ``unit`` are shown as they are; the ledger prints those.
         """
+        from .claim_values import split
         from .periods import judge
         if verdict not in CLAIM_VERDICTS:
             raise ValueError(f"claim verdict {verdict!r} is not one of {CLAIM_VERDICTS}")
-        j = judge(verdict, evidence, self.coverage(claim_id), values)
+        plain, shown = split(values)
+        j = judge(verdict, evidence, self.coverage(claim_id), plain)
         self.claims = [c for c in self.claims if c["id"] != claim_id]
         self.claims.append({"id": claim_id, "verdict": j["verdict"], "evidence": j["evidence"],
-                            "values": _jsonable(j["values"]), "period": _jsonable(j["period"]),
-                            "provisional": bool(j["period"].get("provisional"))})
+                            "values": _jsonable(j["values"]),
+                            "shown": _jsonable([s for s in shown if s["name"] in j["values"]]),
+                            "period": _jsonable(j["period"]), "provisional": bool(j["period"].get("provisional"))})
 
     def set_window(self, start, end, label: str = "") -> None:
-        """Record the thesis window the report's verdict is judged on (shown on the index).
+        """Record the window the report's verdict is judged on (the summary box and the index show it).
 
         Args:
-            start, end: the window's bounds; like the run's window they are narrowed to the
-                first and last trading day the report's prices have inside them.
-            label: how the window reads (default: those two dates); a label that names dates
-                should name the trading days, as the charts do.
+            start, end: the first and last date of the data the verdict uses, as the report's
+                own text and charts show them (e.g. the base close a return runs from).
+            label: how the window reads (default: those two dates).
         """
-        self.thesis_window = {"start": start, "end": end, "label": label}
+        self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
+                              "label": label or f"{_jsonable(start) or 'start of data'} to {_jsonable(end) or 'latest data'}"}
 
-    def data_window(self, start=None, end=None) -> tuple:
-        """The first and last trading day of the report's prices inside ``[start, end]``.
+    def data_window(self) -> tuple:
+        """The run's window as the data has it: the first and last trading day of the report's
+        prices inside ``[start, end]`` (the window a report that records none is shown with).
 
-        Why: a window asked for as 2025-01-01 starts on the first day that has data
-        (2025-01-02); the summary box, the index and the charts must show the same dates.
+        Why: a window asked for as 2025-01-01 starts on the first day with data (2025-01-02);
+        the summary box and the index must show the dates the report's charts and text show.
         Without prices (a report reading statements or other reports) the bounds are kept.
 
-        Args:
-            start, end: the bounds asked for (None: open).
-
         Returns:
-            ``(first, last)`` as ISO dates (or None where a bound is open and no price is served).
+            ``(first, last)`` as ISO dates (None where a bound is open and no price is served).
         """
+        lo, hi = (pd.Timestamp(d) if d is not None else None for d in (self.window[0], self.window_end()))
         sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
-        lo, hi = (pd.Timestamp(d) if d is not None else None for d in (start, end))
         if sessions is not None and len(sessions):
             inside = pd.DatetimeIndex(sessions)
             inside = inside[(inside >= (lo if lo is not None else inside.min()))
@@ -181,15 +188,10 @@ class Report:
         return _jsonable(lo), _jsonable(hi)
 
     def _window_record(self) -> dict:
-        if self.thesis_window is not None:   # a bound the report left open stays open (no such window)
-            asked = (self.thesis_window["start"], self.thesis_window["end"])
-            start, end = (d if a is not None else None for d, a in zip(self.data_window(*asked), asked))
-            label = self.thesis_window["label"]
-        else:
-            start, end = self.data_window(self.window[0], self.window_end())
-            label = ""
-        return {"start": start, "end": end,
-                "label": label or f"{start or 'start of data'} to {end or 'latest data'}"}
+        if self.thesis_window is not None:
+            return dict(self.thesis_window)
+        start, end = self.data_window()
+        return {"start": start, "end": end, "label": f"{start or 'start of data'} to {end or 'latest data'}"}
 
     def verdict(self, value: str, rule: Rule, evidence: str = "") -> None:
         """Record the overall verdict on the report's thesis and the rule that produced it.

@@ -7,6 +7,7 @@ every report, and the claims ledger shows exactly the verdicts the reports wrote
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from rotation_utils.runner.pdf import CHROMIUM_ARGS, find_chromium
 from rotation_utils.runner.validate import validate_results
 from tests.claim_checks import claim_problems
 from tests.page_text import text_problems
+from tests.print_layout import PORTRAIT_PX, printed_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
@@ -211,23 +213,35 @@ def test_tables_fit_or_scroll_in_their_own_box_at_800px(run, browser):
         page.close()
 
 
-#: Letter (8.5 in) minus the runner's 10 mm side margins, in CSS pixels (96 per inch)
-PRINT_WIDTH = int(8.5 * 96 - 20 / 25.4 * 96)
-
-
 @needs_chromium
-@pytest.mark.parametrize("name", REPORTS)
-def test_printed_tables_keep_every_column_on_the_page(run, browser, name):
+@pytest.mark.parametrize("name", REPORTS + ["index"])
+def test_printed_tables_keep_every_column_on_the_page_and_every_word_whole(run, browser, name):
     _, run_dir = run
-    page, _ = _open(browser, run_dir / name / f"{name}.html", PRINT_WIDTH)
+    html = run_dir / "index.html" if name == "index" else run_dir / name / f"{name}.html"
+    portrait = printed_tables(browser, html, landscape=False)
+    landscape = printed_tables(browser, html, landscape=True)
+    assert (portrait["wide"], portrait["broken"]) == ([], [])
+    assert (landscape["wide"], landscape["broken"]) == ([], [])
+    page, _ = _open(browser, html, PORTRAIT_PX)
     page.emulate_media(media="print")
-    wide = page.evaluate("""(w) => Array.from(document.querySelectorAll("table"))
-        .filter(t => t.getBoundingClientRect().right > w + 1 || t.scrollWidth > t.clientWidth + 1)
-        .map(t => (t.innerText || "").slice(0, 40))""", PRINT_WIDTH)
-    assert wide == []
     assert page.evaluate("""() => Array.from(document.querySelectorAll("button, .rt-up"))
         .every(b => getComputedStyle(b).display === "none")""")
     page.close()
     record = json.loads((run_dir / "run.json").read_text())
-    pdf = run_dir / name / next(nb for nb in record["notebooks"] if nb["notebook"] == name)["files"]["pdf"]
-    assert pdf.read_bytes()[:5] == b"%PDF-"
+    pdf = (run_dir / record["files"]["index_pdf"] if name == "index" else
+           run_dir / name / next(nb for nb in record["notebooks"] if nb["notebook"] == name)["files"]["pdf"])
+    sheets = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf.read_bytes())
+    assert sheets and pdf.read_bytes()[:5] == b"%PDF-"
+    wide_sheets = [w for w, h in sheets if float(w) > float(h)]
+    assert bool(wide_sheets) == bool(landscape["landscape_tables"]), "landscape sheets only for wide tables"
+
+
+@needs_chromium
+def test_the_print_check_sees_a_word_cut_in_two_and_a_table_off_the_page(browser, tmp_path):
+    """The check above can fail: a cell that breaks words anywhere, and a table wider than a sheet."""
+    cut = tmp_path / "cut.html"
+    cut.write_text('<html lang="en"><body><table><tr><td style="width:40px;overflow-wrap:anywhere">'
+                   "contradicted unverifiable</td></tr></table>"
+                   f'<table style="width:{PORTRAIT_PX + 200}px"><tr><td>wide</td></tr></table></body></html>')
+    found = printed_tables(browser, cut, landscape=False)
+    assert "table 0: contradicted" in found["broken"] and len(found["wide"]) == 1

@@ -41,7 +41,7 @@ def test_covered_claim_takes_the_reports_verdict_and_evidence(register, tmp_path
     assert led.loc["A7", "verdict"] == "contradicted"
     assert led.loc["A7", "evidence"] == "KBWB lagged SPY in 2023 by 27.0 pp."
     assert led.loc["A7", "source_report"] == "06_sector_leadership"
-    assert "claimed: 3" in led.loc["A7", "values"]
+    assert led.loc["A7", "values"] == "Article: 3 years; This run: 2 years"   # labelled, with units
 
 
 def test_missing_report_marks_its_claims_not_run_and_fact_claims_settle_from_register(register, tmp_path):

@@ -112,7 +112,7 @@ def test_verdict_numbers_recomputed(runs, run_2026, dl):
         assert res["window"]["start"] is None and "2026" in res["window"]["label"]
         for name in res["key_metrics"]:
             assert _metric(res, name) is None
-    assert run_2026["window"]["start"] == "2026-01-02" and run_2026["window"]["end"] == "2026-03-31"  # trading days
+    assert run_2026["window"]["start"] == "2025-12-31" and run_2026["window"]["end"] == "2026-03-31"  # from the 2025 close
     px = dl.prices(["KRE", "XBI", "XLI", "SPY"], pd.Timestamp("2025-12-15"), "2026-03-31")
     r = {t: _window_return(px[t], "2025-12-31", "2026-03-31") for t in px.columns}
     assert _metric(run_2026, "mid_cap_banks_minus_market_pp") == pytest.approx((r["KRE"] - r["SPY"]) * 100, abs=1e-6)
@@ -213,9 +213,9 @@ def test_default_thesis_window_is_2026_to_date(default_run, dl):
     res, text = default_run
     px = dl.prices(["SPY", "KRE", "XBI", "XLI"], "2025-12-01", "2026-07-13")
     days = int((px.index > "2025-12-31").sum())
-    first = px.index[px.index > "2025-12-31"].min().strftime("%Y-%m-%d")   # the first trading day of 2026
-    assert res["window"]["start"] == first and res["window"]["end"] == "2026-07-13"
-    assert res["window"]["label"] == f"{first} to 2026-07-13 ({days} trading days of 2026 so far)"
+    base = px.index[px.index <= "2026-01-01"].max().strftime("%Y-%m-%d")   # the 2025 year-end close
+    assert res["window"]["start"] == base and res["window"]["end"] == "2026-07-13"
+    assert res["window"]["label"] == f"{base} to 2026-07-13 ({days} trading days of 2026 so far)"
     ret = px.iloc[-1] / px.loc[:"2025-12-31"].iloc[-1] - 1   # plain pandas, from the 2025 year-end close
     beat = [t for t in ("KRE", "XBI", "XLI") if ret[t] > ret["SPY"]]
     assert res["verdict"]["value"] == ("supported" if len(beat) == 3 else "not supported" if not beat else "mixed")

@@ -260,8 +260,8 @@ def test_thesis_window_is_2026_inside_the_run():
     cov = periods.coverage(p, "2023-01-01", "2026-07-13", idx)
     t = SV.thesis_window(idx, "2023-01-01", cov)
     assert t["start"] == pd.Timestamp("2026-01-01") and t["end"] == pd.Timestamp("2026-07-13")
-    assert t["first"] == pd.Timestamp("2026-01-02")   # the first day whose return counts, as the label says
-    assert t["label"].startswith("2026-01-02 to 2026-07-13 (")
+    assert t["base"] == pd.Timestamp("2025-12-31")   # the close the returns run from, as the label says
+    assert t["label"].startswith("2025-12-31 to 2026-07-13 (")
     assert t["days"] == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())   # returns from the 2025 close
     assert "trading days of 2026 so far" in t["label"]
     none = SV.thesis_window(idx, "2024-01-01", periods.coverage(p, "2024-01-01", "2024-12-31"))

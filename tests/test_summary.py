@@ -128,8 +128,9 @@ def test_window_is_the_first_and_last_trading_day_of_the_data_not_the_parameter(
     window = rep.to_dict()["window"]
     assert (window["start"], window["end"]) == ("2025-01-02", "2026-07-13")   # 2025-01-01 is a holiday
     assert summary.report_window({"window": window}) == "2025-01-02 to 2026-07-13"
-    rep.set_window("2026-01-01", "2026-07-12", "the thesis window")
-    assert rep.to_dict()["window"] == {"start": "2026-07-10", "end": "2026-07-10", "label": "the thesis window"}
+    # a report that records the dates it used (a return from the 2024-12-31 close) is shown with them
+    rep.set_window(pd.Timestamp("2024-12-31"), pd.Timestamp("2026-07-13"))
+    assert rep.to_dict()["window"] == {"start": "2024-12-31", "end": "2026-07-13", "label": "2024-12-31 to 2026-07-13"}
     rep.set_window(None, None, "none: the window ends 2025-12-31")   # a thesis window the run does not reach
     assert rep.to_dict()["window"] == {"start": None, "end": None, "label": "none: the window ends 2025-12-31"}
     # no prices (a report on statements or on other reports): the bounds asked for are kept
@@ -156,3 +157,11 @@ def test_windows_span_names_the_earliest_start_and_latest_end():
                {"window": {"start": "2022-01-03", "end": "2026-07-10"}}, {"window": "calendar 2025"}]
     assert summary.windows_span(windows) == "each report\u2019s own window, 2022-01-03 to 2026-07-13"
     assert summary.windows_span([]) == "each report\u2019s own window"
+
+
+@pytest.mark.parametrize("value,unit,text", [
+    (1, "claims", "1 claim"), (5, "claims", "5 claims"), (1.0, "years", "1 year"), (20.09, "% of firms", "20.1% of firms"),
+    (True, "", "yes"), (-27.354, "pp", "-27.4 pp"), (2.5, "USD m", "2.5 USD m"), (None, "pp", "n/a"),
+])
+def test_format_value_units_and_counts(value, unit, text):
+    assert summary.format_value(value, unit) == text

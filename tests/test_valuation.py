@@ -527,3 +527,12 @@ def test_named_chart_legend_swatches_match_the_bar_colours():
     for label in ("IWM holding", "not an IWM holding"):
         assert matplotlib.colors.to_hex(swatches[label].get_facecolor()) in bar_colours
     assert len(bar_colours) == 2
+
+
+def test_judged_window_is_the_versions_the_verdict_uses():
+    from rotation_utils.analytics.valuation import VersionChoice, judged_window
+    day = pd.Timestamp("2026-07-13")
+    got = judged_window(VersionChoice(day, pd.DataFrame(), pd.Timestamp("2024-10-10"), 0, day))
+    assert got == (pd.Timestamp("2024-10-10"), day, "")
+    none = judged_window(VersionChoice(None, pd.DataFrame(), None, 0, day, "no version", "no version before 2020"))
+    assert none == (None, None, "no usable fundamentals version (no version before 2020)")

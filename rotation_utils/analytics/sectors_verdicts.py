@@ -235,24 +235,23 @@ def thesis_window(px_index: pd.DatetimeIndex, start, cov) -> dict:
     """The window the sector thesis is judged on: the part of the claims' year (2026, from
     ``cov``, the run's :class:`~rotation_utils.periods.Coverage` of claim A9) inside the run.
 
-    Returns ``start`` (the later of the run's start and the period's start: returns run from
-    the last close before it), ``first`` (the first trading day whose return counts: the date
-    the label, the chart and the summary box show), ``end``, ``days`` (trading days of returns)
-    and ``label``; ``start`` and ``first`` are None with the reason in ``label`` when the run
+    Returns ``start`` (the later of the run's start and the period's start), ``base`` (the last
+    close on or before it, which the returns run from: the first date of the data used, shown
+    in the label, the chart and the summary box), ``end``, ``days`` (trading days of returns)
+    and ``label``; ``start`` and ``base`` are None with the reason in ``label`` when the run
     does not reach that year.
     """
     p = cov.period
     if cov.status == "none":
-        return {"start": None, "first": None, "end": None, "days": 0, "label": f"none: {cov.reason()}"}
+        return {"start": None, "base": None, "end": None, "days": 0, "label": f"none: {cov.reason()}"}
     lo = max(d for d in (p.start, pd.Timestamp(start) if start is not None else None) if d is not None)
     hi = cov.covered_end
     before = px_index[px_index <= lo]
     base = before.max() if len(before) else lo   # returns run from the last close on or before ``lo``
-    counted = px_index[(px_index > base) & (px_index <= hi)]
-    first = counted.min() if len(counted) else lo
+    days = int(((px_index > base) & (px_index <= hi)).sum())
     so_far = "" if cov.status == "full" else " so far"
-    return {"start": lo, "first": first, "end": hi, "days": int(len(counted)),
-            "label": f"{first:%Y-%m-%d} to {hi:%Y-%m-%d} ({len(counted)} trading days of {p.label.split(' (')[0]}{so_far})"}
+    return {"start": lo, "base": base, "end": hi, "days": days,
+            "label": f"{base:%Y-%m-%d} to {hi:%Y-%m-%d} ({days} trading days of {p.label.split(' (')[0]}{so_far})"}
 
 
 

@@ -866,6 +866,22 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
             dict(id="B2", verdict=ClaimVerdict.UNVERIFIABLE, evidence=b2_text, measured=None, unit="x")]
 
 
+def judged_window(choice: VersionChoice) -> tuple:
+    """``(start, end, label)`` for ``Report.set_window``: the fundamentals versions the verdict uses,
+    from the first in the history to the one it is judged on (or why there is none).
+
+    Args:
+        choice: :func:`choose_version`'s result.
+
+    Returns:
+        The first and the chosen version's dates, and an empty label (the dates read as the
+        window); without a usable version, two Nones and the reason.
+    """
+    if choice.version is None:
+        return None, None, f"no usable fundamentals version ({choice.short})" if choice.short else "no usable fundamentals version"
+    return choice.earliest if choice.earliest is not None else choice.version, choice.version, ""
+
+
 def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, basis: str,
                      short: str = "", change_gap: str = "") -> list[tuple]:
     """``(name, value, unit, label)`` of the S&P 500 headline figures; values None with the reason when absent.

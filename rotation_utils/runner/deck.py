@@ -136,15 +136,17 @@ def _report_slide(prs, rep):
     s = _blank(prs)
     _text(s, 0.5, 0.3, 12.3, 0.9, rep["title"], size=26, bold=True, colour=NAVY)
     colour = VERDICT_COLOURS.get(rep["verdict"] or "", GREY)
-    _text(s, 0.5, 1.2, 4.3, 0.7, f"Verdict: {rep['verdict'] or 'none recorded'}", size=24, bold=True, colour=colour)
-    _text(s, 0.5, 1.85, 4.3, 0.4, f"Window {rep['window']}", size=12, colour=GREY)
+    # 20 pt keeps the longest verdict ("Verdict: not supported") on one line of the 4.3 in column
+    # in PowerPoint, Keynote and LibreOffice alike (their fonts differ in width)
+    _text(s, 0.5, 1.2, 4.3, 0.6, f"Verdict: {rep['verdict'] or 'none recorded'}", size=20, bold=True, colour=colour)
+    _text(s, 0.5, 1.8, 4.3, 0.5, f"Window {rep['window']}", size=12, colour=GREY)
     if rep["error"]:
         _text(s, 0.5, 2.4, 4.3, 1, rep["error"], size=16)
-    top = 2.35
+    top = 2.5   # below a window line that wraps once
     for n in rep["numbers"]:
         _text(s, 0.5, top, 4.3, 0.55, n["value"], size=26, bold=True, colour=NAVY)
         _text(s, 0.5, top + 0.55, 4.3, 0.6, n["label"], size=12, colour=GREY)
-        top += 1.25
+        top += 1.2
     if rep["rule"]:
         _text(s, 0.5, 6.2, 12.3, 0.6, f"Rule: {rep['rule']}", size=10, colour=GREY)
     if rep["chart"]:

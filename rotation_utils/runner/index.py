@@ -16,7 +16,7 @@ import jinja2
 from .. import atomic
 from ..results import CLAIM_VERDICTS
 from .records import describe_failure
-from .render import TEMPLATES, data_line
+from .render import PRINT_LAYOUT_JS, TEMPLATES, data_line
 from .summary import KEY_NUMBERS as HEADLINES, format_value, key_metrics, report_window
 
 __all__ = ["HEADLINES", "format_value", "index_context", "write_index"]
@@ -102,6 +102,7 @@ def index_context(run: dict, changes: dict | None = None) -> dict:
         "sources": ", ".join(sources) or "none recorded",
         "given": run.get("parameters") or {}, "failed": [nb["notebook"] for nb in notebooks if nb["status"] != "ok"],
         "css": (TEMPLATES / "report.css").read_text(),
+        "print_js": (TEMPLATES / PRINT_LAYOUT_JS).read_text(),
         "changes": changes, "sweep": run.get("sweep"),
     }
 

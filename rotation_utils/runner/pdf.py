@@ -91,8 +91,10 @@ class Browser:
         try:
             page.goto(Path(html).resolve().as_uri(), wait_until="load")
             page.emulate_media(media="print")
+            # the page's @page rules decide each sheet's orientation (a wide table prints on a
+            # landscape sheet); PAPER is the size of a sheet whose rule says only "auto"/"landscape"
             page.pdf(path=str(tmp), format=PAPER, print_background=True, margin=MARGIN,
-                     prefer_css_page_size=False)
+                     prefer_css_page_size=True)
             # a new file replaces the name: a report folder reused from an earlier run holds
             # hard links, and writing through one would change that run's PDF
             os.replace(tmp, pdf)

@@ -21,6 +21,8 @@ from .. import atomic, config
 TEMPLATES = config.PACKAGE_DIR / "templates"
 SLIDE_TAG = "slide"  # same tag as rotation_utils.notebook.SLIDE_TAG (not imported: it pulls in the data layer)
 TOC_MARK = "<!--ROTATION-TOC-->"
+#: the script that sends tables too wide for a portrait page to a landscape one (reports and index)
+PRINT_LAYOUT_JS = "print-layout.js"
 TITLE_TAG = "rotation-title"  # hidden by report.css (class celltag_rotation-title)
 _HEADING = re.compile(r'<h([23])\s+id="([^"]+)"[^>]*>(.*?)</h\1>', re.S)
 _TAGS = re.compile(r"<[^>]+>")
@@ -94,6 +96,7 @@ def header_context(record: dict, results: dict | None, task, nb=None) -> dict:
     verdict = (results.get("verdict") or {}).get("value")
     return {
         "css": (TEMPLATES / "report.css").read_text(),
+        "print_js": (TEMPLATES / PRINT_LAYOUT_JS).read_text(),
         "title": results.get("title") or task.title or record["notebook"],
         "purpose": task.purpose,
         "status": record["status"],

@@ -40,7 +40,7 @@ from .. import config
 
 KEY_SCHEMA = "rotation-reuse/1"
 #: files of the package whose content makes up the code version
-CODE_SUFFIXES = (".py", ".j2", ".css", ".csv", ".json", ".md", ".txt")
+CODE_SUFFIXES = (".py", ".j2", ".css", ".js", ".csv", ".json", ".md", ".txt")
 
 
 def _sha(data: bytes) -> str:

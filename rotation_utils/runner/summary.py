@@ -23,11 +23,12 @@ _SIGNED_UNITS = ("pp",)  # differences: always shown with their sign, as the rep
 
 
 def format_value(value, unit: str = "") -> str:
-    """A headline number as the reports write it: '+4.9 pp', '67.9%', '26.9x', '$108.2 USD bn'.
+    """A headline number as the reports write it: '+4.9 pp', '67.9%', '26.9x', '$108.2 USD bn', '1 claim'.
 
     Args:
-        value: number in display units, a string, or None/NaN (shown as "n/a").
-        unit: display unit; "pp"-units are signed, percent and pp use one decimal.
+        value: number in display units, a string, a bool, or None/NaN (shown as "n/a").
+        unit: display unit; "pp"-units are signed, percent and pp use one decimal; a counted
+            noun ("claims", "years") is singular for 1.
 
     Returns:
         The display text with its unit.
@@ -35,20 +36,24 @@ def format_value(value, unit: str = "") -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return NA
     unit = (unit or "").strip()
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool):
+        text = "yes" if value else "no"
+    elif not isinstance(value, (int, float)):
         text = str(value)
     elif unit.split(" ")[0] in _SIGNED_UNITS:
         text = f"{value:+,.1f}"
-    elif unit == "%":
+    elif unit.startswith("%"):
         text = f"{value:,.1f}"
-    elif isinstance(value, int) or float(value).is_integer() and abs(value) >= 100:
+    elif isinstance(value, int) or float(value).is_integer() and (abs(value) >= 100 or unit.isalpha()):
         text = f"{value:,.0f}"
     else:
         a = abs(value)
         text = f"{value:,.0f}" if a >= 100 else f"{value:.1f}" if a >= 1 else f"{value:.2f}"
     if not unit:
         return text
-    return f"{text}{unit}" if unit in ("%", "x", "×") else f"{text} {unit}"
+    if unit.isalpha() and unit.islower() and unit.endswith("s") and value == 1 and not isinstance(value, bool):
+        unit = unit[:-1]   # 1 claim, 1 year
+    return f"{text}{unit}" if unit in ("%", "x", "×") or unit.startswith("% ") else f"{text} {unit}"
 
 
 def key_metrics(results: dict | None, limit: int = KEY_NUMBERS) -> list[dict]:
