@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import claim_values
-from .narrative import listing, plural
+from .narrative import agree, listing, plural
 from .results import CLAIM_VERDICTS, read_results
 from .verdicts import ClaimVerdict, DECIDED, ReportVerdict, Rule
 from .runner.summary import report_window, windows_span
@@ -191,15 +191,48 @@ DISAGREEMENT_COLUMNS = {"id": "Claim", "verdict": "Data verdict", "evidence": "E
                         "public_source": "Public source"}
 
 
+def report_name(source_report: str) -> str:
+    """Where a verdict comes from, as a reader reads it: 'report 06', 'public record' or ''."""
+    if source_report == "register":
+        return "public record"
+    number = str(source_report or "")[:2]
+    return f"report {number}" if number.isdigit() else str(source_report or "")
+
+
 def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
-    """The ledger as shown in the report (no helper columns)."""
+    """The ledger as shown in the report and its CSV: no helper columns, values with labels and
+    units (from the reports' results.json), the report by its number, the public record with its source."""
     cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "period": "Period",
             "verdict": "Verdict", "evidence": "Evidence from this run", "values": "Values",
-            "source_report": "Tested in", "public_fact": "Public record", "public_source": "Public source"}
+            "source_report": "Tested in", "public": "Public record (source)"}
     prov = ledger["provisional"] if "provisional" in ledger else [False] * len(ledger)
     out = ledger.assign(verdict=[f"{v} (provisional)" if p else v for v, p in zip(ledger["verdict"], prov)],
-                        period=ledger["period"] if "period" in ledger else "")
+                        period=ledger["period"] if "period" in ledger else "",
+                        source_report=ledger["source_report"].map(report_name),
+                        public=[f"{f} ({s})" if s else f for f, s in zip(ledger["public_fact"], ledger["public_source"])])
     return out[list(cols)].rename(columns=cols)
+
+
+#: smallest widths of the ledger table's long-text columns (em of the table's type, screen and print):
+#: left to the browser, the evidence would get a column a few words wide
+LEDGER_COLUMN_WIDTHS = {"Evidence from this run": "22em", "Claim (our words)": "11em", "Values": "13em",
+                        "Public record (source)": "13em"}
+
+
+def styled(table: pd.DataFrame):
+    """:func:`display_table` for the page: no row numbers, the long texts in readable widths.
+
+    Args:
+        table: :func:`display_table`'s frame.
+
+    Returns:
+        A pandas Styler (cells escaped as every Styler of the reports).
+    """
+    out = table.style.hide(axis="index")
+    for col, width in LEDGER_COLUMN_WIDTHS.items():
+        if col in table:
+            out = out.set_properties(subset=[col], **{"min-width": width})
+    return out
 
 
 def run_window(results: dict[str, dict]) -> str:
@@ -222,7 +255,7 @@ def sources_table(results: dict[str, dict]) -> pd.DataFrame:
     data dates, or the thesis window it records)."""
     rows = []
     for nb, res in sorted(results.items()):
-        rows.append({"Report": nb, "Title": res.get("title", ""),
+        rows.append({"Report": report_name(nb), "Title": res.get("title", ""),
                      "Verdict": res.get("verdict", {}).get("value", ""),
                      "Data as of": (res.get("data") or {}).get("as_of") or "",
                      "Sources": ", ".join((res.get("data") or {}).get("sources", [])),
@@ -268,21 +301,27 @@ def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame)
     notes = []
     not_run = ledger[ledger["verdict"] == NOT_RUN]
     if len(not_run):
-        missing = sorted({EXPECTED_REPORT.get(i, "?") for i in not_run["id"]})
+        missing = sorted({report_name(EXPECTED_REPORT.get(i, "?")) for i in not_run["id"]})
         notes.append(f"{plural(len(not_run), 'claim')} could not be checked because "
-                     f"{listing(missing)} did not run or did not record them.")
+                     f"{listing(missing)} did not run or did not record {agree(len(not_run), 'it', 'them')}.")
     secondary = register[register["known_source"].str.contains("reprint|via|news", case=False)]
-    notes.append(f"{plural(len(secondary), 'public fact')} in the register come from news reprints or "
-                 f"secondary sources ({listing(secondary['id'])}), not the primary publication.")
+    if len(secondary):
+        notes.append(f"{plural(len(secondary), 'public fact')} in the register {agree(len(secondary), 'comes', 'come')} "
+                     f"from news reprints or secondary sources ({listing(secondary['id'])}), not the primary publication.")
     windows = sources["Window"].nunique() if len(sources) else 0
     if windows > 1:
         notes.append(f"The reports read use {windows} different windows (see the Data table): "
                      "each verdict holds for its own report's window.")
     provisional = ledger[ledger["provisional"].astype(bool)] if "provisional" in ledger else ledger.iloc[:0]
-    if len(provisional):
-        notes.append(f"{listing(provisional['id'])} are forward claims judged on the part of their period the "
-                     "data cover so far: their verdicts are provisional and are not compared with the public record.")
+    n = len(provisional)
+    if n:
+        notes.append(f"{listing(provisional['id'])} {agree(n, 'is a forward claim', 'are forward claims')} judged on "
+                     f"the part of {agree(n, 'its', 'their')} period the data cover so far: "
+                     f"{agree(n, 'its verdict is', 'their verdicts are')} provisional and "
+                     f"{agree(n, 'is', 'are')} not compared with the public record.")
     forecasts = ledger[ledger["verdict"] == ClaimVerdict.FORECAST_PENDING]
-    if len(forecasts):
-        notes.append(f"{listing(forecasts['id'])} are forecasts; their realised values are not yet in the data.")
+    n = len(forecasts)
+    if n:
+        notes.append(f"{listing(forecasts['id'])} {agree(n, 'is a forecast', 'are forecasts')}; "
+                     f"{agree(n, 'its realised value is', 'their realised values are')} not yet in the data.")
     return notes

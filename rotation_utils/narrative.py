@@ -94,6 +94,19 @@ def plural(n: int, word: str, many: str | None = None) -> str:
     return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
+def agree(n: int, one: str, many: str) -> str:
+    """The form of a verb or phrase that agrees with a count: ``agree(1, "reaches", "reach")``.
+
+    Args:
+        n: how many things the sentence is about.
+        one: the singular form; many: the plural form.
+
+    Returns:
+        ``one`` when ``n`` is 1, else ``many``.
+    """
+    return one if n == 1 else many
+
+
 def no_markup(text: str) -> str:
     """``text`` with ``<`` and ``>`` as entities, so no tag in it survives Markdown rendering.
 

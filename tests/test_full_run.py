@@ -88,6 +88,27 @@ def test_ledger_shows_the_reports_verdicts_for_every_claim(run):
     assert "A4" not in {t["id"] for t in ledger["extra"]["top"]}
 
 
+def test_ledger_values_are_the_reports_labelled_values_in_display_units(run):
+    """Every value in the ledger's table comes from the report's results.json ("shown": label,
+    value in display units, unit), formatted as the summary boxes format numbers."""
+    import pandas as pd
+    from rotation_utils import claim_values
+    _, run_dir = run
+    table = pd.read_csv(run_dir / "00_claims_ledger" / "claims_ledger.csv", keep_default_na=False).set_index("Claim")
+    checked = 0
+    for name in REPORTS:
+        if name == "00_claims_ledger":
+            continue
+        for claim in json.loads((run_dir / name / "results.json").read_text())["claims"]:
+            assert all(s["label"] and isinstance(s["unit"], str) for s in claim["shown"]), claim["id"]
+            assert table.at[claim["id"], "Values"] == claim_values.text(claim), claim["id"]
+            checked += bool(claim["shown"])
+    assert checked >= 15   # most claims carry numbers a reader sees
+    values = " ".join(table["Values"])
+    assert re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", values) is None   # no code names
+    assert re.search(r"-?0\.\d{3,} ?pp", values) is None             # no fractions shown as pp
+
+
 # ---- what a reader sees: stray output, the meeting deck, the pages in a real browser ----------
 def _pages(run_dir: Path) -> list[Path]:
     return sorted(run_dir.glob("*.html")) + sorted(run_dir.glob("[0-9][0-9]_*/*.html"))

@@ -149,7 +149,40 @@ def test_caveats_follow_the_run(register, tmp_path):
     notes = ledger.caveats(led, register, ledger.sources_table(results))
     n_not_run = int((led["verdict"] == ledger.NOT_RUN).sum())
     assert notes[0].startswith(f"{n_not_run} claims could not be checked because")
-    assert "02_rate_sensitivity" in notes[0]  # 01 ran but did not record B3 and B4: listed too
-    assert "01_rotation_breadth" in notes[0]
-    assert any(n.startswith("A1 are forecasts") for n in notes)
+    assert "report 02" in notes[0]  # 01 ran but did not record B3 and B4: listed too
+    assert "report 01" in notes[0] and "_" not in notes[0]   # reports by number, no file names in prose
+    assert "A1 is a forecast; its realised value is not yet in the data." in notes
     assert not any("different windows" in n for n in notes)  # one report, one window
+
+
+def test_counts_agree_with_their_verbs(register, tmp_path):
+    _write(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "not at year end"),
+                                             ("B3", "forecast pending", "not at year end")])
+    results = ledger.load_run_results(tmp_path)
+    notes = ledger.caveats(ledger.build_ledger(register, results), register, ledger.sources_table(results))
+    assert "A1 and B3 are forecasts; their realised values are not yet in the data." in notes
+    one = register.iloc[:1].assign(known_source="a news reprint")
+    led = ledger.build_ledger(one, {})
+    assert any(n.startswith("1 claim could not be checked because") and n.endswith("did not record it.")
+               for n in ledger.caveats(led, one, ledger.sources_table({})))
+    assert any(n.startswith("1 public fact in the register comes from") for n in ledger.caveats(led, one, ledger.sources_table({})))
+
+
+def test_ledger_values_are_the_reports_labelled_values_in_display_units(register, tmp_path):
+    from rotation_utils.claim_values import Shown
+    _write(tmp_path, "06_sector_leadership",
+           [("A7", "contradicted", "KBWB lagged SPY in 2023.",
+             {"claimed": 3, "measured": 2, "unit": "years", "complete_years": 3,
+              "kbwb_minus_spy_2023": Shown(-27.354, "pp", "KBWB minus SPY, 2023")})])
+    claim = json.loads((tmp_path / "06_sector_leadership" / "results.json").read_text())["claims"][0]
+    assert claim["values"]["kbwb_minus_spy_2023"] == -27.354 and claim["values"]["complete_years"] == 3
+    assert [s["label"] for s in claim["shown"]] == ["Article", "This run", "KBWB minus SPY, 2023"]
+    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    assert led.loc["A7", "values"] == "Article: 3 years; This run: 2 years; KBWB minus SPY, 2023: -27.4 pp"
+    shown = ledger.display_table(led.reset_index()).set_index("Claim")
+    assert shown.loc["A7", "Tested in"] == "report 06" and "complete_years" not in shown.loc["A7", "Values"]
+
+
+def test_styled_ledger_gives_the_long_texts_room_and_hides_row_numbers(register):
+    html = ledger.styled(ledger.display_table(ledger.build_ledger(register, {}))).to_html()
+    assert "min-width: 22em" in html and "<th class=\"blank level0\"" not in html

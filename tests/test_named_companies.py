@@ -227,3 +227,23 @@ def test_membership_for_display_folds_the_iwm_files_into_one_column():
     assert got["SMALL"]["Market cap (last month end)"] == "$1.2bn on 2025-06-30"
     assert got["NOCAP"]["Market cap (last month end)"] == "not in the data"
     assert got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes" and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"
+
+
+def test_rebased_chart_gives_each_basket_a_panel_when_lines_would_crowd_one():
+    import matplotlib.pyplot as plt
+    from rotation_utils import style
+    from rotation_utils.charts import named_companies as charts
+    days = pd.bdate_range("2026-01-02", "2026-03-31")
+    baskets = [f"basket {i}" for i in range(4)]
+    bench = ["IWM", "SPY", "Mag 7 (cap)", "Other 493 (cap)"]
+    levels = pd.DataFrame({c: np.linspace(1, 1 + i / 10, len(days)) for i, c in enumerate(baskets + bench)}, index=days)
+    fig, ax = charts.plot_rebased(levels, "t", event_date="2026-01-13", benchmarks=bench)
+    panels = [a for a in fig.axes if a.get_visible()]
+    assert len(panels) == 4
+    for a, name in zip(panels, baskets):
+        labels = [line.get_label() for line in a.get_lines() if not line.get_label().startswith("_")]
+        assert labels[:5] == [name] + bench and len(labels) <= style.MAX_SERIES
+        colours = {line.get_label(): line.get_color() for line in a.get_lines() if not line.get_label().startswith("_")}
+        assert len(set(colours.values())) == len(colours)   # no two lines of a panel share a colour
+        assert colours["IWM"] == {line.get_label(): line.get_color() for line in panels[0].get_lines()}["IWM"]
+    plt.close(fig)

@@ -437,7 +437,8 @@ def test_headline_claims_and_verdict_without_a_version():
     claims = {c["id"]: c for c in val.claim_records(np.nan, np.nan, None, cover, rel, 30.0, why)}
     assert [claims[k]["verdict"] for k in ("A6", "B1", "B2")] == ["unverifiable"] * 3
     assert why in claims["A6"]["evidence"] and why in claims["B1"]["evidence"]
-    assert claims["B1"]["claimed"] == 30.0 and math.isnan(claims["B1"]["measured"])
+    assert claims["B1"]["claimed"].value == 30.0 and math.isnan(claims["B1"]["measured"].value)
+    assert claims["B1"]["claimed"].label == "Article: S&P 500 P/E" and claims["B1"]["measured"].unit == "x"
     assert "30th percentile since 1999-01-04" in claims["B2"]["evidence"]
     # a live small-cap P/E without an S&P 500 one is still inconclusive
     verdict, rule, evidence = val.overall_verdict(np.nan, np.nan, np.nan, 15.0, None, "x", why)

@@ -337,6 +337,26 @@ def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> s
             f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}.")
 
 
+def b9_values(vals: dict, event_date) -> dict:
+    """:func:`named_verdict`'s values for ``Report.claim``: returns in %, labelled for the ledger
+    (:class:`~rotation_utils.claim_values.Shown`); empty when nothing was measured.
+
+    Args:
+        vals: the second result of :func:`named_verdict`.
+        event_date: the date the returns run from.
+
+    Returns:
+        Keyword values: the basket's, IWM's and SPY's return and the names beating IWM.
+    """
+    from ..claim_values import Shown
+    if not vals:
+        return {}
+    since = f"since {pd.Timestamp(event_date):%Y-%m-%d}"
+    return {"basket": Shown(vals["basket"] * 100, "%", f"Named companies (equal weight), {since}"),
+            "iwm": Shown(vals["iwm"] * 100, "%", f"IWM, {since}"), "spy": Shown(vals["spy"] * 100, "%", f"SPY, {since}"),
+            "beat_iwm": Shown(f"{vals['beat_iwm']} of {vals['names']}", "", "Names beating IWM"), "names": vals["names"]}
+
+
 # ---- tables as shown in the report --------------------------------------------
 # ``*_for_display`` helpers return (frame, formats): headers a reader understands, with
 # units, and keyword arguments for ``rotation_utils.tables.formatted``. The CSVs the

@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from .. import narrative as nv
+from ..claim_values import Shown
 from ..data import empty_frame, network, optional, schemas  # noqa: F401  (empty_frame: part of this module's API)
 from ..dates import iso
 from ..errors import BadInputError, DataUnavailableError
@@ -820,7 +821,8 @@ def claim_period_figures(hist: pd.DataFrame, ratio: pd.Series, coverages: dict) 
 
 def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: dict, claimed_sp500: float,
                   reason: str = "", b1=None, a6=None) -> list[dict]:
-    """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record.
+    """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record
+    (the ones the ledger shows as :class:`~rotation_utils.claim_values.Shown`, labelled).
 
     ``reason``: why the window has no S&P 500 P/E, a clause (A6 and B1 are then unverifiable and say so).
     ``b1`` and ``a6``: ``(version, P/E, period label)`` of the S&P 500 measured on each claim's own
@@ -861,8 +863,12 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
     b2_text = (f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
                f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}."
                if rel_now.get("date") is not None else "No small-cap earnings history in the data.")
-    return [dict(id="A6", verdict=a6_verdict, evidence=a6_text, measured=small_pe, comparison=a6_pe, unit="x"),
-            dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=claimed_sp500, measured=b1_pe, unit="x"),
+    on = f", {iso(a6_version)}" if a6_version is not None else ""
+    return [dict(id="A6", verdict=a6_verdict, evidence=a6_text, measured=Shown(small_pe, "x", f"Small-cap (IWM) aggregate P/E{on}"),
+                 comparison=Shown(a6_pe, "x", f"S&P 500 aggregate P/E{on}"), unit="x"),
+            dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=Shown(claimed_sp500, "x", "Article: S&P 500 P/E"),
+                 measured=Shown(b1_pe, "x", f"S&P 500 aggregate trailing P/E, {iso(b1_version)}"
+                                if b1_version is not None else "S&P 500 aggregate trailing P/E"), unit="x"),
             dict(id="B2", verdict=ClaimVerdict.UNVERIFIABLE, evidence=b2_text, measured=None, unit="x")]
 
 

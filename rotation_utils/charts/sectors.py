@@ -107,11 +107,13 @@ def plot_relative_heatmap(values: pd.DataFrame, title: str, xlabel: str, ylabel:
 
     grid = values.to_numpy(dtype="float64")
     reach = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
-    fig, ax = style.new_figure(title, xlabel, ylabel,
-                               figsize=(max(11, 0.32 * grid.shape[1] + 5), 0.42 * grid.shape[0] + 2))
+    # page width whatever the number of periods: a wider figure is scaled down and its labels become unreadable
+    fig, ax = style.new_figure(title, xlabel, ylabel, figsize=(11, 0.42 * grid.shape[0] + 2))
     mesh = ax.imshow(np.ma.masked_invalid(grid), cmap=style.DIVERGING, aspect="auto",
                      norm=TwoSlopeNorm(vcenter=0.0, vmin=-reach or -1.0, vmax=reach or 1.0))
-    ax.set_xticks(range(grid.shape[1]), [str(c) for c in values.columns], rotation=90 if grid.shape[1] > 8 else 0)
+    step = max(1, grid.shape[1] // 16)  # at most about 16 period labels
+    ax.set_xticks(range(0, grid.shape[1], step), [str(c) for c in values.columns][::step],
+                  rotation=90 if grid.shape[1] > 8 else 0)
     ax.set_yticks(range(grid.shape[0]), [str(i) for i in values.index])
     ax.grid(False)
     if annotate:
