@@ -215,8 +215,8 @@ def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
 
 #: smallest widths of the ledger table's long-text columns (em of the table's type, screen and print):
 #: left to the browser, the evidence would get a column a few words wide
-LEDGER_COLUMN_WIDTHS = {"Evidence from this run": "22em", "Claim (our words)": "11em", "Values": "13em",
-                        "Public record (source)": "13em"}
+LEDGER_COLUMN_WIDTHS = {"Evidence from this run": "18em", "Claim (our words)": "9em", "Values": "11em",
+                        "Public record (source)": "11em"}
 
 
 def styled(table: pd.DataFrame):

@@ -185,4 +185,4 @@ def test_ledger_values_are_the_reports_labelled_values_in_display_units(register
 
 def test_styled_ledger_gives_the_long_texts_room_and_hides_row_numbers(register):
     html = ledger.styled(ledger.display_table(ledger.build_ledger(register, {}))).to_html()
-    assert "min-width: 22em" in html and "<th class=\"blank level0\"" not in html
+    assert "min-width: 18em" in html and "<th class=\"blank level0\"" not in html
