@@ -146,7 +146,7 @@ def test_summary_box_names_the_as_of_date_once(tmp_path):
     record = {"notebook": "04_x", "status": "ok", "run_id": "r", "executed_at": "2026-07-13T10:00:00",
               "duration_seconds": 1.0, "parameters": {"tax_year": 2025}, "passed_parameters": {},
               "data": {"as_of": "2026-07-13", "sources": ["snapshot"]}, "git": {}, "packages": {}}
-    page = render.report_html(nb, record, res, {"title": "X", "purpose": "Why."})
+    page = render.report_html(nb, record, res, Task(name="n", input="", dir="", title="X", purpose="Why."))
     box = page[page.index('id="rt-summary"'):page.index("Run details")]
     assert "Window tax year 2025 · data as of 2026-07-13" in box
     assert box.count("2026-07-13") == 1
