@@ -5,6 +5,7 @@ Tests read the offline snapshot (``ROTATION_SNAPSHOT``, default
 every report output (results.json, CSV tables) to a temporary folder so the
 work tree stays clean.
 """
+
 import os
 import tempfile
 from pathlib import Path

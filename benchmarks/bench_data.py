@@ -7,6 +7,7 @@ several such panels); a warm-cache live load in the same range (it must not
 touch the network: the fake fetcher counts calls and the run fails if any
 warm load makes one).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,6 +48,7 @@ class CountingYF:
                 s = bench.wide[ticker].dropna() if ticker in bench.wide else pd.Series(dtype="float64")
                 s = s[(s.index >= pd.Timestamp(start)) & (s.index < pd.Timestamp(end or "2100-01-01"))]
                 return pd.DataFrame({"Close": s})
+
         return _Ticker()
 
 
@@ -85,11 +87,11 @@ def main(argv=None) -> int:
         return DataLayer("snapshot").prices(tickers, start, end)
 
     from rotation_utils.data import snapshot as snap_mod
+
     snap_mod._PRICE_MEMO.clear()
     t_first, _ = timed(snapshot_load, 1)  # includes decoding prices.parquet once
     memo = next(iter(snap_mod._PRICE_MEMO.values()))
-    memo_mib = (memo.dates.nbytes + memo.close.nbytes
-                + (0 if memo.order is None else memo.order.nbytes)) / 2**20
+    memo_mib = (memo.dates.nbytes + memo.close.nbytes + (0 if memo.order is None else memo.order.nbytes)) / 2**20
     t_snap, px = timed(snapshot_load, a.repeat)
     snap_mod._PRICE_MEMO.clear()
     t_small, _ = timed(lambda: DataLayer("snapshot").prices(tickers[:5], start, end), a.repeat)
@@ -108,21 +110,28 @@ def main(argv=None) -> int:
             dl = DataLayer("live", cache=tmp)
             dl.__dict__["_live_backend"] = LiveBackend(tmp, yf=yf, now=lambda: now)
             return dl.prices(tickers, start, end)
+
         t_warm, warm = timed(warm_load, a.repeat)
         warm_calls = yf.calls - calls_after_fill
         peak_warm = peak_mib(warm_load)
     peak_snap = peak_mib(snapshot_load)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
-    print(f"snapshot load  {len(tickers)} tickers x {a.years} y ({px.shape[0]} rows x {px.shape[1]} cols): "
-          f"{t_snap:.3f} s median of {a.repeat} (target < {TARGET_S} s) "
-          f"{'OK' if t_snap < TARGET_S else 'SLOW'}")
-    print(f"  first load in a process {t_first:.3f} s (decodes prices.parquet once: {memo_mib:.0f} MiB of arrays); "
-          f"5 tickers without the decoded file (filtered parquet read) {t_small:.3f} s")
+    print(
+        f"snapshot load  {len(tickers)} tickers x {a.years} y ({px.shape[0]} rows x {px.shape[1]} cols): "
+        f"{t_snap:.3f} s median of {a.repeat} (target < {TARGET_S} s) "
+        f"{'OK' if t_snap < TARGET_S else 'SLOW'}"
+    )
+    print(
+        f"  first load in a process {t_first:.3f} s (decodes prices.parquet once: {memo_mib:.0f} MiB of arrays); "
+        f"5 tickers without the decoded file (filtered parquet read) {t_small:.3f} s"
+    )
     print(f"cache fill     {t_fill:.3f} s via a fake fetcher ({calls_after_fill} history calls)")
     print(f"warm cache     {t_warm:.3f} s median of {a.repeat}; history calls during warm loads: {warm_calls}")
-    print(f"peak memory    snapshot load {peak_snap:.1f} MiB, warm load {peak_warm:.1f} MiB (tracemalloc); "
-          f"process max RSS {rss:.0f} MiB")
+    print(
+        f"peak memory    snapshot load {peak_snap:.1f} MiB, warm load {peak_warm:.1f} MiB (tracemalloc); "
+        f"process max RSS {rss:.0f} MiB"
+    )
     same = warm.shape == px.shape and bool((warm.fillna(0) == px.fillna(0)).all().all())
     print(f"warm == snapshot values: {same}")
     return 0 if (warm_calls == 0 and same) else 1

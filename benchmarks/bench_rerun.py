@@ -13,6 +13,7 @@ Prints:
 
     .venv/bin/python benchmarks/bench_rerun.py [--baseline REF] [--keep]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,17 @@ from pathlib import Path
 from rotation_utils import config
 
 ROOT = Path(__file__).resolve().parents[1]
-MODULES = ("pandas", "matplotlib.pyplot", "seaborn", "scipy.stats", "statsmodels.api", "yfinance",
-           "rotation_utils.notebook", "rotation_utils.ledger", "rotation_utils.style")
+MODULES = (
+    "pandas",
+    "matplotlib.pyplot",
+    "seaborn",
+    "scipy.stats",
+    "statsmodels.api",
+    "yfinance",
+    "rotation_utils.notebook",
+    "rotation_utils.ledger",
+    "rotation_utils.style",
+)
 LEDGER = "00_claims_ledger"
 
 
@@ -48,8 +58,12 @@ def run_suite(out: Path, env: dict, *extra) -> dict:
     """One `rotation run`: wall seconds, CPU seconds of it and all its descendants, its run.json."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot",
-                           "--out", str(out), *extra], env=env, capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot", "--out", str(out), *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode == 2:
@@ -61,10 +75,12 @@ def run_suite(out: Path, env: dict, *extra) -> dict:
 
 def import_seconds(module: str, env: dict, repeats: int = 3) -> float:
     """Median wall time of `import module` in a fresh interpreter, minus a bare interpreter's start."""
+
     def once(code):
         t0 = time.perf_counter()
         subprocess.run([sys.executable, "-c", code], env=env, check=True, capture_output=True)
         return time.perf_counter() - t0
+
     bare = statistics.median(once("pass") for _ in range(repeats))
     return statistics.median(once(f"import {module}") for _ in range(repeats)) - bare
 
@@ -83,8 +99,14 @@ def kernel_start_seconds(env: dict, repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()
-        pm.execute_notebook(str(work / "empty.ipynb"), str(work / "out.ipynb"), kernel_name="python3",
-                            kernel_manager_class=ActiveEnvKernelManager, progress_bar=False, log_output=False)
+        pm.execute_notebook(
+            str(work / "empty.ipynb"),
+            str(work / "out.ipynb"),
+            kernel_name="python3",
+            kernel_manager_class=ActiveEnvKernelManager,
+            progress_bar=False,
+            log_output=False,
+        )
         times.append(time.perf_counter() - t0)
     shutil.rmtree(work, ignore_errors=True)
     return statistics.median(times)
@@ -95,8 +117,9 @@ def _durations(run: dict) -> dict:
 
 
 def baseline_checkout(ref: str, where: Path) -> Path:
-    subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), ref],
-                   check=True, capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(ROOT), "worktree", "add", "--detach", str(where), ref], check=True, capture_output=True
+    )
     return where
 
 
@@ -113,8 +136,10 @@ def main(argv=None) -> int:
         warm = run_suite(work / "out", env)
         reused = warm["run"]["counts"].get("reused", 0)
         print(f"\ncold run            {cold['wall']:7.1f} s wall  {cold['cpu']:7.1f} s CPU  (exit {cold['code']})")
-        print(f"unchanged rerun     {warm['wall']:7.1f} s wall  {warm['cpu']:7.1f} s CPU  "
-              f"({reused} of {len(warm['run']['notebooks'])} notebooks reused)")
+        print(
+            f"unchanged rerun     {warm['wall']:7.1f} s wall  {warm['cpu']:7.1f} s CPU  "
+            f"({reused} of {len(warm['run']['notebooks'])} notebooks reused)"
+        )
         ratio = warm["wall"] / cold["wall"]
         print(f"rerun / cold        {ratio:7.2f}   (target <= 0.10: {'met' if ratio <= 0.10 else 'NOT met'})")
 
@@ -127,13 +152,19 @@ def main(argv=None) -> int:
         if args.baseline:
             base = baseline_checkout(args.baseline, work / "baseline")
             base_env = bench_env({"PYTHONPATH": str(base)})
-            rows.append((f"baseline {args.baseline}", run_suite(work / "base-out", base_env,
-                                                               "--notebooks", str(base / "notebooks"))))
+            rows.append(
+                (
+                    f"baseline {args.baseline}",
+                    run_suite(work / "base-out", base_env, "--notebooks", str(base / "notebooks")),
+                )
+            )
         print("\nsuite, cold (every notebook executed):")
         for label, res in rows:
             d = _durations(res["run"])
-            print(f"  {label:<22} CPU {res['cpu']:7.1f} s  wall {res['wall']:6.1f} s  ledger {d.get(LEDGER, float('nan')):5.2f} s  "
-                  + " ".join(f"{k[:2]}={v:.1f}" for k, v in sorted(d.items())))
+            print(
+                f"  {label:<22} CPU {res['cpu']:7.1f} s  wall {res['wall']:6.1f} s  ledger {d.get(LEDGER, float('nan')):5.2f} s  "
+                + " ".join(f"{k[:2]}={v:.1f}" for k, v in sorted(d.items()))
+            )
         ledger = _durations(cold["run"]).get(LEDGER, float("nan"))
         print(f"ledger wall         {ledger:7.2f} s  (target <= 2.5: {'met' if ledger <= 2.5 else 'NOT met'})")
         if len(rows) > 1:
@@ -141,8 +172,9 @@ def main(argv=None) -> int:
             print(f"CPU vs baseline     {share:7.2f}   (target <= 0.70: {'met' if share <= 0.70 else 'NOT met'})")
     finally:
         if args.baseline and (work / "baseline").exists():
-            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work / "baseline")],
-                           capture_output=True)
+            subprocess.run(
+                ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(work / "baseline")], capture_output=True
+            )
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     return 0

@@ -12,6 +12,7 @@ that fail count the same in both (the work done up to the failure is timed).
 
     .venv/bin/python benchmarks/bench_runner.py [--notebooks DIR] [--jobs N] [--keep]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,18 @@ def bench_env() -> dict:
 
 
 def run_runner(folder: Path, out: Path, env: dict, jobs: int | None) -> tuple[float, int]:
-    cmd = [sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot",
-           "--notebooks", str(folder), "--out", str(out)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rotation_utils.cli",
+        "run",
+        "--data",
+        "snapshot",
+        "--notebooks",
+        str(folder),
+        "--out",
+        str(out),
+    ]
     if jobs:
         cmd += ["--jobs", str(jobs)]
     t0 = time.perf_counter()
@@ -62,11 +73,28 @@ def run_naive(infos, out: Path, env: dict) -> tuple[float, list[str]]:
         executed = nb_dir / f"{info.name}.ipynb"
         nb_env = dict(env, ROTATION_REPORT_DIR=str(nb_dir), ROTATION_RUN_DIR=str(out))
         params = ["-p", "data_source", "snapshot"] if info.declares("data_source") else []
-        pm = subprocess.run([str(BIN / "papermill"), str(info.path), str(executed), *params,
-                             "--cwd", str(nb_dir), "-k", "python3", "--no-progress-bar"],
-                            env=nb_env, capture_output=True, text=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)],
-                       env=nb_env, capture_output=True, text=True)
+        pm = subprocess.run(
+            [
+                str(BIN / "papermill"),
+                str(info.path),
+                str(executed),
+                *params,
+                "--cwd",
+                str(nb_dir),
+                "-k",
+                "python3",
+                "--no-progress-bar",
+            ],
+            env=nb_env,
+            capture_output=True,
+            text=True,
+        )
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", str(executed)],
+            env=nb_env,
+            capture_output=True,
+            text=True,
+        )
         if pm.returncode:
             failed.append(info.name)
     return time.perf_counter() - t0, failed

@@ -8,6 +8,7 @@ reader sees the old file or the new one, never half of one; a failed write
 removes its temporary file. ``ENOSPC`` becomes :class:`DiskFullError`, whose
 message is "no space left on <path>".
 """
+
 from __future__ import annotations
 
 import errno

@@ -8,6 +8,7 @@ every value under ``values`` (for programs) and the shown ones, in order, under 
 the claims ledger prints ``shown`` and nothing else, formatted as the summary boxes format
 numbers, so the ledger never shows a code name or a fraction next to "pp".
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,6 +63,7 @@ def text(claim: dict) -> str:
         The text, or "" when nothing is shown.
     """
     from .runner.summary import format_value
+
     shown = claim.get("shown")
     if shown is None:
         shown = split(claim.get("values") or {})[1]

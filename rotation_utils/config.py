@@ -17,6 +17,7 @@ variables from the environment.
 | ``ROTATION_NOTEBOOKS`` | the folder of report notebooks | ``notebooks/`` in the repository |
 | ``ROTATION_CHROMIUM`` | the Chromium/Chrome executable for ``--pdf`` and the browser tests | the first on ``PATH`` |
 """
+
 from __future__ import annotations
 
 import os
@@ -45,15 +46,18 @@ class Setting:
 
 #: every environment variable the project reads, by the name the code uses for it
 SETTINGS = {
-    "snapshot": Setting("ROTATION_SNAPSHOT", "a rotation-snapshot/1 data folder",
-                        "../shared/data/snapshot beside the repository"),
+    "snapshot": Setting(
+        "ROTATION_SNAPSHOT", "a rotation-snapshot/1 data folder", "../shared/data/snapshot beside the repository"
+    ),
     "cache": Setting("ROTATION_CACHE", "the live-data cache folder", "the user cache folder"),
     "offline": Setting("ROTATION_OFFLINE", "1: never touch the network", "unset (try the network)"),
     "outputs": Setting("ROTATION_OUTPUTS", "the root that holds every run folder", "outputs/ in the repository"),
     "run_dir": Setting("ROTATION_RUN_DIR", "the one run folder being written (set by the runner)", "unset"),
-    "report_dir": Setting("ROTATION_REPORT_DIR",
-                          "one notebook's folder inside a run, where results.json goes (set by the runner)",
-                          "the working directory"),
+    "report_dir": Setting(
+        "ROTATION_REPORT_DIR",
+        "one notebook's folder inside a run, where results.json goes (set by the runner)",
+        "the working directory",
+    ),
     "notebooks": Setting("ROTATION_NOTEBOOKS", "the folder of report notebooks", "notebooks/ in the repository"),
     "chromium": Setting("ROTATION_CHROMIUM", "the Chromium/Chrome executable for --pdf", "the first on PATH"),
 }
@@ -102,6 +106,7 @@ def cache_dir(explicit: str | os.PathLike | None = None) -> Path:
     if value:
         return Path(value).expanduser().resolve()
     import platformdirs
+
     return Path(platformdirs.user_cache_dir("rotation-utils"))
 
 

@@ -8,11 +8,12 @@ for the last date it can serve, and freezes the result. Everything downstream
 (notebook cells, analytics, the data layer, results.json) receives these
 Timestamps and never parses a date again.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 
@@ -75,12 +76,19 @@ def resolve(notebook: str, title: str, parameters: Mapping) -> RunContext:
     """
     start, end = parse_window(parameters.get("start"), parameters.get("end"))
     return RunContext(
-        notebook=notebook, title=title, parameters=MappingProxyType(dict(parameters)),
-        start=start, end=end, event_date=parse_date(parameters.get("event_date"), "event_date"),
-        source=(parameters.get("data_source") or "auto"), snapshot_dir=parameters.get("snapshot_dir"))
+        notebook=notebook,
+        title=title,
+        parameters=MappingProxyType(dict(parameters)),
+        start=start,
+        end=end,
+        event_date=parse_date(parameters.get("event_date"), "event_date"),
+        source=(parameters.get("data_source") or "auto"),
+        snapshot_dir=parameters.get("snapshot_dir"),
+    )
 
 
 def with_data_as_of(ctx: RunContext, data_as_of) -> RunContext:
     """A copy of ``ctx`` carrying the data's last date (a Timestamp or None)."""
     from dataclasses import replace
+
     return replace(ctx, data_as_of=None if data_as_of is None else pd.Timestamp(data_as_of))

@@ -1,4 +1,5 @@
 """Parsing and validating user-supplied dates with one-line errors."""
+
 from __future__ import annotations
 
 import re
@@ -52,8 +53,10 @@ def parse_day(value, name: str = "date") -> pd.Timestamp | None:
         return None
     ts = parse_date(value, name)  # not a date at all: the usual message
     if not isinstance(value, str) or not _DAY.fullmatch(value.strip()):
-        raise BadInputError(f"{name}: {value!r} is not a plain date (use YYYY-MM-DD: a day from the "
-                            "year 1000 on, without a time or time zone)")
+        raise BadInputError(
+            f"{name}: {value!r} is not a plain date (use YYYY-MM-DD: a day from the "
+            "year 1000 on, without a time or time zone)"
+        )
     return ts
 
 
@@ -62,9 +65,7 @@ def parse_window(start, end, start_name: str = "start", end_name: str = "end"):
     s = parse_date(start, start_name)
     e = parse_date(end, end_name)
     if s is not None and e is not None and s >= e:
-        raise BadInputError(
-            f"{start_name} {s.date()} must be before {end_name} {e.date()}"
-        )
+        raise BadInputError(f"{start_name} {s.date()} must be before {end_name} {e.date()}")
     return s, e
 
 

@@ -9,6 +9,7 @@ is a legal or published fact (its test column says "none: ..."); otherwise it is
 Where the data's verdict and the register's public status disagree, both are
 shown and the row is flagged: that is a finding, not an error.
 """
+
 from __future__ import annotations
 
 import math
@@ -19,8 +20,8 @@ import pandas as pd
 from . import claim_values
 from .narrative import agree, listing, plural
 from .results import CLAIM_VERDICTS, read_results
-from .verdicts import ClaimVerdict, DECIDED, ReportVerdict, Rule
 from .runner.summary import report_window, windows_span
+from .verdicts import DECIDED, ClaimVerdict, ReportVerdict, Rule
 
 NOT_RUN = ClaimVerdict.NOT_RUN
 VERDICT_ORDER = list(CLAIM_VERDICTS) + [NOT_RUN]
@@ -30,14 +31,27 @@ LEDGER_NOTEBOOK = "00_claims_ledger"
 #: which report is expected to test each claim (for the "not run" message only;
 #: verdicts always come from whatever report actually recorded the claim)
 EXPECTED_REPORT = {
-    "A1": "01_rotation_breadth", "B3": "01_rotation_breadth", "B4": "01_rotation_breadth",
-    "A3": "02_rate_sensitivity", "B10": "02_rate_sensitivity", "B11": "02_rate_sensitivity",
+    "A1": "01_rotation_breadth",
+    "B3": "01_rotation_breadth",
+    "B4": "01_rotation_breadth",
+    "A3": "02_rate_sensitivity",
+    "B10": "02_rate_sensitivity",
+    "B11": "02_rate_sensitivity",
     "B12": "02_rate_sensitivity",
-    "A6": "03_valuation_gap", "B1": "03_valuation_gap", "B2": "03_valuation_gap",
-    "A8": "04_obbba_tax", "B5": "04_obbba_tax", "B6": "04_obbba_tax", "B7": "04_obbba_tax",
-    "A2": "05_ai_earnings", "A4": "05_ai_earnings", "A5": "05_ai_earnings",
-    "B8": "05_ai_earnings", "B9": "05_ai_earnings",
-    "A7": "06_sector_leadership", "A9": "06_sector_leadership",
+    "A6": "03_valuation_gap",
+    "B1": "03_valuation_gap",
+    "B2": "03_valuation_gap",
+    "A8": "04_obbba_tax",
+    "B5": "04_obbba_tax",
+    "B6": "04_obbba_tax",
+    "B7": "04_obbba_tax",
+    "A2": "05_ai_earnings",
+    "A4": "05_ai_earnings",
+    "A5": "05_ai_earnings",
+    "B8": "05_ai_earnings",
+    "B9": "05_ai_earnings",
+    "A7": "06_sector_leadership",
+    "A9": "06_sector_leadership",
 }
 
 
@@ -67,6 +81,7 @@ def is_fact_claim(how_to_test: str) -> bool:
 def find_run_dir(explicit=None) -> Path | None:
     """The run folder to read: argument, else $ROTATION_RUN_DIR, else outputs/latest, else None."""
     from . import config
+
     for cand in (explicit, config.run_dir(), config.OUTPUTS_DIR / "latest"):
         if cand and Path(cand).is_dir():
             return Path(cand).resolve()
@@ -125,18 +140,29 @@ def build_ledger(register: pd.DataFrame, results: dict[str, dict]) -> pd.DataFra
         # only two decisive verdicts can disagree: "unverifiable" or "forecast pending" from
         # the data means the data cannot say yet, which is a caveat, not a contradiction;
         # a provisional verdict (part of a forward claim's period) is not final either
-        disagrees = (src != "register" and verdict in DECISIVE and public in DECISIVE
-                     and verdict != public and not provisional)
-        rows.append({
-            "id": r["id"], "article": "A" if r["id"].startswith("A") else "B",
-            "topic": r["topic"], "claim": r["claim_paraphrased"],
-            "how_tested": r["how_data_can_test_it"], "verdict": verdict, "evidence": evidence,
-            "values": shown, "source_report": src,
-            "public_fact": r["known_fact"], "public_source": r["known_source"],
-            "public_verdict": public or "", "disagrees": bool(disagrees),
-            "provisional": provisional, "period": r.get("period_label", ""),
-            "_values": values,
-        })
+        disagrees = (
+            src != "register" and verdict in DECISIVE and public in DECISIVE and verdict != public and not provisional
+        )
+        rows.append(
+            {
+                "id": r["id"],
+                "article": "A" if r["id"].startswith("A") else "B",
+                "topic": r["topic"],
+                "claim": r["claim_paraphrased"],
+                "how_tested": r["how_data_can_test_it"],
+                "verdict": verdict,
+                "evidence": evidence,
+                "values": shown,
+                "source_report": src,
+                "public_fact": r["known_fact"],
+                "public_source": r["known_source"],
+                "public_verdict": public or "",
+                "disagrees": bool(disagrees),
+                "provisional": provisional,
+                "period": r.get("period_label", ""),
+                "_values": values,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -157,12 +183,14 @@ def relative_gap(values: dict) -> float:
 
 
 #: how the ledger picks the claims that matter most for an investor (shown in the report)
-TOP_RULE = ("quantitative claims tested in this run with a decided verdict (confirmed, contradicted or "
-            "mixed: an unverifiable claim, whose data measure is not the claim's, is never ranked), "
-            "ranked by the relative gap between the "
-            "article's number and the measured one (largest first); if fewer than the number asked "
-            "for have both numbers, the list is filled with tested claims whose verdict is "
-            "contradicted, then mixed, in register order.")
+TOP_RULE = (
+    "quantitative claims tested in this run with a decided verdict (confirmed, contradicted or "
+    "mixed: an unverifiable claim, whose data measure is not the claim's, is never ranked), "
+    "ranked by the relative gap between the "
+    "article's number and the measured one (largest first); if fewer than the number asked "
+    "for have both numbers, the list is filled with tested claims whose verdict is "
+    "contradicted, then mixed, in register order."
+)
 
 
 def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
@@ -178,17 +206,30 @@ def top_claims(ledger: pd.DataFrame, n: int = 3) -> pd.DataFrame:
             if i not in picked:
                 picked.append(i)
     out = tested.loc[picked, ["id", "topic", "claim", "verdict", "evidence", "values", "gap"]]
-    out["why"] = ["gap between claim and data" if pd.notna(g) else f"verdict: {v}"
-                  for g, v in zip(out["gap"], out["verdict"])]
+    out["why"] = [
+        "gap between claim and data" if pd.notna(g) else f"verdict: {v}" for g, v in zip(out["gap"], out["verdict"])
+    ]
     return out.reset_index(drop=True)
 
 
 #: readable headers for the report's smaller tables
-TOP_COLUMNS = {"id": "Claim", "topic": "Topic", "verdict": "Verdict", "evidence": "Evidence from this run",
-               "values": "Values", "gap": "Gap between claim and data", "why": "Why it is listed"}
-DISAGREEMENT_COLUMNS = {"id": "Claim", "verdict": "Data verdict", "evidence": "Evidence from this run",
-                        "public_verdict": "Public verdict", "public_fact": "Public record",
-                        "public_source": "Public source"}
+TOP_COLUMNS = {
+    "id": "Claim",
+    "topic": "Topic",
+    "verdict": "Verdict",
+    "evidence": "Evidence from this run",
+    "values": "Values",
+    "gap": "Gap between claim and data",
+    "why": "Why it is listed",
+}
+DISAGREEMENT_COLUMNS = {
+    "id": "Claim",
+    "verdict": "Data verdict",
+    "evidence": "Evidence from this run",
+    "public_verdict": "Public verdict",
+    "public_fact": "Public record",
+    "public_source": "Public source",
+}
 
 
 def report_name(source_report: str) -> str:
@@ -202,21 +243,35 @@ def report_name(source_report: str) -> str:
 def display_table(ledger: pd.DataFrame) -> pd.DataFrame:
     """The ledger as shown in the report and its CSV: no helper columns, values with labels and
     units (from the reports' results.json), the report by its number, the public record with its source."""
-    cols = {"id": "Claim", "topic": "Topic", "claim": "Claim (our words)", "period": "Period",
-            "verdict": "Verdict", "evidence": "Evidence from this run", "values": "Values",
-            "source_report": "Tested in", "public": "Public record (source)"}
+    cols = {
+        "id": "Claim",
+        "topic": "Topic",
+        "claim": "Claim (our words)",
+        "period": "Period",
+        "verdict": "Verdict",
+        "evidence": "Evidence from this run",
+        "values": "Values",
+        "source_report": "Tested in",
+        "public": "Public record (source)",
+    }
     prov = ledger["provisional"] if "provisional" in ledger else [False] * len(ledger)
-    out = ledger.assign(verdict=[f"{v} (provisional)" if p else v for v, p in zip(ledger["verdict"], prov)],
-                        period=ledger["period"] if "period" in ledger else "",
-                        source_report=ledger["source_report"].map(report_name),
-                        public=[f"{f} ({s})" if s else f for f, s in zip(ledger["public_fact"], ledger["public_source"])])
+    out = ledger.assign(
+        verdict=[f"{v} (provisional)" if p else v for v, p in zip(ledger["verdict"], prov)],
+        period=ledger["period"] if "period" in ledger else "",
+        source_report=ledger["source_report"].map(report_name),
+        public=[f"{f} ({s})" if s else f for f, s in zip(ledger["public_fact"], ledger["public_source"])],
+    )
     return out[list(cols)].rename(columns=cols)
 
 
 #: smallest widths of the ledger table's long-text columns (em of the table's type, screen and print):
 #: left to the browser, the evidence would get a column a few words wide
-LEDGER_COLUMN_WIDTHS = {"Evidence from this run": "18em", "Claim (our words)": "9em", "Values": "11em",
-                        "Public record (source)": "11em"}
+LEDGER_COLUMN_WIDTHS = {
+    "Evidence from this run": "18em",
+    "Claim (our words)": "9em",
+    "Values": "11em",
+    "Public record (source)": "11em",
+}
 
 
 def styled(table: pd.DataFrame):
@@ -244,8 +299,11 @@ def provenance(results: dict[str, dict]) -> dict:
     """The ledger's data block for results.json: it reads reports, so their sources and latest as-of."""
     as_of = sorted({(r.get("data") or {}).get("as_of") for r in results.values()} - {None, ""})
     sources = sorted({s for r in results.values() for s in (r.get("data") or {}).get("sources", [])})
-    return {"sources": ["claims register"] + [f"results.json of {nb}" for nb in sorted(results)],
-            "market_data_sources": sources, "as_of": as_of[-1] if as_of else None}
+    return {
+        "sources": ["claims register"] + [f"results.json of {nb}" for nb in sorted(results)],
+        "market_data_sources": sources,
+        "as_of": as_of[-1] if as_of else None,
+    }
 
 
 def sources_table(results: dict[str, dict]) -> pd.DataFrame:
@@ -255,26 +313,34 @@ def sources_table(results: dict[str, dict]) -> pd.DataFrame:
     data dates, or the thesis window it records)."""
     rows = []
     for nb, res in sorted(results.items()):
-        rows.append({"Report": report_name(nb), "Title": res.get("title", ""),
-                     "Verdict": res.get("verdict", {}).get("value", ""),
-                     "Data as of": (res.get("data") or {}).get("as_of") or "",
-                     "Sources": ", ".join((res.get("data") or {}).get("sources", [])),
-                     "Window": report_window(res),
-                     "Claims": ", ".join(c["id"] for c in res.get("claims", []))})
-    return pd.DataFrame(rows, columns=["Report", "Title", "Verdict", "Data as of", "Sources",
-                                       "Window", "Claims"])
+        rows.append(
+            {
+                "Report": report_name(nb),
+                "Title": res.get("title", ""),
+                "Verdict": res.get("verdict", {}).get("value", ""),
+                "Data as of": (res.get("data") or {}).get("as_of") or "",
+                "Sources": ", ".join((res.get("data") or {}).get("sources", [])),
+                "Window": report_window(res),
+                "Claims": ", ".join(c["id"] for c in res.get("claims", [])),
+            }
+        )
+    return pd.DataFrame(rows, columns=["Report", "Title", "Verdict", "Data as of", "Sources", "Window", "Claims"])
 
 
-_OVERALL_TEXT = ("Among claims with a data or public-record verdict (not 'not run', not "
-                "'unverifiable', not 'forecast pending'): 'supported' if confirmed claims outnumber "
-                "contradicted plus mixed ones, 'not supported' if contradicted claims outnumber "
-                "confirmed plus mixed ones, otherwise 'mixed'; 'inconclusive' if fewer than five "
-                "claims have such a verdict.")
+_OVERALL_TEXT = (
+    "Among claims with a data or public-record verdict (not 'not run', not "
+    "'unverifiable', not 'forecast pending'): 'supported' if confirmed claims outnumber "
+    "contradicted plus mixed ones, 'not supported' if contradicted claims outnumber "
+    "confirmed plus mixed ones, otherwise 'mixed'; 'inconclusive' if fewer than five "
+    "claims have such a verdict."
+)
 
 
 def overall_verdict(counts: pd.Series) -> str:
     """The ledger's overall verdict from verdict counts (the logic of :data:`OVERALL_RULE`)."""
-    conf, contra, mixed = (int(counts.get(k, 0)) for k in (ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED, ReportVerdict.MIXED))
+    conf, contra, mixed = (
+        int(counts.get(k, 0)) for k in (ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED, ReportVerdict.MIXED)
+    )
     if conf + contra + mixed < 5:
         return ReportVerdict.INCONCLUSIVE
     if conf > contra + mixed:
@@ -291,9 +357,11 @@ OVERALL_RULE = Rule(_OVERALL_TEXT, overall_verdict)
 def overall_evidence(counts: pd.Series) -> str:
     """The counts behind the overall verdict, as one sentence."""
     decided = int(sum(int(counts.get(v, 0)) for v in DECIDED))
-    return (f"{counts[ClaimVerdict.CONFIRMED]} confirmed, {counts[ClaimVerdict.CONTRADICTED]} contradicted and "
-            f"{counts[ClaimVerdict.MIXED]} mixed of {decided} decided claims; {counts[ClaimVerdict.NOT_RUN]} not run, "
-            f"{counts[ClaimVerdict.UNVERIFIABLE]} unverifiable, {counts[ClaimVerdict.FORECAST_PENDING]} forecasts pending.")
+    return (
+        f"{counts[ClaimVerdict.CONFIRMED]} confirmed, {counts[ClaimVerdict.CONTRADICTED]} contradicted and "
+        f"{counts[ClaimVerdict.MIXED]} mixed of {decided} decided claims; {counts[ClaimVerdict.NOT_RUN]} not run, "
+        f"{counts[ClaimVerdict.UNVERIFIABLE]} unverifiable, {counts[ClaimVerdict.FORECAST_PENDING]} forecasts pending."
+    )
 
 
 def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame) -> list[str]:
@@ -302,26 +370,36 @@ def caveats(ledger: pd.DataFrame, register: pd.DataFrame, sources: pd.DataFrame)
     not_run = ledger[ledger["verdict"] == NOT_RUN]
     if len(not_run):
         missing = sorted({report_name(EXPECTED_REPORT.get(i, "?")) for i in not_run["id"]})
-        notes.append(f"{plural(len(not_run), 'claim')} could not be checked because "
-                     f"{listing(missing)} did not run or did not record {agree(len(not_run), 'it', 'them')}.")
+        notes.append(
+            f"{plural(len(not_run), 'claim')} could not be checked because "
+            f"{listing(missing)} did not run or did not record {agree(len(not_run), 'it', 'them')}."
+        )
     secondary = register[register["known_source"].str.contains("reprint|via|news", case=False)]
     if len(secondary):
-        notes.append(f"{plural(len(secondary), 'public fact')} in the register {agree(len(secondary), 'comes', 'come')} "
-                     f"from news reprints or secondary sources ({listing(secondary['id'])}), not the primary publication.")
+        notes.append(
+            f"{plural(len(secondary), 'public fact')} in the register {agree(len(secondary), 'comes', 'come')} "
+            f"from news reprints or secondary sources ({listing(secondary['id'])}), not the primary publication."
+        )
     windows = sources["Window"].nunique() if len(sources) else 0
     if windows > 1:
-        notes.append(f"The reports read use {windows} different windows (see the Data table): "
-                     "each verdict holds for its own report's window.")
+        notes.append(
+            f"The reports read use {windows} different windows (see the Data table): "
+            "each verdict holds for its own report's window."
+        )
     provisional = ledger[ledger["provisional"].astype(bool)] if "provisional" in ledger else ledger.iloc[:0]
     n = len(provisional)
     if n:
-        notes.append(f"{listing(provisional['id'])} {agree(n, 'is a forward claim', 'are forward claims')} judged on "
-                     f"the part of {agree(n, 'its', 'their')} period the data cover so far: "
-                     f"{agree(n, 'its verdict is', 'their verdicts are')} provisional and "
-                     f"{agree(n, 'is', 'are')} not compared with the public record.")
+        notes.append(
+            f"{listing(provisional['id'])} {agree(n, 'is a forward claim', 'are forward claims')} judged on "
+            f"the part of {agree(n, 'its', 'their')} period the data cover so far: "
+            f"{agree(n, 'its verdict is', 'their verdicts are')} provisional and "
+            f"{agree(n, 'is', 'are')} not compared with the public record."
+        )
     forecasts = ledger[ledger["verdict"] == ClaimVerdict.FORECAST_PENDING]
     n = len(forecasts)
     if n:
-        notes.append(f"{listing(forecasts['id'])} {agree(n, 'is a forecast', 'are forecasts')}; "
-                     f"{agree(n, 'its realised value is', 'their realised values are')} not yet in the data.")
+        notes.append(
+            f"{listing(forecasts['id'])} {agree(n, 'is a forecast', 'are forecasts')}; "
+            f"{agree(n, 'its realised value is', 'their realised values are')} not yet in the data."
+        )
     return notes

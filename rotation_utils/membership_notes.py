@@ -13,6 +13,7 @@ Why one module: reports 01, 03, 05 and 06 all state membership; written once, th
 file date is named the same way everywhere and no report can keep a caveat that
 another window made false.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -37,8 +38,11 @@ def holdings_dates_read(provenance) -> list[pd.Timestamp]:
     """Dates of the IWM holdings files served in this run (sorted), from a
     :class:`~rotation_utils.data.provenance.Provenance` or a DataLayer (its provenance)."""
     prov = getattr(provenance, "provenance", provenance)
-    days = {r.dataset[len(HOLDINGS_PREFIX):] for r in prov.records
-            if r.dataset.startswith(HOLDINGS_PREFIX) and r.status != "missing"}
+    days = {
+        r.dataset[len(HOLDINGS_PREFIX) :]
+        for r in prov.records
+        if r.dataset.startswith(HOLDINGS_PREFIX) and r.status != "missing"
+    }
     return sorted(pd.Timestamp(d) for d in days)
 
 
@@ -68,17 +72,22 @@ def holdings_caveat(dates_read, start=None, end=None) -> str | None:
     s, e = _day(start), _day(end)
     late = [d for d in dates if e is not None and d > e]
     if late:
-        return (f"{holdings_phrase(late[0], start, end)}: no holdings file on or before the window end is in "
-                "the data, so Russell 2000 membership here is look-ahead (names that grew into the index are "
-                "included, names that left it before that date are not).")
+        return (
+            f"{holdings_phrase(late[0], start, end)}: no holdings file on or before the window end is in "
+            "the data, so Russell 2000 membership here is look-ahead (names that grew into the index are "
+            "included, names that left it before that date are not)."
+        )
     if s is not None and dates[0] > s:
-        return (f"{holdings_phrase(dates[0], start, end)}: dates before it use that file, so membership "
-                "there is look-ahead (names that grew into the index are included, names that left it are not).")
+        return (
+            f"{holdings_phrase(dates[0], start, end)}: dates before it use that file, so membership "
+            "there is look-ahead (names that grew into the index are included, names that left it are not)."
+        )
     return None
 
 
-def change_log_gaps(changes: pd.DataFrame, through=None, min_days: int = CHANGE_LOG_GAP_DAYS,
-                    tail_days: int = CHANGE_LOG_TAIL_DAYS) -> pd.DataFrame:
+def change_log_gaps(
+    changes: pd.DataFrame, through=None, min_days: int = CHANGE_LOG_GAP_DAYS, tail_days: int = CHANGE_LOG_TAIL_DAYS
+) -> pd.DataFrame:
     """Stretches of the S&P 500 change log with no entry for more than ``min_days`` days.
 
     ``changes``: ``date, symbol, action`` as the data layer serves it (read up to the
@@ -89,15 +98,19 @@ def change_log_gaps(changes: pd.DataFrame, through=None, min_days: int = CHANGE_
     """
     dates = pd.Series(sorted(pd.to_datetime(changes["date"]).dt.normalize().unique()))
     t = _day(through)
-    rows = [{"start": a, "end": b, "days": (b - a).days, "open": False}
-            for a, b in zip(dates[:-1], dates[1:]) if (b - a).days > min_days]
+    rows = [
+        {"start": a, "end": b, "days": (b - a).days, "open": False}
+        for a, b in zip(dates[:-1], dates[1:])
+        if (b - a).days > min_days
+    ]
     if len(dates) and t is not None and (t - dates.iloc[-1]).days > tail_days:
         rows.append({"start": dates.iloc[-1], "end": t, "days": (t - dates.iloc[-1]).days, "open": True})
     return pd.DataFrame(rows, columns=["start", "end", "days", "open"])
 
 
-def change_log_caveat(changes: pd.DataFrame, start=None, end=None, through=None,
-                      min_days: int = CHANGE_LOG_GAP_DAYS) -> str | None:
+def change_log_caveat(
+    changes: pd.DataFrame, start=None, end=None, through=None, min_days: int = CHANGE_LOG_GAP_DAYS
+) -> str | None:
     """The caveat on gaps of the S&P 500 change log that overlap ``[start, end]`` (the dates
     the report uses membership on), naming the log's dates; None when no gap overlaps."""
     gaps = change_log_gaps(changes, through if through is not None else end, min_days)
@@ -108,13 +121,18 @@ def change_log_caveat(changes: pd.DataFrame, start=None, end=None, through=None,
         gaps = gaps[gaps["start"] < e]
     if gaps.empty:
         return None
-    spans = [f"{'after' if g.open else 'from'} {iso(g.start)} "
-             + (f"to the data's end {iso(g.end)}" if g.open else f"to {iso(g.end)}") + f" ({g.days} days)"
-             for g in gaps.itertuples()]
+    spans = [
+        f"{'after' if g.open else 'from'} {iso(g.start)} "
+        + (f"to the data's end {iso(g.end)}" if g.open else f"to {iso(g.end)}")
+        + f" ({g.days} days)"
+        for g in gaps.itertuples()
+    ]
     first, last = pd.to_datetime(changes["date"]).min(), pd.to_datetime(changes["date"]).max()
-    return (f"S&P 500 membership replays the change log (entries {iso(first)} to {iso(last)} in this run), "
-            f"which has no entry {' and '.join(spans)}: members added or removed in that span may be "
-            "counted late.")
+    return (
+        f"S&P 500 membership replays the change log (entries {iso(first)} to {iso(last)} in this run), "
+        f"which has no entry {' and '.join(spans)}: members added or removed in that span may be "
+        "counted late."
+    )
 
 
 def change_log_lags(changes: pd.DataFrame, date_added: dict, tickers, end, min_lag_days: int = 7) -> list[str]:
@@ -143,5 +161,8 @@ def change_log_lag_note(changes: pd.DataFrame, date_added: dict, tickers, end) -
     lags = change_log_lags(changes, date_added, tickers, end)
     if not lags:
         return None
-    return ("The S&P 500 change log shows " + ("this addition" if len(lags) == 1 else "these additions")
-            + f" late, so membership on those days is understated: {'; '.join(lags)}.")
+    return (
+        "The S&P 500 change log shows "
+        + ("this addition" if len(lags) == 1 else "these additions")
+        + f" late, so membership on those days is understated: {'; '.join(lags)}."
+    )

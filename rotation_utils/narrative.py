@@ -3,6 +3,7 @@
 Report prose is assembled from these so that a rerun with other dates cannot
 leave a stale number or a wrong direction word behind.
 """
+
 from __future__ import annotations
 
 import math
@@ -56,8 +57,7 @@ def usd(x, digits: int = 1) -> str:
     return f"{'-' if x < 0 else ''}${a:,.0f}"
 
 
-def direction(x, up: str = "rose", down: str = "fell", flat: str = "was unchanged",
-              tol: float = 0.0) -> str:
+def direction(x, up: str = "rose", down: str = "fell", flat: str = "was unchanged", tol: float = 0.0) -> str:
     """Pick the word that matches the sign of ``x`` (``flat`` within ``tol``)."""
     if _bad(x):
         return "could not be measured"
@@ -68,8 +68,9 @@ def direction(x, up: str = "rose", down: str = "fell", flat: str = "was unchange
     return flat
 
 
-def compare(a_name: str, diff, unit: str = "pp", up: str = "beat", down: str = "lagged",
-            b_name: str = "", digits: int = 1) -> str:
+def compare(
+    a_name: str, diff, unit: str = "pp", up: str = "beat", down: str = "lagged", b_name: str = "", digits: int = 1
+) -> str:
     """'IWM beat SPY by 4.9 pp' / 'IWM lagged SPY by 2.1 pp' from a signed difference."""
     if _bad(diff):
         return f"{a_name} against {b_name} could not be measured"

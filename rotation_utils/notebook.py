@@ -5,6 +5,7 @@ layer and creates the :class:`~rotation_utils.results.Report` that the last
 cell writes; ``show_provenance`` prints the data table the standard asks for.
 Keeping these here means a notebook's opening cell is three lines.
 """
+
 from __future__ import annotations
 
 import logging
@@ -61,11 +62,11 @@ def declared_names(notebook: str) -> list[str] | None:
     import nbformat
 
     from .runner.discover import declared_parameters
+
     return list(declared_parameters(nbformat.read(path, as_version=4)))
 
 
-def setup(notebook: str, title: str, namespace: Mapping, data_source: str | None = None,
-          snapshot_dir=None) -> Context:
+def setup(notebook: str, title: str, namespace: Mapping, data_source: str | None = None, snapshot_dir=None) -> Context:
     """Resolve the run context, apply the plot style, open the data layer and the report.
 
     A report calls ``setup("03_valuation_gap", TITLE, globals())``: the parameters
@@ -136,6 +137,7 @@ def route_logs_away() -> None:
     debugs. Calling this twice adds no second handler.
     """
     from .results import output_dir
+
     path = output_dir() / NOTEBOOK_LOG
     logging.captureWarnings(True)
     for name in QUIET_LOGGERS:

@@ -21,6 +21,7 @@ that period with the run's window:
 Why one module: the rule is written once, so report 01's A1, report 05's B9 and
 report 06's A9 cannot treat the same months differently.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,15 +59,20 @@ def _day(value) -> pd.Timestamp | None:
 def period_from_row(row) -> ClaimPeriod:
     """A :class:`ClaimPeriod` from one register row (a mapping with the period columns)."""
     get = row.get if hasattr(row, "get") else row.__getitem__
-    return ClaimPeriod(str(get("id")), _day(get("period_start")), _day(get("period_end")),
-                       (get("period_kind") or NONE).strip().lower() or NONE,
-                       (get("period_label") or "").strip())
+    return ClaimPeriod(
+        str(get("id")),
+        _day(get("period_start")),
+        _day(get("period_end")),
+        (get("period_kind") or NONE).strip().lower() or NONE,
+        (get("period_label") or "").strip(),
+    )
 
 
 def register_periods(register: pd.DataFrame | None = None) -> dict[str, ClaimPeriod]:
     """``{claim id: ClaimPeriod}`` from the claims register (read from the package when None)."""
     if register is None:
         from .reference_data import claims
+
         register = claims()
     return {r["id"]: period_from_row(r) for _, r in register.iterrows()}
 
@@ -112,18 +118,29 @@ class Coverage:
         if self.provisional:
             year = self.period.start.year if self.period.start.year == self.period.end.year else None
             of = f"of {year}" if year else f"of {self.period.label}"
-            return (f"Provisional: so far, {days} {of} "
-                    f"({iso(self.covered_start)} to {iso(self.covered_end)}); the claim is about {self.period.label}.")
-        return (f"Judged on the part of its period inside the window, {iso(self.covered_start)} to "
-                f"{iso(self.covered_end)} ({days}), of {self.period.label}.")
+            return (
+                f"Provisional: so far, {days} {of} "
+                f"({iso(self.covered_start)} to {iso(self.covered_end)}); the claim is about {self.period.label}."
+            )
+        return (
+            f"Judged on the part of its period inside the window, {iso(self.covered_start)} to "
+            f"{iso(self.covered_end)} ({days}), of {self.period.label}."
+        )
 
     def to_json(self) -> dict:
         """The block stored with the claim in results.json."""
         p = self.period
-        return {"label": p.label, "kind": p.kind, "start": iso(p.start), "end": iso(p.end),
-                "coverage": self.status, "covered_start": iso(self.covered_start),
-                "covered_end": iso(self.covered_end), "trading_days": self.trading_days,
-                "provisional": self.provisional}
+        return {
+            "label": p.label,
+            "kind": p.kind,
+            "start": iso(p.start),
+            "end": iso(p.end),
+            "coverage": self.status,
+            "covered_start": iso(self.covered_start),
+            "covered_end": iso(self.covered_end),
+            "trading_days": self.trading_days,
+            "provisional": self.provisional,
+        }
 
 
 def coverage(period: ClaimPeriod, window_start=None, window_end=None, sessions=None) -> Coverage:
@@ -172,23 +189,34 @@ def judge(verdict: str, evidence: str, cov: Coverage, values: dict | None = None
     if cov.status == "none":
         kept = {k: v for k, v in values.items() if k in ("claimed", "unit")}
         why = cov.reason()
-        return {"verdict": ClaimVerdict.UNVERIFIABLE,
-                "evidence": f"Cannot be tested on this window: {why}.",
-                "values": kept, "period": {**cov.to_json(), "reason": why}}
+        return {
+            "verdict": ClaimVerdict.UNVERIFIABLE,
+            "evidence": f"Cannot be tested on this window: {why}.",
+            "values": kept,
+            "period": {**cov.to_json(), "reason": why},
+        }
     if cov.status == "partial":
         if verdict == UNVERIFIABLE:
-            return {"verdict": verdict, "evidence": evidence, "values": values,
-                    "period": {**cov.to_json(), "provisional": False}}
+            return {
+                "verdict": verdict,
+                "evidence": evidence,
+                "values": values,
+                "period": {**cov.to_json(), "provisional": False},
+            }
         evidence = f"{cov.note()} {evidence}".strip()
         return {"verdict": verdict, "evidence": evidence, "values": values, "period": cov.to_json()}
-    return {"verdict": verdict, "evidence": evidence, "values": values,
-            "period": cov.to_json() if cov.status != "timeless" else {"label": cov.period.label,
-                                                                     "kind": cov.period.kind,
-                                                                     "coverage": "timeless",
-                                                                     "provisional": False}}
+    return {
+        "verdict": verdict,
+        "evidence": evidence,
+        "values": values,
+        "period": cov.to_json()
+        if cov.status != "timeless"
+        else {"label": cov.period.label, "kind": cov.period.kind, "coverage": "timeless", "provisional": False},
+    }
 
 
-def covered_part(claim_id: str, window_start=None, window_end=None, sessions=None,
-                 register: pd.DataFrame | None = None) -> Coverage:
+def covered_part(
+    claim_id: str, window_start=None, window_end=None, sessions=None, register: pd.DataFrame | None = None
+) -> Coverage:
     """Coverage of one register claim by a window: what a report should measure it on."""
     return coverage(register_periods(register)[claim_id], window_start, window_end, sessions)

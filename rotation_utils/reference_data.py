@@ -4,6 +4,7 @@ The files live in ``rotation_utils/reference/`` (see its README for columns and
 how to add an FOMC meeting); they are facts transcribed with their sources, so
 the reports run without the research folder they came from.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -20,8 +21,11 @@ def claims() -> pd.DataFrame:
 def fomc_decisions() -> pd.DataFrame:
     """FOMC decisions: ``announcement_date`` (datetime64), ``decision`` (cut/hold/hike),
     ``change_bp`` (int), ``target_low``/``target_high`` (percent), ``dissents``, ``source``, ``verified``."""
-    df = pd.read_csv(REFERENCE_DIR / "fomc_decisions.csv", parse_dates=["announcement_date"],
-                     dtype={"decision": str, "dissents": str, "source": str, "verified": str})
+    df = pd.read_csv(
+        REFERENCE_DIR / "fomc_decisions.csv",
+        parse_dates=["announcement_date"],
+        dtype={"decision": str, "dissents": str, "source": str, "verified": str},
+    )
     df["change_bp"] = df["change_bp"].astype("int64")
     df[["dissents", "source", "verified"]] = df[["dissents", "source", "verified"]].fillna("")
     return df.sort_values("announcement_date").reset_index(drop=True)

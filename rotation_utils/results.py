@@ -29,6 +29,7 @@ Notebooks never build this by hand: they create a :class:`Report`, pass values
 to it while they go, and call :meth:`Report.write` in the last cell. Files go to
 ``$ROTATION_REPORT_DIR`` when the runner sets it, else the working directory (see :mod:`.config`).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -102,8 +103,7 @@ class Report:
     def metric(self, name: str, value, unit: str = "", label: str = "") -> None:
         """Record one headline number (``value`` may be None when the data cannot say)."""
         self.headline = [m for m in self.headline if m["name"] != name]
-        self.headline.append({"name": name, "value": _jsonable(value), "unit": unit,
-                              "label": label or name})
+        self.headline.append({"name": name, "value": _jsonable(value), "unit": unit, "label": label or name})
 
     def window_end(self):
         """Last day the run's data can speak for: the window's end capped by the data's as-of date."""
@@ -116,10 +116,14 @@ class Report:
         """How much of the claim's register period lies inside this run's window
         (a :class:`rotation_utils.periods.Coverage`): the part a report should measure on."""
         from .periods import ClaimPeriod, coverage, register_periods
+
         period = register_periods().get(claim_id) or ClaimPeriod(claim_id, None, None, "none", "")
-        sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
-        return coverage(period, self.window[0], self.window_end(),
-                        sessions if sessions is not None and len(sessions) else None)
+        sessions = (
+            getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
+        )
+        return coverage(
+            period, self.window[0], self.window_end(), sessions if sessions is not None and len(sessions) else None
+        )
 
     def key_metrics(self, *names: str) -> None:
         """Name the headline metrics the verdict rests on (at most three are shown).
@@ -145,15 +149,23 @@ class Report:
         """
         from .claim_values import split
         from .periods import judge
+
         if verdict not in CLAIM_VERDICTS:
             raise ValueError(f"claim verdict {verdict!r} is not one of {CLAIM_VERDICTS}")
         plain, shown = split(values)
         j = judge(verdict, evidence, self.coverage(claim_id), plain)
         self.claims = [c for c in self.claims if c["id"] != claim_id]
-        self.claims.append({"id": claim_id, "verdict": j["verdict"], "evidence": j["evidence"],
-                            "values": _jsonable(j["values"]),
-                            "shown": _jsonable([s for s in shown if s["name"] in j["values"]]),
-                            "period": _jsonable(j["period"]), "provisional": bool(j["period"].get("provisional"))})
+        self.claims.append(
+            {
+                "id": claim_id,
+                "verdict": j["verdict"],
+                "evidence": j["evidence"],
+                "values": _jsonable(j["values"]),
+                "shown": _jsonable([s for s in shown if s["name"] in j["values"]]),
+                "period": _jsonable(j["period"]),
+                "provisional": bool(j["period"].get("provisional")),
+            }
+        )
 
     def set_window(self, start, end, label: str = "") -> None:
         """Record the window the report's verdict is judged on (the summary box and the index show it).
@@ -163,8 +175,11 @@ class Report:
                 own text and charts show them (e.g. the base close a return runs from).
             label: how the window reads (default: those two dates).
         """
-        self.thesis_window = {"start": _jsonable(start), "end": _jsonable(end),
-                              "label": label or f"{_jsonable(start) or 'start of data'} to {_jsonable(end) or 'latest data'}"}
+        self.thesis_window = {
+            "start": _jsonable(start),
+            "end": _jsonable(end),
+            "label": label or f"{_jsonable(start) or 'start of data'} to {_jsonable(end) or 'latest data'}",
+        }
 
     def data_window(self) -> tuple:
         """The run's window as the data has it: the first and last trading day of the report's
@@ -178,11 +193,15 @@ class Report:
             ``(first, last)`` as ISO dates (None where a bound is open and no price is served).
         """
         lo, hi = (pd.Timestamp(d) if d is not None else None for d in (self.window[0], self.window_end()))
-        sessions = getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
+        sessions = (
+            getattr(self.data, "sessions", None) if self.data is not None and not isinstance(self.data, dict) else None
+        )
         if sessions is not None and len(sessions):
             inside = pd.DatetimeIndex(sessions)
-            inside = inside[(inside >= (lo if lo is not None else inside.min()))
-                            & (inside <= (hi if hi is not None else inside.max()))]
+            inside = inside[
+                (inside >= (lo if lo is not None else inside.min()))
+                & (inside <= (hi if hi is not None else inside.max()))
+            ]
             if len(inside):
                 lo, hi = inside.min(), inside.max()
         return _jsonable(lo), _jsonable(hi)
@@ -237,8 +256,8 @@ class Report:
             "key_metrics": self.key,
             "claims": self.claims,
             "window": self._window_record(),
-            "verdict": self.overall or {"value": str(ReportVerdict.INCONCLUSIVE), "rule": "no verdict recorded",
-                                        "evidence": ""},
+            "verdict": self.overall
+            or {"value": str(ReportVerdict.INCONCLUSIVE), "rule": "no verdict recorded", "evidence": ""},
             "tables": self.tables,
             "extra": _jsonable(self.extra),
             "written_at": _dt.datetime.now().isoformat(timespec="seconds"),
@@ -270,8 +289,16 @@ def validate_results(data: dict) -> list[str]:
         return ["results.json is not an object"]
     if data.get("schema") != SCHEMA:
         problems.append(f"schema is {data.get('schema')!r}, expected {SCHEMA!r}")
-    for key, kind in (("notebook", str), ("title", str), ("parameters", dict), ("data", dict),
-                      ("headline", list), ("claims", list), ("verdict", dict), ("tables", list)):
+    for key, kind in (
+        ("notebook", str),
+        ("title", str),
+        ("parameters", dict),
+        ("data", dict),
+        ("headline", list),
+        ("claims", list),
+        ("verdict", dict),
+        ("tables", list),
+    ):
         if not isinstance(data.get(key), kind):
             problems.append(f"'{key}' is missing or not a {kind.__name__}")
     verdict = data.get("verdict") if isinstance(data.get("verdict"), dict) else {}

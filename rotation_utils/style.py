@@ -3,6 +3,7 @@
 Colour-blind-safe palette (Okabe-Ito), large fonts, a title, labelled axes and
 a footnote with the data source and as-of date on every figure.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,8 +45,7 @@ def footnote(fig_or_ax, source: str, as_of=None, extra: str = "") -> None:
         parts.append(f"data as of {pd.Timestamp(as_of):%Y-%m-%d}")
     if extra:
         parts.append(extra)
-    fig.text(0.01, -0.02, " | ".join(parts), ha="left", va="top", fontsize=FOOTNOTE_SIZE, color="#333333",
-             wrap=True)
+    fig.text(0.01, -0.02, " | ".join(parts), ha="left", va="top", fontsize=FOOTNOTE_SIZE, color="#333333", wrap=True)
 
 
 def legend_patch(color: str, label: str):
@@ -59,6 +59,7 @@ def legend_patch(color: str, label: str):
         A matplotlib Patch to pass in ``ax.legend(handles=[...])``.
     """
     from matplotlib.patches import Patch
+
     return Patch(facecolor=color, label=label)
 
 

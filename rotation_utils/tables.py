@@ -4,6 +4,7 @@ Every Styler made here escapes HTML in cells and headers: table text comes from
 the data (company names, sectors, tickers; in live mode scraped from public web
 pages) and pandas' Styler, unlike ``DataFrame.to_html``, does not escape by default.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,9 +23,12 @@ def plain(df: pd.DataFrame):
     Returns:
         a pandas Styler; further ``.format`` calls keep escaping only if they pass ``escape``.
     """
-    return (df.style.format(na_rep=NA, escape=ESCAPE)
-            .format_index(escape=ESCAPE, axis=0).format_index(escape=ESCAPE, axis=1)
-            .hide(axis="index"))
+    return (
+        df.style.format(na_rep=NA, escape=ESCAPE)
+        .format_index(escape=ESCAPE, axis=0)
+        .format_index(escape=ESCAPE, axis=1)
+        .hide(axis="index")
+    )
 
 
 def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, money=()):

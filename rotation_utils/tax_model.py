@@ -52,6 +52,7 @@ carried forward from earlier years (*timing*: that interest would have been
 deducted later anyway) and expensing (*timing*: bonus, 179 and 174A deduct now
 what later years would have deducted).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -84,8 +85,7 @@ BONUS_OBBBA = 1.0
 
 #: Section 179 (dollar limit, phase-out threshold) before OBBBA: Rev. Proc. 2021-45
 #: (2022), 2022-38 (2023), 2023-34 (2024: $1.22M / $3.05M), 2024-40 (2025: $1.25M / $3.13M).
-SEC179_PRIOR = {2022: (1.08e6, 2.70e6), 2023: (1.16e6, 2.89e6), 2024: (1.22e6, 3.05e6),
-                2025: (1.25e6, 3.13e6)}
+SEC179_PRIOR = {2022: (1.08e6, 2.70e6), 2023: (1.16e6, 2.89e6), 2024: (1.22e6, 3.05e6), 2025: (1.25e6, 3.13e6)}
 #: OBBBA sec. 70306: $2.5M / $4.0M for 2025, indexed after 2025 (Rev. Proc. 2025-32: 2026
 #: $2.56M / $4.09M).
 SEC179_OBBBA = {2025: (2.5e6, 4.0e6), 2026: (2.56e6, 4.09e6)}
@@ -126,9 +126,14 @@ def law_parameters(year: int, law: str) -> dict:
     else:
         basis, bonus, re_exp = "EBITDA", BONUS_OBBBA, True
         limit, phase = _nearest_year(SEC179_OBBBA, year)
-    return {"ati_basis": basis, "bonus_rate": bonus, "s179_limit": limit,
-            "s179_phaseout": phase, "re_expensing": re_exp,
-            "gross_receipts_threshold": _nearest_year(GROSS_RECEIPTS_THRESHOLD, year)}
+    return {
+        "ati_basis": basis,
+        "bonus_rate": bonus,
+        "s179_limit": limit,
+        "s179_phaseout": phase,
+        "re_expensing": re_exp,
+        "gross_receipts_threshold": _nearest_year(GROSS_RECEIPTS_THRESHOLD, year),
+    }
 
 
 # ---- Section 163(j) ---------------------------------------------------------
@@ -159,8 +164,7 @@ def interest_limit(ati, interest_income):
     return interest_income + INTEREST_LIMIT_RATE * np.maximum(ati, 0.0)
 
 
-def deductible_interest(interest_expense, interest_income, ati, carryforward_in=0.0,
-                        exempt=False):
+def deductible_interest(interest_expense, interest_income, ati, carryforward_in=0.0, exempt=False):
     """Deductible business interest and the disallowed amount carried forward (163(j)(2)).
 
     ``deductible = min(interest expense + carryforward, limit)``; the rest is
@@ -230,14 +234,26 @@ def re_deduction(spend_by_year: dict, year: int, expensing: bool) -> float:
     if expensing:
         return float(spend_by_year.get(year, 0.0))
     schedule = {0: 0.1, 1: 0.2, 2: 0.2, 3: 0.2, 4: 0.2, 5: 0.1}
-    return float(sum(amount * schedule.get(year - v, 0.0)
-                     for v, amount in spend_by_year.items() if v >= 2022 and v <= year))
+    return float(
+        sum(amount * schedule.get(year - v, 0.0) for v, amount in spend_by_year.items() if v >= 2022 and v <= year)
+    )
 
 
 # ---- One firm-year under one rule set ---------------------------------------
-def firm_tax(ebitda, book_da, interest_expense, interest_income, capex, params: dict,
-             carryforward_in=0.0, avg_gross_receipts=np.nan, year: int = 2025,
-             eligible_share=1.0, re_spend=0.0, re_deducted=None) -> dict:
+def firm_tax(
+    ebitda,
+    book_da,
+    interest_expense,
+    interest_income,
+    capex,
+    params: dict,
+    carryforward_in=0.0,
+    avg_gross_receipts=np.nan,
+    year: int = 2025,
+    eligible_share=1.0,
+    re_spend=0.0,
+    re_deducted=None,
+) -> dict:
     """Taxable income and cash tax of a firm-year under the rule set ``params``
     (from :func:`law_parameters`, possibly with ``ati_basis`` overridden).
 
@@ -248,8 +264,9 @@ def firm_tax(ebitda, book_da, interest_expense, interest_income, capex, params: 
     carryforward_out, binds`` (current-year interest above the limit, for a
     non-exempt firm), ``taxable_income, tax``.
     """
-    depr = tax_depreciation(capex, book_da, params["bonus_rate"], params["s179_limit"],
-                            params["s179_phaseout"], eligible_share)
+    depr = tax_depreciation(
+        capex, book_da, params["bonus_rate"], params["s179_limit"], params["s179_phaseout"], eligible_share
+    )
     re_ded = re_spend if re_deducted is None else re_deducted
     pre_interest = ebitda - depr + (re_spend - re_ded)  # taxable income before interest
     ati = adjusted_taxable_income(pre_interest + depr, interest_income, depr, params["ati_basis"])
@@ -259,8 +276,16 @@ def firm_tax(ebitda, book_da, interest_expense, interest_income, capex, params: 
     binds = np.logical_and(~np.asarray(exempt), np.asarray(interest_expense > limit + 1e-9))
     ti = pre_interest - ded
     tax = CORPORATE_RATE * np.maximum(ti, 0.0)
-    return {"tax_depreciation": depr, "ati": ati, "limit": limit, "deductible": ded,
-            "carryforward_out": cf_out, "binds": binds, "taxable_income": ti, "tax": tax}
+    return {
+        "tax_depreciation": depr,
+        "ati": ati,
+        "limit": limit,
+        "deductible": ded,
+        "carryforward_out": cf_out,
+        "binds": binds,
+        "taxable_income": ti,
+        "tax": tax,
+    }
 
 
 def placed_in_service_year(period_end) -> pd.Series:
@@ -273,8 +298,9 @@ def placed_in_service_year(period_end) -> pd.Series:
 def prior_bonus_rate(service_year) -> np.ndarray:
     """Prior-law bonus depreciation (168(k)(6)) for property placed in service in each year."""
     years = np.asarray(service_year, dtype="int64")
-    return np.array([BONUS_PRIOR.get(int(y), 1.0 if y < 2022 else 0.0) for y in years.ravel()],
-                    dtype="float64").reshape(years.shape)
+    return np.array(
+        [BONUS_PRIOR.get(int(y), 1.0 if y < 2022 else 0.0) for y in years.ravel()], dtype="float64"
+    ).reshape(years.shape)
 
 
 def tax_year_begins_under_obbba(period_end) -> pd.Series:
@@ -289,9 +315,20 @@ def tax_year_begins_under_obbba(period_end) -> pd.Series:
 OBBBA_FIRST_TAX_YEAR_AFTER = "2024-12-31"
 
 
-def compare_laws(ebitda, book_da, interest_expense, interest_income, capex, year: int = 2025,
-                 carryforward_prior=0.0, carryforward_obbba=0.0, avg_gross_receipts=np.nan,
-                 capex_treatment: str = "bonus", eligible_share=1.0, prior_bonus=None) -> dict:
+def compare_laws(
+    ebitda,
+    book_da,
+    interest_expense,
+    interest_income,
+    capex,
+    year: int = 2025,
+    carryforward_prior=0.0,
+    carryforward_obbba=0.0,
+    avg_gross_receipts=np.nan,
+    capex_treatment: str = "bonus",
+    eligible_share=1.0,
+    prior_bonus=None,
+) -> dict:
     """Tax under prior law and under OBBBA, and the saving split in two steps.
 
     Three runs: ``prior``; ``ebitda_only`` (prior law but ATI on the EBITDA
@@ -321,14 +358,23 @@ def compare_laws(ebitda, book_da, interest_expense, interest_income, capex, year
     r_prior = firm_tax(*args, prior, carryforward_in=carryforward_prior, **common)
     r_mid = firm_tax(*args, mid, carryforward_in=carryforward_obbba, **common)
     r_new = firm_tax(*args, obbba, carryforward_in=carryforward_obbba, **common)
-    own = firm_tax(*args, prior, carryforward_in=0.0, **common)["tax"] - firm_tax(
-        *args, mid, carryforward_in=0.0, **common)["tax"]
+    own = (
+        firm_tax(*args, prior, carryforward_in=0.0, **common)["tax"]
+        - firm_tax(*args, mid, carryforward_in=0.0, **common)["tax"]
+    )
     s163j, s_exp = r_prior["tax"] - r_mid["tax"], r_mid["tax"] - r_new["tax"]
-    return {"prior": r_prior, "ebitda_only": r_mid, "obbba": r_new,
-            "saving_163j": s163j, "saving_expensing": s_exp,
-            "saving_163j_permanent": own, "saving_carryforward": s163j - own,
-            "saving_permanent": own, "saving_timing": (s163j - own) + s_exp,
-            "saving": r_prior["tax"] - r_new["tax"]}
+    return {
+        "prior": r_prior,
+        "ebitda_only": r_mid,
+        "obbba": r_new,
+        "saving_163j": s163j,
+        "saving_expensing": s_exp,
+        "saving_163j_permanent": own,
+        "saving_carryforward": s163j - own,
+        "saving_permanent": own,
+        "saving_timing": (s163j - own) + s_exp,
+        "saving": r_prior["tax"] - r_new["tax"],
+    }
 
 
 def carryforward_path(ebitda_by_year, da_by_year, ie_by_year, ii_by_year, law: str):
@@ -377,11 +423,18 @@ def sensitivity_grid(leverage, intensity, year: int = 2025, ebitda: float = 100.
     """
     lv, it = np.meshgrid(np.asarray(leverage, float), np.asarray(intensity, float), indexing="ij")
     lv, it = lv.ravel(), it.ravel()
-    res = compare_laws(ebitda, it * ebitda, lv * ebitda, 0.0, np.nan, year,
-                       avg_gross_receipts=np.inf, capex_treatment="book")
-    return pd.DataFrame({
-        "leverage": lv, "intensity": it,
-        "saving": res["saving_163j"], "saving_pct_ebitda": res["saving_163j"] / ebitda,
-        "binds_prior": res["prior"]["binds"], "binds_obbba": res["ebitda_only"]["binds"],
-        "tax_prior": res["prior"]["tax"], "tax_obbba": res["ebitda_only"]["tax"],
-    })
+    res = compare_laws(
+        ebitda, it * ebitda, lv * ebitda, 0.0, np.nan, year, avg_gross_receipts=np.inf, capex_treatment="book"
+    )
+    return pd.DataFrame(
+        {
+            "leverage": lv,
+            "intensity": it,
+            "saving": res["saving_163j"],
+            "saving_pct_ebitda": res["saving_163j"] / ebitda,
+            "binds_prior": res["prior"]["binds"],
+            "binds_obbba": res["ebitda_only"]["binds"],
+            "tax_prior": res["prior"]["tax"],
+            "tax_obbba": res["ebitda_only"]["tax"],
+        }
+    )

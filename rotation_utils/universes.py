@@ -5,6 +5,7 @@ its second listed share class, is dropped). The "Other 493" is the S&P 500
 membership minus the Magnificent 7 (and minus GOOG), so on any date it has as
 many names as the index has companies outside the seven, not exactly 493.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,16 +17,35 @@ SECOND_CLASSES = {"GOOG": "GOOGL", "FOX": "FOXA", "NWS": "NWSA", "BRK-A": "BRK-B
 BENCHMARKS = ["SPY", "RSP", "IWM", "IJH", "IJR", "QQQ", "MAGS"]
 INDEX_LEVELS = {"^GSPC": "S&P 500 (price level)", "^RUT": "Russell 2000 (price level)"}
 SECTOR_ETFS = {
-    "XLB": "Materials", "XLC": "Communication Services", "XLE": "Energy",
-    "XLF": "Financials", "XLI": "Industrials", "XLK": "Information Technology",
-    "XLP": "Consumer Staples", "XLRE": "Real Estate", "XLU": "Utilities",
-    "XLV": "Health Care", "XLY": "Consumer Discretionary",
+    "XLB": "Materials",
+    "XLC": "Communication Services",
+    "XLE": "Energy",
+    "XLF": "Financials",
+    "XLI": "Industrials",
+    "XLK": "Information Technology",
+    "XLP": "Consumer Staples",
+    "XLRE": "Real Estate",
+    "XLU": "Utilities",
+    "XLV": "Health Care",
+    "XLY": "Consumer Discretionary",
 }
-INDUSTRY_ETFS = {"KRE": "Regional banks", "KBWB": "KBW Nasdaq Bank", "XBI": "Biotech (equal weight)",
-                 "IBB": "Biotech (cap weight)"}
-SIZE_STYLE_ETFS = {"IWN": "Russell 2000 Value", "IWO": "Russell 2000 Growth", "IJR": "S&P SmallCap 600",
-                   "IJH": "S&P MidCap 400", "IWM": "Russell 2000", "RSP": "S&P 500 equal weight",
-                   "SPY": "S&P 500", "QQQ": "Nasdaq 100", "MAGS": "Magnificent 7 ETF"}
+INDUSTRY_ETFS = {
+    "KRE": "Regional banks",
+    "KBWB": "KBW Nasdaq Bank",
+    "XBI": "Biotech (equal weight)",
+    "IBB": "Biotech (cap weight)",
+}
+SIZE_STYLE_ETFS = {
+    "IWN": "Russell 2000 Value",
+    "IWO": "Russell 2000 Growth",
+    "IJR": "S&P SmallCap 600",
+    "IJH": "S&P MidCap 400",
+    "IWM": "Russell 2000",
+    "RSP": "S&P 500 equal weight",
+    "SPY": "S&P 500",
+    "QQQ": "Nasdaq 100",
+    "MAGS": "Magnificent 7 ETF",
+}
 
 #: companies the articles name, with the theme the articles give them
 NAMED_COMPANIES = pd.DataFrame(

@@ -10,11 +10,13 @@ report's thesis) are different scales: a claim is *confirmed*, a thesis is
 *supported*. Both are ``StrEnum`` members, so they compare equal to, format as
 and serialise to their plain words ("forecast pending", "not supported").
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, Callable
+from typing import Any
 
 
 class ClaimVerdict(StrEnum):
@@ -23,9 +25,9 @@ class ClaimVerdict(StrEnum):
     CONFIRMED = "confirmed"
     CONTRADICTED = "contradicted"
     MIXED = "mixed"
-    UNVERIFIABLE = "unverifiable"          # the data's measure or period is not the claim's
+    UNVERIFIABLE = "unverifiable"  # the data's measure or period is not the claim's
     FORECAST_PENDING = "forecast pending"  # a forward call whose period has not been reached
-    NOT_RUN = "not run"                    # ledger only: the report that tests it did not run
+    NOT_RUN = "not run"  # ledger only: the report that tests it did not run
 
 
 #: the claim verdicts a report may write (``not run`` is the ledger's own)

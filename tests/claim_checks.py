@@ -4,6 +4,7 @@ Used by the notebook tests on their windows (the defaults and 2024): a claim is
 either unverifiable with its reason or judged (provisionally on part of a forward
 claim's period), never both, and its evidence never reads as a verdict it did not get.
 """
+
 from __future__ import annotations
 
 PARTIAL_PREFIXES = ("Provisional", "Judged on the part")

@@ -1,4 +1,5 @@
 """Render a ``*_for_display`` result the way a report does and read back what a reader sees."""
+
 from __future__ import annotations
 
 import re
@@ -13,8 +14,10 @@ def rendered(show, fmt) -> tuple[list[str], list[list[str]]]:
     head = re.search(r"<thead>(.*?)</thead>", html, re.S).group(1)
     body = re.search(r"<tbody>(.*?)</tbody>", html, re.S)
     headers = [unescape(h).strip() for h in re.findall(r"<th[^>]*>(.*?)</th>", head, re.S)]
-    rows = [[unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
-            for tr in re.findall(r"<tr>(.*?)</tr>", body.group(1) if body else "", re.S)]
+    rows = [
+        [unescape(c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", tr, re.S)]
+        for tr in re.findall(r"<tr>(.*?)</tr>", body.group(1) if body else "", re.S)
+    ]
     return headers, rows
 
 

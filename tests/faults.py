@@ -4,6 +4,7 @@ Every builder works in a temporary folder given by the test; the shared snapshot
 itself is only read. Large files that a builder does not change are linked, not
 copied, so a damaged snapshot costs little disk and time.
 """
+
 from __future__ import annotations
 
 import json
@@ -158,10 +159,12 @@ os.replace = _full
 def notebook(path: Path, *cells: str) -> Path:
     """A minimal report notebook: a title cell, then the given code cells."""
     import nbformat
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {Path(path).stem}\nA probe.")]
-                                  + [nbformat.v4.new_code_cell(c) for c in cells],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(f"# {Path(path).stem}\nA probe.")]
+        + [nbformat.v4.new_code_cell(c) for c in cells],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
     return path

@@ -1,4 +1,5 @@
 """Run a report notebook through papermill in a temporary folder and return its results.json."""
+
 from __future__ import annotations
 
 import json
@@ -22,9 +23,14 @@ def run_notebook(name: str, out_dir: Path, **parameters) -> dict:
     os.environ["ROTATION_REPORT_DIR"] = str(out_dir)
     try:
         pm.execute_notebook(
-            str(NOTEBOOKS / f"{name}.ipynb"), str(out_dir / f"{name}.ipynb"),
-            parameters=parameters, cwd=str(out_dir), kernel_name="python3",
-            progress_bar=False, log_output=False, execution_timeout=600,
+            str(NOTEBOOKS / f"{name}.ipynb"),
+            str(out_dir / f"{name}.ipynb"),
+            parameters=parameters,
+            cwd=str(out_dir),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            execution_timeout=600,
         )
     finally:
         if old is None:

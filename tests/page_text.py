@@ -4,6 +4,7 @@ Used by the runner and browser tests on every page of a run: no ``PosixPath(...)
 no stderr block, no unrendered ``**bold**``, no absolute path of this machine, no
 snake_case code identifier in the prose.
 """
+
 from __future__ import annotations
 
 import re
@@ -40,7 +41,8 @@ class VisibleText(HTMLParser):
         self.all.append(data)
         classes = " ".join(c for _, c in self.stack)
         if any(t in _HIDDEN_TAGS for t, _ in self.stack) or (
-                "jp-CodeCell" in classes and "jp-Cell-inputWrapper" in classes):  # code: hidden until asked
+            "jp-CodeCell" in classes and "jp-Cell-inputWrapper" in classes
+        ):  # code: hidden until asked
             return
         self.text.append(data)
         in_markdown = any("jp-RenderedMarkdown" in c for _, c in self.stack)

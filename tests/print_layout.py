@@ -5,6 +5,7 @@ Used by the browser tests of a full run: every printed table fits the sheet it p
 word. A word here is a run of letters and digits: a break at a space, a hyphen, a slash or
 an underscore is not inside a word.
 """
+
 from __future__ import annotations
 
 #: text width of a Letter sheet with the runner's 10 mm side margins, in CSS px (96 per inch)

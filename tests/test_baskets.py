@@ -4,6 +4,7 @@ Synthetic frames check the basket arithmetic by hand; one snapshot test
 recomputes the Magnificent 7 cap-weighted basket independently (monthly
 weighted sums of simple returns, compounded) and compares it with the package.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,7 +33,7 @@ def test_drifting_basket_resets_weights_and_chains_levels():
     d = px.index
     w = pd.DataFrame({"A": [0.5, 0.25], "B": [0.5, 0.75]}, index=[d[0], d[2]])
     lvl = B.drifting_basket(px, w)
-    l2 = 0.5 * 12 / 10 + 0.5 * 18 / 20          # level at the second rebalance
+    l2 = 0.5 * 12 / 10 + 0.5 * 18 / 20  # level at the second rebalance
     l4 = l2 * (0.25 * 15 / 12 + 0.75 * 24 / 18)
     assert lvl.loc[d[2]] == pytest.approx(l2)
     assert lvl.loc[d[4]] == pytest.approx(l4)
@@ -77,8 +78,12 @@ def test_drifting_basket_empty_when_rebalance_after_data():
 def test_rebalance_dates_first_day_and_month_ends_except_last():
     idx = pd.bdate_range("2025-01-15", "2025-04-10", name="date")
     got = B.rebalance_dates(idx)
-    assert got == [pd.Timestamp("2025-01-15"), pd.Timestamp("2025-01-31"),
-                   pd.Timestamp("2025-02-28"), pd.Timestamp("2025-03-31")]
+    assert got == [
+        pd.Timestamp("2025-01-15"),
+        pd.Timestamp("2025-01-31"),
+        pd.Timestamp("2025-02-28"),
+        pd.Timestamp("2025-03-31"),
+    ]
     assert B.rebalance_dates(pd.DatetimeIndex([])) == []
 
 
@@ -87,11 +92,13 @@ def test_equal_weights_and_cap_weights_count_alphabet_once():
     eq = B.equal_weights({d: ["A", "B", "C", "D"], pd.Timestamp("2025-03-31"): []})
     assert list(eq.index) == [d]
     assert eq.loc[d].sum() == pytest.approx(1.0) and eq.loc[d, "C"] == pytest.approx(0.25)
-    caps = pd.DataFrame({
-        "date": [pd.Timestamp("2025-01-31")] * 3 + [pd.Timestamp("2025-03-31")] * 3,
-        "ticker": ["GOOGL", "GOOG", "MSFT"] * 2,
-        "market_cap": [2.0e12, 2.0e12, 3.0e12, 9.0e12, 9.0e12, 1.0e12],
-    })
+    caps = pd.DataFrame(
+        {
+            "date": [pd.Timestamp("2025-01-31")] * 3 + [pd.Timestamp("2025-03-31")] * 3,
+            "ticker": ["GOOGL", "GOOG", "MSFT"] * 2,
+            "market_cap": [2.0e12, 2.0e12, 3.0e12, 9.0e12, 9.0e12, 1.0e12],
+        }
+    )
     cw = B.cap_weights({d: ["GOOGL", "GOOG", "MSFT", "NOCAP"]}, caps)
     # the 2025-01-31 snapshot is the latest on or before 2025-02-28; GOOG is a second class
     assert cw.loc[d].dropna().to_dict() == pytest.approx({"GOOGL": 0.4, "MSFT": 0.6})

@@ -1,4 +1,5 @@
 """Unit tests for rotation_utils.analytics.breadth (synthetic frames, plus snapshot membership)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -21,11 +22,15 @@ def test_membership_mask_steps_through_lists():
 
 def test_share_above_average_counts_only_full_windows_and_members():
     idx = pd.bdate_range("2025-01-01", periods=6, name="date")
-    px = pd.DataFrame({
-        "UP": [1, 2, 3, 4, 5, 6],          # always above its 3-day average once it has one
-        "DOWN": [6, 5, 4, 3, 2, 1],        # always below
-        "NEW": [np.nan, np.nan, np.nan, 1, 2, 3],   # needs 3 prices before it counts
-    }, index=idx, dtype="float64")
+    px = pd.DataFrame(
+        {
+            "UP": [1, 2, 3, 4, 5, 6],  # always above its 3-day average once it has one
+            "DOWN": [6, 5, 4, 3, 2, 1],  # always below
+            "NEW": [np.nan, np.nan, np.nan, 1, 2, 3],  # needs 3 prices before it counts
+        },
+        index=idx,
+        dtype="float64",
+    )
     out = BR.share_above_average(px, window=3, min_names=1)
     assert out["eligible"].tolist() == [0, 0, 2, 2, 2, 3]
     assert out["above"].tolist() == [0, 0, 1, 1, 1, 2]
@@ -71,8 +76,13 @@ def test_coverage_table():
 def test_membership_helpers_on_snapshot():
     dl = DataLayer("snapshot")
     sp = BR.sp500_members_monthly(dl, "2025-01-15", "2025-04-30")
-    assert list(sp) == [pd.Timestamp("2025-01-15"), pd.Timestamp("2025-01-31"),
-                        pd.Timestamp("2025-02-28"), pd.Timestamp("2025-03-31"), pd.Timestamp("2025-04-30")]
+    assert list(sp) == [
+        pd.Timestamp("2025-01-15"),
+        pd.Timestamp("2025-01-31"),
+        pd.Timestamp("2025-02-28"),
+        pd.Timestamp("2025-03-31"),
+        pd.Timestamp("2025-04-30"),
+    ]
     assert all(480 <= len(m) <= 510 for m in sp.values())
     files = dl.iwm_holdings_dates()
     iwm = BR.iwm_members_by_file(dl, "2025-12-31")
@@ -126,11 +136,13 @@ def test_breadth_panel_summary_and_sentences():
     idx = px.index
     members = {idx[0]: list(px.columns)}
     empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
-    shares, gaps = BR.breadth_panel({"A": (members, px, None), "B": ({idx[0]: []}, empty, "2012-12-27")}, 5, idx[10], idx[-1])
+    shares, gaps = BR.breadth_panel(
+        {"A": (members, px, None), "B": ({idx[0]: []}, empty, "2012-12-27")}, 5, idx[10], idx[-1]
+    )
     assert list(shares.columns) == ["A", "B"] and shares["B"].isna().all()
     assert set(gaps) == {"B"}
     summary = BR.breadth_summary(shares)
-    assert summary.set_index("Universe").loc["A", "Latest"] == pytest.approx(1.0)   # rising prices: all above
+    assert summary.set_index("Universe").loc["A", "Latest"] == pytest.approx(1.0)  # rising prices: all above
     text = BR.describe_breadth(summary, 5, gaps)
     assert "In the A the share above the 5-day average was unchanged from 100.0% to 100.0%." in text
     assert "B: no members are known" in text
@@ -141,6 +153,7 @@ def test_member_prices_is_empty_without_members(monkeypatch):
     class NoPrices:
         def prices(self, names, start, end):
             raise AssertionError("must not be asked for an empty list")
+
     out = BR.member_prices(NoPrices(), {pd.Timestamp("2008-01-31"): []}, "2008-01-01", "2008-12-31")
     assert out.empty and isinstance(out.index, pd.DatetimeIndex)
 
@@ -148,7 +161,7 @@ def test_member_prices_is_empty_without_members(monkeypatch):
 def test_member_prices_and_gaps_on_the_snapshot_before_the_change_log():
     dl = DataLayer("snapshot")
     members = BR.sp500_members_monthly(dl, "2008-01-01", "2008-06-30")
-    assert not any(members.values())                     # the change log starts in 2012-12
+    assert not any(members.values())  # the change log starts in 2012-12
     px = BR.member_prices(dl, members, "2008-01-01", "2008-06-30")
     assert px.empty
     first = dl.sp500_changes()["date"].min()
@@ -168,8 +181,11 @@ def test_member_panels_loads_both_universes_in_provenance_order(monkeypatch):
     calls = []
     monkeypatch.setattr(BR, "sp500_members_monthly", lambda dl, s, e: calls.append(("sp", s, e)) or {"d": ["A"]})
     monkeypatch.setattr(BR, "iwm_members_by_file", lambda dl, e: calls.append(("iwm", e)) or {"f": ["B", "C"]})
-    monkeypatch.setattr(BR, "member_prices",
-                        lambda dl, m, s, e: calls.append(("px", tuple(m))) or pd.DataFrame(columns=sorted(set().union(*m.values()))))
+    monkeypatch.setattr(
+        BR,
+        "member_prices",
+        lambda dl, m, s, e: calls.append(("px", tuple(m))) or pd.DataFrame(columns=sorted(set().union(*m.values()))),
+    )
     sp, sp_px, iwm, iwm_px = BR.member_panels("dl", "2025-01-01", "2025-06-30")
     assert calls == [("sp", "2025-01-01", "2025-06-30"), ("px", ("d",)), ("iwm", "2025-06-30"), ("px", ("f",))]
     assert sp == {"d": ["A"]} and iwm == {"f": ["B", "C"]}

@@ -1,4 +1,5 @@
 """The ``rotation`` command line: bad input is one line on stderr, exit 2, nothing written."""
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,7 @@ def test_bad_input_is_one_line_exit_2_nothing_written(case, tmp_path, capsys):
 def test_bad_snapshot_folder(kind, tmp_path, capsys):
     folder = bad_snapshot(tmp_path, kind)
     out_root = tmp_path / "outputs"
-    code, out, err = _run(capsys, "run", "--notebooks", FIXTURES, "--out", out_root,
-                          "--snapshot", folder)
+    code, out, err = _run(capsys, "run", "--notebooks", FIXTURES, "--out", out_root, "--snapshot", folder)
     assert code == 2 and len(err.strip().splitlines()) == 1, err
     assert str(folder) in err
     assert not out_root.exists()
@@ -114,6 +114,7 @@ def test_list_reads_title_purpose_and_parameters_from_notebooks(capsys):
 def test_rotation_errors_from_a_command_are_one_line(monkeypatch, capsys):
     def boom(args):
         raise DataUnavailableError("no source could serve prices\n(second line folded)")
+
     monkeypatch.setattr(cli, "cmd_list", boom)
     code, _, err = _run(capsys, "list")
     assert code == 2
@@ -128,19 +129,35 @@ def test_no_command_prints_help_and_exits_2(capsys):
 def test_snapshot_subcommand_is_optional(monkeypatch):
     """Registered when rotation_utils.data.export exists; the CLI still works without it."""
     import importlib.util
+
     has_export = importlib.util.find_spec("rotation_utils.data.export") is not None
     sub_names = lambda p: set(next(a for a in p._actions if a.dest == "command").choices)  # noqa: E731
     assert ("snapshot" in sub_names(cli.build_parser())) == has_export
     import rotation_utils.data
+
     monkeypatch.delattr(rotation_utils.data, "export", raising=False)
     monkeypatch.setitem(sys.modules, "rotation_utils.data.export", None)  # import now fails
     assert sub_names(cli.build_parser()) == {"run", "list", "diff", "sweep"}
 
 
 def test_real_process_prints_no_traceback(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "rotation_utils.cli", "run", "--notebooks", str(FIXTURES),
-                           "--out", str(tmp_path / "o"), "--start", "not-a-date"],
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rotation_utils.cli",
+            "run",
+            "--notebooks",
+            str(FIXTURES),
+            "--out",
+            str(tmp_path / "o"),
+            "--start",
+            "not-a-date",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 2
     assert proc.stderr == "rotation: error: --start: 'not-a-date' is not a date (use YYYY-MM-DD)\n"
     assert proc.stdout == "" and not (tmp_path / "o").exists()

@@ -1,5 +1,6 @@
 """Backends implement the typed protocol the layer dispatches through, and only the
 data package talks to the network."""
+
 from __future__ import annotations
 
 import ast
@@ -16,11 +17,19 @@ ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = ROOT / "rotation_utils"
 DATA = PACKAGE / "data"
 #: modules that open network connections; only rotation_utils/data/ may import them
-NETWORK_MODULES = ("yfinance", "requests", "urllib.request", "http.client", "urllib3", "httpx",
-                   "curl_cffi", "aiohttp", "socket")
+NETWORK_MODULES = (
+    "yfinance",
+    "requests",
+    "urllib.request",
+    "http.client",
+    "urllib3",
+    "httpx",
+    "curl_cffi",
+    "aiohttp",
+    "socket",
+)
 
-PROTOCOL_METHODS = [n for n, v in vars(MarketDataBackend).items()
-                    if callable(v) and not n.startswith("_")]
+PROTOCOL_METHODS = [n for n, v in vars(MarketDataBackend).items() if callable(v) and not n.startswith("_")]
 
 
 # ---- the protocol ------------------------------------------------------------------------
@@ -43,8 +52,14 @@ def test_the_layers_backends_are_protocol_instances(tmp_path):
 def test_the_layer_names_no_backend_method_as_a_string():
     """The dispatch is typed: no getattr(backend, "<method>") lookups."""
     tree = ast.parse((DATA / "layer.py").read_text())
-    lookups = [n for n in ast.walk(tree) if isinstance(n, ast.Call) and getattr(n.func, "id", "") == "getattr"
-               and n.args and getattr(n.args[0], "id", "") == "backend"]
+    lookups = [
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.Call)
+        and getattr(n.func, "id", "") == "getattr"
+        and n.args
+        and getattr(n.args[0], "id", "") == "backend"
+    ]
     assert lookups == []
 
 
@@ -58,17 +73,19 @@ def imported_modules(source: str) -> list[str]:
             found += [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             found += [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-        elif (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
-              and (getattr(node.func, "attr", None) == "import_module"
-                   or getattr(node.func, "id", None) == "__import__")):
+        elif (
+            isinstance(node, ast.Call)
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and (getattr(node.func, "attr", None) == "import_module" or getattr(node.func, "id", None) == "__import__")
+        ):
             found.append(str(node.args[0].value))
     return found
 
 
 def network_imports(source: str) -> list[str]:
     """The imports in ``source`` of a network module (or one of its submodules)."""
-    return [m for m in imported_modules(source)
-            if any(m == n or m.startswith(n + ".") for n in NETWORK_MODULES)]
+    return [m for m in imported_modules(source) if any(m == n or m.startswith(n + ".") for n in NETWORK_MODULES)]
 
 
 def notebook_code(path: Path) -> str:
@@ -79,11 +96,19 @@ def notebook_code(path: Path) -> str:
 
 
 def test_the_scan_finds_every_form_of_network_import():
-    src = ("import yfinance as yf\nfrom urllib import request\nfrom http.client import HTTPSConnection\n"
-           "import importlib\nimportlib.import_module('requests')\nfrom urllib.parse import quote\n"
-           "def f():\n    import socket\n")
-    assert network_imports(src) == ["yfinance", "urllib.request", "http.client",
-                                    "http.client.HTTPSConnection", "requests", "socket"]
+    src = (
+        "import yfinance as yf\nfrom urllib import request\nfrom http.client import HTTPSConnection\n"
+        "import importlib\nimportlib.import_module('requests')\nfrom urllib.parse import quote\n"
+        "def f():\n    import socket\n"
+    )
+    assert network_imports(src) == [
+        "yfinance",
+        "urllib.request",
+        "http.client",
+        "http.client.HTTPSConnection",
+        "requests",
+        "socket",
+    ]
 
 
 def test_only_the_data_package_imports_network_modules():

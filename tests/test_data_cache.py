@@ -1,4 +1,5 @@
 """The parquet cache: round trip, stamps, atomic writes, corrupt files, concurrent writers."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -54,7 +55,7 @@ def test_failed_write_leaves_old_file_and_no_temp(tmp_path):
     c.write("prices", "SPY", frame(3), {})
     before = c.path("prices", "SPY").read_bytes()
     bad = pd.DataFrame({"date": [object()]})  # pyarrow cannot convert this
-    with pytest.raises(Exception):
+    with pytest.raises(Exception):  # noqa: B017  (whatever pyarrow raises: the point is the old file)
         c.write("prices", "SPY", bad, {})
     assert c.path("prices", "SPY").read_bytes() == before
     assert [p.name for p in (tmp_path / "prices").iterdir() if p.suffix == ".tmp"] == []
@@ -69,6 +70,7 @@ def _writer(root, worker, rounds):
         def merge(old, new=new):
             f = new if old is None else pd.concat([old.frame, new], ignore_index=True)
             return f, {"fetched_at": "2020-01-01", "writer": worker}
+
         c.update("prices", "SPY", merge)
 
 
@@ -82,6 +84,6 @@ def test_two_processes_writing_leave_a_readable_complete_cache(tmp_path):
         p.join(60)
     assert [p.exitcode for p in procs] == [0, 0]
     e = ParquetCache(tmp_path).read("prices", "SPY")
-    assert len(e.frame) == 2 * rounds           # the lock kept every row of both writers
+    assert len(e.frame) == 2 * rounds  # the lock kept every row of both writers
     assert e.frame["close"].nunique() == 2 * rounds
     assert [p.name for p in (tmp_path / "prices").iterdir() if p.suffix == ".tmp"] == []

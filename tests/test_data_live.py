@@ -5,6 +5,7 @@ method (``tests.fakes.FakeYahoo``); FRED and the web tables through ``responses`
 The clock is moved with ``time-machine``, so yfinance and the cache see the
 same "now". No network is ever used.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -84,17 +85,17 @@ def test_many_tickers_in_batches(yahoo, tmp_path):
 
 # ---- the issue's scenarios ---------------------------------------------------------
 def test_mid_session_bar_is_never_cached_and_the_close_does_not_rescale_history(market, tmp_path):
-    market.live_price["SPY"] = market.closes["SPY"]["2020-03-31"] * 0.971   # mid-day price
+    market.live_price["SPY"] = market.closes["SPY"]["2020-03-31"] * 0.971  # mid-day price
     market.live_price["^TNX"] = market.closes["^TNX"]["2020-03-31"] * 1.053
-    with at("2020-03-31 18:00"):                                          # 14:00 in New York
+    with at("2020-03-31 18:00"):  # 14:00 in New York
         first = backend(tmp_path).prices(TICKERS, "2020-01-01")
-        assert first["date"].max() == pd.Timestamp("2020-03-30")        # no intraday close served
+        assert first["date"].max() == pd.Timestamp("2020-03-30")  # no intraday close served
         cached = backend(tmp_path).cache.read("prices", "SPY").frame
-        assert cached["date"].max() == pd.Timestamp("2020-03-30")       # nor cached
+        assert cached["date"].max() == pd.Timestamp("2020-03-30")  # nor cached
         n = len(market.chart_requests())
         backend(tmp_path).prices(TICKERS, "2020-01-01")
-        assert len(market.chart_requests()) == n                         # nothing new can exist yet
-    with at("2020-03-31 22:00"):                                          # after the close
+        assert len(market.chart_requests()) == n  # nothing new can exist yet
+    with at("2020-03-31 22:00"):  # after the close
         after = backend(tmp_path).prices(TICKERS, "2020-01-01")
     for t in TICKERS:
         a = closes_of(after, t)
@@ -107,7 +108,7 @@ def test_one_ticker_rate_limited_in_a_batch_keeps_its_stamp_and_is_retried(marke
     with at("2020-03-20 22:00"):
         backend(tmp_path).prices(TICKERS, "2020-01-01")
     stamp = backend(tmp_path).cache.read("prices", "IWM").meta["fetched_at"]
-    market.rate_limited["IWM"] = -1                                      # Yahoo keeps refusing IWM
+    market.rate_limited["IWM"] = -1  # Yahoo keeps refusing IWM
     with at("2020-03-31 22:00"):
         b = backend(tmp_path, retries=2, backoff_s=1.0)
         df = b.prices(TICKERS, "2020-01-01")
@@ -119,12 +120,12 @@ def test_one_ticker_rate_limited_in_a_batch_keeps_its_stamp_and_is_retried(marke
         assert backend(tmp_path).cache.read("prices", "IWM").meta["fetched_at"] == stamp
         assert any("rate-limited" in n for n in b.notices())
     market.rate_limited.pop("IWM")
-    with at("2020-03-31 23:00"):                                         # later the same day
+    with at("2020-03-31 23:00"):  # later the same day
         network.GUARD.reset()  # the run's 15-minute pause on Yahoo is over
         again = backend(tmp_path).prices(TICKERS, "2020-01-01")
     assert again.attrs["served_by"]["IWM"] == "live"
     assert closes_of(again, "IWM").index.max() == pd.Timestamp("2020-03-31")
-    assert [p for p in market.chart_requests("SPY")].__len__() == 2      # SPY was fresh: not asked again
+    assert [p for p in market.chart_requests("SPY")].__len__() == 2  # SPY was fresh: not asked again
 
 
 def test_dividend_between_two_refreshes_rescales_older_closes_once(market, tmp_path):
@@ -143,7 +144,7 @@ def test_dividend_between_two_refreshes_rescales_older_closes_once(market, tmp_p
 def test_a_split_or_revised_history_is_refetched_not_rescaled(market, tmp_path):
     with at("2020-02-14 22:00"):
         backend(tmp_path).prices(["SPY"], "2020-01-01")
-    market.closes["SPY"] = market.closes["SPY"] / 4                     # a 4:1 split re-bases everything
+    market.closes["SPY"] = market.closes["SPY"] / 4  # a 4:1 split re-bases everything
     with at("2020-03-31 22:00"):
         df = backend(tmp_path).prices(["SPY"], "2020-01-01")
     np.testing.assert_allclose(closes_of(df, "SPY").to_numpy(), market.closes["SPY"][:"2020-03-31"].to_numpy())
@@ -160,7 +161,7 @@ def test_a_disappearing_ticker_is_served_from_cache_and_not_asked_again_today(ma
         assert "without data" in df.attrs["notes"]["IWM"]
         n = market.count("/chart/IWM")
         again = backend(tmp_path).prices(["IWM"], "2020-01-01")
-        assert market.count("/chart/IWM") == n                          # remembered for the day
+        assert market.count("/chart/IWM") == n  # remembered for the day
         assert again.attrs["served_by"] == {"IWM": "cache"}
     assert closes_of(df, "IWM").index.max() == pd.Timestamp("2020-03-20")
 
@@ -239,8 +240,11 @@ def test_offline_env_serves_cache_only_labelled_cache(market, tmp_path, monkeypa
 
 def test_probe_failure_is_the_reason_in_provenance(tmp_path, monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "0")
-    b = backend(tmp_path, network="probe",
-                probe=lambda: network.ProbeResult(False, "network probe of x:443 failed: DNS lookup of x took longer than 2 s"))
+    b = backend(
+        tmp_path,
+        network="probe",
+        probe=lambda: network.ProbeResult(False, "network probe of x:443 failed: DNS lookup of x took longer than 2 s"),
+    )
     dl = DataLayer("auto", cache=tmp_path / "cache")
     dl.__dict__["_live_backend"] = b
     dl.prices(["SPY"], "2024-01-01", "2024-02-01")
@@ -251,6 +255,7 @@ def test_probe_failure_is_the_reason_in_provenance(tmp_path, monkeypatch):
 
 def test_yfinance_is_not_imported_until_needed(tmp_path, monkeypatch):
     import sys
+
     monkeypatch.delitem(sys.modules, "yfinance", raising=False)
     LiveBackend(tmp_path / "cache").prices(["SPY"], "2020-01-01")  # offline: cache only
     assert "yfinance" not in sys.modules
@@ -288,13 +293,17 @@ def test_fred_refresh_asks_from_the_day_after_the_last_observation(yahoo, http, 
 
 def test_fred_timeout_marks_fred_down_for_the_run(yahoo, http, tmp_path):
     import requests
-    http.add(responses.GET, "https://fred.stlouisfed.org/graph/fredgraph.csv",
-             body=requests.exceptions.ReadTimeout("read timed out"))
+
+    http.add(
+        responses.GET,
+        "https://fred.stlouisfed.org/graph/fredgraph.csv",
+        body=requests.exceptions.ReadTimeout("read timed out"),
+    )
     with at("2020-03-31 22:00"):
         b = backend(tmp_path)
         df = b.rates(["DGS10", "DGS2", "T10Y2Y"], "2020-01-01")
         assert any("FRED did not answer" in n for n in b.notices())
-    assert len(http.calls) == 1                                      # the others are not tried
+    assert len(http.calls) == 1  # the others are not tried
     assert "FRED did not answer" in df.attrs["notes"]["T10Y2Y"]
 
 

@@ -1,5 +1,6 @@
 """Bounded, honest network handling: the probe (DNS included, proxy-aware), the per-run
 guard, and a network that never answers, driven through the real yfinance code."""
+
 from __future__ import annotations
 
 import json
@@ -28,6 +29,7 @@ def test_probe_bounds_a_dns_lookup_that_hangs(fresh_probe, monkeypatch):
     def hanging_lookup(*args, **kw):
         release.wait(5)
         raise socket.gaierror("gave up")
+
     monkeypatch.setattr(network.socket, "getaddrinfo", hanging_lookup)
     try:
         res = network.probe((("query1.finance.yahoo.com", 443),), timeout=0.2)
@@ -42,6 +44,7 @@ def test_probe_goes_through_the_https_proxy(fresh_probe, monkeypatch):
     def lookup(host, port, **kw):
         looked_up.append((host, port))
         raise socket.gaierror("unknown host")
+
     monkeypatch.setattr(network.socket, "getaddrinfo", lookup)
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.corp:3128")
     res = network.probe((("query1.finance.yahoo.com", 443),), timeout=0.5)
@@ -55,6 +58,7 @@ def test_probe_is_cached_per_process(fresh_probe, monkeypatch):
     def lookup(*args, **kw):
         calls.append(args)
         raise socket.gaierror("unknown host")
+
     monkeypatch.setattr(network.socket, "getaddrinfo", lookup)
     assert not network.probe().ok and not network.probe().ok
     assert len(calls) == 1
@@ -94,6 +98,7 @@ def test_a_network_that_never_answers_costs_one_timeout_and_says_why(tmp_path, m
     def never_answers(self, method, url, *args, **kw):
         calls.append((str(url), kw.get("timeout")))
         raise _http.requests.exceptions.Timeout(f"Operation timed out after {kw.get('timeout')} s")
+
     monkeypatch.setattr(_http.requests.Session, "request", never_answers)
     run_dir = tmp_path / "run"
     run_dir.mkdir()
@@ -118,16 +123,16 @@ def test_a_network_that_never_answers_costs_one_timeout_and_says_why(tmp_path, m
         logging.getLogger().removeHandler(under_cells)
         network.GUARD.reset()
         YfData.cache_get.cache_clear()
-    assert 1 <= first_wave <= yahoo.WORKERS                              # one concurrent wave at most
-    assert len(calls) == first_wave                                     # nothing after the first timeout
-    assert all(t <= network.YAHOO_TIMEOUT_S for _, t in calls)          # each capped (yfinance asks 30 s)
-    assert list(px.columns) == ["SPY", "IWM", "^TNX"]                   # the snapshot still serves
+    assert 1 <= first_wave <= yahoo.WORKERS  # one concurrent wave at most
+    assert len(calls) == first_wave  # nothing after the first timeout
+    assert all(t <= network.YAHOO_TIMEOUT_S for _, t in calls)  # each capped (yfinance asks 30 s)
+    assert list(px.columns) == ["SPY", "IWM", "^TNX"]  # the snapshot still serves
     assert info["status"].tolist() == ["missing"] and "did not answer" in info["note"].iloc[0]
     assert any("yahoo did not answer within 10 s" in n for n in notices)
     prov = dl.provenance.table().set_index("item")
     assert prov.loc["SPY", "source"] == "snapshot" and "did not answer" in prov.loc["SPY", "note"]
     log_text = (run_dir / "run.log").read_text()
-    assert "yfinance WARNING" in log_text                               # yfinance's lines go to the run log
+    assert "yfinance WARNING" in log_text  # yfinance's lines go to the run log
     assert not [n for n in under_cells.names if n.startswith("yfinance")]  # ... not under a report cell
     assert any(n.startswith("yfinance: ") for n in notices)
 

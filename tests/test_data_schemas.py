@@ -1,5 +1,6 @@
 """Dataset schemas: conforming frames, one-line errors, and the layer treating a
 malformed backend answer like a failed source."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,7 +8,7 @@ import pytest
 
 from rotation_utils.data import DataLayer, SchemaError, schemas
 from rotation_utils.data import statements as st
-from rotation_utils.data.snapshot import REQUIRED_COLUMNS, FILES, check_snapshot_files
+from rotation_utils.data.snapshot import FILES, REQUIRED_COLUMNS, check_snapshot_files
 from rotation_utils.errors import BadInputError, DataUnavailableError
 from tests.faults import copy_snapshot
 
@@ -15,10 +16,17 @@ T = pd.Timestamp
 
 
 def caps_frame(**over) -> pd.DataFrame:
-    df = pd.DataFrame({"date": pd.to_datetime(["2025-01-31", "2025-02-28"]).astype("datetime64[ns]"),
-                       "ticker": ["AAA", "BBB"],
-                       "market_cap": [1e9, 2e9], "last_price": [10.0, 20.0], "sector": ["Tech", None],
-                       "industry": ["Software", "Banks"], "exchange": ["NYSE", "NASDAQ"]})
+    df = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-31", "2025-02-28"]).astype("datetime64[ns]"),
+            "ticker": ["AAA", "BBB"],
+            "market_cap": [1e9, 2e9],
+            "last_price": [10.0, 20.0],
+            "sector": ["Tech", None],
+            "industry": ["Software", "Banks"],
+            "exchange": ["NYSE", "NASDAQ"],
+        }
+    )
     return df.assign(**over)
 
 
@@ -29,9 +37,12 @@ def test_a_conforming_frame_comes_back_as_it_is():
 
 
 def test_lossless_casts_order_and_extra_columns():
-    df = caps_frame(date=pd.to_datetime(["2025-01-31", "2025-02-28"]).astype("datetime64[us]"),
-                    market_cap=[1_000_000_000, 2_000_000_000],
-                    sector=pd.Series(["Tech", pd.NA], dtype="string"), extra=[1, 2])
+    df = caps_frame(
+        date=pd.to_datetime(["2025-01-31", "2025-02-28"]).astype("datetime64[us]"),
+        market_cap=[1_000_000_000, 2_000_000_000],
+        sector=pd.Series(["Tech", pd.NA], dtype="string"),
+        extra=[1, 2],
+    )
     df = df[["extra", *reversed(schemas.MARKET_CAPS.names)]]
     df.attrs["source"] = "cache"
     out = schemas.MARKET_CAPS.conform(df, "live")
@@ -39,30 +50,36 @@ def test_lossless_casts_order_and_extra_columns():
     assert {c: str(t) for c, t in out.dtypes.items() if c != "extra"} == dict(schemas.MARKET_CAPS.columns)
     assert out["market_cap"].tolist() == [1e9, 2e9] and out["sector"].isna().tolist() == [False, True]
     assert out["date"].tolist() == [T("2025-01-31"), T("2025-02-28")] and out.attrs == {"source": "cache"}
-    assert df["date"].dtype == "datetime64[us]"                  # the input is not changed
+    assert df["date"].dtype == "datetime64[us]"  # the input is not changed
 
 
 def test_time_zones_and_numeric_text_are_cast():
-    df = caps_frame(date=pd.to_datetime(["2025-01-31", "2025-02-28"]).tz_localize("UTC"),
-                    last_price=["10.5", "20"])
+    df = caps_frame(date=pd.to_datetime(["2025-01-31", "2025-02-28"]).tz_localize("UTC"), last_price=["10.5", "20"])
     out = schemas.MARKET_CAPS.conform(df)
     assert out["date"].dt.tz is None and out["last_price"].tolist() == [10.5, 20.0]
 
 
-@pytest.mark.parametrize("frame, message", [
-    (caps_frame().drop(columns="exchange"),
-     "market_caps from snapshot: column 'exchange' missing (has date, ticker, market_cap, last_price, "
-     "sector, industry)"),
-    (caps_frame(market_cap=["1e9", "lots"]),
-     "market_caps from snapshot: column 'market_cap' is str, expected float64"),
-    (caps_frame(date=[1.0, 2.0]), "market_caps from snapshot: column 'date' is float64, expected datetime64[ns]"),
-    (caps_frame(ticker=[1.0, 2.0]), "market_caps from snapshot: column 'ticker' is float64, expected str"),
-])
+@pytest.mark.parametrize(
+    "frame, message",
+    [
+        (
+            caps_frame().drop(columns="exchange"),
+            "market_caps from snapshot: column 'exchange' missing (has date, ticker, market_cap, last_price, "
+            "sector, industry)",
+        ),
+        (
+            caps_frame(market_cap=["1e9", "lots"]),
+            "market_caps from snapshot: column 'market_cap' is str, expected float64",
+        ),
+        (caps_frame(date=[1.0, 2.0]), "market_caps from snapshot: column 'date' is float64, expected datetime64[ns]"),
+        (caps_frame(ticker=[1.0, 2.0]), "market_caps from snapshot: column 'ticker' is float64, expected str"),
+    ],
+)
 def test_a_mismatch_is_one_line_naming_dataset_source_and_column(frame, message):
     with pytest.raises(SchemaError) as exc:
         schemas.MARKET_CAPS.conform(frame, "snapshot")
     assert str(exc.value) == message and "\n" not in message
-    assert isinstance(exc.value, DataUnavailableError)          # the layer falls back on it
+    assert isinstance(exc.value, DataUnavailableError)  # the layer falls back on it
 
 
 def test_integer_columns_refuse_missing_or_fractional_years():
@@ -141,6 +158,8 @@ def test_a_schema_break_with_no_fallback_is_one_line_naming_the_column(monkeypat
     with pytest.raises(DataUnavailableError) as exc:
         dl.market_caps("2025-01-01", "2025-01-31")
     msg = str(exc.value)
-    assert msg.startswith("no market_caps from source 'snapshot': market_caps from broken: "
-                          "column 'market_cap' missing") and "\n" not in msg
+    assert (
+        msg.startswith("no market_caps from source 'snapshot': market_caps from broken: column 'market_cap' missing")
+        and "\n" not in msg
+    )
     assert "market_caps:market_caps" in dl.provenance.missing()

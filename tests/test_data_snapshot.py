@@ -1,4 +1,5 @@
 """The data layer on the offline snapshot: shapes, dtypes, provenance, universes, bad input."""
+
 from __future__ import annotations
 
 import json
@@ -79,17 +80,18 @@ def dtypes(df: pd.DataFrame) -> dict[str, str]:
     return {c: str(t) for c, t in df.dtypes.items()}
 
 
-SERVED = {"prices": lambda d: d.prices_long(["SPY", "^TNX"], "2025-01-01"),
-          "rates": lambda d: d._itemised(schemas.RATES, lambda b, i, s, e: b.rates(i, s, e), ["DGS10"],
-                                         "2025-01-01", None),
-          "market_caps": lambda d: d.market_caps("2025-01-01", "2025-03-31"),
-          "sp500_financials": lambda d: d.sp500_financials("2025-01-01", "2025-06-30"),
-          "fundamentals_annual": lambda d: d.fundamentals("annual"),
-          "fundamentals_quarterly": lambda d: d.fundamentals("quarterly", ["FIX"]),
-          "shiller_monthly": lambda d: d.shiller_monthly(),
-          "sp500_constituents": lambda d: d.sp500_constituents(),
-          "sp500_changes": lambda d: d.sp500_changes(),
-          "iwm_holdings": lambda d: d.iwm_holdings().drop(columns="holdings_date")}
+SERVED = {
+    "prices": lambda d: d.prices_long(["SPY", "^TNX"], "2025-01-01"),
+    "rates": lambda d: d._itemised(schemas.RATES, lambda b, i, s, e: b.rates(i, s, e), ["DGS10"], "2025-01-01", None),
+    "market_caps": lambda d: d.market_caps("2025-01-01", "2025-03-31"),
+    "sp500_financials": lambda d: d.sp500_financials("2025-01-01", "2025-06-30"),
+    "fundamentals_annual": lambda d: d.fundamentals("annual"),
+    "fundamentals_quarterly": lambda d: d.fundamentals("quarterly", ["FIX"]),
+    "shiller_monthly": lambda d: d.shiller_monthly(),
+    "sp500_constituents": lambda d: d.sp500_constituents(),
+    "sp500_changes": lambda d: d.sp500_changes(),
+    "iwm_holdings": lambda d: d.iwm_holdings().drop(columns="holdings_date"),
+}
 
 
 @pytest.mark.parametrize("name", sorted(SERVED))
@@ -106,22 +108,22 @@ def test_every_schema_but_live_quotes_is_served_from_the_snapshot():
 def test_rates_wide_percent(dl):
     r = dl.rates(["DGS10", "FEDFUNDS"], "2024-01-01", "2024-12-31")
     assert list(r.columns) == ["DGS10", "FEDFUNDS"] and (r.dtypes == "float64").all()
-    assert r["DGS10"].dropna().between(3, 6).all()         # percent, not fraction
-    assert r["FEDFUNDS"].notna().sum() == 12                # monthly series
+    assert r["DGS10"].dropna().between(3, 6).all()  # percent, not fraction
+    assert r["FEDFUNDS"].notna().sum() == 12  # monthly series
 
 
 def test_market_caps_long_with_filters(dl):
     mc = dl.market_caps("2025-01-01", "2025-12-31", ["AAPL", "GOOG", "GOOGL"])
     assert dtypes(mc) == dict(schemas.MARKET_CAPS.columns)
     assert set(mc["ticker"]) == {"AAPL", "GOOG", "GOOGL"}
-    assert mc["date"].dt.to_period("M").nunique() == len(mc) / 3   # one snapshot per month
+    assert mc["date"].dt.to_period("M").nunique() == len(mc) / 3  # one snapshot per month
 
 
 def test_sp500_financials_window(dl):
     f = dl.sp500_financials("2025-01-01", "2025-06-30")
     assert f["as_of"].between("2025-01-01", "2025-06-30").all()
     assert {"symbol", "pe", "dividend_yield", "market_cap"} <= set(f.columns)
-    assert f["dividend_yield"].dropna().lt(0.5).all()       # fraction
+    assert f["dividend_yield"].dropna().lt(0.5).all()  # fraction
 
 
 @pytest.mark.parametrize("freq", ["annual", "quarterly"])
@@ -191,7 +193,7 @@ def test_iwm_holdings_picks_file_on_or_before(dl):
     assert dl.iwm_holdings()["holdings_date"].iloc[0] == pd.Timestamp("2026-05-05")
     assert dl.iwm_holdings("2025-11-05")["holdings_date"].iloc[0] == pd.Timestamp("2025-11-05")
     assert dl.iwm_holdings("2025-11-04")["holdings_date"].iloc[0] == pd.Timestamp("2025-05-13")
-    early = dl.iwm_holdings("2020-01-01")                    # before the first file: earliest
+    early = dl.iwm_holdings("2020-01-01")  # before the first file: earliest
     assert early["holdings_date"].iloc[0] == pd.Timestamp("2025-05-13")
     h = dl.iwm_holdings("2026-01-01")
     assert list(h.columns) == [*schemas.IWM_HOLDINGS.names, "holdings_date"]
@@ -205,10 +207,15 @@ def test_unknown_source():
     assert one_line(exc) and "bloomberg" in str(exc.value)
 
 
-@pytest.mark.parametrize("start,end,word", [("2025-01-01", "2024-01-01", "before"),
-                                            ("2025-13-45", None, "not a date"),
-                                            ("soon", None, "not a date"),
-                                            (None, "later", "not a date")])
+@pytest.mark.parametrize(
+    "start,end,word",
+    [
+        ("2025-01-01", "2024-01-01", "before"),
+        ("2025-13-45", None, "not a date"),
+        ("soon", None, "not a date"),
+        (None, "later", "not a date"),
+    ],
+)
 def test_bad_windows(dl, start, end, word):
     with pytest.raises(BadInputError) as exc:
         dl.prices(["SPY"], start, end)
@@ -242,15 +249,20 @@ def test_bad_snapshot_folders(tmp_path, snap_dir):
 def test_minimal_snapshot_reports_optional_files_missing(tmp_path, snap_dir):
     shutil.copy(snap_dir / "manifest.json", tmp_path / "manifest.json")
     pd.read_parquet(snap_dir / "prices.parquet", filters=[("ticker", "==", "SPY")]).to_parquet(
-        tmp_path / "prices.parquet")
+        tmp_path / "prices.parquet"
+    )
     d = DataLayer("snapshot", snapshot=tmp_path)
     assert len(d.prices(["SPY"], "2025-01-01")) > 100
-    for call in (lambda: d.rates(["DGS10"]), d.market_caps, d.shiller_monthly, d.sp500_constituents,
-                 d.iwm_holdings):
+    for call in (lambda: d.rates(["DGS10"]), d.market_caps, d.shiller_monthly, d.sp500_constituents, d.iwm_holdings):
         with pytest.raises(DataUnavailableError):
             call()
-    assert {"rates:DGS10", "market_caps:market_caps", "shiller_monthly:shiller_monthly",
-            "sp500_constituents:sp500_constituents", "iwm_holdings:iwm_holdings"} <= set(d.provenance.missing())
+    assert {
+        "rates:DGS10",
+        "market_caps:market_caps",
+        "shiller_monthly:shiller_monthly",
+        "sp500_constituents:sp500_constituents",
+        "iwm_holdings:iwm_holdings",
+    } <= set(d.provenance.missing())
     assert SnapshotBackend(tmp_path).iwm_holdings_dates() == []
 
 
@@ -269,7 +281,7 @@ def test_live_offline_without_cache_is_one_line(tmp_path):
     assert one_line(exc)
     assert d.provenance.missing() == ["prices:SPY"]
     with pytest.raises(DataUnavailableError):
-        d.market_caps()                                   # no live source and no fallback in 'live'
+        d.market_caps()  # no live source and no fallback in 'live'
 
 
 def test_module_shortcuts():
@@ -283,15 +295,18 @@ def test_module_shortcuts():
 
 def test_decoded_price_memo_matches_filtered_read(snap_dir):
     from rotation_utils.data import snapshot as snap_mod
+
     b = SnapshotBackend(snap_dir)
     names = b.available_tickers()
-    tickers = names[::50][:40] + ["NOPE"]                  # spread over every row group
+    tickers = names[::50][:40] + ["NOPE"]  # spread over every row group
     snap_mod._PRICE_MEMO.clear()
-    filtered = b._parquet("prices.parquet", filters=snap_mod._filters(
-        "ticker", tickers, "date", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-31"))).reset_index(drop=True)
+    filtered = b._parquet(
+        "prices.parquet",
+        filters=snap_mod._filters("ticker", tickers, "date", pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-31")),
+    ).reset_index(drop=True)
     assert len(tickers) >= snap_mod.MEMO_MIN_TICKERS
     memo = b.prices(tickers, pd.Timestamp("2019-01-01"), pd.Timestamp("2020-12-31"))
-    assert snap_mod._PRICE_MEMO                              # the big request decoded the file
+    assert snap_mod._PRICE_MEMO  # the big request decoded the file
     pd.testing.assert_frame_equal(memo, filtered)
     small = b.prices(["SPY"], None, pd.Timestamp("1995-01-31"))  # later small requests use it too
     assert small["date"].min() == pd.Timestamp("1995-01-03") and small["ticker"].eq("SPY").all()
@@ -299,17 +314,19 @@ def test_decoded_price_memo_matches_filtered_read(snap_dir):
 
 def test_decoded_price_memo_on_an_unsorted_file(tmp_path, snap_dir, monkeypatch):
     from rotation_utils.data import snapshot as snap_mod
+
     shutil.copy(snap_dir / "manifest.json", tmp_path / "manifest.json")
     px = pd.read_parquet(snap_dir / "prices.parquet", filters=[("ticker", "in", ["SPY", "IWM", "QQQ"])])
-    px = px[px["date"] >= "2024-01-01"].sample(frac=1.0, random_state=1)   # rows out of order
+    px = px[px["date"] >= "2024-01-01"].sample(frac=1.0, random_state=1)  # rows out of order
     px.to_parquet(tmp_path / "prices.parquet", index=False)
     monkeypatch.setattr(snap_mod, "MEMO_MIN_TICKERS", 1)
     got = SnapshotBackend(tmp_path).prices(["QQQ", "SPY"], pd.Timestamp("2024-03-01"), None)
     assert snap_mod._PRICE_MEMO and next(iter(snap_mod._PRICE_MEMO.values())).order is not None
     want = px[px["ticker"].isin(["QQQ", "SPY"]) & (px["date"] >= "2024-03-01")]
     key = ["ticker", "date"]
-    pd.testing.assert_frame_equal(got.sort_values(key).reset_index(drop=True),
-                                  want.sort_values(key).reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        got.sort_values(key).reset_index(drop=True), want.sort_values(key).reset_index(drop=True), check_dtype=False
+    )
     snap_mod._PRICE_MEMO.clear()
 
 
@@ -324,8 +341,11 @@ def test_undated_tables_show_blank_dates_and_holdings_show_their_file_date():
 
 def test_a_window_before_a_tables_coverage_says_so():
     dl = DataLayer("snapshot")
-    with pytest.raises(DataUnavailableError, match="no market_caps between 2019-01-01 and 2019-12-31.*"
-                       "the snapshot has market_caps from 2021-01-29 to 2026-08-21 .choose other dates"):
+    with pytest.raises(
+        DataUnavailableError,
+        match="no market_caps between 2019-01-01 and 2019-12-31.*"
+        "the snapshot has market_caps from 2021-01-29 to 2026-08-21 .choose other dates",
+    ):
         dl.market_caps("2019-01-01", "2019-12-31")
     assert "market_caps:market_caps" in dl.provenance.missing()
 
@@ -355,9 +375,9 @@ def test_no_dated_dataset_is_read_after_the_run_as_of_date():
     assert annual["filing_date"].max() <= end
     assert d.shiller_monthly()["date"].max() <= end
     assert d.sp500_changes()["date"].max() <= end
-    assert "FIX" not in d.sp500_members("2026-03-05")     # added to the log in 2026: not known here
+    assert "FIX" not in d.sp500_members("2026-03-05")  # added to the log in 2026: not known here
     assert d.sp500_log_start() == pd.Timestamp("2012-12-27")
-    assert d.iwm_holdings_dates() == [pd.Timestamp("2025-05-13")]   # the earliest file stands in
+    assert d.iwm_holdings_dates() == [pd.Timestamp("2025-05-13")]  # the earliest file stands in
     d.iwm_holdings(end)
     late = {r.dataset for r in d.provenance.records if r.last and pd.Timestamp(r.last) > end}
     assert late == {"iwm_holdings_2025-05-13"}

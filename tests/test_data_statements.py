@@ -1,5 +1,6 @@
 """Live statements on the real yfinance code (fake Yahoo timeseries JSON) and their merge
 with the stored history, period by period, with provenance per company."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,18 +30,28 @@ def backend(tmp_path, **kw) -> LiveBackend:
 
 
 def serve_aaa(yahoo):
-    yahoo.add_statement("AAA", "annual", {
-        "TotalRevenue": {"2024-12-31": 200.0, "2023-12-31": 100.0},
-        "OperatingIncome": {"2024-12-31": 50.0, "2023-12-31": 20.0},
-        "EBIT": {"2024-12-31": 48.0, "2023-12-31": 19.0},
-        "NetIncome": {"2024-12-31": 30.0, "2023-12-31": 10.0},
-        "DilutedEPS": {"2024-12-31": 3.0, "2023-12-31": 1.0},
-        "OperatingCashFlow": {"2024-12-28": 40.0, "2023-12-30": 15.0},  # 52/53-week dating
-        "CapitalExpenditure": {"2024-12-28": -5.0, "2023-12-30": -4.0},
-        "TotalDebt": {"2024-12-31": 70.0, "2023-12-31": 80.0}})
-    yahoo.add_statement("AAA", "quarterly", {
-        "TotalRevenue": {"2025-03-31": 60.0, "2024-12-31": 55.0, "2024-09-30": 50.0},
-        "NetIncome": {"2025-03-31": 8.0, "2024-12-31": 7.0, "2024-09-30": 6.0}})
+    yahoo.add_statement(
+        "AAA",
+        "annual",
+        {
+            "TotalRevenue": {"2024-12-31": 200.0, "2023-12-31": 100.0},
+            "OperatingIncome": {"2024-12-31": 50.0, "2023-12-31": 20.0},
+            "EBIT": {"2024-12-31": 48.0, "2023-12-31": 19.0},
+            "NetIncome": {"2024-12-31": 30.0, "2023-12-31": 10.0},
+            "DilutedEPS": {"2024-12-31": 3.0, "2023-12-31": 1.0},
+            "OperatingCashFlow": {"2024-12-28": 40.0, "2023-12-30": 15.0},  # 52/53-week dating
+            "CapitalExpenditure": {"2024-12-28": -5.0, "2023-12-30": -4.0},
+            "TotalDebt": {"2024-12-31": 70.0, "2023-12-31": 80.0},
+        },
+    )
+    yahoo.add_statement(
+        "AAA",
+        "quarterly",
+        {
+            "TotalRevenue": {"2025-03-31": 60.0, "2024-12-31": 55.0, "2024-09-30": 50.0},
+            "NetIncome": {"2025-03-31": 8.0, "2024-12-31": 7.0, "2024-09-30": 6.0},
+        },
+    )
 
 
 def test_statements_map_to_the_snapshot_columns(yahoo, tmp_path):
@@ -83,16 +94,17 @@ def test_live_quarters_accumulate_in_the_cache(yahoo, tmp_path):
         backend(tmp_path).fundamentals("quarterly", ["AAA"])
     yahoo.statements[("AAA", "quarterly")] = {
         "TotalRevenue": {"2025-06-30": 65.0, "2025-03-31": 61.0, "2024-12-31": 55.0},
-        "NetIncome": {"2025-06-30": 9.0, "2025-03-31": 8.0, "2024-12-31": 7.0}}
+        "NetIncome": {"2025-06-30": 9.0, "2025-03-31": 8.0, "2024-12-31": 7.0},
+    }
     with at("2025-08-20 22:00"):
         q = backend(tmp_path, strict=True).fundamentals("quarterly", ["AAA"]).set_index("period_end")
     assert list(q.index) == [T("2024-09-30"), T("2024-12-31"), T("2025-03-31"), T("2025-06-30")]
-    assert q.loc["2025-03-31", "revenue"] == 61.0                       # the newer answer wins
+    assert q.loc["2025-03-31", "revenue"] == 61.0  # the newer answer wins
 
 
 def test_empty_answers_are_retried_with_backoff(yahoo, tmp_path):
     serve_aaa(yahoo)
-    yahoo.empty_statements["AAA"] = 4     # throttled: two fetches (fast + chunked) come back empty twice
+    yahoo.empty_statements["AAA"] = 4  # throttled: two fetches (fast + chunked) come back empty twice
     with at("2025-05-20 22:00"):
         b = backend(tmp_path, backoff_s=1.0)
         got = b.fundamentals("annual", ["AAA"])
@@ -107,14 +119,20 @@ def test_names_answered_empty_in_a_row_stop_the_retries_for_the_run(yahoo, tmp_p
         assert b.fundamentals("annual", ["AAA", "BBB", "CCC", "DDD"]) is None
         notices = b.notices()
     assert yahoo.count("timeseries/CCC") > 0 and yahoo.count("timeseries/DDD") == 0
-    assert b.sleeps == [1.0, 1.0, 1.0]                                # one backoff per name, then stop
+    assert b.sleeps == [1.0, 1.0, 1.0]  # one backoff per name, then stop
     assert any("empty for 3 names in a row" in n for n in notices)
 
 
 def test_auto_merges_partial_live_statements_with_the_snapshot(yahoo, tmp_path):
     """Live AAPL for two years must not hide the snapshot's older years, nor make MSFT missing."""
-    yahoo.add_statement("AAPL", "annual", {"TotalRevenue": {"2025-09-27": 999.0, "2024-09-28": 391e9},
-                                           "NetIncome": {"2025-09-27": 1.0, "2024-09-28": 2.0}})
+    yahoo.add_statement(
+        "AAPL",
+        "annual",
+        {
+            "TotalRevenue": {"2025-09-27": 999.0, "2024-09-28": 391e9},
+            "NetIncome": {"2025-09-27": 1.0, "2024-09-28": 2.0},
+        },
+    )
     yahoo.empty_statements["MSFT"] = -1
     with at("2025-11-20 22:00"):
         dl = DataLayer("auto", cache=tmp_path / "cache")
@@ -122,11 +140,11 @@ def test_auto_merges_partial_live_statements_with_the_snapshot(yahoo, tmp_path):
         got = dl.fundamentals("annual", ["AAPL", "MSFT"])
     snap = DataLayer("snapshot").fundamentals("annual", ["AAPL", "MSFT"])
     aapl = got[got["symbol"] == "AAPL"].set_index("period_end")
-    assert len(aapl) == (snap["symbol"] == "AAPL").sum()                  # every stored year kept
-    assert aapl.loc["2025-09-27", "revenue"] == 999.0                     # live wins on its years
+    assert len(aapl) == (snap["symbol"] == "AAPL").sum()  # every stored year kept
+    assert aapl.loc["2025-09-27", "revenue"] == 999.0  # live wins on its years
     stored = snap[snap["symbol"] == "AAPL"].set_index("period_end")
     assert aapl.loc["2025-09-27", "operating_income"] == stored.loc["2025-09-27", "operating_income"]
-    assert aapl.loc["2025-09-27", "source"].startswith("yfinance+")       # gaps filled from the snapshot
+    assert aapl.loc["2025-09-27", "source"].startswith("yfinance+")  # gaps filled from the snapshot
     assert (got["symbol"] == "MSFT").sum() == (snap["symbol"] == "MSFT").sum()
     prov = dl.provenance.table().set_index("item")
     assert prov.loc["AAPL", "source"] == "live+snapshot" and prov.loc["MSFT", "source"] == "snapshot"
@@ -145,19 +163,41 @@ def test_live_source_without_statements_says_why(yahoo, tmp_path):
 
 def frame(rows, freq="quarterly"):
     from rotation_utils.data.statements import typed_fundamentals
+
     return typed_fundamentals(pd.DataFrame(rows), freq)
 
 
 def test_merge_statements_keeps_history_labels_and_fills_gaps():
-    old = frame([{"symbol": "A", "fiscal_year": 2026, "fiscal_period": f"Q{q}", "period_end": T(e),
-                  "revenue": r, "net_income": 1.0, "source": "fmp"}
-                 for q, e, r in [(1, "2025-04-27", 10.0), (2, "2025-07-27", 11.0)]])
-    new = frame([{"symbol": "A", "fiscal_year": 2025, "fiscal_period": f"Q{q}", "period_end": T(e),
-                  "revenue": r, "source": "yfinance"}
-                 for q, e, r in [(2, "2025-07-31", 12.0), (3, "2025-10-31", 13.0)]])
+    old = frame(
+        [
+            {
+                "symbol": "A",
+                "fiscal_year": 2026,
+                "fiscal_period": f"Q{q}",
+                "period_end": T(e),
+                "revenue": r,
+                "net_income": 1.0,
+                "source": "fmp",
+            }
+            for q, e, r in [(1, "2025-04-27", 10.0), (2, "2025-07-27", 11.0)]
+        ]
+    )
+    new = frame(
+        [
+            {
+                "symbol": "A",
+                "fiscal_year": 2025,
+                "fiscal_period": f"Q{q}",
+                "period_end": T(e),
+                "revenue": r,
+                "source": "yfinance",
+            }
+            for q, e, r in [(2, "2025-07-31", 12.0), (3, "2025-10-31", 13.0)]
+        ]
+    )
     out = merge_statements(new, old, "quarterly").set_index("revenue")
     assert list(out.index) == [10.0, 12.0, 13.0]
     assert out.loc[12.0, "fiscal_year"] == 2026 and out.loc[12.0, "net_income"] == 1.0
     assert out.loc[12.0, "source"] == "yfinance+fmp"
-    assert out.loc[13.0, "fiscal_year"] == 2026                          # shifted to the stored convention
+    assert out.loc[13.0, "fiscal_year"] == 2026  # shifted to the stored convention
     assert merge_statements(new, None, "quarterly") is new

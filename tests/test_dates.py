@@ -1,4 +1,5 @@
 """Date parsing: tz-naive normalised Timestamps, one-line errors naming the parameter."""
+
 import datetime as dt
 
 import pandas as pd
@@ -8,12 +9,15 @@ from rotation_utils.dates import iso, parse_date, parse_window
 from rotation_utils.errors import BadInputError
 
 
-@pytest.mark.parametrize("value,expected", [
-    ("2025-03-04", "2025-03-04"),
-    ("2025-03-04 15:30", "2025-03-04"),                    # normalised to midnight
-    (dt.date(2025, 3, 4), "2025-03-04"),
-    (pd.Timestamp("2025-03-04 23:30", tz="US/Eastern"), "2025-03-05"),  # converted to UTC, then naive
-])
+@pytest.mark.parametrize(
+    "value,expected",
+    [
+        ("2025-03-04", "2025-03-04"),
+        ("2025-03-04 15:30", "2025-03-04"),  # normalised to midnight
+        (dt.date(2025, 3, 4), "2025-03-04"),
+        (pd.Timestamp("2025-03-04 23:30", tz="US/Eastern"), "2025-03-05"),  # converted to UTC, then naive
+    ],
+)
 def test_parse_date_values(value, expected):
     ts = parse_date(value)
     assert ts == pd.Timestamp(expected) and ts.tzinfo is None

@@ -4,6 +4,7 @@ Unit tests build two small run folders by hand; the end-to-end test runs
 report 02 twice with different ``--end`` (a claim verdict flips between them
 and headline numbers move) and checks the diff against both runs' results.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,19 +21,31 @@ from tests.test_runner import rotation
 
 
 def _results(name, verdict, claims, headline):
-    return {"schema": "rotation-results/1", "notebook": name, "title": name.title(),
-            "parameters": {}, "data": {"as_of": "2026-01-30"},
-            "headline": [{"name": n, "value": v, "unit": u, "label": n.upper()} for n, v, u in headline],
-            "claims": [{"id": i, "verdict": cv, "evidence": f"evidence <{i}>"} for i, cv in claims],
-            "verdict": {"value": verdict, "rule": "r"}, "tables": []}
+    return {
+        "schema": "rotation-results/1",
+        "notebook": name,
+        "title": name.title(),
+        "parameters": {},
+        "data": {"as_of": "2026-01-30"},
+        "headline": [{"name": n, "value": v, "unit": u, "label": n.upper()} for n, v, u in headline],
+        "claims": [{"id": i, "verdict": cv, "evidence": f"evidence <{i}>"} for i, cv in claims],
+        "verdict": {"value": verdict, "rule": "r"},
+        "tables": [],
+    }
 
 
 def make_run(root: Path, name: str, started: str, reports: dict, given=None, status=None) -> Path:
     folder = root / name
     folder.mkdir(parents=True)
-    run = {"run_id": name, "started_at": started, "parameters": given or {},
-           "notebooks": [{"notebook": nb, "status": "ok", "parameters": {"end": (given or {}).get("end")}}
-                         for nb in reports], "git": {"commit": "abc"}}
+    run = {
+        "run_id": name,
+        "started_at": started,
+        "parameters": given or {},
+        "notebooks": [
+            {"notebook": nb, "status": "ok", "parameters": {"end": (given or {}).get("end")}} for nb in reports
+        ],
+        "git": {"commit": "abc"},
+    }
     if status:
         run["status"] = status
     (folder / "run.json").write_text(json.dumps(run))
@@ -44,16 +57,35 @@ def make_run(root: Path, name: str, started: str, reports: dict, given=None, sta
 
 @pytest.fixture
 def two_runs(tmp_path):
-    a = make_run(tmp_path, "20260101-000000-aaaaaa", "2026-01-01T00:00:00", {
-        "01_x": _results("01_x", "supported", [("A1", "confirmed"), ("A2", "mixed")],
-                         [("ret", 4.2, "%"), ("same", 1.0, "x"), ("tiny", 0.591, "pp"), ("name", "XLK", "")]),
-        "02_y": _results("02_y", "mixed", [("B1", "mixed")], [("pe", 20.0, "x")]),
-    }, given={"end": "2025-12-31"})
-    b = make_run(tmp_path, "20260102-000000-bbbbbb", "2026-01-02T00:00:00", {
-        "01_x": _results("01_x", "not supported", [("A1", "contradicted"), ("A2", "mixed")],
-                         [("ret", 1.0, "%"), ("same", 1.0, "x"), ("tiny", 0.592, "pp"), ("name", "XLC", "")]),
-        "02_y": _results("02_y", "mixed", [("B1", "mixed")], [("pe", 20.0, "x")]),
-    })
+    a = make_run(
+        tmp_path,
+        "20260101-000000-aaaaaa",
+        "2026-01-01T00:00:00",
+        {
+            "01_x": _results(
+                "01_x",
+                "supported",
+                [("A1", "confirmed"), ("A2", "mixed")],
+                [("ret", 4.2, "%"), ("same", 1.0, "x"), ("tiny", 0.591, "pp"), ("name", "XLK", "")],
+            ),
+            "02_y": _results("02_y", "mixed", [("B1", "mixed")], [("pe", 20.0, "x")]),
+        },
+        given={"end": "2025-12-31"},
+    )
+    b = make_run(
+        tmp_path,
+        "20260102-000000-bbbbbb",
+        "2026-01-02T00:00:00",
+        {
+            "01_x": _results(
+                "01_x",
+                "not supported",
+                [("A1", "contradicted"), ("A2", "mixed")],
+                [("ret", 1.0, "%"), ("same", 1.0, "x"), ("tiny", 0.592, "pp"), ("name", "XLC", "")],
+            ),
+            "02_y": _results("02_y", "mixed", [("B1", "mixed")], [("pe", 20.0, "x")]),
+        },
+    )
     return tmp_path, a, b
 
 
@@ -106,26 +138,35 @@ def test_run_names_latest_folder_and_path(two_runs):
 
 def test_incomplete_runs_are_not_compared(two_runs):
     root, a, b = two_runs
-    c = make_run(root, "20260103-000000-cccccc", "2026-01-03T00:00:00",
-                 {"01_x": _results("01_x", "mixed", [], [])}, status="interrupted")
+    c = make_run(
+        root,
+        "20260103-000000-cccccc",
+        "2026-01-03T00:00:00",
+        {"01_x": _results("01_x", "mixed", [], [])},
+        status="interrupted",
+    )
     assert [p.name for p in complete_runs(root)] == [a.name, b.name]
     with pytest.raises(BadInputError, match="incomplete"):
         D.pick_runs([a.name, c.name], root)
 
 
-@pytest.mark.parametrize("args, message", [
-    (["no-such-run"], "unknown run 'no-such-run'"),
-    (["empty-folder"], "is not a run folder"),
-    (["no-results"], "has no results.json"),
-    (["half-done"], "is incomplete"),
-    (["a", "b", "c"], "at most two runs"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["no-such-run"], "unknown run 'no-such-run'"),
+        (["empty-folder"], "is not a run folder"),
+        (["no-results"], "has no results.json"),
+        (["half-done"], "is incomplete"),
+        (["a", "b", "c"], "at most two runs"),
+    ],
+)
 def test_bad_arguments_one_line_exit_2(two_runs, args, message, capsys):
     root, a, b = two_runs
     (root / "empty-folder").mkdir()
     make_run(root, "no-results", "2025-01-01T00:00:00", {})
-    make_run(root, "half-done", "2025-01-01T00:00:00", {"01_x": _results("01_x", "mixed", [], [])},
-             status="interrupted")
+    make_run(
+        root, "half-done", "2025-01-01T00:00:00", {"01_x": _results("01_x", "mixed", [], [])}, status="interrupted"
+    )
     assert main(["diff", *args, "--out", str(root)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err and "Traceback" not in err
@@ -148,17 +189,17 @@ def test_index_block_first_run_and_previous(two_runs):
 
 def test_runs_with_other_notebooks_are_not_the_previous_comparable_run(two_runs):
     root, a, b = two_runs
-    c = make_run(root, "20260103-000000-cccccc", "2026-01-03T00:00:00",
-                 {"01_x": _results("01_x", "mixed", [], [])})
+    c = make_run(root, "20260103-000000-cccccc", "2026-01-03T00:00:00", {"01_x": _results("01_x", "mixed", [], [])})
     assert D.changes_since_previous(root, c, json.loads((c / "run.json").read_text())) == {"first": True}
 
 
 # --- end to end: two real runs of report 02 with different --end ---------------------------
 
+
 @pytest.fixture(scope="module")
 def real_runs(tmp_path_factory):
     root = tmp_path_factory.mktemp("diff-runs")
-    for end in ("2026-07-13", "2026-02-20"):   # no 2026 hold has its 20 days by 2026-02-20: B10 flips
+    for end in ("2026-07-13", "2026-02-20"):  # no 2026 hold has its 20 days by 2026-02-20: B10 flips
         proc = rotation("run", "--only", "02", "--data", "snapshot", "--end", end, "--out", root, "--jobs", "1")
         assert proc.returncode == 0, proc.stdout + proc.stderr
     runs = complete_runs(root)

@@ -1,5 +1,6 @@
 """Unit tests for rotation_utils.analytics.earnings (hand-made statements; the live path on
 the real yfinance code against fake Yahoo answers)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,8 +16,14 @@ T = pd.Timestamp
 
 
 def stmt(symbol, end, revenue, op, net, filed=None):
-    return {"symbol": symbol, "period_end": T(end), "filing_date": T(filed) if filed else T(end) + pd.Timedelta(days=40),
-            "revenue": float(revenue), "operating_income": float(op), "net_income": float(net)}
+    return {
+        "symbol": symbol,
+        "period_end": T(end),
+        "filing_date": T(filed) if filed else T(end) + pd.Timedelta(days=40),
+        "revenue": float(revenue),
+        "operating_income": float(op),
+        "net_income": float(net),
+    }
 
 
 @pytest.fixture
@@ -29,14 +36,21 @@ def statements():
     NEWCO reports only in 2024, MSFT changed its year end (two statements end in 2023).
     """
     rows = [
-        stmt("AAPL", "2023-09-30", 100, 30, 20), stmt("AAPL", "2024-09-28", 110, 33, 22),
-        stmt("NVDA", "2024-01-28", 50, 10, 5), stmt("NVDA", "2025-01-26", 80, 40, 30),
-        stmt("GOOGL", "2023-12-31", 200, 50, 40), stmt("GOOGL", "2024-12-31", 220, 66, 50),
-        stmt("GOOG", "2023-12-31", 200, 50, 40), stmt("GOOG", "2024-12-31", 220, 66, 50),
-        stmt("MSFT", "2023-06-30", 90, 20, 10), stmt("MSFT", "2023-12-31", 95, 25, 15),
+        stmt("AAPL", "2023-09-30", 100, 30, 20),
+        stmt("AAPL", "2024-09-28", 110, 33, 22),
+        stmt("NVDA", "2024-01-28", 50, 10, 5),
+        stmt("NVDA", "2025-01-26", 80, 40, 30),
+        stmt("GOOGL", "2023-12-31", 200, 50, 40),
+        stmt("GOOGL", "2024-12-31", 220, 66, 50),
+        stmt("GOOG", "2023-12-31", 200, 50, 40),
+        stmt("GOOG", "2024-12-31", 220, 66, 50),
+        stmt("MSFT", "2023-06-30", 90, 20, 10),
+        stmt("MSFT", "2023-12-31", 95, 25, 15),
         stmt("MSFT", "2024-12-31", 100, 30, 20),
-        stmt("AAA", "2023-12-31", 100, 10, 8), stmt("AAA", "2024-12-31", 120, 15, 12),
-        stmt("LOSS", "2024-03-31", 40, -6, -4), stmt("LOSS", "2025-03-31", 50, 2, 1),
+        stmt("AAA", "2023-12-31", 100, 10, 8),
+        stmt("AAA", "2024-12-31", 120, 15, 12),
+        stmt("LOSS", "2024-03-31", 40, -6, -4),
+        stmt("LOSS", "2025-03-31", 50, 2, 1),
         stmt("NEWCO", "2024-12-31", 30, 3, 2),
     ]
     return pd.DataFrame(rows)
@@ -44,7 +58,7 @@ def statements():
 
 def test_calendar_year_puts_january_to_may_year_ends_in_the_previous_year():
     got = E.calendar_year([T("2024-01-28"), T("2025-05-31"), T("2025-06-30"), T("2023-09-30"), T("2023-12-31")])
-    assert got.tolist() == [2023, 2024, 2025, 2023, 2023]   # Nvidia's FY ending January 2024 counts as 2023
+    assert got.tolist() == [2023, 2024, 2025, 2023, 2023]  # Nvidia's FY ending January 2024 counts as 2023
 
 
 def test_a4_is_unverifiable_on_annual_net_income_and_says_what_would_settle_it():
@@ -74,8 +88,16 @@ def test_assign_groups_counts_alphabet_once():
 
 
 def test_annual_panel_alignment_and_dedup(statements):
-    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "GOOG": "Mag 7", "MSFT": "Mag 7",
-              "AAA": "Other 493", "LOSS": "Other 493", "NEWCO": "Other 493"}
+    groups = {
+        "AAPL": "Mag 7",
+        "NVDA": "Mag 7",
+        "GOOGL": "Mag 7",
+        "GOOG": "Mag 7",
+        "MSFT": "Mag 7",
+        "AAA": "Other 493",
+        "LOSS": "Other 493",
+        "NEWCO": "Other 493",
+    }
     p = E.annual_panel(statements, groups)
     assert "GOOG" not in set(p["symbol"])
     assert p[(p["symbol"] == "NVDA")]["year"].tolist() == [2023, 2024]
@@ -87,8 +109,16 @@ def test_annual_panel_alignment_and_dedup(statements):
 
 
 def test_aggregate_growth_same_company_with_losses(statements):
-    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "GOOG": "Mag 7", "MSFT": "Mag 7",
-              "AAA": "Other 493", "LOSS": "Other 493", "NEWCO": "Other 493"}
+    groups = {
+        "AAPL": "Mag 7",
+        "NVDA": "Mag 7",
+        "GOOGL": "Mag 7",
+        "GOOG": "Mag 7",
+        "MSFT": "Mag 7",
+        "AAA": "Other 493",
+        "LOSS": "Other 493",
+        "NEWCO": "Other 493",
+    }
     p = E.annual_panel(statements, groups)
     g = E.aggregate_growth(p, [2024], {"Mag 7": 7, "Other 493": 3}, min_coverage=0.6).set_index("group")
     # Mag 7: AAPL 20->22, NVDA 5->30, GOOGL once 40->50, MSFT (later 2023 statement) 15->20
@@ -104,8 +134,9 @@ def test_aggregate_growth_same_company_with_losses(statements):
 
 
 def test_growth_undefined_when_base_is_a_loss():
-    p = pd.DataFrame({"symbol": ["X", "X"], "group": ["Other 493"] * 2, "year": [2023, 2024],
-                      "net_income": [-5.0, 10.0]})
+    p = pd.DataFrame(
+        {"symbol": ["X", "X"], "group": ["Other 493"] * 2, "year": [2023, 2024], "net_income": [-5.0, 10.0]}
+    )
     g = E.aggregate_growth(p, [2024, 2025])
     assert np.isnan(g.loc[g["year"] == 2024, "growth"].iloc[0])
     assert g.loc[g["year"] == 2025, "companies"].iloc[0] == 0
@@ -124,13 +155,17 @@ def test_group_margins_and_company_changes(statements):
     assert ch.at["LOSS", "operating_margin_change"] == pytest.approx(2 / 50 + 6 / 40)
     b = E.basket_margin_change(ch.reset_index(), {"both": ["AAA", "LOSS", "NONE"]}).iloc[0]
     assert b["with_data"] == 2 and b["members"] == 3
-    assert b["median_operating_margin_change"] == pytest.approx(
-        np.median([15 / 120 - 10 / 100, 2 / 50 + 6 / 40]))
+    assert b["median_operating_margin_change"] == pytest.approx(np.median([15 / 120 - 10 / 100, 2 / 50 + 6 / 40]))
 
 
 def test_efficiency_harvest_flags_below_the_line_gains():
-    ch = pd.DataFrame({"symbol": ["OP", "TAX", "DOWN"], "operating_margin_change": [0.05, 0.01, -0.02],
-                       "net_margin_change": [0.04, 0.15, 0.01]})
+    ch = pd.DataFrame(
+        {
+            "symbol": ["OP", "TAX", "DOWN"],
+            "operating_margin_change": [0.05, 0.01, -0.02],
+            "net_margin_change": [0.04, 0.15, 0.01],
+        }
+    )
     f = E.efficiency_harvest(ch).set_index("symbol")
     assert f["harvest"].to_dict() == {"OP": True, "TAX": True, "DOWN": False}
     assert f["below_the_line"].to_dict() == {"OP": False, "TAX": True, "DOWN": True}
@@ -150,13 +185,20 @@ def test_pick_versions():
 def test_trailing_eps_growth_counts_losses_and_alphabet_once():
     def v(as_of, sym, eps, cap, price):
         return {"as_of": T(as_of), "symbol": sym, "eps": eps, "market_cap": cap, "price": price}
-    fin = pd.DataFrame([
-        v("2025-01-01", "GOOGL", 2.0, 1000.0, 10.0), v("2025-01-01", "GOOG", 2.0, 1000.0, 10.0),
-        v("2025-01-01", "AAA", 1.0, 100.0, 10.0), v("2025-01-01", "LOSS", -1.0, 50.0, 5.0),
-        v("2026-01-01", "GOOGL", 3.0, 1200.0, 12.0), v("2026-01-01", "GOOG", 3.0, 1200.0, 12.0),
-        v("2026-01-01", "AAA", 2.0, 100.0, 10.0), v("2026-01-01", "LOSS", 1.0, 50.0, 5.0),
-        v("2026-01-01", "NEW", 5.0, 100.0, 10.0),
-    ])
+
+    fin = pd.DataFrame(
+        [
+            v("2025-01-01", "GOOGL", 2.0, 1000.0, 10.0),
+            v("2025-01-01", "GOOG", 2.0, 1000.0, 10.0),
+            v("2025-01-01", "AAA", 1.0, 100.0, 10.0),
+            v("2025-01-01", "LOSS", -1.0, 50.0, 5.0),
+            v("2026-01-01", "GOOGL", 3.0, 1200.0, 12.0),
+            v("2026-01-01", "GOOG", 3.0, 1200.0, 12.0),
+            v("2026-01-01", "AAA", 2.0, 100.0, 10.0),
+            v("2026-01-01", "LOSS", 1.0, 50.0, 5.0),
+            v("2026-01-01", "NEW", 5.0, 100.0, 10.0),
+        ]
+    )
     groups = {"GOOGL": "Mag 7", "GOOG": "Mag 7", "AAA": "Other 493", "LOSS": "Other 493", "NEW": "Other 493"}
     g = E.trailing_eps_growth(fin, groups, "2025-01-01", "2026-01-01").set_index("group")
     assert g.at["Mag 7", "growth"] == pytest.approx(300 / 200 - 1)  # shares 100 -> 100, EPS 2 -> 3
@@ -170,14 +212,25 @@ def test_trailing_eps_growth_counts_losses_and_alphabet_once():
 
 
 def quarters(symbol, ends, revenue, op, net):
-    return pd.DataFrame({"symbol": symbol, "period_end": pd.to_datetime(ends), "revenue": revenue,
-                         "operating_income": op, "net_income": net})
+    return pd.DataFrame(
+        {
+            "symbol": symbol,
+            "period_end": pd.to_datetime(ends),
+            "revenue": revenue,
+            "operating_income": op,
+            "net_income": net,
+        }
+    )
 
 
 def test_ttm_margins_needs_eight_quarters():
     ends = pd.date_range("2024-03-31", periods=8, freq="QE")
-    q = pd.concat([quarters("A", ends, [100.0] * 8, [10.0] * 4 + [20.0] * 4, [5.0] * 8),
-                   quarters("B", ends[1:], [100.0] * 7, [10.0] * 7, [5.0] * 7)])
+    q = pd.concat(
+        [
+            quarters("A", ends, [100.0] * 8, [10.0] * 4 + [20.0] * 4, [5.0] * 8),
+            quarters("B", ends[1:], [100.0] * 7, [10.0] * 7, [5.0] * 7),
+        ]
+    )
     t = E.ttm_margins(q).set_index("symbol")
     assert t.at["A", "ttm_operating_margin"] == pytest.approx(0.2)
     assert t.at["A", "ttm_operating_margin_change"] == pytest.approx(0.1)
@@ -193,18 +246,22 @@ def at(when: str):
 
 def live_layer(tmp_path, source="auto"):
     dl = DataLayer(source, cache=tmp_path / "cache")
-    dl.__dict__["_live_backend"] = LiveBackend(tmp_path / "cache", sleep=lambda s: None,
-                                               strict=source == "live")
+    dl.__dict__["_live_backend"] = LiveBackend(tmp_path / "cache", sleep=lambda s: None, strict=source == "live")
     return dl
 
 
 def serve_appf(yahoo):
     """APPF: the snapshot has 8 quarters to 2026-06-30; Yahoo serves the latest five (one newer)."""
     ends = ["2025-09-30", "2025-12-31", "2026-03-31", "2026-06-30", "2026-09-30"]
-    yahoo.add_statement("APPF", "quarterly", {
-        "TotalRevenue": dict(zip(ends, [249.0, 248.0, 262.0, 281.0, 300.0])),
-        "OperatingIncome": dict(zip(ends, [35.0, 43.0, 50.0, 55.0, 66.0])),
-        "NetIncome": dict(zip(ends, [33.0, 39.0, 42.0, 45.0, 51.0]))})
+    yahoo.add_statement(
+        "APPF",
+        "quarterly",
+        {
+            "TotalRevenue": dict(zip(ends, [249.0, 248.0, 262.0, 281.0, 300.0])),
+            "OperatingIncome": dict(zip(ends, [35.0, 43.0, 50.0, 55.0, 66.0])),
+            "NetIncome": dict(zip(ends, [33.0, 39.0, 42.0, 45.0, 51.0])),
+        },
+    )
     yahoo.add_statement("APPF", "annual", {"TotalRevenue": {"2025-12-31": 1000.0}})
 
 
@@ -214,10 +271,10 @@ def test_live_quarters_merge_onto_stored_history(yahoo, tmp_path):
         got, note = E.quarterly_statements(live_layer(tmp_path), ["APPF", "HCI", "COMM"])
     assert note == {"live": ["APPF"], "data layer": ["HCI"], "none": ["COMM"]}
     a = got[got["symbol"] == "APPF"].set_index("period_end")
-    assert len(a) == 9 and a.index.max() == T("2026-09-30")            # 8 stored + 1 new quarter
+    assert len(a) == 9 and a.index.max() == T("2026-09-30")  # 8 stored + 1 new quarter
     assert a.at[T("2026-09-30"), "revenue"] == 300.0 and a.at[T("2026-09-30"), "source"] == "yfinance"
-    assert a.at[T("2026-06-30"), "revenue"] == 281.0                    # live wins on a shared quarter
-    assert a.at[T("2025-06-30"), "source"] != "yfinance"               # older quarters stay stored
+    assert a.at[T("2026-06-30"), "revenue"] == 281.0  # live wins on a shared quarter
+    assert a.at[T("2025-06-30"), "source"] != "yfinance"  # older quarters stay stored
     margins = E.ttm_margins(got).set_index("symbol")
     assert margins.at["APPF", "last_quarter"] == T("2026-09-30")
     assert np.isfinite(margins.at["APPF", "ttm_operating_margin_change"])  # needs eight quarters
@@ -240,8 +297,15 @@ def test_quarterly_statements_stay_offline(monkeypatch):
 
 # ---- verdict rules ---------------------------------------------------------------
 def growth_table(m, o, complete=True, year=2025):
-    return pd.DataFrame({"group": ["Mag 7", "Other 493"], "year": [year, year], "growth": [m, o],
-                         "complete": [complete, complete], "companies": [7, 480]})
+    return pd.DataFrame(
+        {
+            "group": ["Mag 7", "Other 493"],
+            "year": [year, year],
+            "growth": [m, o],
+            "complete": [complete, complete],
+            "companies": [7, 480],
+        }
+    )
 
 
 def test_earnings_race_verdict_rule():
@@ -257,26 +321,45 @@ def test_forecast_verdict_and_claims():
     assert EV.forecast_verdict(False, True) == "forecast pending"
     assert EV.forecast_verdict(True, True, True) == "confirmed"
     assert EV.forecast_verdict(True, True, False) == "contradicted"
-    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02,
-                  "holdings_date": pd.Timestamp("2026-05-05")},
-           2026: {"weight_share": 0.01}}
+    low = {
+        2025: {
+            "weight_share": 0.03,
+            "covered": 25,
+            "names": 1900,
+            "net_margin_covered": 0.02,
+            "holdings_date": pd.Timestamp("2026-05-05"),
+        },
+        2026: {"weight_share": 0.01},
+    }
     f = EV.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable", "A2": "unverifiable"}
     # unverifiable with the reason, naming the holdings file the coverage is counted on
     for cid in ("B8", "A2"):
-        assert "25 of 1900 in the holdings file of 2026-05-05 (3.0% of the fund's weight), below the 80%" \
-            in f.loc[cid, "in the data"] and "cannot settle it" in f.loc[cid, "in the data"]
-    full = {2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
-            2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04}}
+        assert (
+            "25 of 1900 in the holdings file of 2026-05-05 (3.0% of the fund's weight), below the 80%"
+            in f.loc[cid, "in the data"]
+            and "cannot settle it" in f.loc[cid, "in the data"]
+        )
+    full = {
+        2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
+        2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04},
+    }
     f = EV.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "contradicted", "B8": "confirmed", "A2": "contradicted"}
 
 
 def test_russell_coverage():
-    hold = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0],
-                         "holdings_date": pd.Timestamp("2025-05-13")})
-    panel = pd.DataFrame({"symbol": ["A", "A", "B", "Z"], "year": [2024, 2025, 2025, 2025],
-                          "revenue": [100.0, 100.0, 50.0, 10.0], "net_income": [4.0, 5.0, -2.0, 1.0]})
+    hold = pd.DataFrame(
+        {"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0], "holdings_date": pd.Timestamp("2025-05-13")}
+    )
+    panel = pd.DataFrame(
+        {
+            "symbol": ["A", "A", "B", "Z"],
+            "year": [2024, 2025, 2025, 2025],
+            "revenue": [100.0, 100.0, 50.0, 10.0],
+            "net_income": [4.0, 5.0, -2.0, 1.0],
+        }
+    )
     c = E.russell_coverage(hold, panel, 2025)
     assert c["covered"] == 2 and c["names"] == 3 and c["holdings_date"] == pd.Timestamp("2025-05-13")
     assert c["weight_share"] == pytest.approx(0.8)
@@ -321,10 +404,11 @@ def test_optional_table_turns_no_rows_into_a_note():
 
 
 def test_window_gaps_name_what_is_missing(statements):
-    changes = T("2012-12-27")   # the log's first date (the log up to 2009 is empty)
+    changes = T("2012-12-27")  # the log's first date (the log up to 2009 is empty)
     gaps = E.window_gaps("2009-06-30", [], changes, statements.iloc[0:0], [2022, 2023], ["market caps: none", None])
-    assert gaps[0] == ("S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27, so the "
-                       "Other 493 group is empty")
+    assert gaps[0] == (
+        "S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27, so the Other 493 group is empty"
+    )
     assert gaps[1] == "annual statements: none filed by 2009-06-30, so no fiscal year can be compared"
     assert gaps[2] == "market caps: none" and len(gaps) == 3
     # statements reach 2024 and 2023: the selection [2024] is measurable, [2026] is not
@@ -341,22 +425,36 @@ def test_empty_window_frames_keep_their_columns(statements):
     assert E.group_margins(panel, [2024]).empty and "operating_margin" in E.group_margins(panel, [2024])
     ttm = E.ttm_margins(pd.DataFrame(columns=["symbol", "period_end", *E.FLOW_FIELDS]))
     assert ttm.empty and "ttm_operating_margin_change" in ttm
-    assert EV.overall_verdict(growth, [], E.basket_margin_change(E.company_changes(panel, 2025),
-                                                                 {"AI implementers": ["APPF"]}))[0] == "inconclusive"
+    assert (
+        EV.overall_verdict(
+            growth, [], E.basket_margin_change(E.company_changes(panel, 2025), {"AI implementers": ["APPF"]})
+        )[0]
+        == "inconclusive"
+    )
 
 
 def test_sentences_say_why_nothing_is_measured(statements):
-    g = pd.DataFrame({"group": ["Mag 7", "Other 493"], "year": [2025, 2025], "companies": [0, 0],
-                      "coverage": [0.0, 0.0], "growth": [np.nan, np.nan], "complete": [False, False]})
+    g = pd.DataFrame(
+        {
+            "group": ["Mag 7", "Other 493"],
+            "year": [2025, 2025],
+            "companies": [0, 0],
+            "coverage": [0.0, 0.0],
+            "growth": [np.nan, np.nan],
+            "complete": [False, False],
+        }
+    )
     assert E.race_sentence(g, []).startswith("No company of either group has statements for two consecutive")
     part = g.assign(companies=[7, 100], coverage=[1.0, 0.2])
     s = E.race_sentence(part, [], 0.8)
     assert "the best is 2025, where the thinner group is covered 20.0% (it needs 80%)" in s
     empty = E.efficiency_harvest(E.company_changes(E.annual_panel(statements, {"AAPL": "x"}), 2030))
-    assert E.harvest_sentence(empty, pd.DataFrame(columns=["basket", "median_operating_margin_change"]), 2030) \
-        .startswith("No named company has annual statements for both 2029 and 2030")
+    assert E.harvest_sentence(
+        empty, pd.DataFrame(columns=["basket", "median_operating_margin_change"]), 2030
+    ).startswith("No named company has annual statements for both 2029 and 2030")
     assert E.scatter_sentence(empty.assign(group=[]), ["AAPL"], 2030).startswith(
-        "No company has revenue and operating income for both 2029 and 2030")
+        "No company has revenue and operating income for both 2029 and 2030"
+    )
     p = E.annual_panel(statements, {"AAPL": "Mag 7"})
     assert "no statement in this window is assigned to 2030" in E.fiscal_year_end_caveat(p, 2030)
 
@@ -375,18 +473,25 @@ def test_trailing_gap_and_versions_caveat():
 
 
 def test_forecast_claims_before_the_forecast_year_and_sentence():
-    low = {2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
-           2026: {"weight_share": 0.01}}
+    low = {
+        2025: {"weight_share": 0.03, "covered": 25, "names": 1900, "net_margin_covered": 0.02},
+        2026: {"weight_share": 0.01},
+    }
     g = growth_table(0.3, 0.1, complete=False, year=2026)
     f = EV.forecast_claims(g, low, window_end="2019-12-31")
     assert set(f["verdict"]) == {"unverifiable"} and list(f["claim"]) == ["A5", "B8", "A2"]
     assert (f["in the data"] == "the window ends on 2019-12-31, before the forecast year 2026 begins").all()
     s = EV.forecast_sentence(f, 0.0)
-    assert s == ("These are forecasts, not results. Unverifiable in this window (the window ends on 2019-12-31, "
-                 "before the forecast year 2026 begins): A5, B8 and A2.")
-    f = EV.forecast_claims(g, low, window_end="2026-07-13")        # inside the forecast year: as before
-    assert f.set_index("claim")["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable",
-                                                         "A2": "unverifiable"}
+    assert s == (
+        "These are forecasts, not results. Unverifiable in this window (the window ends on 2019-12-31, "
+        "before the forecast year 2026 begins): A5, B8 and A2."
+    )
+    f = EV.forecast_claims(g, low, window_end="2026-07-13")  # inside the forecast year: as before
+    assert f.set_index("claim")["verdict"].to_dict() == {
+        "A5": "forecast pending",
+        "B8": "unverifiable",
+        "A2": "unverifiable",
+    }
     s = EV.forecast_sentence(f, 0.03)
     assert "Still pending (the forecast year is not complete in the data): A5." in s
     assert "Unverifiable with this data (Russell 2000 statements cover 3.0% of IWM's weight): B8 and A2." in s
@@ -400,11 +505,13 @@ def test_overall_verdict_and_a4_say_what_is_missing():
     v, _, ev = EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc)
     assert v == "inconclusive" and "earnings race" not in ev
     assert EV.a4_evidence("unverifiable", {}, window_end="2019-12-31").startswith(
-        "This window (statements filed by 2019-12-31) has no complete 2025 same-company sample")
+        "This window (statements filed by 2019-12-31) has no complete 2025 same-company sample"
+    )
 
 
 def test_earnings_charts_are_skipped_when_empty(statements):
     from rotation_utils.charts import earnings as charts
+
     panel = E.annual_panel(statements.iloc[0:0], {"AAPL": "Mag 7"})
     assert charts.plot_growth(E.aggregate_growth(panel, [2025]), "t") == (None, None)
     assert charts.plot_margins(E.group_margins(panel, [2025]), "t") == (None, None)
@@ -414,7 +521,15 @@ def test_earnings_charts_are_skipped_when_empty(statements):
 # ---- display helpers: reader's headers, formatted values ----------------------------
 def test_growth_and_trailing_tables_for_display(statements):
     from tests.display_checks import assert_readable, column, rendered
-    groups = {"AAPL": "Mag 7", "NVDA": "Mag 7", "GOOGL": "Mag 7", "MSFT": "Mag 7", "AAA": "Other 493", "LOSS": "Other 493"}
+
+    groups = {
+        "AAPL": "Mag 7",
+        "NVDA": "Mag 7",
+        "GOOGL": "Mag 7",
+        "MSFT": "Mag 7",
+        "AAA": "Other 493",
+        "LOSS": "Other 493",
+    }
     g = E.aggregate_growth(E.annual_panel(statements, groups), [2024], {"Mag 7": 7, "Other 493": 2}, min_coverage=0.6)
     show, fmt = E.growth_for_display(g)
     headers, rows = rendered(show, fmt)
@@ -423,8 +538,17 @@ def test_growth_and_trailing_tables_for_display(statements):
     assert column(headers, rows, "Net income growth") == [f"{v * 100:.1f}%" for v in g["growth"]]
     assert column(headers, rows, "Complete year") == ["no", "yes"]  # 4 of 7 Mag 7 < 60%
     assert column(headers, rows, "Net income, year (USD bn)")[0] == f"${g['current'].iloc[0] / 1e9:,.1f}bn"
-    tr = pd.DataFrame({"group": ["Mag 7"], "base_as_of": [T("2024-12-31")], "final_as_of": [T("2026-07-13")],
-                       "months": [18.4], "companies": [7], "growth": [0.6174], "annualised": [0.369]})
+    tr = pd.DataFrame(
+        {
+            "group": ["Mag 7"],
+            "base_as_of": [T("2024-12-31")],
+            "final_as_of": [T("2026-07-13")],
+            "months": [18.4],
+            "companies": [7],
+            "growth": [0.6174],
+            "annualised": [0.369],
+        }
+    )
     show, fmt = E.trailing_for_display(tr)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
@@ -433,6 +557,7 @@ def test_growth_and_trailing_tables_for_display(statements):
 
 def test_margin_tables_for_display(statements):
     from tests.display_checks import assert_readable, column, rendered
+
     p = E.annual_panel(statements, {"AAA": "named", "LOSS": "named"})
     ch = E.efficiency_harvest(E.company_changes(p, 2024))
     show, fmt = E.basket_changes_for_display(E.basket_margin_change(ch, {"both": ["AAA", "LOSS"]}), 2024)
@@ -442,8 +567,11 @@ def test_margin_tables_for_display(statements):
     assert column(headers, rows, "Median operating-margin change 2023-2024") == [f"{med * 100:+.1f} pp"]
     ends = pd.date_range("2024-03-31", periods=8, freq="QE")
     q = quarters("AAA", ends, [100.0] * 8, [10.0] * 4 + [20.0] * 4, [5.0] * 8)
-    table = (pd.DataFrame({"symbol": ["AAA", "LOSS", "GONE"], "basket": "named"})
-             .merge(ch.drop(columns="group"), on="symbol", how="left").merge(E.ttm_margins(q), on="symbol", how="left"))
+    table = (
+        pd.DataFrame({"symbol": ["AAA", "LOSS", "GONE"], "basket": "named"})
+        .merge(ch.drop(columns="group"), on="symbol", how="left")
+        .merge(E.ttm_margins(q), on="symbol", how="left")
+    )
     show, fmt = E.named_annual_margins_for_display(table, 2024)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
@@ -458,6 +586,7 @@ def test_margin_tables_for_display(statements):
 
 def test_verdicts_for_display_capitalises_the_headers():
     from tests.display_checks import assert_readable, rendered
+
     claims = pd.DataFrame({"id": ["A4"], "verdict": ["mixed"], "evidence": ["one sentence"]})
     show, fmt = E.verdicts_for_display(claims)
     headers, rows = rendered(show, fmt)
@@ -467,25 +596,46 @@ def test_verdicts_for_display_capitalises_the_headers():
 
 def test_fiscal_year_list_sorts_dedupes_casts_and_rejects_empty():
     from rotation_utils.errors import BadInputError
+
     assert E.fiscal_year_list(["2025", 2023, 2025, 2024.0]) == [2023, 2024, 2025]
     with pytest.raises(BadInputError, match="fiscal_years"):
         E.fiscal_year_list([])
 
 
 def test_forecast_claim_records_carry_claimed_number_and_evidence():
-    forecasts = pd.DataFrame({"claim": ["A5", "B8"], "forecast": ["f5", "f8"],
-                              "in the data": ["d5", "d8"], "verdict": ["forecast pending", "unverifiable"]})
+    forecasts = pd.DataFrame(
+        {
+            "claim": ["A5", "B8"],
+            "forecast": ["f5", "f8"],
+            "in the data": ["d5", "d8"],
+            "verdict": ["forecast pending", "unverifiable"],
+        }
+    )
     recs = EV.forecast_claim_records(forecasts, {"A5": 1.0, "B8": 2.0})
     assert recs == [
-        {"claim_id": "A5", "verdict": "forecast pending", "evidence": "Forecast: f5; in the data: d5.",
-         "claimed": 1.0, "measured": None, "unit": "%"},
-        {"claim_id": "B8", "verdict": "unverifiable", "evidence": "Forecast: f8; in the data: d8.",
-         "claimed": 2.0, "measured": None, "unit": "%"}]
-    assert EV.forecast_claim_records(forecasts)[1]["claimed"] == 22.0   # article B's +22% floor
+        {
+            "claim_id": "A5",
+            "verdict": "forecast pending",
+            "evidence": "Forecast: f5; in the data: d5.",
+            "claimed": 1.0,
+            "measured": None,
+            "unit": "%",
+        },
+        {
+            "claim_id": "B8",
+            "verdict": "unverifiable",
+            "evidence": "Forecast: f8; in the data: d8.",
+            "claimed": 2.0,
+            "measured": None,
+            "unit": "%",
+        },
+    ]
+    assert EV.forecast_claim_records(forecasts)[1]["claimed"] == 22.0  # article B's +22% floor
 
 
 def test_forecast_claim_records_feed_report_claim():
     from rotation_utils.results import Report
+
     rep = Report("x", "t", {})
     forecasts = pd.DataFrame({"claim": ["A2"], "forecast": ["f"], "in the data": ["d"], "verdict": ["unverifiable"]})
     for rec in EV.forecast_claim_records(forecasts):

@@ -1,4 +1,5 @@
 """Event study on synthetic prices with known jumps, and on the snapshot calendar."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -43,8 +44,9 @@ def test_relative_return_subtracts_the_benchmark():
 def test_non_trading_event_date_moves_to_the_next_session():
     px = _prices(jumps={5: 0.02})  # bdate_range: index 5 is a Monday when start is a Monday
     saturday = px.index[5] - pd.Timedelta(days=2)
-    out = ev.event_returns(px, pd.DataFrame({"announcement_date": [saturday], "decision": ["hold"]}),
-                           [(0, 0)], "B").iloc[0]
+    out = ev.event_returns(
+        px, pd.DataFrame({"announcement_date": [saturday], "decision": ["hold"]}), [(0, 0)], "B"
+    ).iloc[0]
     assert out["day0"] == px.index[5]
     assert out["relative_return"] == pytest.approx(0.02)
 
@@ -110,13 +112,18 @@ def test_bad_windows_raise_one_line_errors(bad):
 
 
 def test_window_labels():
-    assert [ev.window_label(w) for w in [(-5, 1), (0, 5), (0, 20), (-5, 0)]] == \
-        ["[-5,+1]", "[0,+5]", "[0,+20]", "[-5,0]"]
+    assert [ev.window_label(w) for w in [(-5, 1), (0, 5), (0, 20), (-5, 0)]] == [
+        "[-5,+1]",
+        "[0,+5]",
+        "[0,+20]",
+        "[-5,0]",
+    ]
 
 
 def test_on_snapshot_prices_day_zero_is_the_announcement_session():
     from rotation_utils.data import DataLayer
     from rotation_utils.reference_data import fomc_decisions
+
     px = DataLayer("snapshot").prices(["IWM", "SPY"], "2024-09-01", "2024-10-31")
     dec = fomc_decisions()
     dec = dec[dec["announcement_date"] == pd.Timestamp("2024-09-18")]

@@ -6,6 +6,7 @@ the README's reliability section makes: markup from the data is shown as text,
 bad input is one line and exit 2 before any kernel starts, no output is ever
 half-written, and an interrupted run says so.
 """
+
 from __future__ import annotations
 
 import errno
@@ -26,8 +27,16 @@ import pytest
 from rotation_utils import narrative, tables
 from rotation_utils.runner import render
 from rotation_utils.runner.records import Task
-from tests.faults import (FULL_DISK_ON, MARKUP, SHOWN_TAG, SNAPSHOT, copy_snapshot, hostile_snapshot, inject, manifest,
-                          notebook, scan)
+from tests.faults import (
+    FULL_DISK_ON,
+    MARKUP,
+    SHOWN_TAG,
+    copy_snapshot,
+    hostile_snapshot,
+    inject,
+    notebook,
+    scan,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -35,8 +44,13 @@ FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
 
 def rotation(*args, env=None, timeout=600) -> subprocess.CompletedProcess:
     """The CLI in a fresh interpreter, as a user runs it."""
-    return subprocess.run([sys.executable, "-m", "rotation_utils.cli", *map(str, args)],
-                          capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "rotation_utils.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 # ---- script injection ----------------------------------------------------------------------
@@ -51,6 +65,7 @@ def test_styled_tables_escape_cells_and_headers():
 
 def test_house_style_makes_every_styler_escape_its_cells():
     from rotation_utils import style
+
     try:
         style.apply()
         page = pd.DataFrame({"evidence": [MARKUP.format(n=2)]}).style.hide(axis="index").to_html()
@@ -73,6 +88,7 @@ def test_provenance_table_escapes_notes(monkeypatch):
 
         def describe(self):
             return ""
+
     Layer.provenance.add("prices", MARKUP.format(n=3), None, status="missing", note=MARKUP.format(n=4))
     notebook.show_provenance(Layer())
     live, text = scan(shown[0].to_html())
@@ -86,6 +102,7 @@ def test_prose_shows_tags_as_text(monkeypatch):
     source = shown[0].data
     assert "S&P 500" in source
     from nbconvert.filters.markdown import markdown2html
+
     live, text = scan(markdown2html(source))
     assert live == [] and SHOWN_TAG in text
 
@@ -93,16 +110,24 @@ def test_prose_shows_tags_as_text(monkeypatch):
 def test_report_header_escapes_title_parameters_and_error(tmp_path):
     tag = MARKUP.format(n=6)
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\nP.")])
-    record = {"notebook": "x", "run_id": tag, "status": "failed", "executed_at": "2026-01-01T00:00",
-              "duration_seconds": 1.0, "parameters": {"snapshot_dir": f"/tmp/{tag}", "start": "2024-01-01"},
-              "passed_parameters": {"snapshot_dir": f"/tmp/{tag}"},
-              "error": {"cell": 2, "line": f"ValueError: {tag}"},
-              "data": {"as_of": tag, "sources": [tag]}, "git": {"commit": tag}, "packages": {"python": tag}}
+    record = {
+        "notebook": "x",
+        "run_id": tag,
+        "status": "failed",
+        "executed_at": "2026-01-01T00:00",
+        "duration_seconds": 1.0,
+        "parameters": {"snapshot_dir": f"/tmp/{tag}", "start": "2024-01-01"},
+        "passed_parameters": {"snapshot_dir": f"/tmp/{tag}"},
+        "error": {"cell": 2, "line": f"ValueError: {tag}"},
+        "data": {"as_of": tag, "sources": [tag]},
+        "git": {"commit": tag},
+        "packages": {"python": tag},
+    }
     results = {"title": f"Title {tag}", "tables": [{"file": "a.csv", "title": tag}]}
     page = render.report_html(nb, record, results, Task(name="n", input="", dir="", title="T", purpose=tag))
     live, _ = scan(page)
     assert live == []
-    _, header = scan(page[page.index('<header class="rt-header">'):page.index("</header>")])
+    _, header = scan(page[page.index('<header class="rt-header">') : page.index("</header>")])
     assert header.count(SHOWN_TAG) >= 8  # title, purpose, error, run id, data, parameter, table, code
 
 
@@ -116,8 +141,24 @@ def hostile_run(tmp_path_factory):
     base = tmp_path_factory.mktemp("hostile")
     snap, fields = hostile_snapshot(base / MARKUP.format(n=99))
     out = base / "out"
-    proc = rotation("run", "--data", "snapshot", "--snapshot", snap, "--out", out, "--jobs", "2", "--slides",
-                    "--only", "01", "03", "04", "06", "00")
+    proc = rotation(
+        "run",
+        "--data",
+        "snapshot",
+        "--snapshot",
+        snap,
+        "--out",
+        out,
+        "--jobs",
+        "2",
+        "--slides",
+        "--only",
+        "01",
+        "03",
+        "04",
+        "06",
+        "00",
+    )
     return proc, (out / "latest").resolve(), fields
 
 
@@ -150,8 +191,10 @@ BAD_WINDOWS = {
     "no trading days": (["--start", "2024-01-06", "--end", "2024-01-07"], "fewer than 2 trading days"),
     "one trading day before the data's end": (["--start", "2026-07-11"], "fewer than 2 trading days"),
     "end beyond the data": (["--end", "2999-12-31"], "--end 2999-12-31 is after the last date the data has"),
-    "window before the data": (["--start", "1900-01-01", "--end", "1900-12-31"],
-                               "--end 1900-12-31 is before the first date the data has"),
+    "window before the data": (
+        ["--start", "1900-01-01", "--end", "1900-12-31"],
+        "--end 1900-12-31 is before the first date the data has",
+    ),
     "time and zone": (["--start", "2024-01-01T23:30-05:00"], "without a time or time zone"),
     "time only": (["--end", "2024-06-01 12:00"], "without a time or time zone"),
 }
@@ -161,6 +204,7 @@ BAD_WINDOWS = {
 @pytest.mark.parametrize("source", ["snapshot", "auto"])
 def test_bad_window_is_one_line_exit_2_before_any_kernel(case, source, tmp_path, capsys):
     from rotation_utils import cli
+
     args, expected = BAD_WINDOWS[case]
     out = tmp_path / "out"
     code = cli.main(["run", "--notebooks", str(FIXTURES), "--out", str(out), "--data", source, *args])
@@ -176,6 +220,7 @@ def test_auto_without_network_uses_the_snapshot_as_of(tmp_path, capsys, monkeypa
     """Offline without ROTATION_OFFLINE: the last date the data has is the snapshot's as-of, not today."""
     from rotation_utils import cli
     from rotation_utils.data import live
+
     monkeypatch.setenv("ROTATION_OFFLINE", "0")
     monkeypatch.setattr(live, "probe_network", lambda *a, **k: False)
     as_of = json.loads((Path(os.environ["ROTATION_SNAPSHOT"]) / "manifest.json").read_text())["as_of"]
@@ -187,8 +232,22 @@ def test_auto_without_network_uses_the_snapshot_as_of(tmp_path, capsys, monkeypa
 def test_start_before_the_data_is_a_note_and_the_window_kept(tmp_path):
     from rotation_utils.cli import build_parser
     from rotation_utils.runner.validate import build_plan
-    args = build_parser().parse_args(["run", "--notebooks", str(FIXTURES), "--out", str(tmp_path / "o"),
-                                      "--data", "snapshot", "--start", "1990-01-01", "--end", "1999-12-31"])
+
+    args = build_parser().parse_args(
+        [
+            "run",
+            "--notebooks",
+            str(FIXTURES),
+            "--out",
+            str(tmp_path / "o"),
+            "--data",
+            "snapshot",
+            "--start",
+            "1990-01-01",
+            "--end",
+            "1999-12-31",
+        ]
+    )
     plan = build_plan(args)
     assert plan.notes[0].startswith("--start 1990-01-01 is before the first date the data has (1995-01-03)")
     assert plan.parameters["01_good"]["start"] == "1990-01-01"
@@ -196,6 +255,7 @@ def test_start_before_the_data_is_a_note_and_the_window_kept(tmp_path):
 
 def test_iso_pads_years_below_1000():
     from rotation_utils.dates import iso
+
     assert iso(pd.Timestamp("0024-01-31")) == "0024-01-31"
 
 
@@ -211,9 +271,11 @@ def _folder_with_a_broken_notebook(tmp_path: Path) -> Path:
 def test_a_broken_notebook_does_not_block_only_for_the_others(tmp_path, capsys):
     from rotation_utils import cli
     from rotation_utils.runner.validate import build_plan
+
     folder = _folder_with_a_broken_notebook(tmp_path)
-    args = cli.build_parser().parse_args(["run", "--notebooks", str(folder), "--out", str(tmp_path / "o"),
-                                          "--only", "01_good", "--data", "snapshot"])
+    args = cli.build_parser().parse_args(
+        ["run", "--notebooks", str(folder), "--out", str(tmp_path / "o"), "--only", "01_good", "--data", "snapshot"]
+    )
     assert [nb.name for nb in build_plan(args).notebooks] == ["01_good"]
     code = cli.main(["run", "--notebooks", str(folder), "--out", str(tmp_path / "o")])
     err = capsys.readouterr().err
@@ -235,6 +297,7 @@ def _enospc(*args, **kwargs):
 
 def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_names_the_path(tmp_path, monkeypatch):
     from rotation_utils import atomic
+
     target = tmp_path / "run.json"
     atomic.write_json(target, {"v": 1})
     monkeypatch.setattr(atomic.os, "fsync", _enospc)
@@ -247,13 +310,25 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_names_the_path(tmp_p
 
 def _probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> Task:
     src = notebook(tmp_path / f"{name}.ipynb", *cells)
-    return Task(**{"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
-                   "purpose": "A probe.", "timeout": 600, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-                   "run_id": "test", "git": {"commit": None, "dirty": None}, **kw})
+    return Task(
+        **{
+            "name": name,
+            "input": str(src),
+            "dir": str(tmp_path / "out" / name),
+            "title": name,
+            "purpose": "A probe.",
+            "timeout": 600,
+            "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+            "run_id": "test",
+            "git": {"commit": None, "dirty": None},
+            **kw,
+        }
+    )
 
 
 def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(tmp_path, monkeypatch):
     from rotation_utils.runner import execute
+
     task = _probe_task(tmp_path, "probe", ["x = 1"])
     monkeypatch.setattr(execute.nbformat, "write", _enospc)
     rec = execute.run_task(task)
@@ -265,7 +340,9 @@ def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(t
 
 def test_disk_full_while_papermill_saves_is_one_line(tmp_path, monkeypatch):
     import papermill.iorw
+
     from rotation_utils.runner import execute
+
     monkeypatch.setattr(papermill.iorw.PapermillIO, "write", _enospc)
     rec = execute.run_task(_probe_task(tmp_path, "probe", ["x = 1"]))
     assert rec["status"] == "failed" and rec["error"]["line"].startswith("no space left on ")
@@ -275,12 +352,23 @@ def test_disk_full_while_papermill_saves_is_one_line(tmp_path, monkeypatch):
 def test_full_disk_at_the_end_of_a_run_is_one_line_exit_1_and_the_run_stays_marked(tmp_path):
     out = tmp_path / "out"
     env = inject(tmp_path / "fault", FULL_DISK_ON)
-    proc = rotation("run", "--notebooks", FIXTURES, "--out", out, "--only", "01_good", "--data", "snapshot",
-                    env={**env, "FAULT_FULL_DISK": "run.json"})
+    proc = rotation(
+        "run",
+        "--notebooks",
+        FIXTURES,
+        "--out",
+        out,
+        "--only",
+        "01_good",
+        "--data",
+        "snapshot",
+        env={**env, "FAULT_FULL_DISK": "run.json"},
+    )
     [run_dir] = [p for p in out.iterdir() if p.is_dir()]
     assert proc.returncode == 1 and "Traceback" not in proc.stderr
     assert proc.stderr.strip().splitlines() == [
-        f"rotation: error: no space left on {run_dir / 'run.json'}; the run is marked failed (INCOMPLETE kept)"]
+        f"rotation: error: no space left on {run_dir / 'run.json'}; the run is marked failed (INCOMPLETE kept)"
+    ]
     assert not (run_dir / "run.json").exists() and (run_dir / "INCOMPLETE").is_file()
     assert not (out / "latest").exists()  # latest never points at a run that did not finish
 
@@ -288,8 +376,18 @@ def test_full_disk_at_the_end_of_a_run_is_one_line_exit_1_and_the_run_stays_mark
 def test_full_disk_for_a_report_fails_that_report_in_one_line(tmp_path):
     out = tmp_path / "out"
     env = inject(tmp_path / "fault", FULL_DISK_ON)
-    proc = rotation("run", "--notebooks", FIXTURES, "--out", out, "--only", "01_good", "--data", "snapshot",
-                    env={**env, "FAULT_FULL_DISK": "01_good.html"})
+    proc = rotation(
+        "run",
+        "--notebooks",
+        FIXTURES,
+        "--out",
+        out,
+        "--only",
+        "01_good",
+        "--data",
+        "snapshot",
+        env={**env, "FAULT_FULL_DISK": "01_good.html"},
+    )
     run_dir = (out / "latest").resolve()
     html = run_dir / "01_good" / "01_good.html"
     assert proc.returncode == 1 and "Traceback" not in proc.stdout + proc.stderr
@@ -312,12 +410,28 @@ def _slow_folder(tmp_path: Path) -> Path:
 
 def _start_slow_run(tmp_path: Path):
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "rotation_utils.cli", "run", "--notebooks",
-                             str(_slow_folder(tmp_path)), "--out", str(out), "--jobs", "2", "--timeout", "600"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            # as from a terminal: a shell's background job (e.g. a suite started with `&`)
-                            # inherits SIGINT ignored, and Python then keeps it ignored
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "rotation_utils.cli",
+            "run",
+            "--notebooks",
+            str(_slow_folder(tmp_path)),
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--timeout",
+            "600",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as from a terminal: a shell's background job (e.g. a suite started with `&`)
+        # inherits SIGINT ignored, and Python then keeps it ignored
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 120
     while not list(out.glob("*/01_slow/started.txt")):
         assert proc.poll() is None and time.monotonic() < deadline, "the slow notebook never started"
@@ -361,6 +475,7 @@ def test_workers_and_kernels_exit_when_the_run_is_killed(tmp_path):
 
 def test_a_kernel_that_dies_while_starting_is_retried(tmp_path, monkeypatch):
     from rotation_utils.runner import execute
+
     real, calls = execute._run_papermill, []
 
     def flaky(task, out_ipynb, nb_dir):
@@ -392,21 +507,29 @@ def _rename_close(path: Path) -> None:
 
 BAD_FILES = {
     "manifest is a list": ("manifest.json", lambda p: p.write_text("[]"), "manifest.json holds a JSON list"),
-    "manifest is a string": ("manifest.json", lambda p: p.write_text('"rotation-snapshot/1"'),
-                             "manifest.json holds a JSON str"),
-    "as_of not a date": ("manifest.json",
-                         lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "as_of": "not-a-date"})),
-                         "manifest.json: as_of 'not-a-date' is not a date"),
+    "manifest is a string": (
+        "manifest.json",
+        lambda p: p.write_text('"rotation-snapshot/1"'),
+        "manifest.json holds a JSON str",
+    ),
+    "as_of not a date": (
+        "manifest.json",
+        lambda p: p.write_text(json.dumps({**json.loads(p.read_text()), "as_of": "not-a-date"})),
+        "manifest.json: as_of 'not-a-date' is not a date",
+    ),
     "close column renamed": ("prices.parquet", _rename_close, "prices.parquet: column 'close' missing"),
-    "stray holdings file": ("universe/iwm_holdings_2026-05-05.csv",
-                            lambda p: p.rename(p.with_name("iwm_holdings_backup.csv")),
-                            "iwm_holdings_backup.csv: not an IWM holdings file name"),
+    "stray holdings file": (
+        "universe/iwm_holdings_2026-05-05.csv",
+        lambda p: p.rename(p.with_name("iwm_holdings_backup.csv")),
+        "iwm_holdings_backup.csv: not an IWM holdings file name",
+    ),
 }
 
 
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_bad_snapshot_file_is_one_line_naming_it_before_any_kernel(case, tmp_path, capsys):
     from rotation_utils import cli
+
     rel, damage, expected = BAD_FILES[case]
     folder = _damaged(tmp_path, rel, damage)
     out = tmp_path / "out"
@@ -419,6 +542,7 @@ def test_bad_snapshot_file_is_one_line_naming_it_before_any_kernel(case, tmp_pat
 def test_renamed_column_is_a_one_line_data_error_in_a_notebook(tmp_path):
     from rotation_utils.data import DataLayer
     from rotation_utils.errors import DataUnavailableError
+
     folder = _damaged(tmp_path, "prices.parquet", _rename_close)
     dl = DataLayer("snapshot", snapshot=folder)
     for tickers in (["SPY"], [f"T{i}" for i in range(40)]):  # the filtered read and the whole-file read
@@ -429,6 +553,7 @@ def test_renamed_column_is_a_one_line_data_error_in_a_notebook(tmp_path):
 
 def test_stray_holdings_file_is_skipped_by_the_reader(tmp_path):
     from rotation_utils.data.snapshot import SnapshotBackend
+
     folder = copy_snapshot(tmp_path / "snap")
     (folder / "universe" / "iwm_holdings_backup.csv").write_text("ticker\nX\n")
     assert [d.year for d in SnapshotBackend(folder).iwm_holdings_dates()] == [2025, 2025, 2026]
@@ -437,6 +562,7 @@ def test_stray_holdings_file_is_skipped_by_the_reader(tmp_path):
 @pytest.mark.parametrize("where", ["under a file", "under /proc"])
 def test_out_that_cannot_be_written_is_one_line_exit_2(where, tmp_path, capsys):
     from rotation_utils import cli
+
     afile = tmp_path / "file.txt"
     afile.write_text("x")
     out = afile / "outputs" if where == "under a file" else Path("/proc/rotation-outputs")
@@ -450,7 +576,9 @@ def test_out_that_cannot_be_written_is_one_line_exit_2(where, tmp_path, capsys):
 def _cache_entry(cache_root: Path, dataset: str, item: str, frame: pd.DataFrame, stamp: bytes) -> Path:
     import pyarrow as pa
     import pyarrow.parquet as pq
+
     from rotation_utils.data.cache import META_KEY, ParquetCache
+
     path = ParquetCache(cache_root).path(dataset, item)
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -470,6 +598,7 @@ BAD_ENTRIES = {
 def test_bad_cache_entry_is_logged_ignored_and_the_snapshot_serves(case, tmp_path, caplog):
     from rotation_utils.data import DataLayer
     from rotation_utils.data.cache import ParquetCache
+
     frame, stamp = BAD_ENTRIES[case]
     path = _cache_entry(tmp_path / "cache", "prices", "SPY", frame, stamp)
     assert ParquetCache(tmp_path / "cache").read("prices", "SPY") is None
@@ -481,8 +610,17 @@ def test_bad_cache_entry_is_logged_ignored_and_the_snapshot_serves(case, tmp_pat
 
 def test_non_date_item_under_iwm_holdings_is_ignored(tmp_path, caplog):
     from rotation_utils.data import DataLayer
-    holdings = pd.DataFrame({"ticker": ["X"], "name": ["X"], "sector": ["Y"], "market_value": [1.0],
-                             "weight_pct": [1.0], "asset_class": ["Equity"]})
+
+    holdings = pd.DataFrame(
+        {
+            "ticker": ["X"],
+            "name": ["X"],
+            "sector": ["Y"],
+            "market_value": [1.0],
+            "weight_pct": [1.0],
+            "asset_class": ["Equity"],
+        }
+    )
     _cache_entry(tmp_path / "cache", "iwm_holdings", "backup", holdings, b"{}")
     dl = DataLayer("auto", cache=tmp_path / "cache")
     assert len(dl.iwm_holdings()) > 1000  # the snapshot's latest file

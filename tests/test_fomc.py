@@ -1,4 +1,5 @@
 """Timeline facts, consistency checks and the FRED cross-check on small decision tables."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -15,10 +16,18 @@ def _table(rows):
     return df
 
 
-CYCLE = _table([("2023-07-26", "hike", 25, 5.25), ("2024-06-12", "hold", 0, 5.25),
-                ("2024-09-18", "cut", -50, 4.75), ("2024-12-18", "cut", -25, 4.50),
-                ("2025-03-19", "hold", 0, 4.50), ("2025-09-17", "cut", -25, 4.25),
-                ("2025-10-29", "cut", -25, 4.00), ("2026-01-28", "hold", 0, 4.00)])
+CYCLE = _table(
+    [
+        ("2023-07-26", "hike", 25, 5.25),
+        ("2024-06-12", "hold", 0, 5.25),
+        ("2024-09-18", "cut", -50, 4.75),
+        ("2024-12-18", "cut", -25, 4.50),
+        ("2025-03-19", "hold", 0, 4.50),
+        ("2025-09-17", "cut", -25, 4.25),
+        ("2025-10-29", "cut", -25, 4.00),
+        ("2026-01-28", "hold", 0, 4.00),
+    ]
+)
 
 
 def test_consistent_table_has_no_problems():
@@ -27,14 +36,19 @@ def test_consistent_table_has_no_problems():
 
 def test_checks_catch_each_kind_of_error():
     bad = CYCLE.copy()
-    bad.loc[3, "target_low"] = 4.25          # range moved -50 while change_bp says -25
+    bad.loc[3, "target_low"] = 4.25  # range moved -50 while change_bp says -25
     bad.loc[3, "target_high"] = 4.50
-    bad.loc[4, "decision"] = "cut"           # word does not match change 0
-    bad.loc[6, "target_high"] = 4.50         # 50 bp wide
-    bad = pd.concat([bad, bad.iloc[[1]]])    # duplicate and out of order
+    bad.loc[4, "decision"] = "cut"  # word does not match change 0
+    bad.loc[6, "target_high"] = 4.50  # 50 bp wide
+    bad = pd.concat([bad, bad.iloc[[1]]])  # duplicate and out of order
     problems = " | ".join(fomc.check_decisions(bad))
-    for text in ("duplicate dates", "not in increasing order", "decision cut but change 0",
-                 "not 25 bp wide", "range moved -50 bp but change_bp is -25"):
+    for text in (
+        "duplicate dates",
+        "not in increasing order",
+        "decision cut but change 0",
+        "not 25 bp wide",
+        "range moved -50 bp but change_bp is -25",
+    ):
         assert text in problems
 
 
@@ -53,12 +67,15 @@ def test_per_year_counts_and_net_change():
     assert y.loc[2025, "range_after"] == "4.00-4.25%"
 
 
-@pytest.mark.parametrize("rows, through, verdict", [
-    (CYCLE, None, "mixed"),                                                  # began 2024, resumed H2 2025
-    (CYCLE[CYCLE["announcement_date"] < "2025-01-01"], "2024-12-31", "contradicted"),
-    (CYCLE[CYCLE["announcement_date"] >= "2025-01-01"], None, "confirmed"),  # table starts mid-pause
-    (CYCLE[CYCLE["decision"] != "cut"], None, "unverifiable"),
-])
+@pytest.mark.parametrize(
+    "rows, through, verdict",
+    [
+        (CYCLE, None, "mixed"),  # began 2024, resumed H2 2025
+        (CYCLE[CYCLE["announcement_date"] < "2025-01-01"], "2024-12-31", "contradicted"),
+        (CYCLE[CYCLE["announcement_date"] >= "2025-01-01"], None, "confirmed"),  # table starts mid-pause
+        (CYCLE[CYCLE["decision"] != "cut"], None, "unverifiable"),
+    ],
+)
 def test_cutting_start_claim_rule(rows, through, verdict):
     assert fomc.cutting_start_claim(rows, through=through).verdict == verdict
 
@@ -82,13 +99,13 @@ def test_fred_cross_check_reads_the_day_after_and_flags_disagreement():
     days = pd.date_range("2024-09-01", "2024-12-31")
     upper = pd.Series(5.50, index=days)
     upper[upper.index > "2024-09-18"] = 5.00
-    upper[upper.index > "2024-12-18"] = 4.50   # FRED says 4.25-4.50; the table says 4.50-4.75
+    upper[upper.index > "2024-12-18"] = 4.50  # FRED says 4.25-4.50; the table says 4.50-4.75
     fred = pd.DataFrame({fomc.FRED_UPPER: upper, fomc.FRED_LOWER: upper - 0.25})
     xc = fomc.cross_check_fred(CYCLE, fred).set_index("announcement_date")
     assert xc.loc["2024-09-18", "agrees"] == True  # noqa: E712
     assert xc.loc["2024-09-18", "fred_date"] == pd.Timestamp("2024-09-19")
     assert xc.loc["2024-12-18", "agrees"] == False  # noqa: E712
-    assert np.isnan(xc.loc["2025-09-17", "fred_low"])   # FRED ends before it
+    assert np.isnan(xc.loc["2025-09-17", "fred_low"])  # FRED ends before it
     assert fomc.cross_check_fred(CYCLE, None).empty
 
 
@@ -113,4 +130,3 @@ def test_known_by_is_inclusive():
 def test_fred_available_needs_both_series():
     assert fomc.fred_available(pd.DataFrame(columns=[fomc.FRED_UPPER, fomc.FRED_LOWER, "DGS2"]))
     assert not fomc.fred_available(pd.DataFrame(columns=[fomc.FRED_UPPER, "DGS2"]))
-

@@ -4,6 +4,7 @@ One module-scoped run; the checks are about the run as a whole: every report
 succeeds and embeds its charts, results.json files are valid, the index links
 every report, and the claims ledger shows exactly the verdicts the reports wrote.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,10 +29,25 @@ REPORTS = sorted(p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("full-run")
-    proc = subprocess.run([sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot",
-                           "--out", str(out), "--jobs", "2", "--slides"]
-                          + (["--pdf"] if find_chromium() else []),
-                          capture_output=True, text=True, timeout=900)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "rotation_utils.cli",
+            "run",
+            "--data",
+            "snapshot",
+            "--out",
+            str(out),
+            "--jobs",
+            "2",
+            "--slides",
+        ]
+        + (["--pdf"] if find_chromium() else []),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     run_dir = (out / "latest").resolve()
     return proc, run_dir
 
@@ -92,7 +108,9 @@ def test_ledger_values_are_the_reports_labelled_values_in_display_units(run):
     """Every value in the ledger's table comes from the report's results.json ("shown": label,
     value in display units, unit), formatted as the summary boxes format numbers."""
     import pandas as pd
+
     from rotation_utils import claim_values
+
     _, run_dir = run
     table = pd.read_csv(run_dir / "00_claims_ledger" / "claims_ledger.csv", keep_default_na=False).set_index("Claim")
     checked = 0
@@ -103,10 +121,10 @@ def test_ledger_values_are_the_reports_labelled_values_in_display_units(run):
             assert all(s["label"] and isinstance(s["unit"], str) for s in claim["shown"]), claim["id"]
             assert table.at[claim["id"], "Values"] == claim_values.text(claim), claim["id"]
             checked += bool(claim["shown"])
-    assert checked >= 15   # most claims carry numbers a reader sees
+    assert checked >= 15  # most claims carry numbers a reader sees
     values = " ".join(table["Values"])
-    assert re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", values) is None   # no code names
-    assert re.search(r"-?0\.\d{3,} ?pp", values) is None             # no fractions shown as pp
+    assert re.search(r"\b[a-z0-9]+_[a-z0-9_]+\b", values) is None  # no code names
+    assert re.search(r"-?0\.\d{3,} ?pp", values) is None  # no fractions shown as pp
 
 
 # ---- what a reader sees: stray output, the meeting deck, the pages in a real browser ----------
@@ -125,6 +143,7 @@ def test_pages_have_no_stray_output(run):
 def test_meeting_deck_has_a_slide_per_report_with_verdict_and_chart(run):
     from pptx import Presentation
     from pptx.enum.shapes import MSO_SHAPE_TYPE
+
     _, run_dir = run
     record = json.loads((run_dir / "run.json").read_text())
     deck = Presentation(str(run_dir / record["files"]["deck"]))
@@ -133,8 +152,9 @@ def test_meeting_deck_has_a_slide_per_report_with_verdict_and_chart(run):
     assert len(slides) == 2 + len(theses)
     texts = [" ".join(s.text_frame.text for s in slide.shapes if s.has_text_frame) for slide in slides]
     assert record["run_id"] in texts[0] and "Data as of" in texts[0]
-    counts = record["notebooks"][[nb["notebook"] for nb in record["notebooks"]].index("00_claims_ledger")][
-        "results"]["extra"]["counts"]
+    counts = record["notebooks"][[nb["notebook"] for nb in record["notebooks"]].index("00_claims_ledger")]["results"][
+        "extra"
+    ]["counts"]
     assert all(f"{n} {'claim' if n == 1 else 'claims'} {v}" in texts[1] for v, n in counts.items())
     for nb, slide, text in zip(theses, slides[2:], texts[2:]):
         assert nb["results"]["title"] in text
@@ -143,13 +163,15 @@ def test_meeting_deck_has_a_slide_per_report_with_verdict_and_chart(run):
         assert "Source:" in text
 
 
-needs_chromium = pytest.mark.skipif(find_chromium() is None,
-                                    reason="no Chromium found (apt-get install chromium, or set ROTATION_CHROMIUM)")
+needs_chromium = pytest.mark.skipif(
+    find_chromium() is None, reason="no Chromium found (apt-get install chromium, or set ROTATION_CHROMIUM)"
+)
 
 
 @pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as pw:
         b = pw.chromium.launch(executable_path=find_chromium(), headless=True, args=CHROMIUM_ARGS)
         yield b
@@ -161,8 +183,10 @@ def _open(browser, page_path: Path, width: int, height: int = 900):
     seen = {"errors": [], "requests": []}
     page.on("console", lambda m: seen["errors"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-    page.on("request", lambda r: seen["requests"].append(r.url)
-            if not r.url.startswith(("file:", "data:", "about:")) else None)
+    page.on(
+        "request",
+        lambda r: seen["requests"].append(r.url) if not r.url.startswith(("file:", "data:", "about:")) else None,
+    )
     page.goto(page_path.as_uri(), wait_until="load")
     return page, seen
 
@@ -249,8 +273,11 @@ def test_printed_tables_keep_every_column_on_the_page_and_every_word_whole(run, 
         .every(b => getComputedStyle(b).display === "none")""")
     page.close()
     record = json.loads((run_dir / "run.json").read_text())
-    pdf = (run_dir / record["files"]["index_pdf"] if name == "index" else
-           run_dir / name / next(nb for nb in record["notebooks"] if nb["notebook"] == name)["files"]["pdf"])
+    pdf = (
+        run_dir / record["files"]["index_pdf"]
+        if name == "index"
+        else run_dir / name / next(nb for nb in record["notebooks"] if nb["notebook"] == name)["files"]["pdf"]
+    )
     sheets = re.findall(rb"/MediaBox \[0 0 ([0-9.]+) ([0-9.]+)\]", pdf.read_bytes())
     assert sheets and pdf.read_bytes()[:5] == b"%PDF-"
     wide_sheets = [w for w, h in sheets if float(w) > float(h)]
@@ -261,8 +288,10 @@ def test_printed_tables_keep_every_column_on_the_page_and_every_word_whole(run, 
 def test_the_print_check_sees_a_word_cut_in_two_and_a_table_off_the_page(browser, tmp_path):
     """The check above can fail: a cell that breaks words anywhere, and a table wider than a sheet."""
     cut = tmp_path / "cut.html"
-    cut.write_text('<html lang="en"><body><table><tr><td style="width:40px;overflow-wrap:anywhere">'
-                   "contradicted unverifiable</td></tr></table>"
-                   f'<table style="width:{PORTRAIT_PX + 200}px"><tr><td>wide</td></tr></table></body></html>')
+    cut.write_text(
+        '<html lang="en"><body><table><tr><td style="width:40px;overflow-wrap:anywhere">'
+        "contradicted unverifiable</td></tr></table>"
+        f'<table style="width:{PORTRAIT_PX + 200}px"><tr><td>wide</td></tr></table></body></html>'
+    )
     found = printed_tables(browser, cut, landscape=False)
     assert "table 0: contradicted" in found["broken"] and len(found["wide"]) == 1

@@ -1,4 +1,5 @@
 """Membership caveats name the file dates the run read and appear only when they apply."""
+
 import pandas as pd
 
 from rotation_utils import membership_notes as MN
@@ -13,9 +14,11 @@ def _log(*dates):
 
 def test_holdings_phrase_says_where_the_file_lies_against_the_window():
     assert MN.holdings_phrase("2025-05-13", "2024-01-01", "2024-12-31") == (
-        "IWM holdings as of 2025-05-13, after the window end 2024-12-31")
+        "IWM holdings as of 2025-05-13, after the window end 2024-12-31"
+    )
     assert MN.holdings_phrase("2025-05-13", "2023-01-01", "2026-07-13") == (
-        "IWM holdings as of 2025-05-13, 863 days after the window start 2023-01-01")
+        "IWM holdings as of 2025-05-13, 863 days after the window start 2023-01-01"
+    )
     assert MN.holdings_phrase("2025-05-13", "2025-06-01", "2026-07-13") == "IWM holdings as of 2025-05-13"
 
 
@@ -34,7 +37,7 @@ def test_change_log_caveat_only_for_gaps_inside_the_window():
     text = MN.change_log_caveat(log, "2025-01-01", "2026-07-13")
     assert "no entry from 2025-08-12 to 2026-03-04 (204 days)" in text
     assert "entries 2025-06-01 to 2026-04-01 in this run" in text
-    assert MN.change_log_caveat(log, "2024-01-01", "2024-12-31") is None        # gap after the window
+    assert MN.change_log_caveat(log, "2024-01-01", "2024-12-31") is None  # gap after the window
     assert MN.change_log_caveat(log[log["date"] <= "2025-06-30"], "2024-07-01", "2025-06-30") is None
     # a log read to an as-of date inside the gap: the stretch since its last entry counts
     cut = log[log["date"] <= "2025-12-31"]
@@ -46,10 +49,12 @@ def test_change_log_lags_only_for_names_added_by_the_window_end():
     log = pd.DataFrame({"date": [T("2026-03-04")], "symbol": ["FIX"], "action": ["added"]})
     added = {"FIX": T("2025-12-22"), "AAPL": T("1982-11-30")}
     assert MN.change_log_lags(log, added, ["FIX", "HCI"], "2026-07-13") == [
-        "FIX added 2025-12-22, first in the change log 2026-03-04"]
+        "FIX added 2025-12-22, first in the change log 2026-03-04"
+    ]
     assert MN.change_log_lags(log, added, ["FIX"], "2026-01-31") == [
-        "FIX added 2025-12-22, not in the change log by 2026-01-31"]
-    assert MN.change_log_lags(log, added, ["FIX"], "2024-12-31") == []       # added after the window
+        "FIX added 2025-12-22, not in the change log by 2026-01-31"
+    ]
+    assert MN.change_log_lags(log, added, ["FIX"], "2024-12-31") == []  # added after the window
     assert MN.change_log_lag_note(log, added, ["FIX"], "2024-12-31") is None
 
 
@@ -64,7 +69,7 @@ def test_the_snapshot_files_read_on_the_defaults_and_on_2024():
     y2024 = DataLayer("snapshot", end="2024-12-31")
     y2024.iwm_holdings("2024-12-31")
     assert MN.holdings_dates_read(y2024) == [T("2025-05-13")]
-    assert "after the window end 2024-12-31" in MN.holdings_caveat(MN.holdings_dates_read(y2024),
-                                                                    "2024-01-01", "2024-12-31")
-    assert MN.change_log_caveat(y2024.sp500_changes(), "2024-01-01", "2024-12-31",
-                                through=y2024.read_limit) is None
+    assert "after the window end 2024-12-31" in MN.holdings_caveat(
+        MN.holdings_dates_read(y2024), "2024-01-01", "2024-12-31"
+    )
+    assert MN.change_log_caveat(y2024.sp500_changes(), "2024-01-01", "2024-12-31", through=y2024.read_limit) is None

@@ -1,4 +1,5 @@
 """Unit tests for rotation_utils.analytics.named_companies (synthetic frames and the snapshot)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -32,8 +33,14 @@ def test_named_frame_keeps_known_names_and_rejects_empty():
 def prices():
     days = pd.bdate_range("2025-01-01", "2025-03-31")
     ramp = np.linspace(0, 1, len(days))
-    return pd.DataFrame({"UP": 100 * (1 + ramp), "DOWN": 50 * (1 - 0.5 * ramp),
-                         "LATE": np.where(days >= T("2025-02-03"), 10.0, np.nan)}, index=days)
+    return pd.DataFrame(
+        {
+            "UP": 100 * (1 + ramp),
+            "DOWN": 50 * (1 - 0.5 * ramp),
+            "LATE": np.where(days >= T("2025-02-03"), 10.0, np.nan),
+        },
+        index=days,
+    )
 
 
 def test_basket_returns_skip_missing_members():
@@ -54,23 +61,26 @@ def test_basket_levels_equal_weight_buy_and_hold(prices):
 def test_performance_table_and_event_after_end(prices):
     named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
     bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
-    p = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
-                            "2025-01-01", "2025-02-14").set_index("name")
+    p = N.performance_table(
+        prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm, "2025-01-01", "2025-02-14"
+    ).set_index("name")
     assert p.at["Up", "since_start"] == pytest.approx(1.0)
     assert p.at["both", "since_start"] == pytest.approx((1.0 - 0.5) / 2)
     assert p.at["SPY", "since_event"] == pytest.approx(0.0)
     assert p.at["Down", "vs_IWM"] == pytest.approx(p.at["Down", "since_event"] - p.at["IWM", "since_event"])
-    late = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
-                               "2025-01-01", "2025-06-01")
+    late = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm, "2025-01-01", "2025-06-01")
     assert late["since_event"].isna().all() and late["since_start"].notna().all()
 
 
 def test_named_verdict_rule():
     def perf(names, iwm, spy):
         rows = [{"kind": "company", "ticker": f"T{i}", "since_event": r} for i, r in enumerate(names)]
-        rows += [{"kind": "benchmark", "name": "IWM", "since_event": iwm},
-                 {"kind": "benchmark", "name": "SPY", "since_event": spy}]
+        rows += [
+            {"kind": "benchmark", "name": "IWM", "since_event": iwm},
+            {"kind": "benchmark", "name": "SPY", "since_event": spy},
+        ]
         return pd.DataFrame(rows)
+
     assert N.named_verdict(perf([0.3, 0.2, -0.1], 0.05, 0.04))[0] == "confirmed"
     v, vals = N.named_verdict(perf([-0.3, 0.06, -0.1], 0.05, 0.04))
     assert v == "contradicted" and vals["beat_iwm"] == 1 and vals["basket"] == pytest.approx(-0.34 / 3)
@@ -81,20 +91,34 @@ def test_named_verdict_rule():
 def test_sp400_from_claims_register_and_text():
     got = N.sp400_from_claims(reference_data.claims())
     assert got == {"BAH": T("2025-12-22"), "ULS": T("2025-12-22")}
-    text = pd.DataFrame({"id": ["X"], "known_fact": ["AAA, BBB and CCC joined the S&P 400 on 2024-03-01; "
-                                                     "DDD joined the S&P 400 on 2024-06-03"]})
-    assert N.sp400_from_claims(text, "X") == {"AAA": T("2024-03-01"), "BBB": T("2024-03-01"),
-                                              "CCC": T("2024-03-01"), "DDD": T("2024-06-03")}
+    text = pd.DataFrame(
+        {
+            "id": ["X"],
+            "known_fact": ["AAA, BBB and CCC joined the S&P 400 on 2024-03-01; DDD joined the S&P 400 on 2024-06-03"],
+        }
+    )
+    assert N.sp400_from_claims(text, "X") == {
+        "AAA": T("2024-03-01"),
+        "BBB": T("2024-03-01"),
+        "CCC": T("2024-03-01"),
+        "DDD": T("2024-06-03"),
+    }
     assert N.sp400_from_claims(text, "nope") == {}
 
 
 def test_membership_table_synthetic():
     named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL"], "name": ["b", "m", "s"], "theme": ["t"] * 3})
-    caps = pd.DataFrame({"date": [T("2025-01-31"), T("2025-06-30"), T("2025-06-30"), T("2025-06-30")],
-                         "ticker": ["BIG", "BIG", "MID", "SMALL"], "market_cap": [1e10, 5e10, 5e9, 1e9]})
+    caps = pd.DataFrame(
+        {
+            "date": [T("2025-01-31"), T("2025-06-30"), T("2025-06-30"), T("2025-06-30")],
+            "ticker": ["BIG", "BIG", "MID", "SMALL"],
+            "market_cap": [1e10, 5e10, 5e9, 1e9],
+        }
+    )
     iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
-    m = N.membership_table(named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")},
-                           caps, "2025-07-01").set_index("ticker")
+    m = N.membership_table(
+        named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")}, caps, "2025-07-01"
+    ).set_index("ticker")
     assert m.at["BIG", "market_cap"] == 5e10 and m.at["BIG", "cap_date"] == T("2025-06-30")
     assert m.at["MID", "S&P 400 at end"] and not m.at["MID", "small_cap"]
     assert m.at["SMALL", "small_cap"] and m.at["SMALL", "size"].startswith("small")
@@ -120,10 +144,14 @@ def test_membership_on_the_snapshot():
 
 
 def test_sentences_follow_the_numbers():
-    perf = pd.DataFrame([{"kind": "company", "ticker": "A", "since_event": 0.2},
-                         {"kind": "company", "ticker": "B", "since_event": -0.1},
-                         {"kind": "benchmark", "name": "IWM", "since_event": 0.03},
-                         {"kind": "benchmark", "name": "SPY", "since_event": 0.01}])
+    perf = pd.DataFrame(
+        [
+            {"kind": "company", "ticker": "A", "since_event": 0.2},
+            {"kind": "company", "ticker": "B", "since_event": -0.1},
+            {"kind": "benchmark", "name": "IWM", "since_event": 0.03},
+            {"kind": "benchmark", "name": "SPY", "since_event": 0.01},
+        ]
+    )
     s = N.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
     assert "+5.0%" in s and "1 of 2 names beat IWM" in s and "Best: A (+20.0%)" in s
     assert "COMM has no price data" in s
@@ -134,10 +162,13 @@ def test_sentences_follow_the_numbers():
 # ---- windows the data does not cover -------------------------------------------
 def test_event_must_fall_inside_the_window():
     assert N.event_outside_window("2026-01-13", "2025-01-01", "2026-07-13") is None
-    assert N.event_outside_window("2026-01-13", "2024-01-01", "2025-12-31") == \
-        "the window ends on 2025-12-31, before the event date 2026-01-13"
+    assert (
+        N.event_outside_window("2026-01-13", "2024-01-01", "2025-12-31")
+        == "the window ends on 2025-12-31, before the event date 2026-01-13"
+    )
     assert N.event_outside_window("2026-01-13", "2026-06-20", "2026-07-13").startswith(
-        "the event date 2026-01-13 is before the window start 2026-06-20")
+        "the event date 2026-01-13 is before the window start 2026-06-20"
+    )
     days = pd.bdate_range("2026-06-22", "2026-07-13")
     px = pd.DataFrame({"A": np.linspace(10, 12, len(days))}, index=days)
     bm = pd.DataFrame({"IWM": np.linspace(100, 101, len(days)), "SPY": np.linspace(100, 99, len(days))}, index=days)
@@ -153,16 +184,23 @@ def test_event_must_fall_inside_the_window():
 def test_membership_without_an_iwm_file_near_the_window():
     named = pd.DataFrame({"ticker": ["SMALL", "BIG"], "name": ["s", "b"], "theme": ["t", "t"]})
     iwm = {T("2025-05-13"): {"SMALL"}, T("2025-11-05"): {"SMALL"}}
-    assert N.iwm_reference_date(iwm, "2024-12-31") == T("2025-05-13")   # 133 days later: still stands in
+    assert N.iwm_reference_date(iwm, "2024-12-31") == T("2025-05-13")  # 133 days later: still stands in
     assert N.iwm_reference_date(iwm, "2019-12-31") is None
     assert N.iwm_reference_date(iwm, "2026-01-01") == T("2025-11-05")
-    caps = pd.DataFrame({"date": pd.Series(dtype="datetime64[ns]"), "ticker": pd.Series(dtype="string"),
-                         "market_cap": pd.Series(dtype="float64")})
+    caps = pd.DataFrame(
+        {
+            "date": pd.Series(dtype="datetime64[ns]"),
+            "ticker": pd.Series(dtype="string"),
+            "market_cap": pd.Series(dtype="float64"),
+        }
+    )
     m = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2019-12-31")
     assert m.attrs["iwm_date"] is None and not m["small_cap"].any() and (m["size"] == "unknown").all()
     s = N.membership_sentence(m, "2019-12-31")
-    assert s.startswith("Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
-                        "within 366 days of it (the first is dated 2025-05-13)")
+    assert s.startswith(
+        "Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
+        "within 366 days of it (the first is dated 2025-05-13)"
+    )
     assert "No named company has a market cap on or before 2019-12-31" in s
     ev = N.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
     assert ev.startswith("No returns after 2026-01-13 in this window (the window ends on 2019-12-31, before")
@@ -172,9 +210,11 @@ def test_membership_without_an_iwm_file_near_the_window():
     # the membership statements name the holdings file, and that it is dated after the window end
     assert N.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
         "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 (IWM holdings as of "
-        "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31).")
+        "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31)."
+    )
     assert N.membership_sentence(near, "2024-12-31").startswith(
-        "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member")
+        "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member"
+    )
     later = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2026-01-01")
     assert N.membership_sentence(later, "2026-01-01").startswith("In the IWM holdings as of 2025-11-05, 1 named")
     assert "after the window end" not in N.b9_evidence({}, later, "2026-01-13", "2026-01-01")
@@ -182,7 +222,9 @@ def test_membership_without_an_iwm_file_near_the_window():
 
 def test_rebased_chart_is_skipped_without_prices():
     import matplotlib.pyplot as plt
+
     from rotation_utils.charts import named_companies as charts
+
     days = pd.bdate_range("2019-01-02", "2019-01-31")
     assert charts.plot_rebased(pd.DataFrame({"X": np.nan}, index=days), "t") == (None, None)
     levels = pd.DataFrame({"X": np.nan, "IWM": np.linspace(1, 2, len(days))}, index=days)
@@ -194,15 +236,22 @@ def test_rebased_chart_is_skipped_without_prices():
 # ---- display helpers: reader's headers, formatted values ----------------------------
 def test_performance_for_display_dates_the_headers(prices):
     from tests.display_checks import assert_readable, column, rendered
+
     named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
     bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
-    perf = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm,
-                               "2025-01-01", "2025-02-14")
+    perf = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm, "2025-01-01", "2025-02-14")
     show, fmt = N.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
-    assert headers == ["Type", "Name", "Ticker", "Return since 2025-01-01", "Return since 2025-02-14",
-                       "vs IWM since 2025-02-14", "vs SPY since 2025-02-14"]
+    assert headers == [
+        "Type",
+        "Name",
+        "Ticker",
+        "Return since 2025-01-01",
+        "Return since 2025-02-14",
+        "vs IWM since 2025-02-14",
+        "vs SPY since 2025-02-14",
+    ]
     up = perf.set_index("name").loc["Up"]
     assert column(headers, rows, "Return since 2025-01-01")[0] == "100.0%"
     assert column(headers, rows, "vs IWM since 2025-02-14")[0] == f"{up['vs_IWM'] * 100:+.1f} pp"
@@ -210,29 +259,39 @@ def test_performance_for_display_dates_the_headers(prices):
 
 def test_membership_for_display_folds_the_iwm_files_into_one_column():
     from tests.display_checks import assert_readable, rendered
+
     named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL", "NOCAP"], "name": ["b", "m", "s", "n"], "theme": ["t"] * 4})
-    caps = pd.DataFrame({"date": [T("2025-06-30")] * 3, "ticker": ["BIG", "MID", "SMALL"],
-                         "market_cap": [5e10, 5e9, 1.234e9]})
+    caps = pd.DataFrame(
+        {"date": [T("2025-06-30")] * 3, "ticker": ["BIG", "MID", "SMALL"], "market_cap": [5e10, 5e9, 1.234e9]}
+    )
     iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
-    mem = N.membership_table(named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")},
-                             caps, "2025-07-01")
+    mem = N.membership_table(
+        named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")}, caps, "2025-07-01"
+    )
     show, fmt = N.membership_for_display(mem)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert len(headers) == 8 and not [h for h in headers if h.startswith("Russell 2000 (IWM")]
     got = {r[0]: dict(zip(headers, r)) for r in rows}
     assert got["BIG"]["S&P 500 at end"] == "yes, added 2020-01-01"
-    assert got["MID"]["S&P 400 at end"] == "yes, added 2025-03-01" and got["MID"]["In IWM holdings files"] == "2025-05-13"
+    assert (
+        got["MID"]["S&P 400 at end"] == "yes, added 2025-03-01" and got["MID"]["In IWM holdings files"] == "2025-05-13"
+    )
     assert got["SMALL"]["In IWM holdings files"] == "all 2 files" and got["BIG"]["In IWM holdings files"] == "none"
     assert got["SMALL"]["Market cap (last month end)"] == "$1.2bn on 2025-06-30"
     assert got["NOCAP"]["Market cap (last month end)"] == "not in the data"
-    assert got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes" and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"
+    assert (
+        got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes"
+        and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"
+    )
 
 
 def test_rebased_chart_gives_each_basket_a_panel_when_lines_would_crowd_one():
     import matplotlib.pyplot as plt
+
     from rotation_utils import style
     from rotation_utils.charts import named_companies as charts
+
     days = pd.bdate_range("2026-01-02", "2026-03-31")
     baskets = [f"basket {i}" for i in range(4)]
     bench = ["IWM", "SPY", "Mag 7 (cap)", "Other 493 (cap)"]
@@ -244,6 +303,6 @@ def test_rebased_chart_gives_each_basket_a_panel_when_lines_would_crowd_one():
         labels = [line.get_label() for line in a.get_lines() if not line.get_label().startswith("_")]
         assert labels[:5] == [name] + bench and len(labels) <= style.MAX_SERIES
         colours = {line.get_label(): line.get_color() for line in a.get_lines() if not line.get_label().startswith("_")}
-        assert len(set(colours.values())) == len(colours)   # no two lines of a panel share a colour
+        assert len(set(colours.values())) == len(colours)  # no two lines of a panel share a colour
         assert colours["IWM"] == {line.get_label(): line.get_color() for line in panels[0].get_lines()}["IWM"]
     plt.close(fig)

@@ -1,4 +1,5 @@
 """Narrative helpers: signs, units and direction words come from the numbers."""
+
 import math
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """The ledger notebook end to end on a synthetic run folder (reports' results.json files)."""
+
 import pytest
 
 from rotation_utils import reference_data

@@ -6,6 +6,7 @@ Two papermill runs on the snapshot, shared by the module: the default window
 recomputed here with plain pandas from the data layer, without the package's
 return, basket or breadth helpers.
 """
+
 import re
 
 import numpy as np
@@ -48,7 +49,7 @@ def _headline(res):
 
 
 def _close_on_or_before(s, day):
-    return s.dropna().loc[:pd.Timestamp(day)].iloc[-1]
+    return s.dropna().loc[: pd.Timestamp(day)].iloc[-1]
 
 
 def _spread(dl, a, b, since, until):
@@ -67,8 +68,10 @@ def _cap_basket_return(dl, since, until, group):
     marks = [base] + [d for d in month_ends if d > base and d != days[-1]] + [days[-1]]
     caps = dl.market_caps(pd.Timestamp(since) - pd.Timedelta(days=60), until)
     caps = caps[~caps["ticker"].isin(SECOND)]
-    names_at = {d0: MAG7 if group == "mag7" else
-                [t for t in dl.sp500_members(on=d0) if t not in set(MAG7) | SECOND] for d0 in marks[:-1]}
+    names_at = {
+        d0: MAG7 if group == "mag7" else [t for t in dl.sp500_members(on=d0) if t not in set(MAG7) | SECOND]
+        for d0 in marks[:-1]
+    }
     px_all = dl.prices(sorted(set().union(*names_at.values())), base - pd.Timedelta(days=10), until)
     level = 1.0
     for d0, d1 in zip(marks[:-1], marks[1:]):
@@ -104,9 +107,14 @@ def test_results_schema(which, request):
     assert {c["id"] for c in res["claims"]} == {"B3", "B4", "A1"}
     assert all(c["verdict"] in CLAIM_VERDICTS and c["evidence"] for c in res["claims"])
     names = [m["name"] for m in res["headline"]]
-    for n in ("iwm_minus_benchmark_since_event_pp", "iwm_minus_benchmark_since_start_pp",
-              "other493_minus_mag7_cap_since_start_pp", "sp500_share_above_200d_latest",
-              "iwm_share_above_200d_latest", "rut_vs_target_pct"):
+    for n in (
+        "iwm_minus_benchmark_since_event_pp",
+        "iwm_minus_benchmark_since_start_pp",
+        "other493_minus_mag7_cap_since_start_pp",
+        "sp500_share_above_200d_latest",
+        "iwm_share_above_200d_latest",
+        "rut_vs_target_pct",
+    ):
         assert n in names
     assert len(names) >= 3
     for t in res["tables"]:
@@ -135,8 +143,12 @@ def test_headline_figures_recomputed_independently(default_run, dl):
     res, _, _ = default_run
     h = _headline(res)
     last = pd.Timestamp(res["data"]["as_of"])
-    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2025-01-01", last), abs=1e-6)
-    assert h["iwm_minus_benchmark_since_event_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2026-01-13", last), abs=1e-6)
+    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(
+        _spread(dl, "IWM", "SPY", "2025-01-01", last), abs=1e-6
+    )
+    assert h["iwm_minus_benchmark_since_event_pp"] == pytest.approx(
+        _spread(dl, "IWM", "SPY", "2026-01-13", last), abs=1e-6
+    )
     o493 = _cap_basket_return(dl, "2025-01-01", last, "other")
     m7 = _cap_basket_return(dl, "2025-01-01", last, "mag7")
     assert h["other493_minus_mag7_cap_since_start_pp"] == pytest.approx((o493 - m7) * 100, abs=1e-4)
@@ -152,8 +164,12 @@ def test_calendar_2025_recomputed_independently(default_run, dl):
     for t in ("SPY", "RSP", "IWM", "IJH"):
         expected = (px[t].loc["2025-12-31"] / px[t].loc["2024-12-31"] - 1) * 100
         assert h[f"cy2025_{t.lower()}_pct"] == pytest.approx(expected, abs=1e-9)
-    assert h["cy2025_mag_7_cap_pct"] == pytest.approx(_cap_basket_return(dl, "2025-01-01", "2025-12-31", "mag7") * 100, abs=1e-4)
-    assert h["cy2025_other_493_cap_pct"] == pytest.approx(_cap_basket_return(dl, "2025-01-01", "2025-12-31", "other") * 100, abs=1e-4)
+    assert h["cy2025_mag_7_cap_pct"] == pytest.approx(
+        _cap_basket_return(dl, "2025-01-01", "2025-12-31", "mag7") * 100, abs=1e-4
+    )
+    assert h["cy2025_other_493_cap_pct"] == pytest.approx(
+        _cap_basket_return(dl, "2025-01-01", "2025-12-31", "other") * 100, abs=1e-4
+    )
 
 
 def test_breadth_and_concentration_recomputed_independently(default_run, dl):
@@ -182,11 +198,15 @@ def test_window_before_event_prints_messages_not_errors(run_2024, dl):
     claims = {c["id"]: c["verdict"] for c in res["claims"]}
     assert claims == {"B3": "unverifiable", "B4": "unverifiable", "A1": "unverifiable"}
     a1 = next(c for c in res["claims"] if c["id"] == "A1")
-    assert a1["evidence"].startswith("Cannot be tested on this window: the window ends 2024-12-31; the claim is about 2026")
+    assert a1["evidence"].startswith(
+        "Cannot be tested on this window: the window ends 2024-12-31; the claim is about 2026"
+    )
     assert a1["period"]["coverage"] == "none" and not a1["provisional"]
     board = pd.read_csv(out / "scoreboard.csv")
     assert "Since event" not in board.columns
-    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2024-01-01", "2024-12-31"), abs=1e-6)
+    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(
+        _spread(dl, "IWM", "SPY", "2024-01-01", "2024-12-31"), abs=1e-6
+    )
     o493 = _cap_basket_return(dl, "2024-01-01", "2024-12-31", "other")
     m7 = _cap_basket_return(dl, "2024-01-01", "2024-12-31", "mag7")
     assert h["other493_minus_mag7_cap_since_start_pp"] == pytest.approx((o493 - m7) * 100, abs=1e-4)
@@ -231,7 +251,7 @@ def test_membership_caveats_name_the_files_read_and_apply_to_the_window(default_
     assert "IWM holdings as of 2025-05-13, 133 days after the window start 2024-12-31" in text
     assert "after the window end" not in text
     assert "no entry from 2025-08-12 to 2026-03-04 (204 days)" in text
-    assert "A1 is judged so far on 2026-01-02 to 2026-07-13" in text   # its verdict is provisional
+    assert "A1 is judged so far on 2026-01-02 to 2026-07-13" in text  # its verdict is provisional
 
 
 def test_unknown_benchmark_fails_with_one_line_message(tmp_path):
@@ -261,10 +281,15 @@ def run_2008(tmp_path_factory):
 
 def test_window_before_the_constituent_data_says_what_is_missing(run_2008, dl):
     from rotation_utils.runner.validate import validate_results
+
     res, text, _ = run_2008
     assert validate_results(res) == []
     claims = {c["id"]: c for c in res["claims"]}
-    assert {k: c["verdict"] for k, c in claims.items()} == {"B3": "unverifiable", "B4": "unverifiable", "A1": "unverifiable"}
+    assert {k: c["verdict"] for k, c in claims.items()} == {
+        "B3": "unverifiable",
+        "B4": "unverifiable",
+        "A1": "unverifiable",
+    }
     # outside their periods: unverifiable, the reason names the window end and the claim's period
     assert "the window ends 2009-06-30; the claim is about 2026" in claims["A1"]["evidence"]
     assert "the window ends 2009-06-30; the claim is about late 2025" in claims["B4"]["evidence"]
@@ -278,4 +303,6 @@ def test_window_before_the_constituent_data_says_what_is_missing(run_2008, dl):
     h = _headline(res)
     assert h["sp500_share_above_200d_latest"] is None and h["other493_minus_mag7_cap_since_start_pp"] is None
     # what the window does cover is still measured
-    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(_spread(dl, "IWM", "SPY", "2008-01-01", "2009-06-30"), abs=1e-6)
+    assert h["iwm_minus_benchmark_since_start_pp"] == pytest.approx(
+        _spread(dl, "IWM", "SPY", "2008-01-01", "2009-06-30"), abs=1e-6
+    )

@@ -4,6 +4,7 @@ nbval already executes the defaults; here the notebook runs once for calendar
 2024 and once from 2025 to the latest data, and every headline figure is
 recomputed with plain pandas/numpy from the data layer and the decisions CSV.
 """
+
 import math
 import re
 
@@ -44,8 +45,11 @@ def _metric(res, name):
 def _mean_rel_after(px, decisions, start, end, ticker, kind, last=20):
     """Plain-pandas [0,+last] relative return (ticker minus SPY) averaged over decisions."""
     px = px.loc[:end] if end else px
-    dates = decisions[(decisions["decision"] == kind) & (decisions["announcement_date"] >= start)
-                      & (decisions["announcement_date"] <= px.index.max())]["announcement_date"]
+    dates = decisions[
+        (decisions["decision"] == kind)
+        & (decisions["announcement_date"] >= start)
+        & (decisions["announcement_date"] <= px.index.max())
+    ]["announcement_date"]
     rel = []
     for d in dates:
         p0 = int(np.searchsorted(px.index.values, np.datetime64(d)))
@@ -101,7 +105,7 @@ def test_event_means_recomputed(runs, dl, decisions):
 
 
 def test_cuts_per_year_recomputed(runs, decisions):
-    for key, (start, end) in WINDOWS.items():
+    for key, (_start, end) in WINDOWS.items():
         res, _ = runs[key]
         known = decisions[decisions["announcement_date"] <= (pd.Timestamp(end) if end else pd.Timestamp.max)]
         for year, grp in known.groupby(known["announcement_date"].dt.year):
@@ -119,8 +123,9 @@ def test_claims_follow_the_window(runs):
     # B11 is about 2025 H2: the 2024 window cannot say, and says why (it used to be "contradicted"
     # with "+0 bp over 0 cuts" computed on a window that does not reach the period)
     assert c24["B11"]["verdict"] == "unverifiable"
-    assert c24["B11"]["evidence"] == ("Cannot be tested on this window: the window ends 2024-12-31; "
-                                      "the claim is about 2025 H2.")
+    assert c24["B11"]["evidence"] == (
+        "Cannot be tested on this window: the window ends 2024-12-31; the claim is about 2025 H2."
+    )
     assert "0 cuts" not in c24["B11"]["evidence"]
     # the easing cycle began 2024-09-18, before the second half of 2025 the article names
     assert c25["B11"]["verdict"] == "mixed"
@@ -131,21 +136,27 @@ def test_claims_follow_the_window(runs):
     assert c25["A3"]["evidence"].startswith("Provisional: so far, ")
     # B12 "through 2025" on the 2024 window: judged on 2024 only, and it says which part
     assert c24["B12"]["period"]["coverage"] == "partial" and not c24["B12"]["provisional"]
-    assert c24["B12"]["evidence"].startswith("Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31")
+    assert c24["B12"]["evidence"].startswith(
+        "Judged on the part of its period inside the window, 2024-01-02 to 2024-12-31"
+    )
     assert "From 2024-01-02 to 2024-12-31" in c24["B12"]["evidence"]
     assert "Through 2025" not in c24["B12"]["evidence"]
     assert claim_problems(list(c24.values()) + list(c25.values())) == []
-    for c in list(c24.values()) + list(c25.values()):   # plain words, not grade jargon
+    for c in list(c24.values()) + list(c25.values()):  # plain words, not grade jargon
         assert "grades" not in c["evidence"] and "weak and" not in c["evidence"]
-        assert "would confirm" not in c["evidence"]   # no rule of its own beside the grade table
+        assert "would confirm" not in c["evidence"]  # no rule of its own beside the grade table
     # A3 is about the 2026 cuts: no figure from the cuts or yield days of other years
     assert "after the window's" not in c25["A3"]["evidence"] and "beta" not in c25["A3"]["evidence"]
     assert "no cut in 2026 up to" in c25["A3"]["evidence"]
     # B12 and B10 say how their grades combine, by the table the verdict rule states
     for c in (c25["B12"], c25["B10"], c24["B12"]):
         assert "by the grade table, " in c["evidence"], c
-    grade_row = {"confirmed": "supported", "contradicted": "not supported", "mixed": "mixed",
-                 "unverifiable": "inconclusive"}
+    grade_row = {
+        "confirmed": "supported",
+        "contradicted": "not supported",
+        "mixed": "mixed",
+        "unverifiable": "inconclusive",
+    }
     for c in (c25["B12"], c25["B10"], c24["B12"]):
         assert c["evidence"].rstrip(".) ").endswith(": " + grade_row[c["verdict"]]), c
 
@@ -163,8 +174,10 @@ def test_narrative_changes_with_the_window(runs):
         assert sentence, f"no cut sentence in {key}"
         assert sentence.group(1) == ("beat" if mean > 0 else "lagged")
         assert f"{abs(mean):.1f} pp" in sentence.group(0)
-    beta_lines = {k: re.search(r"For every \+100 bp move in the DGS2 yield, IWM .*? observations from \S+ to \S+\)", t).group(0)
-                  for k, t in texts.items()}
+    beta_lines = {
+        k: re.search(r"For every \+100 bp move in the DGS2 yield, IWM .*? observations from \S+ to \S+\)", t).group(0)
+        for k, t in texts.items()
+    }
     assert beta_lines["cal2024"] != beta_lines["since2025"]
     assert "before the second half of 2025, so cuts in that period are not visible" in texts["cal2024"]
     assert "second half of 2025 it made 3 cuts" in texts["since2025"]

@@ -1,4 +1,5 @@
 """Notebook 03 (valuation gap) run end to end with a second window, checked against plain pandas."""
+
 from __future__ import annotations
 
 import re
@@ -80,7 +81,7 @@ def test_offline_small_cap_is_explicitly_not_available(second):
     res, _ = second
     small = next(m for m in res["headline"] if m["name"] == "small_cap_pe")
     assert small["value"] is None and "not available offline" in small["label"]
-    assert res["verdict"]["value"] == "inconclusive"   # the rule needs a small-cap P/E
+    assert res["verdict"]["value"] == "inconclusive"  # the rule needs a small-cap P/E
     assert {c["id"]: c["verdict"] for c in res["claims"]}["A6"] == "unverifiable"
 
 
@@ -98,7 +99,7 @@ def test_headline_recomputed_independently(run, request):
     ref = independent_group_pe(version_used(res))
     for k in ("mag7", "other493", "sp500"):
         assert h[f"{k}_pe"] == pytest.approx(ref[k], rel=1e-9)
-    first = independent_group_pe("2024-10-10")   # the earliest complete version after start
+    first = independent_group_pe("2024-10-10")  # the earliest complete version after start
     for k in ("mag7", "other493", "sp500"):
         assert h[f"{k}_pe_change"] == pytest.approx(ref[k] / first[k] - 1, rel=1e-9)
 
@@ -122,9 +123,9 @@ def test_no_fundamentals_version_after_the_run_as_of_date(latest):
     res, _ = latest
     as_of = res["data"]["as_of"]
     assert as_of == "2026-07-13"
-    assert version_used(res) <= as_of                      # not the 2026-08-19 version
+    assert version_used(res) <= as_of  # not the 2026-08-19 version
     fin = DataLayer("snapshot").sp500_financials()
-    assert fin["as_of"].max() <= pd.Timestamp(as_of)       # the layer reads no version past it
+    assert fin["as_of"].max() <= pd.Timestamp(as_of)  # the layer reads no version past it
     ref = independent_group_pe(version_used(res))
     assert headline(res)["mag7_to_other493"] == pytest.approx(ref["mag7"] / ref["other493"], rel=1e-9)
     assert headline(res)["mag7_to_other493"] > 1
@@ -137,8 +138,10 @@ def test_window_before_the_first_usable_version_completes_and_says_why(early):
     assert "no usable S&P 500 fundamentals version on or before 2019-12-31" in res["verdict"]["evidence"]
     claims = {c["id"]: c for c in res["claims"]}
     assert {k: claims[k]["verdict"] for k in ("A6", "B1", "B2")} == dict.fromkeys(("A6", "B1", "B2"), "unverifiable")
-    for k in ("A6", "B1", "B2"):   # each outside its own period: the reason names the window end
-        assert "Cannot be tested on this window: the window ends 2019-12-31; the claim is about" in claims[k]["evidence"]
+    for k in ("A6", "B1", "B2"):  # each outside its own period: the reason names the window end
+        assert (
+            "Cannot be tested on this window: the window ends 2019-12-31; the claim is about" in claims[k]["evidence"]
+        )
     h = {m["name"]: m for m in res["headline"]}
     for k in ("mag7_pe", "other493_pe", "sp500_pe", "mag7_to_other493", "mag7_pe_change"):
         assert h[k]["value"] is None and "not available (no usable S&P 500 fundamentals" in h[k]["label"]
@@ -149,9 +152,9 @@ def test_window_before_the_first_usable_version_completes_and_says_why(early):
     text = notebook_text(out, NAME)
     n = fin["as_of"].nunique()
     assert f"None of the {n} S&P 500 fundamentals versions on or before 2019-12-31" in text
-    assert text.count("not available in this window") >= 3    # Findings 1, 2 and 5
-    assert "Shiller's latest month with earnings is 2019-12" in text   # Finding 4 still runs, up to the end
-    assert not res["tables"]   # no P/E table is saved for a window without one
+    assert text.count("not available in this window") >= 3  # Findings 1, 2 and 5
+    assert "Shiller's latest month with earnings is 2019-12" in text  # Finding 4 still runs, up to the end
+    assert not res["tables"]  # no P/E table is saved for a window without one
 
 
 def test_both_bases_missing_members_and_b1_on_its_own_period(latest):
@@ -159,7 +162,7 @@ def test_both_bases_missing_members_and_b1_on_its_own_period(latest):
     h = headline(res)
     day = version_used(res)
     ref = independent_group_pe(day)
-    assert h["sp500_pe_all"] == pytest.approx(ref["sp500"], rel=1e-9)      # loss-makers included
+    assert h["sp500_pe_all"] == pytest.approx(ref["sp500"], rel=1e-9)  # loss-makers included
     fin = DataLayer("snapshot").sp500_financials()
     v = fin[(fin["as_of"] == pd.Timestamp(day)) & ~fin["symbol"].isin(["GOOG", "FOX", "NWS", "BRK-A"])]
     earn = (v["market_cap"] * v["eps"] / v["price"]).fillna(v["market_cap"] / v["pe"])
@@ -170,8 +173,10 @@ def test_both_bases_missing_members_and_b1_on_its_own_period(latest):
     # B1 is about 2025: measured on the latest version inside 2025, not on the run's as-of version
     b1 = next(c for c in res["claims"] if c["id"] == "B1")
     in_2025 = sorted(d for d in fin["as_of"].unique() if pd.Timestamp("2025-01-01") <= d <= pd.Timestamp("2025-12-31"))
-    assert (f"on {pd.Timestamp(in_2025[-1]):%Y-%m-%d}, the latest version inside the claim's period, "
-            '2025 ("through 2025"),') in b1["evidence"]
+    assert (
+        f"on {pd.Timestamp(in_2025[-1]):%Y-%m-%d}, the latest version inside the claim's period, "
+        '2025 ("through 2025"),'
+    ) in b1["evidence"]
 
 
 def test_a6_and_b2_use_figures_of_their_own_period(latest):

@@ -1,4 +1,5 @@
 """Report 04 (OBBBA tax effects) end to end: a second tax year, results.json, independent recomputation."""
+
 import json
 import re
 from pathlib import Path
@@ -55,8 +56,11 @@ def test_legal_claims_settled_from_the_reference_files(run_2024):
 
 def _recompute(firms: pd.DataFrame, year: int, fund: pd.DataFrame) -> pd.DataFrame:
     """The 2024 figures in plain pandas, from the data layer's statements (not the model)."""
-    hist = fund.pivot_table(index="symbol", columns="fiscal_year", values=["ebitda", "depreciation_amortization",
-                                                                           "interest_expense", "interest_income"])
+    hist = fund.pivot_table(
+        index="symbol",
+        columns="fiscal_year",
+        values=["ebitda", "depreciation_amortization", "interest_expense", "interest_income"],
+    )
     cf = pd.Series(0.0, index=firms.index)
     for y in range(2022, year):  # prior law, EBIT basis: carried interest into the tax year
         e = firms["symbol"].map(hist["ebitda"].get(y, pd.Series(dtype=float)))
@@ -73,8 +77,10 @@ def _recompute(firms: pd.DataFrame, year: int, fund: pd.DataFrame) -> pd.DataFra
     service = (pd.to_datetime(firms["period_end"]) - pd.Timedelta(days=182)).dt.year
     prior_bonus = service.map({2022: 1.0, 2023: 0.8, 2024: 0.6, 2025: 0.4, 2026: 0.2})
     out = {}
-    for law, bonus, lim179, phase, ebit_basis in (("prior", prior_bonus, 1.22e6, 3.05e6, True),
-                                                  ("obbba", 1.0, 2.5e6, 4.0e6, False)):
+    for law, bonus, lim179, phase, ebit_basis in (
+        ("prior", prior_bonus, 1.22e6, 3.05e6, True),
+        ("obbba", 1.0, 2.5e6, 4.0e6, False),
+    ):
         s179 = np.minimum(spend, (lim179 - (spend - phase).clip(lower=0)).clip(lower=0))
         depr = da + (s179 + bonus * (spend - s179)) * 0.9
         ati = ebitda - ii - (depr if ebit_basis else 0)
@@ -144,7 +150,7 @@ def test_default_run_headline_and_verdict_rule(run_default):
     assert re.search(r"\d+ firm-years? excluded: their fiscal year began on or before 2024-12-31", text)
     assert "upper bound" in text and "**permanent**" not in res["verdict"]["rule"]
     assert res["verdict"]["rule"].startswith("measured by permanent saving")
-    assert m["binds_prior"] > m["binds_obbba"]          # the EBITDA basis loosens the limit
+    assert m["binds_prior"] > m["binds_obbba"]  # the EBITDA basis loosens the limit
     by_size = pd.read_csv(Path(out) / "by_size.csv")
     best = by_size.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax").iloc[-1]
     assert m["top_size_bucket"] == best["size_bucket"]
@@ -163,12 +169,16 @@ def run_2019(tmp_path_factory):
 def _images_of_cells_calling(out, name):
     """Whether each code cell whose source calls ``name`` drew a figure."""
     nb = json.loads((Path(out) / f"{NB}.ipynb").read_text())
-    return [any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
-            for c in nb["cells"] if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])]
+    return [
+        any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])
+    ]
 
 
 def test_window_before_market_caps_says_what_is_missing(run_2019):
     from rotation_utils.runner.validate import validate_results
+
     res, out = run_2019
     assert validate_results(res) == []
     assert res["parameters"]["tax_year"] == 2019 and res["parameters"]["end"] == "2019-12-31"

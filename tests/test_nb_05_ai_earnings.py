@@ -5,6 +5,7 @@ calendar year 2024 with an event date inside it, and a window that ends before
 the default event date. Headline figures are recomputed here with plain pandas
 from the data layer, not with the package's helpers.
 """
+
 import re
 
 import numpy as np
@@ -30,8 +31,12 @@ def runs(tmp_path_factory):
     out = {}
     for key, params in (("default", {}), ("2024", WINDOW_2024), ("before_event", BEFORE_EVENT)):
         d = tmp_path_factory.mktemp(f"nb05_{key}")
-        out[key] = {"results": run_notebook(NAME, d, **params), "dir": d,
-                    "text": notebook_text(d, NAME), "params": params}
+        out[key] = {
+            "results": run_notebook(NAME, d, **params),
+            "dir": d,
+            "text": notebook_text(d, NAME),
+            "params": params,
+        }
     return out
 
 
@@ -49,8 +54,10 @@ def test_results_schema(runs, key):
     r = runs[key]["results"]
     assert r["schema"] == SCHEMA and r["notebook"] == NAME
     assert [m["name"] for m in r["headline"][:3]] == [
-        "mag7_earnings_growth_latest", "other493_earnings_growth_latest",
-        "median_op_margin_change_ai_implementers"]
+        "mag7_earnings_growth_latest",
+        "other493_earnings_growth_latest",
+        "median_op_margin_change_ai_implementers",
+    ]
     assert {f"return_since_event_{t}" for t in NAMED} <= {m["name"] for m in r["headline"]}
     assert {c["id"] for c in r["claims"]} == {"A4", "A5", "B8", "A2", "B9"}
     assert all(c["verdict"] in CLAIM_VERDICTS and c["evidence"] for c in r["claims"])
@@ -120,7 +127,9 @@ def test_ai_basket_margin_change_recomputed(runs, dl, key):
     y = int(re.search(r"(\d{4})$", m["label"]).group(1))
     fa = dl.fundamentals("annual", ["APPF", "INOD", "PATH", "COMM"])
     fa = fa[fa["filing_date"] <= end_day(dl, params)]
-    fa = fa.assign(y=fa["period_end"].dt.year - (fa["period_end"].dt.month <= 5), om=fa["operating_income"] / fa["revenue"])
+    fa = fa.assign(
+        y=fa["period_end"].dt.year - (fa["period_end"].dt.month <= 5), om=fa["operating_income"] / fa["revenue"]
+    )
     w = fa.pivot_table(index="symbol", columns="y", values="om")
     assert m["value"] == pytest.approx((w[y] - w[y - 1]).dropna().median() * 100, rel=1e-9)
 
@@ -177,20 +186,28 @@ def test_narrative_changes_with_the_window(runs):
 def early(tmp_path_factory):
     """A window before the dated fundamentals (2012), the change log (2012) and the market caps (2021)."""
     d = tmp_path_factory.mktemp("nb05_early")
-    return {"results": run_notebook(NAME, d, start="2008-01-01", end="2009-06-30"), "dir": d,
-            "text": notebook_text(d, NAME)}
+    return {
+        "results": run_notebook(NAME, d, start="2008-01-01", end="2009-06-30"),
+        "dir": d,
+        "text": notebook_text(d, NAME),
+    }
 
 
 def _drew(run_dir, name):
     """Whether each code cell whose source calls ``name`` drew a figure."""
     import json
+
     nb = json.loads((run_dir / f"{NAME}.ipynb").read_text())
-    return [any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
-            for c in nb["cells"] if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])]
+    return [
+        any("image/png" in o.get("data", {}) for o in c.get("outputs", []))
+        for c in nb["cells"]
+        if c["cell_type"] == "code" and f"{name}(" in "".join(c["source"])
+    ]
 
 
 def test_window_outside_the_data_says_what_is_missing(early):
     from rotation_utils.runner.validate import validate_results
+
     r, text = early["results"], early["text"]
     assert validate_results(r) == []
     claims = {c["id"]: c for c in r["claims"]}
@@ -204,8 +221,11 @@ def test_window_outside_the_data_says_what_is_missing(early):
     assert metric(r, "mag7_earnings_growth_latest")["value"] is None
     assert "(no complete year in this window)" in metric(r, "mag7_earnings_growth_latest")["label"]
     assert "Not available in this window" in text
-    for missing in ("dated S&P 500 fundamentals: no sp500_financials", "month-end market caps: no market_caps",
-                    "S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27"):
+    for missing in (
+        "dated S&P 500 fundamentals: no sp500_financials",
+        "month-end market caps: no market_caps",
+        "S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27",
+    ):
         assert missing in text
     # charts without data are skipped; the price chart (IWM and SPY trade in 2008) is drawn
     for chart in ("plot_growth", "plot_margins", "plot_growth_vs_margin"):

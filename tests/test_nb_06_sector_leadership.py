@@ -4,6 +4,7 @@ nbval already executes the defaults; here the notebook runs once for calendar
 2024 and once for a window inside 2025 (a year-to-date calendar table), and
 the headline figures are recomputed with plain pandas from the data layer.
 """
+
 import re
 
 import numpy as np
@@ -18,7 +19,7 @@ from tests.nbrun import notebook_text, run_notebook
 
 NB = "06_sector_leadership"
 WINDOWS = {"cal2024": ("2024-01-01", "2024-12-31"), "inside2025": ("2025-02-03", "2025-06-30")}
-SECTORS = list(SECTOR_ETFS) + ["KRE", "KBWB", "XBI", "IBB"]   # the default set minus size/style ETFs
+SECTORS = list(SECTOR_ETFS) + ["KRE", "KBWB", "XBI", "IBB"]  # the default set minus size/style ETFs
 
 
 @pytest.fixture(scope="module")
@@ -59,8 +60,11 @@ def test_results_follow_the_schema(runs, key):
     names = [m["name"] for m in res["headline"]]
     assert {"kbwb_minus_spy_2023", "kbwb_minus_spy_2024", "kbwb_minus_spy_2025"} <= set(names)
     # the summary box and the index show the numbers the verdict rests on, not KBWB's years
-    assert res["key_metrics"] == ["mid_cap_banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
-                                  "industrials_minus_market_pp"]
+    assert res["key_metrics"] == [
+        "mid_cap_banks_minus_market_pp",
+        "small_cap_healthcare_minus_market_pp",
+        "industrials_minus_market_pp",
+    ]
     for t in res["tables"]:
         assert (folder / t["file"]).exists()
 
@@ -90,8 +94,7 @@ def test_best_and_worst_sector_recomputed(runs, dl):
     for key, (start, end) in WINDOWS.items():
         res, _ = runs[key]
         px = dl.prices(SECTORS + ["SPY"], pd.Timestamp(start) - pd.Timedelta(days=10), end)
-        rel = pd.Series({t: _window_return(px[t], start, end) - _window_return(px["SPY"], start, end)
-                         for t in SECTORS})
+        rel = pd.Series({t: _window_return(px[t], start, end) - _window_return(px["SPY"], start, end) for t in SECTORS})
         assert _metric(res, "best_sector") == rel.idxmax()
         assert _metric(res, "worst_sector") == rel.idxmin()
         assert _metric(res, "best_sector_minus_benchmark") == pytest.approx(rel.max() * 100, abs=1e-6)
@@ -112,11 +115,15 @@ def test_verdict_numbers_recomputed(runs, run_2026, dl):
         assert res["window"]["start"] is None and "2026" in res["window"]["label"]
         for name in res["key_metrics"]:
             assert _metric(res, name) is None
-    assert run_2026["window"]["start"] == "2025-12-31" and run_2026["window"]["end"] == "2026-03-31"  # from the 2025 close
+    assert (
+        run_2026["window"]["start"] == "2025-12-31" and run_2026["window"]["end"] == "2026-03-31"
+    )  # from the 2025 close
     px = dl.prices(["KRE", "XBI", "XLI", "SPY"], pd.Timestamp("2025-12-15"), "2026-03-31")
     r = {t: _window_return(px[t], "2025-12-31", "2026-03-31") for t in px.columns}
     assert _metric(run_2026, "mid_cap_banks_minus_market_pp") == pytest.approx((r["KRE"] - r["SPY"]) * 100, abs=1e-6)
-    assert _metric(run_2026, "small_cap_healthcare_minus_market_pp") == pytest.approx((r["XBI"] - r["SPY"]) * 100, abs=1e-6)
+    assert _metric(run_2026, "small_cap_healthcare_minus_market_pp") == pytest.approx(
+        (r["XBI"] - r["SPY"]) * 100, abs=1e-6
+    )
     assert _metric(run_2026, "industrials_minus_market_pp") == pytest.approx((r["XLI"] - r["SPY"]) * 100, abs=1e-6)
 
 
@@ -187,7 +194,7 @@ def test_early_window_says_what_is_missing(early_run, dl):
     claims = {c["id"]: c for c in res["claims"]}
     assert claims["A7"]["verdict"] == "unverifiable" and claims["A9"]["verdict"] == "unverifiable"
     kbwb_first = dl.prices(["KBWB"])["KBWB"].first_valid_index()
-    assert kbwb_first > pd.Timestamp("2009-06-30")      # the reason below is a fact of the data
+    assert kbwb_first > pd.Timestamp("2009-06-30")  # the reason below is a fact of the data
     assert "the window ends 2009-06-30; the claim is about 2023-2025" in claims["A7"]["evidence"]
     assert "the window ends 2009-06-30; the claim is about 2026" in claims["A9"]["evidence"]
     # the thesis is about 2026: a 2008-09 window has none of it, and the verdict says so
@@ -199,7 +206,8 @@ def test_early_window_says_what_is_missing(early_run, dl):
     px = dl.prices(["SPY", _metric(res, "best_sector")], "2007-12-01", "2009-06-30")
     best = _window_return(px[_metric(res, "best_sector")], "2008-01-01", "2009-06-30")
     assert _metric(res, "best_sector_minus_benchmark") == pytest.approx(
-        (best - _window_return(px["SPY"], "2008-01-01", "2009-06-30")) * 100, abs=1e-9)
+        (best - _window_return(px["SPY"], "2008-01-01", "2009-06-30")) * 100, abs=1e-9
+    )
 
 
 # ---- the defaults: the thesis is judged on 2026 to date ------------------------------
@@ -213,13 +221,13 @@ def test_default_thesis_window_is_2026_to_date(default_run, dl):
     res, text = default_run
     px = dl.prices(["SPY", "KRE", "XBI", "XLI"], "2025-12-01", "2026-07-13")
     days = int((px.index > "2025-12-31").sum())
-    base = px.index[px.index <= "2026-01-01"].max().strftime("%Y-%m-%d")   # the 2025 year-end close
+    base = px.index[px.index <= "2026-01-01"].max().strftime("%Y-%m-%d")  # the 2025 year-end close
     assert res["window"]["start"] == base and res["window"]["end"] == "2026-07-13"
     assert res["window"]["label"] == f"{base} to 2026-07-13 ({days} trading days of 2026 so far)"
-    ret = px.iloc[-1] / px.loc[:"2025-12-31"].iloc[-1] - 1   # plain pandas, from the 2025 year-end close
+    ret = px.iloc[-1] / px.loc[:"2025-12-31"].iloc[-1] - 1  # plain pandas, from the 2025 year-end close
     beat = [t for t in ("KRE", "XBI", "XLI") if ret[t] > ret["SPY"]]
     assert res["verdict"]["value"] == ("supported" if len(beat) == 3 else "not supported" if not beat else "mixed")
-    assert res["verdict"]["value"] == "supported"       # on 2026 to date the three named groups beat SPY
+    assert res["verdict"]["value"] == "supported"  # on 2026 to date the three named groups beat SPY
     a9 = next(c for c in res["claims"] if c["id"] == "A9")
     assert a9["provisional"] and a9["evidence"].startswith(f"Provisional: so far, {days} trading days of 2026")
     assert "small-cap healthcare (XBI)" in a9["evidence"] and "mid-cap banks (KRE)" in a9["evidence"]
@@ -228,7 +236,7 @@ def test_default_thesis_window_is_2026_to_date(default_run, dl):
 
 
 # ---- a three-week window: too short for a leadership verdict (min_window_days) -------
-SHORT = ("2026-06-15", "2026-07-10")   # inside 2026, the year the thesis is about
+SHORT = ("2026-06-15", "2026-07-10")  # inside 2026, the year the thesis is about
 
 
 @pytest.fixture(scope="module")
@@ -242,7 +250,7 @@ def test_short_window_is_inconclusive_with_the_reason(short_run, dl):
     assert validate_results(res) == []
     assert res["parameters"]["min_window_days"] == 42
     px = dl.prices(["SPY"], "2026-05-01", SHORT[1])["SPY"].dropna()
-    days = len(px.loc[px.loc[:SHORT[0]].index[-1]:SHORT[1]]) - 1   # returns in the window, plain pandas
+    days = len(px.loc[px.loc[: SHORT[0]].index[-1] : SHORT[1]]) - 1  # returns in the window, plain pandas
     assert days < 42
     assert res["verdict"]["value"] == "inconclusive"
     assert f"the window has {days} trading days, fewer than 42" in res["verdict"]["evidence"]
@@ -255,7 +263,10 @@ def test_membership_statements_name_the_holdings_file_against_the_window(runs):
     # statement says so; a 2025 window ending after that file does not call it "after the end"
     text24 = notebook_text(runs["cal2024"][1], NB)
     assert "**after the window end 2024-12-31**" in text24 or "after the window end 2024-12-31" in text24
-    assert "One holdings file is known at the run's as-of date: IWM holdings as of 2025-05-13, after the window end 2024-12-31." in text24
+    assert (
+        "One holdings file is known at the run's as-of date: IWM holdings as of 2025-05-13, after the window end 2024-12-31."
+        in text24
+    )
     assert "held the most (+0.0 pp)" not in text24
     text25 = notebook_text(runs["inside2025"][1], NB)
     assert "after the window end" not in text25

@@ -1,4 +1,5 @@
 """Every report notebook follows the shape of the notebook standard (checked statically)."""
+
 from __future__ import annotations
 
 import ast
@@ -35,8 +36,13 @@ def test_title_purpose_and_one_parameters_cell(path):
     assert [ln for ln in first.source.splitlines()[1:] if ln.strip()], "purpose line missing"
     params = [c for c in nb.cells if "parameters" in _tags(c)]
     assert len(params) == 1
-    names = {t.id for node in ast.parse(params[0].source).body if isinstance(node, ast.Assign)
-             for t in node.targets if isinstance(t, ast.Name)}
+    names = {
+        t.id
+        for node in ast.parse(params[0].source).body
+        if isinstance(node, ast.Assign)
+        for t in node.targets
+        if isinstance(t, ast.Name)
+    }
     if path in THESES:
         assert {"data_source", "snapshot_dir"} <= names
         assert 'data_source = "auto"' in params[0].source
@@ -45,8 +51,13 @@ def test_title_purpose_and_one_parameters_cell(path):
 
 @pytest.mark.parametrize("path", THESES, ids=lambda p: p.stem)
 def test_memo_sections_in_order(path):
-    heads = [ln.lstrip("#").strip().lower() for c in _nb(path).cells if c.cell_type == "markdown"
-             for ln in c.source.splitlines() if ln.startswith("## ")]
+    heads = [
+        ln.lstrip("#").strip().lower()
+        for c in _nb(path).cells
+        if c.cell_type == "markdown"
+        for ln in c.source.splitlines()
+        if ln.startswith("## ")
+    ]
     wanted = ["question", "data", "method", "finding", "verdict", "caveats"]
     positions = [next((i for i, h in enumerate(heads) if h.startswith(w)), None) for w in wanted]
     assert None not in positions, f"missing sections in {heads}"

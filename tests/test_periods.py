@@ -1,4 +1,5 @@
 """Claim periods: every claim is judged on the part of its own period inside the run's window."""
+
 import pandas as pd
 import pytest
 
@@ -17,7 +18,7 @@ def test_every_register_claim_has_a_period_or_is_a_fact(register):
     assert set(ps) == set(register["id"])
     for cid, p in ps.items():
         assert p.label, cid
-        if p.kind == periods.NONE:   # legal and naming facts about the law (OBBBA)
+        if p.kind == periods.NONE:  # legal and naming facts about the law (OBBBA)
             assert cid in {"A8", "B5", "B6", "B7"}
         else:
             assert p.start <= p.end and p.kind in (periods.FORWARD, periods.BACKWARD)
@@ -82,13 +83,22 @@ def _write(run_dir, notebook, window, claims):
 
 def test_2024_window_gives_no_ledger_disagreement_for_claims_outside_it(register, tmp_path):
     w = ("2024-01-01", "2024-12-31")
-    _write(tmp_path, "02_rate_sensitivity", w, [
-        ("B11", "contradicted", "cutting in the second half of 2025 came to +0 bp over 0 cuts.", {}),
-        ("A3", "mixed", "the file shows 0 cuts in 2026 up to 2024-12-31.", {}),
-        ("B12", "mixed", "beta over the window.", {})])
-    _write(tmp_path, "05_ai_earnings", w, [
-        ("A5", "contradicted", "x", {"claimed": 33.0, "measured": 5.0}),
-        ("B9", "contradicted", "x", {})])
+    _write(
+        tmp_path,
+        "02_rate_sensitivity",
+        w,
+        [
+            ("B11", "contradicted", "cutting in the second half of 2025 came to +0 bp over 0 cuts.", {}),
+            ("A3", "mixed", "the file shows 0 cuts in 2026 up to 2024-12-31.", {}),
+            ("B12", "mixed", "beta over the window.", {}),
+        ],
+    )
+    _write(
+        tmp_path,
+        "05_ai_earnings",
+        w,
+        [("A5", "contradicted", "x", {"claimed": 33.0, "measured": 5.0}), ("B9", "contradicted", "x", {})],
+    )
     _write(tmp_path, "06_sector_leadership", w, [("A9", "contradicted", "x", {})])
     led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
     for cid in ("B11", "A3", "A5", "B9", "A9"):
@@ -96,7 +106,9 @@ def test_2024_window_gives_no_ledger_disagreement_for_claims_outside_it(register
         assert "the window ends 2024-12-31; the claim is about" in led.loc[cid, "evidence"]
         assert not led.loc[cid, "disagrees"]
     assert "2025 H2" in led.loc["B11", "evidence"]
-    assert led.loc["B12", "evidence"].startswith("Judged on the part of its period inside the window, 2024-01-01 to 2024-12-31")
+    assert led.loc["B12", "evidence"].startswith(
+        "Judged on the part of its period inside the window, 2024-01-01 to 2024-12-31"
+    )
     # an unverifiable claim is never ranked by the top-claims rule
     assert "A5" not in set(ledger.top_claims(led.reset_index(), 3)["id"])
 
@@ -131,14 +143,14 @@ def test_a_claim_is_unverifiable_with_its_reason_or_provisional_never_both(regis
         if c["provisional"]:
             assert c["verdict"] != "unverifiable" and c["evidence"].startswith("Provisional: so far"), c
     by_id = {c["id"]: c for c in rep.claims}
-    if verdict == "unverifiable" and window == "defaults":   # B8 and A2: the report's reason, unprefixed
+    if verdict == "unverifiable" and window == "defaults":  # B8 and A2: the report's reason, unprefixed
         assert by_id["B8"]["evidence"] == by_id["A2"]["evidence"] == "The report's reason."
         assert by_id["B8"]["period"]["coverage"] == "partial"
 
 
 def test_provisional_and_partial_notes_only_prefix_verdicts_the_data_reached(register):
     ps = periods.register_periods(register)
-    a7 = periods.coverage(ps["A7"], "2024-01-01", "2024-12-31")     # backward, partly covered
+    a7 = periods.coverage(ps["A7"], "2024-01-01", "2024-12-31")  # backward, partly covered
     j = periods.judge("unverifiable", "Only 1 of the 3 claimed years is in the window.", a7)
     assert j["evidence"] == "Only 1 of the 3 claimed years is in the window." and not j["period"]["provisional"]
     assert periods.judge("contradicted", "x", a7)["evidence"].startswith("Judged on the part of its period")

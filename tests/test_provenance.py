@@ -1,4 +1,5 @@
 """Provenance log: one row per item, status rules, summary and JSON view."""
+
 import json
 
 import pandas as pd
@@ -12,7 +13,7 @@ def test_add_records_dates_rows_and_status():
     r = p.add("prices", "SPY", "snapshot", pd.to_datetime(["2024-01-03", "2024-01-02", None]))
     assert (r.first, r.last, r.rows, r.status) == ("2024-01-02", "2024-01-03", 2, "ok")
     m = p.add("prices", "NOPE", "snapshot", [])
-    assert m.status == "missing" and m.source is None       # nothing served: no source credited
+    assert m.status == "missing" and m.source is None  # nothing served: no source credited
     t = p.add("fundamentals", "fundamentals", "live", rows=12)
     assert t.rows == 12 and t.status == "ok"
 
@@ -53,5 +54,5 @@ def test_to_json_is_json_safe_and_reports_price_as_of():
     j = dl.provenance.to_json()
     json.dumps(j)
     assert j["sources"] == ["snapshot"] and j["missing"] == ["prices:COMM"]
-    assert j["as_of"] == "2025-06-30" and j["items"] == 3   # rates' later dates don't count
+    assert j["as_of"] == "2025-06-30" and j["items"] == 3  # rates' later dates don't count
     assert dl.provenance_table().equals(dl.provenance.table())

@@ -1,4 +1,5 @@
 """Yield betas checked against statsmodels run directly, on small frames."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,7 +12,7 @@ from rotation_utils.errors import BadInputError
 def _frame(n=300, beta=-0.02, seed=1):
     rng = np.random.default_rng(seed)
     idx = pd.bdate_range("2023-01-02", periods=n)
-    dy = rng.normal(0, 0.06, n)                    # daily yield changes, pp
+    dy = rng.normal(0, 0.06, n)  # daily yield changes, pp
     bench_r = rng.normal(0, 0.01, n)
     tick_r = bench_r + beta * dy + rng.normal(0, 0.004, n)
     px = pd.DataFrame({"T": 100 * np.cumprod(1 + tick_r), "B": 100 * np.cumprod(1 + bench_r)}, index=idx)
@@ -40,11 +41,11 @@ def test_beta_recovers_the_injected_slope():
 
 def test_relative_returns_and_changes_are_on_the_joined_calendar():
     px, rates = _frame(n=20)
-    rates = rates.drop(rates.index[5])            # a bond-market holiday
+    rates = rates.drop(rates.index[5])  # a bond-market holiday
     rel, chg = rb.relative_and_changes(px, rates, "B")
     assert px.index[5] not in rel.index
     d6 = px.index[6]
-    r = px.loc[d6] / px.iloc[4] - 1                # two-day return spans the holiday
+    r = px.loc[d6] / px.iloc[4] - 1  # two-day return spans the holiday
     assert rel.loc[d6, "T"] == pytest.approx(r["T"] - r["B"])
     assert chg.loc[d6, "Y"] == pytest.approx(rates.loc[d6, "Y"] - rates.iloc[4]["Y"])
 
@@ -52,7 +53,7 @@ def test_relative_returns_and_changes_are_on_the_joined_calendar():
 def test_weekly_uses_the_last_trading_day_of_each_week():
     px, rates = _frame(n=30)
     rel, chg = rb.relative_and_changes(px, rates, "B", "weekly")
-    assert all(d.day_of_week == 4 for d in rel.index)   # business days: Fridays
+    assert all(d.day_of_week == 4 for d in rel.index)  # business days: Fridays
     fri = rel.index[1]
     prev = rel.index[0]
     r = px.loc[fri] / px.loc[prev] - 1
@@ -73,8 +74,9 @@ def test_regime_betas_split_by_date_and_flag_short_regimes():
     px, rates = _frame(n=300)
     rel, chg = rb.relative_and_changes(px, rates, "B")
     cut = rel.index[150]
-    tab = rb.regime_betas(rel, chg, [["a", None, str(cut.date())], ["b", str(cut.date()), None],
-                                     ["empty", "2030-01-01", None]])
+    tab = rb.regime_betas(
+        rel, chg, [["a", None, str(cut.date())], ["b", str(cut.date()), None], ["empty", "2030-01-01", None]]
+    )
     a = tab[tab["regime"] == "a"].iloc[0]
     direct = rb.hac_beta(rel.loc[:cut, "T"], chg.loc[:cut, "Y"])
     assert a["beta"] == pytest.approx(direct["beta"]) and a["n"] == direct["n"]
@@ -103,10 +105,16 @@ def test_bad_input():
         rb.parse_regimes([["x", "2025-01-01", "2024-01-01"]])
 
 
-@pytest.mark.parametrize("est, lo, hi, sign, grade", [
-    (-0.02, -0.03, -0.01, -1, "for"), (-0.02, -0.05, 0.01, -1, "weak"),
-    (0.02, -0.01, 0.05, -1, "against"), (np.nan, np.nan, np.nan, -1, "missing"),
-    (0.01, 0.002, 0.02, +1, "for")])
+@pytest.mark.parametrize(
+    "est, lo, hi, sign, grade",
+    [
+        (-0.02, -0.03, -0.01, -1, "for"),
+        (-0.02, -0.05, 0.01, -1, "weak"),
+        (0.02, -0.01, 0.05, -1, "against"),
+        (np.nan, np.nan, np.nan, -1, "missing"),
+        (0.01, 0.002, 0.02, +1, "for"),
+    ],
+)
 def test_evidence_grades(est, lo, hi, sign, grade):
     assert rb.evidence_class(est, lo, hi, sign) == grade
 

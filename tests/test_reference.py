@@ -3,6 +3,7 @@
 Checked with plain pandas on the CSV files themselves, independent of the loaders
 and of rotation_utils.analytics.fomc.check_decisions.
 """
+
 import pandas as pd
 import pytest
 
@@ -19,8 +20,16 @@ def decisions():
 
 
 def test_decision_columns(decisions):
-    assert list(decisions.columns) == ["announcement_date", "decision", "change_bp", "target_low",
-                                       "target_high", "dissents", "source", "verified"]
+    assert list(decisions.columns) == [
+        "announcement_date",
+        "decision",
+        "change_bp",
+        "target_low",
+        "target_high",
+        "dissents",
+        "source",
+        "verified",
+    ]
 
 
 def test_decision_dates_unique_and_sorted(decisions):

@@ -1,11 +1,10 @@
 """results.json writer: schema, vocabulary checks, JSON safety, tables next to the file."""
+
 import json
-import math
+import re
 
 import numpy as np
 import pandas as pd
-import re
-
 import pytest
 
 from rotation_utils.data import DataLayer
@@ -68,6 +67,7 @@ def test_read_results_rejects_foreign_json(tmp_path):
 def test_write_refuses_a_results_file_that_breaks_the_schema(tmp_path, monkeypatch):
     """The writer validates what it writes: a bad claim verdict never reaches the runner or the ledger."""
     from rotation_utils.results import Report
+
     monkeypatch.setenv("ROTATION_REPORT_DIR", str(tmp_path))
     rep = Report("n", "t", {})
     rep.claims.append({"id": "X1", "verdict": "probably", "evidence": ""})  # bypassing claim()
@@ -77,8 +77,9 @@ def test_write_refuses_a_results_file_that_breaks_the_schema(tmp_path, monkeypat
 
 
 def test_verdict_vocabulary_is_one_enum_and_rules_check_their_output():
-    from rotation_utils.verdicts import ClaimVerdict, ReportVerdict, Rule
     from rotation_utils.results import CLAIM_VERDICTS, OVERALL_VERDICTS
+    from rotation_utils.verdicts import ClaimVerdict, ReportVerdict, Rule
+
     assert set(OVERALL_VERDICTS) == set(ReportVerdict)
     assert ClaimVerdict.NOT_RUN not in CLAIM_VERDICTS and "forecast pending" in CLAIM_VERDICTS
     good = Rule("always supported", lambda: (ReportVerdict.SUPPORTED, "because"))
@@ -90,6 +91,7 @@ def test_verdict_vocabulary_is_one_enum_and_rules_check_their_output():
 def test_report_verdict_takes_the_rule_object_not_a_sentence(tmp_path, monkeypatch):
     """A bare string could say one thing while the code applied another: only a Rule is accepted."""
     from rotation_utils.results import Report
+
     rep = Report("n", "t", {})
     with pytest.raises(TypeError, match="verdicts.Rule"):
         rep.verdict("mixed", "supported if everything beats")
@@ -98,7 +100,9 @@ def test_report_verdict_takes_the_rule_object_not_a_sentence(tmp_path, monkeypat
 def test_every_report_prints_the_rule_it_applies():
     """Each report's verdict cell builds its rule object once and both applies and records it."""
     import json
+
     from rotation_utils import config
+
     for path in sorted(config.NOTEBOOKS_DIR.glob("0*.ipynb")):
         cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
         code = "\n".join(cells)
@@ -109,17 +113,24 @@ def test_every_report_prints_the_rule_it_applies():
 def test_no_module_spells_a_verdict_word_as_a_string_literal():
     """The vocabulary lives in verdicts.py; elsewhere a verdict is an enum member, never a typed word."""
     import ast
+
     from rotation_utils import config
     from rotation_utils.verdicts import ClaimVerdict, ReportVerdict
+
     words = {str(v) for v in (*ClaimVerdict, *ReportVerdict)}
     found = []
     for path in (config.PACKAGE_DIR).rglob("*.py"):
         if path.name == "verdicts.py":
             continue
         tree = ast.parse(path.read_text())
-        docstrings = {id(n.body[0].value) for n in ast.walk(tree)
-                      if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-                      and n.body and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+        docstrings = {
+            id(n.body[0].value)
+            for n in ast.walk(tree)
+            if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+            and n.body
+            and isinstance(n.body[0], ast.Expr)
+            and isinstance(n.body[0].value, ast.Constant)
+        }
         f_parts = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in ast.walk(n)}
         for node in ast.walk(tree):
             if isinstance(node, ast.Constant) and node.value in words and id(node) not in docstrings | f_parts:

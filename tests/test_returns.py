@@ -3,6 +3,7 @@
 Expected values are worked out by hand (or with plain numpy) from the inputs,
 never by calling the function under test.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -49,20 +50,20 @@ def test_returns_since_ignores_leading_nan(two_year_prices):
     out = R.returns_since(px, "2025-06-30", "2025-07-31")
     assert out["B"] == pytest.approx(60 / 50 - 1)
     n = len(px.loc["2025-06-30":"2025-07-31"]) - 1
-    assert out["A"] == pytest.approx(1.001 ** n - 1)
+    assert out["A"] == pytest.approx(1.001**n - 1)
 
 
 def test_window_returns_ytd_uses_prior_year_end_and_event_after_end_is_nan(two_year_prices):
     px = two_year_prices
     out = R.window_returns(px, end="2025-12-31", start="2025-01-01", event_date="2026-01-05")
     n_ytd = len(px.loc["2024-12-31":"2025-12-31"]) - 1
-    assert out.loc["A", "YTD"] == pytest.approx(1.001 ** n_ytd - 1)
+    assert out.loc["A", "YTD"] == pytest.approx(1.001**n_ytd - 1)
     # business-day calendar: 2025-01-01 has a close, so it is the "since start" base
     assert out.loc["A", "Since start"] == pytest.approx(1.001 ** (n_ytd - 1) - 1)
     assert out.loc["B", "YTD"] == pytest.approx(0.2)
     assert out["Since event"].isna().all()
     assert list(out.columns) == ["1M", "3M", "YTD", "1Y", "Since start", "Since event"]
-    n_1m = len(px.loc["2025-12-01":"2025-12-31"]) - 1   # base: last close on/before 2025-11-30 (Fri 28th)
+    n_1m = len(px.loc["2025-12-01":"2025-12-31"]) - 1  # base: last close on/before 2025-11-30 (Fri 28th)
     base = px.loc[:"2025-11-30", "A"].iloc[-1]
     assert out.loc["A", "1M"] == pytest.approx(px.loc["2025-12-31", "A"] / base - 1)
     assert n_1m > 15
@@ -139,18 +140,23 @@ def test_rebase_and_relative_strength():
 
 def test_full_window_returns_nan_for_a_series_listed_inside_the_window():
     idx = pd.bdate_range("2025-01-01", periods=6)
-    px = pd.DataFrame({"OLD": [100, 101, 102, 103, 104, 110.0],
-                       "NEW": [None, None, 50, 51, 52, 55.0]}, index=idx)
+    px = pd.DataFrame({"OLD": [100, 101, 102, 103, 104, 110.0], "NEW": [None, None, 50, 51, 52, 55.0]}, index=idx)
     short = R.returns_since(px, "2025-01-01")
     full = R.returns_since(px, "2025-01-01", full_window=True)
-    assert short["NEW"] == pytest.approx(55 / 50 - 1)        # measured from its first close
+    assert short["NEW"] == pytest.approx(55 / 50 - 1)  # measured from its first close
     assert np.isnan(full["NEW"]) and full["OLD"] == pytest.approx(0.10)
     assert R.covers(px["NEW"], idx[2]) and not R.covers(px["NEW"], idx[1])
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 10), st.integers(1, 4), st.integers(-3, 14), st.one_of(st.none(), st.integers(-3, 14)),
-       st.booleans(), st.integers(0, 2**32 - 1))
+@given(
+    st.integers(1, 10),
+    st.integers(1, 4),
+    st.integers(-3, 14),
+    st.one_of(st.none(), st.integers(-3, 14)),
+    st.booleans(),
+    st.integers(0, 2**32 - 1),
+)
 def test_returns_since_equals_period_return_column_by_column(n, m, since_off, until_off, full_window, seed):
     """The array version must give exactly what the one-series rule gives, gaps and early dates included."""
     rng = np.random.default_rng(seed)

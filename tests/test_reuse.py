@@ -5,6 +5,7 @@ run, an unchanged rerun, ``--force``, then one change at a time (notebook
 content, parameters, snapshot manifest, live-data cache). The code version is
 checked in-process (the package's files cannot be edited under a running suite).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rotation_utils.runner.records import Task
 from rotation_utils.data.cache import ParquetCache
 from rotation_utils.runner import reuse as R
+from rotation_utils.runner.records import Task
 from tests.test_runner import FIXTURES, SNAPSHOT, rotation
 
 GOOD, BROKEN, LEDGER = "01_good", "02_broken", "00_claims_ledger"
@@ -66,8 +67,12 @@ def steps(tmp_path_factory):
     done["notebook"] = run("notebook")
     done["parameters"] = run("parameters", "--start", "2024-02-01")
     done["snapshot"] = run("snapshot", ROTATION_SNAPSHOT=str(_fake_snapshot(base / "snapshot2")))
-    ParquetCache(cache).write("prices", "SPY", pd.DataFrame({"date": pd.to_datetime(["2026-07-14"]), "close": [1.0]}),
-                              {"fetched_at": "2026-07-14T00:00:00"})
+    ParquetCache(cache).write(
+        "prices",
+        "SPY",
+        pd.DataFrame({"date": pd.to_datetime(["2026-07-14"]), "close": [1.0]}),
+        {"fetched_at": "2026-07-14T00:00:00"},
+    )
     done["cache"] = run("cache", ROTATION_SNAPSHOT=str(base / "snapshot2"))
     done["again"] = run("again", ROTATION_SNAPSHOT=str(base / "snapshot2"))
     return done
@@ -83,8 +88,10 @@ def test_unchanged_rerun_reuses_successful_notebooks(steps):
     assert _reused(steps, "unchanged", GOOD) == cold.name
     assert _reused(steps, "unchanged", LEDGER) == cold.name
     assert _reused(steps, "unchanged", BROKEN) is None, "a failed notebook is never reused"
-    assert any(ln.startswith(f"end    {GOOD}") and " reused " in ln and ln.endswith(f"from {cold.name}")
-               for ln in proc.stdout.splitlines())
+    assert any(
+        ln.startswith(f"end    {GOOD}") and " reused " in ln and ln.endswith(f"from {cold.name}")
+        for ln in proc.stdout.splitlines()
+    )
     # the outputs are there (hard links of the earlier run's files) and identical
     for f in ("01_good.html", "01_good.ipynb", "results.json", "last_days.csv"):
         new, old = run_dir / GOOD / f, cold / GOOD / f
@@ -117,7 +124,10 @@ def test_changed_snapshot_reexecutes(steps):
     # same notebook and parameters as the 'notebook' step: only the snapshot manifest differs
     recs = _records(steps["snapshot"][0])
     assert recs[GOOD].get("reused_from") is None
-    assert recs[GOOD]["reuse_inputs"]["data"]["snapshot"] != _records(steps["notebook"][0])[GOOD]["reuse_inputs"]["data"]["snapshot"]
+    assert (
+        recs[GOOD]["reuse_inputs"]["data"]["snapshot"]
+        != _records(steps["notebook"][0])[GOOD]["reuse_inputs"]["data"]["snapshot"]
+    )
 
 
 def test_changed_cache_reexecutes_and_then_is_reused(steps):
@@ -128,31 +138,48 @@ def test_changed_cache_reexecutes_and_then_is_reused(steps):
 
 # --- the key, part by part (in-process) ------------------------------------------------------
 
+
 @pytest.fixture
 def task(tmp_path):
     out = tmp_path / "out"
     (out / "new" / GOOD).mkdir(parents=True)
-    return Task(name=GOOD, input=str(FIXTURES / f"{GOOD}.ipynb"), dir=str(out / "new" / GOOD),
-                defaults={"start": "2024-01-02", "data_source": "snapshot"}, data_end="2026-07-13",
-                packages={"pandas": "2"}, out_root=str(out), run_id="new")
+    return Task(
+        name=GOOD,
+        input=str(FIXTURES / f"{GOOD}.ipynb"),
+        dir=str(out / "new" / GOOD),
+        defaults={"start": "2024-01-02", "data_source": "snapshot"},
+        data_end="2026-07-13",
+        packages={"pandas": "2"},
+        out_root=str(out),
+        run_id="new",
+    )
 
 
 def _earlier_run(out: Path, key: str) -> Path:
     old = out / "20260101-000000-aaaaaa"
     (old / GOOD).mkdir(parents=True)
     (old / GOOD / "results.json").write_text("{}")
-    rec = {"notebook": GOOD, "status": "ok", "reuse_key": key, "files": {"results": "results.json"},
-           "duration_seconds": 5.0, "run_id": old.name}
-    (old / "run.json").write_text(json.dumps({"run_id": old.name, "started_at": "2026-01-01T00:00:00",
-                                              "notebooks": [rec]}))
+    rec = {
+        "notebook": GOOD,
+        "status": "ok",
+        "reuse_key": key,
+        "files": {"results": "results.json"},
+        "duration_seconds": 5.0,
+        "run_id": old.name,
+    }
+    (old / "run.json").write_text(
+        json.dumps({"run_id": old.name, "started_at": "2026-01-01T00:00:00", "notebooks": [rec]})
+    )
     return old
 
 
 @pytest.mark.parametrize("change", ["none", "notebook", "parameters", "as_of", "code", "packages", "force"])
 def test_each_part_of_the_key_decides_reuse(task, tmp_path, monkeypatch, change):
     executed = []
-    monkeypatch.setattr("rotation_utils.runner.execute.run_task",
-                        lambda t: executed.append(t.name) or {"notebook": t.name, "status": "ok"})
+    monkeypatch.setattr(
+        "rotation_utils.runner.execute.run_task",
+        lambda t: executed.append(t.name) or {"notebook": t.name, "status": "ok"},
+    )
     old = _earlier_run(Path(task.out_root), R.reuse_key(R.key_inputs(task)))
     if change == "notebook":
         edited = tmp_path / "edited.ipynb"
@@ -206,6 +233,10 @@ def test_cache_fingerprint_sees_new_dates(tmp_path):
     cache.write("prices", "SPY", frame, {"fetched_at": "2026-07-13T00:00:00"})
     first = R.cache_fingerprint(tmp_path)
     assert first and R.cache_fingerprint(tmp_path) == first  # stable while nothing changes
-    cache.write("prices", "SPY", pd.concat([frame, frame.tail(1).assign(date=pd.Timestamp("2026-07-14"))]),
-                {"fetched_at": "2026-07-13T00:00:00"})
+    cache.write(
+        "prices",
+        "SPY",
+        pd.concat([frame, frame.tail(1).assign(date=pd.Timestamp("2026-07-14"))]),
+        {"fetched_at": "2026-07-13T00:00:00"},
+    )
     assert R.cache_fingerprint(tmp_path) != first

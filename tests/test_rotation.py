@@ -1,4 +1,5 @@
 """Unit tests for rotation_utils.analytics.rotation on small synthetic frames (and ^RUT once)."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -39,7 +40,7 @@ def test_relative_return_regime_sign():
     reg = RO.relative_return_regime(up, flat, window=5)
     assert reg["state"].iloc[:5].isna().all()
     assert (reg["state"].iloc[5:] == 1).all()
-    assert reg["relative"].iloc[5] == pytest.approx(1.01 ** 5 - 1)
+    assert reg["relative"].iloc[5] == pytest.approx(1.01**5 - 1)
 
 
 def test_regime_flips_lists_changes_and_filters_whipsaws():
@@ -67,7 +68,7 @@ def test_state_on_takes_last_state_on_or_before():
 def test_long_view_percentile_and_drawdown():
     r = pd.Series([1.0, 3.0, 2.0, 4.0, 1.5], index=_idx(5))
     lv = RO.long_view(r)
-    assert lv["percentile"] == pytest.approx(2 / 5)   # 1.0 and 1.5 are <= 1.5
+    assert lv["percentile"] == pytest.approx(2 / 5)  # 1.0 and 1.5 are <= 1.5
     assert lv["drawdown"] == pytest.approx(1.5 / 4 - 1)
     assert lv["peak_date"] == r.index[3] and lv["trough_date"] == r.index[0]
     assert lv["change_since_first"] == pytest.approx(0.5)
@@ -133,7 +134,7 @@ def test_timing_check_detects_a_january_burst_and_no_late_2025_turn():
     t = ROV.timing_check(num, den, state)
     days = len(num.loc["2025-12-31":"2026-01-16"]) - 1
     assert t["burst_days"] == days
-    assert t["burst_relative"] == pytest.approx(1.01 ** days - 1)
+    assert t["burst_relative"] == pytest.approx(1.01**days - 1)
     assert t["pace_relative"] == pytest.approx(0.0)
     assert t["began_late"] is False and t["flip_date"] is None
     assert t["burst_percentile"] == pytest.approx(1.0)
@@ -160,8 +161,10 @@ def test_claim_from_parts():
 
 def test_sub_window_spreads_split_the_window():
     idx = pd.bdate_range("2025-01-01", periods=31, name="date")
-    num = pd.Series(np.r_[np.linspace(100, 110, 11), np.linspace(110, 99, 10)[1:].tolist() + [99.0],
-                          np.linspace(99, 120, 11)[1:]], index=idx)
+    num = pd.Series(
+        np.r_[np.linspace(100, 110, 11), np.linspace(110, 99, 10)[1:].tolist() + [99.0], np.linspace(99, 120, 11)[1:]],
+        index=idx,
+    )
     den = pd.Series(100.0, index=idx)
     subs = RO.sub_window_spreads(num, den, "2025-01-01", idx[-1], n=3)
     assert len(subs) == 3
@@ -198,11 +201,11 @@ def test_scoreboard_windows_risk_and_event_after_end():
     idx = pd.bdate_range("2024-12-02", "2025-06-30", name="date")
     px = pd.DataFrame({"A": 100 * 1.001 ** np.arange(len(idx)), "B": 100 * 0.999 ** np.arange(len(idx))}, index=idx)
     sb = RO.scoreboard(px, "2025-01-01", "2025-06-30", event_date="2025-08-01")
-    assert sb["Name"].tolist() == ["A", "B"]   # sorted by the since-start return
+    assert sb["Name"].tolist() == ["A", "B"]  # sorted by the since-start return
     assert "Since event" not in sb.columns
     n = len(px.loc["2025-01-01":"2025-06-30"]) - 1  # bdate calendar: 2025-01-01 has a close, the base
-    assert sb.set_index("Name").loc["A", "Since start"] == pytest.approx(1.001 ** n - 1)
-    assert sb.set_index("Name").loc["B", "Max drawdown"] == pytest.approx(0.999 ** n - 1)
+    assert sb.set_index("Name").loc["A", "Since start"] == pytest.approx(1.001**n - 1)
+    assert sb.set_index("Name").loc["B", "Max drawdown"] == pytest.approx(0.999**n - 1)
     sb2 = RO.scoreboard(px, "2025-01-01", "2025-06-30", event_date="2025-03-03")
     assert "Since event" in sb2.columns
 
@@ -210,9 +213,17 @@ def test_scoreboard_windows_risk_and_event_after_end():
 def test_pair_tables_on_synthetic_prices():
     idx = pd.bdate_range("2024-01-01", "2025-06-30", name="date")
     k = np.arange(len(idx))
-    px = pd.DataFrame({"SPY": 100 * 1.0005 ** k, "IWM": 100 * 1.0008 ** k, "IJH": 100 * 1.0002 ** k,
-                       "RSP": 100.0 + 0 * k, "Other 493 (cap)": 100 * 1.0006 ** k,
-                       "Mag 7 (cap)": 100 * 1.0004 ** k}, index=idx)
+    px = pd.DataFrame(
+        {
+            "SPY": 100 * 1.0005**k,
+            "IWM": 100 * 1.0008**k,
+            "IJH": 100 * 1.0002**k,
+            "RSP": 100.0 + 0 * k,
+            "Other 493 (cap)": 100 * 1.0006**k,
+            "Mag 7 (cap)": 100 * 1.0004**k,
+        },
+        index=idx,
+    )
     pairs = RO.rotation_pairs("SPY")
     lines = RO.relative_lines(px, pairs, "2025-01-01", "2025-06-30")
     assert lines.iloc[0].tolist() == pytest.approx([100.0] * 4)
@@ -224,8 +235,12 @@ def test_pair_tables_on_synthetic_prices():
     flips, states = RO.flips_by_pair(px, pairs, 5, 20, "2024-01-01", "2025-06-30")
     assert flips.empty  # monotone ratios never flip
     st = states.set_index("Line")["Leader at end"].to_dict()
-    assert st == {"IWM / SPY": "IWM", "IJH / SPY": "SPY", "RSP / SPY": "SPY",
-                  "Other 493 / Mag 7 (cap)": "Other 493 (cap)"}
+    assert st == {
+        "IWM / SPY": "IWM",
+        "IJH / SPY": "SPY",
+        "RSP / SPY": "SPY",
+        "Other 493 / Mag 7 (cap)": "Other 493 (cap)",
+    }
     tt = RO.tracking_table(px, [("Mag 7 (cap)", "SPY"), ("Mag 7 (cap)", "MAGS")], "2025-01-01", "2025-06-30")
     assert tt["Fund"].tolist() == ["SPY"]
 
@@ -249,17 +264,39 @@ def test_returns_are_nan_when_a_series_starts_after_the_anchor():
     assert sb.index[0] == "A"  # the NaN row sorts last
     assert np.isnan(RO.relative_return(px["LATE"], px["A"], "2025-01-01"))
     assert RO.covers(px["LATE"], "2025-03-03") and not RO.covers(px["LATE"], "2025-02-28")
-    lines = RO.relative_lines(px.assign(B=px["A"]), {"late": ("LATE", "A"), "ok": ("A", "B")}, "2025-01-01", "2025-06-30")
+    lines = RO.relative_lines(
+        px.assign(B=px["A"]), {"late": ("LATE", "A"), "ok": ("A", "B")}, "2025-01-01", "2025-06-30"
+    )
     assert list(lines.columns) == ["ok"]
 
 
 def test_describe_tracking_separates_like_for_like_from_weighting():
-    checks = pd.DataFrame([
-        {"Basket": "Mag 7 (equal)", "Fund": "MAGS", "From": pd.Timestamp("2024-12-31"), "Days": 100,
-         "Basket return": 0.2, "Fund return": 0.18, "Tracking difference": 0.02, "Tracking error": 0.015, "Correlation": 0.998},
-        {"Basket": "Mag 7 (cap)", "Fund": "MAGS", "From": pd.Timestamp("2024-12-31"), "Days": 100,
-         "Basket return": 0.1, "Fund return": 0.18, "Tracking difference": -0.08, "Tracking error": 0.05, "Correlation": 0.97},
-    ])
+    checks = pd.DataFrame(
+        [
+            {
+                "Basket": "Mag 7 (equal)",
+                "Fund": "MAGS",
+                "From": pd.Timestamp("2024-12-31"),
+                "Days": 100,
+                "Basket return": 0.2,
+                "Fund return": 0.18,
+                "Tracking difference": 0.02,
+                "Tracking error": 0.015,
+                "Correlation": 0.998,
+            },
+            {
+                "Basket": "Mag 7 (cap)",
+                "Fund": "MAGS",
+                "From": pd.Timestamp("2024-12-31"),
+                "Days": 100,
+                "Basket return": 0.1,
+                "Fund return": 0.18,
+                "Tracking difference": -0.08,
+                "Tracking error": 0.05,
+                "Correlation": 0.97,
+            },
+        ]
+    )
     text = RO.describe_tracking(checks, "2024-12-31")
     assert "Mag 7 (equal) against MAGS: +2.0 pp over 100 trading days" in text
     assert "-8.0 pp, a weighting effect" in text and "RSP" not in text
@@ -320,10 +357,15 @@ def test_history_gaps_name_the_first_price_or_its_absence():
 
 def test_basket_gaps_name_the_missing_input():
     idx = pd.bdate_range("2008-01-01", periods=5, name="date")
-    levels = pd.DataFrame({"Mag 7 (cap)": np.nan, "Mag 7 (equal)": 1.0, "Other 493 (cap)": np.nan,
-                           "Other 493 (equal)": np.nan}, index=idx)
-    cover = pd.DataFrame([{"date": idx[0], "group": "Mag 7", "members": 7, "with_prices": 5, "cap_share_with_prices": np.nan},
-                          {"date": idx[0], "group": "Other 493", "members": 0, "with_prices": 0, "cap_share_with_prices": np.nan}])
+    levels = pd.DataFrame(
+        {"Mag 7 (cap)": np.nan, "Mag 7 (equal)": 1.0, "Other 493 (cap)": np.nan, "Other 493 (equal)": np.nan}, index=idx
+    )
+    cover = pd.DataFrame(
+        [
+            {"date": idx[0], "group": "Mag 7", "members": 7, "with_prices": 5, "cap_share_with_prices": np.nan},
+            {"date": idx[0], "group": "Other 493", "members": 0, "with_prices": 0, "cap_share_with_prices": np.nan},
+        ]
+    )
     gaps = RO.basket_gaps(levels, cover, idx[0], idx[-1], members_from="2012-12-27", caps_from=None)
     assert set(gaps) == {"Mag 7 (cap)", "Other 493 (cap)", "Other 493 (equal)"}
     assert "no S&P 500 members are known before 2012-12-27" in gaps["Other 493 (equal)"]
@@ -348,8 +390,9 @@ def test_pair_gaps_gap_note_and_with_columns():
 
 
 def test_rotation_verdict_gives_the_reason_for_a_missing_spread():
-    value, reason = ROV.rotation_verdict({"a": np.nan, "b": 0.2}, pd.Series([0.1, 0.1, 0.1]), 42, 100,
-                                         {"a": "IWM has no prices before 2000-05-26"})
+    value, reason = ROV.rotation_verdict(
+        {"a": np.nan, "b": 0.2}, pd.Series([0.1, 0.1, 0.1]), 42, 100, {"a": "IWM has no prices before 2000-05-26"}
+    )
     assert value == "inconclusive"
     assert reason == "no data for a over the window: IWM has no prices before 2000-05-26"
 
@@ -358,18 +401,30 @@ def test_describe_tracking_and_coverage_note_without_baskets():
     empty = pd.DataFrame(columns=["Basket", "Fund"])
     text = RO.describe_tracking(empty, "2008-01-01", {"MAGS": "MAGS has no prices up to 2009-06-30 in this source"})
     assert text.endswith("over this window: MAGS has no prices up to 2009-06-30 in this source.")
-    cover = pd.DataFrame([{"date": pd.Timestamp("2008-01-31"), "group": g, "members": n, "with_prices": k,
-                           "cap_share_with_prices": np.nan} for g, n, k in (("Mag 7", 7, 5), ("Other 493", 0, 0))])
+    cover = pd.DataFrame(
+        [
+            {
+                "date": pd.Timestamp("2008-01-31"),
+                "group": g,
+                "members": n,
+                "with_prices": k,
+                "cap_share_with_prices": np.nan,
+            }
+            for g, n, k in (("Mag 7", 7, 5), ("Other 493", 0, 0))
+        ]
+    )
     note = RO.basket_coverage_note(cover, "2008-01-01")
     assert "Other 493" not in note and "hold 5 of the 7 names" in note
     full = cover.assign(members=[7, 490], with_prices=[7, 480], cap_share_with_prices=[np.nan, 0.99])
     assert RO.basket_coverage_note(full, "2008-01-01") == (
-        " At each rebalance 480-480 of the 490 Other 493 members had prices, covering at least 99.0% of the group's market cap.")
+        " At each rebalance 480-480 of the 490 Other 493 members had prices, covering at least 99.0% of the group's market cap."
+    )
 
 
 def test_describe_long_view_with_and_without_a_ratio():
-    assert "no IWM/SPY ratio" in RO.describe_long_view(RO.long_view(pd.Series(dtype=float)), "SPY",
-                                                        {"IWM": "IWM has no prices up to 1999-12-31 in this source"})
+    assert "no IWM/SPY ratio" in RO.describe_long_view(
+        RO.long_view(pd.Series(dtype=float)), "SPY", {"IWM": "IWM has no prices up to 1999-12-31 in this source"}
+    )
     r = pd.Series([1.0, 2.0, 1.5], index=pd.bdate_range("2020-01-01", periods=3))
     text = RO.describe_long_view(RO.long_view(r), "SPY")
     assert "25.0% below its 2020-01-02 peak" in text and "gained on" in text and "+50.0%" in text
@@ -392,6 +447,7 @@ def test_load_starts_leave_room_for_the_averages():
 
 def test_fomc_cut_dates_are_the_cuts_of_the_decisions_file():
     from rotation_utils.reference_data import fomc_decisions
+
     d = fomc_decisions()
     cuts = RO.fomc_cut_dates()
     assert len(cuts) == (d["decision"] == "cut").sum() > 0
@@ -400,9 +456,13 @@ def test_fomc_cut_dates_are_the_cuts_of_the_decisions_file():
 
 def _board(event=True):
     # ordered best first, as scoreboard() returns it
-    return pd.DataFrame({"Name": ["Mag 7 (cap)", "IWM", "SPY", "Other 493 (cap)", "QQQ"],
-                         "Since start": [0.20, 0.15, 0.10, 0.05, np.nan],
-                         "Since event": [-0.01, 0.05, 0.02, 0.03, np.nan] if event else [np.nan] * 5})
+    return pd.DataFrame(
+        {
+            "Name": ["Mag 7 (cap)", "IWM", "SPY", "Other 493 (cap)", "QQQ"],
+            "Since start": [0.20, 0.15, 0.10, 0.05, np.nan],
+            "Since event": [-0.01, 0.05, 0.02, 0.03, np.nan] if event else [np.nan] * 5,
+        }
+    )
 
 
 def test_headline_spreads_reads_the_scoreboard():
@@ -413,10 +473,13 @@ def test_headline_spreads_reads_the_scoreboard():
 
 def test_describe_scoreboard_names_leaders_gaps_and_event():
     gaps = {"QQQ": "QQQ has no prices before 2025-03-01"}
-    text = RO.describe_scoreboard(_board(), "SPY", "2025-01-02 to 2025-06-30", pd.Timestamp("2025-03-01"),
-                                  pd.Timestamp("2025-06-30"), gaps)
-    assert text.startswith("Over 2025-01-02 to 2025-06-30, **Mag 7 (cap)** returned the most (+20.0%) and "
-                           "**Other 493 (cap)** the least (+5.0%).")
+    text = RO.describe_scoreboard(
+        _board(), "SPY", "2025-01-02 to 2025-06-30", pd.Timestamp("2025-03-01"), pd.Timestamp("2025-06-30"), gaps
+    )
+    assert text.startswith(
+        "Over 2025-01-02 to 2025-06-30, **Mag 7 (cap)** returned the most (+20.0%) and "
+        "**Other 493 (cap)** the least (+5.0%)."
+    )
     assert "IWM beat SPY by 5.0 pp, and the Other 493 (cap) lagged the Mag 7 (cap) by 15.0 pp." in text
     assert "Since the event date 2025-03-01, IWM beat SPY by 3.0 pp." in text
     assert text.endswith(" No since-start return: QQQ has no prices before 2025-03-01.")
@@ -429,16 +492,23 @@ def test_verdict_spreads_fall_back_to_equal_weights_without_caps():
     idx = _idx(4)
     core = pd.DataFrame({"SPY": [100, 101, 102, 104.0], "IJH": [50, 51, 52, 54.0]}, index=idx)
     panel = core.assign(**{"Other 493 (equal)": [10, 10, 11, 12.0], "Mag 7 (equal)": [20, 20, 20, 20.0]})
-    spreads, legs = ROV.verdict_spreads(core, panel, ["Mag 7 (cap)", "Other 493 (cap)"], "SPY", idx[0], idx[-1], 0.01, -0.02)
+    spreads, legs = ROV.verdict_spreads(
+        core, panel, ["Mag 7 (cap)", "Other 493 (cap)"], "SPY", idx[0], idx[-1], 0.01, -0.02
+    )
     assert list(spreads) == ["IWM - SPY", "IJH - SPY", "Other 493 - Mag 7 (cap)"]
     assert spreads["IJH - SPY"] == pytest.approx(54 / 50 - 104 / 100) and spreads["Other 493 - Mag 7 (cap)"] == -0.02
     assert legs["IJH - SPY"] == ["IJH", "SPY"] and legs["Other 493 - Mag 7 (cap)"] == ["Mag 7 (cap)", "Other 493 (cap)"]
     spreads, legs = ROV.verdict_spreads(core, panel, ["x"], "SPY", idx[0], idx[-1], 0.01, np.nan)
-    assert spreads["Other 493 - Mag 7 (equal; no caps)"] == pytest.approx(12 / 10 - 1) and "Other 493 - Mag 7 (cap)" not in legs
+    assert (
+        spreads["Other 493 - Mag 7 (equal; no caps)"] == pytest.approx(12 / 10 - 1)
+        and "Other 493 - Mag 7 (cap)" not in legs
+    )
 
 
 def test_rotation_rule_names_the_three_spreads_and_the_sub_windows():
-    assert all(w in ROV.ROTATION_RULE.text for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed"))
+    assert all(
+        w in ROV.ROTATION_RULE.text for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed")
+    )
 
 
 def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():
@@ -446,10 +516,15 @@ def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():
     y = pd.Series({"RSP": 0.11, "IWM": 0.128, "IJH": 0.07, "^GSPC": 0.164})
     text = ROV.describe_mega_cap_year(check, y, "SPY")
     assert text.startswith("In 2025 the Mag 7 (cap) beat the Other 493 (cap) by 12.0 pp and SPY set a record close;")
-    assert "the median Other 493 member returned +3.1% (480 members with prices), RSP +11.0%, IWM +12.8% and IJH +7.0%: sideways" in text
+    assert (
+        "the median Other 493 member returned +3.1% (480 members with prices), RSP +11.0%, IWM +12.8% and IJH +7.0%: sideways"
+        in text
+    )
     assert text.endswith("here IWM +12.8% and ^GSPC +16.4%.")
     other = ROV.describe_mega_cap_year(check | {"record": False, "sideways": False, "mag7_lead": -0.02}, y, "SPY")
-    assert "lagged the Other 493 (cap) by 2.0 pp and SPY did not set a record close" in other and "not sideways" in other
+    assert (
+        "lagged the Other 493 (cap) by 2.0 pp and SPY did not set a record close" in other and "not sideways" in other
+    )
 
 
 def test_verdict_metric_rows_are_the_verdicts_spreads_in_pp():

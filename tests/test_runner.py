@@ -4,6 +4,7 @@ One run (module-scoped) executes three fixtures: 01_good (writes results.json,
 a CSV table and a chart), 02_broken (raises in its fourth cell) and
 00_claims_ledger (must run after the others and see their results.json).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,14 @@ SNAPSHOT = Path(os.environ["ROTATION_SNAPSHOT"])
 
 def rotation(*args, cwd=None, env=None) -> subprocess.CompletedProcess:
     """Run the CLI in a fresh interpreter, as a user would."""
-    return subprocess.run([sys.executable, "-m", "rotation_utils.cli", *map(str, args)],
-                          capture_output=True, text=True, cwd=cwd, timeout=300,
-                          env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "rotation_utils.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +42,19 @@ def out_root(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def run(out_root):
     # a shell with a non-interactive matplotlib backend must still get charts in the reports
-    proc = rotation("run", "--notebooks", FIXTURES, "--out", out_root, "--data", "snapshot",
-                    "--slides", "--jobs", "2", env={"MPLBACKEND": "Agg"})
+    proc = rotation(
+        "run",
+        "--notebooks",
+        FIXTURES,
+        "--out",
+        out_root,
+        "--data",
+        "snapshot",
+        "--slides",
+        "--jobs",
+        "2",
+        env={"MPLBACKEND": "Agg"},
+    )
     run_dirs = [p for p in out_root.iterdir() if p.is_dir() and not p.is_symlink()]
     assert len(run_dirs) == 1, (proc.stdout, proc.stderr)
     return proc, run_dirs[0]
@@ -133,8 +150,10 @@ def test_provenance_stamped_in_executed_notebook(run):
     commit = meta["git"]["commit"]
     assert len(commit) == 40
     # others may commit while the tests run: the stamped commit must be HEAD or an ancestor of it
-    assert subprocess.run(["git", "merge-base", "--is-ancestor", commit, "HEAD"],
-                          cwd=Path(__file__).parents[1]).returncode == 0
+    assert (
+        subprocess.run(["git", "merge-base", "--is-ancestor", commit, "HEAD"], cwd=Path(__file__).parents[1]).returncode
+        == 0
+    )
     assert meta["packages"]["papermill"] and meta["packages"]["python"]
     assert meta["executed_at"] and meta["duration_seconds"] > 0
 
@@ -162,8 +181,8 @@ def test_html_header_toc_and_csv_links(run):
     assert 'href="last_days.csv"' in html
     assert '<nav class="rt-toc">' in html and 'href="#Findings"' in html
     verdict = json.loads((run_dir / "01_good" / "results.json").read_text())["verdict"]["value"]
-    box = html[html.index('id="rt-summary"'):html.index("Run details")]
-    assert f'rt-v-{verdict.replace(" ", "-")}' in box and run_dir.name in html
+    box = html[html.index('id="rt-summary"') : html.index("Run details")]
+    assert f"rt-v-{verdict.replace(' ', '-')}" in box and run_dir.name in html
 
 
 def test_slides_only_from_tagged_cells(run):
@@ -184,7 +203,7 @@ def test_index_links_reports_and_shows_status(run):
     assert 'href="00_claims_ledger/00_claims_ledger.html"' in index
     assert "ValueError: fixture failure on purpose" in index
     verdict = json.loads((run_dir / "01_good" / "results.json").read_text())["verdict"]["value"]
-    assert f'rt-v-{verdict.replace(" ", "-")}' in index
+    assert f"rt-v-{verdict.replace(' ', '-')}" in index
     assert "1 distinct claim recorded by the reports of this run" in index
 
 
@@ -199,8 +218,18 @@ def test_two_runs_never_overwrite(run, out_root):
     """Two runs with the same parameters, started together, get two folders; the first run is untouched."""
     _, first = run
     before = {p: p.stat().st_mtime_ns for p in first.rglob("*") if p.is_file()}
-    cmd = [sys.executable, "-m", "rotation_utils.cli", "run", "--notebooks", str(FIXTURES),
-           "--out", str(out_root), "--only", "02_broken"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "rotation_utils.cli",
+        "run",
+        "--notebooks",
+        str(FIXTURES),
+        "--out",
+        str(out_root),
+        "--only",
+        "02_broken",
+    ]
     procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
     assert [p.wait(timeout=300) for p in procs] == [1, 1]
     dirs = sorted(p.name for p in out_root.iterdir() if p.is_dir() and not p.is_symlink())
@@ -213,19 +242,32 @@ def test_two_runs_never_overwrite(run, out_root):
 
 def _task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
     import nbformat
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"# {name}\nA probe.")]
-                                  + [nbformat.v4.new_code_cell(c) for c in cells],
-                                  metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"}})
+
+    nb = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell(f"# {name}\nA probe.")] + [nbformat.v4.new_code_cell(c) for c in cells],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
     src = tmp_path / f"{name}.ipynb"
     nbformat.write(nb, src)
-    return Task(**{"name": name, "input": str(src), "dir": str(tmp_path / "out" / name), "title": name,
-                   "purpose": "A probe.", "timeout": 600, "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-                   "run_id": "test", "git": {"commit": None, "dirty": None}, **kw})
+    return Task(
+        **{
+            "name": name,
+            "input": str(src),
+            "dir": str(tmp_path / "out" / name),
+            "title": name,
+            "purpose": "A probe.",
+            "timeout": 600,
+            "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+            "run_id": "test",
+            "git": {"commit": None, "dirty": None},
+            **kw,
+        }
+    )
 
 
 def test_cell_timeout_names_the_cell(tmp_path):
     from rotation_utils.runner.execute import run_task
+
     rec = run_task(_task(tmp_path, "slow", ["x = 1", "import time; time.sleep(60)"], timeout=2))
     assert rec["status"] == "failed" and rec["error"]["ename"] == "CellTimeoutError"
     assert rec["error"]["cell"] == 3
@@ -234,6 +276,7 @@ def test_cell_timeout_names_the_cell(tmp_path):
 
 def test_kernel_death_is_retried_when_asked(tmp_path):
     from rotation_utils.runner.execute import run_task
+
     rec = run_task(_task(tmp_path, "dies", ["import os; os._exit(1)"], retries=1))
     assert rec["status"] == "failed" and rec["error"]["ename"] == "DeadKernelError"
     assert rec["attempts"] == 2

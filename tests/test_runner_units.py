@@ -1,4 +1,5 @@
 """Runner building blocks that need no kernel: discovery, run ids, latest, results check, HTML parts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,11 +28,13 @@ def _info(name):
 
 # ---- discovery ---------------------------------------------------------------------------
 def test_title_and_purpose_skip_blank_lines_and_stop_at_code():
-    nb = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_markdown_cell("\n# The title #\n\nThe purpose line.\n\nMore text."),
-        nbformat.v4.new_code_cell("x = 1"),
-        nbformat.v4.new_markdown_cell("# Not this"),
-    ])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("\n# The title #\n\nThe purpose line.\n\nMore text."),
+            nbformat.v4.new_code_cell("x = 1"),
+            nbformat.v4.new_markdown_cell("# Not this"),
+        ]
+    )
     assert disc.title_and_purpose(nb) == ("The title", "The purpose line.")
     late = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x"), nbformat.v4.new_markdown_cell("# T")])
     assert disc.title_and_purpose(late) == ("", "")
@@ -87,10 +90,11 @@ def test_latest_falls_back_to_files_where_symlinks_fail(tmp_path, monkeypatch):
 
     def no_symlinks(*a, **k):
         raise OSError("symlinks not allowed")
+
     monkeypatch.setattr(outputs.os, "symlink", no_symlinks)
     assert outputs.point_latest(tmp_path, run) == "file"
     assert (tmp_path / "latest.txt").read_text().strip() == run.name
-    assert f'url={run.name}/index.html' in (tmp_path / "latest.html").read_text()
+    assert f"url={run.name}/index.html" in (tmp_path / "latest.html").read_text()
     assert not (tmp_path / "latest").exists()
 
 
@@ -102,29 +106,49 @@ def test_validate_results_accepts_what_report_writes(tmp_path, monkeypatch):
     rep.claim("A1", "mixed", "evidence")
     rep.verdict("mixed", Rule("rule", lambda: "mixed"))
     import pandas as pd
+
     rep.table(pd.DataFrame({"a": [1]}), "t")
     assert validate_results(json.loads(rep.write().read_text())) == []
 
 
 def test_validate_results_names_each_problem():
-    problems = validate_results({"schema": "other/1", "notebook": "x", "title": "t", "parameters": {},
-                                 "data": {}, "headline": [{"name": "a"}], "claims": [{"id": "A1", "verdict": "maybe"}],
-                                 "verdict": {"value": "great"}})
+    problems = validate_results(
+        {
+            "schema": "other/1",
+            "notebook": "x",
+            "title": "t",
+            "parameters": {},
+            "data": {},
+            "headline": [{"name": "a"}],
+            "claims": [{"id": "A1", "verdict": "maybe"}],
+            "verdict": {"value": "great"},
+        }
+    )
     text = " | ".join(problems)
-    for part in ("schema is 'other/1'", "'tables' is missing", "verdict 'great'", "lacks name/value",
-                 "claim A1 has no valid verdict"):
+    for part in (
+        "schema is 'other/1'",
+        "'tables' is missing",
+        "verdict 'great'",
+        "lacks name/value",
+        "claim A1 has no valid verdict",
+    ):
         assert part in text
     assert validate_results([]) == ["results.json is not an object"]
 
 
 # ---- failure description -----------------------------------------------------------------
 def test_failed_cell_is_found_by_id_despite_injected_and_banner_cells():
-    src = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# t"),
-                                          nbformat.v4.new_code_cell("a = 1"),
-                                          nbformat.v4.new_code_cell("1/0")])
+    src = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_markdown_cell("# t"),
+            nbformat.v4.new_code_cell("a = 1"),
+            nbformat.v4.new_code_cell("1/0"),
+        ]
+    )
     executed = nbformat.from_dict(json.loads(nbformat.writes(src)))
-    executed.cells[2].outputs = [nbformat.v4.new_output("error", ename="ZeroDivisionError",
-                                                        evalue="division by zero", traceback=[])]
+    executed.cells[2].outputs = [
+        nbformat.v4.new_output("error", ename="ZeroDivisionError", evalue="division by zero", traceback=[])
+    ]
     executed.cells.insert(0, nbformat.v4.new_markdown_cell("banner"))
     executed.cells.insert(2, nbformat.v4.new_code_cell("injected"))
     assert failed_cell_number(src, executed) == 3
@@ -134,15 +158,19 @@ def test_failed_cell_is_found_by_id_despite_injected_and_banner_cells():
 def test_describe_failure():
     err = {"cell": 4, "execution_count": 3, "line": "ValueError: boom"}
     assert describe_failure(err) == "at cell 4 (In [3]): ValueError: boom"
-    assert describe_failure({"cell": None, "execution_count": None, "line": "DeadKernelError: died"}) \
+    assert (
+        describe_failure({"cell": None, "execution_count": None, "line": "DeadKernelError: died"})
         == "DeadKernelError: died"
+    )
     assert describe_failure(None) == ""
 
 
 # ---- HTML pieces -------------------------------------------------------------------------
 def test_table_of_contents_lists_h2_and_h3_only():
-    body = ('<h1 id="T">T</h1><h2 id="Findings">Findings<a class="anchor-link" href="#Findings">¶</a></h2>'
-            '<h3 id="A-&amp;-B">A &amp; B</h3>')
+    body = (
+        '<h1 id="T">T</h1><h2 id="Findings">Findings<a class="anchor-link" href="#Findings">¶</a></h2>'
+        '<h3 id="A-&amp;-B">A &amp; B</h3>'
+    )
     toc = render.table_of_contents(body)
     assert 'href="#Findings">Findings</a>' in toc and 'href="#A-&amp;-B">A &amp; B</a>' in toc
     assert 'href="#T"' not in toc and "¶" not in toc
@@ -150,12 +178,18 @@ def test_table_of_contents_lists_h2_and_h3_only():
 
 
 def test_parameter_rows_show_latest_end_with_as_of():
-    rows = render.parameter_rows({"parameters": {"start": "2025-01-01", "end": None, "tickers": ["A", "B"]},
-                                  "passed_parameters": {"start": "2025-01-01"},
-                                  "data": {"as_of": "2026-07-13"}})
-    assert rows == [{"name": "start", "value": "2025-01-01", "origin": "set for this run"},
-                    {"name": "end", "value": "latest data (2026-07-13)", "origin": "notebook default"},
-                    {"name": "tickers", "value": "A, B", "origin": "notebook default"}]
+    rows = render.parameter_rows(
+        {
+            "parameters": {"start": "2025-01-01", "end": None, "tickers": ["A", "B"]},
+            "passed_parameters": {"start": "2025-01-01"},
+            "data": {"as_of": "2026-07-13"},
+        }
+    )
+    assert rows == [
+        {"name": "start", "value": "2025-01-01", "origin": "set for this run"},
+        {"name": "end", "value": "latest data (2026-07-13)", "origin": "notebook default"},
+        {"name": "tickers", "value": "A, B", "origin": "notebook default"},
+    ]
 
 
 def test_slide_notebook_keeps_only_tagged_cells():
@@ -175,31 +209,65 @@ def test_title_cell_hidden_only_when_it_holds_just_title_and_purpose():
 
 
 # ---- index page --------------------------------------------------------------------------
-@pytest.mark.parametrize("value,unit,text", [
-    (4.873, "pp", "+4.9 pp"), (-0.795, "pp", "-0.8 pp"), (-0.795, "pp per +100 bp", "-0.8 pp per +100 bp"),
-    (-12.34, "%", "-12.3%"), (0.585, "%", "0.6%"), (1234.5, "bp", "1,234 bp"), (None, "pp", "n/a"),
-    (float("nan"), "", "n/a"), (7, "", "7"), ("mixed", "", "mixed"), (0.5, "x", "0.50x"), (26.89, "x", "26.9x"),
-])
+@pytest.mark.parametrize(
+    "value,unit,text",
+    [
+        (4.873, "pp", "+4.9 pp"),
+        (-0.795, "pp", "-0.8 pp"),
+        (-0.795, "pp per +100 bp", "-0.8 pp per +100 bp"),
+        (-12.34, "%", "-12.3%"),
+        (0.585, "%", "0.6%"),
+        (1234.5, "bp", "1,234 bp"),
+        (None, "pp", "n/a"),
+        (float("nan"), "", "n/a"),
+        (7, "", "7"),
+        ("mixed", "", "mixed"),
+        (0.5, "x", "0.50x"),
+        (26.89, "x", "26.9x"),
+    ],
+)
 def test_format_value(value, unit, text):
     assert index.format_value(value, unit) == text
 
 
 def _nb(name, status, results=None, error=None, run_last=False):
-    return {"notebook": name, "title": name, "status": status, "results": results, "error": error,
-            "run_last": run_last, "duration_seconds": 1.0, "data": {"as_of": "2026-07-13", "sources": ["snapshot"]},
-            "files": {"html": f"{name}.html", "ipynb": f"{name}.ipynb"}, "warnings": []}
+    return {
+        "notebook": name,
+        "title": name,
+        "status": status,
+        "results": results,
+        "error": error,
+        "run_last": run_last,
+        "duration_seconds": 1.0,
+        "data": {"as_of": "2026-07-13", "sources": ["snapshot"]},
+        "files": {"html": f"{name}.html", "ipynb": f"{name}.ipynb"},
+        "warnings": [],
+    }
 
 
 def test_index_renders_with_failures_and_counts_claims(tmp_path):
-    ok = _nb("01_a", "ok", {"title": "A thesis", "verdict": {"value": "mixed", "rule": "r"},
-                            "headline": [{"name": "x", "value": 1.0, "unit": "pp", "label": "spread"}] * 4,
-                            "claims": [{"id": "A1", "verdict": "confirmed"}, {"id": "B2", "verdict": "mixed"}]})
+    ok = _nb(
+        "01_a",
+        "ok",
+        {
+            "title": "A thesis",
+            "verdict": {"value": "mixed", "rule": "r"},
+            "headline": [{"name": "x", "value": 1.0, "unit": "pp", "label": "spread"}] * 4,
+            "claims": [{"id": "A1", "verdict": "confirmed"}, {"id": "B2", "verdict": "mixed"}],
+        },
+    )
     other = _nb("02_b", "ok", {"claims": [{"id": "A1", "verdict": "contradicted"}]})
     failed = _nb("03_c", "failed", None, {"cell": 2, "execution_count": 1, "line": "KeyError: 'x'"})
     ledger = _nb("00_claims_ledger", "ok", {"claims": [{"id": "A1", "verdict": "confirmed"}]}, run_last=True)
-    run = {"run_id": "r", "started_at": "2026-07-13T10:00:00", "duration_seconds": 3, "parameters": {},
-           "git": {"commit": "abc", "dirty": False}, "packages": {"python": "3.11"},
-           "notebooks": [ledger, ok, other, failed]}
+    run = {
+        "run_id": "r",
+        "started_at": "2026-07-13T10:00:00",
+        "duration_seconds": 3,
+        "parameters": {},
+        "git": {"commit": "abc", "dirty": False},
+        "packages": {"python": "3.11"},
+        "notebooks": [ledger, ok, other, failed],
+    }
     ctx = index.index_context(run)
     counts = {r["verdict"]: r["count"] for r in ctx["claims"]["rows"]}
     assert counts["confirmed"] == 1 and counts["mixed"] == 1 and counts["contradicted"] == 1
@@ -214,8 +282,15 @@ def test_index_renders_with_failures_and_counts_claims(tmp_path):
 
 def test_index_scorecard_shows_each_reports_thesis_window(tmp_path):
     label = "2026-01-01 to 2026-07-13 (131 trading days of 2026 so far)"
-    sectors = _nb("06_s", "ok", {"title": "Sectors", "verdict": {"value": "supported", "rule": "r"},
-                                 "window": {"start": "2026-01-01", "end": "2026-07-13", "label": label}})
+    sectors = _nb(
+        "06_s",
+        "ok",
+        {
+            "title": "Sectors",
+            "verdict": {"value": "supported", "rule": "r"},
+            "window": {"start": "2026-01-01", "end": "2026-07-13", "label": label},
+        },
+    )
     old = _nb("01_a", "ok", {"title": "No window recorded", "verdict": {"value": "mixed", "rule": "r"}})
     run = {"run_id": "r", "notebooks": [sectors, old]}
     rows = {r["name"]: r for r in index.index_context(run)["scorecard"]}
@@ -226,8 +301,7 @@ def test_index_scorecard_shows_each_reports_thesis_window(tmp_path):
 
 def test_index_uses_the_ledgers_counts_when_the_ledger_ran(tmp_path):
     report = _nb("01_a", "ok", {"claims": [{"id": "B4", "verdict": "mixed"}]})
-    counts = {"confirmed": 2, "contradicted": 2, "mixed": 1, "unverifiable": 0,
-              "forecast pending": 0, "not run": 16}
+    counts = {"confirmed": 2, "contradicted": 2, "mixed": 1, "unverifiable": 0, "forecast pending": 0, "not run": 16}
     ledger = _nb("00_claims_ledger", "ok", {"claims": [], "extra": {"counts": counts}}, run_last=True)
     ctx = index.index_context({"run_id": "r", "notebooks": [ledger, report]})
     shown = {r["verdict"]: r["count"] for r in ctx["claims"]["rows"]}
@@ -242,9 +316,11 @@ def test_index_uses_the_ledgers_counts_when_the_ledger_ran(tmp_path):
 
 
 def test_declared_parameters_survive_comments_with_equals_and_annotations():
-    cell = nbformat.v4.new_code_cell('start = "2025-01-01"\nend = None   # None = latest data\n'
-                                     'window: int = 20  # trading days\nnames = [\n    "A",\n    "B",\n]  # list\n'
-                                     'import os\nx = y = 1')
+    cell = nbformat.v4.new_code_cell(
+        'start = "2025-01-01"\nend = None   # None = latest data\n'
+        'window: int = 20  # trading days\nnames = [\n    "A",\n    "B",\n]  # list\n'
+        "import os\nx = y = 1"
+    )
     cell.metadata["tags"] = ["parameters"]
     params = disc.declared_parameters(nbformat.v4.new_notebook(cells=[cell]))
     assert list(params) == ["start", "end", "window", "names", "x", "y"]
@@ -256,12 +332,21 @@ def test_declared_parameters_survive_comments_with_equals_and_annotations():
 
 def test_longest_first_uses_the_previous_run(tmp_path):
     from rotation_utils.runner.run import longest_first
+
     names = ["01_a", "02_b", "03_c", "04_new"]
     assert longest_first(names, tmp_path) == names  # no history: folder order
     prev = tmp_path / "r1"
     prev.mkdir()
-    (prev / "run.json").write_text(json.dumps({"notebooks": [
-        {"notebook": "01_a", "duration_seconds": 5}, {"notebook": "02_b", "duration_seconds": 40},
-        {"notebook": "03_c", "duration_seconds": 12}]}))
+    (prev / "run.json").write_text(
+        json.dumps(
+            {
+                "notebooks": [
+                    {"notebook": "01_a", "duration_seconds": 5},
+                    {"notebook": "02_b", "duration_seconds": 40},
+                    {"notebook": "03_c", "duration_seconds": 12},
+                ]
+            }
+        )
+    )
     (tmp_path / "latest").symlink_to("r1")
     assert longest_first(names, tmp_path) == ["04_new", "02_b", "03_c", "01_a"]

@@ -3,6 +3,7 @@
 Expected values are worked out by hand from the inputs (or with plain pandas
 written here), never by calling the function under test.
 """
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,14 +17,14 @@ def _year_end_prices():
     """Business days 2018-12-03 .. 2021-06-30; A and B step at each year end, C lists in 2020."""
     idx = pd.bdate_range("2018-12-03", "2021-06-30", name="date")
     a = pd.Series(100.0, index=idx)
-    a[idx > "2018-12-31"] = 110.0   # 2019: +10%
-    a[idx > "2019-12-31"] = 99.0    # 2020: -10%
-    a[idx > "2020-12-31"] = 148.5   # 2021 to June: +50%
+    a[idx > "2018-12-31"] = 110.0  # 2019: +10%
+    a[idx > "2019-12-31"] = 99.0  # 2020: -10%
+    a[idx > "2020-12-31"] = 148.5  # 2021 to June: +50%
     b = pd.Series(50.0, index=idx)
-    b[idx > "2019-12-31"] = 60.0    # 2019: 0%, 2020: +20%, 2021: 0%
+    b[idx > "2019-12-31"] = 60.0  # 2019: 0%, 2020: +20%, 2021: 0%
     c = pd.Series(np.nan, index=idx)
     c[idx >= "2020-03-02"] = 10.0
-    c[idx > "2020-12-31"] = 12.0    # listed 2020: first year NaN; 2021: +20%
+    c[idx > "2020-12-31"] = 12.0  # listed 2020: first year NaN; 2021: +20%
     return pd.DataFrame({"A": a, "B": b, "C": c})
 
 
@@ -35,7 +36,7 @@ def test_calendar_table_recomputed_by_hand_and_flags_ytd():
     assert years.at[2021, "A"] == pytest.approx(0.50)
     assert years.at[2019, "B"] == pytest.approx(0.0)
     assert years.at[2020, "B"] == pytest.approx(0.20)
-    assert np.isnan(years.at[2020, "C"])            # listing year: no prior year-end close
+    assert np.isnan(years.at[2020, "C"])  # listing year: no prior year-end close
     assert years.at[2021, "C"] == pytest.approx(0.20)
     assert complete.to_dict() == {2019: True, 2020: True, 2021: False}
     assert S.year_labels(complete) == ["2019", "2020", "2021 YTD"]
@@ -68,8 +69,8 @@ def test_period_returns_monthly_relative_and_leaders():
     spy = pd.Series(100.0, index=idx)
     x = pd.Series(100.0, index=idx)
     y = pd.Series(100.0, index=idx)
-    x[idx >= "2025-01-15"] = 110.0   # X +10% in January
-    y[idx >= "2025-02-10"] = 120.0   # Y +20% in February
+    x[idx >= "2025-01-15"] = 110.0  # X +10% in January
+    y[idx >= "2025-02-10"] = 120.0  # Y +20% in February
     spy[idx >= "2025-03-03"] = 105.0  # SPY +5% in March (partial month)
     px = pd.DataFrame({"SPY": spy, "X": x, "Y": y})
     m = S.period_returns(px, "2025-01-01", freq="ME")
@@ -79,7 +80,7 @@ def test_period_returns_monthly_relative_and_leaders():
     assert list(rel.columns) == ["X", "Y"]
     assert rel.at[pd.Period("2025-03", "M"), "X"] == pytest.approx(-0.05)
     lead = S.leaders_by_period(rel)
-    assert lead["leader"].tolist() == ["X", "Y", "X"]   # March: both -5 pp, first wins the tie
+    assert lead["leader"].tolist() == ["X", "Y", "X"]  # March: both -5 pp, first wins the tie
     assert lead.loc[1, "leader_rel"] == pytest.approx(0.20)
     assert S.leadership_changes(lead) == 2
     with pytest.raises(BadInputError):
@@ -98,8 +99,8 @@ def test_period_returns_quarterly_base_is_close_before_start():
 
 def test_suspect_prints_flags_reversed_spikes_not_news_days():
     idx = pd.bdate_range("2025-01-01", periods=8, name="date")
-    bad = pd.Series([10, 10, 0.8, 10, 10, 10, 10, 10], index=idx, dtype=float)      # -92% then back
-    news = pd.Series([10, 10, 34.9, 22, 22, 22, 22, 22], index=idx, dtype=float)    # +249% then -37%
+    bad = pd.Series([10, 10, 0.8, 10, 10, 10, 10, 10], index=idx, dtype=float)  # -92% then back
+    news = pd.Series([10, 10, 34.9, 22, 22, 22, 22, 22], index=idx, dtype=float)  # +249% then -37%
     calm = pd.Series(np.linspace(10, 11, 8), index=idx)
     px = pd.DataFrame({"BAD": bad, "NEWS": news, "CALM": calm})
     sp = S.suspect_prints(px)
@@ -108,7 +109,7 @@ def test_suspect_prints_flags_reversed_spikes_not_news_days():
     assert sp["move"].iloc[0] == pytest.approx(-0.92)
     clean = S.neutralise_prints(px, sp)
     assert clean.at[idx[2], "BAD"] == 10.0
-    assert px.at[idx[2], "BAD"] == 0.8      # the source frame is untouched
+    assert px.at[idx[2], "BAD"] == 0.8  # the source frame is untouched
     assert S.suspect_prints(calm.to_frame("CALM")).empty
 
 
@@ -122,7 +123,7 @@ def test_member_returns_breadth_and_leaders():
     idx = pd.bdate_range("2024-12-27", "2025-03-31", name="date")
     px = pd.DataFrame({t: 10.0 for t in "ABCDE"}, index=idx)
     px.loc[idx[-1], ["A", "B", "C", "D"]] = [20.0, 15.0, 11.0, 5.0]
-    px.loc[:"2025-02-01", "E"] = np.nan     # listed after the start: left out
+    px.loc[:"2025-02-01", "E"] = np.nan  # listed after the start: left out
     r = S.member_returns(px, "2025-01-01")
     assert sorted(r.index) == ["A", "B", "C", "D"]
     assert r["A"] == pytest.approx(1.0)
@@ -130,8 +131,10 @@ def test_member_returns_breadth_and_leaders():
     assert (b["members"], b["beat"]) == (4, 2)
     assert b["share_beat"] == pytest.approx(0.5)
     assert b["median"] == pytest.approx((0.5 + 0.1) / 2)
-    info = pd.DataFrame({"name": ["ALPHA INC", "B", "C", "D"], "sector": ["Tech", "Tech", "Health", "Health"]},
-                        index=["A", "B", "C", "D"])
+    info = pd.DataFrame(
+        {"name": ["ALPHA INC", "B", "C", "D"], "sector": ["Tech", "Tech", "Health", "Health"]},
+        index=["A", "B", "C", "D"],
+    )
     top, bottom = S.leaders_laggards(r, info, n=2, flagged={"D"})
     assert top["Ticker"].tolist() == ["A", "B"]
     assert top["Name"].iloc[0] == "Alpha Inc"
@@ -146,8 +149,8 @@ def test_member_returns_breadth_and_leaders():
 def test_member_coverage_counts():
     idx = pd.bdate_range("2025-01-01", "2025-03-31", name="date")
     px = pd.DataFrame({"A": 1.0, "B": 1.0, "C": 1.0}, index=idx)
-    px.loc[:"2025-02-01", "B"] = np.nan    # lists later
-    px.loc["2025-03-01":, "C"] = np.nan    # stops early
+    px.loc[:"2025-02-01", "B"] = np.nan  # lists later
+    px.loc["2025-03-01":, "C"] = np.nan  # stops early
     cov = S.member_coverage(["A", "B", "C", "GONE"], px, "2025-01-02")
     assert (cov["holdings"], cov["with_prices"], cov["full_window"]) == (4, 3, 2)
     assert (cov["listed_later"], cov["no_prices"], cov["stopped_early"]) == (1, 1, 1)
@@ -158,8 +161,8 @@ def test_equal_weight_basket_matches_hand_computation():
     idx = pd.bdate_range("2025-01-01", "2025-01-31", name="date")
     a = pd.Series(10.0, index=idx)
     b = pd.Series(20.0, index=idx)
-    a.iloc[-1] = 12.0   # +20%
-    b.iloc[-1] = 18.0   # -10%
+    a.iloc[-1] = 12.0  # +20%
+    b.iloc[-1] = 18.0  # -10%
     px = pd.DataFrame({"A": a, "B": b})
     lvl = S.equal_weight_basket(px, ["A", "B", "MISSING"], "2025-01-01")
     assert lvl.iloc[0] == pytest.approx(1.0)
@@ -168,16 +171,21 @@ def test_equal_weight_basket_matches_hand_computation():
 
 
 def test_sector_weights_normalise_per_file():
-    h = pd.DataFrame({"holdings_date": pd.to_datetime(["2025-01-01"] * 3 + ["2025-06-01"] * 2),
-                      "sector": ["Tech", "Tech", "Health", "Tech", "Health"],
-                      "weight_pct": [30.0, 20.0, 49.0, 40.0, 60.0]})
+    h = pd.DataFrame(
+        {
+            "holdings_date": pd.to_datetime(["2025-01-01"] * 3 + ["2025-06-01"] * 2),
+            "sector": ["Tech", "Tech", "Health", "Tech", "Health"],
+            "weight_pct": [30.0, 20.0, 49.0, 40.0, 60.0],
+        }
+    )
     w = S.sector_weights(h)
     assert list(w.columns) == ["2025-01-01", "2025-06-01"]
     assert w.at["Tech", "2025-01-01"] == pytest.approx(50 / 99)
     assert w.at["Health", "2025-06-01"] == pytest.approx(0.6)
-    assert w.index[0] == "Health"   # sorted by the latest file
-    assert S.sector_members(pd.DataFrame({"ticker": ["X", "Y", "X"], "sector": ["Tech", "Health", "Tech"]}),
-                            "Tech") == ["X"]
+    assert w.index[0] == "Health"  # sorted by the latest file
+    assert S.sector_members(
+        pd.DataFrame({"ticker": ["X", "Y", "X"], "sector": ["Tech", "Health", "Tech"]}), "Tech"
+    ) == ["X"]
 
 
 def _years(rows):
@@ -187,8 +195,9 @@ def _years(rows):
 
 
 def test_a7_rules():
-    years = _years({2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23},
-                    2025: {"KBWB": 0.30, "SPY": 0.16}})
+    years = _years(
+        {2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23}, 2025: {"KBWB": 0.30, "SPY": 0.16}}
+    )
     done = pd.Series({2023: True, 2024: True, 2025: True})
     a = SV.a7_assessment(years, done)
     assert a["verdict"] == "contradicted"
@@ -221,7 +230,7 @@ def test_a9_rules():
     one = SV.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
     assert one["verdict"] == "mixed"
     none = SV.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
-    assert none["verdict"] == "contradicted"   # large-cap healthcare and banks leading do not help
+    assert none["verdict"] == "contradicted"  # large-cap healthcare and banks leading do not help
     early = SV.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
     assert early["verdict"] == "unverifiable" and "no 2026 data" in early["evidence"]
     short = SV.a9_assessment(years, done, trading_days=5)
@@ -231,7 +240,7 @@ def test_a9_rules():
 def test_named_sector_verdict():
     win = pd.Series({"SPY": 0.2, "KBWB": 0.9, "KRE": 0.25, "XBI": 0.1, "XLI": 0.25})
     v = SV.named_sector_verdict(win)
-    assert v["value"] == "mixed"   # mid-cap banks (KRE) and XLI beat, XBI lagged; KBWB is not a mid-cap bank
+    assert v["value"] == "mixed"  # mid-cap banks (KRE) and XLI beat, XBI lagged; KBWB is not a mid-cap bank
     assert v["table"].set_index("group").loc["Mid-cap banks", "return"] == pytest.approx(0.25)
     assert SV.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
     assert SV.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
@@ -239,8 +248,9 @@ def test_named_sector_verdict():
 
 
 def test_a7_counts_only_years_inside_the_window():
-    years = _years({2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23},
-                    2025: {"KBWB": 0.30, "SPY": 0.16}})
+    years = _years(
+        {2023: {"KBWB": -0.01, "SPY": 0.26}, 2024: {"KBWB": 0.31, "SPY": 0.23}, 2025: {"KBWB": 0.30, "SPY": 0.16}}
+    )
     done = pd.Series({2023: True, 2024: True, 2025: True})
     inside = SV.window_years("2024-01-01", "2024-12-31", years.index)
     assert inside == [2024]
@@ -255,14 +265,15 @@ def test_a7_counts_only_years_inside_the_window():
 
 def test_thesis_window_is_2026_inside_the_run():
     from rotation_utils import periods
+
     p = periods.register_periods()["A9"]
-    idx = pd.bdate_range("2025-12-01", "2026-07-13").drop(pd.Timestamp("2026-01-01"))   # New Year: no session
+    idx = pd.bdate_range("2025-12-01", "2026-07-13").drop(pd.Timestamp("2026-01-01"))  # New Year: no session
     cov = periods.coverage(p, "2023-01-01", "2026-07-13", idx)
     t = SV.thesis_window(idx, "2023-01-01", cov)
     assert t["start"] == pd.Timestamp("2026-01-01") and t["end"] == pd.Timestamp("2026-07-13")
-    assert t["base"] == pd.Timestamp("2025-12-31")   # the close the returns run from, as the label says
+    assert t["base"] == pd.Timestamp("2025-12-31")  # the close the returns run from, as the label says
     assert t["label"].startswith("2025-12-31 to 2026-07-13 (")
-    assert t["days"] == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())   # returns from the 2025 close
+    assert t["days"] == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())  # returns from the 2025 close
     assert "trading days of 2026 so far" in t["label"]
     none = SV.thesis_window(idx, "2024-01-01", periods.coverage(p, "2024-01-01", "2024-12-31"))
     assert none["start"] is None and "the window ends 2024-12-31" in none["label"]
@@ -289,8 +300,7 @@ def test_member_caveats_follow_the_inputs():
     # a window that ends before the only file: the caveat names the file and says so
     ended = S.member_caveats(cov, "2025-05-13", "2024-01-01", prints, [], end="2024-12-31")
     assert "IWM holdings as of 2025-05-13, after the window end 2024-12-31" in ended[0]
-    on_time = S.member_caveats({**cov, "stopped_early": 3}, "2025-05-13", "2025-06-01",
-                               prints.iloc[:0], [])
+    on_time = S.member_caveats({**cov, "stopped_early": 3}, "2025-05-13", "2025-06-01", prints.iloc[:0], [])
     assert "point-in-time" in on_time[0] and "look-ahead" not in on_time[0]
     assert "3 stop trading early" in on_time[1]
     assert "0 in the window (none)" in on_time[2]
@@ -299,11 +309,10 @@ def test_member_caveats_follow_the_inputs():
 # ---- windows the funds do not cover -------------------------------------------
 def test_full_window_returns_leave_out_funds_listed_inside_the_window():
     idx = pd.bdate_range("2011-01-03", periods=6, name="date")
-    px = pd.DataFrame({"SPY": [100, 101, 102, 103, 104, 110.0],
-                       "KBWB": [np.nan, np.nan, 50, 51, 52, 60.0]}, index=idx)
+    px = pd.DataFrame({"SPY": [100, 101, 102, 103, 104, 110.0], "KBWB": [np.nan, np.nan, 50, 51, 52, 60.0]}, index=idx)
     win = S.full_window_returns(px, idx[0], idx[-1])
     assert win["SPY"] == pytest.approx(0.10)
-    assert np.isnan(win["KBWB"])          # returns_since alone would measure it from its first close
+    assert np.isnan(win["KBWB"])  # returns_since alone would measure it from its first close
     assert S.full_window_returns(px, idx[2], idx[-1])["KBWB"] == pytest.approx(0.20)
     gaps = S.history_gaps(px, ["SPY", "KBWB", "XLRE"], idx[0], idx[-1])
     assert gaps["KBWB"] == f"KBWB has no prices before {idx[2]:%Y-%m-%d}"
@@ -326,8 +335,10 @@ def test_a7_says_why_claimed_years_are_missing():
     gaps = {"KBWB": "KBWB has no prices up to 2009-06-30 in this source"}
     a = SV.a7_assessment(years, pd.Series({2008: True, 2009: False}), last_day="2009-06-30", gaps=gaps)
     assert a["verdict"] == "unverifiable" and a["complete_years"] == 0
-    assert a["evidence"] == ("None of the claimed years 2023-2025 can be measured on this window: the window ends "
-                             "2009-06-30, before 2023; KBWB has no prices up to 2009-06-30 in this source.")
+    assert a["evidence"] == (
+        "None of the claimed years 2023-2025 can be measured on this window: the window ends "
+        "2009-06-30, before 2023; KBWB has no prices up to 2009-06-30 in this source."
+    )
     # some years measured, one after the window end: the year says why
     two = _years({2023: {"KBWB": 0.3, "SPY": 0.2}, 2024: {"KBWB": 0.3, "SPY": 0.2}})
     b = SV.a7_assessment(two, pd.Series({2023: True, 2024: True}), last_day="2024-12-31")
@@ -337,10 +348,15 @@ def test_a7_says_why_claimed_years_are_missing():
 
 def test_named_sector_verdict_names_missing_funds():
     gaps = {"KBWB": "KBWB has no prices before 2011-11-01", "XBI": "XBI has no prices up to 2001-12-31 in this source"}
-    two = {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}   # a group of two ETFs
-    partial = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps, groups=two)
+    two = {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}  # a group of two ETFs
+    partial = SV.named_sector_verdict(
+        pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps, groups=two
+    )
     assert partial["value"] == "mixed"
-    assert "No window return for KBWB (KBWB has no prices before 2011-11-01); each group is averaged" in partial["evidence"]
+    assert (
+        "No window return for KBWB (KBWB has no prices before 2011-11-01); each group is averaged"
+        in partial["evidence"]
+    )
     none = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XLI": 0.25}), gaps=gaps, groups=two)
     assert none["value"] == "inconclusive"
     assert none["evidence"].endswith("so Small-cap healthcare cannot be measured.")
@@ -349,7 +365,7 @@ def test_named_sector_verdict_names_missing_funds():
 
 def test_named_sector_verdict_needs_a_minimum_window():
     win = pd.Series({"SPY": 0.02, "KBWB": 0.01, "KRE": 0.03, "XBI": 0.01, "XLI": 0.025})
-    assert SV.named_sector_verdict(win)["value"] == "mixed"           # no day count: no check
+    assert SV.named_sector_verdict(win)["value"] == "mixed"  # no day count: no check
     short = SV.named_sector_verdict(win, days=15, min_days=42)
     assert short["value"] == "inconclusive"
     assert short["reason"] == "the window has 15 trading days, fewer than 42"
@@ -359,13 +375,14 @@ def test_named_sector_verdict_needs_a_minimum_window():
     at_limit = SV.named_sector_verdict(win, days=42, min_days=42)
     assert at_limit["value"] == "mixed" and at_limit["reason"] == ""
     assert SV.named_sector_verdict(win, days=15, min_days=10)["value"] == "mixed"
-    assert SV.named_sector_verdict(win, days=41)["value"] == "inconclusive"   # default is 42, as in report 01
+    assert SV.named_sector_verdict(win, days=41)["value"] == "inconclusive"  # default is 42, as in report 01
     assert SV.MIN_WINDOW_DAYS == 42
 
 
 # ---- helpers behind the notebook's setup, data and section cells ------------------
 def test_etf_labels_cover_every_fund_family_and_source_names_the_data_layer():
     from rotation_utils.universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
+
     for family in (SECTOR_ETFS, INDUSTRY_ETFS, SIZE_STYLE_ETFS):
         assert all(S.ETF_LABELS[t] == name for t, name in family.items())
     assert "data layer" in S.PRICE_SOURCE
@@ -380,11 +397,13 @@ def test_first_calendar_year_takes_the_earlier_year_and_needs_a_start():
 
 class _PriceLayer:
     """Stands in for DataLayer.prices: records the call, or raises like an empty window."""
+
     def __init__(self, fail=False):
         self.fail, self.calls = fail, []
 
     def prices(self, tickers, start, end):
         from rotation_utils.errors import DataUnavailableError
+
         self.calls.append((tickers, start, end))
         if self.fail:
             raise DataUnavailableError("no prices")
@@ -403,8 +422,8 @@ def test_member_prices_dedupes_leads_the_start_and_survives_no_prices():
 def test_sector_columns_drop_size_style_funds_unless_nothing_else_is_priced():
     cols = ["XLF", "XLV", "IWM", "SPY"]
     assert S.sector_columns(["XLF", "XLV", "IWM"], cols, "SPY") == ["XLF", "XLV"]
-    assert S.sector_columns(["XLF", "XLK"], cols, "SPY") == ["XLF"]          # XLK not priced
-    assert S.sector_columns(["IWM", "SPY"], cols, "SPY") == ["IWM"]          # fallback: all but the benchmark
+    assert S.sector_columns(["XLF", "XLK"], cols, "SPY") == ["XLF"]  # XLK not priced
+    assert S.sector_columns(["IWM", "SPY"], cols, "SPY") == ["IWM"]  # fallback: all but the benchmark
 
 
 COV = {"holdings": 10, "full_window": 6, "listed_later": 1, "stopped_early": 2, "no_prices": 3}
@@ -429,12 +448,18 @@ def test_members_cover_window_at_half_the_holdings():
 
 def test_leadership_sentence_reads_best_worst_and_quarters_from_the_data():
     rel = pd.Series({"XLF": 0.05, "XLI": -0.01, "XLV": -0.08})
-    leaders = pd.DataFrame({"period": ["2025Q1", "2025Q2", "2025Q3"], "leader": ["XLF", "XLV", "XLF"],
-                            "leader_rel": [0.02, 0.03, 0.015], "laggard": ["XLV", "XLI", "XLV"],
-                            "laggard_rel": [-0.02, -0.01, -0.03]})
+    leaders = pd.DataFrame(
+        {
+            "period": ["2025Q1", "2025Q2", "2025Q3"],
+            "leader": ["XLF", "XLV", "XLF"],
+            "leader_rel": [0.02, 0.03, 0.015],
+            "laggard": ["XLV", "XLI", "XLV"],
+            "laggard_rel": [-0.02, -0.01, -0.03],
+        }
+    )
     text = S.leadership_sentence("W", rel, leaders, "SPY", {"XLF": "Financials"})
     assert text.startswith("Over W, XLF, Financials,")
-    assert "XLV, XLV," in text                                   # no label: the ticker stands in
+    assert "XLV, XLV," in text  # no label: the ticker stands in
     assert "changed hands 2 times in 3 quarters" in text
     assert "XLF led most often (2 quarters)" in text
     assert "(2025Q3, to date) is led by XLF (+1.5 pp)" in text
@@ -442,17 +467,24 @@ def test_leadership_sentence_reads_best_worst_and_quarters_from_the_data():
 
 
 def test_weights_sentence_names_largest_sector_and_biggest_moves():
-    w = pd.DataFrame({"2024-06-28": [0.20, 0.15, 0.10], "2025-06-30": [0.18, 0.17, 0.10]},
-                     index=["Financials", "Health Care", "Energy"])
+    w = pd.DataFrame(
+        {"2024-06-28": [0.20, 0.15, 0.10], "2025-06-30": [0.18, 0.17, 0.10]},
+        index=["Financials", "Health Care", "Energy"],
+    )
     text = S.weights_sentence(w)
-    assert "The 2 holdings files known at the run's as-of date are shown whatever the window (2024-06-28 to 2025-06-30)." in text
+    assert (
+        "The 2 holdings files known at the run's as-of date are shown whatever the window (2024-06-28 to 2025-06-30)."
+        in text
+    )
     assert "after the window end" not in text
     late = S.weights_sentence(w, end="2024-12-31")
     assert "(2025-06-30 after the window end 2024-12-31)" in late
     # one file: no change to report, and the file is named with where it lies against the window
     one = S.weights_sentence(w[["2025-06-30"]], end="2024-12-31")
-    assert one.startswith("One holdings file is known at the run's as-of date: IWM holdings as of 2025-06-30, "
-                          "after the window end 2024-12-31.")
+    assert one.startswith(
+        "One holdings file is known at the run's as-of date: IWM holdings as of 2025-06-30, "
+        "after the window end 2024-12-31."
+    )
     assert "held the most" not in one and "Financials is the largest sector at 18.0%" in one
     assert "Financials is the largest sector at 18.0%" in text
     assert "Health Care gained the most (+2.0 pp) and Financials lost the most (-2.0 pp)" in text
@@ -460,15 +492,22 @@ def test_weights_sentence_names_largest_sector_and_biggest_moves():
 
 def test_verdict_metric_rows_and_chart_show_each_group_minus_the_market():
     import matplotlib
+
     matplotlib.use("Agg")
     from rotation_utils.charts import sectors as CS
+
     win = pd.Series({"SPY": 0.10, "KBWB": 0.05, "KRE": 0.03, "XBI": 0.20, "XLI": np.nan})
     table = SV.named_sector_verdict(win, "SPY")["table"]
     rows = SV.verdict_metric_rows(table, "SPY")
-    assert [r[0] for r in rows] == ["mid_cap_banks_minus_market_pp", "small_cap_healthcare_minus_market_pp",
-                                    "industrials_minus_market_pp"]
+    assert [r[0] for r in rows] == [
+        "mid_cap_banks_minus_market_pp",
+        "small_cap_healthcare_minus_market_pp",
+        "industrials_minus_market_pp",
+    ]
     assert rows[0][1] == pytest.approx(-7.0) and rows[1][1] == pytest.approx(10.0) and rows[2][1] is None
     assert rows[0][3] == "Mid-cap banks (KRE) minus SPY over the window"
     fig = CS.plot_verdict_groups(table, "SPY", "2025-01-01", "2025-12-31", "test")
     assert len(fig.axes[0].patches) == 2  # the group without a return is not drawn as a zero bar
-    assert CS.plot_verdict_groups(table.assign(**{"minus market": np.nan}), "SPY", "2025-01-01", "2025-12-31", "t") is None
+    assert (
+        CS.plot_verdict_groups(table.assign(**{"minus market": np.nan}), "SPY", "2025-01-01", "2025-12-31", "t") is None
+    )

@@ -1,4 +1,5 @@
 """House style, notebook setup and reference files."""
+
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -35,6 +36,7 @@ def _rc(value):
 def test_house_style_sheet_equals_the_seaborn_theme_it_writes_out():
     """The sheet replaces seaborn.set_theme(...) at notebook start; it must set the same values."""
     import seaborn as sns
+
     with matplotlib.rc_context():
         matplotlib.rcdefaults()
         sns.set_theme(context="talk", style="whitegrid", palette=style.PALETTE, font_scale=0.8)
@@ -44,8 +46,17 @@ def test_house_style_sheet_equals_the_seaborn_theme_it_writes_out():
         style.apply()
         sheet = dict(matplotlib.rcParams)
     own = matplotlib.rc_params_from_file(style.HOUSE_STYLE, use_default_template=False)
-    house_only = {"figure.figsize", "figure.dpi", "savefig.dpi", "savefig.bbox", "axes.titleweight",
-                  "axes.titlesize", "axes.spines.top", "axes.spines.right", "legend.frameon"}
+    house_only = {
+        "figure.figsize",
+        "figure.dpi",
+        "savefig.dpi",
+        "savefig.bbox",
+        "axes.titleweight",
+        "axes.titlesize",
+        "axes.spines.top",
+        "axes.spines.right",
+        "legend.frameon",
+    }
     assert house_only <= set(own)
     # image.cmap is seaborn's own 'rocket', which exists only once seaborn is imported; heat maps name their map
     differ = {k for k in themed if k not in house_only | {"image.cmap"} and _rc(themed[k]) != _rc(sheet[k])}
@@ -57,15 +68,19 @@ def test_report_start_imports_no_seaborn_or_scipy():
     """The fixed cost of every kernel: the shared first step must not pull in seaborn or scipy.stats."""
     import subprocess
     import sys
-    code = ("import sys; from rotation_utils import notebook, style, ledger, narrative, tables; style.apply(); "
-            "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))")
+
+    code = (
+        "import sys; from rotation_utils import notebook, style, ledger, narrative, tables; style.apply(); "
+        "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 
 
 def test_setup_parses_dates_and_rejects_bad_ones():
-    ctx = notebook.setup("n", "t", {"start": "2025-01-01", "end": None, "event_date": "2026-01-13"},
-                         data_source="snapshot")
+    ctx = notebook.setup(
+        "n", "t", {"start": "2025-01-01", "end": None, "event_date": "2026-01-13"}, data_source="snapshot"
+    )
     assert ctx.start == pd.Timestamp("2025-01-01") and ctx.end is None
     assert ctx.event_date == pd.Timestamp("2026-01-13")
     with pytest.raises(BadInputError, match="start"):
@@ -79,11 +94,22 @@ def test_setup_parses_dates_and_rejects_bad_ones():
 def test_setup_reads_the_declared_parameters_from_the_namespace_and_freezes_the_context():
     """A report passes globals(): setup keeps exactly the names its parameters cell declares."""
     import dataclasses
+
     declared = notebook.declared_names("06_sector_leadership")
     namespace = {name: None for name in declared}
-    namespace.update(start="2026-01-02", end="2026-06-30", data_source="snapshot", sectors=["XLF"],
-                     benchmark="SPY", small_cap_index="IWM", calendar_from=2024, top_n=3, min_window_days=42,
-                     pd=pd, unrelated_variable=1)
+    namespace.update(
+        start="2026-01-02",
+        end="2026-06-30",
+        data_source="snapshot",
+        sectors=["XLF"],
+        benchmark="SPY",
+        small_cap_index="IWM",
+        calendar_from=2024,
+        top_n=3,
+        min_window_days=42,
+        pd=pd,
+        unrelated_variable=1,
+    )
     ctx = notebook.setup("06_sector_leadership", "t", namespace)
     assert set(ctx.report.parameters) == set(declared)
     assert ctx.run.end == pd.Timestamp("2026-06-30") and ctx.run.data_as_of == pd.Timestamp("2026-06-30")
@@ -128,14 +154,19 @@ def test_only_config_reads_rotation_environment_variables():
     """Every ROTATION_* variable is looked up through config.setting(), so config.SETTINGS is the whole list."""
     import ast
     from pathlib import Path
+
     package = Path(config.__file__).parent
     readers = []
     for path in package.rglob("*.py"):
         if path.name == "config.py":
             continue
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.startswith("ROTATION_") \
-                    and node.value.isupper():
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and node.value.startswith("ROTATION_")
+                and node.value.isupper()
+            ):
                 readers.append(f"{path.relative_to(package)}:{node.lineno} {node.value}")
     assert readers == []
 
@@ -167,22 +198,30 @@ def test_make_lab_kernels_autoreload_the_package(tmp_path):
     import re
     import subprocess
     import sys
+
     makefile = (config.REPO_ROOT / "Makefile").read_text()
     assert re.search(r"^\s+.*IPYTHONDIR=\$\(CURDIR\)/lab/ipython .*jupyter lab", makefile, re.M)
     module = tmp_path / "edited_module.py"
     module.write_text("VALUE = 'first'\n")
     first_cell = f"import sys; sys.path.insert(0, {str(tmp_path)!r}); import edited_module; print(edited_module.VALUE)"
-    code = "\n".join([
-        "ip = get_ipython()",
-        f"ip.run_cell({first_cell!r})",
-        "import os, time",
-        f"open({str(module)!r}, 'w').write({'VALUE = ' + repr('second') + chr(10)!r})",
-        f"os.utime({str(module)!r}, (time.time() + 5, time.time() + 5))",
-        "ip.run_cell('print(edited_module.VALUE)')",
-    ])
+    code = "\n".join(
+        [
+            "ip = get_ipython()",
+            f"ip.run_cell({first_cell!r})",
+            "import os, time",
+            f"open({str(module)!r}, 'w').write({'VALUE = ' + repr('second') + chr(10)!r})",
+            f"os.utime({str(module)!r}, (time.time() + 5, time.time() + 5))",
+            "ip.run_cell('print(edited_module.VALUE)')",
+        ]
+    )
     env = dict(os.environ, IPYTHONDIR=str(config.REPO_ROOT / "lab" / "ipython"))
-    out = subprocess.run([sys.executable, "-m", "IPython", "--no-banner", "-c", code], env=env,
-                         capture_output=True, text=True, timeout=120).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "IPython", "--no-banner", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    ).stdout
     printed = [w for w in out.split() if w in ("first", "second")]
     assert printed == ["first", "second"], out
 
@@ -190,12 +229,15 @@ def test_make_lab_kernels_autoreload_the_package(tmp_path):
 def test_no_file_of_the_project_names_an_unknown_rotation_variable():
     """A renamed variable must be renamed everywhere (a stale name silently falls back to a default)."""
     import re
+
     known = {s.env for s in config.SETTINGS.values()}
     stale = []
     for pattern in ("*.py", "*.ipynb", "*.md", "Makefile", ".ci/*"):
         for path in config.REPO_ROOT.glob(pattern) if "/" in pattern else config.REPO_ROOT.rglob(pattern):
-            if any(part in {".venv", ".git", "outputs", "node_modules"} or part.endswith(".egg-info")
-                   for part in path.relative_to(config.REPO_ROOT).parts):
+            if any(
+                part in {".venv", ".git", "outputs", "node_modules"} or part.endswith(".egg-info")
+                for part in path.relative_to(config.REPO_ROOT).parts
+            ):
                 continue
             for name in set(re.findall(r"\bROTATION_[A-Z_]+\b", path.read_text(errors="replace"))):
                 if name not in known and not name.endswith("_RULE"):

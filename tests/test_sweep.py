@@ -4,6 +4,7 @@ The sweep runs the fixture notebooks (one of them fails on purpose) over the
 calendar years 2016 and 2017 plus the default run; the matrix, sweep.csv and
 the stability column are checked against the member runs' own results.json.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,9 @@ from tests.test_runner import FIXTURES, rotation
 @pytest.fixture(scope="module")
 def sweep(tmp_path_factory):
     out = tmp_path_factory.mktemp("sweep-out")
-    proc = rotation("sweep", "--notebooks", FIXTURES, "--years", "2016-2017", "--workers", "2",
-                    "--data", "snapshot", "--out", out)
+    proc = rotation(
+        "sweep", "--notebooks", FIXTURES, "--years", "2016-2017", "--workers", "2", "--data", "snapshot", "--out", out
+    )
     sweeps = list((out / "sweeps").iterdir())
     assert len(sweeps) == 1, proc.stdout + proc.stderr
     return proc, out, sweeps[0]
@@ -49,7 +51,9 @@ def test_failed_task_reported_by_window_and_notebook(sweep):
     assert proc.returncode == 1, proc.stderr
     failed = [ln for ln in proc.stdout.splitlines() if ln.startswith("FAILED")]
     assert sorted(re.sub(r"In \[\d+\]", "In [n]", ln) for ln in failed) == sorted(
-        f"FAILED {w} 02_broken at cell 4 (In [n]): ValueError: fixture failure on purpose" for w in ("default", "2016", "2017"))
+        f"FAILED {w} 02_broken at cell 4 (In [n]): ValueError: fixture failure on purpose"
+        for w in ("default", "2016", "2017")
+    )
     assert "Traceback" not in proc.stdout + proc.stderr
     assert (sweep_dir / "sweep.html").is_file() and (sweep_dir / "sweep.csv").is_file()
 
@@ -131,36 +135,46 @@ def test_html_matrix_colours_evidence_and_charts(sweep):
 
 # --- windows and bad inputs (no cluster) ----------------------------------------------------
 
+
 def test_windows():
     assert year_windows("2024-2026", "2026-07-13") == [
-        Window("2024", "2024-01-01", "2024-12-31"), Window("2025", "2025-01-01", "2025-12-31"),
-        Window("2026", "2026-01-01", "2026-07-13")]
+        Window("2024", "2024-01-01", "2024-12-31"),
+        Window("2025", "2025-01-01", "2025-12-31"),
+        Window("2026", "2026-01-01", "2026-07-13"),
+    ]
     assert end_windows(["2026-03-31", "2025-12-31"], "2026-07-13") == [
-        Window("to 2025-12-31", None, "2025-12-31"), Window("to 2026-03-31", None, "2026-03-31")]
+        Window("to 2025-12-31", None, "2025-12-31"),
+        Window("to 2026-03-31", None, "2026-03-31"),
+    ]
     rolled = rolling_windows(12, 6, "2024-07-01", "2026-07-13")
-    assert [(w.start, w.end) for w in rolled] == [("2024-07-13", "2025-07-13"), ("2025-01-13", "2026-01-13"),
-                                                  ("2025-07-13", "2026-07-13")]
+    assert [(w.start, w.end) for w in rolled] == [
+        ("2024-07-13", "2025-07-13"),
+        ("2025-01-13", "2026-01-13"),
+        ("2025-07-13", "2026-07-13"),
+    ]
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "give exactly one of --years, --rolling or --ends"),
-    (["--years", "2019-2020", "--ends", "2024-01-31"], "give exactly one of"),
-    (["--years", "20x9"], "expected YYYY or YYYY-YYYY"),
-    (["--years", "2026-2024"], "the first year is after the last"),
-    (["--years", "2027"], "the data ends on 2026-07-13, before 2027 starts"),
-    (["--ends", "2030-01-31"], "after the last date the data has"),
-    (["--ends", "not-a-date"], "--ends"),
-    (["--rolling", "0"], "at least 1 month"),
-    (["--years", "2024", "--only", "nope"], "unknown notebook 'nope'"),
-    (["--years", "2024", "--workers", "0"], "--workers must be at least 1"),
-    (["--years", "2024", "--scheduler", "tcp://127.0.0.1:9", "--workers", "2"], "cannot be used with --scheduler"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "give exactly one of --years, --rolling or --ends"),
+        (["--years", "2019-2020", "--ends", "2024-01-31"], "give exactly one of"),
+        (["--years", "20x9"], "expected YYYY or YYYY-YYYY"),
+        (["--years", "2026-2024"], "the first year is after the last"),
+        (["--years", "2027"], "the data ends on 2026-07-13, before 2027 starts"),
+        (["--ends", "2030-01-31"], "after the last date the data has"),
+        (["--ends", "not-a-date"], "--ends"),
+        (["--rolling", "0"], "at least 1 month"),
+        (["--years", "2024", "--only", "nope"], "unknown notebook 'nope'"),
+        (["--years", "2024", "--workers", "0"], "--workers must be at least 1"),
+        (["--years", "2024", "--scheduler", "tcp://127.0.0.1:9", "--workers", "2"], "cannot be used with --scheduler"),
+    ],
+)
 def test_bad_inputs_one_line_exit_2(tmp_path, capsys, args, message):
     code = main(["sweep", "--notebooks", str(FIXTURES), "--data", "snapshot", "--out", str(tmp_path), *args])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and message in err, err
     assert not any(tmp_path.iterdir()), "nothing is written on bad input"
-
 
 
 def test_not_run_is_no_verdict_in_the_stability_share(tmp_path):
@@ -171,17 +185,31 @@ def test_not_run_is_no_verdict_in_the_stability_share(tmp_path):
     def member(label, start, rows):
         run_dir = tmp_path / label
         (run_dir / "00_claims_ledger").mkdir(parents=True)
-        (run_dir / "00_claims_ledger" / "results.json").write_text(json.dumps({
-            "notebook": "00_claims_ledger", "title": "Ledger", "headline": [], "claims": [],
-            "verdict": {"value": "mixed", "rule": "r"}, "data": {},
-            "extra": {"ledger": [{"id": i, "verdict": v, "evidence": "e"} for i, v in rows]}}))
+        (run_dir / "00_claims_ledger" / "results.json").write_text(
+            json.dumps(
+                {
+                    "notebook": "00_claims_ledger",
+                    "title": "Ledger",
+                    "headline": [],
+                    "claims": [],
+                    "verdict": {"value": "mixed", "rule": "r"},
+                    "data": {},
+                    "extra": {"ledger": [{"id": i, "verdict": v, "evidence": "e"} for i, v in rows]},
+                }
+            )
+        )
         run = {"notebooks": [{"notebook": "00_claims_ledger", "status": "ok"}]}
-        return SimpleNamespace(window=Window(label, start, None if start is None else "2025-12-31"),
-                               run_dir=run_dir, run=run, records={})
+        return SimpleNamespace(
+            window=Window(label, start, None if start is None else "2025-12-31"), run_dir=run_dir, run=run, records={}
+        )
 
-    data = sweep_data([member("default", None, [("A1", "confirmed"), ("B1", "not run")]),
-                       member("w1", "2025-01-01", [("A1", "confirmed"), ("B1", "not run")]),
-                       member("w2", "2025-06-01", [("A1", "not run"), ("B1", "not run")])])
+    data = sweep_data(
+        [
+            member("default", None, [("A1", "confirmed"), ("B1", "not run")]),
+            member("w1", "2025-01-01", [("A1", "confirmed"), ("B1", "not run")]),
+            member("w2", "2025-06-01", [("A1", "not run"), ("B1", "not run")]),
+        ]
+    )
     claims = {c["id"]: c for c in data["claims"]}
     assert (claims["A1"]["agree"], claims["A1"]["of"], claims["A1"]["share"]) == (1, 1, 1.0)
     assert claims["B1"]["share"] is None and claims["B1"]["of"] == 0

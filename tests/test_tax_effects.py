@@ -1,4 +1,5 @@
 """Unit tests for rotation_utils.analytics.tax_effects on small synthetic frames and the reference files."""
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -11,36 +12,81 @@ M = 1e6
 
 
 def statements(rows):
-    cols = ["symbol", "fiscal_year", "period_end", "filing_date", "revenue", "operating_income", "ebit",
-            "ebitda", "depreciation_amortization", "interest_expense", "interest_income",
-            "pretax_income", "income_tax", "capex"]
+    cols = [
+        "symbol",
+        "fiscal_year",
+        "period_end",
+        "filing_date",
+        "revenue",
+        "operating_income",
+        "ebit",
+        "ebitda",
+        "depreciation_amortization",
+        "interest_expense",
+        "interest_income",
+        "pretax_income",
+        "income_tax",
+        "capex",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     for c in ("period_end", "filing_date"):
         df[c] = pd.to_datetime(df[c])
     return df
 
 
-def firm(sym, fy, ebitda=100 * M, da=40 * M, ie=25 * M, ii=0.0, pretax=35 * M, capex=0.0, revenue=1000 * M,
-         filed=None, tax=7 * M, ebit=None, opi=None):
+def firm(
+    sym,
+    fy,
+    ebitda=100 * M,
+    da=40 * M,
+    ie=25 * M,
+    ii=0.0,
+    pretax=35 * M,
+    capex=0.0,
+    revenue=1000 * M,
+    filed=None,
+    tax=7 * M,
+    ebit=None,
+    opi=None,
+):
     ebit = ebitda - da if ebit is None else ebit
-    return [sym, fy, f"{fy}-12-31", filed or f"{fy + 1}-02-15", revenue, ebit if opi is None else opi, ebit,
-            ebitda, da, ie, ii, pretax, tax, capex]
+    return [
+        sym,
+        fy,
+        f"{fy}-12-31",
+        filed or f"{fy + 1}-02-15",
+        revenue,
+        ebit if opi is None else opi,
+        ebit,
+        ebitda,
+        da,
+        ie,
+        ii,
+        pretax,
+        tax,
+        capex,
+    ]
 
 
 @pytest.fixture
 def fund():
-    return statements([
-        firm("AAA", 2022, ie=25 * M), firm("AAA", 2023, ie=25 * M), firm("AAA", 2024, ie=25 * M),
-        firm("AAA", 2025, ie=25 * M),
-        firm("BBB", 2023, revenue=10 * M), firm("BBB", 2024, revenue=20 * M),   # stale for 2025 at staleness 0
-        firm("OLD", 2019),
-        firm("CCC", 2025, filed="2026-09-01"),
-    ])
+    return statements(
+        [
+            firm("AAA", 2022, ie=25 * M),
+            firm("AAA", 2023, ie=25 * M),
+            firm("AAA", 2024, ie=25 * M),
+            firm("AAA", 2025, ie=25 * M),
+            firm("BBB", 2023, revenue=10 * M),
+            firm("BBB", 2024, revenue=20 * M),  # stale for 2025 at staleness 0
+            firm("OLD", 2019),
+            firm("CCC", 2025, filed="2026-09-01"),
+        ]
+    )
 
 
 def test_select_statements_latest_year_receipts_and_carryforward(fund):
     rows = te.select_statements(fund, 2025).set_index("symbol")
-    assert sorted(rows.index) == ["AAA", "BBB", "CCC"]          # OLD is too stale
+    assert sorted(rows.index) == ["AAA", "BBB", "CCC"]  # OLD is too stale
     assert rows.at["AAA", "fiscal_year"] == 2025 and rows.at["BBB", "fiscal_year"] == 2024
     # receipts: mean of the prior three years' revenue
     assert rows.at["AAA", "avg_gross_receipts"] == pytest.approx(1000 * M)
@@ -65,15 +111,19 @@ def test_carryforward_differs_by_law_after_2025():
 
 
 def test_attach_market_caps_nearest_within_tolerance():
-    rows = pd.DataFrame({"symbol": ["AAA", "BBB", "GOOGL"],
-                         "period_end": pd.to_datetime(["2025-12-31", "2025-06-30", "2025-12-31"])})
-    caps = pd.DataFrame({"date": pd.to_datetime(["2025-11-28", "2025-12-31", "2025-01-31", "2025-12-31",
-                                                 "2025-12-31"]),
-                         "ticker": ["AAA", "AAA", "BBB", "GOOG", "GOOGL"],
-                         "market_cap": [1.0, 2.0, 3.0, 99.0, 5.0]})
+    rows = pd.DataFrame(
+        {"symbol": ["AAA", "BBB", "GOOGL"], "period_end": pd.to_datetime(["2025-12-31", "2025-06-30", "2025-12-31"])}
+    )
+    caps = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-11-28", "2025-12-31", "2025-01-31", "2025-12-31", "2025-12-31"]),
+            "ticker": ["AAA", "AAA", "BBB", "GOOG", "GOOGL"],
+            "market_cap": [1.0, 2.0, 3.0, 99.0, 5.0],
+        }
+    )
     out = te.attach_market_caps(rows, caps).set_index("symbol")
     assert out.at["AAA", "market_cap"] == 2.0
-    assert np.isnan(out.at["BBB", "market_cap"])               # nearest cap is 5 months away
+    assert np.isnan(out.at["BBB", "market_cap"])  # nearest cap is 5 months away
     assert out.at["GOOGL", "market_cap"] == 5.0
 
 
@@ -81,9 +131,14 @@ def test_attach_sectors_fallback_order_and_reit_flag():
     rows = pd.DataFrame({"symbol": ["AAA", "BBB", "CCC", "DDD"]})
     cons = pd.DataFrame({"symbol": ["AAA"], "gics_sector": ["Utilities"]})
     iwm = pd.DataFrame({"ticker": ["BBB", "AAA"], "sector": ["Communication", "Energy"]})
-    caps = pd.DataFrame({"date": pd.to_datetime(["2025-12-31"] * 2), "ticker": ["CCC", "BBB"],
-                         "sector": ["Finance", "Technology"],
-                         "industry": ["Real Estate Investment Trusts", "Software"]})
+    caps = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-12-31"] * 2),
+            "ticker": ["CCC", "BBB"],
+            "sector": ["Finance", "Technology"],
+            "industry": ["Real Estate Investment Trusts", "Software"],
+        }
+    )
     out = te.attach_sectors(rows, cons, iwm, caps).set_index("symbol")
     assert out.at["AAA", "sector"] == "Utilities" and out.at["AAA", "sector_source"] == "S&P 500 GICS"
     assert out.at["BBB", "sector"] == "Communication Services" and out.at["BBB", "sector_source"] == "IWM holdings"
@@ -102,20 +157,29 @@ def test_size_buckets_and_labels():
 
 
 def test_drop_duplicate_filers_keeps_the_listed_one():
-    rows = pd.DataFrame({"symbol": ["DISCK", "WBD", "XYZ"], "fiscal_year": [2025] * 3,
-                         "revenue": [1.0, 1.0, 2.0], "ebitda": [3.0, 3.0, 3.0],
-                         "pretax_income": [4.0, 4.0, 4.0], "market_cap": [np.nan, 10.0, 5.0]})
+    rows = pd.DataFrame(
+        {
+            "symbol": ["DISCK", "WBD", "XYZ"],
+            "fiscal_year": [2025] * 3,
+            "revenue": [1.0, 1.0, 2.0],
+            "ebitda": [3.0, 3.0, 3.0],
+            "pretax_income": [4.0, 4.0, 4.0],
+            "market_cap": [np.nan, 10.0, 5.0],
+        }
+    )
     out = te.drop_duplicate_filers(rows)
     assert list(out["symbol"]) == ["WBD", "XYZ"] and out.attrs["duplicates"] == ["DISCK"]
 
 
 def effects_frame():
-    f = statements([
-        firm("LEV", 2025, ebitda=100 * M, da=60 * M, ie=30 * M, pretax=10 * M, capex=-50 * M),
-        firm("CASH", 2025, ebitda=100 * M, da=10 * M, ie=0.0, ii=5 * M, pretax=95 * M, capex=-5 * M),
-        firm("LOSS", 2025, ebitda=-10 * M, da=5 * M, ie=1 * M, pretax=-16 * M, capex=np.nan),
-        firm("NOEB", 2025, ebitda=np.nan),
-    ])
+    f = statements(
+        [
+            firm("LEV", 2025, ebitda=100 * M, da=60 * M, ie=30 * M, pretax=10 * M, capex=-50 * M),
+            firm("CASH", 2025, ebitda=100 * M, da=10 * M, ie=0.0, ii=5 * M, pretax=95 * M, capex=-5 * M),
+            firm("LOSS", 2025, ebitda=-10 * M, da=5 * M, ie=1 * M, pretax=-16 * M, capex=np.nan),
+            firm("NOEB", 2025, ebitda=np.nan),
+        ]
+    )
     rows = te.select_statements(f, 2025)
     caps = {"LEV": 5e9, "CASH": 1e9, "LOSS": 2e9, "NOEB": 1e9}
     rows = rows.assign(market_cap=rows["symbol"].map(caps), sector="X", reit=False)
@@ -156,8 +220,9 @@ def test_intensity_cells_and_verdict_rule():
     sizes = ["small", "mid", "large"] * 6
     inten = [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.8, 0.8, 0.8, 0.9, 0.9, 0.9]
     value = [0.01, 0.01, 0.01] * 4 + [0.02, 0.09, 0.03, 0.02, 0.08, 0.03]
-    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(18)], "size_bucket": sizes, "intensity": inten,
-                      "saving_pct_pretax": value})
+    e = pd.DataFrame(
+        {"symbol": [f"S{i}" for i in range(18)], "size_bucket": sizes, "intensity": inten, "saving_pct_pretax": value}
+    )
     med, cnt = te.intensity_cells(e)
     assert med.at["mid", "high"] == pytest.approx(0.085) and cnt.at["mid", "high"] == 2
     v, info = te.thesis_verdict(med, cnt, "mid", 0.01, min_firms=2)
@@ -197,12 +262,23 @@ def test_legal_verdicts_from_the_reference_files():
 
 
 def test_legal_verdicts_react_to_the_text():
-    prov = pd.DataFrame({"code_section": ["199A", "179", "163(j)"],
-                         "before_obbba": ["20%", "$1M", "EBITDA basis"],
-                         "after_obbba": ["23% from 2026", "$2.0M", "EBITDA basis"]})
-    st = pd.DataFrame({"claim_id": ["B5", "B6", "B7", "A8"], "code_section": ["199A", "179", "163(j)", "title"],
-                       "article_says": [""] * 4, "article_figure": ["23", "2500000", "EBITDA", "Big Act"],
-                       "unit": ["%", "USD", "basis", "name"], "official": ["", "", "", "Big Act (PL 1)"]})
+    prov = pd.DataFrame(
+        {
+            "code_section": ["199A", "179", "163(j)"],
+            "before_obbba": ["20%", "$1M", "EBITDA basis"],
+            "after_obbba": ["23% from 2026", "$2.0M", "EBITDA basis"],
+        }
+    )
+    st = pd.DataFrame(
+        {
+            "claim_id": ["B5", "B6", "B7", "A8"],
+            "code_section": ["199A", "179", "163(j)", "title"],
+            "article_says": [""] * 4,
+            "article_figure": ["23", "2500000", "EBITDA", "Big Act"],
+            "unit": ["%", "USD", "basis", "name"],
+            "official": ["", "", "", "Big Act (PL 1)"],
+        }
+    )
     out = te.legal_verdicts(prov, st).set_index("claim")["verdict"]
     assert out.to_dict() == {"B5": "confirmed", "B6": "contradicted", "B7": "contradicted", "A8": "confirmed"}
     with pytest.raises(BadInputError):
@@ -211,10 +287,18 @@ def test_legal_verdicts_react_to_the_text():
 
 def test_check_parameters():
     assert te.check_parameters("2025", [2, 10, 200], "bonus", 1.0, 1) == 2025
-    for bad in (dict(tax_year="x"), dict(tax_year=2040), dict(capex_treatment="cash"),
-                dict(eligible_share=1.5), dict(max_staleness=-1), dict(size_edges_bn=[10, 2])):
-        kw = dict(tax_year=2025, size_edges_bn=[2, 10], capex_treatment="bonus", eligible_share=1.0,
-                  max_staleness=1) | bad
+    for bad in (
+        dict(tax_year="x"),
+        dict(tax_year=2040),
+        dict(capex_treatment="cash"),
+        dict(eligible_share=1.5),
+        dict(max_staleness=-1),
+        dict(size_edges_bn=[10, 2]),
+    ):
+        kw = (
+            dict(tax_year=2025, size_edges_bn=[2, 10], capex_treatment="bonus", eligible_share=1.0, max_staleness=1)
+            | bad
+        )
         with pytest.raises(BadInputError):
             te.check_parameters(**kw)
 
@@ -247,7 +331,7 @@ class _CapsLayer:
 def test_optional_market_caps_turns_no_rows_into_a_note():
     dl = _CapsLayer()
     caps, note = te.optional_market_caps(dl, 2019, 1, ["AAA"])
-    assert dl.calls == [("2017-01-01", "2020-12-31", ["AAA"])]   # the span around the statements' year ends
+    assert dl.calls == [("2017-01-01", "2020-12-31", ["AAA"])]  # the span around the statements' year ends
     assert caps.empty and {"date", "ticker", "market_cap", "sector", "industry"} <= set(caps.columns)
     assert note.startswith("month-end market caps: no market_caps between 2017-01-01 and 2020-12-31")
     have = pd.DataFrame({"date": pd.to_datetime(["2025-12-31"]), "ticker": ["AAA"], "market_cap": [1e9]})
@@ -282,8 +366,9 @@ def test_window_gaps_when_no_statement_was_filed_by_the_end(fund):
     assert "none filed by 2020-12-31 for fiscal years 2024 to 2025 (the latest is FY2019)" in gap
     assert "a tax_year of 2020 or earlier fits this window" in gap
     (gap,) = te.window_gaps(fund, firms, 2025, "2016-12-31", 1)
-    assert gap == ("statements: none filed by 2016-12-31 (the first was filed on 2020-02-15), so no firm "
-                   "can be modelled")
+    assert gap == (
+        "statements: none filed by 2016-12-31 (the first was filed on 2020-02-15), so no firm can be modelled"
+    )
     old = statements([firm("OLD", 2008)])
     (gap,) = te.window_gaps(old, firms, 2025, "2009-12-31", 1)
     assert "the model holds rules from tax year 2018 on" in gap
@@ -300,8 +385,16 @@ def test_no_firms_gives_sentences_not_empty_figures():
     assert med.empty and cnt.empty
     thesis, cell = te.thesis_verdict(med, cnt, "mid", np.nan)
     assert thesis == "inconclusive" and cell["cell_firms"] == 0
-    s = te.thesis_sentence(corp, te.group_summary(corp, "size_bucket"), cell, np.nan, "saving_pct_pretax",
-                           "saving_163j_pct_pretax", thesis, 5)
+    s = te.thesis_sentence(
+        corp,
+        te.group_summary(corp, "size_bucket"),
+        cell,
+        np.nan,
+        "saving_pct_pretax",
+        "saving_163j_pct_pretax",
+        thesis,
+        5,
+    )
     assert "cells are empty: no firm is modelled in this window" in s and "inconclusive" in s
     assert te.thesis_evidence(corp, cell, np.nan, 5) == "No firm is modelled in this window"
     verdict, evidence, measured = te.b7_claim("confirmed", corp)
@@ -338,6 +431,7 @@ def test_thesis_verdict_is_not_won_by_a_tie_at_zero():
 
 def test_grid_sentence_for_a_year_when_prior_law_already_used_ebitda():
     from rotation_utils import tax_model as tm
+
     levels = [i / 10 for i in range(6)]
     g19, g25 = tm.sensitivity_grid(levels, levels, 2019), tm.sensitivity_grid(levels, levels, 2025)
     assert te.grid_sentence(g19, 2019).startswith("For tax year 2019 prior law already computes ATI on an EBITDA basis")
@@ -346,8 +440,10 @@ def test_grid_sentence_for_a_year_when_prior_law_already_used_ebitda():
 
 def test_charts_are_skipped_when_there_is_nothing_to_draw():
     import matplotlib.pyplot as plt
+
     from rotation_utils import tax_model as tm
     from rotation_utils.charts import tax_effects as charts
+
     e = effects_frame()
     empty = e.iloc[0:0]
     assert charts.plot_groups(te.group_summary(empty, "size_bucket"), "size_bucket", "t") == (None, None)
@@ -363,6 +459,7 @@ def test_charts_are_skipped_when_there_is_nothing_to_draw():
 # ---- display helpers: reader's headers, formatted values ----------------------------
 def test_legal_facts_and_qbi_tables_for_display():
     from tests.display_checks import assert_readable, column, rendered
+
     facts = te.legal_verdicts(obbba_provisions(), te.article_statements())
     show, fmt = te.legal_facts_for_display(facts)
     headers, rows = rendered(show, fmt)
@@ -379,6 +476,7 @@ def test_legal_facts_and_qbi_tables_for_display():
 def test_sensitivity_for_display_picks_the_grid_points():
     from rotation_utils import tax_model as tm
     from tests.display_checks import assert_readable, column, rendered
+
     grid = tm.sensitivity_grid([i / 100 for i in range(0, 61, 2)], [i / 100 for i in range(0, 81, 2)], 2025)
     show, fmt = te.sensitivity_for_display(grid)
     headers, rows = rendered(show, fmt)
@@ -390,6 +488,7 @@ def test_sensitivity_for_display_picks_the_grid_points():
 
 def test_gainers_group_and_named_tables_for_display():
     from tests.display_checks import assert_readable, column, rendered
+
     e = effects_frame()
     top = te.top_gainers(e, 5)
     top.loc[top["symbol"] == "LEV", "fiscal_year"] = 2024  # an older statement is marked
@@ -399,7 +498,9 @@ def test_gainers_group_and_named_tables_for_display():
     lev = top.set_index("symbol").loc["LEV"]
     row = dict(zip(headers, rows[list(top["symbol"]).index("LEV")]))
     assert row["Company"] == "LEV (FY2024)"
-    assert [c for c in column(headers, rows, "Company") if c != "LEV (FY2024)"] == [s for s in top["symbol"] if s != "LEV"]
+    assert [c for c in column(headers, rows, "Company") if c != "LEV (FY2024)"] == [
+        s for s in top["symbol"] if s != "LEV"
+    ]
     assert row["Tax saving (USD m)"] == f"{lev['saving'] / 1e6:,.1f}" == "3.2"
     assert row["Saving, % of pre-tax income"] == "32.3%" and row["Interest / EBITDA"] == "30.0%"
     g = te.group_summary(e, "size_bucket")
@@ -421,9 +522,15 @@ def test_gainers_group_and_named_tables_for_display():
 
 def test_intensity_cells_for_display_pairs_medians_with_counts():
     from tests.display_checks import assert_readable, rendered
-    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(6)], "size_bucket": ["mid"] * 3 + ["large"] * 3,
-                      "intensity": [0.1, 0.5, 0.9, 0.2, 0.6, 0.95],
-                      "saving_pct_pretax": [0.01, 0.02, 0.123, 0.0, 0.01, 0.05]})
+
+    e = pd.DataFrame(
+        {
+            "symbol": [f"S{i}" for i in range(6)],
+            "size_bucket": ["mid"] * 3 + ["large"] * 3,
+            "intensity": [0.1, 0.5, 0.9, 0.2, 0.6, 0.95],
+            "saving_pct_pretax": [0.01, 0.02, 0.123, 0.0, 0.01, 0.05],
+        }
+    )
     med, cnt = te.intensity_cells(e)
     show, fmt = te.intensity_cells_for_display(med, cnt, "saving_pct_pretax")
     headers, rows = rendered(show, fmt)
@@ -434,12 +541,16 @@ def test_intensity_cells_for_display_pairs_medians_with_counts():
 
 
 def test_thesis_metric_rows_are_the_numbers_the_verdict_compares():
-    rows = te.thesis_metric_rows({"cell_firms": 25, "cell_median": 0.1065, "best_cell": "mid, high intensity",
-                                  "best_median": 0.1065}, 0.0271, "mid ($2-10bn)")
+    rows = te.thesis_metric_rows(
+        {"cell_firms": 25, "cell_median": 0.1065, "best_cell": "mid, high intensity", "best_median": 0.1065},
+        0.0271,
+        "mid ($2-10bn)",
+    )
     assert [r[0] for r in rows] == ["thesis_cell_median_pct", "best_cell_median_pct", "all_firms_median_pct"]
     assert [round(r[1], 2) for r in rows] == [10.65, 10.65, 2.71] and {r[2] for r in rows} == {"%"}
-    empty = te.thesis_metric_rows({"cell_firms": 2, "cell_median": np.nan, "best_cell": None, "best_median": np.nan},
-                                  0.01, "mid")
+    empty = te.thesis_metric_rows(
+        {"cell_firms": 2, "cell_median": np.nan, "best_cell": None, "best_median": np.nan}, 0.01, "mid"
+    )
     assert empty[0][1] is None and empty[1][1] is None and "no cell" in empty[1][3]
 
 
@@ -461,7 +572,7 @@ def test_sample_note_counts_pre_obbba_years_and_the_end_dates_effect(fund):
     assert note.startswith("1 firm-year excluded: their fiscal year began on or before 2024-12-31") and "BBB" in note
     cut = te.prepare_firms(fund, None, None, None, 2025, end="2026-06-30")
     assert "The end date changes the sample" in te.sample_note(fund, cut, 2025, end="2026-06-30")
-    assert te.prepare_firms(fund, None, None, None, 2024).attrs["pre_obbba"] == []   # counterfactual years keep all
+    assert te.prepare_firms(fund, None, None, None, 2024).attrs["pre_obbba"] == []  # counterfactual years keep all
     assert te.thesis_measures("permanent_pct_pretax") == ("permanent_pct_pretax", "saving_pct_pretax")
     with pytest.raises(BadInputError):
         te.thesis_measures("nonsense")
@@ -469,25 +580,40 @@ def test_sample_note_counts_pre_obbba_years_and_the_end_dates_effect(fund):
 
 def test_verdict_comparison_shows_permanent_and_timing_of_the_cells_the_rule_compares():
     import matplotlib.pyplot as plt
+
     from rotation_utils.charts import tax_effects as charts
+
     sizes = ["small", "mid", "large"] * 6
     inten = [0.1, 0.1, 0.1, 0.2, 0.2, 0.2, 0.5, 0.5, 0.5, 0.6, 0.6, 0.6, 0.8, 0.8, 0.8, 0.9, 0.9, 0.9]
     perm = [0.0] * 12 + [0.0, 0.01, 0.0, 0.0, 0.03, 0.0]
     timing = [0.02] * 12 + [0.05, 0.06, 0.07, 0.05, 0.08, 0.07]
-    e = pd.DataFrame({"symbol": [f"S{i}" for i in range(18)], "size_bucket": sizes, "intensity": inten,
-                      "permanent_pct_pretax": perm, "timing_pct_pretax": timing})
+    e = pd.DataFrame(
+        {
+            "symbol": [f"S{i}" for i in range(18)],
+            "size_bucket": sizes,
+            "intensity": inten,
+            "permanent_pct_pretax": perm,
+            "timing_pct_pretax": timing,
+        }
+    )
     got = te.verdict_comparison(e, ("mid", "high"), "small, low intensity").set_index("group")
     assert list(got.index) == ["Thesis cell: mid, high intensity", "Best cell: small, low intensity", "All firms"]
-    assert got.loc["Thesis cell: mid, high intensity", ["firms", "permanent", "timing"]].tolist() == \
-        pytest.approx([2, 0.02, 0.07])
+    assert got.loc["Thesis cell: mid, high intensity", ["firms", "permanent", "timing"]].tolist() == pytest.approx(
+        [2, 0.02, 0.07]
+    )
     assert got.loc["All firms", "permanent"] == 0.0 and got.loc["All firms", "firms"] == 18
     assert got["thesis"].tolist() == [True, False, False]
     # the best cell is the thesis cell: shown once
     assert len(te.verdict_comparison(e, ("mid", "high"), "mid, high intensity")) == 2
     fig, ax = charts.plot_verdict_comparison(te.verdict_comparison(e, ("mid", "high"), None), "t")
-    assert len(ax.patches) == 4   # two groups x (permanent, timing)
-    assert [t.get_text() for t in ax.texts].count("0.0%") == 1   # the zero permanent bar still reads
+    assert len(ax.patches) == 4  # two groups x (permanent, timing)
+    assert [t.get_text() for t in ax.texts].count("0.0%") == 1  # the zero permanent bar still reads
     assert [p.get_label() for p in ax.get_legend().get_patches()] == [
-        "permanent (the verdict's measure)", "timing (given back in later years)"]
+        "permanent (the verdict's measure)",
+        "timing (given back in later years)",
+    ]
     plt.close(fig)
-    assert charts.plot_verdict_comparison(te.verdict_comparison(e.iloc[0:0], ("mid", "high"), None), "t") == (None, None)
+    assert charts.plot_verdict_comparison(te.verdict_comparison(e.iloc[0:0], ("mid", "high"), None), "t") == (
+        None,
+        None,
+    )

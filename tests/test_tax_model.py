@@ -1,4 +1,5 @@
 """Worked examples (arithmetic written out) and property tests for rotation_utils.tax_model."""
+
 import math
 
 import numpy as np
@@ -101,10 +102,12 @@ def test_tax_depreciation_first_year_view():
     # capex 100M, book D&A 50M, tax year 2025; 179 is phased out at this size
     # prior: 50 + 0.4 * 100 * (1 - 0.10) = 86;  OBBBA: 50 + 1.0 * 100 * 0.9 = 140
     pr, ob = tm.law_parameters(2025, "prior"), tm.law_parameters(2025, "obbba")
-    assert tm.tax_depreciation(100 * M, 50 * M, pr["bonus_rate"], pr["s179_limit"], pr["s179_phaseout"]) \
-        == pytest.approx(86 * M)
-    assert tm.tax_depreciation(100 * M, 50 * M, ob["bonus_rate"], ob["s179_limit"], ob["s179_phaseout"]) \
-        == pytest.approx(140 * M)
+    assert tm.tax_depreciation(
+        100 * M, 50 * M, pr["bonus_rate"], pr["s179_limit"], pr["s179_phaseout"]
+    ) == pytest.approx(86 * M)
+    assert tm.tax_depreciation(
+        100 * M, 50 * M, ob["bonus_rate"], ob["s179_limit"], ob["s179_phaseout"]
+    ) == pytest.approx(140 * M)
     # missing capex: book D&A only
     assert tm.tax_depreciation(np.nan, 50 * M, 1.0, 0, 0) == pytest.approx(50 * M)
 
@@ -168,16 +171,22 @@ def test_carryforward_path_over_years():
     ii2 = pd.DataFrame([[0.0] * 4], columns=cols2)
     # 2022: 7; 2023: 22 -> 4; 2024: 18 + 4 = 22 -> 4; 2025 prior: 14 vs 18 -> 0; obbba: 0
     assert tm.carryforward_path(e2, d2, ie2, ii2, "prior").iloc[0] == pytest.approx(0.0)
-    assert tm.carryforward_path(e2.iloc[:, :3], d2.iloc[:, :3], ie2.iloc[:, :3], ii2.iloc[:, :3],
-                                "obbba").iloc[0] == pytest.approx(4.0)
+    assert tm.carryforward_path(e2.iloc[:, :3], d2.iloc[:, :3], ie2.iloc[:, :3], ii2.iloc[:, :3], "obbba").iloc[
+        0
+    ] == pytest.approx(4.0)
 
 
 def test_law_parameters_history_and_errors():
     assert tm.law_parameters(2021, "prior")["ati_basis"] == "EBITDA"
     assert tm.law_parameters(2024, "prior")["ati_basis"] == "EBIT"
     assert tm.law_parameters(2025, "obbba")["ati_basis"] == "EBITDA"
-    assert [tm.law_parameters(y, "prior")["bonus_rate"] for y in (2023, 2024, 2025, 2026, 2027)] \
-        == [0.8, 0.6, 0.4, 0.2, 0.0]
+    assert [tm.law_parameters(y, "prior")["bonus_rate"] for y in (2023, 2024, 2025, 2026, 2027)] == [
+        0.8,
+        0.6,
+        0.4,
+        0.2,
+        0.0,
+    ]
     with pytest.raises(BadInputError):
         tm.law_parameters(2025, "house")
     with pytest.raises(BadInputError):
@@ -232,8 +241,9 @@ def test_ebitda_basis_deduction_never_below_ebit_basis(ebitda, da, ie, ii, cf):
 
 
 @settings(max_examples=300, deadline=None)
-@given(ebitda=signed, da=money, ie=money, ii=money, capex=money, year=years,
-       treatment=st.sampled_from(["bonus", "book"]))
+@given(
+    ebitda=signed, da=money, ie=money, ii=money, capex=money, year=years, treatment=st.sampled_from(["bonus", "book"])
+)
 def test_tax_is_never_negative(ebitda, da, ie, ii, capex, year, treatment):
     r = tm.compare_laws(ebitda, da, ie, ii, capex, year, capex_treatment=treatment)
     for law in ("prior", "ebitda_only", "obbba"):
@@ -242,8 +252,16 @@ def test_tax_is_never_negative(ebitda, da, ie, ii, capex, year, treatment):
 
 
 @settings(max_examples=300, deadline=None)
-@given(ebitda=st.floats(min_value=1e6, max_value=1e10), da=money, extra=st.floats(min_value=0, max_value=1e9),
-       ie=money, ii=money, capex=money, year=years, treatment=st.sampled_from(["bonus", "book"]))
+@given(
+    ebitda=st.floats(min_value=1e6, max_value=1e10),
+    da=money,
+    extra=st.floats(min_value=0, max_value=1e9),
+    ie=money,
+    ii=money,
+    capex=money,
+    year=years,
+    treatment=st.sampled_from(["bonus", "book"]),
+)
 def test_saving_never_falls_as_da_rises(ebitda, da, extra, ie, ii, capex, year, treatment):
     """With everything else fixed, more D&A never lowers the saving while the firm still
     has taxable income under OBBBA (below zero the 21% floor, i.e. no NOL, caps the tax)."""
@@ -274,16 +292,31 @@ def test_cash_saving_can_fall_once_taxable_income_turns_negative():
 def test_saving_parts_add_up_and_scalar_matches_vector(ebitda, da, ie, ii, capex, year):
     r = tm.compare_laws(ebitda, da, ie, ii, capex, year)
     assert math.isclose(r["saving"], r["saving_163j"] + r["saving_expensing"], rel_tol=1e-9, abs_tol=1e-3)
-    v = tm.compare_laws(pd.Series([ebitda, 1.0]), pd.Series([da, 0.0]), pd.Series([ie, 0.0]),
-                        pd.Series([ii, 0.0]), pd.Series([capex, 0.0]), year)
+    v = tm.compare_laws(
+        pd.Series([ebitda, 1.0]),
+        pd.Series([da, 0.0]),
+        pd.Series([ie, 0.0]),
+        pd.Series([ii, 0.0]),
+        pd.Series([capex, 0.0]),
+        year,
+    )
     assert math.isclose(float(np.asarray(v["saving"])[0]), r["saving"], rel_tol=1e-9, abs_tol=1e-3)
 
 
 def test_permanent_and_timing_parts_add_up_to_the_total():
     # a leveraged, capital-intensive firm with interest carried in: all three parts are non-zero
-    B = 1e9   # large enough that Section 179's $2.5M does not expense everything under both laws
-    res = tm.compare_laws(100 * B, 40 * B, 20 * B, 0.0, 60 * B, 2025, carryforward_prior=10 * B,
-                          carryforward_obbba=10 * B, avg_gross_receipts=1e12)
+    B = 1e9  # large enough that Section 179's $2.5M does not expense everything under both laws
+    res = tm.compare_laws(
+        100 * B,
+        40 * B,
+        20 * B,
+        0.0,
+        60 * B,
+        2025,
+        carryforward_prior=10 * B,
+        carryforward_obbba=10 * B,
+        avg_gross_receipts=1e12,
+    )
     assert res["saving_permanent"] + res["saving_timing"] == pytest.approx(res["saving"])
     assert res["saving_163j_permanent"] + res["saving_carryforward"] == pytest.approx(res["saving_163j"])
     assert res["saving_timing"] == pytest.approx(res["saving_carryforward"] + res["saving_expensing"])
@@ -301,7 +334,7 @@ def test_prior_bonus_follows_the_placed_in_service_year():
     B = 1e9
     lo = tm.compare_laws(100 * B, 10 * B, 0.0, 0.0, 50 * B, 2025, avg_gross_receipts=1e12, prior_bonus=0.2)
     hi = tm.compare_laws(100 * B, 10 * B, 0.0, 0.0, 50 * B, 2025, avg_gross_receipts=1e12, prior_bonus=0.6)
-    assert lo["saving_expensing"] > hi["saving_expensing"] > 0   # a lower prior rate: more to gain from 100%
+    assert lo["saving_expensing"] > hi["saving_expensing"] > 0  # a lower prior rate: more to gain from 100%
 
 
 def test_obbba_applies_to_tax_years_beginning_after_2024():

@@ -1,4 +1,5 @@
 """Universe definitions, checked against the snapshot where they meet real data."""
+
 import pandas as pd
 import pytest
 
@@ -31,7 +32,7 @@ def test_other493_on_latest_members(dl):
 def test_other493_on_a_past_date(dl):
     members = dl.sp500_members("2021-06-30")
     rest = u.other493(members)
-    assert "TSLA" in members and "TSLA" not in rest       # TSLA joined in Dec 2020
+    assert "TSLA" in members and "TSLA" not in rest  # TSLA joined in Dec 2020
     assert 480 <= len(rest) <= 505
 
 
@@ -44,7 +45,7 @@ def test_dedupe_companies_counts_alphabet_once(dl):
     goog = one_date.set_index("ticker")["market_cap"]
     assert deduped["market_cap"].sum() == pytest.approx(goog["AAPL"] + goog["GOOGL"])
     assert deduped["market_cap"].sum() < one_date["market_cap"].sum()
-    assert len(one_date) == 3                               # input untouched
+    assert len(one_date) == 3  # input untouched
 
 
 def test_dedupe_companies_other_column_name():
@@ -64,4 +65,4 @@ def test_named_companies_and_baskets():
     in_baskets = [x for names in u.BASKETS.values() for x in names]
     assert sorted(in_baskets) == sorted(t["ticker"])
     t.loc[0, "name"] = "changed"
-    assert u.NAMED_COMPANIES.loc[0, "name"] != "changed"   # a copy
+    assert u.NAMED_COMPANIES.loc[0, "name"] != "changed"  # a copy

@@ -1,4 +1,5 @@
 """Unit tests for rotation_utils.analytics.valuation (aggregate P/E and its inputs)."""
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,14 @@ D0, D1 = pd.Timestamp("2025-01-31"), pd.Timestamp("2026-05-15")
 
 def tiny() -> pd.DataFrame:
     """Four companies: two profitable (P/E 20 and 30), a loss-maker, one without earnings."""
-    return pd.DataFrame({"symbol": ["A", "B", "C", "D"], "market_cap": [100.0, 60.0, 30.0, 20.0],
-                         "earnings": [5.0, 2.0, -3.0, np.nan], "g": ["x", "x", "y", "y"]})
+    return pd.DataFrame(
+        {
+            "symbol": ["A", "B", "C", "D"],
+            "market_cap": [100.0, 60.0, 30.0, 20.0],
+            "earnings": [5.0, 2.0, -3.0, np.nan],
+            "g": ["x", "x", "y", "y"],
+        }
+    )
 
 
 def version_rows(day, rows) -> pd.DataFrame:
@@ -39,9 +46,14 @@ def mag7_rows(scale=1.0):
     return [(t, 100.0, 4.0 * scale, 1000.0, "Semiconductors") for t in MAG7]
 
 
-CONS = pd.DataFrame({"symbol": ["AAA", "BBB", "NVDA"], "name": ["a", "b", "n"],
-                     "gics_sector": ["Energy", "Financials", "Information Technology"],
-                     "gics_sub_industry": ["Oil & Gas Drilling", "Regional Banks", "Semiconductors"]})
+CONS = pd.DataFrame(
+    {
+        "symbol": ["AAA", "BBB", "NVDA"],
+        "name": ["a", "b", "n"],
+        "gics_sector": ["Energy", "Financials", "Information Technology"],
+        "gics_sub_industry": ["Oil & Gas Drilling", "Regional Banks", "Semiconductors"],
+    }
+)
 
 
 # ---- aggregate P/E --------------------------------------------------------------
@@ -59,7 +71,7 @@ def test_aggregate_pe_hand_computed_with_loss_maker_and_missing_value():
 def test_aggregate_pe_by_group_and_negative_total():
     out = val.aggregate_pe(tiny(), by="g").set_index("g")
     assert out.loc["x", "pe"] == pytest.approx(160 / 7)
-    assert math.isnan(out.loc["y", "pe"])          # only a loss: no meaningful P/E
+    assert math.isnan(out.loc["y", "pe"])  # only a loss: no meaningful P/E
     assert math.isnan(out.loc["y", "median_pe"])
     assert out.loc["y", "loss_makers"] == 1
 
@@ -82,37 +94,47 @@ def test_aggregate_equals_cap_weighted_harmonic_mean(pairs):
 
 # ---- company inputs ---------------------------------------------------------------
 def test_company_earnings_from_eps_then_pe_and_second_classes_dropped():
-    fin = pd.DataFrame({"symbol": ["X", "Y", "Z", "GOOG", "GOOGL"],
-                        "price": [10.0, 20.0, 50.0, 100.0, 100.0],
-                        "eps": [1.0, -2.0, np.nan, 5.0, 5.0],
-                        "pe": [10.0, np.nan, 25.0, 20.0, 20.0],
-                        "market_cap": [1000.0, 400.0, 500.0, 2000.0, 2000.0]})
+    fin = pd.DataFrame(
+        {
+            "symbol": ["X", "Y", "Z", "GOOG", "GOOGL"],
+            "price": [10.0, 20.0, 50.0, 100.0, 100.0],
+            "eps": [1.0, -2.0, np.nan, 5.0, 5.0],
+            "pe": [10.0, np.nan, 25.0, 20.0, 20.0],
+            "market_cap": [1000.0, 400.0, 500.0, 2000.0, 2000.0],
+        }
+    )
     out = val.company_earnings(fin).set_index("symbol")
     assert "GOOG" not in out.index and "GOOGL" in out.index
-    assert out.loc["X", "earnings"] == pytest.approx(100.0)      # 1000 * 1 / 10
-    assert out.loc["Y", "earnings"] == pytest.approx(-40.0)      # loss kept: 400 * -2 / 20
-    assert out.loc["Z", "earnings"] == pytest.approx(20.0)       # no EPS: 500 / 25
+    assert out.loc["X", "earnings"] == pytest.approx(100.0)  # 1000 * 1 / 10
+    assert out.loc["Y", "earnings"] == pytest.approx(-40.0)  # loss kept: 400 * -2 / 20
+    assert out.loc["Z", "earnings"] == pytest.approx(20.0)  # no EPS: 500 / 25
 
 
 def test_alphabet_double_listing_counted_once():
-    rows = mag7_rows() + [("GOOG", 100.0, 4.0, 1000.0, "Interactive Media & Services"),
-                          ("AAA", 10.0, 1.0, 500.0, "Oil & Gas Drilling")]
+    rows = mag7_rows() + [
+        ("GOOG", 100.0, 4.0, 1000.0, "Interactive Media & Services"),
+        ("AAA", 10.0, 1.0, 500.0, "Oil & Gas Drilling"),
+    ]
     v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
     g = val.group_pe(v).set_index("group")
     assert g.loc[val.MAG7_GROUP, "companies"] == 7
-    assert g.loc[val.MAG7_GROUP, "market_cap"] == pytest.approx(7000.0)   # GOOGL once, GOOG dropped
+    assert g.loc[val.MAG7_GROUP, "market_cap"] == pytest.approx(7000.0)  # GOOGL once, GOOG dropped
     assert g.loc[val.ALL_GROUP, "market_cap"] == pytest.approx(7500.0)
     assert g.loc[val.OTHER_GROUP, "companies"] == 1
     assert list(g.index) == list(val.STANDARD_GROUPS)
 
 
 def test_label_companies_maps_sub_industries_and_old_sector_names():
-    fin = pd.DataFrame({"symbol": ["AAA", "ZZZ", "OLD", "UNK", "NVDA"],
-                        "sector": ["whatever", "Regional Banks", "Energy", "Nothing Known", "Semiconductors"]})
+    fin = pd.DataFrame(
+        {
+            "symbol": ["AAA", "ZZZ", "OLD", "UNK", "NVDA"],
+            "sector": ["whatever", "Regional Banks", "Energy", "Nothing Known", "Semiconductors"],
+        }
+    )
     out = val.label_companies(fin, CONS).set_index("symbol")
-    assert out.loc["AAA", "gics_sector"] == "Energy"          # by symbol
-    assert out.loc["ZZZ", "gics_sector"] == "Financials"      # by sub-industry
-    assert out.loc["OLD", "gics_sector"] == "Energy"          # the field already is a sector
+    assert out.loc["AAA", "gics_sector"] == "Energy"  # by symbol
+    assert out.loc["ZZZ", "gics_sector"] == "Financials"  # by sub-industry
+    assert out.loc["OLD", "gics_sector"] == "Energy"  # the field already is a sector
     assert out.loc["UNK", "gics_sector"] == val.UNCLASSIFIED
     assert out.loc["NVDA", "group"] == val.MAG7_GROUP and out.loc["AAA", "group"] == val.OTHER_GROUP
 
@@ -155,15 +177,20 @@ def test_decompose_change_identity_and_hand_numbers():
     hist = val.pe_history(fin, CONS, [D0, D1])
     out = val.decompose_change(hist, D0, D1).set_index("group").loc[val.MAG7_GROUP]
     assert out["cap_change"] == pytest.approx(0.5)
-    assert out["earnings_change"] == pytest.approx(2.0)    # eps doubled and caps x1.5: earnings x3
+    assert out["earnings_change"] == pytest.approx(2.0)  # eps doubled and caps x1.5: earnings x3
     assert out["pe_change"] == pytest.approx(1.5 / 3 - 1)
     assert out["price_logpts"] + out["earnings_logpts"] == pytest.approx(np.log(out["pe_end"] / out["pe_start"]))
 
 
 def test_earnings_contributors_sorted_by_absolute_change():
-    fin = val.company_earnings(pd.concat([version_rows(D0, mag7_rows(1.0)),
-                                          version_rows(D1, [(t, 100.0, 4.0 + i, 1000.0, "s")
-                                                            for i, t in enumerate(MAG7)])]))
+    fin = val.company_earnings(
+        pd.concat(
+            [
+                version_rows(D0, mag7_rows(1.0)),
+                version_rows(D1, [(t, 100.0, 4.0 + i, 1000.0, "s") for i, t in enumerate(MAG7)]),
+            ]
+        )
+    )
     top = val.earnings_contributors(fin, D0, D1, MAG7, top=2)
     assert list(top["symbol"]) == [MAG7[-1], MAG7[-2]]
     assert top["change"].iloc[0] == pytest.approx(1000.0 * 6 / 100)
@@ -171,12 +198,22 @@ def test_earnings_contributors_sorted_by_absolute_change():
 
 # ---- small caps, history, live ------------------------------------------------------
 def test_statement_pe_is_point_in_time_and_losses_have_no_pe():
-    annual = pd.DataFrame({"symbol": ["S", "S", "L"], "fiscal_year": [2024, 2025, 2025],
-                           "period_end": pd.to_datetime(["2024-12-31", "2025-12-31", "2025-12-31"]),
-                           "filing_date": pd.to_datetime(["2025-02-20", "2026-02-20", "2026-02-20"]),
-                           "net_income": [10.0, 20.0, -5.0]})
-    caps = pd.DataFrame({"date": pd.to_datetime(["2025-05-30", "2026-04-30", "2026-04-30"]),
-                         "ticker": ["S", "S", "L"], "market_cap": [300.0, 400.0, 50.0]})
+    annual = pd.DataFrame(
+        {
+            "symbol": ["S", "S", "L"],
+            "fiscal_year": [2024, 2025, 2025],
+            "period_end": pd.to_datetime(["2024-12-31", "2025-12-31", "2025-12-31"]),
+            "filing_date": pd.to_datetime(["2025-02-20", "2026-02-20", "2026-02-20"]),
+            "net_income": [10.0, 20.0, -5.0],
+        }
+    )
+    caps = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-05-30", "2026-04-30", "2026-04-30"]),
+            "ticker": ["S", "S", "L"],
+            "market_cap": [300.0, 400.0, 50.0],
+        }
+    )
     comp = pd.DataFrame({"ticker": ["S", "L"], "name": ["s", "l"]})
     before = val.statement_pe(comp, caps, annual, "2025-06-30").set_index("ticker")
     assert before.loc["S", "fiscal_year"] == 2024 and before.loc["S", "pe"] == pytest.approx(30.0)
@@ -187,16 +224,25 @@ def test_statement_pe_is_point_in_time_and_losses_have_no_pe():
 
 def test_holdings_coverage():
     h = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0]})
-    assert val.holdings_coverage(h, ["B", "Z"]) == {"holdings": 3, "covered": 1, "weight_covered": 0.3,
-                                                    "holdings_date": None}
+    assert val.holdings_coverage(h, ["B", "Z"]) == {
+        "holdings": 3,
+        "covered": 1,
+        "weight_covered": 0.3,
+        "holdings_date": None,
+    }
     dated = val.holdings_coverage(h.assign(holdings_date=pd.Timestamp("2025-05-13")), ["B"])
     assert dated["holdings_date"] == pd.Timestamp("2025-05-13")
 
 
 def test_shiller_pe_percentile_and_relative_level():
-    sh = pd.DataFrame({"date": pd.date_range("2000-01-01", periods=4, freq="MS"),
-                       "sp500": [100.0, 200.0, 300.0, 400.0], "earnings": [10.0, 10.0, np.nan, 0.0],
-                       "cape": [15.0, 16.0, 17.0, np.nan]})
+    sh = pd.DataFrame(
+        {
+            "date": pd.date_range("2000-01-01", periods=4, freq="MS"),
+            "sp500": [100.0, 200.0, 300.0, 400.0],
+            "earnings": [10.0, 10.0, np.nan, 0.0],
+            "cape": [15.0, 16.0, 17.0, np.nan],
+        }
+    )
     out = val.shiller_pe(sh)
     assert out["pe"].tolist()[:2] == [10.0, 20.0] and len(out) == 3 and math.isnan(out["pe"].iloc[2])
     assert val.percentile_of(out["pe"], 15.0) == pytest.approx(0.5)
@@ -204,14 +250,22 @@ def test_shiller_pe_percentile_and_relative_level():
     lvl = val.relative_level(r)
     assert lvl["lower_since"] == pd.Timestamp("2020-01-02") and lvl["percentile"] == pytest.approx(0.5)
     assert val.relative_level(r, "2020-01-02")["lower_since"] is None
-    assert [val.ordinal_percentile(p) for p in (0.01, 0.02, 0.03, 0.11, 0.16, 0.22)] == \
-        ["1st", "2nd", "3rd", "11th", "16th", "22nd"]
+    assert [val.ordinal_percentile(p) for p in (0.01, 0.02, 0.03, 0.11, 0.16, 0.22)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "11th",
+        "16th",
+        "22nd",
+    ]
 
 
-QUOTES = {"IWM": {"trailingPE": 19.0, "forwardPE": 15.0},
-          "AA": {"marketCap": 100.0, "trailingPE": 20.0, "forwardPE": 10.0, "netIncomeToCommon": 5.0},
-          "BB": {"marketCap": 50.0, "netIncomeToCommon": -5.0, "forwardPE": -25.0},
-          "CC": {"marketCap": 40.0, "trailingPE": 8.0}}
+QUOTES = {
+    "IWM": {"trailingPE": 19.0, "forwardPE": 15.0},
+    "AA": {"marketCap": 100.0, "trailingPE": 20.0, "forwardPE": 10.0, "netIncomeToCommon": 5.0},
+    "BB": {"marketCap": 50.0, "netIncomeToCommon": -5.0, "forwardPE": -25.0},
+    "CC": {"marketCap": 40.0, "trailingPE": 8.0},
+}
 
 
 def live_layer(tmp_path):
@@ -222,21 +276,21 @@ def live_layer(tmp_path):
 
 def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, tmp_path):
     yahoo.info.update(QUOTES)
-    yahoo.rate_limited["BAD"] = -1                                   # never answers: left out
+    yahoo.rate_limited["BAD"] = -1  # never answers: left out
     h = pd.DataFrame({"ticker": ["AA", "BB", "CC", "BAD"], "weight_pct": [40.0, 30.0, 20.0, 10.0]})
     dl = live_layer(tmp_path)
     out = val.live_iwm_valuation(h, dl, max_holdings=10)
     assert out["status"] == "ok"
     assert out["etf"] == {"trailing_pe": 19.0, "forward_pe": 15.0}
     agg = out["aggregate"]
-    assert agg["pe_all"] == pytest.approx(190 / (5 - 5 + 5))            # CC earnings = 40 / 8
+    assert agg["pe_all"] == pytest.approx(190 / (5 - 5 + 5))  # CC earnings = 40 / 8
     assert agg["pe_ex_losses"] == pytest.approx(140 / 10)
-    assert agg["forward_pe_ex_losses"] == pytest.approx(100 / 10)       # only AA has positive forward
+    assert agg["forward_pe_ex_losses"] == pytest.approx(100 / 10)  # only AA has positive forward
     assert agg["holdings_used"] == 3 and agg["weight_covered"] == pytest.approx(0.9)
     assert agg["left_out"] == ["BAD"] and agg["weight_left_out"] == pytest.approx(0.1)
     rec = dl.provenance.table().set_index("item").loc["BAD"]
     assert rec["status"] == "missing" and "rate-limited" in rec["note"]
-    top1 = val.live_iwm_valuation(h, dl, max_holdings=1)               # served from the day's cache
+    top1 = val.live_iwm_valuation(h, dl, max_holdings=1)  # served from the day's cache
     assert top1["aggregate"]["holdings_used"] == 1
 
 
@@ -289,7 +343,8 @@ def test_snapshot_groups_add_up_and_skip_incomplete_versions(snapshot_version):
     assert not {"GOOG", "FOX", "NWS"} & set(v["symbol"])
     g = val.group_pe(v).set_index("group")
     assert g.loc[val.ALL_GROUP, "market_cap"] == pytest.approx(
-        g.loc[val.MAG7_GROUP, "market_cap"] + g.loc[val.OTHER_GROUP, "market_cap"])
+        g.loc[val.MAG7_GROUP, "market_cap"] + g.loc[val.OTHER_GROUP, "market_cap"]
+    )
     assert g.loc[val.MAG7_GROUP, "with_data"] == 7
     latest = fin[fin["as_of"] == fin["as_of"].max()]
     priced_no_cap = latest["price"].notna() & latest["eps"].notna() & latest["market_cap"].isna()
@@ -300,6 +355,7 @@ def test_snapshot_groups_add_up_and_skip_incomplete_versions(snapshot_version):
 
 def test_plots_have_titles_labels_and_footnotes(snapshot_version):
     import matplotlib.pyplot as plt
+
     fin, q, d, v = snapshot_version
     fig = val_charts.plot_pe_table(val.pe_table(v), d)
     ax = fig.axes[0]
@@ -309,8 +365,9 @@ def test_plots_have_titles_labels_and_footnotes(snapshot_version):
 
 
 def test_trailing_forward_table_labels_bases_and_sources():
-    t = val.trailing_forward_table(27.0, "loss-makers included", D1, val.not_available("offline"),
-                                   "register note", 30.0, 18.0).set_index("Figure")
+    t = val.trailing_forward_table(
+        27.0, "loss-makers included", D1, val.not_available("offline"), "register note", 30.0, 18.0
+    ).set_index("Figure")
     assert t.loc["S&P 500 aggregate P/E (this run)", "Value"] == 27.0
     assert t.loc["S&P 500 aggregate P/E (this run)", "Basis"].startswith("trailing")
     assert "forward" in t.loc["S&P 500 'past 30x' (article B)", "Basis"]
@@ -325,16 +382,24 @@ def test_coverage_facts():
     rows = mag7_rows() + [("AAA", np.nan, np.nan, np.nan, "x"), ("OLD", 10.0, 1.0, 50.0, "Nowhere")]
     v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
     f = val.coverage_facts(v, CONS, [D0, D1, pd.Timestamp("2026-05-20")])
-    assert f["blank"] == ["AAA"]          # a current member without data (NVDA has data)
-    assert f["stale"] == 7                # OLD and six Mag 7 names are not in this tiny list
-    assert f["unclassified"] == 1         # Mag 7 rows map through their sub-industry; OLD does not
+    assert f["blank"] == ["AAA"]  # a current member without data (NVDA has data)
+    assert f["stale"] == 7  # OLD and six Mag 7 names are not in this tiny list
+    assert f["unclassified"] == 1  # Mag 7 rows map through their sub-industry; OLD does not
     assert f["longest_gap_days"] == (D1 - D0).days and f["longest_gap_after"] == D0
 
 
 def test_named_display_readable_columns():
-    named = pd.DataFrame({"ticker": ["A", "B"], "name": ["a", "b"], "in_iwm": [True, False],
-                          "market_cap": [2e9, np.nan], "fiscal_year": [2025, np.nan],
-                          "earnings": [1e8, np.nan], "pe": [20.0, np.nan]})
+    named = pd.DataFrame(
+        {
+            "ticker": ["A", "B"],
+            "name": ["a", "b"],
+            "in_iwm": [True, False],
+            "market_cap": [2e9, np.nan],
+            "fiscal_year": [2025, np.nan],
+            "earnings": [1e8, np.nan],
+            "pe": [20.0, np.nan],
+        }
+    )
     out = val.named_display(named, "2026-05-05")
     assert list(out["IWM holding 2026-05-05"]) == ["yes", "no"]
     assert list(out["Fiscal year"]) == ["2025", ""]
@@ -348,13 +413,19 @@ CONS_ADDED = CONS.assign(date_added=pd.to_datetime(["2000-01-01", "2000-01-01", 
 def early_versions() -> pd.DataFrame:
     """Two versions without NVDA (it 'joins' later) and one with all seven, in 2026."""
     no_nvda = [r for r in mag7_rows() if r[0] != "NVDA"] + [("AAA", 10.0, 1.0, 500.0, "x")]
-    return pd.concat([version_rows("2018-01-05", no_nvda), version_rows("2018-02-08", no_nvda),
-                      version_rows("2026-05-01", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")])])
+    return pd.concat(
+        [
+            version_rows("2018-01-05", no_nvda),
+            version_rows("2018-02-08", no_nvda),
+            version_rows("2026-05-01", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
+        ]
+    )
 
 
 def test_optional_frame_returns_empty_frame_and_the_reason():
     def fails(*_, **__):
         raise DataUnavailableError("no sp500_financials between 2008 and 2009")
+
     frame, note = val.optional_frame(fails, None, "2009-06-30", columns=val.FIN_COLUMNS)
     assert frame.empty and list(frame.columns) == schemas.SP500_FINANCIALS.names and "2008 and 2009" in note
     assert str(frame["as_of"].dtype).startswith("datetime64") and frame["market_cap"].dtype == "float64"
@@ -364,8 +435,9 @@ def test_optional_frame_returns_empty_frame_and_the_reason():
 
 def test_choose_version_without_a_usable_version_says_why():
     fin = early_versions()
-    cons = CONS_ADDED.assign(date_added=CONS_ADDED["date_added"].where(CONS_ADDED["symbol"] != "NVDA",
-                                                                       pd.Timestamp("2020-12-21")))
+    cons = CONS_ADDED.assign(
+        date_added=CONS_ADDED["date_added"].where(CONS_ADDED["symbol"] != "NVDA", pd.Timestamp("2020-12-21"))
+    )
     q = val.version_quality(fin[fin["as_of"] <= "2019-12-31"])
     pick = val.choose_version(fin, q, "2019-12-31", "2019-01-01", constituents=cons)
     assert pick.version is None and pick.earliest is None and pick.usable.empty
@@ -374,18 +446,23 @@ def test_choose_version_without_a_usable_version_says_why():
     assert "(2018-01-05 to 2018-02-08)" in pick.reason
     assert "some of the Magnificent 7 without data: 2" in pick.reason
     assert "no data for NVDA (NVDA joined the S&P 500 on 2020-12-21)" in pick.reason
-    assert "priced companies without a market cap" not in pick.reason   # no such failure here
+    assert "priced companies without a market cap" not in pick.reason  # no such failure here
     assert pick.short.startswith("no usable S&P 500 fundamentals version on or before 2019-12-31")
     assert val.history_gap(pick) == pick.short
     assert val.versions_sentence(q, pick, "2019-12-31") == pick.reason
-    with pytest.raises(DataUnavailableError):   # the strict pick still raises
+    with pytest.raises(DataUnavailableError):  # the strict pick still raises
         val.pick_version(q, "2019-12-31")
 
 
 def test_choose_version_with_no_versions_carries_the_data_layer_note():
     empty = val.empty_frame(val.FIN_COLUMNS)
-    pick = val.choose_version(empty, val.version_quality(empty), "2009-06-30", "2008-01-01",
-                              note="the snapshot has sp500_financials from 2012-12-27")
+    pick = val.choose_version(
+        empty,
+        val.version_quality(empty),
+        "2009-06-30",
+        "2008-01-01",
+        note="the snapshot has sp500_financials from 2012-12-27",
+    )
     assert pick.version is None and pick.skipped == 0 and pick.day == pd.Timestamp("2009-06-30")
     assert "no dated version on or before 2009-06-30" in pick.reason and "from 2012-12-27" in pick.reason
     assert pick.short == "no S&P 500 fundamentals version on or before 2009-06-30"
@@ -406,6 +483,7 @@ def test_choose_version_matches_pick_version_when_one_exists():
 
 def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
     import matplotlib.pyplot as plt
+
     empty = val.label_companies(val.company_earnings(val.empty_frame(val.FIN_COLUMNS)), CONS)
     assert val.pe_table(empty).empty and list(val.pe_table(empty).columns) == val.PE_TABLE_COLUMNS
     now = val.group_pe(empty).set_index("group")
@@ -415,13 +493,13 @@ def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
     before = len(plt.get_fignums())
     assert val_charts.plot_pe_table(val.pe_table(empty), None) is None
     assert val_charts.plot_history(hist, ["S&P 500"], None) is None
-    one = val.pe_history(version_rows(D0, mag7_rows()), CONS, [D0])   # one version is not a history
+    one = val.pe_history(version_rows(D0, mag7_rows()), CONS, [D0])  # one version is not a history
     assert len(one) == 2 and val_charts.plot_history(one, ["S&P 500"], D0) is None
     named = pd.DataFrame({"ticker": ["A"], "pe": [np.nan], "earnings": [np.nan], "in_iwm": [True]})
     assert val_charts.plot_named(named, np.nan, D0, "s") is None
     assert val_charts.plot_ratio(pd.Series(dtype="float64"), "s") is None
     assert val_charts.plot_shiller(pd.DataFrame(columns=["date", "pe", "cape"]), np.nan, None, "s") is None
-    assert len(plt.get_fignums()) == before   # nothing drawn empty
+    assert len(plt.get_fignums()) == before  # nothing drawn empty
 
 
 def test_headline_claims_and_verdict_without_a_version():
@@ -429,8 +507,15 @@ def test_headline_claims_and_verdict_without_a_version():
     hist = pd.DataFrame(columns=val.HISTORY_COLUMNS)
     why = "no usable S&P 500 fundamentals version on or before 2019-12-31"
     rows = val.headline_metrics(empty, hist, None, None, "loss-makers included", why, why)
-    assert [r[0] for r in rows] == ["mag7_pe", "other493_pe", "sp500_pe", "mag7_to_other493",
-                                    "mag7_pe_change", "other493_pe_change", "sp500_pe_change"]
+    assert [r[0] for r in rows] == [
+        "mag7_pe",
+        "other493_pe",
+        "sp500_pe",
+        "mag7_to_other493",
+        "mag7_pe_change",
+        "other493_pe_change",
+        "sp500_pe_change",
+    ]
     assert all(r[1] is None and why in r[3] for r in rows)
     cover = {"holdings": 10, "covered": 2, "weight_covered": 0.05}
     rel = {"percentile": 0.3, "first": pd.Timestamp("1999-01-04"), "date": pd.Timestamp("2019-12-31")}
@@ -446,16 +531,25 @@ def test_headline_claims_and_verdict_without_a_version():
 
 
 def test_headline_and_verdict_with_a_version():
-    v = val.label_companies(val.company_earnings(pd.concat([
-        version_rows(D0, mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
-        version_rows(D1, mag7_rows(2.0) + [("AAA", 10.0, 1.0, 500.0, "x")])])), CONS)
+    v = val.label_companies(
+        val.company_earnings(
+            pd.concat(
+                [
+                    version_rows(D0, mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
+                    version_rows(D1, mag7_rows(2.0) + [("AAA", 10.0, 1.0, 500.0, "x")]),
+                ]
+            )
+        ),
+        CONS,
+    )
     hist = val.pe_history(v, CONS, [D0, D1])
     now = val.group_pe(v[v["as_of"] == D1]).set_index("group")
     h = {r[0]: r[1] for r in val.headline_metrics(now, hist, D0, D1, "b")}
     assert h["mag7_pe"] == pytest.approx(12.5) and h["other493_pe"] == pytest.approx(10.0)
     assert h["mag7_pe_change"] == pytest.approx(-0.5) and h["other493_pe_change"] == pytest.approx(0.0)
     import matplotlib.pyplot as plt
-    assert val_charts.plot_history(hist, ["S&P 500"], D1) is not None   # two versions: a history
+
+    assert val_charts.plot_history(hist, ["S&P 500"], D1) is not None  # two versions: a history
     plt.close("all")
     assert val.overall_verdict(12.5, 10.0, 12.0, 9.0, D1, "b")[0] == "supported"
     assert val.overall_verdict(12.5, 10.0, 12.0, 13.0, D1, "b")[0] == "mixed"
@@ -466,8 +560,9 @@ def test_headline_and_verdict_with_a_version():
 def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
     cover = {"holdings": 1934, "covered": 25, "weight_covered": 0.022}
     small = pd.DataFrame({"ticker": ["INOD", "HCI"]})
-    text = val.small_cap_sentence(cover, "2025-05-13", small, np.nan, np.nan, "2019-12-31",
-                                  "the snapshot has market_caps from 2021-01-29")
+    text = val.small_cap_sentence(
+        cover, "2025-05-13", small, np.nan, np.nan, "2019-12-31", "the snapshot has market_caps from 2021-01-29"
+    )
     assert "later than 2019-12-31" in text and "no market cap by 2019-12-31" in text and "2021-01-29" in text
     text = val.small_cap_sentence(cover, "2025-05-13", small, 20.0, 25.0, "2026-01-31")
     assert "later than" not in text and "20.0x against 25.0x for the S&P 500" in text
@@ -475,10 +570,18 @@ def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
 
 def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
     import matplotlib.pyplot as plt
-    sh = pd.DataFrame({"date": pd.date_range("2019-01-01", periods=3, freq="MS"), "pe": [20.0, 21.0, 22.0],
-                       "cape": [30.0, 30.5, 31.0]})
+
+    sh = pd.DataFrame(
+        {
+            "date": pd.date_range("2019-01-01", periods=3, freq="MS"),
+            "pe": [20.0, 21.0, 22.0],
+            "cape": [30.0, 30.5, 31.0],
+        }
+    )
+
     def foot(fig):
         return " ".join(t.get_text() for t in fig.texts)
+
     assert "dashed line" not in foot(val_charts.plot_shiller(sh, np.nan, None, "s"))
     assert "dashed line" in foot(val_charts.plot_shiller(sh, 25.0, D0, "s"))
     plt.close("all")
@@ -508,8 +611,12 @@ def test_recent_caps_reads_the_look_back_window_and_survives_no_data():
 
 
 def test_companies_by_version_splits_all_from_the_chosen_version():
-    fin = pd.concat([version_rows(D0, [("AAA", 10.0, 1.0, 500.0, "x"), ("BBB", 20.0, 2.0, 300.0, "y")]),
-                     version_rows(D1, [("AAA", 12.0, 1.0, 600.0, "x")])])
+    fin = pd.concat(
+        [
+            version_rows(D0, [("AAA", 10.0, 1.0, 500.0, "x"), ("BBB", 20.0, 2.0, 300.0, "y")]),
+            version_rows(D1, [("AAA", 12.0, 1.0, 600.0, "x")]),
+        ]
+    )
     companies, current = val.companies_by_version(fin, CONS, pd.Timestamp(D0))
     assert len(companies) == 3
     assert set(current["as_of"]) == {pd.Timestamp(D0)} and sorted(current["symbol"]) == ["AAA", "BBB"]
@@ -519,6 +626,7 @@ def test_companies_by_version_splits_all_from_the_chosen_version():
 
 def test_named_chart_legend_swatches_match_the_bar_colours():
     import matplotlib
+
     named = pd.DataFrame({"ticker": ["A", "B"], "pe": [12.0, 30.0], "earnings": [1.0, 1.0], "in_iwm": [True, False]})
     fig = val_charts.plot_named(named, 25.0, D0, "s")
     ax = fig.axes[0]
@@ -532,6 +640,7 @@ def test_named_chart_legend_swatches_match_the_bar_colours():
 
 def test_judged_window_is_the_versions_the_verdict_uses():
     from rotation_utils.analytics.valuation import VersionChoice, judged_window
+
     day = pd.Timestamp("2026-07-13")
     got = judged_window(VersionChoice(day, pd.DataFrame(), pd.Timestamp("2024-10-10"), 0, day))
     assert got == (pd.Timestamp("2024-10-10"), day, "")

@@ -12,6 +12,7 @@ the next rebalance. Membership of the Other 493 is point-in-time where the
 change log allows (see the data layer caveats), intersected with names that
 have prices (the constituent panel is survivor-biased; coverage is reported).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -29,9 +30,10 @@ def _valid_span(prices: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     idx = prices.index.to_numpy()
     first = np.where(has, idx[ok.argmax(axis=0)], np.datetime64("NaT"))
     last = np.where(has, idx[len(idx) - 1 - ok[::-1].argmax(axis=0)], np.datetime64("NaT"))
-    return (pd.Series(pd.to_datetime(first), index=prices.columns),
-            pd.Series(pd.to_datetime(last), index=prices.columns))
-
+    return (
+        pd.Series(pd.to_datetime(first), index=prices.columns),
+        pd.Series(pd.to_datetime(last), index=prices.columns),
+    )
 
 
 def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
@@ -68,8 +70,8 @@ def drifting_basket(prices: pd.DataFrame, weights: pd.DataFrame) -> pd.Series:
             continue
         w = w[keep] / w[keep].sum()
         r1 = int(index.searchsorted(d1, side="right")) - 1
-        seg = closes[r0:r1 + 1, keep]
-        value = pd.Series(np.nansum(seg / p0[keep] * w, axis=1) * level, index=index[r0:r1 + 1])
+        seg = closes[r0 : r1 + 1, keep]
+        value = pd.Series(np.nansum(seg / p0[keep] * w, axis=1) * level, index=index[r0 : r1 + 1])
         pieces.append(value if not pieces else value.iloc[1:])
         level = float(value.iloc[-1])
     if not pieces:
@@ -101,8 +103,11 @@ def cap_weights(members_by_date: dict, caps: pd.DataFrame) -> pd.DataFrame:
     Members without a cap that month get no weight.
     """
     caps = dedupe_companies(caps)
-    wide = (caps.drop_duplicates(["date", "ticker"], keep="last")
-            .pivot(index="date", columns="ticker", values="market_cap").sort_index())
+    wide = (
+        caps.drop_duplicates(["date", "ticker"], keep="last")
+        .pivot(index="date", columns="ticker", values="market_cap")
+        .sort_index()
+    )
     rows = {}
     for d, members in members_by_date.items():
         snap = wide.loc[:d]
@@ -144,25 +149,36 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
     px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
     px = px.loc[:, px.notna().any()]
     # market caps start in 2021 in the snapshot: earlier windows get equal weights only
-    caps, _ = optional(dl.market_caps, pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end,
-                       schema=schemas.MARKET_CAPS)
+    caps, _ = optional(dl.market_caps, pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end, schema=schemas.MARKET_CAPS)
     first, last = (s.dropna().to_dict() for s in _valid_span(px))
     levels, cover = {}, []
     for name, members in groups.items():
         # priced on d: listed by d and still trading on or after d (not delisted before it)
-        priced = {d: [t for t in m if t in first and first[t] <= d <= last[t]]
-                  for d, m in members.items()}
+        priced = {d: [t for t in m if t in first and first[t] <= d <= last[t]] for d, m in members.items()}
         levels[f"{name} (cap)"] = drifting_basket(px, cap_weights(priced, caps))
         levels[f"{name} (equal)"] = drifting_basket(px, equal_weights(priced))
         full_caps = cap_weights(members, caps)
         for d in dates:
-            covered = (full_caps.loc[d].reindex(priced[d]).sum()
-                       if d in full_caps.index else float("nan"))
-            cover.append({"date": d, "group": name, "members": len(members[d]),
-                          "with_prices": len(priced[d]), "cap_share_with_prices": covered})
-    out = pd.DataFrame(levels).loc[anchor[0]:]
+            covered = full_caps.loc[d].reindex(priced[d]).sum() if d in full_caps.index else float("nan")
+            cover.append(
+                {
+                    "date": d,
+                    "group": name,
+                    "members": len(members[d]),
+                    "with_prices": len(priced[d]),
+                    "cap_share_with_prices": covered,
+                }
+            )
+    out = pd.DataFrame(levels).loc[anchor[0] :]
     return out, pd.DataFrame(cover)
 
 
-__all__ = ["drifting_basket", "rebalance_dates", "equal_weights", "cap_weights",
-           "group_members", "build_group_baskets", "SECOND_CLASSES"]
+__all__ = [
+    "drifting_basket",
+    "rebalance_dates",
+    "equal_weights",
+    "cap_weights",
+    "group_members",
+    "build_group_baskets",
+    "SECOND_CLASSES",
+]

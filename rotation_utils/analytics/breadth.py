@@ -7,6 +7,7 @@ cap. Both are computed from one wide price frame per universe (fast: a rolling
 mean over a few thousand columns), restricted to the names that were members
 on each date.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,15 +29,15 @@ def membership_mask(index: pd.DatetimeIndex, columns, members_by_date: dict) -> 
     if not members_by_date:
         return pd.DataFrame(False, index=index, columns=cols)
     keys = sorted(members_by_date)
-    rows = pd.DataFrame([cols.isin(list(members_by_date[k])) for k in keys],
-                        index=pd.DatetimeIndex(keys), columns=cols)
+    rows = pd.DataFrame([cols.isin(list(members_by_date[k])) for k in keys], index=pd.DatetimeIndex(keys), columns=cols)
     pos = np.searchsorted(rows.index.to_numpy(), index.to_numpy(), side="right") - 1
     pos = np.clip(pos, 0, len(rows) - 1)
     return pd.DataFrame(rows.to_numpy()[pos], index=index, columns=cols)
 
 
-def share_above_average(prices: pd.DataFrame, window: int = 200, mask: pd.DataFrame | None = None,
-                        min_names: int = 20) -> pd.DataFrame:
+def share_above_average(
+    prices: pd.DataFrame, window: int = 200, mask: pd.DataFrame | None = None, min_names: int = 20
+) -> pd.DataFrame:
     """Share of names closing above their ``window``-day moving average, per date.
 
     Only names with a full ``window`` of prices up to that date (and, when given,
@@ -81,18 +82,26 @@ def mag7_cap_share(caps: pd.DataFrame, members_by_date: dict | None = None) -> p
         c = snap.reindex(sorted(members)).dropna()
         c = c[c > 0]
         mag = c.reindex(MAG7).sum()
-        rows.append({"date": d, "mag7_cap": mag, "index_cap": c.sum(),
-                     "share": mag / c.sum() if c.sum() > 0 else np.nan,
-                     "members": len(members), "with_cap": len(c),
-                     "mag7_with_cap": int(c.reindex(MAG7).notna().sum())})
+        rows.append(
+            {
+                "date": d,
+                "mag7_cap": mag,
+                "index_cap": c.sum(),
+                "share": mag / c.sum() if c.sum() > 0 else np.nan,
+                "members": len(members),
+                "with_cap": len(c),
+                "mag7_with_cap": int(c.reindex(MAG7).notna().sum()),
+            }
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
 def coverage(members_by_date: dict, priced) -> pd.DataFrame:
     """Per membership date: members, members with prices, share covered (survivor-bias check)."""
     priced = set(priced)
-    rows = [{"date": d, "members": len(m), "with_prices": len(set(m) & priced)}
-            for d, m in sorted(members_by_date.items())]
+    rows = [
+        {"date": d, "members": len(m), "with_prices": len(set(m) & priced)} for d, m in sorted(members_by_date.items())
+    ]
     out = pd.DataFrame(rows, columns=["date", "members", "with_prices"])
     out["coverage"] = out["with_prices"] / out["members"].where(out["members"] > 0)
     return out
@@ -156,8 +165,16 @@ def member_prices(dl, members_by_date: dict, start, end) -> pd.DataFrame:
     return px.loc[:, px.notna().any()]
 
 
-def breadth_gap(universe: str, members_by_date: dict, prices: pd.DataFrame, share: pd.Series,
-                base_day, last_day, window: int = 200, members_from=None) -> str | None:
+def breadth_gap(
+    universe: str,
+    members_by_date: dict,
+    prices: pd.DataFrame,
+    share: pd.Series,
+    base_day,
+    last_day,
+    window: int = 200,
+    members_from=None,
+) -> str | None:
     """Why the breadth line of ``universe`` is missing or starts late in [base_day, last_day]
     (None when it has a reading from the window start on).
 
@@ -167,7 +184,9 @@ def breadth_gap(universe: str, members_by_date: dict, prices: pd.DataFrame, shar
     """
     base_day, last_day = pd.Timestamp(base_day), pd.Timestamp(last_day)
     if not any(len(m) for m in members_by_date.values()):
-        src = f" (the membership source starts {pd.Timestamp(members_from):%Y-%m-%d})" if members_from is not None else ""
+        src = (
+            f" (the membership source starts {pd.Timestamp(members_from):%Y-%m-%d})" if members_from is not None else ""
+        )
         return f"{universe}: no members are known for the window{src}, so breadth cannot be measured"
     if prices.empty or not prices.notna().any().any():
         return f"{universe}: none of the members has prices up to {last_day:%Y-%m-%d} in this source, so breadth cannot be measured"
@@ -175,11 +194,15 @@ def breadth_gap(universe: str, members_by_date: dict, prices: pd.DataFrame, shar
     priced = int(prices.reindex(columns=sorted(names)).notna().any().sum())
     s = share.loc[base_day:last_day].dropna()
     if s.empty:
-        return (f"{universe}: only {priced} of {len(names)} members have prices up to {last_day:%Y-%m-%d} in this "
-                f"source, too few with {window} trading days of them on any day of the window")
+        return (
+            f"{universe}: only {priced} of {len(names)} members have prices up to {last_day:%Y-%m-%d} in this "
+            f"source, too few with {window} trading days of them on any day of the window"
+        )
     if s.index[0] > base_day + pd.Timedelta(days=7):
-        return (f"{universe}: the first reading is on {s.index[0]:%Y-%m-%d}, when enough members first have "
-                f"{window} trading days of prices")
+        return (
+            f"{universe}: the first reading is on {s.index[0]:%Y-%m-%d}, when enough members first have "
+            f"{window} trading days of prices"
+        )
     return None
 
 
@@ -187,12 +210,15 @@ def concentration_gap(conc: pd.DataFrame, last_day) -> str | None:
     """Why the Magnificent 7 share of S&P 500 cap cannot be shown (None when it can)."""
     if len(conc):
         return None
-    return (f"No month-end market caps up to {pd.Timestamp(last_day):%Y-%m-%d} in this source, so the Magnificent 7's "
-            "share of S&P 500 cap cannot be measured: concentration is not shown.")
+    return (
+        f"No month-end market caps up to {pd.Timestamp(last_day):%Y-%m-%d} in this source, so the Magnificent 7's "
+        "share of S&P 500 cap cannot be measured: concentration is not shown."
+    )
 
 
 def survivor_note(sp_cov: pd.DataFrame, iwm_cov: pd.DataFrame) -> str:
     """Caveat sentence on the share of members with prices (survivor bias), from :func:`coverage`."""
+
     def span(cov, unit):
         c = cov["coverage"].dropna()
         if c.empty:
@@ -200,9 +226,12 @@ def survivor_note(sp_cov: pd.DataFrame, iwm_cov: pd.DataFrame) -> str:
         if len(c) == 1 or c.min() == c.max():
             return f"{c.min() * 100:.1f}% ({'one ' + unit if len(c) == 1 else 'every ' + unit})"
         return f"from {c.min() * 100:.1f}% to {c.max() * 100:.1f}% of the list by {unit}"
-    return (f"Survivor bias: the snapshot has prices mostly for names still listed in mid-2026; S&P 500 members "
-            f"with prices: {span(sp_cov, 'month')}; IWM holdings: {span(iwm_cov, 'file')}. Missing names are "
-            "mostly delisted or acquired ones, so baskets, breadth and the median-member figure lean towards survivors.")
+
+    return (
+        f"Survivor bias: the snapshot has prices mostly for names still listed in mid-2026; S&P 500 members "
+        f"with prices: {span(sp_cov, 'month')}; IWM holdings: {span(iwm_cov, 'file')}. Missing names are "
+        "mostly delisted or acquired ones, so baskets, breadth and the median-member figure lean towards survivors."
+    )
 
 
 def breadth_panel(universes: dict, window: int, base_day, last_day) -> tuple[pd.DataFrame, dict]:
@@ -219,15 +248,22 @@ def breadth_panel(universes: dict, window: int, base_day, last_day) -> tuple[pd.
         why = breadth_gap(name, members, px, shares[name], base_day, last_day, window, members_from)
         if why:
             gaps[name] = why
-    return pd.DataFrame(shares).loc[pd.Timestamp(base_day):pd.Timestamp(last_day)], gaps
+    return pd.DataFrame(shares).loc[pd.Timestamp(base_day) : pd.Timestamp(last_day)], gaps
 
 
 def breadth_summary(shares: pd.DataFrame) -> pd.DataFrame:
     """Per universe: share at the start (first reading), latest, low and high (NaN without readings)."""
     first = shares.bfill().iloc[0].values if len(shares) else np.full(shares.shape[1], np.nan)
     last = shares.ffill().iloc[-1].values if len(shares) else np.full(shares.shape[1], np.nan)
-    return pd.DataFrame({"Universe": shares.columns, "At start": first, "Latest": last,
-                         "Low": shares.min().values, "High": shares.max().values})
+    return pd.DataFrame(
+        {
+            "Universe": shares.columns,
+            "At start": first,
+            "Latest": last,
+            "Low": shares.min().values,
+            "High": shares.max().values,
+        }
+    )
 
 
 def describe_breadth(summary: pd.DataFrame, window: int, gaps: dict | None = None) -> str:
@@ -238,8 +274,10 @@ def describe_breadth(summary: pd.DataFrame, window: int, gaps: dict | None = Non
         u, a, z = r["Universe"], r["At start"], r["Latest"]
         why = (gaps or {}).get(u)
         if a == a and z == z:
-            out.append(f"In the {u} the share above the {window}-day average {direction(z - a)} "
-                       f"from {pct(a, sign=False)} to {pct(z, sign=False)}." + (f" ({why}.)" if why else ""))
+            out.append(
+                f"In the {u} the share above the {window}-day average {direction(z - a)} "
+                f"from {pct(a, sign=False)} to {pct(z, sign=False)}." + (f" ({why}.)" if why else "")
+            )
         elif why:
             out.append(f"{why}.")
     return " ".join(out)

@@ -15,6 +15,7 @@ Conventions (stated once, used everywhere):
 Computation only (frames and small typed results); the sentences, display tables
 and caveats of report 02 are in :mod:`rotation_utils.story.rates`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -62,8 +63,14 @@ def day_zero_positions(calendar: pd.DatetimeIndex, dates) -> pd.Series:
     return pd.Series(pos, index=d, dtype="int64")
 
 
-def event_returns(prices: pd.DataFrame, events: pd.DataFrame, windows, benchmark: str,
-                  tickers=None, date_col: str = "announcement_date") -> pd.DataFrame:
+def event_returns(
+    prices: pd.DataFrame,
+    events: pd.DataFrame,
+    windows,
+    benchmark: str,
+    tickers=None,
+    date_col: str = "announcement_date",
+) -> pd.DataFrame:
     """Cumulative returns of each ticker and the benchmark over each window of each event.
 
     ``prices``: wide adjusted closes (DatetimeIndex); ``events``: one row per event
@@ -85,9 +92,16 @@ def event_returns(prices: pd.DataFrame, events: pd.DataFrame, windows, benchmark
             both = px[[t, benchmark]]
             for a, b in windows:
                 rec = ev.to_dict()
-                rec.update(ticker=t, window=window_label((a, b)), start_offset=a, end_offset=b,
-                           day0=px.index[p0] if p0 >= 0 else pd.NaT,
-                           ticker_return=np.nan, benchmark_return=np.nan, relative_return=np.nan)
+                rec.update(
+                    ticker=t,
+                    window=window_label((a, b)),
+                    start_offset=a,
+                    end_offset=b,
+                    day0=px.index[p0] if p0 >= 0 else pd.NaT,
+                    ticker_return=np.nan,
+                    benchmark_return=np.nan,
+                    relative_return=np.nan,
+                )
                 lo, hi = p0 + a - 1, p0 + b
                 if p0 < 0:
                     rec["status"] = STATUS_NO_DAY0
@@ -98,12 +112,24 @@ def event_returns(prices: pd.DataFrame, events: pd.DataFrame, windows, benchmark
                 else:
                     base, last = both.iloc[lo], both.iloc[hi]
                     r = last / base - 1.0
-                    rec.update(ticker_return=r[t], benchmark_return=r[benchmark],
-                               relative_return=r[t] - r[benchmark],
-                               status=STATUS_OK if r.notna().all() else "price missing")
+                    rec.update(
+                        ticker_return=r[t],
+                        benchmark_return=r[benchmark],
+                        relative_return=r[t] - r[benchmark],
+                        status=STATUS_OK if r.notna().all() else "price missing",
+                    )
                 rows.append(rec)
-    cols = list(events.columns) + ["ticker", "window", "start_offset", "end_offset", "day0",
-                                   "ticker_return", "benchmark_return", "relative_return", "status"]
+    cols = list(events.columns) + [
+        "ticker",
+        "window",
+        "start_offset",
+        "end_offset",
+        "day0",
+        "ticker_return",
+        "benchmark_return",
+        "relative_return",
+        "status",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -145,14 +171,19 @@ def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> MeanCI
     q = stats.t.ppf(0.5 + level / 2, n - 1)
     band = dict(t_stat=mean / se if se > 0 else np.nan, ci_low=mean - q * se, ci_high=mean + q * se)
     if n >= 3 and np.ptp(x) > 0:
-        res = stats.bootstrap((x,), np.mean, confidence_level=level, n_resamples=n_boot,
-                              method="percentile", rng=np.random.default_rng(seed))
+        res = stats.bootstrap(
+            (x,),
+            np.mean,
+            confidence_level=level,
+            n_resamples=n_boot,
+            method="percentile",
+            rng=np.random.default_rng(seed),
+        )
         band.update(boot_low=float(res.confidence_interval.low), boot_high=float(res.confidence_interval.high))
     return MeanCI(**point, **band)
 
 
-def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"),
-              level: float = 0.95) -> pd.DataFrame:
+def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"), level: float = 0.95) -> pd.DataFrame:
     """Mean relative return per group with the number of events and confidence bands.
 
     Only events with ``status == 'ok'`` enter the statistics; ``excluded`` counts
@@ -166,8 +197,18 @@ def summarise(event_rets: pd.DataFrame, by=("ticker", "window", "decision"),
         rec.update(asdict(mean_ci(ok["relative_return"], level)))
         rec["excluded"] = int(len(g) - len(ok))
         rows.append(rec)
-    stat_cols = ["n", "mean", "median", "share_positive", "t_stat", "ci_low", "ci_high",
-                 "boot_low", "boot_high", "excluded"]
+    stat_cols = [
+        "n",
+        "mean",
+        "median",
+        "share_positive",
+        "t_stat",
+        "ci_low",
+        "ci_high",
+        "boot_low",
+        "boot_high",
+        "excluded",
+    ]
     return pd.DataFrame(rows, columns=by + stat_cols)
 
 
@@ -179,8 +220,15 @@ def exclusions(event_rets: pd.DataFrame, date_col: str = "announcement_date") ->
     return bad[[date_col, "window", "status"]].drop_duplicates().reset_index(drop=True)
 
 
-def event_paths(prices: pd.DataFrame, events: pd.DataFrame, ticker: str, benchmark: str,
-                first: int = -5, last: int = 20, date_col: str = "announcement_date") -> pd.DataFrame:
+def event_paths(
+    prices: pd.DataFrame,
+    events: pd.DataFrame,
+    ticker: str,
+    benchmark: str,
+    first: int = -5,
+    last: int = 20,
+    date_col: str = "announcement_date",
+) -> pd.DataFrame:
     """Cumulative relative return (ticker minus benchmark) on each day first..last.
 
     Rows are event days (``first``..``last``), columns the event dates; the base is
@@ -194,7 +242,7 @@ def event_paths(prices: pd.DataFrame, events: pd.DataFrame, ticker: str, benchma
         lo, hi = p0 + first - 1, p0 + last
         if p0 < 0 or lo < 0 or hi >= len(px):
             continue
-        seg = px.iloc[lo: hi + 1]
+        seg = px.iloc[lo : hi + 1]
         cum = seg / seg.iloc[0] - 1.0
         cols[d] = (cum[ticker] - cum[benchmark]).iloc[1:].to_numpy()
     out = pd.DataFrame(cols, index=pd.Index(days, name="event_day"))
@@ -207,8 +255,9 @@ def per_event_table(event_rets: pd.DataFrame, windows) -> pd.DataFrame:
     labels = [window_label(w) for w in windows]
     if event_rets.empty:
         return pd.DataFrame(columns=["Date", "Ticker"] + labels)
-    t = event_rets.pivot_table(index=["announcement_date", "ticker"], columns="window",
-                               values="relative_return", sort=False, dropna=False)
+    t = event_rets.pivot_table(
+        index=["announcement_date", "ticker"], columns="window", values="relative_return", sort=False, dropna=False
+    )
     t = t.reindex(columns=labels).reset_index()
     t["announcement_date"] = t["announcement_date"].dt.strftime("%Y-%m-%d")
     return t.rename(columns={"announcement_date": "Date", "ticker": "Ticker"})
@@ -248,11 +297,14 @@ def decision_types(decisions: pd.DataFrame) -> list[str]:
     return [g for g in DECISION_ORDER if g in present]
 
 
-def paths_by_decision(prices: pd.DataFrame, decisions: pd.DataFrame, ticker: str, benchmark: str,
-                      first: int = -5, last: int = 20) -> dict[str, pd.DataFrame]:
+def paths_by_decision(
+    prices: pd.DataFrame, decisions: pd.DataFrame, ticker: str, benchmark: str, first: int = -5, last: int = 20
+) -> dict[str, pd.DataFrame]:
     """:func:`event_paths` per decision type present, keyed 'after cuts', 'after holds', ..."""
-    return {f"after {g}s": event_paths(prices, decisions[decisions["decision"] == g], ticker, benchmark, first, last)
-            for g in decision_types(decisions)}
+    return {
+        f"after {g}s": event_paths(prices, decisions[decisions["decision"] == g], ticker, benchmark, first, last)
+        for g in decision_types(decisions)
+    }
 
 
 def has_paths(paths: dict) -> bool:

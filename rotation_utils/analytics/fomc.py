@@ -10,6 +10,7 @@ DFEDTARU/DFEDTARL.
 Computation only; the timeline's sentences, display table and caveats are in
 :mod:`rotation_utils.story.rates`.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -44,21 +45,26 @@ def check_decisions(df: pd.DataFrame) -> list[str]:
         problems.append(f"{r['announcement_date']:%Y-%m-%d}: decision {r['decision']} but change {r['change_bp']} bp")
     width = ((df["target_high"] - df["target_low"]) * 100).round().astype("int64")
     for _, r in df[width != 25].iterrows():
-        problems.append(f"{r['announcement_date']:%Y-%m-%d}: range {r['target_low']}-{r['target_high']} is not 25 bp wide")
+        problems.append(
+            f"{r['announcement_date']:%Y-%m-%d}: range {r['target_low']}-{r['target_high']} is not 25 bp wide"
+        )
     moved = ((df["target_low"] - df["target_low"].shift()) * 100).round()
     for i in range(1, len(df)):
         if moved.iloc[i] != df["change_bp"].iloc[i]:
             r = df.iloc[i]
-            problems.append(f"{r['announcement_date']:%Y-%m-%d}: range moved {moved.iloc[i]:+.0f} bp "
-                            f"but change_bp is {r['change_bp']:+d}")
+            problems.append(
+                f"{r['announcement_date']:%Y-%m-%d}: range moved {moved.iloc[i]:+.0f} bp "
+                f"but change_bp is {r['change_bp']:+d}"
+            )
     return problems
 
 
 def in_window(df: pd.DataFrame, start=None, end=None) -> pd.DataFrame:
     """Decisions announced within [start, end] (None = open)."""
     d = df["announcement_date"]
-    keep = d.between(pd.Timestamp(start) if start is not None else d.min(),
-                     pd.Timestamp(end) if end is not None else d.max())
+    keep = d.between(
+        pd.Timestamp(start) if start is not None else d.min(), pd.Timestamp(end) if end is not None else d.max()
+    )
     return df[keep].reset_index(drop=True)
 
 
@@ -71,7 +77,7 @@ def easing_cycle_start(df: pd.DataFrame) -> pd.Series | None:
     """
     df = df.sort_values("announcement_date").reset_index(drop=True)
     hikes = df.index[df["decision"] == "hike"]
-    after = df.iloc[hikes.max() + 1:] if len(hikes) else df
+    after = df.iloc[hikes.max() + 1 :] if len(hikes) else df
     cuts = after[after["decision"] == "cut"]
     return None if cuts.empty else cuts.iloc[0]
 
@@ -80,18 +86,21 @@ def per_year(df: pd.DataFrame) -> pd.DataFrame:
     """Per calendar year: meetings, cuts, holds, hikes, net change (bp), range at year end."""
     if df.empty:
         ints = {c: pd.Series(dtype="int64") for c in ("year", "meetings", "cuts", "holds", "hikes", "net_change_bp")}
-        return pd.DataFrame({**ints, "last_decision": pd.Series(dtype="datetime64[ns]"),
-                             "range_after": pd.Series(dtype="str")})
+        return pd.DataFrame(
+            {**ints, "last_decision": pd.Series(dtype="datetime64[ns]"), "range_after": pd.Series(dtype="str")}
+        )
     g = df.assign(year=df["announcement_date"].dt.year).groupby("year")
-    out = pd.DataFrame({
-        "meetings": g.size(),
-        "cuts": g["decision"].apply(lambda s: int((s == "cut").sum())),
-        "holds": g["decision"].apply(lambda s: int((s == "hold").sum())),
-        "hikes": g["decision"].apply(lambda s: int((s == "hike").sum())),
-        "net_change_bp": g["change_bp"].sum(),
-        "last_decision": g["announcement_date"].max(),
-        "range_after": g.apply(lambda x: f"{x['target_low'].iloc[-1]:.2f}-{x['target_high'].iloc[-1]:.2f}%"),
-    })
+    out = pd.DataFrame(
+        {
+            "meetings": g.size(),
+            "cuts": g["decision"].apply(lambda s: int((s == "cut").sum())),
+            "holds": g["decision"].apply(lambda s: int((s == "hold").sum())),
+            "hikes": g["decision"].apply(lambda s: int((s == "hike").sum())),
+            "net_change_bp": g["change_bp"].sum(),
+            "last_decision": g["announcement_date"].max(),
+            "range_after": g.apply(lambda x: f"{x['target_low'].iloc[-1]:.2f}-{x['target_high'].iloc[-1]:.2f}%"),
+        }
+    )
     return out.reset_index()
 
 
@@ -109,8 +118,7 @@ def cross_check_fred(df: pd.DataFrame, fred: pd.DataFrame | None) -> pd.DataFram
     ``agrees`` (NaN when FRED has no value for that date); ``fred`` None or
     without both series gives an empty frame.
     """
-    cols = ["announcement_date", "target_low", "target_high", "fred_date", "fred_low",
-            "fred_high", "agrees"]
+    cols = ["announcement_date", "target_low", "target_high", "fred_date", "fred_low", "fred_high", "agrees"]
     if fred is None or not {FRED_LOWER, FRED_UPPER} <= set(fred.columns):
         return pd.DataFrame(columns=cols)
     f = fred[[FRED_LOWER, FRED_UPPER]].dropna().sort_index()
@@ -118,13 +126,13 @@ def cross_check_fred(df: pd.DataFrame, fred: pd.DataFrame | None) -> pd.DataFram
     for _, r in df.iterrows():
         later = f[f.index > r["announcement_date"]]
         if later.empty:
-            rows.append([r["announcement_date"], r["target_low"], r["target_high"], pd.NaT,
-                         np.nan, np.nan, np.nan])
+            rows.append([r["announcement_date"], r["target_low"], r["target_high"], pd.NaT, np.nan, np.nan, np.nan])
             continue
         day, v = later.index[0], later.iloc[0]
         agrees = bool(np.isclose(v[FRED_LOWER], r["target_low"]) and np.isclose(v[FRED_UPPER], r["target_high"]))
-        rows.append([r["announcement_date"], r["target_low"], r["target_high"], day,
-                     v[FRED_LOWER], v[FRED_UPPER], agrees])
+        rows.append(
+            [r["announcement_date"], r["target_low"], r["target_high"], day, v[FRED_LOWER], v[FRED_UPPER], agrees]
+        )
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -145,8 +153,9 @@ class CuttingStart:
         return {k: v for k, v in asdict(self).items() if k != "verdict"}
 
 
-def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to="2025-12-31",
-                        through=None) -> CuttingStart:
+def cutting_start_claim(
+    df: pd.DataFrame, claimed_from="2025-07-01", claimed_to="2025-12-31", through=None
+) -> CuttingStart:
     """Test "the Fed began cutting in [claimed_from, claimed_to]" against the decisions.
 
     Rule: unverifiable without a cut; confirmed when the easing cycle starts in
@@ -173,10 +182,11 @@ def cutting_start_claim(df: pd.DataFrame, claimed_from="2025-07-01", claimed_to=
         first_cut_bp=None if first is None else int(first["change_bp"]),
         cuts_in_claimed_period=len(in_claim),
         bp_in_claimed_period=int(in_claim["change_bp"].sum()),
-        covers_claimed_period=bool(len(df)) and pd.Timestamp(
-            through if through is not None else df["announcement_date"].max()) >= hi,
+        covers_claimed_period=bool(len(df))
+        and pd.Timestamp(through if through is not None else df["announcement_date"].max()) >= hi,
         observed_before_start=bool(first is not None and (df["announcement_date"] < first["announcement_date"]).any()),
-        verdict=verdict)
+        verdict=verdict,
+    )
 
 
 def known_by(df: pd.DataFrame, day) -> pd.DataFrame:

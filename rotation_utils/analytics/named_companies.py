@@ -10,6 +10,7 @@ members that have prices at the anchor date (the mean of their returns, which
 is exactly an equal-weighted basket bought at the anchor and held). Size classes
 use fixed market-cap bands stated in ``SIZE_BANDS``.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,16 +19,20 @@ import numpy as np
 import pandas as pd
 
 from ..membership_notes import holdings_phrase
-from .returns import returns_since
 from ..verdicts import ClaimVerdict
+from .returns import returns_since
 
 #: an IWM holdings file dated up to this long after the window end still stands in for
 #: Russell 2000 membership at the end; a later one says nothing about the window
 MAX_IWM_LAG_DAYS = 366
 
 #: (upper bound in USD, label): a common convention, not an index rule
-SIZE_BANDS = [(2e9, "small cap (< $2bn)"), (10e9, "mid cap ($2-10bn)"),
-              (200e9, "large cap ($10-200bn)"), (np.inf, "mega cap (>= $200bn)")]
+SIZE_BANDS = [
+    (2e9, "small cap (< $2bn)"),
+    (10e9, "mid cap ($2-10bn)"),
+    (200e9, "large cap ($10-200bn)"),
+    (np.inf, "mega cap (>= $200bn)"),
+]
 
 
 def size_class(cap) -> str:
@@ -49,14 +54,21 @@ def basket_returns(ticker_returns: pd.Series, baskets: dict) -> pd.DataFrame:
     for name, members in baskets.items():
         r = ticker_returns.reindex(list(members))
         have = r.dropna()
-        rows.append({"basket": name, "return": have.mean() if len(have) else np.nan,
-                     "members": len(members), "with_prices": len(have),
-                     "missing": ", ".join(r.index[r.isna()])})
+        rows.append(
+            {
+                "basket": name,
+                "return": have.mean() if len(have) else np.nan,
+                "members": len(members),
+                "with_prices": len(have),
+                "missing": ", ".join(r.index[r.isna()]),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def performance_table(prices: pd.DataFrame, named: pd.DataFrame, baskets: dict,
-                      benchmarks: pd.DataFrame, start, event_date, end=None) -> pd.DataFrame:
+def performance_table(
+    prices: pd.DataFrame, named: pd.DataFrame, baskets: dict, benchmarks: pd.DataFrame, start, event_date, end=None
+) -> pd.DataFrame:
     """Returns since ``start`` and since ``event_date`` for names, baskets and benchmarks.
 
     ``prices``: wide closes of the named tickers; ``benchmarks``: wide levels
@@ -81,16 +93,30 @@ def performance_table(prices: pd.DataFrame, named: pd.DataFrame, baskets: dict,
     s_bm, e_bm = both(benchmarks)
     rows = []
     for _, r in named.iterrows():
-        rows.append({"kind": "company", "name": r["name"], "ticker": r["ticker"],
-                     "since_start": s_px.get(r["ticker"], np.nan),
-                     "since_event": e_px.get(r["ticker"], np.nan)})
+        rows.append(
+            {
+                "kind": "company",
+                "name": r["name"],
+                "ticker": r["ticker"],
+                "since_start": s_px.get(r["ticker"], np.nan),
+                "since_event": e_px.get(r["ticker"], np.nan),
+            }
+        )
     bs, be = basket_returns(s_px, baskets), basket_returns(e_px, baskets)
     for (_, a), (_, b) in zip(bs.iterrows(), be.iterrows()):
-        rows.append({"kind": "basket", "name": a["basket"], "ticker": "+".join(baskets[a["basket"]]),
-                     "since_start": a["return"], "since_event": b["return"]})
+        rows.append(
+            {
+                "kind": "basket",
+                "name": a["basket"],
+                "ticker": "+".join(baskets[a["basket"]]),
+                "since_start": a["return"],
+                "since_event": b["return"],
+            }
+        )
     for col in benchmarks.columns:
-        rows.append({"kind": "benchmark", "name": col, "ticker": col,
-                     "since_start": s_bm[col], "since_event": e_bm[col]})
+        rows.append(
+            {"kind": "benchmark", "name": col, "ticker": col, "since_start": s_bm[col], "since_event": e_bm[col]}
+        )
     out = pd.DataFrame(rows)
     for col, label in (("IWM", "vs_IWM"), ("SPY", "vs_SPY"), ("Mag 7 (cap)", "vs_Mag7")):
         if col in benchmarks.columns:
@@ -140,8 +166,15 @@ def sp400_from_claims(claims: pd.DataFrame, claim_id: str = "B9") -> dict:
     return out
 
 
-def membership_table(named: pd.DataFrame, sp500_added: dict, sp500_at_end: set,
-                     iwm_by_date: dict, sp400_added: dict, caps: pd.DataFrame, end) -> pd.DataFrame:
+def membership_table(
+    named: pd.DataFrame,
+    sp500_added: dict,
+    sp500_at_end: set,
+    iwm_by_date: dict,
+    sp400_added: dict,
+    caps: pd.DataFrame,
+    end,
+) -> pd.DataFrame:
     """Index membership and size of each named company.
 
     ``sp500_added``: ticker -> date added (latest constituents list);
@@ -164,11 +197,15 @@ def membership_table(named: pd.DataFrame, sp500_added: dict, sp500_at_end: set,
         t = r["ticker"]
         added = sp500_added.get(t)
         in400 = t in sp400_added and sp400_added[t] <= end
-        row = {"ticker": t, "name": r["name"], "theme": r["theme"],
-               "S&P 500 at end": t in sp500_at_end,
-               "S&P 500 date added": pd.Timestamp(added) if added is not None and pd.notna(added) else pd.NaT,
-               "S&P 400 at end": in400,
-               "S&P 400 date added": sp400_added.get(t, pd.NaT)}
+        row = {
+            "ticker": t,
+            "name": r["name"],
+            "theme": r["theme"],
+            "S&P 500 at end": t in sp500_at_end,
+            "S&P 500 date added": pd.Timestamp(added) if added is not None and pd.notna(added) else pd.NaT,
+            "S&P 400 at end": in400,
+            "S&P 400 date added": sp400_added.get(t, pd.NaT),
+        }
         for d in dates:
             row[f"Russell 2000 (IWM {d:%Y-%m-%d})"] = t in iwm_by_date[d]
         cap = last_cap["market_cap"].get(t, np.nan)
@@ -197,8 +234,7 @@ def named_verdict(perf: pd.DataFrame) -> tuple[str, dict]:
         return ClaimVerdict.UNVERIFIABLE, {}
     basket = comp["since_event"].mean()
     beat_iwm = int((comp["since_event"] > bm["IWM"]).sum())
-    vals = {"basket": basket, "iwm": bm["IWM"], "spy": bm["SPY"], "beat_iwm": beat_iwm,
-            "names": len(comp)}
+    vals = {"basket": basket, "iwm": bm["IWM"], "spy": bm["SPY"], "beat_iwm": beat_iwm, "names": len(comp)}
     if basket > bm["IWM"] and basket > bm["SPY"] and beat_iwm > len(comp) / 2:
         return ClaimVerdict.CONFIRMED, vals
     if basket < bm["IWM"] and basket < bm["SPY"] and beat_iwm < len(comp) / 2:
@@ -213,16 +249,19 @@ def named_frame(baskets: dict, known: pd.DataFrame | None = None) -> pd.DataFram
     there keeps its ticker as name and the basket name as theme.
     """
     from ..universes import NAMED_COMPANIES
+
     known = (NAMED_COMPANIES if known is None else known).set_index("ticker")
     rows = []
     for basket, members in baskets.items():
         for t in members:
             if any(r["ticker"] == t for r in rows):
                 continue
-            rows.append({"ticker": t, "name": known["name"].get(t, t),
-                         "theme": known["theme"].get(t, basket), "basket": basket})
+            rows.append(
+                {"ticker": t, "name": known["name"].get(t, t), "theme": known["theme"].get(t, basket), "basket": basket}
+            )
     if not rows:
         from ..errors import BadInputError
+
         raise BadInputError("baskets: no tickers given")
     return pd.DataFrame(rows)
 
@@ -247,10 +286,15 @@ def basket_levels(prices: pd.DataFrame, baskets: dict) -> pd.DataFrame:
 def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=None) -> str:
     """One paragraph on the event-window returns, every number and word from ``perf``."""
     from .. import narrative as nr
+
     ev, end = pd.Timestamp(event_date), pd.Timestamp(end)
     one = len(missing) == 1
-    tail = (f" {nr.listing(missing)} {'has' if one else 'have'} no price data in this run, so "
-            f"{'it is' if one else 'they are'} left out of every basket." if missing else "")
+    tail = (
+        f" {nr.listing(missing)} {'has' if one else 'have'} no price data in this run, so "
+        f"{'it is' if one else 'they are'} left out of every basket."
+        if missing
+        else ""
+    )
     why = event_outside_window(ev, start, end)
     if why:
         hint = "" if ev >= end else " (pass a start on or before the event date)"
@@ -261,80 +305,112 @@ def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=
     comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"]).sort_values("since_event")
     bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
     mag = f" and {nr.pct(bm['Mag 7 (cap)'])} for the Mag 7 basket" if "Mag 7 (cap)" in bm else ""
-    return (f"From {ev:%Y-%m-%d} to {end:%Y-%m-%d} an equal-weighted basket of the "
-            f"{v['names']} named companies with prices returned {nr.pct(v['basket'])}, against "
-            f"{nr.pct(v['iwm'])} for IWM, {nr.pct(v['spy'])} for SPY{mag}; "
-            f"{v['beat_iwm']} of {v['names']} names beat IWM. Best: {comp['ticker'].iloc[-1]} "
-            f"({nr.pct(comp['since_event'].iloc[-1])}); worst: {comp['ticker'].iloc[0]} "
-            f"({nr.pct(comp['since_event'].iloc[0])}).{tail}")
+    return (
+        f"From {ev:%Y-%m-%d} to {end:%Y-%m-%d} an equal-weighted basket of the "
+        f"{v['names']} named companies with prices returned {nr.pct(v['basket'])}, against "
+        f"{nr.pct(v['iwm'])} for IWM, {nr.pct(v['spy'])} for SPY{mag}; "
+        f"{v['beat_iwm']} of {v['names']} names beat IWM. Best: {comp['ticker'].iloc[-1]} "
+        f"({nr.pct(comp['since_event'].iloc[-1])}); worst: {comp['ticker'].iloc[0]} "
+        f"({nr.pct(comp['since_event'].iloc[0])}).{tail}"
+    )
 
 
 def small_cap_text(mem: pd.DataFrame, end) -> str:
     """'only X and Y of the 9 are Russell 2000 small caps ...', or why the data cannot say."""
     from .. import narrative as nr
+
     if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
         return iwm_gap_text(mem.attrs.get("iwm_dates", []), end)
     small = mem.loc[mem["small_cap"], "ticker"].tolist()
     held = mem.attrs.get("iwm_date")
-    source = (f" ({holdings_phrase(held, end=end)}; S&P 500 and S&P 400 on {pd.Timestamp(end):%Y-%m-%d})"
-              if held is not None else f" on {pd.Timestamp(end):%Y-%m-%d}")
-    return (f"only {nr.listing(small) or 'none'} of the {len(mem)} are Russell 2000 small caps outside the "
-            f"S&P 500/400{source}")
+    source = (
+        f" ({holdings_phrase(held, end=end)}; S&P 500 and S&P 400 on {pd.Timestamp(end):%Y-%m-%d})"
+        if held is not None
+        else f" on {pd.Timestamp(end):%Y-%m-%d}"
+    )
+    return (
+        f"only {nr.listing(small) or 'none'} of the {len(mem)} are Russell 2000 small caps outside the "
+        f"S&P 500/400{source}"
+    )
 
 
 def iwm_gap_text(dates, end) -> str:
     """Why Russell 2000 membership at ``end`` is not in the data."""
     first = f"the first is dated {min(dates):%Y-%m-%d}" if len(dates) else "there is none"
-    return (f"Russell 2000 membership on {pd.Timestamp(end):%Y-%m-%d} is not in the data: no IWM holdings "
-            f"file is within {MAX_IWM_LAG_DAYS} days of it ({first})")
+    return (
+        f"Russell 2000 membership on {pd.Timestamp(end):%Y-%m-%d} is not in the data: no IWM holdings "
+        f"file is within {MAX_IWM_LAG_DAYS} days of it ({first})"
+    )
 
 
 def membership_sentence(mem: pd.DataFrame, end) -> str:
     """Which named companies are really small caps, from the membership table."""
     from .. import narrative as nr
+
     small = mem.loc[mem["small_cap"], "ticker"].tolist()
     sp5 = mem[mem["S&P 500 at end"]]
     sp4 = mem[mem["S&P 400 at end"]]
     caps = mem.dropna(subset=["market_cap"]).sort_values("market_cap")
     if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
-        parts = [iwm_gap_text(mem.attrs.get("iwm_dates", []), end) + ", so which named companies were "
-                 "small caps then cannot be told."]
+        parts = [
+            iwm_gap_text(mem.attrs.get("iwm_dates", []), end) + ", so which named companies were "
+            "small caps then cannot be told."
+        ]
     else:
         held = mem.attrs.get("iwm_date")
-        where = (f"In the {holdings_phrase(held, end=end)}" if held is not None
-                 else "In the IWM holdings")   # a table built without the attrs (tests)
-        parts = [f"{where}, {nr.plural(len(small), 'named company', 'named companies')} "
-                 f"({nr.listing(small) or 'none'}) {'was a member' if len(small) == 1 else 'were members'} "
-                 f"outside the S&P 500 and S&P 400 as seen on {pd.Timestamp(end):%Y-%m-%d}, i.e. really small caps."]
+        where = (
+            f"In the {holdings_phrase(held, end=end)}" if held is not None else "In the IWM holdings"
+        )  # a table built without the attrs (tests)
+        parts = [
+            f"{where}, {nr.plural(len(small), 'named company', 'named companies')} "
+            f"({nr.listing(small) or 'none'}) {'was a member' if len(small) == 1 else 'were members'} "
+            f"outside the S&P 500 and S&P 400 as seen on {pd.Timestamp(end):%Y-%m-%d}, i.e. really small caps."
+        ]
     if len(sp5):
-        parts.append(" " + "; ".join(
-            f"{r['ticker']} was in the S&P 500 "
-            + (f"(added {r['S&P 500 date added']:%Y-%m-%d})" if pd.notna(r["S&P 500 date added"])
-               else "(its date added is not in the latest constituents list)")
-            for _, r in sp5.iterrows()) + ".")
+        parts.append(
+            " "
+            + "; ".join(
+                f"{r['ticker']} was in the S&P 500 "
+                + (
+                    f"(added {r['S&P 500 date added']:%Y-%m-%d})"
+                    if pd.notna(r["S&P 500 date added"])
+                    else "(its date added is not in the latest constituents list)"
+                )
+                for _, r in sp5.iterrows()
+            )
+            + "."
+        )
     if len(sp4):
         parts.append(f" {nr.listing(sp4['ticker'])} had joined the S&P 400 (per the claims register, B9).")
     if len(caps):
-        parts.append(f" Market caps run from {nr.usd(caps['market_cap'].iloc[0])} "
-                     f"({caps['ticker'].iloc[0]}) to {nr.usd(caps['market_cap'].iloc[-1])} "
-                     f"({caps['ticker'].iloc[-1]}).")
+        parts.append(
+            f" Market caps run from {nr.usd(caps['market_cap'].iloc[0])} "
+            f"({caps['ticker'].iloc[0]}) to {nr.usd(caps['market_cap'].iloc[-1])} "
+            f"({caps['ticker'].iloc[-1]})."
+        )
     else:
-        parts.append(f" No named company has a market cap on or before {pd.Timestamp(end):%Y-%m-%d} in the "
-                     "data, so their size is unknown.")
+        parts.append(
+            f" No named company has a market cap on or before {pd.Timestamp(end):%Y-%m-%d} in the "
+            "data, so their size is unknown."
+        )
     return "".join(parts)
 
 
 def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> str:
     """One sentence for claim B9: event-window returns against IWM/SPY and how many are small caps."""
     from .. import narrative as nr
+
     size = small_cap_text(mem, end)
     if not vals:
         why = event_outside_window(event_date, start, end)
-        return (f"No returns after {pd.Timestamp(event_date):%Y-%m-%d} in this window"
-                f"{f' ({why})' if why else ''}; {size}.")
-    return (f"Since {pd.Timestamp(event_date):%Y-%m-%d} the equal-weighted named basket returned "
-            f"{nr.pct(vals['basket'])} against {nr.pct(vals['iwm'])} for IWM and {nr.pct(vals['spy'])} for SPY "
-            f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}.")
+        return (
+            f"No returns after {pd.Timestamp(event_date):%Y-%m-%d} in this window{f' ({why})' if why else ''}; {size}."
+        )
+    return (
+        f"Since {pd.Timestamp(event_date):%Y-%m-%d} the equal-weighted named basket returned "
+        f"{nr.pct(vals['basket'])} against {nr.pct(vals['iwm'])} for IWM and {nr.pct(vals['spy'])} for SPY "
+        f"({vals['beat_iwm']} of {vals['names']} names beat IWM); {size}."
+    )
 
 
 def b9_values(vals: dict, event_date) -> dict:
@@ -349,12 +425,17 @@ def b9_values(vals: dict, event_date) -> dict:
         Keyword values: the basket's, IWM's and SPY's return and the names beating IWM.
     """
     from ..claim_values import Shown
+
     if not vals:
         return {}
     since = f"since {pd.Timestamp(event_date):%Y-%m-%d}"
-    return {"basket": Shown(vals["basket"] * 100, "%", f"Named companies (equal weight), {since}"),
-            "iwm": Shown(vals["iwm"] * 100, "%", f"IWM, {since}"), "spy": Shown(vals["spy"] * 100, "%", f"SPY, {since}"),
-            "beat_iwm": Shown(f"{vals['beat_iwm']} of {vals['names']}", "", "Names beating IWM"), "names": vals["names"]}
+    return {
+        "basket": Shown(vals["basket"] * 100, "%", f"Named companies (equal weight), {since}"),
+        "iwm": Shown(vals["iwm"] * 100, "%", f"IWM, {since}"),
+        "spy": Shown(vals["spy"] * 100, "%", f"SPY, {since}"),
+        "beat_iwm": Shown(f"{vals['beat_iwm']} of {vals['names']}", "", "Names beating IWM"),
+        "names": vals["names"],
+    }
 
 
 # ---- tables as shown in the report --------------------------------------------
@@ -372,10 +453,17 @@ def performance_for_display(perf: pd.DataFrame, start, event_date) -> tuple[pd.D
     """:func:`performance_table` with dated headers ('Return since 2026-01-13',
     'vs IWM since 2026-01-13'): returns in %, differences in pp."""
     s, e = _iso(start), _iso(event_date)
-    vs = {c: f"vs {c.removeprefix('vs_').replace('Mag7', 'Mag 7')} since {e}"
-          for c in perf.columns if c.startswith("vs_")}
-    names = {"kind": "Type", "name": "Name", "ticker": "Ticker", "since_start": f"Return since {s}",
-             "since_event": f"Return since {e}", **vs}
+    vs = {
+        c: f"vs {c.removeprefix('vs_').replace('Mag7', 'Mag 7')} since {e}" for c in perf.columns if c.startswith("vs_")
+    }
+    names = {
+        "kind": "Type",
+        "name": "Name",
+        "ticker": "Ticker",
+        "since_start": f"Return since {s}",
+        "since_event": f"Return since {e}",
+        **vs,
+    }
     out = perf[[c for c in names if c in perf]].rename(columns=names)
     return out, {"pct": [f"Return since {s}", f"Return since {e}"], "pp": list(vs.values()), "digits": 1}
 
@@ -393,13 +481,19 @@ def membership_for_display(mem: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
         held = [c.removeprefix(IWM_PREFIX).rstrip(")") for c in iwm if row[c]]
         return "none" if not held else f"all {len(iwm)} files" if len(held) == len(iwm) > 1 else ", ".join(held)
 
-    out = pd.DataFrame({
-        "Ticker": mem["ticker"], "Company": mem["name"],
-        "S&P 500 at end": [index_text(a, d) for a, d in zip(mem["S&P 500 at end"], mem["S&P 500 date added"])],
-        "S&P 400 at end": [index_text(a, d) for a, d in zip(mem["S&P 400 at end"], mem["S&P 400 date added"])],
-        "In IWM holdings files": [iwm_text(r) for _, r in mem.iterrows()],
-        "Market cap (last month end)": [f"${c / 1e9:,.1f}bn on {_iso(d)}" if pd.notna(c) else "not in the data"
-                                           for c, d in zip(mem["market_cap"], mem["cap_date"])],
-        "Size band": mem["size"],
-        "Small cap (IWM, not S&P 500/400)": ["yes" if v else "no" for v in mem["small_cap"]]})
+    out = pd.DataFrame(
+        {
+            "Ticker": mem["ticker"],
+            "Company": mem["name"],
+            "S&P 500 at end": [index_text(a, d) for a, d in zip(mem["S&P 500 at end"], mem["S&P 500 date added"])],
+            "S&P 400 at end": [index_text(a, d) for a, d in zip(mem["S&P 400 at end"], mem["S&P 400 date added"])],
+            "In IWM holdings files": [iwm_text(r) for _, r in mem.iterrows()],
+            "Market cap (last month end)": [
+                f"${c / 1e9:,.1f}bn on {_iso(d)}" if pd.notna(c) else "not in the data"
+                for c, d in zip(mem["market_cap"], mem["cap_date"])
+            ],
+            "Size band": mem["size"],
+            "Small cap (IWM, not S&P 500/400)": ["yes" if v else "no" for v in mem["small_cap"]],
+        }
+    )
     return out, {}

@@ -18,6 +18,7 @@ and holds the verdict *logic* (:func:`evidence_class`, :func:`combine_grades`,
 the verdict :class:`~rotation_utils.verdicts.Rule` whose text is printed -- are
 in :mod:`rotation_utils.story.rates`.
 """
+
 from __future__ import annotations
 
 import math
@@ -71,8 +72,9 @@ def newey_west_lags(n: int) -> int:
     return max(1, int(math.floor(4 * (n / 100.0) ** (2.0 / 9.0))))
 
 
-def relative_and_changes(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str,
-                         frequency: str = "daily") -> tuple[pd.DataFrame, pd.DataFrame]:
+def relative_and_changes(
+    prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str, frequency: str = "daily"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Relative returns (each ticker minus ``benchmark``) and rate changes (pp) on one calendar.
 
     Returns ``(relative, changes)`` with the same DatetimeIndex; rows with any
@@ -107,9 +109,18 @@ def hac_beta(y: pd.Series, x: pd.Series, maxlags: int | None = None) -> BetaFit:
     lags = newey_west_lags(n) if maxlags is None else int(maxlags)
     fit = OLS(both["y"], add_constant(both["x"])).fit(cov_type="HAC", cov_kwds={"maxlags": lags})
     ci = fit.conf_int().loc["x"]
-    return BetaFit(beta=float(fit.params["x"]), se=float(fit.bse["x"]), t=float(fit.tvalues["x"]),
-                   p=float(fit.pvalues["x"]), ci_low=float(ci.iloc[0]), ci_high=float(ci.iloc[1]),
-                   alpha=float(fit.params["const"]), r2=float(fit.rsquared), lags=lags, **span)
+    return BetaFit(
+        beta=float(fit.params["x"]),
+        se=float(fit.bse["x"]),
+        t=float(fit.tvalues["x"]),
+        p=float(fit.pvalues["x"]),
+        ci_low=float(ci.iloc[0]),
+        ci_high=float(ci.iloc[1]),
+        alpha=float(fit.params["const"]),
+        r2=float(fit.rsquared),
+        lags=lags,
+        **span,
+    )
 
 
 def days_between(index: pd.DatetimeIndex, start, end) -> np.ndarray:
@@ -158,8 +169,7 @@ def parse_regimes(regimes) -> list[tuple[str, pd.Timestamp | None, pd.Timestamp 
     return out
 
 
-def regime_betas(relative: pd.DataFrame, changes: pd.DataFrame, regimes,
-                 min_obs: int = 20) -> pd.DataFrame:
+def regime_betas(relative: pd.DataFrame, changes: pd.DataFrame, regimes, min_obs: int = 20) -> pd.DataFrame:
     """``beta_table`` within each regime's dates; regimes with < ``min_obs`` rows are
     listed with NaN betas so a report can say the window leaves them out."""
     rows = []
@@ -191,8 +201,9 @@ class YieldBetas:
     weekly: BetaFit
 
 
-def yield_betas(prices: pd.DataFrame, yields: pd.DataFrame, tickers, focus: str, benchmark: str,
-                yield_series: str) -> YieldBetas:
+def yield_betas(
+    prices: pd.DataFrame, yields: pd.DataFrame, tickers, focus: str, benchmark: str, yield_series: str
+) -> YieldBetas:
     """HAC betas of each ticker's return relative to ``benchmark`` on each yield's change.
 
     Args:
@@ -208,10 +219,12 @@ def yield_betas(prices: pd.DataFrame, yields: pd.DataFrame, tickers, focus: str,
     cols = list(dict.fromkeys([*tickers, focus, benchmark]))
     rel_d, chg_d = relative_and_changes(prices[cols], yields, benchmark, "daily")
     rel_w, chg_w = relative_and_changes(prices[cols], yields, benchmark, "weekly")
-    table = pd.concat([beta_table(rel_d[tickers], chg_d, "daily"),
-                       beta_table(rel_w[tickers], chg_w, "weekly")], ignore_index=True)
-    return YieldBetas(table, rel_d, chg_d, hac_beta(rel_d[focus], chg_d[yield_series]),
-                      hac_beta(rel_w[focus], chg_w[yield_series]))
+    table = pd.concat(
+        [beta_table(rel_d[tickers], chg_d, "daily"), beta_table(rel_w[tickers], chg_w, "weekly")], ignore_index=True
+    )
+    return YieldBetas(
+        table, rel_d, chg_d, hac_beta(rel_d[focus], chg_d[yield_series]), hac_beta(rel_w[focus], chg_w[yield_series])
+    )
 
 
 @dataclass(frozen=True)
@@ -230,8 +243,10 @@ def spread_betas(prices: pd.DataFrame, rates: pd.DataFrame, banks, focus: str, b
     banks = list(banks)
     src = rates[[c for c in (SLOPE, CREDIT) if c in rates.columns]]
     rel, chg = relative_and_changes(prices[list(dict.fromkeys([*banks, focus, benchmark]))], src, benchmark, "daily")
-    parts = [beta_table(rel[banks], chg[[SLOPE]], "daily") if SLOPE in chg else None,
-             beta_table(rel[[focus]], chg[[CREDIT]], "daily") if CREDIT in chg else None]
+    parts = [
+        beta_table(rel[banks], chg[[SLOPE]], "daily") if SLOPE in chg else None,
+        beta_table(rel[[focus]], chg[[CREDIT]], "daily") if CREDIT in chg else None,
+    ]
     parts = [p for p in parts if p is not None]
     return SpreadBetas(pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(), rel, chg)
 
@@ -280,8 +295,7 @@ def combine_grades(grades) -> str:
     return ReportVerdict.INCONCLUSIVE
 
 
-def a3_claim(cuts_in_period: int, event_grade: str | None = None, n_events: int = 0,
-             min_events: int = 3) -> str:
+def a3_claim(cuts_in_period: int, event_grade: str | None = None, n_events: int = 0, min_events: int = 3) -> str:
     """Claim A3 ("2026 cuts favour small caps"), judged on the cuts of its own period only:
     forecast pending while the part of 2026 in the window has no cut (the claim's condition
     has not happened); unverifiable with fewer than ``min_events`` measurable 2026 cuts;
@@ -301,8 +315,12 @@ def thesis_verdict(event_grade: str, beta_grade: str, n_events: int, min_events:
     return combine_grades([event_grade, beta_grade])
 
 
-CLAIM_FROM_VERDICT = {ReportVerdict.SUPPORTED: ClaimVerdict.CONFIRMED, ReportVerdict.NOT_SUPPORTED: ClaimVerdict.CONTRADICTED,
-                      ReportVerdict.MIXED: ClaimVerdict.MIXED, ReportVerdict.INCONCLUSIVE: ClaimVerdict.UNVERIFIABLE}
+CLAIM_FROM_VERDICT = {
+    ReportVerdict.SUPPORTED: ClaimVerdict.CONFIRMED,
+    ReportVerdict.NOT_SUPPORTED: ClaimVerdict.CONTRADICTED,
+    ReportVerdict.MIXED: ClaimVerdict.MIXED,
+    ReportVerdict.INCONCLUSIVE: ClaimVerdict.UNVERIFIABLE,
+}
 
 
 def require_series(prices: pd.DataFrame, rates: pd.DataFrame, benchmark: str, focus: str, yield_series: str) -> None:
@@ -330,9 +348,11 @@ def thesis_grades(cut_stats, headline: BetaFit) -> ThesisGrades:
         cut_stats: the ``events.stats_for`` row of the focus ticker after cuts.
         headline: the focus ticker's daily yield beta.
     """
-    return ThesisGrades(evidence_class(cut_stats["mean"], cut_stats["ci_low"], cut_stats["ci_high"], +1),
-                        evidence_class(headline.beta, headline.ci_low, headline.ci_high, -1),
-                        int(cut_stats["n"]))
+    return ThesisGrades(
+        evidence_class(cut_stats["mean"], cut_stats["ci_low"], cut_stats["ci_high"], +1),
+        evidence_class(headline.beta, headline.ci_low, headline.ci_high, -1),
+        int(cut_stats["n"]),
+    )
 
 
 @dataclass(frozen=True)
@@ -346,15 +366,19 @@ class BorrowingCostTest:
     verdict: ClaimVerdict
 
 
-def borrowing_cost_test(yields: YieldBetas, spreads: SpreadBetas, focus: str, yield_series: str,
-                        start, end) -> BorrowingCostTest:
+def borrowing_cost_test(
+    yields: YieldBetas, spreads: SpreadBetas, focus: str, yield_series: str, start, end
+) -> BorrowingCostTest:
     """Both betas on the days in [start, end] only (None: no day); each should be negative
     and significant (:func:`evidence_class`), combined by :func:`combine_grades`."""
     days = days_between(yields.relative.index, start, end)
     fit_rates = hac_beta(yields.relative.loc[days, focus], yields.changes.loc[days, yield_series])
     days_c = days_between(spreads.relative.index, start, end)
-    fit_credit = (hac_beta(spreads.relative.loc[days_c, focus], spreads.changes.loc[days_c, CREDIT])
-                  if CREDIT in spreads.changes else BetaFit())
+    fit_credit = (
+        hac_beta(spreads.relative.loc[days_c, focus], spreads.changes.loc[days_c, CREDIT])
+        if CREDIT in spreads.changes
+        else BetaFit()
+    )
     grades = tuple(evidence_class(b.beta, b.ci_low, b.ci_high, -1) for b in (fit_rates, fit_credit))
     return BorrowingCostTest(fit_rates, fit_credit, grades, CLAIM_FROM_VERDICT[combine_grades(grades)])
 

@@ -7,6 +7,7 @@ Here the event test is rerun on the cuts of the claim's year alone and graded by
 same table as the report's verdict (:func:`rotation_utils.analytics.rate_beta.combine_grades`).
 The evidence sentence is :func:`rotation_utils.story.rates.a3_evidence`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,8 +38,9 @@ class A3Test:
         return {"cuts_2026": self.cuts, "mean_after_cuts": self.stats["mean"], "n_cuts": int(self.stats["n"])}
 
 
-def a3_test(event_returns: pd.DataFrame, decisions: pd.DataFrame, focus: str, headline_window,
-            year: int = 2026) -> A3Test:
+def a3_test(
+    event_returns: pd.DataFrame, decisions: pd.DataFrame, focus: str, headline_window, year: int = 2026
+) -> A3Test:
     """Claim A3 ("cuts in ``year`` favour small caps") on the cuts of ``year`` only.
 
     Args:

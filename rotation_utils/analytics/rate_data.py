@@ -5,6 +5,7 @@ the window for the pre-event days), the same rate series and the decisions insid
 the price window; loading them in one call keeps the dates consistent and lets
 the notebook name what it uses (``data.px``, ``data.decisions``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -48,7 +49,7 @@ class RateData:
 
     def rate_in_window(self, series: str) -> pd.Series:
         """One rate series on the price window's dates span."""
-        return self.rates[series].loc[self.px.index.min():self.px.index.max()]
+        return self.rates[series].loc[self.px.index.min() : self.px.index.max()]
 
     @property
     def fred_ok(self) -> bool:
@@ -72,7 +73,7 @@ def load(data, run: RunContext, tickers, yields) -> RateData:
     px_all = data.prices(list(dict.fromkeys(tickers)), load_from, run.end)
     series = list(dict.fromkeys([*yields, SLOPE, CREDIT, fomc.FRED_UPPER, fomc.FRED_LOWER]))
     rates = data.rates(series, load_from, run.end)
-    px = px_all.loc[run.start:] if run.start is not None else px_all
+    px = px_all.loc[run.start :] if run.start is not None else px_all
     decisions_all = fomc_decisions()
     decisions = fomc.in_window(decisions_all, px.index.min(), px.index.max())
     return RateData(px_all, px, rates, decisions_all, decisions, run.end or px.index.max())

@@ -7,14 +7,14 @@ Conventions (stated once, used everywhere):
   is the base (and the window is shorter than asked: callers can check ``base_date``).
 - Differences between two returns are in percentage points (fractions here, shown as pp).
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
 TRADING_DAYS = 252
-WINDOW_OFFSETS = {"1M": pd.DateOffset(months=1), "3M": pd.DateOffset(months=3),
-                  "1Y": pd.DateOffset(years=1)}
+WINDOW_OFFSETS = {"1M": pd.DateOffset(months=1), "3M": pd.DateOffset(months=3), "1Y": pd.DateOffset(years=1)}
 
 
 def _price_on_or_before(s: pd.Series, day) -> tuple[float, pd.Timestamp | None]:
@@ -118,8 +118,7 @@ def window_returns(prices: pd.DataFrame, end=None, start=None, event_date=None) 
         cols["Since start"] = returns_since(prices, start, end)
     if event_date is not None:
         ev = pd.Timestamp(event_date)
-        cols["Since event"] = (returns_since(prices, ev, end) if ev < end
-                               else pd.Series(np.nan, index=prices.columns))
+        cols["Since event"] = returns_since(prices, ev, end) if ev < end else pd.Series(np.nan, index=prices.columns)
     order = ["1M", "3M", "YTD", "1Y", "Since start", "Since event"]
     return pd.DataFrame(cols)[[c for c in order if c in cols]]
 
@@ -158,8 +157,7 @@ def max_drawdown(prices: pd.DataFrame | pd.Series):
     return drawdown(prices).min()
 
 
-def sharpe_ratio(returns: pd.DataFrame, rf_percent: pd.Series | None = None,
-                 periods: int = TRADING_DAYS) -> pd.Series:
+def sharpe_ratio(returns: pd.DataFrame, rf_percent: pd.Series | None = None, periods: int = TRADING_DAYS) -> pd.Series:
     """Annualised Sharpe ratio of daily returns over a risk-free yield in percent.
 
     ``rf_percent`` (e.g. FRED DGS3MO) is aligned to the return dates, forward-
@@ -177,11 +175,13 @@ def sharpe_ratio(returns: pd.DataFrame, rf_percent: pd.Series | None = None,
 def risk_table(prices: pd.DataFrame, rf_percent: pd.Series | None = None) -> pd.DataFrame:
     """Annualised volatility, maximum drawdown and Sharpe ratio per column."""
     r = daily_returns(prices)
-    return pd.DataFrame({
-        "Volatility": annualised_vol(r),
-        "Max drawdown": max_drawdown(prices),
-        "Sharpe": sharpe_ratio(r, rf_percent),
-    })
+    return pd.DataFrame(
+        {
+            "Volatility": annualised_vol(r),
+            "Max drawdown": max_drawdown(prices),
+            "Sharpe": sharpe_ratio(r, rf_percent),
+        }
+    )
 
 
 def rebase(prices: pd.DataFrame | pd.Series, base: float = 100.0):

@@ -10,6 +10,7 @@ ratio of two is a ratio of total-return indices) and return numbers or frames.
 Relative returns are fractions (show them as pp). The claim and report verdicts
 built on these are in :mod:`rotation_utils.analytics.rotation_verdicts`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -52,8 +53,9 @@ def relative_return_regime(num: pd.Series, den: pd.Series, window: int = 63) -> 
     return pd.DataFrame({"relative": rel, "state": state})
 
 
-def regime_flips(state: pd.Series, since=None, until=None, confirm: int = 1,
-                 up: str = LEAD, down: str = LAG) -> pd.DataFrame:
+def regime_flips(
+    state: pd.Series, since=None, until=None, confirm: int = 1, up: str = LEAD, down: str = LAG
+) -> pd.DataFrame:
     """Dates a +1/-1 state changed, keeping only changes that held ``confirm`` days.
 
     Returns ``date, to`` (``up`` or ``down`` label) and ``held_days`` (trading days the
@@ -77,9 +79,14 @@ def regime_flips(state: pd.Series, since=None, until=None, confirm: int = 1,
             flip_pos.append(pos)
             confirmed = s.iloc[pos]
     held = np.diff(np.append(flip_pos, len(s))) if flip_pos else np.array([], dtype=int)
-    out = pd.DataFrame({"date": s.index[flip_pos],
-                        "to": [up if s.iloc[p] > 0 else down for p in flip_pos],
-                        "held_days": held.astype("int64")}, columns=cols)
+    out = pd.DataFrame(
+        {
+            "date": s.index[flip_pos],
+            "to": [up if s.iloc[p] > 0 else down for p in flip_pos],
+            "held_days": held.astype("int64"),
+        },
+        columns=cols,
+    )
     if since is not None:
         out = out[out["date"] >= pd.Timestamp(since)]
     if until is not None:
@@ -102,14 +109,23 @@ def long_view(ratio: pd.Series) -> dict:
     r = ratio.dropna()
     if r.empty:
         return {k: np.nan for k in ("latest", "percentile", "drawdown", "peak")} | {
-            "latest_date": None, "peak_date": None, "trough_date": None, "first_date": None,
-            "trough": np.nan, "change_since_first": np.nan}
+            "latest_date": None,
+            "peak_date": None,
+            "trough_date": None,
+            "first_date": None,
+            "trough": np.nan,
+            "change_since_first": np.nan,
+        }
     latest = float(r.iloc[-1])
     return {
-        "first_date": r.index[0], "latest_date": r.index[-1], "latest": latest,
+        "first_date": r.index[0],
+        "latest_date": r.index[-1],
+        "latest": latest,
         "percentile": float((r <= latest).mean()),
-        "peak": float(r.max()), "peak_date": r.idxmax(),
-        "trough": float(r.min()), "trough_date": r.idxmin(),
+        "peak": float(r.max()),
+        "peak_date": r.idxmax(),
+        "trough": float(r.min()),
+        "trough_date": r.idxmin(),
         "drawdown": latest / float(r.max()) - 1.0,
         "change_since_first": latest / float(r.iloc[0]) - 1.0,
     }
@@ -139,11 +155,15 @@ def index_target(levels: pd.Series, target: float, implied_gain: float, base_yea
     implied_base = target / (1.0 + implied_gain)
     latest = float(s.iloc[-1]) if len(s) else np.nan
     out = {
-        "target": target, "implied_gain": implied_gain, "implied_base": implied_base,
-        "latest": latest, "latest_date": s.index[-1] if len(s) else None,
+        "target": target,
+        "implied_gain": implied_gain,
+        "implied_base": implied_base,
+        "latest": latest,
+        "latest_date": s.index[-1] if len(s) else None,
         "gain_needed": target / latest - 1.0 if len(s) else np.nan,
         "vs_target": latest / target - 1.0 if len(s) else np.nan,
-        "base_close": base, "base_date": base_day,
+        "base_close": base,
+        "base_date": base_day,
         "base_vs_implied": base / implied_base - 1.0,
         "gain_implied_by_actual_base": target / base - 1.0,
         "change_since_base": latest / base - 1.0,
@@ -155,17 +175,17 @@ def index_target(levels: pd.Series, target: float, implied_gain: float, base_yea
 def relative_return(num: pd.Series, den: pd.Series, since, until=None) -> float:
     """Total return of ``num`` minus that of ``den`` between two dates (a fraction; pp).
     NaN when either series starts after ``since``."""
-    return (period_return(num, since, until, full_window=True)
-            - period_return(den, since, until, full_window=True))
+    return period_return(num, since, until, full_window=True) - period_return(den, since, until, full_window=True)
 
 
-def rolling_relative_percentile(num: pd.Series, den: pd.Series, value: float, days: int,
-                                before, years: int = 5) -> float:
+def rolling_relative_percentile(
+    num: pd.Series, den: pd.Series, value: float, days: int, before, years: int = 5
+) -> float:
     """Share of ``days``-day relative returns in the ``years`` before ``before`` that were
     at or below ``value``: how unusual a burst of outperformance is."""
     both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
     before = pd.Timestamp(before)
-    hist = both.loc[before - pd.DateOffset(years=years): before]
+    hist = both.loc[before - pd.DateOffset(years=years) : before]
     rel = (hist["n"].pct_change(days) - hist["d"].pct_change(days)).dropna()
     if rel.empty or value != value:
         return np.nan
@@ -178,7 +198,7 @@ def sub_window_spreads(num: pd.Series, den: pd.Series, start, end, n: int = 3) -
     both = pd.concat([num, den], axis=1, keys=["n", "d"]).dropna()
     base = both.loc[: pd.Timestamp(start)]
     first = base.index[-1] if len(base) else both.index[0]
-    days = both.loc[first: pd.Timestamp(end)].index
+    days = both.loc[first : pd.Timestamp(end)].index
     if len(days) < n + 1:
         return pd.DataFrame(columns=["from", "to", "spread"])
     edges = np.linspace(0, len(days) - 1, n + 1).round().astype(int)
@@ -198,16 +218,29 @@ def tracking(basket: pd.Series, etf: pd.Series, start, end=None) -> dict:
     both = pd.concat([basket, etf], axis=1, keys=["b", "e"]).dropna()
     before = both.loc[: pd.Timestamp(start)]
     first = before.index[-1] if len(before) else (both.index[0] if len(both) else None)
-    both = both.loc[first: (pd.Timestamp(end) if end is not None else None)]
+    both = both.loc[first : (pd.Timestamp(end) if end is not None else None)]
     if len(both) < 3:
-        return {"basket": np.nan, "fund": np.nan, "difference": np.nan, "error": np.nan,
-                "correlation": np.nan, "first": None, "days": len(both)}
+        return {
+            "basket": np.nan,
+            "fund": np.nan,
+            "difference": np.nan,
+            "error": np.nan,
+            "correlation": np.nan,
+            "first": None,
+            "days": len(both),
+        }
     r = both.pct_change().iloc[1:]
     b_ret = both["b"].iloc[-1] / both["b"].iloc[0] - 1.0
     e_ret = both["e"].iloc[-1] / both["e"].iloc[0] - 1.0
-    return {"basket": b_ret, "fund": e_ret, "difference": b_ret - e_ret,
-            "error": float((r["b"] - r["e"]).std(ddof=1) * np.sqrt(252)),
-            "correlation": float(r["b"].corr(r["e"])), "first": both.index[0], "days": len(both)}
+    return {
+        "basket": b_ret,
+        "fund": e_ret,
+        "difference": b_ret - e_ret,
+        "error": float((r["b"] - r["e"]).std(ddof=1) * np.sqrt(252)),
+        "correlation": float(r["b"].corr(r["e"])),
+        "first": both.index[0],
+        "days": len(both),
+    }
 
 
 def scoreboard(prices: pd.DataFrame, start, end, event_date=None, rf_percent=None) -> pd.DataFrame:
@@ -226,9 +259,14 @@ def scoreboard(prices: pd.DataFrame, start, end, event_date=None, rf_percent=Non
     first = base.index[-1] if len(base) else px.index[0]
     risk = risk_table(px.loc[first:], rf_percent)
     # a series that starts after a window's anchor has no genuine return for it
-    anchors = {"1M": end - pd.DateOffset(months=1), "3M": end - pd.DateOffset(months=3),
-               "1Y": end - pd.DateOffset(years=1), "YTD": pd.Timestamp(end.year - 1, 12, 31),
-               "Since start": pd.Timestamp(start), "Since event": ev}
+    anchors = {
+        "1M": end - pd.DateOffset(months=1),
+        "3M": end - pd.DateOffset(months=3),
+        "1Y": end - pd.DateOffset(years=1),
+        "YTD": pd.Timestamp(end.year - 1, 12, 31),
+        "Since start": pd.Timestamp(start),
+        "Since event": ev,
+    }
     for col, day in anchors.items():
         if col in rets.columns:
             short = [c for c in px.columns if not covers(px[c], day)]
@@ -250,9 +288,12 @@ def require_columns(frame: pd.DataFrame, names, what: str) -> None:
 # ---- tables over several relative-strength lines ----------------------------------
 def rotation_pairs(benchmark: str = "SPY") -> dict:
     """The report's relative-strength lines: label -> (numerator, denominator) columns."""
-    return {f"IWM / {benchmark}": ("IWM", benchmark), f"IJH / {benchmark}": ("IJH", benchmark),
-            f"RSP / {benchmark}": ("RSP", benchmark),
-            "Other 493 / Mag 7 (cap)": ("Other 493 (cap)", "Mag 7 (cap)")}
+    return {
+        f"IWM / {benchmark}": ("IWM", benchmark),
+        f"IJH / {benchmark}": ("IJH", benchmark),
+        f"RSP / {benchmark}": ("RSP", benchmark),
+        "Other 493 / Mag 7 (cap)": ("Other 493 (cap)", "Mag 7 (cap)"),
+    }
 
 
 def event_in_window(event_date, last_day) -> bool:
@@ -287,21 +328,25 @@ def spread_table(prices: pd.DataFrame, pairs: dict, start, end, event_date=None)
     return pd.DataFrame(rows)
 
 
-def flips_by_pair(prices: pd.DataFrame, pairs: dict, fast: int, slow: int, since, until,
-                  confirm: int = 1) -> tuple[pd.DataFrame, pd.DataFrame]:
+def flips_by_pair(
+    prices: pd.DataFrame, pairs: dict, fast: int, slow: int, since, until, confirm: int = 1
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Moving-average rule on every pair: (flips listed since ``since``, state at ``until``)."""
     flips, states = [], []
     until = pd.Timestamp(until)
     for label, (n, d) in pairs.items():
         reg = ma_regime(ratio_series(prices[n], prices[d]).loc[:until], fast, slow)
-        f = regime_flips(reg["state"], since=since, until=until, confirm=confirm,
-                         up=f"{n} leads", down=f"{d} leads")
+        f = regime_flips(reg["state"], since=since, until=until, confirm=confirm, up=f"{n} leads", down=f"{d} leads")
         flips.append(f.assign(Line=label))
         st = state_on(reg["state"], until)
         last = regime_flips(reg["state"], until=until, confirm=confirm)
-        states.append({"Line": label,
-                       "Leader at end": (f"{n}" if st > 0 else f"{d}") if st == st else "n/a",
-                       "Since": last["date"].iloc[-1] if len(last) else None})
+        states.append(
+            {
+                "Line": label,
+                "Leader at end": (f"{n}" if st > 0 else f"{d}") if st == st else "n/a",
+                "Since": last["date"].iloc[-1] if len(last) else None,
+            }
+        )
     out = pd.concat(flips, ignore_index=True) if flips else pd.DataFrame()
     cols = ["Line", "date", "to", "held_days"]
     return out.reindex(columns=cols), pd.DataFrame(states)
@@ -316,12 +361,33 @@ def tracking_table(prices: pd.DataFrame, checks, start, end) -> pd.DataFrame:
             continue
         t = tracking(prices[basket], prices[fund], start, end)
         if t["days"] >= 3:
-            rows.append({"Basket": basket, "Fund": fund, "From": t["first"], "Days": t["days"] - 1,
-                         "Basket return": t["basket"], "Fund return": t["fund"],
-                         "Tracking difference": t["difference"], "Tracking error": t["error"],
-                         "Correlation": t["correlation"]})
-    return pd.DataFrame(rows, columns=["Basket", "Fund", "From", "Days", "Basket return", "Fund return",
-                                       "Tracking difference", "Tracking error", "Correlation"])
+            rows.append(
+                {
+                    "Basket": basket,
+                    "Fund": fund,
+                    "From": t["first"],
+                    "Days": t["days"] - 1,
+                    "Basket return": t["basket"],
+                    "Fund return": t["fund"],
+                    "Tracking difference": t["difference"],
+                    "Tracking error": t["error"],
+                    "Correlation": t["correlation"],
+                }
+            )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "Basket",
+            "Fund",
+            "From",
+            "Days",
+            "Basket return",
+            "Fund return",
+            "Tracking difference",
+            "Tracking error",
+            "Correlation",
+        ],
+    )
 
 
 def iso_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
@@ -344,22 +410,27 @@ def describe_tracking(checks: pd.DataFrame, base_day, gaps: dict | None = None) 
     """
     if checks.empty:
         why = gap_note(gaps or {}, ["Mag 7 (equal)", "Mag 7 (cap)", "MAGS", "Other 493 (equal)", "RSP"])
-        return ("The rebuilt baskets cannot be checked against MAGS or RSP over this window"
-                + (f": {why}." if why else " (no overlapping data)."))
+        return "The rebuilt baskets cannot be checked against MAGS or RSP over this window" + (
+            f": {why}." if why else " (no overlapping data)."
+        )
     ck = checks.set_index(["Basket", "Fund"])
 
     def part(b, f):
         r = ck.loc[(b, f)]
         since = "" if pd.Timestamp(r["From"]) <= pd.Timestamp(base_day) else f" from {pd.Timestamp(r['From']).date()}"
-        return (f"{b} against {f}{since}: {r['Tracking difference'] * 100:+.1f} pp over {int(r['Days'])} trading days "
-                f"(daily correlation {r['Correlation']:.3f}, tracking error {r['Tracking error'] * 100:.1f}%)")
+        return (
+            f"{b} against {f}{since}: {r['Tracking difference'] * 100:+.1f} pp over {int(r['Days'])} trading days "
+            f"(daily correlation {r['Correlation']:.3f}, tracking error {r['Tracking error'] * 100:.1f}%)"
+        )
 
     like = [part(b, f) for b, f in [("Mag 7 (equal)", "MAGS"), ("Other 493 (equal)", "RSP")] if (b, f) in ck.index]
     text = ("Like for like, " + "; ".join(like) + ". ") if like else ""
     if ("Mag 7 (cap)", "MAGS") in ck.index:
         d = ck.loc[("Mag 7 (cap)", "MAGS"), "Tracking difference"]
-        text += (f"The cap-weighted Mag 7 differs from the equal-weighted MAGS by {d * 100:+.1f} pp, a weighting "
-                 "effect rather than a rebuild error. ")
+        text += (
+            f"The cap-weighted Mag 7 differs from the equal-weighted MAGS by {d * 100:+.1f} pp, a weighting "
+            "effect rather than a rebuild error. "
+        )
     if ("Other 493 (equal)", "RSP") in ck.index:
         text += "RSP also holds the Magnificent 7, so a small gap to the equal-weighted Other 493 is expected."
     return text.strip()
@@ -384,8 +455,7 @@ def history_gaps(frame: pd.DataFrame, names, since, until) -> dict:
     return out
 
 
-def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until,
-                members_from=None, caps_from=None) -> dict:
+def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until, members_from=None, caps_from=None) -> dict:
     """Rebuilt baskets without a level on or before ``since``: name -> reason.
 
     ``cover`` is the coverage frame of ``baskets.build_group_baskets``;
@@ -401,13 +471,19 @@ def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until,
         group = name.split(" (")[0]
         cov = cover[cover["group"] == group] if len(cover) else cover
         if len(cov) == 0 or (cov["members"] == 0).all():
-            why = ("no S&P 500 members are known" + (f" before {pd.Timestamp(members_from):%Y-%m-%d}, when the "
-                   "change log starts" if members_from is not None else " for the window"))
+            why = "no S&P 500 members are known" + (
+                f" before {pd.Timestamp(members_from):%Y-%m-%d}, when the change log starts"
+                if members_from is not None
+                else " for the window"
+            )
         elif (cov["with_prices"] == 0).all():
             why = f"none of its {int(cov['members'].max())} members has prices in the window"
         elif "(cap)" in name:
-            why = (f"month-end market caps start {pd.Timestamp(caps_from):%Y-%m-%d}" if caps_from is not None
-                   else f"there are no month-end market caps up to {until:%Y-%m-%d}")
+            why = (
+                f"month-end market caps start {pd.Timestamp(caps_from):%Y-%m-%d}"
+                if caps_from is not None
+                else f"there are no month-end market caps up to {until:%Y-%m-%d}"
+            )
         else:
             first = levels[name].first_valid_index()
             why = f"its first level is on {first:%Y-%m-%d}" if first is not None else "it has no level in the window"
@@ -441,14 +517,21 @@ def basket_coverage_note(cover: pd.DataFrame, base_day) -> str:
         text = ""
     else:
         cap_cov = o["cap_share_with_prices"].min()
-        text = (f" At each rebalance {o['with_prices'].min()}-{o['with_prices'].max()} of the {o['members'].max()} "
-                "Other 493 members had prices"
-                + (f", covering at least {pct(cap_cov, sign=False)} of the group's market cap." if cap_cov == cap_cov
-                   else " (no market caps to weight them)."))
+        text = (
+            f" At each rebalance {o['with_prices'].min()}-{o['with_prices'].max()} of the {o['members'].max()} "
+            "Other 493 members had prices"
+            + (
+                f", covering at least {pct(cap_cov, sign=False)} of the group's market cap."
+                if cap_cov == cap_cov
+                else " (no market caps to weight them)."
+            )
+        )
     m = cov[cov["group"] == "Mag 7"] if len(cov) else cov
     if len(m) and m["with_prices"].min() < m["members"].max():
-        text += (f" The Mag 7 baskets hold {m['with_prices'].min()} of the {m['members'].max()} names at some "
-                 "rebalances: the others have no prices yet.")
+        text += (
+            f" The Mag 7 baskets hold {m['with_prices'].min()} of the {m['members'].max()} names at some "
+            "rebalances: the others have no prices yet."
+        )
     return text
 
 
@@ -461,18 +544,19 @@ def with_columns(frame: pd.DataFrame, names) -> pd.DataFrame:
     return pd.concat([frame, pd.DataFrame(np.nan, index=frame.index, columns=missing)], axis=1)
 
 
-
 def describe_long_view(lv: dict, benchmark: str, gaps: dict | None = None) -> str:
     """The long-view paragraph from :func:`long_view`, or why there is no ratio to describe."""
     if lv["latest_date"] is None:
         why = gap_note(gaps or {}, ["IWM", benchmark])
         return f"There is no IWM/{benchmark} ratio in the window" + (f": {why}." if why else ".")
-    return (f"On {lv['latest_date'].date()} the IWM/{benchmark} ratio was {pct(lv['drawdown'], sign=False).lstrip('-')} "
-            f"below its {lv['peak_date'].date()} peak; it closed at or below today's level on only "
-            f"{pct(lv['percentile'], sign=False)} of trading days since {lv['first_date'].date()}, and its lowest "
-            f"close was on {lv['trough_date'].date()}. Small caps have "
-            f"{direction(lv['change_since_first'], 'gained on', 'lost ground to', 'matched')} large caps over the "
-            f"whole period ({pct(lv['change_since_first'])}).")
+    return (
+        f"On {lv['latest_date'].date()} the IWM/{benchmark} ratio was {pct(lv['drawdown'], sign=False).lstrip('-')} "
+        f"below its {lv['peak_date'].date()} peak; it closed at or below today's level on only "
+        f"{pct(lv['percentile'], sign=False)} of trading days since {lv['first_date'].date()}, and its lowest "
+        f"close was on {lv['trough_date'].date()}. Small caps have "
+        f"{direction(lv['change_since_first'], 'gained on', 'lost ground to', 'matched')} large caps over the "
+        f"whole period ({pct(lv['change_since_first'])})."
+    )
 
 
 def require_start(start) -> None:
@@ -500,6 +584,7 @@ def fomc_cut_dates() -> pd.Series:
     """Announcement dates of the FOMC rate cuts in the project's decisions file (marked on
     the relative-strength chart so a reader can see whether lines turned at cuts)."""
     from ..reference_data import fomc_decisions
+
     return fomc_decisions().query("decision == 'cut'")["announcement_date"]
 
 
@@ -516,8 +601,9 @@ def headline_spreads(board: pd.DataFrame, benchmark: str, has_event: bool) -> tu
     return iwm_start, o_m_start, iwm_event
 
 
-def describe_scoreboard(board: pd.DataFrame, benchmark: str, window: str, event_date, last_day,
-                        gaps: dict | None = None) -> str:
+def describe_scoreboard(
+    board: pd.DataFrame, benchmark: str, window: str, event_date, last_day, gaps: dict | None = None
+) -> str:
     """The scoreboard's sentence: best and worst series, the IWM and Other 493 gaps since
     the window start and (when the event date is inside the window) since the event, and
     which series have no since-start return and why (from ``gaps``)."""
@@ -525,11 +611,16 @@ def describe_scoreboard(board: pd.DataFrame, benchmark: str, window: str, event_
     iwm_start, o_m_start, iwm_event = headline_spreads(board, benchmark, has_event)
     sb = board.set_index("Name")
     ranked = sb["Since start"].dropna()
-    text = (f"Over {window}, **{ranked.index[0]}** returned the most ({pct(ranked.iloc[0])}) and "
-            f"**{ranked.index[-1]}** the least ({pct(ranked.iloc[-1])}). "
-            f"{compare('IWM', iwm_start, b_name=benchmark)}, and "
-            f"{compare('the Other 493 (cap)', o_m_start, b_name='the Mag 7 (cap)')}. ")
-    text += (f"Since the event date {pd.Timestamp(event_date).date()}, {compare('IWM', iwm_event, b_name=benchmark)}."
-             if has_event else f"The window ends on {pd.Timestamp(last_day).date()}, before the event date: no since-event figures.")
+    text = (
+        f"Over {window}, **{ranked.index[0]}** returned the most ({pct(ranked.iloc[0])}) and "
+        f"**{ranked.index[-1]}** the least ({pct(ranked.iloc[-1])}). "
+        f"{compare('IWM', iwm_start, b_name=benchmark)}, and "
+        f"{compare('the Other 493 (cap)', o_m_start, b_name='the Mag 7 (cap)')}. "
+    )
+    text += (
+        f"Since the event date {pd.Timestamp(event_date).date()}, {compare('IWM', iwm_event, b_name=benchmark)}."
+        if has_event
+        else f"The window ends on {pd.Timestamp(last_day).date()}, before the event date: no since-event figures."
+    )
     no_start = gap_note(gaps or {}, sb.index[sb["Since start"].isna()])
     return text + (f" No since-start return: {no_start}." if no_start else "")

@@ -10,21 +10,26 @@ Why a module of its own: the measurements stay in ``rotation``; each rule here i
 written once in its docstring and tested on small frames, so a reader checking a
 verdict finds the rule without the maths around it.
 """
+
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from ..verdicts import ClaimVerdict, ReportVerdict, Rule
-
 from ..narrative import compare, pct
-from .rotation import (LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on,
-                       year_end_close)
+from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from .rotation import LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on, year_end_close
 
 
-def timing_check(num: pd.Series, den: pd.Series, state: pd.Series,
-                 late=("2025-10-01", "2025-12-31"), burst=("2025-12-31", "2026-01-16"),
-                 pace_window=("2025-09-30", "2025-12-31"), percentile_cut: float = 0.9) -> dict:
+def timing_check(
+    num: pd.Series,
+    den: pd.Series,
+    state: pd.Series,
+    late=("2025-10-01", "2025-12-31"),
+    burst=("2025-12-31", "2026-01-16"),
+    pace_window=("2025-09-30", "2025-12-31"),
+    percentile_cut: float = 0.9,
+) -> dict:
     """Did leadership turn to ``num`` late in 2025, and did it accelerate in early January 2026?
 
     Rule (stated in the report):
@@ -40,9 +45,16 @@ def timing_check(num: pd.Series, den: pd.Series, state: pd.Series,
     l0, l1 = pd.Timestamp(late[0]), pd.Timestamp(late[1])
     b0, b1 = pd.Timestamp(burst[0]), pd.Timestamp(burst[1])
     p0, p1 = pd.Timestamp(pace_window[0]), pd.Timestamp(pace_window[1])
-    out = {"began_late": None, "accelerated": None, "flip_date": None,
-           "burst_relative": np.nan, "burst_days": 0, "pace_relative": np.nan, "pace_days": 0,
-           "burst_percentile": np.nan}
+    out = {
+        "began_late": None,
+        "accelerated": None,
+        "flip_date": None,
+        "burst_relative": np.nan,
+        "burst_days": 0,
+        "pace_relative": np.nan,
+        "pace_days": 0,
+        "burst_percentile": np.nan,
+    }
     if both.empty:
         return out
     last = both.index[-1]
@@ -57,11 +69,10 @@ def timing_check(num: pd.Series, den: pd.Series, state: pd.Series,
         out["pace_relative"] = relative_return(both["n"], both["d"], p0, p1)
         out["pace_days"] = int(len(both.loc[p0:p1]) - 1)
         out["burst_percentile"] = rolling_relative_percentile(
-            both["n"], both["d"], out["burst_relative"], out["burst_days"], b0)
-        faster = (out["burst_relative"] / max(out["burst_days"], 1)
-                  > out["pace_relative"] / max(out["pace_days"], 1))
-        out["accelerated"] = bool(out["burst_relative"] > 0 and faster
-                                  and out["burst_percentile"] >= percentile_cut)
+            both["n"], both["d"], out["burst_relative"], out["burst_days"], b0
+        )
+        faster = out["burst_relative"] / max(out["burst_days"], 1) > out["pace_relative"] / max(out["pace_days"], 1)
+        out["accelerated"] = bool(out["burst_relative"] > 0 and faster and out["burst_percentile"] >= percentile_cut)
     return out
 
 
@@ -77,8 +88,9 @@ def claim_from_parts(parts: list) -> str:
     return ClaimVerdict.MIXED
 
 
-def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int,
-                     reasons: dict | None = None) -> tuple[str, str]:
+def rotation_verdict(
+    spreads: dict, sub_spreads: pd.Series, min_days: int, days: int, reasons: dict | None = None
+) -> tuple[str, str]:
     """Overall verdict on "the rotation is under way" over a window.
 
     ``spreads``: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7);
@@ -95,17 +107,23 @@ def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days:
     gaps = [k for k, v in spreads.items() if v is None or v != v]
     if not vals or gaps:
         why = "; ".join(dict.fromkeys((reasons or {})[k] for k in gaps if (reasons or {}).get(k)))
-        return ReportVerdict.INCONCLUSIVE, (f"no data for {', '.join(gaps) or 'any spread'} over the window"
-                                + (f": {why}" if why else ""))
+        return ReportVerdict.INCONCLUSIVE, (
+            f"no data for {', '.join(gaps) or 'any spread'} over the window" + (f": {why}" if why else "")
+        )
     positive = sum(v > 0 for v in vals)
     sub_pos = int((sub_spreads > 0).sum())
     need = int(np.ceil(len(sub_spreads) * 2 / 3))
     if positive == len(vals) and sub_pos >= need:
-        return ReportVerdict.SUPPORTED, f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows"
+        return (
+            ReportVerdict.SUPPORTED,
+            f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows",
+        )
     if positive <= 1:
         return ReportVerdict.NOT_SUPPORTED, f"{positive} of {len(vals)} spreads positive"
-    return ReportVerdict.MIXED, (f"{positive} of {len(vals)} spreads positive; lead spread positive in "
-                     f"{sub_pos} of {len(sub_spreads)} sub-windows")
+    return ReportVerdict.MIXED, (
+        f"{positive} of {len(vals)} spreads positive; lead spread positive in "
+        f"{sub_pos} of {len(sub_spreads)} sub-windows"
+    )
 
 
 def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, target_year: int = 2026) -> str:
@@ -140,10 +158,12 @@ def describe_target(tgt: dict, target: float, implied_gain: float, name: str = "
     else:
         text += f"{pct(tgt['gain_needed'], sign=False)} short of the {target:,.0f} target (the gain still needed)"
     if tgt["base_date"] is not None:
-        text += (f"; its 2025 year-end close {tgt['base_close']:,.0f} is {pct(abs(tgt['base_vs_implied']), sign=False)} "
-                 f"{'above' if tgt['base_vs_implied'] > 0 else 'below'} the implied base {tgt['implied_base']:,.0f}, "
-                 f"so the target implies {pct(tgt['gain_implied_by_actual_base'])} for 2026 "
-                 f"(article: about {pct(implied_gain)}).")
+        text += (
+            f"; its 2025 year-end close {tgt['base_close']:,.0f} is {pct(abs(tgt['base_vs_implied']), sign=False)} "
+            f"{'above' if tgt['base_vs_implied'] > 0 else 'below'} the implied base {tgt['implied_base']:,.0f}, "
+            f"so the target implies {pct(tgt['gain_implied_by_actual_base'])} for 2026 "
+            f"(article: about {pct(implied_gain)})."
+        )
     else:
         text += "; the window does not reach the 2025 year-end close, so the implied base cannot be checked."
     return text
@@ -158,12 +178,15 @@ def target_caveat(a1: dict) -> str | None:
     period = a1.get("period") or {}
     target = (a1.get("values") or {}).get("target")
     what = f"the {target:,.0f} target" if isinstance(target, (int, float)) else "the index target"
-    return (f"A1 is judged so far on {period.get('covered_start')} to {period.get('covered_end')}: {what} is for "
-            f"the close of {period.get('end')}, so its {a1['verdict']} verdict is provisional until then.")
+    return (
+        f"A1 is judged so far on {period.get('covered_start')} to {period.get('covered_end')}: {what} is for "
+        f"the close of {period.get('end')}, so its {a1['verdict']} verdict is provisional until then."
+    )
 
 
-def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series,
-                        year: int = 2025, band: float = 0.05) -> dict:
+def mega_cap_year_check(
+    year_returns: pd.Series, member_returns: pd.Series, benchmark: pd.Series, year: int = 2025, band: float = 0.05
+) -> dict:
     """Claim B3's rule for one calendar year.
 
     *carried*: the Mag 7 (cap) basket beat the Other 493 (cap) basket and the
@@ -178,19 +201,36 @@ def mega_cap_year_check(year_returns: pd.Series, member_returns: pd.Series, benc
     carried = bool(lead > 0 and record) if lead == lead else None
     median = float(member_returns.median()) if len(member_returns) else np.nan
     sideways = bool(abs(median) <= band) if median == median else None
-    return {"record": record, "mag7_lead": lead, "carried": carried, "median_member": median,
-            "members": int(member_returns.notna().sum()), "sideways": sideways,
-            "verdict": claim_from_parts([carried, sideways])}
+    return {
+        "record": record,
+        "mag7_lead": lead,
+        "carried": carried,
+        "median_member": median,
+        "members": int(member_returns.notna().sum()),
+        "sideways": sideways,
+        "verdict": claim_from_parts([carried, sideways]),
+    }
 
 
 # The report verdict's rule as printed and stored in results.json, and the logic it applies.
-ROTATION_RULE = Rule("supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and "
-                     "IWM beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else "
-                     "mixed; inconclusive for a window too short or a spread without data", rotation_verdict)
+ROTATION_RULE = Rule(
+    "supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and "
+    "IWM beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else "
+    "mixed; inconclusive for a window too short or a spread without data",
+    rotation_verdict,
+)
 
 
-def verdict_spreads(core: pd.DataFrame, panel: pd.DataFrame, basket_names, benchmark: str, start, end,
-                    iwm_start: float, o_m_start: float) -> tuple[dict, dict]:
+def verdict_spreads(
+    core: pd.DataFrame,
+    panel: pd.DataFrame,
+    basket_names,
+    benchmark: str,
+    start,
+    end,
+    iwm_start: float,
+    o_m_start: float,
+) -> tuple[dict, dict]:
     """The three spreads the report verdict weighs, and the series behind each.
 
     Returns ``(spreads, legs)``: ``spreads`` maps 'IWM - benchmark', 'IJH - benchmark' and
@@ -203,11 +243,16 @@ def verdict_spreads(core: pd.DataFrame, panel: pd.DataFrame, basket_names, bench
     if o_m_v != o_m_v:
         o_m_label = "Other 493 - Mag 7 (equal; no caps)"
         o_m_v = relative_return(panel["Other 493 (equal)"], panel["Mag 7 (equal)"], start, end)
-    spreads = {f"IWM - {benchmark}": iwm_start,
-               f"IJH - {benchmark}": relative_return(core["IJH"], core[benchmark], start, end),
-               o_m_label: o_m_v}
-    legs = {f"IWM - {benchmark}": ["IWM", benchmark], f"IJH - {benchmark}": ["IJH", benchmark],
-            o_m_label: list(basket_names)}
+    spreads = {
+        f"IWM - {benchmark}": iwm_start,
+        f"IJH - {benchmark}": relative_return(core["IJH"], core[benchmark], start, end),
+        o_m_label: o_m_v,
+    }
+    legs = {
+        f"IWM - {benchmark}": ["IWM", benchmark],
+        f"IJH - {benchmark}": ["IJH", benchmark],
+        o_m_label: list(basket_names),
+    }
     return spreads, legs
 
 
@@ -217,12 +262,14 @@ def describe_mega_cap_year(check: dict, year_returns: pd.Series, benchmark: str)
     ^GSPC), set against royceinvest's published 2025 figures (Russell 2000 total return
     +12.8%, S&P 500 price return +16.4%) so a reader can compare the two sources."""
     y = year_returns
-    return (f"In 2025 {compare('the Mag 7 (cap)', check['mag7_lead'], b_name='the Other 493 (cap)')} "
-            f"and {benchmark} {'set' if check['record'] else 'did not set'} a record close; the median Other 493 member returned "
-            f"{pct(check['median_member'])} ({check['members']} members with prices), RSP {pct(y['RSP'])}, "
-            f"IWM {pct(y['IWM'])} and IJH {pct(y['IJH'])}: "
-            f"{'sideways' if check['sideways'] else 'not sideways'} by the ±5% rule. For reference, royceinvest reports a Russell 2000 "
-            f"total return of +12.8% and an S&P 500 price return of +16.4% for 2025; here IWM {pct(y['IWM'])} and ^GSPC {pct(y['^GSPC'])}.")
+    return (
+        f"In 2025 {compare('the Mag 7 (cap)', check['mag7_lead'], b_name='the Other 493 (cap)')} "
+        f"and {benchmark} {'set' if check['record'] else 'did not set'} a record close; the median Other 493 member returned "
+        f"{pct(check['median_member'])} ({check['members']} members with prices), RSP {pct(y['RSP'])}, "
+        f"IWM {pct(y['IWM'])} and IJH {pct(y['IJH'])}: "
+        f"{'sideways' if check['sideways'] else 'not sideways'} by the ±5% rule. For reference, royceinvest reports a Russell 2000 "
+        f"total return of +12.8% and an S&P 500 price return of +16.4% for 2025; here IWM {pct(y['IWM'])} and ^GSPC {pct(y['^GSPC'])}."
+    )
 
 
 def verdict_metric_rows(spreads: dict) -> list[tuple]:
@@ -239,6 +286,12 @@ def verdict_metric_rows(spreads: dict) -> list[tuple]:
     for label, value in spreads.items():
         slug = "_".join("".join(ch if ch.isalnum() else " " for ch in label.lower()).split())
         measured = value is not None and value == value
-        rows.append((f"verdict_{slug}_pp", value * 100 if measured else None, "pp",
-                     f"{label.replace(' - ', ' minus ')} over the window"))
+        rows.append(
+            (
+                f"verdict_{slug}_pp",
+                value * 100 if measured else None,
+                "pp",
+                f"{label.replace(' - ', ' minus ')} over the window",
+            )
+        )
     return rows

@@ -12,6 +12,7 @@ Conventions follow :mod:`rotation_utils.analytics.returns`: prices are adjusted
 closes, returns are fractions, differences of returns are percentage points. The
 claim and report verdicts are in :mod:`rotation_utils.analytics.sectors_verdicts`.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -81,8 +82,10 @@ def calendar_table(prices: pd.DataFrame, first_year: int, end=None) -> tuple[pd.
     if px.empty:
         return pd.DataFrame(index=pd.Index([], name="year"), dtype="float64"), pd.Series(dtype=bool)
     if px.index[0].year >= first_year:
-        raise BadInputError(f"calendar_table: prices must start before {first_year} "
-                            f"(first date {px.index[0]:%Y-%m-%d}) to give {first_year} a base")
+        raise BadInputError(
+            f"calendar_table: prices must start before {first_year} "
+            f"(first date {px.index[0]:%Y-%m-%d}) to give {first_year} a base"
+        )
     years = calendar_year_returns(px)
     first_seen = px.apply(lambda c: c.first_valid_index())
     for t, day in first_seen.items():  # listing year: no prior year-end close
@@ -137,13 +140,15 @@ def leaders_by_period(relative: pd.DataFrame) -> pd.DataFrame:
     rel = relative.dropna(how="all")
     if rel.empty:
         return pd.DataFrame(columns=["period", "leader", "leader_rel", "laggard", "laggard_rel"])
-    out = pd.DataFrame({
-        "period": rel.index.astype(str),
-        "leader": rel.idxmax(axis=1).to_numpy(),
-        "leader_rel": rel.max(axis=1).to_numpy(),
-        "laggard": rel.idxmin(axis=1).to_numpy(),
-        "laggard_rel": rel.min(axis=1).to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "period": rel.index.astype(str),
+            "leader": rel.idxmax(axis=1).to_numpy(),
+            "leader_rel": rel.max(axis=1).to_numpy(),
+            "laggard": rel.idxmin(axis=1).to_numpy(),
+            "laggard_rel": rel.min(axis=1).to_numpy(),
+        }
+    )
     return out
 
 
@@ -154,8 +159,7 @@ def leadership_changes(leaders: pd.DataFrame) -> int:
 
 
 # ---- bad prints -------------------------------------------------------------
-def suspect_prints(prices: pd.DataFrame, move: float = SUSPECT_MOVE,
-                   undo: float = SUSPECT_UNDO) -> pd.DataFrame:
+def suspect_prints(prices: pd.DataFrame, move: float = SUSPECT_MOVE, undo: float = SUSPECT_UNDO) -> pd.DataFrame:
     """Daily moves beyond ``move`` that the next day undoes by at least ``undo`` (log terms).
 
     These are the likely bad prints the snapshot caveats describe (e.g. -92%
@@ -167,10 +171,14 @@ def suspect_prints(prices: pd.DataFrame, move: float = SUSPECT_MOVE,
     lr, lnxt = np.log1p(r), np.log1p(nxt)
     hit = (r.abs() > move) & (np.sign(lr) == -np.sign(lnxt)) & (lnxt.abs() >= undo * lr.abs())
     if not hit.to_numpy().any():
-        return pd.DataFrame({"ticker": pd.Series(dtype="str"),
-                             "date": pd.Series(dtype="datetime64[ns]"),
-                             "move": pd.Series(dtype="float64"),
-                             "next_move": pd.Series(dtype="float64")})
+        return pd.DataFrame(
+            {
+                "ticker": pd.Series(dtype="str"),
+                "date": pd.Series(dtype="datetime64[ns]"),
+                "move": pd.Series(dtype="float64"),
+                "next_move": pd.Series(dtype="float64"),
+            }
+        )
     stacked = hit.stack()
     idx = stacked[stacked].index
     out = pd.DataFrame({"date": idx.get_level_values(0), "ticker": idx.get_level_values(1)})
@@ -227,12 +235,18 @@ def member_coverage(tickers, prices: pd.DataFrame, start) -> dict:
     full = [t for t in have if before[t]]
     stopped = []
     if len(prices):
-        recent = priced.loc[prices.index.max() - pd.Timedelta(days=7):].any()
+        recent = priced.loc[prices.index.max() - pd.Timedelta(days=7) :].any()
         stopped = [t for t in have if not recent[t]]  # last close more than a week before the last date
-    return {"holdings": len(tickers), "with_prices": len(have), "full_window": len(full),
-            "listed_later": len(have) - len(full), "no_prices": len(tickers) - len(have),
-            "stopped_early": len(stopped), "stopped_early_tickers": sorted(stopped),
-            "no_price_tickers": sorted(set(tickers) - set(have))}
+    return {
+        "holdings": len(tickers),
+        "with_prices": len(have),
+        "full_window": len(full),
+        "listed_later": len(have) - len(full),
+        "no_prices": len(tickers) - len(have),
+        "stopped_early": len(stopped),
+        "stopped_early_tickers": sorted(stopped),
+        "no_price_tickers": sorted(set(tickers) - set(have)),
+    }
 
 
 def breadth(returns: pd.Series, index_return: float) -> dict:
@@ -240,8 +254,13 @@ def breadth(returns: pd.Series, index_return: float) -> dict:
     r = returns.dropna()
     n = int(len(r))
     beat = int((r > index_return).sum())
-    return {"members": n, "beat": beat, "share_beat": beat / n if n else np.nan,
-            "median": float(r.median()) if n else np.nan, "index_return": index_return}
+    return {
+        "members": n,
+        "beat": beat,
+        "share_beat": beat / n if n else np.nan,
+        "median": float(r.median()) if n else np.nan,
+        "index_return": index_return,
+    }
 
 
 def sector_breadth(returns: pd.Series, sectors: pd.Series, index_return: float) -> pd.DataFrame:
@@ -250,15 +269,15 @@ def sector_breadth(returns: pd.Series, sectors: pd.Series, index_return: float) 
     df = pd.DataFrame({"ret": returns}).join(sectors.rename("sector"), how="left")
     df["sector"] = df["sector"].fillna("Unknown")
     g = df.groupby("sector")["ret"]
-    out = pd.DataFrame({"members": g.size(), "median": g.median(),
-                        "share_beat": g.apply(lambda s: float((s > index_return).mean()))})
-    return (out.reset_index().sort_values(["share_beat", "median"], ascending=False)
-            .reset_index(drop=True))
+    out = pd.DataFrame(
+        {"members": g.size(), "median": g.median(), "share_beat": g.apply(lambda s: float((s > index_return).mean()))}
+    )
+    return out.reset_index().sort_values(["share_beat", "median"], ascending=False).reset_index(drop=True)
 
 
-def leaders_laggards(returns: pd.Series, info: pd.DataFrame, n: int = 10,
-                     source_returns: pd.Series | None = None,
-                     flagged=()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def leaders_laggards(
+    returns: pd.Series, info: pd.DataFrame, n: int = 10, source_returns: pd.Series | None = None, flagged=()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Top and bottom ``n`` members by ``returns``, with name, sector and flags.
 
     ``info``: indexed by ticker with ``name`` and ``sector``. ``source_returns``
@@ -316,8 +335,9 @@ def sector_weights(holdings: pd.DataFrame) -> pd.DataFrame:
     Rows: sectors sorted by the latest weight; columns: file dates (ISO); each
     column sums to 1 (cash and futures are not in the files).
     """
-    w = holdings.pivot_table(index="sector", columns="holdings_date", values="weight_pct",
-                             aggfunc="sum", fill_value=0.0)
+    w = holdings.pivot_table(
+        index="sector", columns="holdings_date", values="weight_pct", aggfunc="sum", fill_value=0.0
+    )
     w = w / w.sum()
     w.columns = [pd.Timestamp(c).strftime("%Y-%m-%d") for c in w.columns]
     w.columns.name = None
@@ -333,19 +353,28 @@ def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late, 
     or even after the window end ``end`` (:func:`rotation_utils.membership_notes.holdings_caveat`).
     """
     look_ahead = holdings_caveat([holdings_date], start, end)
-    member = ("Membership (baskets and breadth): " + look_ahead if look_ahead else
-              f"Membership: {holdings_phrase(holdings_date)}, on or before the start (point-in-time).")
-    tail = (". Every priced member still trades on the last date: the price panel holds survivors only."
-            if cov["stopped_early"] == 0 else
-            f"; {cov['stopped_early']} stop trading early (held at their last price).")
-    survivors = (f"Survivor bias: {cov['no_prices']} of {cov['holdings']} holdings have no prices in this "
-                 f"window (mostly delisted or acquired names) and {cov['listed_later']} listed after the "
-                 f"start; neither is in the breadth figures{tail}")
+    member = (
+        "Membership (baskets and breadth): " + look_ahead
+        if look_ahead
+        else f"Membership: {holdings_phrase(holdings_date)}, on or before the start (point-in-time)."
+    )
+    tail = (
+        ". Every priced member still trades on the last date: the price panel holds survivors only."
+        if cov["stopped_early"] == 0
+        else f"; {cov['stopped_early']} stop trading early (held at their last price)."
+    )
+    survivors = (
+        f"Survivor bias: {cov['no_prices']} of {cov['holdings']} holdings have no prices in this "
+        f"window (mostly delisted or acquired names) and {cov['listed_later']} listed after the "
+        f"start; neither is in the breadth figures{tail}"
+    )
     names = sorted(set(prints["ticker"]))
-    bad = (f"Suspect prints: {len(prints)} in the window ({listing(names[:8])}"
-           f"{' ...' if len(names) > 8 else ''}); {len(late)} unconfirmed moves beyond "
-           f"{SUSPECT_MOVE:.0%} on the last day ({listing(list(late)[:8])}). They are flagged in the "
-           "tables, not deleted.")
+    bad = (
+        f"Suspect prints: {len(prints)} in the window ({listing(names[:8])}"
+        f"{' ...' if len(names) > 8 else ''}); {len(late)} unconfirmed moves beyond "
+        f"{SUSPECT_MOVE:.0%} on the last day ({listing(list(late)[:8])}). They are flagged in the "
+        "tables, not deleted."
+    )
     return [member, survivors, bad]
 
 
@@ -379,13 +408,34 @@ def versus_benchmarks(growth: pd.DataFrame, benchmarks) -> pd.DataFrame:
 
 
 __all__ = [
-    "covered", "full_window_returns", "versus_benchmarks", "history_gaps", "gap_note",
-    "SUSPECT_MOVE", "SUSPECT_UNDO", "last_trading_day_of_year", "year_is_complete",
-    "calendar_table", "year_labels", "period_returns", "relative_to", "leaders_by_period",
-    "leadership_changes", "suspect_prints", "unconfirmed_last_moves", "neutralise_prints",
-    "sector_set", "member_coverage", "member_returns", "breadth", "sector_breadth",
-    "leaders_laggards", "sector_members", "member_caveats",
-    "equal_weight_basket", "sector_weights",
+    "covered",
+    "full_window_returns",
+    "versus_benchmarks",
+    "history_gaps",
+    "gap_note",
+    "SUSPECT_MOVE",
+    "SUSPECT_UNDO",
+    "last_trading_day_of_year",
+    "year_is_complete",
+    "calendar_table",
+    "year_labels",
+    "period_returns",
+    "relative_to",
+    "leaders_by_period",
+    "leadership_changes",
+    "suspect_prints",
+    "unconfirmed_last_moves",
+    "neutralise_prints",
+    "sector_set",
+    "member_coverage",
+    "member_returns",
+    "breadth",
+    "sector_breadth",
+    "leaders_laggards",
+    "sector_members",
+    "member_caveats",
+    "equal_weight_basket",
+    "sector_weights",
 ]
 
 
@@ -435,18 +485,22 @@ def membership_sentence(window: str, start, holdings_date, cov: dict, end=None) 
     start, holdings_date = pd.Timestamp(start), pd.Timestamp(holdings_date)
     lag = (holdings_date - start).days
     if end is not None and holdings_date > pd.Timestamp(end):
-        when = (f"**after the window end {pd.Timestamp(end):%Y-%m-%d}**: no file on or before the window end "
-                "exists, so membership is look-ahead")
+        when = (
+            f"**after the window end {pd.Timestamp(end):%Y-%m-%d}**: no file on or before the window end "
+            "exists, so membership is look-ahead"
+        )
     elif lag > 0:
         when = f"**{lag} days after the start**: no earlier file exists, so membership is not point-in-time"
     else:
         when = "the latest file on or before the start"
-    return (f"Window: {window} (base = last close on or before {start:%Y-%m-%d}). "
-            f"IWM members come from the holdings file of **{holdings_date:%Y-%m-%d}**, {when}. Of its "
-            f"{cov['holdings']} equity lines, {cov['full_window']} have prices over the whole window, "
-            f"{cov['listed_later']} start trading after the start, {cov['stopped_early']} stop trading "
-            f"before the end, and {cov['no_prices']} have no prices in this window (delisted or acquired since, "
-            f"or not yet in the price panel).")
+    return (
+        f"Window: {window} (base = last close on or before {start:%Y-%m-%d}). "
+        f"IWM members come from the holdings file of **{holdings_date:%Y-%m-%d}**, {when}. Of its "
+        f"{cov['holdings']} equity lines, {cov['full_window']} have prices over the whole window, "
+        f"{cov['listed_later']} start trading after the start, {cov['stopped_early']} stop trading "
+        f"before the end, and {cov['no_prices']} have no prices in this window (delisted or acquired since, "
+        f"or not yet in the price panel)."
+    )
 
 
 def members_cover_window(cov: dict, min_share: float = 0.5) -> bool:
@@ -458,8 +512,7 @@ def members_cover_window(cov: dict, min_share: float = 0.5) -> bool:
     return cov["full_window"] >= min_share * cov["holdings"]
 
 
-def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFrame, benchmark: str,
-                        labels: dict) -> str:
+def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFrame, benchmark: str, labels: dict) -> str:
     """The computed sentence under the quarterly leaders table.
 
     ``sector_rel``: window return minus the benchmark's per sector fund,
@@ -469,13 +522,15 @@ def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFram
     """
     best, worst = sector_rel.index[0], sector_rel.index[-1]
     often = leaders["leader"].value_counts()
-    return (f"Over {window}, {compare(f'{best}, {labels.get(best, best)},', sector_rel[best], b_name=benchmark)} "
-            f"(best sector ETF) and {compare(f'{worst}, {labels.get(worst, worst)},', sector_rel[worst], b_name=benchmark)} (worst). "
-            f"Quarter by quarter the lead changed hands {plural(leadership_changes(leaders), 'time')} in "
-            f"{len(leaders)} quarters; {often.index[0]} led most often ({plural(int(often.iloc[0]), 'quarter')}), and "
-            f"the latest quarter ({leaders['period'].iloc[-1]}, to date) is led by {leaders['leader'].iloc[-1]} "
-            f"({pp(leaders['leader_rel'].iloc[-1])}). {plural(int((sector_rel > 0).sum()), 'sector ETF')} of "
-            f"{len(sector_rel)} beat {benchmark} over the window.")
+    return (
+        f"Over {window}, {compare(f'{best}, {labels.get(best, best)},', sector_rel[best], b_name=benchmark)} "
+        f"(best sector ETF) and {compare(f'{worst}, {labels.get(worst, worst)},', sector_rel[worst], b_name=benchmark)} (worst). "
+        f"Quarter by quarter the lead changed hands {plural(leadership_changes(leaders), 'time')} in "
+        f"{len(leaders)} quarters; {often.index[0]} led most often ({plural(int(often.iloc[0]), 'quarter')}), and "
+        f"the latest quarter ({leaders['period'].iloc[-1]}, to date) is led by {leaders['leader'].iloc[-1]} "
+        f"({pp(leaders['leader_rel'].iloc[-1])}). {plural(int((sector_rel > 0).sum()), 'sector ETF')} of "
+        f"{len(sector_rel)} beat {benchmark} over the window."
+    )
 
 
 def weights_sentence(weights: pd.DataFrame, end=None) -> str:
@@ -489,15 +544,18 @@ def weights_sentence(weights: pd.DataFrame, end=None) -> str:
     files = list(weights.columns)
     largest = f"{weights.index[0]} is the largest sector at {pct(weights.iloc[0, -1], sign=False)}"
     if len(files) == 1:
-        return (f"One holdings file is known at the run's as-of date: {holdings_phrase(files[0], end=end)}. "
-                f"{largest}; with one file there is no change of weight to show.")
+        return (
+            f"One holdings file is known at the run's as-of date: {holdings_phrase(files[0], end=end)}. "
+            f"{largest}; with one file there is no change of weight to show."
+        )
     change = weights.iloc[:, -1] - weights.iloc[:, 0]
     up, down = change.idxmax(), change.idxmin()
     late = [f for f in files if end is not None and pd.Timestamp(f) > pd.Timestamp(end)]
-    after = (f" ({listing([str(f) for f in late])} after the window end {pd.Timestamp(end):%Y-%m-%d})"
-             if late else "")
-    return (f"The {len(files)} holdings files known at the run's as-of date are shown whatever the window "
-            f"({files[0]} to {files[-1]}){after}. {largest}. "
-            f"From the first to the last file, {up} {direction(change[up], 'gained', 'lost', 'held')} the most "
-            f"({pp(change[up])}) and {down} {direction(change[down], 'gained', 'lost', 'held')} the most "
-            f"({pp(change[down])}).")
+    after = f" ({listing([str(f) for f in late])} after the window end {pd.Timestamp(end):%Y-%m-%d})" if late else ""
+    return (
+        f"The {len(files)} holdings files known at the run's as-of date are shown whatever the window "
+        f"({files[0]} to {files[-1]}){after}. {largest}. "
+        f"From the first to the last file, {up} {direction(change[up], 'gained', 'lost', 'held')} the most "
+        f"({pp(change[up])}) and {down} {direction(change[down], 'gained', 'lost', 'held')} the most "
+        f"({pp(change[down])})."
+    )

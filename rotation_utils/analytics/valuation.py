@@ -20,6 +20,7 @@ Conventions:
 - Second share classes (GOOG, FOX, NWS, BRK-A) are dropped first: both listings
   carry the whole company's cap and earnings.
 """
+
 from __future__ import annotations
 
 import math
@@ -66,8 +67,11 @@ def company_earnings(fin: pd.DataFrame) -> pd.DataFrame:
 def sector_lookup(constituents: pd.DataFrame) -> tuple[dict, dict]:
     """(symbol -> GICS sector, GICS sub-industry -> GICS sector) from the constituents list."""
     by_symbol = dict(zip(constituents["symbol"], constituents["gics_sector"]))
-    by_sub = (constituents.dropna(subset=["gics_sub_industry", "gics_sector"])
-              .groupby("gics_sub_industry")["gics_sector"].agg(lambda s: s.mode().iloc[0]))
+    by_sub = (
+        constituents.dropna(subset=["gics_sub_industry", "gics_sector"])
+        .groupby("gics_sub_industry")["gics_sector"]
+        .agg(lambda s: s.mode().iloc[0])
+    )
     return by_symbol, by_sub.to_dict()
 
 
@@ -91,8 +95,13 @@ def label_companies(fin: pd.DataFrame, constituents: pd.DataFrame) -> pd.DataFra
 
 
 # ---- the aggregate ----------------------------------------------------------
-def aggregate_pe(df: pd.DataFrame, by: str | None = None, include_losses: bool = True,
-                 cap: str = "market_cap", earnings: str = "earnings") -> pd.DataFrame:
+def aggregate_pe(
+    df: pd.DataFrame,
+    by: str | None = None,
+    include_losses: bool = True,
+    cap: str = "market_cap",
+    earnings: str = "earnings",
+) -> pd.DataFrame:
     """Aggregate P/E (total cap / total earnings) per group, with the median beside it.
 
     Returns one row per group (or one row when ``by`` is None) with ``companies``
@@ -112,12 +121,16 @@ def aggregate_pe(df: pd.DataFrame, by: str | None = None, include_losses: bool =
         used = g[g["_use"]]
         c, e = used["_cap"].sum(), used["_earn"].sum()
         row = {} if by is None else {by: key[0] if isinstance(key, tuple) else key}
-        row.update(companies=len(g), with_data=int(g["_ok"].sum()),
-                   loss_makers=int((g["_ok"] & ~g["_pos"]).sum()),
-                   market_cap=float(c), earnings=float(e),
-                   pe=float(c / e) if e > 0 else np.nan,
-                   median_pe=float(g["_pe_pos"].median()) if g["_pos"].any() else np.nan,
-                   mean_pe=float(g["_pe_pos"].mean()) if g["_pos"].any() else np.nan)
+        row.update(
+            companies=len(g),
+            with_data=int(g["_ok"].sum()),
+            loss_makers=int((g["_ok"] & ~g["_pos"]).sum()),
+            market_cap=float(c),
+            earnings=float(e),
+            pe=float(c / e) if e > 0 else np.nan,
+            median_pe=float(g["_pe_pos"].median()) if g["_pos"].any() else np.nan,
+            mean_pe=float(g["_pe_pos"].mean()) if g["_pos"].any() else np.nan,
+        )
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -156,6 +169,7 @@ def pe_table(version: pd.DataFrame) -> pd.DataFrame:
     Columns ``group, companies, loss_makers, cap_share`` (of the S&P 500 cap with
     data), ``pe_all, pe_ex_losses, median_pe``; groups first, sectors by P/E.
     """
+
     def both(frame: pd.DataFrame, key: str) -> pd.DataFrame:
         a = frame(True).rename(columns={key: "group", "pe": "pe_all"})
         b = frame(False).rename(columns={key: "group", "pe": "pe_ex_losses"})
@@ -173,8 +187,7 @@ def pe_table(version: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---- versions ---------------------------------------------------------------
-def version_quality(fin: pd.DataFrame, min_coverage: float = 0.99,
-                    neighbourhood_days: int = 45) -> pd.DataFrame:
+def version_quality(fin: pd.DataFrame, min_coverage: float = 0.99, neighbourhood_days: int = 45) -> pd.DataFrame:
     """Which dated versions can be summed: one row per ``as_of``.
 
     A version is ``usable`` when every priced company has a market cap, all
@@ -189,8 +202,12 @@ def version_quality(fin: pd.DataFrame, min_coverage: float = 0.99,
     f["with_data"] = f["market_cap"].notna() & f["earnings"].notna()
     f["priced_no_cap"] = f["priced"] & f["market_cap"].isna()
     f["mag7_ok"] = f["symbol"].isin(MAG7) & f["with_data"]
-    q = f.groupby("as_of").agg(listed=("symbol", "size"), with_data=("with_data", "sum"),
-                               priced_no_cap=("priced_no_cap", "sum"), mag7=("mag7_ok", "sum"))
+    q = f.groupby("as_of").agg(
+        listed=("symbol", "size"),
+        with_data=("with_data", "sum"),
+        priced_no_cap=("priced_no_cap", "sum"),
+        mag7=("mag7_ok", "sum"),
+    )
     days = q.index.to_numpy()
     win = np.timedelta64(neighbourhood_days, "D")
     best = [q["with_data"][(days >= d - win) & (days <= d + win)].max() for d in days]
@@ -210,7 +227,8 @@ def pick_version(quality: pd.DataFrame, as_of=None) -> pd.Timestamp:
             f"no usable S&P 500 fundamentals version on or before "
             f"{'the end of the data' if as_of is None else pd.Timestamp(as_of).date()} "
             f"(versions in the source start {None if first is None else pd.Timestamp(first).date()}; "
-            "choose a later window)")
+            "choose a later window)"
+        )
     return pd.Timestamp(ok.max())
 
 
@@ -248,8 +266,7 @@ def recent_caps(fetch, day, tickers, days: int = 45) -> tuple[pd.DataFrame, str]
     and late prints, and an early window (no caps yet) still runs.
     """
     day = pd.Timestamp(day)
-    return optional_frame(fetch, day - pd.Timedelta(days=days), day, tickers=tickers,
-                          columns=schemas.MARKET_CAPS)
+    return optional_frame(fetch, day - pd.Timedelta(days=days), day, tickers=tickers, columns=schemas.MARKET_CAPS)
 
 
 def companies_by_version(fin: pd.DataFrame, constituents: pd.DataFrame, version) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -276,6 +293,7 @@ class VersionChoice:
     Data section); ``short``: the same in a clause, for the other sections,
     the claims and the metric labels.
     """
+
     version: pd.Timestamp | None
     usable: pd.DataFrame
     earliest: pd.Timestamp | None
@@ -285,8 +303,14 @@ class VersionChoice:
     short: str = ""
 
 
-def choose_version(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, history_start=None,
-                   note: str = "", constituents: pd.DataFrame | None = None) -> VersionChoice:
+def choose_version(
+    fin: pd.DataFrame,
+    quality: pd.DataFrame,
+    as_of=None,
+    history_start=None,
+    note: str = "",
+    constituents: pd.DataFrame | None = None,
+) -> VersionChoice:
     """Like :func:`pick_version` but never raises: without a usable version the choice says why.
 
     ``note``: the data layer's message when it had no versions at all (see
@@ -299,11 +323,21 @@ def choose_version(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, history
     if ok.empty:
         day = end if end is not None else (upto["as_of"].max() if len(upto) else pd.Timestamp.today().normalize())
         when = iso(end) or "the end of the data"
-        short = (f"no usable S&P 500 fundamentals version on or before {when}: all {len(upto)} versions up to then, "
-                 f"{iso(upto['as_of'].min())} to {iso(upto['as_of'].max())}, fail the completeness check"
-                 if len(upto) else f"no S&P 500 fundamentals version on or before {when}")
-        return VersionChoice(None, upto.iloc[0:0], None, int(len(upto)), pd.Timestamp(day),
-                             no_version_reason(fin, upto, end, note, constituents), short)
+        short = (
+            f"no usable S&P 500 fundamentals version on or before {when}: all {len(upto)} versions up to then, "
+            f"{iso(upto['as_of'].min())} to {iso(upto['as_of'].max())}, fail the completeness check"
+            if len(upto)
+            else f"no S&P 500 fundamentals version on or before {when}"
+        )
+        return VersionChoice(
+            None,
+            upto.iloc[0:0],
+            None,
+            int(len(upto)),
+            pd.Timestamp(day),
+            no_version_reason(fin, upto, end, note, constituents),
+            short,
+        )
     version = pd.Timestamp(ok.max())
     lo = version if history_start is None else min(pd.Timestamp(history_start), version)
     usable = upto[upto["usable"] & upto["as_of"].between(lo, version)]
@@ -311,8 +345,9 @@ def choose_version(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, history
     return VersionChoice(version, usable, pd.Timestamp(usable["as_of"].min()), skipped, version)
 
 
-def no_version_reason(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, note: str = "",
-                      constituents: pd.DataFrame | None = None) -> str:
+def no_version_reason(
+    fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, note: str = "", constituents: pd.DataFrame | None = None
+) -> str:
     """Why no fundamentals version up to ``as_of`` can be summed, as one sentence.
 
     Either the source has no version that early (``note``: the data layer's
@@ -326,9 +361,11 @@ def no_version_reason(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, note
         why = f" (data layer: {note.rstrip('.')})" if note else ""
         return f"The S&P 500 fundamentals have no dated version on or before {end}{why}."
     last = pd.Timestamp(quality["as_of"].max())
-    causes = [(int((quality["mag7"] < len(MAG7)).sum()), "some of the Magnificent 7 without data"),
-              (int((quality["priced_no_cap"] > 0).sum()), "priced companies without a market cap"),
-              (int((quality["coverage"] < 0.99).sum()), "over 1% fewer companies with data than nearby versions")]
+    causes = [
+        (int((quality["mag7"] < len(MAG7)).sum()), "some of the Magnificent 7 without data"),
+        (int((quality["priced_no_cap"] > 0).sum()), "priced companies without a market cap"),
+        (int((quality["coverage"] < 0.99).sum()), "over 1% fewer companies with data than nearby versions"),
+    ]
     counted = "; ".join(f"{text}: {n}" for n, text in causes if n)
     latest = company_earnings(fin[fin["as_of"] == last])
     have = set(latest.loc[latest["market_cap"].notna() & latest["earnings"].notna(), "symbol"])
@@ -336,15 +373,26 @@ def no_version_reason(fin: pd.DataFrame, quality: pd.DataFrame, as_of=None, note
     joined = []
     if constituents is not None and "date_added" in constituents:
         added = constituents.set_index("symbol")["date_added"]
-        joined = [f"{t} joined the S&P 500 on {iso(added[t])}" for t in missing
-                  if t in added.index and pd.notna(added[t]) and added[t] > last]
-    lacks = (f"; the latest, {iso(last)}, has no data for {', '.join(missing)}"
-             + (f" ({'; '.join(joined)})" if joined else "")) if missing else ""
+        joined = [
+            f"{t} joined the S&P 500 on {iso(added[t])}"
+            for t in missing
+            if t in added.index and pd.notna(added[t]) and added[t] > last
+        ]
+    lacks = (
+        (
+            f"; the latest, {iso(last)}, has no data for {', '.join(missing)}"
+            + (f" ({'; '.join(joined)})" if joined else "")
+        )
+        if missing
+        else ""
+    )
     n = len(quality)
-    return (f"None of the {n} S&P 500 fundamentals version{'' if n == 1 else 's'} on or before {end} "
-            f"({iso(quality['as_of'].min())} to {iso(last)}) passes the completeness check (versions failing it with "
-            f"{counted}){lacks}, so no aggregate P/E of the Magnificent 7, the Other 493 or the S&P 500 can be "
-            "computed for this window.")
+    return (
+        f"None of the {n} S&P 500 fundamentals version{'' if n == 1 else 's'} on or before {end} "
+        f"({iso(quality['as_of'].min())} to {iso(last)}) passes the completeness check (versions failing it with "
+        f"{counted}){lacks}, so no aggregate P/E of the Magnificent 7, the Other 493 or the S&P 500 can be "
+        "computed for this window."
+    )
 
 
 def history_gap(choice: VersionChoice) -> str:
@@ -356,8 +404,10 @@ def history_gap(choice: VersionChoice) -> str:
     if choice.version is None:
         return choice.short
     if len(choice.usable) < 2:
-        return (f"only one usable S&P 500 fundamentals version, {iso(choice.version)}, from the history start to the "
-                "window end: no change to measure")
+        return (
+            f"only one usable S&P 500 fundamentals version, {iso(choice.version)}, from the history start to the "
+            "window end: no change to measure"
+        )
     return ""
 
 
@@ -370,13 +420,17 @@ def versions_sentence(quality: pd.DataFrame, choice: VersionChoice, as_of=None) 
     """The Data section's sentence on the dated versions and the one this run uses."""
     if choice.version is None:
         return choice.reason
-    head = (f"The fundamentals hold {len(quality)} dated version{'' if len(quality) == 1 else 's'} from "
-            f"{iso(quality['as_of'].min())} to {iso(quality['as_of'].max())}")
+    head = (
+        f"The fundamentals hold {len(quality)} dated version{'' if len(quality) == 1 else 's'} from "
+        f"{iso(quality['as_of'].min())} to {iso(quality['as_of'].max())}"
+    )
     n = len(choice.usable)
-    return (f"{head}; up to {iso(choice.version)}, {n} pass{'es' if n == 1 else ''} the completeness check and "
-            f"{choice.skipped} fail{'s' if choice.skipped == 1 else ''} it (caps missing for priced companies, a Magnificent 7 name blank, or over 1% fewer "
-            f"companies with data than nearby versions). This run uses the version of **{iso(choice.version)}**, the latest "
-            f"usable one on or before {iso(as_of) or 'the end of the data'}; the history starts at {iso(choice.earliest)}.")
+    return (
+        f"{head}; up to {iso(choice.version)}, {n} pass{'es' if n == 1 else ''} the completeness check and "
+        f"{choice.skipped} fail{'s' if choice.skipped == 1 else ''} it (caps missing for priced companies, a Magnificent 7 name blank, or over 1% fewer "
+        f"companies with data than nearby versions). This run uses the version of **{iso(choice.version)}**, the latest "
+        f"usable one on or before {iso(as_of) or 'the end of the data'}; the history starts at {iso(choice.earliest)}."
+    )
 
 
 def group_values(now: pd.DataFrame, col: str = "pe") -> tuple[float, float, float]:
@@ -385,8 +439,7 @@ def group_values(now: pd.DataFrame, col: str = "pe") -> tuple[float, float, floa
     return tuple(float(x) for x in v.astype("float64"))
 
 
-def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
-               include_losses: bool = True) -> pd.DataFrame:
+def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions, include_losses: bool = True) -> pd.DataFrame:
     """Group P/E on each version: long ``as_of, group, market_cap, earnings, pe, with_data``.
 
     No versions give an empty frame with those columns (the chart is then skipped).
@@ -399,8 +452,9 @@ def pe_history(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
     return out[HISTORY_COLUMNS]
 
 
-def pe_history_sectors(fin: pd.DataFrame, constituents: pd.DataFrame, versions,
-                       include_losses: bool = True) -> pd.DataFrame:
+def pe_history_sectors(
+    fin: pd.DataFrame, constituents: pd.DataFrame, versions, include_losses: bool = True
+) -> pd.DataFrame:
     """GICS-sector P/E on each version, in the same long shape as :func:`pe_history`."""
     f = label_companies(company_earnings(fin[fin["as_of"].isin(list(versions))]), constituents)
     parts = [aggregate_pe(g, "gics_sector", include_losses).assign(as_of=d) for d, g in f.groupby("as_of")]
@@ -441,8 +495,13 @@ def earnings_contributors(fin: pd.DataFrame, start, end, symbols=None, top: int 
     f = fin if symbols is None else fin[fin["symbol"].isin(list(symbols))]
     a = f[f["as_of"] == pd.Timestamp(start)].set_index("symbol")
     b = f[f["as_of"] == pd.Timestamp(end)].set_index("symbol")
-    out = pd.DataFrame({"name": b["name"].reindex(a.index.union(b.index)),
-                        "earnings_start": a["earnings"], "earnings_end": b["earnings"]})
+    out = pd.DataFrame(
+        {
+            "name": b["name"].reindex(a.index.union(b.index)),
+            "earnings_start": a["earnings"],
+            "earnings_end": b["earnings"],
+        }
+    )
     out["change"] = out["earnings_end"] - out["earnings_start"]
     out = out.dropna(subset=["change"])
     out = out.reindex(out["change"].abs().sort_values(ascending=False).index).head(top)
@@ -462,13 +521,18 @@ def relative_level(ratio: pd.Series, on=None) -> dict:
         return {"date": None, "value": np.nan, "percentile": np.nan, "lower_since": None}
     last = float(r.iloc[-1])
     lower = r.iloc[:-1][r.iloc[:-1] < last]
-    return {"date": r.index[-1], "value": last, "percentile": percentile_of(r, last),
-            "lower_since": lower.index[-1] if len(lower) else None, "first": r.index[0],
-            "min_date": r.idxmin(), "min_value": float(r.min())}
+    return {
+        "date": r.index[-1],
+        "value": last,
+        "percentile": percentile_of(r, last),
+        "lower_since": lower.index[-1] if len(lower) else None,
+        "first": r.index[0],
+        "min_date": r.idxmin(),
+        "min_value": float(r.min()),
+    }
 
 
-def group_ratio(groups: pd.DataFrame, num: str = MAG7_GROUP, den: str = OTHER_GROUP,
-                col: str = "pe") -> float:
+def group_ratio(groups: pd.DataFrame, num: str = MAG7_GROUP, den: str = OTHER_GROUP, col: str = "pe") -> float:
     """Ratio of two groups' aggregate P/E (e.g. Magnificent 7 over Other 493)."""
     g = groups.set_index("group")[col]
     if num not in g.index or den not in g.index:
@@ -484,8 +548,7 @@ def latest_statements(annual: pd.DataFrame, as_of, max_age_days: int = 550) -> p
     ``as_of`` are dropped (too stale to call trailing).
     """
     day = pd.Timestamp(as_of)
-    known = annual[(annual["filing_date"] <= day)
-                   & (annual["period_end"] >= day - pd.Timedelta(days=max_age_days))]
+    known = annual[(annual["filing_date"] <= day) & (annual["period_end"] >= day - pd.Timedelta(days=max_age_days))]
     return known.sort_values("period_end").groupby("symbol").tail(1).reset_index(drop=True)
 
 
@@ -495,8 +558,7 @@ def latest_caps(caps: pd.DataFrame, as_of) -> pd.DataFrame:
     return c.sort_values("date").groupby("ticker").tail(1).reset_index(drop=True)
 
 
-def statement_pe(companies: pd.DataFrame, caps: pd.DataFrame, annual: pd.DataFrame,
-                 as_of) -> pd.DataFrame:
+def statement_pe(companies: pd.DataFrame, caps: pd.DataFrame, annual: pd.DataFrame, as_of) -> pd.DataFrame:
     """Trailing P/E from month-end caps and the latest annual net income filed by ``as_of``.
 
     ``companies``: ``ticker, name`` (and any extra columns, kept). Returns those
@@ -513,12 +575,17 @@ def statement_pe(companies: pd.DataFrame, caps: pd.DataFrame, annual: pd.DataFra
 
 def named_display(named: pd.DataFrame, holdings_date) -> pd.DataFrame:
     """The named-company P/E table with readable columns (yes/no, fiscal year, USD m)."""
-    return pd.DataFrame({
-        "Ticker": named["ticker"], "Name": named["name"],
-        f"IWM holding {pd.Timestamp(holdings_date):%Y-%m-%d}": named["in_iwm"].map({True: "yes", False: "no"}),
-        "Market cap ($m)": named["market_cap"] / 1e6,
-        "Fiscal year": named["fiscal_year"].astype("Int64").astype("string").fillna(""),
-        "Net income ($m)": named["earnings"] / 1e6, "P/E": named["pe"]})
+    return pd.DataFrame(
+        {
+            "Ticker": named["ticker"],
+            "Name": named["name"],
+            f"IWM holding {pd.Timestamp(holdings_date):%Y-%m-%d}": named["in_iwm"].map({True: "yes", False: "no"}),
+            "Market cap ($m)": named["market_cap"] / 1e6,
+            "Fiscal year": named["fiscal_year"].astype("Int64").astype("string").fillna(""),
+            "Net income ($m)": named["earnings"] / 1e6,
+            "P/E": named["pe"],
+        }
+    )
 
 
 def holdings_coverage(holdings: pd.DataFrame, symbols) -> dict:
@@ -527,8 +594,12 @@ def holdings_coverage(holdings: pd.DataFrame, symbols) -> dict:
     have = holdings["ticker"].isin(set(symbols))
     total = holdings["weight_pct"].sum()
     held = holdings["holdings_date"].iloc[0] if "holdings_date" in holdings and len(holdings) else None
-    return {"holdings": int(len(holdings)), "covered": int(have.sum()), "holdings_date": held,
-            "weight_covered": float(holdings.loc[have, "weight_pct"].sum() / total) if total else np.nan}
+    return {
+        "holdings": int(len(holdings)),
+        "covered": int(have.sum()),
+        "holdings_date": held,
+        "weight_covered": float(holdings.loc[have, "weight_pct"].sum() / total) if total else np.nan,
+    }
 
 
 # ---- long history -----------------------------------------------------------
@@ -573,12 +644,10 @@ def _num(v) -> float:
 
 def not_available(reason: str) -> dict:
     """The live result when nothing could be fetched: the report prints ``reason``."""
-    return {"status": "not available", "reason": reason, "etf": {},
-            "constituents": pd.DataFrame(), "aggregate": {}}
+    return {"status": "not available", "reason": reason, "etf": {}, "constituents": pd.DataFrame(), "aggregate": {}}
 
 
-def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 200,
-                       etf: str = "IWM") -> dict:
+def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 200, etf: str = "IWM") -> dict:
     """ETF- and constituent-level P/E of IWM from Yahoo's quote figures (``dl.quote_info``).
 
     ``dl`` is the report's DataLayer (it fetches, caches, retries and logs
@@ -591,8 +660,11 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 20
     the fund's weight (``weight_left_out``). Any failure returns
     :func:`not_available` with the reason instead of raising.
     """
-    top = (holdings.sort_values("weight_pct", ascending=False).head(max_holdings)
-           if holdings is not None and len(holdings) else pd.DataFrame(columns=["ticker", "weight_pct"]))
+    top = (
+        holdings.sort_values("weight_pct", ascending=False).head(max_holdings)
+        if holdings is not None and len(holdings)
+        else pd.DataFrame(columns=["ticker", "weight_pct"])
+    )
     try:
         info = dl.quote_info([etf, *top["ticker"]]).set_index("symbol")
     except DataUnavailableError as exc:
@@ -606,8 +678,17 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 20
         cap, tpe, fpe, ni = (_num(i[c]) for c in ("market_cap", "trailing_pe", "forward_pe", "net_income_to_common"))
         earn = ni if math.isfinite(ni) else (cap / tpe if tpe and math.isfinite(tpe) else np.nan)
         fwd = cap / fpe if fpe and math.isfinite(fpe) else np.nan
-        rows.append({"ticker": t, "weight_pct": w, "market_cap": cap, "trailing_pe": tpe,
-                     "forward_pe": fpe, "earnings": earn, "forward_earnings": fwd})
+        rows.append(
+            {
+                "ticker": t,
+                "weight_pct": w,
+                "market_cap": cap,
+                "trailing_pe": tpe,
+                "forward_pe": fpe,
+                "earnings": earn,
+                "forward_earnings": fwd,
+            }
+        )
     cons = pd.DataFrame(rows)
     agg = {}
     if len(cons):
@@ -617,8 +698,7 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 20
         agg = {
             "pe_all": aggregate_pe(cons, include_losses=True)["pe"].iloc[0],
             "pe_ex_losses": aggregate_pe(cons, include_losses=False)["pe"].iloc[0],
-            "forward_pe_ex_losses": aggregate_pe(cons, include_losses=False,
-                                                 earnings="forward_earnings")["pe"].iloc[0],
+            "forward_pe_ex_losses": aggregate_pe(cons, include_losses=False, earnings="forward_earnings")["pe"].iloc[0],
             "holdings_used": int(ok.sum()),
             "weight_covered": float(cons.loc[ok, "weight_pct"].sum() / total),
             "left_out": list(left["ticker"]),
@@ -629,8 +709,9 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, dl, max_holdings: int = 20
     return {"status": "ok", "reason": "", "etf": etf_figures, "constituents": cons, "aggregate": agg}
 
 
-def trailing_forward_table(sp500_pe: float, basis: str, version, live: dict, register_note: str,
-                           article_sp500: float, article_small: float) -> pd.DataFrame:
+def trailing_forward_table(
+    sp500_pe: float, basis: str, version, live: dict, register_note: str, article_sp500: float, article_small: float
+) -> pd.DataFrame:
     """Our trailing figure beside the articles' figures, the register's and the live fund figures.
 
     Each row says whether the figure is trailing or forward and where it comes
@@ -640,17 +721,38 @@ def trailing_forward_table(sp500_pe: float, basis: str, version, live: dict, reg
     etf = live.get("etf", {})
     ours = "included" if "with" in basis and "without" not in basis else "excluded"
     rows = [
-        ("S&P 500 aggregate P/E (this run)", f"trailing, {basis}", sp500_pe,
-         f"constituent financials {iso(version)}" if version is not None
-         else "no usable constituent financials in the window", ours),
+        (
+            "S&P 500 aggregate P/E (this run)",
+            f"trailing, {basis}",
+            sp500_pe,
+            f"constituent financials {iso(version)}"
+            if version is not None
+            else "no usable constituent financials in the window",
+            ours,
+        ),
         ("S&P 500 'past 30x' (article B)", "called forward by the article", article_sp500, "article B", "not stated"),
         ("Russell 2000 'near 18x' (article B)", "forward per the article", article_small, "article B", "not stated"),
-        ("S&P 500 and Russell 2000 (claims register)", "external, see note", np.nan, register_note,
-         "S&P's figures include them; fund-reported figures exclude them"),
-        ("IWM trailing P/E", "trailing, fund-reported", etf.get("trailing_pe", np.nan), live_src,
-         "excluded (fund providers' usual basis)"),
-        ("IWM forward P/E", "forward, fund-reported", etf.get("forward_pe", np.nan), live_src,
-         "excluded (fund providers' usual basis)"),
+        (
+            "S&P 500 and Russell 2000 (claims register)",
+            "external, see note",
+            np.nan,
+            register_note,
+            "S&P's figures include them; fund-reported figures exclude them",
+        ),
+        (
+            "IWM trailing P/E",
+            "trailing, fund-reported",
+            etf.get("trailing_pe", np.nan),
+            live_src,
+            "excluded (fund providers' usual basis)",
+        ),
+        (
+            "IWM forward P/E",
+            "forward, fund-reported",
+            etf.get("forward_pe", np.nan),
+            live_src,
+            "excluded (fund providers' usual basis)",
+        ),
     ]
     return pd.DataFrame(rows, columns=["Figure", "Basis", "Value", "Source", "Loss-makers"])
 
@@ -661,16 +763,17 @@ def coverage_facts(version: pd.DataFrame, constituents: pd.DataFrame, versions) 
     ``version``: one labelled version; ``versions``: the usable version dates of the history.
     """
     members = set(constituents["symbol"])
-    blank = version[version["symbol"].isin(members)
-                    & (version["market_cap"].isna() | version["earnings"].isna())]
+    blank = version[version["symbol"].isin(members) & (version["market_cap"].isna() | version["earnings"].isna())]
     days = pd.Series(sorted(pd.to_datetime(pd.Series(list(versions)))))
     gaps = days.diff()
     longest = (gaps.max(), days.shift()[gaps.idxmax()]) if len(days) > 1 else (pd.Timedelta(0), days.min())
-    return {"blank": sorted(blank["symbol"]),
-            "stale": int((~version["symbol"].isin(members)).sum()),
-            "unclassified": int((version["gics_sector"] == UNCLASSIFIED).sum()),
-            "longest_gap_days": int(longest[0].days) if pd.notna(longest[0]) else 0,
-            "longest_gap_after": longest[1]}
+    return {
+        "blank": sorted(blank["symbol"]),
+        "stale": int((~version["symbol"].isin(members)).sum()),
+        "unclassified": int((version["gics_sector"] == UNCLASSIFIED).sum()),
+        "longest_gap_days": int(longest[0].days) if pd.notna(longest[0]) else 0,
+        "longest_gap_after": longest[1],
+    }
 
 
 # ---- report sentences ---------------------------------------------------------------
@@ -680,18 +783,23 @@ def groups_sentence(now: pd.DataFrame, pe_tab: pd.DataFrame, version, basis: str
     """Finding 1: the three groups' aggregate P/E, the Other 493's loss-makers and the sector extremes."""
     mag, oth, spx = group_values(now)
     ratio = mag / oth
-    sec = (pe_tab.iloc[3:][lambda t: t["group"] != UNCLASSIFIED].dropna(subset=[pe_col])
-           .sort_values(pe_col, ascending=False))
+    sec = (
+        pe_tab.iloc[3:][lambda t: t["group"] != UNCLASSIFIED]
+        .dropna(subset=[pe_col])
+        .sort_values(pe_col, ascending=False)
+    )
     o493 = pe_tab.set_index("group").loc[OTHER_GROUP]
-    return (f"On {iso(version)}, with {basis}, the Magnificent 7 traded at **{nv.num(mag)}x** trailing earnings, the "
-            f"Other 493 at **{nv.num(oth)}x** and the S&P 500 at **{nv.num(spx)}x**: the Magnificent 7 P/E was "
-            f"{nv.pct(abs(ratio - 1), sign=False)} {nv.direction(ratio - 1, 'above', 'below', 'level with')} the Other 493's "
-            f"(ratio {nv.num(ratio, 2)}). The Other 493 hold {int(o493['loss_makers'])} loss-makers: their P/E is "
-            f"{nv.num(o493['pe_all'])}x with them and {nv.num(o493['pe_ex_losses'])}x without; the median Other 493 company trades at "
-            f"{nv.num(now.loc[OTHER_GROUP, 'median_pe'])}x, and the plain mean of their P/Es would read "
-            f"{nv.num(now.loc[OTHER_GROUP, 'mean_pe'])}x. The most expensive sector was {sec.iloc[0]['group']} "
-            f"({nv.num(sec.iloc[0][pe_col])}x, {basis}) and the cheapest {sec.iloc[-1]['group']} "
-            f"({nv.num(sec.iloc[-1][pe_col])}x).")
+    return (
+        f"On {iso(version)}, with {basis}, the Magnificent 7 traded at **{nv.num(mag)}x** trailing earnings, the "
+        f"Other 493 at **{nv.num(oth)}x** and the S&P 500 at **{nv.num(spx)}x**: the Magnificent 7 P/E was "
+        f"{nv.pct(abs(ratio - 1), sign=False)} {nv.direction(ratio - 1, 'above', 'below', 'level with')} the Other 493's "
+        f"(ratio {nv.num(ratio, 2)}). The Other 493 hold {int(o493['loss_makers'])} loss-makers: their P/E is "
+        f"{nv.num(o493['pe_all'])}x with them and {nv.num(o493['pe_ex_losses'])}x without; the median Other 493 company trades at "
+        f"{nv.num(now.loc[OTHER_GROUP, 'median_pe'])}x, and the plain mean of their P/Es would read "
+        f"{nv.num(now.loc[OTHER_GROUP, 'mean_pe'])}x. The most expensive sector was {sec.iloc[0]['group']} "
+        f"({nv.num(sec.iloc[0][pe_col])}x, {basis}) and the cheapest {sec.iloc[-1]['group']} "
+        f"({nv.num(sec.iloc[-1][pe_col])}x)."
+    )
 
 
 def move_sentences(move: pd.DataFrame) -> str:
@@ -699,15 +807,18 @@ def move_sentences(move: pd.DataFrame) -> str:
     lines = []
     for r in move.itertuples():
         driver = "earnings" if abs(r.earnings_logpts) > abs(r.price_logpts) else "price"
-        lines.append(f"- {r.group}: P/E {nv.direction(r.pe_change, flat='was unchanged')} ({nv.num(r.pe_start)}x to "
-                     f"{nv.num(r.pe_end)}x, {nv.pct(r.pe_change)}); market cap {nv.direction(r.cap_change)} "
-                     f"{nv.pct(abs(r.cap_change), sign=False)} and trailing earnings {nv.direction(r.earnings_change)} "
-                     f"{nv.pct(abs(r.earnings_change), sign=False)}, so {driver} moved the multiple more.")
+        lines.append(
+            f"- {r.group}: P/E {nv.direction(r.pe_change, flat='was unchanged')} ({nv.num(r.pe_start)}x to "
+            f"{nv.num(r.pe_end)}x, {nv.pct(r.pe_change)}); market cap {nv.direction(r.cap_change)} "
+            f"{nv.pct(abs(r.cap_change), sign=False)} and trailing earnings {nv.direction(r.earnings_change)} "
+            f"{nv.pct(abs(r.earnings_change), sign=False)}, so {driver} moved the multiple more."
+        )
     return "\n".join(lines)
 
 
-def small_cap_sentence(cover: dict, holdings_date, small: pd.DataFrame, small_named_pe: float, spx: float,
-                       day, caps_note: str = "") -> str:
+def small_cap_sentence(
+    cover: dict, holdings_date, small: pd.DataFrame, small_named_pe: float, spx: float, day, caps_note: str = ""
+) -> str:
     """Finding 3: what the offline data can say about small caps on ``day``.
 
     Says so when the holdings file post-dates ``day`` (membership then is not in
@@ -715,21 +826,33 @@ def small_cap_sentence(cover: dict, holdings_date, small: pd.DataFrame, small_na
     layer's reason) and when there is no S&P 500 P/E to compare with.
     """
     hd = pd.Timestamp(holdings_date)
-    later = (f" (the earliest file, later than {iso(day)}: membership on {iso(day)} is not in the data)"
-             if hd > pd.Timestamp(day) else "")
+    later = (
+        f" (the earliest file, later than {iso(day)}: membership on {iso(day)} is not in the data)"
+        if hd > pd.Timestamp(day)
+        else ""
+    )
     n = len(small)
-    head = (f"The snapshot has no Russell 2000 earnings. Of IWM's {cover['holdings']} equity holdings on "
-            f"{iso(hd)}{later}, only {cover['covered']} ({nv.pct(cover['weight_covered'], sign=False)} "
-            f"of the fund's weight) have annual statements here (former S&P 500 members and named companies), so no "
-            f"index-level small-cap P/E can be computed offline. ")
+    head = (
+        f"The snapshot has no Russell 2000 earnings. Of IWM's {cover['holdings']} equity holdings on "
+        f"{iso(hd)}{later}, only {cover['covered']} ({nv.pct(cover['weight_covered'], sign=False)} "
+        f"of the fund's weight) have annual statements here (former S&P 500 members and named companies), so no "
+        f"index-level small-cap P/E can be computed offline. "
+    )
     if not math.isfinite(small_named_pe) and caps_note:
-        return head + (f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have no market cap "
-                       f"by {iso(day)} (data layer: {caps_note.rstrip('.')}), so not even their P/E can be computed.")
-    versus = (f"against {nv.num(spx)}x for the S&P 500" if math.isfinite(spx)
-              else "with no S&P 500 aggregate to compare (no usable fundamentals version in the window)")
-    return head + (f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have an aggregate "
-                   f"trailing P/E of {nv.num(small_named_pe)}x {versus}; {nv.plural(n, 'company', 'companies')} "
-                   "cannot stand for an index.")
+        return head + (
+            f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have no market cap "
+            f"by {iso(day)} (data layer: {caps_note.rstrip('.')}), so not even their P/E can be computed."
+        )
+    versus = (
+        f"against {nv.num(spx)}x for the S&P 500"
+        if math.isfinite(spx)
+        else "with no S&P 500 aggregate to compare (no usable fundamentals version in the window)"
+    )
+    return head + (
+        f"The named companies that are IWM holdings ({nv.listing(small['ticker'])}) have an aggregate "
+        f"trailing P/E of {nv.num(small_named_pe)}x {versus}; {nv.plural(n, 'company', 'companies')} "
+        "cannot stand for an index."
+    )
 
 
 def shiller_sentence(sh: pd.DataFrame, spx: float, version, window_end=None, reason: str = "") -> str:
@@ -739,49 +862,74 @@ def shiller_sentence(sh: pd.DataFrame, spx: float, version, window_end=None, rea
     months shown); ``reason``: why there is no aggregate P/E to place.
     """
     last_pe, last_cape = sh.dropna(subset=["pe"]).iloc[-1], sh.dropna(subset=["cape"]).iloc[-1]
-    stop = (f"Up to the window end ({iso(window_end)}), Shiller's latest month with earnings is {last_pe['date']:%Y-%m}"
-            if window_end is not None else f"Shiller's earnings stop in {last_pe['date']:%Y-%m}")
-    head = (f"{stop}, when the trailing P/E was {nv.num(last_pe['pe'])}x (median since 1881: {nv.num(sh['pe'].median())}x) "
-            f"and CAPE {nv.num(last_cape['cape'])}x in {last_cape['date']:%Y-%m}. ")
+    stop = (
+        f"Up to the window end ({iso(window_end)}), Shiller's latest month with earnings is {last_pe['date']:%Y-%m}"
+        if window_end is not None
+        else f"Shiller's earnings stop in {last_pe['date']:%Y-%m}"
+    )
+    head = (
+        f"{stop}, when the trailing P/E was {nv.num(last_pe['pe'])}x (median since 1881: {nv.num(sh['pe'].median())}x) "
+        f"and CAPE {nv.num(last_cape['cape'])}x in {last_cape['date']:%Y-%m}. "
+    )
     if not math.isfinite(spx):
-        return head + (f"No constituent-based aggregate P/E exists for this window to place in that history ({reason}).")
-    return head + (f"The aggregate trailing P/E of {nv.num(spx)}x on {iso(version)}, from a different source, would sit at the "
-                   f"{ordinal_percentile(percentile_of(sh['pe'], spx))} percentile of Shiller's monthly trailing P/E; "
-                   f"CAPE cannot be brought up to date from the snapshot.")
+        return head + (
+            f"No constituent-based aggregate P/E exists for this window to place in that history ({reason})."
+        )
+    return head + (
+        f"The aggregate trailing P/E of {nv.num(spx)}x on {iso(version)}, from a different source, would sit at the "
+        f"{ordinal_percentile(percentile_of(sh['pe'], spx))} percentile of Shiller's monthly trailing P/E; "
+        f"CAPE cannot be brought up to date from the snapshot."
+    )
 
 
 def trailing_sentence(spx: float, version, claimed: float) -> str:
     """Finding 5: our trailing figure against the article's 'past 30x' called forward."""
     gap = spx - claimed
-    return (f"Our figures are **trailing** (last twelve months' reported earnings). The S&P 500's aggregate trailing P/E on "
-            f"{iso(version)} was {nv.num(spx)}x, {nv.num(abs(gap))} points {nv.direction(gap, 'above', 'below', 'level with')} "
-            f"article B's {nv.num(claimed, 0)}x; the claims register records forward P/Es in the low 20s for late 2025, so a figure near 30x "
-            f"can only be a trailing one, not the forward figure the article names.")
+    return (
+        f"Our figures are **trailing** (last twelve months' reported earnings). The S&P 500's aggregate trailing P/E on "
+        f"{iso(version)} was {nv.num(spx)}x, {nv.num(abs(gap))} points {nv.direction(gap, 'above', 'below', 'level with')} "
+        f"article B's {nv.num(claimed, 0)}x; the claims register records forward P/Es in the low 20s for late 2025, so a figure near 30x "
+        f"can only be a trailing one, not the forward figure the article names."
+    )
 
 
-def _pe_gap_verdict(mag: float, oth: float, spx: float, small_pe: float, version, basis: str,
-                    short: str = "") -> tuple[str, str]:
+def _pe_gap_verdict(
+    mag: float, oth: float, spx: float, small_pe: float, version, basis: str, short: str = ""
+) -> tuple[str, str]:
     """(verdict, evidence): the logic of :data:`VERDICT_RULE`."""
     if not all(math.isfinite(x) for x in (mag, oth, spx)):
         return ReportVerdict.INCONCLUSIVE, f"No S&P 500 group P/E ({short or 'no usable fundamentals version'})."
-    b_leg = oth < mag   # the Other 493 cheaper than the Magnificent 7
+    b_leg = oth < mag  # the Other 493 cheaper than the Magnificent 7
     a_leg = None if not math.isfinite(small_pe) else small_pe < spx
-    verdict = (ReportVerdict.INCONCLUSIVE if a_leg is None else ReportVerdict.SUPPORTED if (a_leg and b_leg)
-               else ReportVerdict.MIXED if (a_leg or b_leg) else ReportVerdict.NOT_SUPPORTED)
-    evidence = (f"Other 493 {nv.num(oth)}x vs Magnificent 7 {nv.num(mag)}x on {iso(version)} ({basis}); small-cap aggregate "
-                + (f"{nv.num(small_pe)}x vs S&P 500 {nv.num(spx)}x." if a_leg is not None else "not available offline."))
+    verdict = (
+        ReportVerdict.INCONCLUSIVE
+        if a_leg is None
+        else ReportVerdict.SUPPORTED
+        if (a_leg and b_leg)
+        else ReportVerdict.MIXED
+        if (a_leg or b_leg)
+        else ReportVerdict.NOT_SUPPORTED
+    )
+    evidence = (
+        f"Other 493 {nv.num(oth)}x vs Magnificent 7 {nv.num(mag)}x on {iso(version)} ({basis}); small-cap aggregate "
+        + (f"{nv.num(small_pe)}x vs S&P 500 {nv.num(spx)}x." if a_leg is not None else "not available offline.")
+    )
     return verdict, evidence
 
 
 #: the report's verdict rule: the sentence printed and the logic applied, one object
-VERDICT_RULE = Rule("supported if a measured small-cap (IWM) aggregate P/E is below the S&P 500's and the Other 493's "
-                    "is below the Magnificent 7's; mixed if one of the two holds; not supported if neither; "
-                    "inconclusive when no small-cap P/E can be measured (the thesis is about small caps) or when "
-                    "the window has no usable S&P 500 fundamentals version", _pe_gap_verdict)
+VERDICT_RULE = Rule(
+    "supported if a measured small-cap (IWM) aggregate P/E is below the S&P 500's and the Other 493's "
+    "is below the Magnificent 7's; mixed if one of the two holds; not supported if neither; "
+    "inconclusive when no small-cap P/E can be measured (the thesis is about small caps) or when "
+    "the window has no usable S&P 500 fundamentals version",
+    _pe_gap_verdict,
+)
 
 
-def overall_verdict(mag: float, oth: float, spx: float, small_pe: float, version, basis: str,
-                    short: str = "") -> tuple[str, Rule, str]:
+def overall_verdict(
+    mag: float, oth: float, spx: float, small_pe: float, version, basis: str, short: str = ""
+) -> tuple[str, Rule, str]:
     """(verdict, rule, evidence) for the report's thesis: :data:`VERDICT_RULE` applied."""
     verdict, evidence = VERDICT_RULE.apply(mag, oth, spx, small_pe, version, basis, short)
     return verdict, VERDICT_RULE, evidence
@@ -819,8 +967,17 @@ def claim_period_figures(hist: pd.DataFrame, ratio: pd.Series, coverages: dict) 
     return out
 
 
-def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: dict, claimed_sp500: float,
-                  reason: str = "", b1=None, a6=None) -> list[dict]:
+def claim_records(
+    small_pe: float,
+    spx: float,
+    version,
+    cover: dict,
+    rel_now: dict,
+    claimed_sp500: float,
+    reason: str = "",
+    b1=None,
+    a6=None,
+) -> list[dict]:
     """The A6, B1 and B2 ledger entries: ``id, verdict, evidence`` plus the values to record
     (the ones the ledger shows as :class:`~rotation_utils.claim_values.Shown`, labelled).
 
@@ -831,8 +988,10 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
     the window (the claim is about the article's date, not the run's). ``cover``:
     :func:`holdings_coverage`, whose holdings file date the A6 evidence names.
     """
+
     def own_period(spec):
         return spec if spec is not None else (version, spx, "")
+
     b1_version, b1_pe, b1_label = own_period(b1)
     a6_version, a6_pe, a6_label = own_period(a6)
     no_spx = not math.isfinite(spx)
@@ -845,31 +1004,59 @@ def claim_records(small_pe: float, spx: float, version, cover: dict, rel_now: di
     a6_verdict = small_cap_claim(small_pe, a6_pe)
     held = cover.get("holdings_date")
     held_text = f" as of {iso(held)}" if held is not None else ""
-    a6_text = (f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(a6_pe)}x on {iso(a6_version)}."
-               if a6_verdict != ClaimVerdict.UNVERIFIABLE else
-               f"No Russell 2000 earnings offline ({cover['covered']} of {cover.get('holdings', 0)} IWM holdings"
-               f"{held_text}, {nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
-               + ("" if spx_text.endswith(".") else "."))
+    a6_text = (
+        f"Small-cap aggregate P/E {nv.num(small_pe)}x against the S&P 500's {nv.num(a6_pe)}x on {iso(a6_version)}."
+        if a6_verdict != ClaimVerdict.UNVERIFIABLE
+        else f"No Russell 2000 earnings offline ({cover['covered']} of {cover.get('holdings', 0)} IWM holdings"
+        f"{held_text}, {nv.pct(cover['weight_covered'], sign=False)} of weight, have statements); {spx_text}"
+        + ("" if spx_text.endswith(".") else ".")
+    )
     b1_verdict = trailing_30x_claim(b1_pe, claimed_sp500)
     in_period = f", the latest version inside the claim's period, {b1_label}," if b1_label else ""
     if math.isfinite(b1_pe):
-        b1_text = (f"The S&P 500 aggregate trailing P/E was {nv.num(b1_pe)}x on {iso(b1_version)}{in_period} against the "
-                   f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s.")
+        b1_text = (
+            f"The S&P 500 aggregate trailing P/E was {nv.num(b1_pe)}x on {iso(b1_version)}{in_period} against the "
+            f"article's 30x called forward; the register's forward figures for late 2025 are in the low 20s."
+        )
     elif no_spx:
         b1_text = f"No S&P 500 aggregate P/E in this window to set against the article's 30x ({reason})."
     else:
-        b1_text = (f"No usable S&P 500 fundamentals version inside {b1_label or 'the claim period'} in this window, so the "
-                   f"article's 30x cannot be set against a figure of its own period.")
-    b2_text = (f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
-               f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}."
-               if rel_now.get("date") is not None else "No small-cap earnings history in the data.")
+        b1_text = (
+            f"No usable S&P 500 fundamentals version inside {b1_label or 'the claim period'} in this window, so the "
+            f"article's 30x cannot be set against a figure of its own period."
+        )
+    b2_text = (
+        f"No small-cap earnings history in the data; the price-only ^RUT/^GSPC ratio was at "
+        f"the {ordinal_percentile(rel_now['percentile'])} percentile since {iso(rel_now['first'])} on {iso(rel_now['date'])}."
+        if rel_now.get("date") is not None
+        else "No small-cap earnings history in the data."
+    )
     on = f", {iso(a6_version)}" if a6_version is not None else ""
-    return [dict(id="A6", verdict=a6_verdict, evidence=a6_text, measured=Shown(small_pe, "x", f"Small-cap (IWM) aggregate P/E{on}"),
-                 comparison=Shown(a6_pe, "x", f"S&P 500 aggregate P/E{on}"), unit="x"),
-            dict(id="B1", verdict=b1_verdict, evidence=b1_text, claimed=Shown(claimed_sp500, "x", "Article: S&P 500 P/E"),
-                 measured=Shown(b1_pe, "x", f"S&P 500 aggregate trailing P/E, {iso(b1_version)}"
-                                if b1_version is not None else "S&P 500 aggregate trailing P/E"), unit="x"),
-            dict(id="B2", verdict=ClaimVerdict.UNVERIFIABLE, evidence=b2_text, measured=None, unit="x")]
+    return [
+        dict(
+            id="A6",
+            verdict=a6_verdict,
+            evidence=a6_text,
+            measured=Shown(small_pe, "x", f"Small-cap (IWM) aggregate P/E{on}"),
+            comparison=Shown(a6_pe, "x", f"S&P 500 aggregate P/E{on}"),
+            unit="x",
+        ),
+        dict(
+            id="B1",
+            verdict=b1_verdict,
+            evidence=b1_text,
+            claimed=Shown(claimed_sp500, "x", "Article: S&P 500 P/E"),
+            measured=Shown(
+                b1_pe,
+                "x",
+                f"S&P 500 aggregate trailing P/E, {iso(b1_version)}"
+                if b1_version is not None
+                else "S&P 500 aggregate trailing P/E",
+            ),
+            unit="x",
+        ),
+        dict(id="B2", verdict=ClaimVerdict.UNVERIFIABLE, evidence=b2_text, measured=None, unit="x"),
+    ]
 
 
 def judged_window(choice: VersionChoice) -> tuple:
@@ -884,12 +1071,17 @@ def judged_window(choice: VersionChoice) -> tuple:
         window); without a usable version, two Nones and the reason.
     """
     if choice.version is None:
-        return None, None, f"no usable fundamentals version ({choice.short})" if choice.short else "no usable fundamentals version"
+        return (
+            None,
+            None,
+            f"no usable fundamentals version ({choice.short})" if choice.short else "no usable fundamentals version",
+        )
     return choice.earliest if choice.earliest is not None else choice.version, choice.version, ""
 
 
-def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, basis: str,
-                     short: str = "", change_gap: str = "") -> list[tuple]:
+def headline_metrics(
+    now: pd.DataFrame, hist: pd.DataFrame, earliest, version, basis: str, short: str = "", change_gap: str = ""
+) -> list[tuple]:
     """``(name, value, unit, label)`` of the S&P 500 headline figures; values None with the reason when absent.
 
     ``short``: why there is no version; ``change_gap``: why there is no change
@@ -900,18 +1092,22 @@ def headline_metrics(now: pd.DataFrame, hist: pd.DataFrame, earliest, version, b
     why = f": not available ({short})" if version is None else ""
     why_change = f": not available ({change_gap})" if change_gap else ""
     when = f" {iso(version)} ({basis})" if version is not None else ""
-    out = [("mag7_pe", mag, "x", f"Magnificent 7 aggregate P/E{when}{why}"),
-           ("other493_pe", oth, "x", f"Other 493 aggregate P/E{when}{why}"),
-           ("sp500_pe", spx, "x", f"S&P 500 aggregate trailing P/E{when}{why}"),
-           ("mag7_to_other493", mag / oth, "x", f"Magnificent 7 P/E / Other 493 P/E{why}")]
+    out = [
+        ("mag7_pe", mag, "x", f"Magnificent 7 aggregate P/E{when}{why}"),
+        ("other493_pe", oth, "x", f"Other 493 aggregate P/E{when}{why}"),
+        ("sp500_pe", spx, "x", f"S&P 500 aggregate trailing P/E{when}{why}"),
+        ("mag7_to_other493", mag / oth, "x", f"Magnificent 7 P/E / Other 493 P/E{why}"),
+    ]
     for g, key, v in zip(STANDARD_GROUPS, ("mag7", "other493", "sp500"), (mag, oth, spx)):
         since = f" since {iso(earliest)}" if not change_gap else ""
         out.append((f"{key}_pe_change", v / first.get(g, np.nan) - 1, "fraction", f"{g} P/E change{since}{why_change}"))
     return [(n, None if not math.isfinite(v) else v, u, lab) for n, v, u, lab in out]
 
 
-BASES = ((True, "all", "all members, loss-makers included (S&P's own basis)"),
-         (False, "ex_losses", "positive earnings only (the usual fund-provider basis)"))
+BASES = (
+    (True, "all", "all members, loss-makers included (S&P's own basis)"),
+    (False, "ex_losses", "positive earnings only (the usual fund-provider basis)"),
+)
 
 
 def both_bases_metrics(current: pd.DataFrame, version) -> list[tuple]:
@@ -948,11 +1144,17 @@ def missing_members_sentence(miss: dict, version) -> str:
     """Which members the version lacks and what share of the index's cap they hold."""
     if version is None:
         return ""
-    share = (f", {nv.pct(miss['cap_share'], sign=False)} of the members' market cap on {iso(miss['caps_date'])} "
-             "(Nasdaq screener caps)" if math.isfinite(miss["cap_share"]) else ", their market-cap share unknown here")
-    return (f"Of the {miss['members']} S&P 500 members on the run's as-of date, {len(miss['missing'])} have no cap or "
-            f"earnings in the {iso(version)} version ({nv.listing(miss['missing'][:8])}"
-            f"{' ...' if len(miss['missing']) > 8 else ''}){share}; they are left out of every aggregate.")
+    share = (
+        f", {nv.pct(miss['cap_share'], sign=False)} of the members' market cap on {iso(miss['caps_date'])} "
+        "(Nasdaq screener caps)"
+        if math.isfinite(miss["cap_share"])
+        else ", their market-cap share unknown here"
+    )
+    return (
+        f"Of the {miss['members']} S&P 500 members on the run's as-of date, {len(miss['missing'])} have no cap or "
+        f"earnings in the {iso(version)} version ({nv.listing(miss['missing'][:8])}"
+        f"{' ...' if len(miss['missing']) > 8 else ''}){share}; they are left out of every aggregate."
+    )
 
 
 def group_values_at(hist: pd.DataFrame, day) -> tuple[list, list]:
@@ -963,8 +1165,7 @@ def group_values_at(hist: pd.DataFrame, day) -> tuple[list, list]:
     return list(h["group"]), [float(x) for x in h["pe"]]
 
 
-def version_caveats(current: pd.DataFrame, constituents: pd.DataFrame, choice: VersionChoice,
-                    top_symbols) -> list[str]:
+def version_caveats(current: pd.DataFrame, constituents: pd.DataFrame, choice: VersionChoice, top_symbols) -> list[str]:
     """The caveats on the fundamentals version (Markdown list items); one line with the reason when there is none."""
     if choice.version is None:
         return [f"- No aggregate P/E in this window. {choice.reason}"]
@@ -976,13 +1177,19 @@ def version_caveats(current: pd.DataFrame, constituents: pd.DataFrame, choice: V
         f"- The source's list keeps {nv.plural(facts['stale'], 'symbol')} that are not in the latest constituents list "
         f"(departed members or renames); those with data count in the Other 493. {facts['unclassified']} could not be mapped to a sector.",
         f"- {nv.plural(choice.skipped, 'incomplete version')} skipped; "
-        + (f"versions are irregular ({iso(choice.earliest)} to {iso(choice.version)}, longest gap "
-           f"{facts['longest_gap_days']} days after {iso(facts['longest_gap_after'])}), so the history is a set of "
-           "dated points, not a series." if len(choice.usable) > 1 else
-           f"only one usable version ({iso(choice.version)}) in the history, so no change is measured."),
+        + (
+            f"versions are irregular ({iso(choice.earliest)} to {iso(choice.version)}, longest gap "
+            f"{facts['longest_gap_days']} days after {iso(facts['longest_gap_after'])}), so the history is a set of "
+            "dated points, not a series."
+            if len(choice.usable) > 1
+            else f"only one usable version ({iso(choice.version)}) in the history, so no change is measured."
+        ),
         "- Earnings are trailing and as reported: one-off gains (e.g. revaluations of stakes in private companies) inflate "
-        + (f"them; see the largest Magnificent 7 changes in Finding 2 ({nv.listing(list(top_symbols))})."
-           if len(choice.usable) > 1 else "them."),
+        + (
+            f"them; see the largest Magnificent 7 changes in Finding 2 ({nv.listing(list(top_symbols))})."
+            if len(choice.usable) > 1
+            else "them."
+        ),
     ]
 
 

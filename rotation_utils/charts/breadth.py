@@ -6,6 +6,7 @@ the figure with the house-style footnote, or None when there is nothing to draw 
 window before the membership, price or market-cap data start): the notebook then
 prints the reason from ``breadth_gap`` / ``concentration_gap`` instead.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -7,6 +7,7 @@ so the notebook adds the footnote with its own source and as-of date, or ``None`
 in place of the figure and axes when the window has nothing to draw: a chart is
 skipped, never drawn empty (the notebook's sentence says what is missing).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,16 +46,21 @@ def plot_margins(margins: pd.DataFrame, title: str, column: str = "operating_mar
         return None, None
     fig, ax = style.new_figure(title, "Calendar year of fiscal year end", "Margin (% of revenue)")
     for i, (g, sub) in enumerate(margins.groupby("group", sort=False)):
-        ax.plot(sub["year"], sub[column] * 100, marker="o", lw=2.5 if g in GROUP_ORDER else 1.5,
-                color=style.PALETTE[i % len(style.PALETTE)], label=g)
+        ax.plot(
+            sub["year"],
+            sub[column] * 100,
+            marker="o",
+            lw=2.5 if g in GROUP_ORDER else 1.5,
+            color=style.PALETTE[i % len(style.PALETTE)],
+            label=g,
+        )
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.axhline(0, color="#333333", lw=0.8)
     ax.legend(ncol=3, fontsize=9)
     return fig, ax
 
 
-def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
-                          clip=(-0.5, 1.0), clip_margin=(-0.3, 0.3)):
+def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str, clip=(-0.5, 1.0), clip_margin=(-0.3, 0.3)):
     """Revenue growth (x) against operating-margin change (y): the Other 493 grey,
     the Mag 7 and the named companies labelled. Points beyond the clip box are
     drawn on its edge; returns ``(fig, ax, clipped)``."""
@@ -65,9 +71,11 @@ def plot_growth_vs_margin(changes: pd.DataFrame, named: list, title: str,
     y = changes["operating_margin_change"].clip(*clip_margin) * 100
     rg, mc = changes["revenue_growth"], changes["operating_margin_change"]
     clipped = int((rg.lt(clip[0]) | rg.gt(clip[1]) | mc.lt(clip_margin[0]) | mc.gt(clip_margin[1])).sum())
-    kinds = [("Other 493", changes["group"].eq("Other 493") & ~changes["symbol"].isin(named), "#BBBBBB", 18),
-             ("Mag 7", changes["group"].eq("Mag 7"), style.PALETTE[3], 90),
-             ("Named companies", changes["symbol"].isin(named), style.PALETTE[0], 90)]
+    kinds = [
+        ("Other 493", changes["group"].eq("Other 493") & ~changes["symbol"].isin(named), "#BBBBBB", 18),
+        ("Mag 7", changes["group"].eq("Mag 7"), style.PALETTE[3], 90),
+        ("Named companies", changes["symbol"].isin(named), style.PALETTE[0], 90),
+    ]
     for label, mask, color, size in kinds:
         ax.scatter(x[mask], y[mask], s=size, color=color, label=label, alpha=0.9 if size > 20 else 0.6)
         if size > 20:

@@ -4,6 +4,7 @@ paths around the announcement, and each event's return.
 The numbers come from :mod:`rotation_utils.analytics.events`; these functions
 only draw them and return ``(fig, ax)`` for the notebook's footnote.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -28,9 +29,15 @@ def plot_means(summary: pd.DataFrame, window: str, title: str, order=None):
         err = np.vstack([s["mean"] - s["ci_low"], s["ci_high"] - s["mean"]]) * 100
         n = s["n"].fillna(0).astype(int)
         ci = DECISION_ORDER.index(g) if g in DECISION_ORDER else i
-        ax.bar(x, s["mean"] * 100, width, yerr=np.nan_to_num(err), capsize=3,
-               color=style.PALETTE[ci % len(style.PALETTE)],
-               label=f"after {g}s (n = {n.min()}-{n.max()})" if n.min() != n.max() else f"after {g}s (n = {n.min()})")
+        ax.bar(
+            x,
+            s["mean"] * 100,
+            width,
+            yerr=np.nan_to_num(err),
+            capsize=3,
+            color=style.PALETTE[ci % len(style.PALETTE)],
+            label=f"after {g}s (n = {n.min()}-{n.max()})" if n.min() != n.max() else f"after {g}s (n = {n.min()})",
+        )
     ax.axhline(0, color="#333333", lw=1)
     ax.set_xticks(np.arange(len(tickers)), tickers)
     ax.legend(loc="best")
@@ -40,8 +47,9 @@ def plot_means(summary: pd.DataFrame, window: str, title: str, order=None):
 def plot_paths(paths: dict, ticker: str, benchmark: str, title: str):
     """Mean cumulative relative-return path per group (dict name -> ``event_paths`` frame),
     with a t-based 95% band; day 0 is the announcement day."""
-    fig, ax = style.new_figure(title, "Trading days from the decision (day 0 = announcement)",
-                               f"{ticker} minus {benchmark}, cumulative (pp)")
+    fig, ax = style.new_figure(
+        title, "Trading days from the decision (day 0 = announcement)", f"{ticker} minus {benchmark}, cumulative (pp)"
+    )
     for i, (name, p) in enumerate(paths.items()):
         if p.shape[1] == 0:
             continue
@@ -65,8 +73,13 @@ def plot_by_event(event_rets: pd.DataFrame, window, title: str, benchmark: str):
     width = 0.8 / max(wide.shape[1], 1)
     x = np.arange(len(wide))
     for i, t in enumerate(wide.columns):
-        ax.bar(x + (i - (wide.shape[1] - 1) / 2) * width, wide[t] * 100, width,
-               color=style.PALETTE[(i + 3) % len(style.PALETTE)], label=t)
+        ax.bar(
+            x + (i - (wide.shape[1] - 1) / 2) * width,
+            wide[t] * 100,
+            width,
+            color=style.PALETTE[(i + 3) % len(style.PALETTE)],
+            label=t,
+        )
     ax.axhline(0, color="#333333", lw=1)
     ax.set_xticks(x, [f"{d:%d %b}\n{d:%Y}" for d in wide.index])
     ax.legend(loc="best")

@@ -1,4 +1,5 @@
 """The claims ledger's chart: how many claims reached each verdict in this run."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -4,6 +4,7 @@ Basket levels and returns come from :mod:`rotation_utils.analytics.named_compani
 this function only draws them and returns ``(fig, ax)`` for the notebook's footnote,
 or ``(None, None)`` when no line has data (a chart is skipped, never drawn empty).
 """
+
 from __future__ import annotations
 
 import math
@@ -47,15 +48,16 @@ def plot_rebased(levels: pd.DataFrame, title: str, event_date=None, benchmarks=(
         rows = math.ceil(len(panels) / 2)
         fig, grid = plt.subplots(rows, 2, sharex=True, sharey=True, figsize=(11, 2.9 * rows + 1.2), squeeze=False)
         axes = list(grid.flat)
-        for extra in axes[len(panels):]:
+        for extra in axes[len(panels) :]:
             extra.set_visible(False)
         fig.suptitle(title, fontweight="bold")
         fig.supylabel("Index (first day in window = 100)", fontsize=12)
     for ax, lines in zip(axes, panels):
         for col in lines:
             bench = col in benchmarks
-            ax.plot(reb.index, reb[col], lw=1.6 if bench else 2.2, ls="--" if bench else "-",
-                    color=colour[col], label=col)
+            ax.plot(
+                reb.index, reb[col], lw=1.6 if bench else 2.2, ls="--" if bench else "-", color=colour[col], label=col
+            )
         if event_date is not None and reb.index[0] <= pd.Timestamp(event_date) <= reb.index[-1]:
             style.mark_dates(ax, [event_date], label="event date")
         if len(panels) > 1:
@@ -66,7 +68,13 @@ def plot_rebased(levels: pd.DataFrame, title: str, event_date=None, benchmarks=(
     else:
         handles, labels = axes[0].get_legend_handles_labels()
         keep = [(h, lab) for h, lab in zip(handles, labels) if lab != panels[0][0]]
-        fig.legend([h for h, _ in keep], [lab for _, lab in keep], loc="lower center", ncol=len(keep),
-                   fontsize=10, bbox_to_anchor=(0.5, -0.02))
+        fig.legend(
+            [h for h, _ in keep],
+            [lab for _, lab in keep],
+            loc="lower center",
+            ncol=len(keep),
+            fontsize=10,
+            bbox_to_anchor=(0.5, -0.02),
+        )
         fig.tight_layout(rect=(0, 0.04, 1, 1))
     return fig, axes[0]

@@ -4,6 +4,7 @@ strength against a rate level.
 The betas come from :mod:`rotation_utils.analytics.rate_beta`; these functions
 only draw them and return ``(fig, ax)`` for the notebook's footnote.
 """
+
 from __future__ import annotations
 
 import pandas as pd

@@ -5,6 +5,7 @@ The numbers come from :mod:`rotation_utils.analytics.sectors`. The function retu
 the figure with the house-style footnote, or None when the window leaves none of the
 healthcare or bank series to draw (the notebook then prints which are missing and why).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
@@ -70,22 +71,41 @@ def plot_verdict_groups(table: pd.DataFrame, market: str, base_day, last_day, so
     if diff.empty:
         return None
     labels = [f"{g} ({table.set_index('group').at[g, 'tickers']})" for g in diff.index]
-    fig, ax = style.new_figure(f"Named groups minus {market}, {pd.Timestamp(base_day):%Y-%m-%d} to "
-                               f"{pd.Timestamp(last_day):%Y-%m-%d}", f"Return minus {market} (pp)", "",
-                               figsize=(11, 0.9 * len(diff) + 2))
+    fig, ax = style.new_figure(
+        f"Named groups minus {market}, {pd.Timestamp(base_day):%Y-%m-%d} to {pd.Timestamp(last_day):%Y-%m-%d}",
+        f"Return minus {market} (pp)",
+        "",
+        figsize=(11, 0.9 * len(diff) + 2),
+    )
     colours = [style.POSITIVE if v > 0 else style.NEGATIVE for v in diff.values]
     ax.barh(labels[::-1], diff.values[::-1], color=colours[::-1])
     ax.axvline(0, color="#333333", lw=1)
     for y, v in enumerate(diff.values[::-1]):
-        ax.annotate(f"{v:+.1f} pp", (v, y), xytext=(6 if v >= 0 else -6, 0), textcoords="offset points",
-                    ha="left" if v >= 0 else "right", va="center", fontsize=12)
+        ax.annotate(
+            f"{v:+.1f} pp",
+            (v, y),
+            xytext=(6 if v >= 0 else -6, 0),
+            textcoords="offset points",
+            ha="left" if v >= 0 else "right",
+            va="center",
+            fontsize=12,
+        )
     ax.margins(x=0.2)
     style.footnote(fig, source, last_day)
     return fig
 
 
-def plot_relative_heatmap(values: pd.DataFrame, title: str, xlabel: str, ylabel: str, scale_label: str,
-                          source: str, last_day, note: str = "", annotate: bool = True):
+def plot_relative_heatmap(
+    values: pd.DataFrame,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+    scale_label: str,
+    source: str,
+    last_day,
+    note: str = "",
+    annotate: bool = True,
+):
     """Heat map of returns relative to a benchmark (percentage points), centred on zero.
 
     Red below the benchmark, blue above (``style.DIVERGING``), the same colour for
@@ -109,18 +129,30 @@ def plot_relative_heatmap(values: pd.DataFrame, title: str, xlabel: str, ylabel:
     reach = float(np.nanmax(np.abs(grid))) if np.isfinite(grid).any() else 1.0
     # page width whatever the number of periods: a wider figure is scaled down and its labels become unreadable
     fig, ax = style.new_figure(title, xlabel, ylabel, figsize=(11, 0.42 * grid.shape[0] + 2))
-    mesh = ax.imshow(np.ma.masked_invalid(grid), cmap=style.DIVERGING, aspect="auto",
-                     norm=TwoSlopeNorm(vcenter=0.0, vmin=-reach or -1.0, vmax=reach or 1.0))
+    mesh = ax.imshow(
+        np.ma.masked_invalid(grid),
+        cmap=style.DIVERGING,
+        aspect="auto",
+        norm=TwoSlopeNorm(vcenter=0.0, vmin=-reach or -1.0, vmax=reach or 1.0),
+    )
     step = max(1, grid.shape[1] // 16)  # at most about 16 period labels
-    ax.set_xticks(range(0, grid.shape[1], step), [str(c) for c in values.columns][::step],
-                  rotation=90 if grid.shape[1] > 8 else 0)
+    ax.set_xticks(
+        range(0, grid.shape[1], step), [str(c) for c in values.columns][::step], rotation=90 if grid.shape[1] > 8 else 0
+    )
     ax.set_yticks(range(grid.shape[0]), [str(i) for i in values.index])
     ax.grid(False)
     if annotate:
         for (r, c), v in np.ndenumerate(grid):
             if np.isfinite(v):  # dark text on pale cells, white on strong ones
-                ax.text(c, r, f"{v:+.0f}", ha="center", va="center", fontsize=11,
-                        color="white" if abs(v) > 0.6 * reach else "#222222")
+                ax.text(
+                    c,
+                    r,
+                    f"{v:+.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=11,
+                    color="white" if abs(v) > 0.6 * reach else "#222222",
+                )
     fig.colorbar(mesh, ax=ax, label=scale_label)
     style.footnote(fig, source, last_day, note)
     return fig
@@ -138,8 +170,9 @@ def plot_sector_breadth(by_sector: pd.DataFrame, share_all: float, index_name: s
     Returns:
         The figure.
     """
-    fig, ax = style.new_figure(f"Share of IWM members beating {index_name}, by sector",
-                               "Share of members (%)", "Sector", figsize=(11, 6.5))
+    fig, ax = style.new_figure(
+        f"Share of IWM members beating {index_name}, by sector", "Share of members (%)", "Sector", figsize=(11, 6.5)
+    )
     ax.barh(by_sector["sector"].astype(str)[::-1], by_sector["share_beat"][::-1] * 100, color=style.PALETTE[0])
     ax.axvline(share_all * 100, color=style.PALETTE[3], ls="--", label=f"all members ({pct(share_all, sign=False)})")
     ax.axvline(50, color="#777777", ls=":", label="half")

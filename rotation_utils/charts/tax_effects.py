@@ -6,13 +6,15 @@ The rules live in :mod:`rotation_utils.tax_model` and the firm-level results in
 return ``(fig, ax)`` for the notebook's footnote (``(None, None)`` when the firms give
 nothing to draw: the chart is skipped and the notebook says why).
 """
+
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from .. import style, tax_model as tm
+from .. import style
+from .. import tax_model as tm
 
 
 def plot_sensitivity(grid: pd.DataFrame, title: str):
@@ -26,12 +28,22 @@ def plot_sensitivity(grid: pd.DataFrame, title: str):
     mesh = ax.pcolormesh(piv.columns * 100, piv.index * 100, piv.values, cmap="Blues", shading="nearest")
     fig.colorbar(mesh, ax=ax, label="Tax saving (% of EBITDA)")
     x = np.linspace(piv.columns.min(), piv.columns.max(), 50)
-    ax.plot(x * 100, tm.INTEREST_LIMIT_RATE * (1 - x) * 100, color="#D55E00", lw=2,
-            label="limit binds above (EBIT basis, prior law)")
-    ax.axhline(tm.INTEREST_LIMIT_RATE * 100, color="#000000", ls="--", lw=2,
-               label="limit binds above (EBITDA basis, OBBBA)")
-    ax.set(title=title, xlabel="Capital intensity: D&A / EBITDA (%)",
-           ylabel="Leverage: interest / EBITDA (%)", ylim=(piv.index.min() * 100, piv.index.max() * 100))
+    ax.plot(
+        x * 100,
+        tm.INTEREST_LIMIT_RATE * (1 - x) * 100,
+        color="#D55E00",
+        lw=2,
+        label="limit binds above (EBIT basis, prior law)",
+    )
+    ax.axhline(
+        tm.INTEREST_LIMIT_RATE * 100, color="#000000", ls="--", lw=2, label="limit binds above (EBITDA basis, OBBBA)"
+    )
+    ax.set(
+        title=title,
+        xlabel="Capital intensity: D&A / EBITDA (%)",
+        ylabel="Leverage: interest / EBITDA (%)",
+        ylim=(piv.index.min() * 100, piv.index.max() * 100),
+    )
     ax.legend(loc="upper right", fontsize=9, frameon=True)
     return fig, ax
 
@@ -43,11 +55,19 @@ def plot_s179(year: int, max_cost: float = 8e6):
     for law, color in (("prior", "#E69F00"), ("obbba", "#0072B2")):
         p = tm.law_parameters(year, law)
         ded = tm.section179_deduction(cost, p["s179_limit"], p["s179_phaseout"])
-        ax.plot(cost / 1e6, ded / 1e6, color=color, lw=2.5,
-                label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit \\${p['s179_limit'] / 1e6:.2f}M, "
-                      f"phase-out from \\${p['s179_phaseout'] / 1e6:.2f}M")
-    ax.set(title=f"Section 179 expensing, tax year {year}: a small-buyer provision",
-           xlabel="Qualifying property placed in service (USD M)", ylabel="Section 179 deduction (USD M)")
+        ax.plot(
+            cost / 1e6,
+            ded / 1e6,
+            color=color,
+            lw=2.5,
+            label=f"{'prior law' if law == 'prior' else 'OBBBA'}: limit \\${p['s179_limit'] / 1e6:.2f}M, "
+            f"phase-out from \\${p['s179_phaseout'] / 1e6:.2f}M",
+        )
+    ax.set(
+        title=f"Section 179 expensing, tax year {year}: a small-buyer provision",
+        xlabel="Qualifying property placed in service (USD M)",
+        ylabel="Section 179 deduction (USD M)",
+    )
     ax.legend(loc="upper right", fontsize=9)
     return fig, ax
 
@@ -103,10 +123,11 @@ def plot_verdict_comparison(groups: pd.DataFrame, title: str):
     perm, timing = style.PALETTE[0], style.PALETTE[1]
     for offset, col, colour in ((0.2, "permanent", perm), (-0.2, "timing", timing)):
         ax.barh(y + offset, g[col] * 100, height=0.38, color=colour)
-        for yy, v in zip(y + offset, g[col] * 100):   # a zero bar is invisible: its number is not
+        for yy, v in zip(y + offset, g[col] * 100):  # a zero bar is invisible: its number is not
             if pd.notna(v):
-                ax.annotate(f"{v:.1f}%", (max(v, 0), yy), xytext=(5, 0), textcoords="offset points",
-                            va="center", fontsize=13)
+                ax.annotate(
+                    f"{v:.1f}%", (max(v, 0), yy), xytext=(5, 0), textcoords="offset points", va="center", fontsize=13
+                )
     labels = [f"{n}\n(n={k})".replace("$", "\\$") for n, k in zip(g["group"], g["firms"])]
     ax.set_yticks(y, labels)
     for tick, t in zip(ax.get_yticklabels(), g["thesis"]):
@@ -114,7 +135,13 @@ def plot_verdict_comparison(groups: pd.DataFrame, title: str):
     ax.tick_params(axis="y", labelsize=13)
     ax.axvline(0, color="#333333", lw=0.8)
     ax.margins(x=0.15)
-    ax.legend(handles=[style.legend_patch(perm, "permanent (the verdict's measure)"),
-                       style.legend_patch(timing, "timing (given back in later years)")],
-              loc="lower right", fontsize=12, frameon=True)
+    ax.legend(
+        handles=[
+            style.legend_patch(perm, "permanent (the verdict's measure)"),
+            style.legend_patch(timing, "timing (given back in later years)"),
+        ],
+        loc="lower right",
+        fontsize=12,
+        frameon=True,
+    )
     return fig, ax

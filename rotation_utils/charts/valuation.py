@@ -6,6 +6,7 @@ draw them. Each returns the figure with the house-style footnote already added,
 or None when there is nothing to draw (a window without the data): the report
 then prints why instead of showing an empty chart.
 """
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,12 @@ def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
     if table.empty or table[["pe_all", "pe_ex_losses"]].isna().all().all():
         return None
     t = table.iloc[::-1].reset_index(drop=True)
-    fig, ax = style.new_figure(f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
-                               "P/E (x, trailing earnings)", "", figsize=(11, 7))
+    fig, ax = style.new_figure(
+        f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
+        "P/E (x, trailing earnings)",
+        "",
+        figsize=(11, 7),
+    )
     y = np.arange(len(t))
     ax.barh(y + 0.2, t["pe_all"], height=0.4, color=style.PALETTE[0], label="Aggregate, loss-makers included")
     ax.barh(y - 0.2, t["pe_ex_losses"], height=0.4, color=style.PALETTE[1], label="Aggregate, loss-makers excluded")
@@ -42,8 +47,9 @@ def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FI
     """
     if history["as_of"].nunique() < 2 or not history["group"].isin(list(groups)).any():
         return None
-    fig, ax = style.new_figure("Aggregate trailing P/E on each dated fundamentals version",
-                               "Version date", "P/E (x, trailing earnings)")
+    fig, ax = style.new_figure(
+        "Aggregate trailing P/E on each dated fundamentals version", "Version date", "P/E (x, trailing earnings)"
+    )
     for i, g in enumerate(groups):
         h = history[history["group"] == g]
         ax.plot(h["as_of"], h["pe"], marker="o", ms=3, lw=1, color=style.PALETTE[i % len(style.PALETTE)], label=g)
@@ -57,19 +63,26 @@ def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
     if named.empty or named["pe"].isna().all():
         return None
     t = named.sort_values("pe", na_position="first")
-    fig, ax = style.new_figure("Named companies: trailing P/E from annual statements",
-                               "P/E (x, market cap / last fiscal-year net income)", "")
+    fig, ax = style.new_figure(
+        "Named companies: trailing P/E from annual statements", "P/E (x, market cap / last fiscal-year net income)", ""
+    )
     y = np.arange(len(t))
     member = t["in_iwm"] if "in_iwm" in t else pd.Series(False, index=t.index)
     ax.barh(y, t["pe"].fillna(0), color=[style.PALETTE[2] if m else style.PALETTE[5] for m in member])
-    handles = [style.legend_patch(style.PALETTE[2] if m else style.PALETTE[5], lab)
-               for m, lab in ((True, "IWM holding"), (False, "not an IWM holding")) if (member == m).any()]
-    labels = [f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
-              for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))]
+    handles = [
+        style.legend_patch(style.PALETTE[2] if m else style.PALETTE[5], lab)
+        for m, lab in ((True, "IWM holding"), (False, "not an IWM holding"))
+        if (member == m).any()
+    ]
+    labels = [
+        f"{tk} ({'loss' if e <= 0 else 'no data'})" if not pv == pv else tk
+        for tk, pv, e in zip(t["ticker"], t["pe"], t["earnings"].fillna(1))
+    ]
     ax.set_yticks(y, labels)
     if math.isfinite(sp500_pe):
-        handles.append(ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--",
-                                  label=f"S&P 500 aggregate ({sp500_pe:.1f}x)"))
+        handles.append(
+            ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
+        )
     ax.legend(handles=handles, loc="lower right")
     style.footnote(fig, source, as_of)
     return fig
@@ -79,13 +92,18 @@ def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
     """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line."""
     if sh.empty:
         return None
-    fig, ax = style.new_figure("S&P 500 valuation since 1881: trailing P/E and CAPE",
-                               "Month", "Multiple of earnings (x)")
+    fig, ax = style.new_figure(
+        "S&P 500 valuation since 1881: trailing P/E and CAPE", "Month", "Multiple of earnings (x)"
+    )
     ax.plot(sh["date"], sh["pe"].clip(upper=60), lw=1, color=style.PALETTE[0], label="Trailing P/E (capped at 60x)")
     ax.plot(sh["date"], sh["cape"], lw=1.5, color=style.PALETTE[1], label="CAPE (10-year real earnings)")
     if math.isfinite(today_pe):
-        ax.axhline(today_pe, color=style.PALETTE[3], ls="--",
-                   label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)")
+        ax.axhline(
+            today_pe,
+            color=style.PALETTE[3],
+            ls="--",
+            label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)",
+        )
     ax.legend(loc="upper left")
     note = "dashed line: constituent financials, a different source" if math.isfinite(today_pe) else ""
     style.footnote(fig, source, sh["date"].max(), note)
@@ -97,8 +115,11 @@ def plot_ratio(ratio: pd.Series, source: str):
     r = ratio.dropna()
     if r.empty:
         return None
-    fig, ax = style.new_figure("Russell 2000 price level relative to the S&P 500 (a price, not a valuation)",
-                               "Date", f"^RUT / ^GSPC (1.0 = {r.index[0]:%Y-%m-%d})")
+    fig, ax = style.new_figure(
+        "Russell 2000 price level relative to the S&P 500 (a price, not a valuation)",
+        "Date",
+        f"^RUT / ^GSPC (1.0 = {r.index[0]:%Y-%m-%d})",
+    )
     ax.plot(r.index, r / r.iloc[0], lw=1.2, color=style.PALETTE[0])
     ax.scatter([r.idxmin()], [r.min() / r.iloc[0]], color=style.PALETTE[3], zorder=3, label="Lowest")
     ax.legend(loc="best")

@@ -11,6 +11,7 @@ The columns and dtypes of every dataset are in :mod:`.schemas`; the sources
 (snapshot, live) implement :class:`~.backend.MarketDataBackend`. The
 module-level functions below are shortcuts that build a fresh layer each call.
 """
+
 from __future__ import annotations
 
 from . import schemas
@@ -20,9 +21,24 @@ from .provenance import Provenance
 from .schemas import Schema, SchemaError, empty_frame
 from .snapshot import SnapshotBackend, check_snapshot_dir
 
-__all__ = ["DataLayer", "empty_frame", "optional", "Provenance", "SnapshotBackend", "check_snapshot_dir",
-           "MarketDataBackend", "Schema", "SchemaError", "schemas",
-           "prices", "rates", "market_caps", "fundamentals", "sp500_members", "iwm_holdings"]
+__all__ = [
+    "DataLayer",
+    "empty_frame",
+    "optional",
+    "Provenance",
+    "SnapshotBackend",
+    "check_snapshot_dir",
+    "MarketDataBackend",
+    "Schema",
+    "SchemaError",
+    "schemas",
+    "prices",
+    "rates",
+    "market_caps",
+    "fundamentals",
+    "sp500_members",
+    "iwm_holdings",
+]
 
 
 def prices(tickers, start=None, end=None, source="auto", snapshot=None):

@@ -18,9 +18,11 @@ Conventions shared by all backends:
   and ``attrs["notes"]`` (item -> why stale or missing); whole tables may carry
   ``attrs["source"]`` (the label for the table).
 """
+
 from __future__ import annotations
 
-from typing import Callable, Protocol, runtime_checkable
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 import pandas as pd
 
@@ -41,8 +43,7 @@ class MarketDataBackend(Protocol):
         """Long FRED series in percent (:data:`.schemas.RATES`)."""
         ...
 
-    def market_caps(self, start: Day = None, end: Day = None,
-                    tickers: list[str] | None = None) -> pd.DataFrame | None:
+    def market_caps(self, start: Day = None, end: Day = None, tickers: list[str] | None = None) -> pd.DataFrame | None:
         """Month-end market caps (:data:`.schemas.MARKET_CAPS`)."""
         ...
 
@@ -50,8 +51,7 @@ class MarketDataBackend(Protocol):
         """Dated S&P 500 financials versions (:data:`.schemas.SP500_FINANCIALS`)."""
         ...
 
-    def fundamentals(self, frequency: str = "annual",
-                     symbols: list[str] | None = None) -> pd.DataFrame | None:
+    def fundamentals(self, frequency: str = "annual", symbols: list[str] | None = None) -> pd.DataFrame | None:
         """Company statements (:func:`.schemas.fundamentals`); ``symbols=None`` = the whole table."""
         ...
 

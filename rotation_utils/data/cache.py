@@ -19,16 +19,17 @@ Guarantees:
 - the caller decides what to write: an update function returning ``None``
   leaves the cached file untouched (a failed fetch never replaces good data).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 from urllib.parse import quote, unquote
 
 import pandas as pd
@@ -156,8 +157,9 @@ class ParquetCache:
             raise
         return p
 
-    def update(self, dataset: str, item: str,
-               fn: Callable[[Entry | None], tuple[pd.DataFrame, dict] | None]) -> Entry | None:
+    def update(
+        self, dataset: str, item: str, fn: Callable[[Entry | None], tuple[pd.DataFrame, dict] | None]
+    ) -> Entry | None:
         """Locked read-modify-write: ``fn(old_entry)`` returns ``(frame, meta)`` to store,
         or ``None`` to keep the file as it is. Returns the entry now in the cache."""
         with self.lock(dataset, item):

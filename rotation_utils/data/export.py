@@ -16,6 +16,7 @@ leaves half a snapshot behind. An existing snapshot is refreshed only with
     rotation snapshot --out ~/rotation-snapshot --start 2015-01-01
     rotation snapshot --out DIR --tickers SPY IWM AAPL --series DGS10 DGS2
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,20 +32,55 @@ import pandas as pd
 
 from .. import config, universes
 from ..dates import iso, parse_window
-from ..errors import BadInputError, DataUnavailableError, RotationError
+from ..errors import DataUnavailableError, RotationError
 from . import schemas
 from .snapshot import FORMAT, IWM_PREFIX
 from .snapshot_refresh import Changes, carry_over, change_lines, check_target, folder_mode, keep_items
 
-DESCRIPTION = ("Write a rotation-snapshot/1 folder (prices, rates, S&P 500 list, IWM holdings, "
-               "manifest.json) from Yahoo, FRED, Wikipedia and iShares; run reports on it with --snapshot.")
+DESCRIPTION = (
+    "Write a rotation-snapshot/1 folder (prices, rates, S&P 500 list, IWM holdings, "
+    "manifest.json) from Yahoo, FRED, Wikipedia and iShares; run reports on it with --snapshot."
+)
 DEFAULT_START = "1995-01-01"
 #: the FRED series of the bundled snapshot
-DEFAULT_SERIES = ["DGS10", "DGS2", "DGS3MO", "T10Y2Y", "T10Y3M", "T10YIE", "DFII10",
-                  "FEDFUNDS", "BAMLH0A0HYM2", "VIXCLS"]
+DEFAULT_SERIES = [
+    "DGS10",
+    "DGS2",
+    "DGS3MO",
+    "T10Y2Y",
+    "T10Y3M",
+    "T10YIE",
+    "DFII10",
+    "FEDFUNDS",
+    "BAMLH0A0HYM2",
+    "VIXCLS",
+]
 #: core tickers of the bundled snapshot beyond those named in universes.py
-EXTRA_CORE = ["IVV", "VOO", "VTI", "EQAL", "IWB", "IWC", "IWD", "IWF", "MDY", "VB", "QQQE", "MGK",
-              "RSPT", "TLT", "IEF", "SHY", "HYG", "JNK", "LQD", "UUP", "GLD", "^TNX", "^IRX"]
+EXTRA_CORE = [
+    "IVV",
+    "VOO",
+    "VTI",
+    "EQAL",
+    "IWB",
+    "IWC",
+    "IWD",
+    "IWF",
+    "MDY",
+    "VB",
+    "QQQE",
+    "MGK",
+    "RSPT",
+    "TLT",
+    "IEF",
+    "SHY",
+    "HYG",
+    "JNK",
+    "LQD",
+    "UUP",
+    "GLD",
+    "^TNX",
+    "^IRX",
+]
 #: thousands of tickers: batches one second apart, longer backoff on rate limits (5 s .. 160 s)
 BULK_PACING = {"batch_size": 50, "pace_s": 1.0, "retries": 6, "backoff_s": 5.0}
 SOURCES = [
@@ -57,9 +93,17 @@ SOURCES = [
 
 def default_tickers() -> list[str]:
     """The bundled snapshot's core list: benchmarks, sector/size ETFs, Mag 7, named companies."""
-    names = (universes.BENCHMARKS + list(universes.SECTOR_ETFS) + list(universes.INDUSTRY_ETFS)
-             + list(universes.SIZE_STYLE_ETFS) + universes.MAG7 + ["GOOG"]
-             + list(universes.NAMED_COMPANIES["ticker"]) + list(universes.INDEX_LEVELS) + EXTRA_CORE)
+    names = (
+        universes.BENCHMARKS
+        + list(universes.SECTOR_ETFS)
+        + list(universes.INDUSTRY_ETFS)
+        + list(universes.SIZE_STYLE_ETFS)
+        + universes.MAG7
+        + ["GOOG"]
+        + list(universes.NAMED_COMPANIES["ticker"])
+        + list(universes.INDEX_LEVELS)
+        + EXTRA_CORE
+    )
     return list(dict.fromkeys(names))
 
 
@@ -71,11 +115,14 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _file_entry(root: Path, rel: str, df: pd.DataFrame, date_col: str | None,
-                item_col: str | None) -> dict:
+def _file_entry(root: Path, rel: str, df: pd.DataFrame, date_col: str | None, item_col: str | None) -> dict:
     p = root / rel
-    entry = {"sha256": _sha256(p), "bytes": p.stat().st_size, "rows": int(len(df)),
-             "columns": [str(c) for c in df.columns]}
+    entry = {
+        "sha256": _sha256(p),
+        "bytes": p.stat().st_size,
+        "rows": int(len(df)),
+        "columns": [str(c) for c in df.columns],
+    }
     if date_col and date_col in df and df[date_col].notna().any():
         entry["coverage"] = {"min": iso(df[date_col].min()), "max": iso(df[date_col].max())}
     if item_col and item_col in df:
@@ -102,8 +149,16 @@ def _members(backend) -> tuple[pd.DataFrame | None, tuple[pd.Timestamp, pd.DataF
     return cons, iwm
 
 
-def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, backend=None,
-                   end=None, constituents: bool = False, force: bool = False) -> dict:
+def write_snapshot(
+    out_dir,
+    start=DEFAULT_START,
+    tickers=None,
+    series=None,
+    backend=None,
+    end=None,
+    constituents: bool = False,
+    force: bool = False,
+) -> dict:
     """Build a snapshot folder at ``out_dir`` from ``backend`` (default: live, uncached-first).
 
     ``tickers``/``series`` default to the bundled snapshot's core lists;
@@ -122,6 +177,7 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
     series = list(dict.fromkeys(series or DEFAULT_SERIES))
     if backend is None:
         from .live import LiveBackend
+
         backend = LiveBackend(network="probe", strict=False, **BULK_PACING)
 
     cons, iwm = _members(backend)
@@ -133,16 +189,29 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
     prices = backend.prices(tickers, s, e)
     if (prices is None or prices.empty) and previous is None:
         offline = " (ROTATION_OFFLINE is set)" if config.offline_forced() else ""
-        raise DataUnavailableError(f"no prices for {', '.join(tickers[:5])}{' ...' if len(tickers) > 5 else ''}: "
-                                   f"check the network connection{offline}; nothing written")
+        raise DataUnavailableError(
+            f"no prices for {', '.join(tickers[:5])}{' ...' if len(tickers) > 5 else ''}: "
+            f"check the network connection{offline}; nothing written"
+        )
     served_by = dict(prices.attrs.get("served_by", {})) if prices is not None else {}
-    prices = keep_items(None if prices is None or prices.empty else prices[schemas.PRICES.names],
-                        previous, "prices.parquet", "ticker", s, e, changes)
+    prices = keep_items(
+        None if prices is None or prices.empty else prices[schemas.PRICES.names],
+        previous,
+        "prices.parquet",
+        "ticker",
+        s,
+        e,
+        changes,
+    )
     if prices is None or prices.empty:
         raise DataUnavailableError("no prices from the live sources or the previous snapshot; nothing written")
-    prices = (prices[schemas.PRICES.names].dropna()
-              .drop_duplicates(["ticker", "date"], keep="last")
-              .sort_values(["ticker", "date"]).reset_index(drop=True))
+    prices = (
+        prices[schemas.PRICES.names]
+        .dropna()
+        .drop_duplicates(["ticker", "date"], keep="last")
+        .sort_values(["ticker", "date"])
+        .reset_index(drop=True)
+    )
     prices.attrs = {}
     rates = _try(backend.rates, series, s, e)
     if rates is not None:
@@ -177,28 +246,51 @@ def write_snapshot(out_dir, start=DEFAULT_START, tickers=None, series=None, back
             csv(f"universe/{IWM_PREFIX}{iwm[0]:%Y-%m-%d}.csv", iwm[1], None, "ticker")
 
         carry_over(previous, tmp, files, changes)
-        missing = [{"file": "prices.parquet", "ticker": t, "reason": "not served by the live source"}
-                   for t in tickers if t not in set(prices["ticker"])]
-        missing += [{"file": "rates.parquet", "series": x, "reason": "not served by FRED"}
-                    for x in series if rates is None or x not in set(rates["series"])]
+        missing = [
+            {"file": "prices.parquet", "ticker": t, "reason": "not served by the live source"}
+            for t in tickers
+            if t not in set(prices["ticker"])
+        ]
+        missing += [
+            {"file": "rates.parquet", "series": x, "reason": "not served by FRED"}
+            for x in series
+            if rates is None or x not in set(rates["series"])
+        ]
         have_iwm = iwm is not None or any(f.startswith(f"universe/{IWM_PREFIX}") for f in files)
-        missing += [{"file": rel, "reason": "source unavailable"} for rel, ok in
-                    (("universe/sp500_constituents.csv", "universe/sp500_constituents.csv" in files),
-                     ("universe/iwm_holdings_<date>.csv", have_iwm)) if not ok]
+        missing += [
+            {"file": rel, "reason": "source unavailable"}
+            for rel, ok in (
+                ("universe/sp500_constituents.csv", "universe/sp500_constituents.csv" in files),
+                ("universe/iwm_holdings_<date>.csv", have_iwm),
+            )
+            if not ok
+        ]
         cached = sorted(k for k, v in {**served_by, **rates_served}.items() if v == "cache")
-        caveats = ["prices: Yahoo adjusted closes (split- and dividend-adjusted as of the fetch); "
-                   "index levels (^GSPC, ^RUT) are price-only; ^TNX/^IRX are yields in percent"]
+        caveats = [
+            "prices: Yahoo adjusted closes (split- and dividend-adjusted as of the fetch); "
+            "index levels (^GSPC, ^RUT) are price-only; ^TNX/^IRX are yields in percent"
+        ]
         if cached:
-            caveats.append(f"served from the local cache (live fetch failed): {', '.join(cached[:20])}"
-                           + (" ..." if len(cached) > 20 else ""))
-        manifest = {"format": FORMAT, "as_of": iso(prices["date"].max()),
-                    "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
-                    "start": iso(s), "end": iso(e), "files": files, "sources": SOURCES,
-                    "missing": missing, "caveats": caveats}
+            caveats.append(
+                f"served from the local cache (live fetch failed): {', '.join(cached[:20])}"
+                + (" ..." if len(cached) > 20 else "")
+            )
+        manifest = {
+            "format": FORMAT,
+            "as_of": iso(prices["date"].max()),
+            "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
+            "start": iso(s),
+            "end": iso(e),
+            "files": files,
+            "sources": SOURCES,
+            "missing": missing,
+            "caveats": caveats,
+        }
         if previous is not None:
             manifest["refresh"] = {"previous_as_of": previous.manifest.get("as_of"), **changes.to_json()}
-            caveats.append("refreshed from an older snapshot: files and items without new data were "
-                           "carried over (see refresh)")
+            caveats.append(
+                "refreshed from an older snapshot: files and items without new data were carried over (see refresh)"
+            )
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=1))
         _swap_in(tmp, out)
     except BaseException:
@@ -227,32 +319,45 @@ def _names(values) -> list[str] | None:
 
 def _add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", required=True, help="folder to write (new or empty; an older snapshot needs --force)")
-    p.add_argument("--force", action="store_true",
-                   help="refresh an existing snapshot in --out (files and items with no new data are kept)")
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="refresh an existing snapshot in --out (files and items with no new data are kept)",
+    )
     p.add_argument("--start", default=DEFAULT_START, help=f"first date, YYYY-MM-DD (default {DEFAULT_START})")
     p.add_argument("--end", default=None, help="last date, YYYY-MM-DD (default: latest)")
     p.add_argument("--tickers", nargs="+", help="Yahoo tickers (default: the core list)")
     p.add_argument("--series", nargs="+", help="FRED series ids (default: the snapshot's ten)")
-    p.add_argument("--constituents", action="store_true",
-                   help="also every current S&P 500 member and IWM holding (~2,500 tickers, slow)")
+    p.add_argument(
+        "--constituents",
+        action="store_true",
+        help="also every current S&P 500 member and IWM holding (~2,500 tickers, slow)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     """Entry point for the parsed ``snapshot`` subcommand; returns the exit code."""
     try:
-        manifest = write_snapshot(args.out, start=args.start, end=args.end,
-                                  tickers=_names(args.tickers), series=_names(args.series),
-                                  constituents=args.constituents, force=getattr(args, "force", False))
+        manifest = write_snapshot(
+            args.out,
+            start=args.start,
+            end=args.end,
+            tickers=_names(args.tickers),
+            series=_names(args.series),
+            constituents=args.constituents,
+            force=getattr(args, "force", False),
+        )
     except RotationError as exc:
         print(f"rotation snapshot: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except OSError as exc:  # a full disk, a folder that cannot be written: one line, nothing replaced
-        print(f"rotation snapshot: cannot write {args.out}: {exc.strerror or exc}; nothing replaced",
-              file=sys.stderr)
+        print(f"rotation snapshot: cannot write {args.out}: {exc.strerror or exc}; nothing replaced", file=sys.stderr)
         return 1
     n = manifest["files"]["prices.parquet"]
-    print(f"wrote {args.out}: {n['tickers']} tickers, {n['rows']:,} price rows, as of "
-          f"{manifest['as_of']}; {len(manifest['missing'])} missing items (see manifest.json)")
+    print(
+        f"wrote {args.out}: {n['tickers']} tickers, {n['rows']:,} price rows, as of "
+        f"{manifest['as_of']}; {len(manifest['missing'])} missing items (see manifest.json)"
+    )
     if manifest.get("refresh"):
         print("\n".join(change_lines(manifest["refresh"])))
     return 0
@@ -260,8 +365,9 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers) -> argparse.ArgumentParser:
     """Register ``snapshot`` on the main CLI's subparsers; its ``func`` is :func:`run`."""
-    p = subparsers.add_parser("snapshot", help="write a rotation-snapshot/1 folder from live sources",
-                              description=DESCRIPTION)
+    p = subparsers.add_parser(
+        "snapshot", help="write a rotation-snapshot/1 folder from live sources", description=DESCRIPTION
+    )
     _add_arguments(p)
     p.set_defaults(func=run)
     return p

@@ -5,6 +5,7 @@ columns: the date (``observation_date`` today, ``DATE`` in older responses)
 and the series id; ``.`` marks a missing observation. Values are served as
 FRED publishes them (yields and spreads in percent).
 """
+
 from __future__ import annotations
 
 import io
@@ -47,9 +48,13 @@ def parse_csv(text: str, series: str) -> pd.DataFrame:
         raise FredFormatError(f"{series}: not a FRED CSV (columns {list(raw.columns)[:4]})")
     dates = pd.to_datetime(raw[date_col], errors="coerce")
     values = pd.to_numeric(raw[value_col].str.strip().replace(".", None), errors="coerce")
-    out = pd.DataFrame({"date": dates.astype("datetime64[ns]"),
-                        "series": pd.Series(series, index=raw.index, dtype="str"),
-                        "value": values.astype("float64")})
+    out = pd.DataFrame(
+        {
+            "date": dates.astype("datetime64[ns]"),
+            "series": pd.Series(series, index=raw.index, dtype="str"),
+            "value": values.astype("float64"),
+        }
+    )
     return out.dropna(subset=["date", "value"]).sort_values("date").reset_index(drop=True)
 
 

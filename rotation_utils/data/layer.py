@@ -13,6 +13,7 @@ records, per ticker/series/table, which source served it and over which dates
 as ``missing``; when *nothing* can be served a one-line
 :class:`~rotation_utils.errors.DataUnavailableError` says how to get data.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,9 @@ from .snapshot import SnapshotBackend
 
 log = logging.getLogger(__name__)
 
-HOW_TO_GET_DATA = ("connect to the internet for live data, or point --snapshot / "
-                   "ROTATION_SNAPSHOT at a rotation-snapshot/1 folder")
+HOW_TO_GET_DATA = (
+    "connect to the internet for live data, or point --snapshot / ROTATION_SNAPSHOT at a rotation-snapshot/1 folder"
+)
 
 
 def _why(errors: list[str]) -> str:
@@ -53,8 +55,9 @@ def _wide(long: pd.DataFrame, key: str, value: str, order: list[str]) -> pd.Data
     k_codes, names = pd.factorize(long[key])
     arr = np.full((len(dates), len(names)), np.nan)
     arr[d_codes, k_codes] = long[value].to_numpy(dtype="float64")
-    wide = pd.DataFrame(arr, index=pd.DatetimeIndex(dates, name="date").astype("datetime64[ns]"),
-                        columns=[str(n) for n in names])
+    wide = pd.DataFrame(
+        arr, index=pd.DatetimeIndex(dates, name="date").astype("datetime64[ns]"), columns=[str(n) for n in names]
+    )
     return wide[[t for t in order if t in wide.columns]]
 
 
@@ -76,8 +79,7 @@ class DataLayer:
     def __init__(self, source: str = "auto", snapshot=None, cache=None, end=None):
         source = (source or "auto").strip().lower()
         if source not in config.SOURCES:
-            raise BadInputError(
-                f"unknown data source {source!r} (choose one of {', '.join(config.SOURCES)})")
+            raise BadInputError(f"unknown data source {source!r} (choose one of {', '.join(config.SOURCES)})")
         self.source = source
         self.snapshot_dir = config.snapshot_dir(snapshot)
         self.cache_dir = config.cache_dir(cache)
@@ -97,6 +99,7 @@ class DataLayer:
     @cached_property
     def _live_backend(self):
         from .live import LiveBackend  # imported lazily: yfinance is slow to import
+
         return LiveBackend(cache_dir=self.cache_dir, network="probe", strict=self.source == "live")
 
     def backends(self) -> list[MarketDataBackend]:
@@ -113,8 +116,7 @@ class DataLayer:
         return out
 
     # ---- itemised datasets (prices, rates) ---------------------------------
-    def _itemised(self, schema: Schema, read: ItemisedRead, items: list[str],
-                  start, end) -> pd.DataFrame:
+    def _itemised(self, schema: Schema, read: ItemisedRead, items: list[str], start, end) -> pd.DataFrame:
         """Ask each backend in turn for the items the earlier ones did not serve.
 
         ``read(backend, items, start, end)`` is the backend's loader (e.g.
@@ -141,21 +143,34 @@ class DataLayer:
             got = got[got[key].isin(remaining)]
             span = got.groupby(key, sort=False)["date"].agg(["min", "max", "size"])
             for item, (first, last, n) in zip(span.index, span.itertuples(index=False)):
-                self.provenance.add(dataset, item, served_by.get(item, backend.name),
-                                    rows=int(n), first=first, last=last, note=notes.get(item, ""))
+                self.provenance.add(
+                    dataset,
+                    item,
+                    served_by.get(item, backend.name),
+                    rows=int(n),
+                    first=first,
+                    last=last,
+                    note=notes.get(item, ""),
+                )
             parts.append(got)
             if dataset == "prices":
                 self._sessions.update(got["date"].unique())
             served = set(got[key].unique())  # build once: a set per item made this O(n^2)
             remaining = [t for t in remaining if t not in served]
         for item in remaining:
-            self.provenance.add(dataset, item, None, status="missing",
-                                note=(notes.get(item) or "; ".join(errors) or "no source has it")[:200])
+            self.provenance.add(
+                dataset,
+                item,
+                None,
+                status="missing",
+                note=(notes.get(item) or "; ".join(errors) or "no source has it")[:200],
+            )
         self._collect_notices()
         if not parts:
             raise DataUnavailableError(
                 f"no {dataset} for {', '.join(items[:5])}{' ...' if len(items) > 5 else ''} "
-                f"from source '{self.source}': {_why(errors)}")
+                f"from source '{self.source}': {_why(errors)}"
+            )
         out = pd.concat(parts, ignore_index=True)
         out.attrs = {}
         return out
@@ -202,8 +217,16 @@ class DataLayer:
         return _wide(long, "series", "value", series)
 
     # ---- whole tables ------------------------------------------------------
-    def _table(self, schema: Schema, read: TableRead, *, dataset: str | None = None,
-               date_col: str | None = None, required: bool = True, window=None) -> pd.DataFrame | None:
+    def _table(
+        self,
+        schema: Schema,
+        read: TableRead,
+        *,
+        dataset: str | None = None,
+        date_col: str | None = None,
+        required: bool = True,
+        window=None,
+    ) -> pd.DataFrame | None:
         """The first backend's non-empty answer for a whole table (provenance logged).
 
         ``read(backend)`` is the backend's loader; the answer is conformed to
@@ -237,14 +260,16 @@ class DataLayer:
             dates = got[date_col] if date_col and date_col in got else None
             self.provenance.add(dataset, dataset, label, dates, rows=len(got))
             return got
-        self.provenance.add(dataset, dataset, None, status="missing",
-                            note="; ".join(errors)[:200] if errors else "no source has it")
+        self.provenance.add(
+            dataset, dataset, None, status="missing", note="; ".join(errors)[:200] if errors else "no source has it"
+        )
         if required:
             if empty_in_window and window and any(window) and not errors:
                 lo, hi = (iso(d) or "the start" for d in window)
                 raise DataUnavailableError(
                     f"no {dataset} between {lo} and {hi} from source '{self.source}': "
-                    f"{coverage_note or 'the sources have none for that window'} (choose other dates)")
+                    f"{coverage_note or 'the sources have none for that window'} (choose other dates)"
+                )
             raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
         return None
 
@@ -260,8 +285,7 @@ class DataLayer:
         e = self._capped(e, s)
         if tickers is not None:
             tickers = _as_list(tickers, "tickers")
-        return self._table(schemas.MARKET_CAPS, lambda b: b.market_caps(s, e, tickers),
-                           date_col="date", window=(s, e))
+        return self._table(schemas.MARKET_CAPS, lambda b: b.market_caps(s, e, tickers), date_col="date", window=(s, e))
 
     def sp500_financials(self, start=None, end=None) -> pd.DataFrame:
         """Dated S&P 500 fundamentals versions, long: ``as_of, symbol, name, sector, price,
@@ -269,8 +293,9 @@ class DataLayer:
         ``ebitda`` (USD), ``price_to_sales, price_to_book``. ``pe``/``eps`` are trailing."""
         s, e = parse_window(start, end)
         e = self._capped(e, s)
-        return self._table(schemas.SP500_FINANCIALS, lambda b: b.sp500_financials(s, e),
-                           date_col="as_of", window=(s, e))
+        return self._table(
+            schemas.SP500_FINANCIALS, lambda b: b.sp500_financials(s, e), date_col="as_of", window=(s, e)
+        )
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame:
         """Company statements, one row per (symbol, fiscal_year[, fiscal_period]).
@@ -284,9 +309,13 @@ class DataLayer:
         if frequency not in ("annual", "quarterly"):
             raise BadInputError(f"frequency must be 'annual' or 'quarterly', not {frequency!r}")
         if symbols is None:  # the whole table: only the snapshot has one
-            known = self._known(self._table(schemas.fundamentals(frequency),
-                                            lambda b: b.fundamentals(frequency, symbols=None),
-                                            date_col="period_end"))
+            known = self._known(
+                self._table(
+                    schemas.fundamentals(frequency),
+                    lambda b: b.fundamentals(frequency, symbols=None),
+                    date_col="period_end",
+                )
+            )
             return self._served(f"fundamentals_{frequency}", known, "period_end")
         return self._statements(frequency, _as_list(symbols, "symbols"))
 
@@ -331,8 +360,13 @@ class DataLayer:
         if merged is None or merged.empty:
             later = f"none filed by the as-of date {iso(self.read_limit)}" if served else ""
             for sym in syms:
-                self.provenance.add(dataset, sym, None, status="missing", note=(
-                    notes.get(sym) or later or "; ".join(errors) or "no statements in the source")[:200])
+                self.provenance.add(
+                    dataset,
+                    sym,
+                    None,
+                    status="missing",
+                    note=(notes.get(sym) or later or "; ".join(errors) or "no statements in the source")[:200],
+                )
             if served:  # the sources have statements, just none known at the as-of date
                 return merged.reset_index(drop=True)
             raise DataUnavailableError(f"no {dataset} from source '{self.source}': {_why(errors)}")
@@ -340,11 +374,11 @@ class DataLayer:
         for sym in syms:
             rows = merged.loc[merged["symbol"] == sym, "period_end"]
             if len(rows):
-                self.provenance.add(dataset, sym, "+".join(dict.fromkeys(sources[sym])), rows,
-                                    note=notes.get(sym, ""))
+                self.provenance.add(dataset, sym, "+".join(dict.fromkeys(sources[sym])), rows, note=notes.get(sym, ""))
             else:
-                self.provenance.add(dataset, sym, None, status="missing",
-                                    note=notes.get(sym) or "no statements in the source")
+                self.provenance.add(
+                    dataset, sym, None, status="missing", note=notes.get(sym) or "no statements in the source"
+                )
         return merged
 
     def quote_info(self, symbols) -> pd.DataFrame:
@@ -359,9 +393,14 @@ class DataLayer:
             raise DataUnavailableError(f"no live quote figures ({why})")
         out = schemas.QUOTE_INFO.conform(live.quote_info(syms), live.name)
         for rec in out.itertuples(index=False):
-            self.provenance.add("quote_info", rec.symbol, None if rec.status == "missing" else rec.status,
-                                rows=0 if rec.status == "missing" else 1, note=rec.note,
-                                status="missing" if rec.status == "missing" else "ok")
+            self.provenance.add(
+                "quote_info",
+                rec.symbol,
+                None if rec.status == "missing" else rec.status,
+                rows=0 if rec.status == "missing" else 1,
+                note=rec.note,
+                status="missing" if rec.status == "missing" else "ok",
+            )
         self._collect_notices()
         return out
 
@@ -377,8 +416,11 @@ class DataLayer:
         real_price, real_dividend, real_earnings, cape`` (NaN where the source stops)."""
         df = self._table(schemas.SHILLER_MONTHLY, lambda b: b.shiller_monthly(), date_col="date")
         limit = self.read_limit
-        return df if limit is None else self._served(
-            "shiller_monthly", df[df["date"] <= limit].reset_index(drop=True), "date")
+        return (
+            df
+            if limit is None
+            else self._served("shiller_monthly", df[df["date"] <= limit].reset_index(drop=True), "date")
+        )
 
     def sp500_constituents(self) -> pd.DataFrame:
         """Latest S&P 500 list: ``symbol, name, gics_sector, gics_sub_industry, date_added, cik``.
@@ -426,7 +468,7 @@ class DataLayer:
             try:
                 self.sp500_changes()
                 on = self.read_limit
-            except DataUnavailableError:   # no change log to replay: the list is all there is
+            except DataUnavailableError:  # no change log to replay: the list is all there is
                 on = None
         if on is None:
             return sorted(self.sp500_constituents()["symbol"])
@@ -459,14 +501,12 @@ class DataLayer:
         plus ``holdings_date``. Before the first file, the earliest file is used (logged)."""
         dates = self.iwm_holdings_dates()
         if not dates:
-            self.provenance.add("iwm_holdings", "iwm_holdings", None, status="missing",
-                                note="no holdings file")
+            self.provenance.add("iwm_holdings", "iwm_holdings", None, status="missing", note="no holdings file")
             raise DataUnavailableError(f"no IWM holdings from source '{self.source}': {HOW_TO_GET_DATA}")
         day = parse_window(as_of, None, start_name="as_of")[0] if as_of is not None else dates[-1]
         eligible = [d for d in dates if d <= day]
         pick = eligible[-1] if eligible else dates[0]
-        df = self._table(schemas.IWM_HOLDINGS, lambda b: b.iwm_holdings(pick),
-                         dataset=f"iwm_holdings_{iso(pick)}")
+        df = self._table(schemas.IWM_HOLDINGS, lambda b: b.iwm_holdings(pick), dataset=f"iwm_holdings_{iso(pick)}")
         rec = self.provenance.records[-1]  # the holdings date is the file's only date
         rec.first = rec.last = iso(pick)
         return df.assign(holdings_date=pick)
@@ -499,8 +539,11 @@ class DataLayer:
                 days.append(self._snapshot_backend().as_of)
             except BadInputError:
                 pass
-        live = [r.last for r in self.provenance.records
-                if r.dataset == "prices" and r.last and r.source and "snapshot" not in str(r.source)]
+        live = [
+            r.last
+            for r in self.provenance.records
+            if r.dataset == "prices" and r.last and r.source and "snapshot" not in str(r.source)
+        ]
         if live:
             days.append(pd.Timestamp(max(live)))
         day = max(days) if days else None

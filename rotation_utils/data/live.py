@@ -35,6 +35,7 @@ always means cache only; a source that timed out is not asked again in the run
 :meth:`LiveBackend.notices` say why. ``strict=True`` (source ``live``) raises a
 one-line DataUnavailableError when nothing can be served.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,14 +56,23 @@ FULL_HISTORY_START = pd.Timestamp("1970-01-01")  # yfinance needs a start (else:
 #: names in a row answered empty (after retries) before Yahoo is treated as throttled
 GIVE_UP_AFTER = 3
 OVERLAP_DAYS = 10  # calendar days re-fetched to check the seam (about a week of sessions)
-TABLE_MAX_AGE_DAYS = {"fundamentals_annual": 7, "fundamentals_quarterly": 7, "quote_info": 1,
-                      "sp500_constituents": 1, "iwm_holdings": 1}
+TABLE_MAX_AGE_DAYS = {
+    "fundamentals_annual": 7,
+    "fundamentals_quarterly": 7,
+    "quote_info": 1,
+    "sp500_constituents": 1,
+    "iwm_holdings": 1,
+}
 #: which guarded source serves each whole table
 TABLE_SOURCES = {"sp500_constituents": "wikipedia", "iwm_holdings": "ishares"}
 USER_AGENT = "Mozilla/5.0 (rotation-utils research notebooks)"
 #: Yahoo's quote fields -> the quote_info columns (:data:`.schemas.QUOTE_INFO`)
-INFO_FIELDS = {"marketCap": "market_cap", "trailingPE": "trailing_pe", "forwardPE": "forward_pe",
-               "netIncomeToCommon": "net_income_to_common"}
+INFO_FIELDS = {
+    "marketCap": "market_cap",
+    "trailingPE": "trailing_pe",
+    "forwardPE": "forward_pe",
+    "netIncomeToCommon": "net_income_to_common",
+}
 
 
 def probe_network() -> bool:
@@ -73,6 +83,7 @@ def probe_network() -> bool:
 def http_get(url: str, timeout=network.HTTP_TIMEOUT_S) -> str:
     """GET ``url`` and return its text; raises on HTTP errors (the default getter)."""
     import requests
+
     resp = requests.get(url, timeout=timeout, headers={"User-Agent": USER_AGENT})
     resp.raise_for_status()
     return resp.text
@@ -93,9 +104,22 @@ class LiveBackend:
 
     name = "live"
 
-    def __init__(self, cache_dir=None, network=None, strict: bool = False, *, yf=None,
-                 http_get=http_get, probe=None, sleep=time.sleep, now=_utc_now,
-                 batch_size: int = 50, retries: int = 4, backoff_s: float = 2.0, pace_s: float = 0.0):
+    def __init__(
+        self,
+        cache_dir=None,
+        network=None,
+        strict: bool = False,
+        *,
+        yf=None,
+        http_get=http_get,
+        probe=None,
+        sleep=time.sleep,
+        now=_utc_now,
+        batch_size: int = 50,
+        retries: int = 4,
+        backoff_s: float = 2.0,
+        pace_s: float = 0.0,
+    ):
         self.cache = ParquetCache(config.cache_dir(cache_dir))
         self.network = network
         self.strict = strict
@@ -170,16 +194,26 @@ class LiveBackend:
 
     def _stamp(self, requested_from, source: str, label: str = "live", note: str = "") -> dict:
         """Cache stamp: when fetched, from which start ("" = full history), and how to label it."""
-        req = "" if requested_from is None or requested_from == "" else pd.Timestamp(requested_from).strftime("%Y-%m-%d")
-        return {"fetched_at": self._now().isoformat(), "source": source, "requested_from": req,
-                "label": label, "note": note}
+        req = (
+            "" if requested_from is None or requested_from == "" else pd.Timestamp(requested_from).strftime("%Y-%m-%d")
+        )
+        return {
+            "fetched_at": self._now().isoformat(),
+            "source": source,
+            "requested_from": req,
+            "label": label,
+            "note": note,
+        }
 
     def _unavailable(self, what: str, items) -> DataUnavailableError:
         items = list(items)
         names = ", ".join(items[:5]) + (" ..." if len(items) > 5 else "")
-        why = (f"offline ({self.offline_reason})" if not self.online
-               else "; ".join(dict.fromkeys(v for (d, i), v in self._notes.items() if d == what and i in items))
-               or "the live source returned nothing")
+        why = (
+            f"offline ({self.offline_reason})"
+            if not self.online
+            else "; ".join(dict.fromkeys(v for (d, i), v in self._notes.items() if d == what and i in items))
+            or "the live source returned nothing"
+        )
         return DataUnavailableError(f"live {what} for {names}: {why[:200]} and nothing cached in {self.cache.root}")
 
     # ---- itemised datasets -------------------------------------------------
@@ -217,6 +251,7 @@ class LiveBackend:
                     bad.append(True)
                     return None
                 return joined, self._stamp(req, source)
+
             entry = self.cache.update(dataset, it, update)
             if bad:
                 return entry, "cache", "stored and new data disagree on the overlap", True
@@ -227,14 +262,15 @@ class LiveBackend:
             def keep(cur):
                 frame = cur.frame if cur else schemas.SCHEMAS[dataset].empty()[["date", value]]
                 label = "cache" if cur is not None and len(cur.frame) else "live"
-                return frame, self._stamp(cur.meta.get("requested_from", req) if cur else req, source,
-                                          label, note)
+                return frame, self._stamp(cur.meta.get("requested_from", req) if cur else req, source, label, note)
+
             entry = self.cache.update(dataset, it, keep)
             return entry, "cache", note, False
         return self.cache.read(dataset, it), "cache", f"live fetch failed: {outcome.reason}", False
 
-    def _serve(self, dataset: str, key: str, value: str, items, start, end, fetch_group,
-               merge_for, source: str, overlap: bool) -> pd.DataFrame:
+    def _serve(
+        self, dataset: str, key: str, value: str, items, start, end, fetch_group, merge_for, source: str, overlap: bool
+    ) -> pd.DataFrame:
         """Shared refresh-and-serve loop for prices and rates."""
         with ThreadPoolExecutor(max_workers=8) as pool:  # parquet reads release the GIL
             entries = dict(zip(items, pool.map(lambda it: self.cache.read(dataset, it), items)))
@@ -256,8 +292,13 @@ class LiveBackend:
                     rows = by_item.get(it)
                     rows = rows[["date", value]].reset_index(drop=True) if rows is not None else None
                     entry, labels[it], notes[it], full = self._store(
-                        dataset, it, rows, outcomes.get(it, yahoo.Outcome("failed", "no answer")),
-                        (req, source, value), merge_for(it))
+                        dataset,
+                        it,
+                        rows,
+                        outcomes.get(it, yahoo.Outcome("failed", "no answer")),
+                        (req, source, value),
+                        merge_for(it),
+                    )
                     entries[it] = entry
                     if full:
                         refetch.setdefault(entry.meta.get("requested_from", "") if entry else "", []).append(it)
@@ -271,7 +312,8 @@ class LiveBackend:
                     if oc.status != "ok":
                         oc = yahoo.Outcome("failed", f"full refetch after a failed seam check: {oc.reason}")
                     entries[it], labels[it], notes[it], _ = self._store(
-                        dataset, it, rows, oc, (req, source, value), lambda cur, new: new)
+                        dataset, it, rows, oc, (req, source, value), lambda cur, new: new
+                    )
         elif self.offline_reason:
             notes = {it: f"offline: {self.offline_reason}" for it in items}
         for it, n in notes.items():
@@ -308,21 +350,33 @@ class LiveBackend:
 
         Only sessions that have closed are fetched and served.
         """
+
         def fetch(group, fetch_from):
             last_final = market_hours.last_closed_session(self._now())
             new, outcomes = yahoo.download_closes(
-                self.yf, group, fetch_from, last_final, session=self.session,
-                batch_size=self.batch_size, retries=self.retries, backoff_s=self.backoff_s,
-                pace_s=self.pace_s, sleep=self._sleep)
+                self.yf,
+                group,
+                fetch_from,
+                last_final,
+                session=self.session,
+                batch_size=self.batch_size,
+                retries=self.retries,
+                backoff_s=self.backoff_s,
+                pace_s=self.pace_s,
+                sleep=self._sleep,
+            )
             return new[new["date"] <= last_final], outcomes
 
         def merge_for(ticker):
             return merge.splice_levels if ticker.startswith("^") else merge.splice_adjusted
-        return self._serve("prices", "ticker", "close", list(tickers), start, end, fetch,
-                           merge_for, "yfinance", overlap=True)
+
+        return self._serve(
+            "prices", "ticker", "close", list(tickers), start, end, fetch, merge_for, "yfinance", overlap=True
+        )
 
     def rates(self, series, start=None, end=None) -> pd.DataFrame:
         """Long ``date, series, value`` (percent) from FRED's CSV endpoint, via the cache."""
+
         def fetch(group, fetch_from):
             parts, outcomes = [], {}
             for sid in group:
@@ -331,23 +385,38 @@ class LiveBackend:
                     outcomes[sid] = yahoo.Outcome("failed", down)
                     continue
                 try:
-                    got = fred.fetch_series(self._http_get, sid,
-                                            None if fetch_from <= FULL_HISTORY_START else fetch_from,
-                                            timeout=network.HTTP_TIMEOUT_S)
+                    got = fred.fetch_series(
+                        self._http_get,
+                        sid,
+                        None if fetch_from <= FULL_HISTORY_START else fetch_from,
+                        timeout=network.HTTP_TIMEOUT_S,
+                    )
                 except Exception as exc:  # network, HTTP 404 for unknown ids, error pages
                     log.warning("FRED %s: %s: %s", sid, exc.__class__.__name__, str(exc)[:120])
                     if network.is_timeout(exc):
-                        network.GUARD.mark_down("fred", f"FRED did not answer within "
-                                                        f"{network.HTTP_TIMEOUT_S[1]:g} s")
-                    outcomes[sid] = (yahoo.Outcome("empty", "FRED has no such series (HTTP 404)")
-                                     if _is_not_found(exc) else
-                                     yahoo.Outcome("failed", f"{exc.__class__.__name__}: {str(exc)[:120]}"))
+                        network.GUARD.mark_down("fred", f"FRED did not answer within {network.HTTP_TIMEOUT_S[1]:g} s")
+                    outcomes[sid] = (
+                        yahoo.Outcome("empty", "FRED has no such series (HTTP 404)")
+                        if _is_not_found(exc)
+                        else yahoo.Outcome("failed", f"{exc.__class__.__name__}: {str(exc)[:120]}")
+                    )
                     continue
                 outcomes[sid] = yahoo.Outcome("ok") if len(got) else yahoo.Outcome("empty", "no new observations")
                 parts.append(got)
             return (pd.concat(parts, ignore_index=True) if parts else fred.empty_rates()), outcomes
-        return self._serve("rates", "series", "value", list(series), start, end, fetch,
-                           lambda sid: merge.append_rows, "fred", overlap=False)
+
+        return self._serve(
+            "rates",
+            "series",
+            "value",
+            list(series),
+            start,
+            end,
+            fetch,
+            lambda sid: merge.append_rows,
+            "fred",
+            overlap=False,
+        )
 
     # ---- whole tables ------------------------------------------------------
     def _table(self, dataset: str, item: str, fetch, max_age_days: int, join=None):
@@ -396,14 +465,19 @@ class LiveBackend:
                 limited, empty = yahoo.is_rate_limit(exc), statements.is_empty_answer(exc)
                 if attempt < self.retries and (limited or empty):
                     log.info("%s: %s; retry %d", what, exc.__class__.__name__, attempt + 1)
-                    self._sleep(self.backoff_s * 2 ** attempt)
+                    self._sleep(self.backoff_s * 2**attempt)
                     yahoo.forget_responses()
                     continue
                 self._empty_streak = self._empty_streak + 1 if empty else 0
                 if limited or self._empty_streak >= GIVE_UP_AFTER:
-                    network.GUARD.mark_down("yahoo", (
-                        f"rate-limited by Yahoo (HTTP 429) after {self.retries} retries" if limited else
-                        f"Yahoo answered empty for {self._empty_streak} names in a row after retries (throttled)"))
+                    network.GUARD.mark_down(
+                        "yahoo",
+                        (
+                            f"rate-limited by Yahoo (HTTP 429) after {self.retries} retries"
+                            if limited
+                            else f"Yahoo answered empty for {self._empty_streak} names in a row after retries (throttled)"
+                        ),
+                    )
                 raise
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame | None:
@@ -419,11 +493,14 @@ class LiveBackend:
         parts, labels, notes = [], {}, {}
         for sym in symbols:
             frame, label, note = self._table(
-                dataset, sym, lambda sym=sym: self._retrying(
-                    lambda: statements.fetch_statements(self.yf, sym, frequency, self.session),
-                    f"{sym} statements"),
+                dataset,
+                sym,
+                lambda sym=sym: self._retrying(
+                    lambda: statements.fetch_statements(self.yf, sym, frequency, self.session), f"{sym} statements"
+                ),
                 TABLE_MAX_AGE_DAYS[dataset],
-                join=lambda old, new: merge.merge_statements(new, old, frequency))
+                join=lambda old, new: merge.merge_statements(new, old, frequency),
+            )
             if note:
                 notes[sym] = self._notes[(dataset, sym)] = note
             if frame is not None and len(frame):
@@ -435,8 +512,11 @@ class LiveBackend:
             return None
         out = statements.typed_fundamentals(pd.concat(parts, ignore_index=True), frequency)
         kinds = set(labels.values())
-        out.attrs.update(source="live" if kinds == {"live"} else "cache" if kinds == {"cache"} else "live+cache",
-                         served_by=labels, notes=notes)
+        out.attrs.update(
+            source="live" if kinds == {"live"} else "cache" if kinds == {"cache"} else "live+cache",
+            served_by=labels,
+            notes=notes,
+        )
         return out
 
     def quote_info(self, symbols) -> pd.DataFrame:
@@ -448,6 +528,7 @@ class LiveBackend:
         """
         rows = []
         for sym in symbols:
+
             def fetch(sym=sym):
                 def once():
                     info = yahoo.fetch_info(self.yf, sym, self.session)
@@ -455,7 +536,9 @@ class LiveBackend:
                     if all(x is None for x in got.values()):
                         raise ValueError("Empty fundamentals answer (no quote figures)")
                     return pd.DataFrame([got])
+
                 return self._retrying(once, f"{sym} quote")
+
             frame, label, note = self._table("quote_info", sym, fetch, TABLE_MAX_AGE_DAYS["quote_info"])
             base = {"symbol": sym, "status": label or "missing", "note": note}
             rows.append({**base, **(frame.iloc[0].to_dict() if frame is not None and len(frame) else {})})
@@ -467,9 +550,11 @@ class LiveBackend:
     def sp500_constituents(self) -> pd.DataFrame | None:
         """Current S&P 500 list from Wikipedia (cached one day)."""
         frame, label, _ = self._table(
-            "sp500_constituents", "latest",
+            "sp500_constituents",
+            "latest",
             lambda: parse_sp500_wikipedia(self._http_get(SP500_WIKI, network.HTTP_TIMEOUT_S)),
-            TABLE_MAX_AGE_DAYS["sp500_constituents"])
+            TABLE_MAX_AGE_DAYS["sp500_constituents"],
+        )
         if frame is None:
             if self.strict:
                 raise self._unavailable("sp500_constituents", ["S&P 500 list"])
@@ -481,8 +566,11 @@ class LiveBackend:
     def _refresh_iwm(self) -> None:
         """Fetch today's iShares IWM file once a day and cache it under its as-of date."""
         metas = [self.cache.meta("iwm_holdings", d) for d in self.cache.items("iwm_holdings")]
-        if (not self.online or network.GUARD.down("ishares")
-                or any(self._fresh(Entry(pd.DataFrame(), m), "iwm_holdings") for m in metas if m)):
+        if (
+            not self.online
+            or network.GUARD.down("ishares")
+            or any(self._fresh(Entry(pd.DataFrame(), m), "iwm_holdings") for m in metas if m)
+        ):
             return
         try:
             as_of, frame = parse_ishares_holdings(self._http_get(IWM_CSV, network.HTTP_TIMEOUT_S))

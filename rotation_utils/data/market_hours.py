@@ -6,6 +6,7 @@ final close / mid-day price as a dividend adjustment). A bar is final only
 once its session has closed, holidays and early closes included, plus
 ``SETTLE`` for Yahoo to publish the closing prints.
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -23,8 +24,10 @@ def _closes() -> pd.Series:
 
     cal = xcals.get_calendar(CALENDAR)
     closes = cal.closes
-    return pd.Series(closes.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(),
-                     index=pd.DatetimeIndex(closes.index).tz_localize(None).normalize())
+    return pd.Series(
+        closes.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy(),
+        index=pd.DatetimeIndex(closes.index).tz_localize(None).normalize(),
+    )
 
 
 def last_closed_session(now_utc) -> pd.Timestamp:

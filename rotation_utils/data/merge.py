@@ -13,6 +13,7 @@ later run. The rules are stated here once and tested directly.
   rescaled. FRED revisions replace the stored value; an index level that
   changed on the overlap means the seam is untrustworthy (None, refetch).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -45,8 +46,9 @@ def _overlap_ratio(old: pd.DataFrame, new: pd.DataFrame, value: str) -> float | 
     return ratio
 
 
-def splice_adjusted(old: pd.DataFrame | None, new: pd.DataFrame, value: str = "close",
-                    rescale: bool = True) -> pd.DataFrame | None:
+def splice_adjusted(
+    old: pd.DataFrame | None, new: pd.DataFrame, value: str = "close", rescale: bool = True
+) -> pd.DataFrame | None:
     """Join newly fetched adjusted closes onto stored ones (``date, <value>`` frames).
 
     Args: ``rescale=False`` for index levels and yields (no dividends).
@@ -91,9 +93,13 @@ def _merge_one(newer: pd.DataFrame, older: pd.DataFrame, labels: list[str]) -> p
     """One symbol's statements (both sides non-empty), see :func:`merge_statements`."""
     a = newer.sort_values("period_end").reset_index(drop=True)
     b = older.sort_values("period_end").reset_index(drop=True)
-    pairs = pd.merge_asof(a[["period_end"]].assign(_a=np.arange(len(a))),
-                          b[["period_end"]].assign(_b=np.arange(len(b)), _end_b=b["period_end"]),
-                          on="period_end", direction="nearest", tolerance=SAME_PERIOD_WITHIN)
+    pairs = pd.merge_asof(
+        a[["period_end"]].assign(_a=np.arange(len(a))),
+        b[["period_end"]].assign(_b=np.arange(len(b)), _end_b=b["period_end"]),
+        on="period_end",
+        direction="nearest",
+        tolerance=SAME_PERIOD_WITHIN,
+    )
     pairs = pairs.dropna(subset=["_b"]).drop_duplicates("_b")
     ia, ib = pairs["_a"].to_numpy(dtype=int), pairs["_b"].to_numpy(dtype=int)
     both = a.iloc[ia].reset_index(drop=True)
@@ -106,7 +112,7 @@ def _merge_one(newer: pd.DataFrame, older: pd.DataFrame, labels: list[str]) -> p
     both[labels] = hist[labels].to_numpy()  # the stored history's labelling convention
     only_a = a.drop(index=ia).copy()
     if len(ia) and len(only_a):  # shift unmatched new rows by the convention's year offset
-        offset = (hist["fiscal_year"].to_numpy() - a.iloc[ia]["fiscal_year"].to_numpy())
+        offset = hist["fiscal_year"].to_numpy() - a.iloc[ia]["fiscal_year"].to_numpy()
         only_a["fiscal_year"] = only_a["fiscal_year"] + int(pd.Series(offset).mode().iloc[0])
     return pd.concat([b.drop(index=ib), both, only_a], ignore_index=True)
 

@@ -16,6 +16,7 @@ bounded and says *why* a run went offline, so the reports can print it.
   marked down.
 - :func:`live_allowed` is what analytics code asks before an optional live look-up.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,6 +66,7 @@ def _resolve(host: str, port: int, timeout: float):
             box["addr"] = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
         except OSError as exc:
             box["error"] = exc
+
     t = threading.Thread(target=run, daemon=True)
     t.start()
     t.join(timeout)
@@ -187,8 +189,9 @@ def bounded_session(source: str = "yahoo", timeout: float = YAHOO_TIMEOUT_S):
                 return super().request(method, url, *args, **kw)
             except Exception as exc:
                 if is_timeout(exc):
-                    GUARD.mark_down(source, f"{source} did not answer within {timeout:g} s "
-                                            f"({urlparse(str(url)).hostname})")
+                    GUARD.mark_down(
+                        source, f"{source} did not answer within {timeout:g} s ({urlparse(str(url)).hostname})"
+                    )
                 raise
 
     if _http.HAS_CURL_CFFI:

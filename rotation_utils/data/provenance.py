@@ -4,6 +4,7 @@ Every load through :class:`rotation_utils.data.DataLayer` appends records here;
 reports print the table so a reader can see where each number came from and
 what was requested but is missing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -47,9 +48,18 @@ class Provenance:
         """Every record, oldest first (an item loaded again moves to the end)."""
         return list(self._by_key.values())
 
-    def add(self, dataset: str, item: str, source: str | None, dates=None,
-            rows: int | None = None, status: str | None = None, note: str = "",
-            first=None, last=None) -> Record:
+    def add(
+        self,
+        dataset: str,
+        item: str,
+        source: str | None,
+        dates=None,
+        rows: int | None = None,
+        status: str | None = None,
+        note: str = "",
+        first=None,
+        last=None,
+    ) -> Record:
         """Log one item; give its served ``dates`` or, when already known, ``first``/``last``/``rows``."""
         first, last = iso(first), iso(last)
         n = 0
@@ -62,8 +72,7 @@ class Provenance:
             n = int(rows)
         if status is None:
             status = "ok" if n > 0 else "missing"
-        rec = Record(dataset, str(item), source if n > 0 or status != "missing" else None,
-                     first, last, n, status, note)
+        rec = Record(dataset, str(item), source if n > 0 or status != "missing" else None, first, last, n, status, note)
         # one row per (dataset, item): a later load of the same item replaces it
         self._by_key.pop((rec.dataset, rec.item), None)
         self._by_key[(rec.dataset, rec.item)] = rec
@@ -83,9 +92,12 @@ class Provenance:
             return pd.DataFrame(columns=["dataset", "source", "status", "items", "first", "last", "examples"])
         t = t.assign(source=t["source"].fillna("-"))
         g = t.groupby(["dataset", "source", "status"], sort=True)
-        out = g.agg(items=("item", "size"), first=("first", "min"), last=("last", "max"),
-                    examples=("item", lambda s: ", ".join(sorted(map(str, s))[:8])
-                              + (" ..." if len(s) > 8 else "")))
+        out = g.agg(
+            items=("item", "size"),
+            first=("first", "min"),
+            last=("last", "max"),
+            examples=("item", lambda s: ", ".join(sorted(map(str, s))[:8]) + (" ..." if len(s) > 8 else "")),
+        )
         out[["first", "last"]] = out[["first", "last"]].fillna("")  # undated tables show blanks
         return out.reset_index()
 
@@ -101,8 +113,7 @@ class Provenance:
         t = self.table()
         return {
             "sources": self.sources(),
-            "as_of": max((r.last for r in self.records if r.last and r.dataset == "prices"),
-                         default=None),
+            "as_of": max((r.last for r in self.records if r.last and r.dataset == "prices"), default=None),
             "datasets": self.summary().to_dict(orient="records"),
             "missing": self.missing(),
             "notices": list(self.notices),

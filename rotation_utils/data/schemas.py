@@ -14,11 +14,12 @@ checks a backend's frame against it (:meth:`Schema.conform`): a missing column
 or a value of the wrong kind is a one-line :class:`SchemaError` naming the
 dataset, the source and the column.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
 
 import pandas as pd
 from pandas.api import types as ptypes
@@ -88,7 +89,7 @@ class Schema:
             have = ", ".join(map(str, df.columns)) or "none"
             raise SchemaError(f"{where}: column {lost[0]!r} missing (has {have[:160]})")
         wrong = [c for c, want in self.columns.items() if str(df[c].dtype) != want]
-        in_order = list(df.columns[:len(self.columns)]) == self.names
+        in_order = list(df.columns[: len(self.columns)]) == self.names
         if not wrong and in_order:
             return df
         out = df.copy() if wrong else df
@@ -96,8 +97,9 @@ class Schema:
             try:
                 out[col] = _cast(out[col], self.columns[col])
             except (TypeError, ValueError, OverflowError):
-                raise SchemaError(f"{where}: column {col!r} is {out[col].dtype}, "
-                                  f"expected {self.columns[col]}") from None
+                raise SchemaError(
+                    f"{where}: column {col!r} is {out[col].dtype}, expected {self.columns[col]}"
+                ) from None
         if not in_order:
             out = out[self.names + [c for c in out.columns if c not in self.columns]]
         out.attrs = dict(df.attrs)
@@ -121,8 +123,12 @@ def _cast(s: pd.Series, want: str) -> pd.Series:
             raise ValueError("missing or fractional values in an integer column")
         return s.astype(want)
     if want == TEXT:
-        if not (ptypes.is_string_dtype(s) or ptypes.is_object_dtype(s)
-                or isinstance(s.dtype, pd.CategoricalDtype) or s.isna().all()):
+        if not (
+            ptypes.is_string_dtype(s)
+            or ptypes.is_object_dtype(s)
+            or isinstance(s.dtype, pd.CategoricalDtype)
+            or s.isna().all()
+        ):
             raise TypeError("not text")
         return s.astype(TEXT)
     return s.astype(want)
@@ -138,9 +144,24 @@ def empty_frame(columns: Schema | Mapping[str, str]) -> pd.DataFrame:
 
 # ---- the datasets ----------------------------------------------------------------
 #: statement values (USD unless noted), in the snapshot's order; see the snapshot README
-STATEMENT_VALUES = ("revenue", "operating_income", "ebit", "ebitda", "depreciation_amortization",
-                    "interest_expense", "interest_income", "pretax_income", "income_tax", "net_income",
-                    "eps_diluted", "shares_diluted", "operating_cash_flow", "capex", "total_debt", "cash")
+STATEMENT_VALUES = (
+    "revenue",
+    "operating_income",
+    "ebit",
+    "ebitda",
+    "depreciation_amortization",
+    "interest_expense",
+    "interest_income",
+    "pretax_income",
+    "income_tax",
+    "net_income",
+    "eps_diluted",
+    "shares_diluted",
+    "operating_cash_flow",
+    "capex",
+    "total_debt",
+    "cash",
+)
 
 
 def _numbers(*names: str) -> dict[str, str]:
@@ -148,8 +169,19 @@ def _numbers(*names: str) -> dict[str, str]:
 
 
 def _statements(name: str, key: dict[str, str]) -> Schema:
-    return Schema(name, {"symbol": TEXT, "fiscal_year": "int64", **key, "period_end": DATE,
-                         "filing_date": DATE, **_numbers(*STATEMENT_VALUES), "source": TEXT}, "symbol")
+    return Schema(
+        name,
+        {
+            "symbol": TEXT,
+            "fiscal_year": "int64",
+            **key,
+            "period_end": DATE,
+            "filing_date": DATE,
+            **_numbers(*STATEMENT_VALUES),
+            "source": TEXT,
+        },
+        "symbol",
+    )
 
 
 #: adjusted closes (index levels, yields in percent for ^TNX/^IRX), long
@@ -157,37 +189,97 @@ PRICES = Schema("prices", {"date": DATE, "ticker": TEXT, "close": NUMBER}, "tick
 #: FRED series in percent, long
 RATES = Schema("rates", {"date": DATE, "series": TEXT, "value": NUMBER}, "series")
 #: month-end market caps (USD) and the screener's classification
-MARKET_CAPS = Schema("market_caps", {"date": DATE, "ticker": TEXT, **_numbers("market_cap", "last_price"),
-                                     "sector": TEXT, "industry": TEXT, "exchange": TEXT}, "ticker")
+MARKET_CAPS = Schema(
+    "market_caps",
+    {
+        "date": DATE,
+        "ticker": TEXT,
+        **_numbers("market_cap", "last_price"),
+        "sector": TEXT,
+        "industry": TEXT,
+        "exchange": TEXT,
+    },
+    "ticker",
+)
 #: dated versions of the S&P 500 financials table (pe/eps trailing; dividend_yield a fraction)
-SP500_FINANCIALS = Schema("sp500_financials", {
-    "as_of": DATE, "symbol": TEXT, "name": TEXT, "sector": TEXT,
-    **_numbers("price", "pe", "dividend_yield", "eps", "low_52w", "high_52w", "market_cap", "ebitda",
-               "price_to_sales", "price_to_book")}, "symbol")
+SP500_FINANCIALS = Schema(
+    "sp500_financials",
+    {
+        "as_of": DATE,
+        "symbol": TEXT,
+        "name": TEXT,
+        "sector": TEXT,
+        **_numbers(
+            "price",
+            "pe",
+            "dividend_yield",
+            "eps",
+            "low_52w",
+            "high_52w",
+            "market_cap",
+            "ebitda",
+            "price_to_sales",
+            "price_to_book",
+        ),
+    },
+    "symbol",
+)
 #: company statements, one row per (symbol, fiscal_year) / (symbol, fiscal_year, fiscal_period)
 FUNDAMENTALS_ANNUAL = _statements("fundamentals_annual", {})
 FUNDAMENTALS_QUARTERLY = _statements("fundamentals_quarterly", {"fiscal_period": TEXT})
 #: Shiller's monthly series (NaN where the source stops)
-SHILLER_MONTHLY = Schema("shiller_monthly", {"date": DATE, **_numbers(
-    "sp500", "dividend", "earnings", "cpi", "long_rate", "real_price", "real_dividend", "real_earnings",
-    "cape")})
+SHILLER_MONTHLY = Schema(
+    "shiller_monthly",
+    {
+        "date": DATE,
+        **_numbers(
+            "sp500", "dividend", "earnings", "cpi", "long_rate", "real_price", "real_dividend", "real_earnings", "cape"
+        ),
+    },
+)
 #: the latest S&P 500 list
-SP500_CONSTITUENTS = Schema("sp500_constituents", {
-    "symbol": TEXT, "name": TEXT, "gics_sector": TEXT, "gics_sub_industry": TEXT, "date_added": DATE,
-    "cik": "Int64"}, "symbol")
+SP500_CONSTITUENTS = Schema(
+    "sp500_constituents",
+    {"symbol": TEXT, "name": TEXT, "gics_sector": TEXT, "gics_sub_industry": TEXT, "date_added": DATE, "cik": "Int64"},
+    "symbol",
+)
 #: S&P 500 membership changes (action: added/removed)
 SP500_CHANGES = Schema("sp500_changes", {"date": DATE, "symbol": TEXT, "action": TEXT}, "symbol")
 #: one IWM holdings file (market_value USD, weight_pct percent); the layer adds holdings_date
-IWM_HOLDINGS = Schema("iwm_holdings", {"ticker": TEXT, "name": TEXT, "sector": TEXT,
-                                       **_numbers("market_value", "weight_pct"), "asset_class": TEXT}, "ticker")
+IWM_HOLDINGS = Schema(
+    "iwm_holdings",
+    {"ticker": TEXT, "name": TEXT, "sector": TEXT, **_numbers("market_value", "weight_pct"), "asset_class": TEXT},
+    "ticker",
+)
 #: Yahoo's current quote figures (status live/cache/missing, note = why missing)
-QUOTE_INFO = Schema("quote_info", {"symbol": TEXT, **_numbers(
-    "market_cap", "trailing_pe", "forward_pe", "net_income_to_common"), "status": TEXT, "note": TEXT}, "symbol")
+QUOTE_INFO = Schema(
+    "quote_info",
+    {
+        "symbol": TEXT,
+        **_numbers("market_cap", "trailing_pe", "forward_pe", "net_income_to_common"),
+        "status": TEXT,
+        "note": TEXT,
+    },
+    "symbol",
+)
 
 #: every dataset by name
-SCHEMAS = {s.name: s for s in (PRICES, RATES, MARKET_CAPS, SP500_FINANCIALS, FUNDAMENTALS_ANNUAL,
-                               FUNDAMENTALS_QUARTERLY, SHILLER_MONTHLY, SP500_CONSTITUENTS, SP500_CHANGES,
-                               IWM_HOLDINGS, QUOTE_INFO)}
+SCHEMAS = {
+    s.name: s
+    for s in (
+        PRICES,
+        RATES,
+        MARKET_CAPS,
+        SP500_FINANCIALS,
+        FUNDAMENTALS_ANNUAL,
+        FUNDAMENTALS_QUARTERLY,
+        SHILLER_MONTHLY,
+        SP500_CONSTITUENTS,
+        SP500_CHANGES,
+        IWM_HOLDINGS,
+        QUOTE_INFO,
+    )
+}
 
 
 def fundamentals(frequency: str) -> Schema:

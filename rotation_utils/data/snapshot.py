@@ -8,6 +8,7 @@ records it as missing instead of failing).
 All methods return *long* tidy frames with the snapshot's own column names and
 dtypes (dates as naive ``datetime64[ns]``, numbers as ``float64``), as :mod:`.schemas` states.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,15 +33,17 @@ FORMAT = "rotation-snapshot/1"
 IWM_PREFIX = "iwm_holdings_"
 _IWM_NAME = re.compile(rf"{IWM_PREFIX}(\d{{4}}-\d{{2}}-\d{{2}})\.csv")
 #: the file that holds each dataset (IWM holdings: one ``universe/iwm_holdings_<date>.csv`` per date)
-FILES = {"prices": "prices.parquet",
-         "rates": "rates.parquet",
-         "market_caps": "market_caps.parquet",
-         "sp500_financials": "fundamentals/sp500_financials.parquet",
-         "fundamentals_annual": "fundamentals/annual.parquet",
-         "fundamentals_quarterly": "fundamentals/quarterly.parquet",
-         "shiller_monthly": "macro/shiller_monthly.parquet",
-         "sp500_constituents": "universe/sp500_constituents.csv",
-         "sp500_changes": "universe/sp500_changes.csv"}
+FILES = {
+    "prices": "prices.parquet",
+    "rates": "rates.parquet",
+    "market_caps": "market_caps.parquet",
+    "sp500_financials": "fundamentals/sp500_financials.parquet",
+    "fundamentals_annual": "fundamentals/annual.parquet",
+    "fundamentals_quarterly": "fundamentals/quarterly.parquet",
+    "shiller_monthly": "macro/shiller_monthly.parquet",
+    "sp500_constituents": "universe/sp500_constituents.csv",
+    "sp500_changes": "universe/sp500_changes.csv",
+}
 #: columns each file must have: its dataset's schema (a file may have more)
 REQUIRED_COLUMNS = {rel: tuple(schemas.SCHEMAS[dataset].columns) for dataset, rel in FILES.items()}
 IWM_COLUMNS = tuple(schemas.IWM_HOLDINGS.columns)
@@ -64,23 +67,24 @@ class _PriceColumns:
             col = pa.chunked_array([pc.dictionary_encode(col.combine_chunks())])
         col = col.unify_dictionaries()
         self.names = (col.chunk(0).dictionary if col.num_chunks else pa.array([])).cast(pa.string())
-        codes = (np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
-                 if col.num_chunks else np.array([], dtype=np.int32))
+        codes = (
+            np.concatenate([c.indices.to_numpy(zero_copy_only=False) for c in col.chunks])
+            if col.num_chunks
+            else np.array([], dtype=np.int32)
+        )
         self.dates = np.asarray(table.column("date").to_numpy()).astype("datetime64[ns]", copy=False)
         self.close = np.asarray(table.column("close").to_numpy(), dtype="float64")
         # a file sorted by ticker (the format's rule) needs no row-order array
         self.order = None if bool(np.all(np.diff(codes) >= 0)) else np.argsort(codes, kind="stable")
         bounds = np.concatenate([[0], np.cumsum(np.bincount(codes, minlength=len(self.names)))])
-        self.rows = {name: (i, int(bounds[i]), int(bounds[i + 1]))
-                     for i, name in enumerate(self.names.to_pylist())}
+        self.rows = {name: (i, int(bounds[i]), int(bounds[i + 1])) for i, name in enumerate(self.names.to_pylist())}
 
     def _positions(self, lo: int, hi: int) -> np.ndarray:
         return np.arange(lo, hi) if self.order is None else self.order[lo:hi]
 
     def frame(self, tickers, start, end) -> pd.DataFrame:
         got = sorted(self.rows[t] for t in dict.fromkeys(tickers) if t in self.rows)  # file order
-        idx = (np.concatenate([self._positions(lo, hi) for _, lo, hi in got]) if got
-               else np.array([], dtype=np.int64))
+        idx = np.concatenate([self._positions(lo, hi) for _, lo, hi in got]) if got else np.array([], dtype=np.int64)
         codes = np.repeat(np.array([c for c, _, _ in got], dtype=np.int32), [hi - lo for _, lo, hi in got])
         dates, close = self.dates[idx], self.close[idx]
         keep = np.ones(len(idx), dtype=bool)
@@ -89,8 +93,7 @@ class _PriceColumns:
         if end is not None:
             keep &= dates <= np.datetime64(pd.Timestamp(end))
         ticker = pa.DictionaryArray.from_arrays(pa.array(codes[keep]), self.names).cast(pa.string())
-        return pd.DataFrame({"date": dates[keep], "ticker": pd.Series(ticker, dtype="str"),
-                             "close": close[keep]})
+        return pd.DataFrame({"date": dates[keep], "ticker": pd.Series(ticker, dtype="str"), "close": close[keep]})
 
 
 def _price_columns(path: Path) -> _PriceColumns:
@@ -112,7 +115,8 @@ def check_snapshot_dir(folder: Path) -> Path:
     if not folder.is_dir():
         raise BadInputError(
             f"snapshot folder {folder} does not exist "
-            "(set --snapshot or ROTATION_SNAPSHOT to a rotation-snapshot/1 folder)")
+            "(set --snapshot or ROTATION_SNAPSHOT to a rotation-snapshot/1 folder)"
+        )
     manifest = folder / "manifest.json"
     if not manifest.is_file():
         raise BadInputError(f"{folder} is not a rotation-snapshot/1 folder (no manifest.json)")
@@ -121,8 +125,7 @@ def check_snapshot_dir(folder: Path) -> Path:
     except (ValueError, OSError) as exc:
         raise BadInputError(f"{manifest} is not valid JSON ({exc.__class__.__name__})") from None
     if not isinstance(data, dict):
-        raise BadInputError(f"{manifest} holds a JSON {type(data).__name__}, not an object with "
-                            "'format' and 'as_of'")
+        raise BadInputError(f"{manifest} holds a JSON {type(data).__name__}, not an object with 'format' and 'as_of'")
     fmt = data.get("format")
     if fmt != FORMAT:
         raise BadInputError(f"{folder} has format {fmt!r}, expected {FORMAT!r}")
@@ -173,16 +176,19 @@ def check_snapshot_files(folder: Path) -> Path:
     universe = folder / "universe"
     iwm = sorted(universe.glob(f"{IWM_PREFIX}*")) if universe.is_dir() else []
     for path in iwm:
-        if not _IWM_NAME.fullmatch(path.name) or _iso_day(path.stem[len(IWM_PREFIX):]) is None:
-            raise BadInputError(f"{path}: not an IWM holdings file name (expected {IWM_PREFIX}YYYY-MM-DD.csv); "
-                                "move it out of the snapshot")
+        if not _IWM_NAME.fullmatch(path.name) or _iso_day(path.stem[len(IWM_PREFIX) :]) is None:
+            raise BadInputError(
+                f"{path}: not an IWM holdings file name (expected {IWM_PREFIX}YYYY-MM-DD.csv); "
+                "move it out of the snapshot"
+            )
     files = [(folder / rel, cols) for rel, cols in REQUIRED_COLUMNS.items() if (folder / rel).is_file()]
     for path, required in files + [(p, IWM_COLUMNS) for p in iwm]:
         try:
             problem = _missing_columns(path, required)
         except Exception as exc:  # an unreadable footer or header
-            raise BadInputError(f"cannot read {path}: {exc.__class__.__name__}: "
-                                f"{' '.join(str(exc).split())[:160]}") from None
+            raise BadInputError(
+                f"cannot read {path}: {exc.__class__.__name__}: {' '.join(str(exc).split())[:160]}"
+            ) from None
         if problem:
             raise BadInputError(f"{path}: {problem}")
     return folder
@@ -227,8 +233,7 @@ class SnapshotBackend:
 
     def coverage(self, dataset: str) -> tuple[str, str] | None:
         """First and last date of a dated table as the manifest records them (None if unknown)."""
-        cov = (self.manifest.get("files", {}).get(FILES.get(dataset, ""), {})
-               .get("coverage") or {})
+        cov = self.manifest.get("files", {}).get(FILES.get(dataset, ""), {}).get("coverage") or {}
         return (cov["min"], cov["max"]) if cov.get("min") and cov.get("max") else None
 
     def _path(self, rel: str) -> Path | None:
@@ -309,7 +314,7 @@ class SnapshotBackend:
             return []
         dates = []
         for p in folder.glob(f"{IWM_PREFIX}*.csv"):
-            day = _iso_day(p.stem[len(IWM_PREFIX):])
+            day = _iso_day(p.stem[len(IWM_PREFIX) :])
             if day is None:  # a stray file (a backup copy...): not a holdings date
                 log.warning("snapshot: ignoring %s (not named %sYYYY-MM-DD.csv)", p, IWM_PREFIX)
             else:

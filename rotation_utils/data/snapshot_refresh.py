@@ -8,6 +8,7 @@ change log, older IWM files: none has a live source) is carried over, and so is
 every ticker or series the live sources did not serve this time; the folder
 keeps its permissions; and the result lists what changed.
 """
+
 from __future__ import annotations
 
 import json
@@ -47,15 +48,24 @@ class Changes:
     kept_items: dict = field(default_factory=dict)  # file -> items kept from the previous snapshot
 
     def to_json(self) -> dict:
-        return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged,
-                "carried_over": self.carried_over, "kept_items": self.kept_items}
+        return {
+            "new": self.new,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "carried_over": self.carried_over,
+            "kept_items": self.kept_items,
+        }
 
 
 def change_lines(refresh: dict) -> list[str]:
     """What a refresh changed (a manifest's ``refresh`` block), one line per kind of change."""
     out = [f"refreshed the snapshot as of {refresh.get('previous_as_of')}:"]
-    for key, label in (("new", "new"), ("updated", "updated"), ("unchanged", "unchanged"),
-                       ("carried_over", "carried over (no new data)")):
+    for key, label in (
+        ("new", "new"),
+        ("updated", "updated"),
+        ("unchanged", "unchanged"),
+        ("carried_over", "carried over (no new data)"),
+    ):
         if refresh.get(key):
             out.append(f"  {label}: {', '.join(refresh[key])}")
     for rel, items in (refresh.get("kept_items") or {}).items():
@@ -79,12 +89,13 @@ def check_target(out: Path, force: bool) -> Previous | None:
     except (OSError, ValueError):
         manifest = None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise BadInputError(f"--out {out} is not empty and not a {FORMAT} folder; "
-                            "choose an empty or new folder")
+        raise BadInputError(f"--out {out} is not empty and not a {FORMAT} folder; choose an empty or new folder")
     if not force:
         count = sum(1 for p in out.rglob("*") if p.is_file())
-        raise BadInputError(f"--out {out} already holds a snapshot (as of {manifest.get('as_of')}, {count} files); "
-                            "pass --force to refresh it (files and items with no new data are kept)")
+        raise BadInputError(
+            f"--out {out} already holds a snapshot (as of {manifest.get('as_of')}, {count} files); "
+            "pass --force to refresh it (files and items with no new data are kept)"
+        )
     return Previous(out, manifest, stat.S_IMODE(out.stat().st_mode))
 
 
@@ -97,8 +108,9 @@ def folder_mode(previous: Previous | None) -> int:
     return 0o777 & ~umask
 
 
-def keep_items(new: pd.DataFrame | None, previous: Previous | None, rel: str, key: str,
-               start, end, changes: Changes) -> pd.DataFrame | None:
+def keep_items(
+    new: pd.DataFrame | None, previous: Previous | None, rel: str, key: str, start, end, changes: Changes
+) -> pd.DataFrame | None:
     """``new`` plus the rows of items (tickers, series) only the previous snapshot has, within start..end."""
     path = previous.folder / rel if previous else None
     if path is None or not path.is_file():

@@ -7,6 +7,7 @@ label fiscal quarters. :func:`fetch_statements` raises what yfinance raises
 (with ``hide_exceptions`` off, an empty answer is an exception too), so the
 caller can retry a throttled name instead of silently losing it.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,9 +22,11 @@ INCOME_ROWS = {
     "operating_income": ["Operating Income", "Total Operating Income As Reported"],
     "ebit": ["EBIT"],
     "ebitda": ["EBITDA", "Normalized EBITDA"],
-    "depreciation_amortization": ["Reconciled Depreciation",
-                                  "Depreciation And Amortization In Income Statement",
-                                  "Depreciation Amortization Depletion Income Statement"],
+    "depreciation_amortization": [
+        "Reconciled Depreciation",
+        "Depreciation And Amortization In Income Statement",
+        "Depreciation Amortization Depletion Income Statement",
+    ],
     "interest_expense": ["Interest Expense", "Interest Expense Non Operating"],
     "interest_income": ["Interest Income", "Interest Income Non Operating"],
     "pretax_income": ["Pretax Income"],
@@ -32,16 +35,20 @@ INCOME_ROWS = {
     "eps_diluted": ["Diluted EPS"],
     "shares_diluted": ["Diluted Average Shares"],
 }
-CASHFLOW_ROWS = {"operating_cash_flow": ["Operating Cash Flow",
-                                         "Cash Flow From Continuing Operating Activities"],
-                 "capex": ["Capital Expenditure"]}
-BALANCE_ROWS = {"total_debt": ["Total Debt"],
-                "cash": ["Cash And Cash Equivalents",
-                         "Cash Cash Equivalents And Short Term Investments"]}
+CASHFLOW_ROWS = {
+    "operating_cash_flow": ["Operating Cash Flow", "Cash Flow From Continuing Operating Activities"],
+    "capex": ["Capital Expenditure"],
+}
+BALANCE_ROWS = {
+    "total_debt": ["Total Debt"],
+    "cash": ["Cash And Cash Equivalents", "Cash Cash Equivalents And Short Term Investments"],
+}
 VALUE_COLUMNS = list(schemas.STATEMENT_VALUES)
 ATTACH_WITHIN = pd.Timedelta(days=7)  # 52/53-week years date statements a few days apart
-STATEMENTS = {"annual": ("income_stmt", "cashflow", "balance_sheet"),
-              "quarterly": ("quarterly_income_stmt", "quarterly_cashflow", "quarterly_balance_sheet")}
+STATEMENTS = {
+    "annual": ("income_stmt", "cashflow", "balance_sheet"),
+    "quarterly": ("quarterly_income_stmt", "quarterly_cashflow", "quarterly_balance_sheet"),
+}
 
 
 def empty_fundamentals(frequency: str) -> pd.DataFrame:
@@ -52,8 +59,7 @@ def typed_fundamentals(df: pd.DataFrame, frequency: str) -> pd.DataFrame:
     """Yahoo-derived rows in the statements schema (:func:`.schemas.fundamentals`): absent
     columns become NaN, unparseable values NaN (Yahoo's tables are ragged; the snapshot's are not)."""
     df = df.reindex(columns=schemas.fundamentals(frequency).names)
-    out = {"symbol": df["symbol"].astype("str"),
-           "fiscal_year": pd.to_numeric(df["fiscal_year"]).astype("int64")}
+    out = {"symbol": df["symbol"].astype("str"), "fiscal_year": pd.to_numeric(df["fiscal_year"]).astype("int64")}
     if frequency == "quarterly":
         out["fiscal_period"] = df["fiscal_period"].astype("str")
     for col in ("period_end", "filing_date"):
@@ -73,8 +79,11 @@ def _statement_by_date(stmt, rows: dict) -> pd.DataFrame:
     out = {}
     for col, labels in rows.items():
         label = next((lab for lab in labels if lab in stmt.index), None)
-        out[col] = (pd.to_numeric(stmt.loc[label], errors="coerce") if label is not None
-                    else pd.Series(np.nan, index=stmt.columns))
+        out[col] = (
+            pd.to_numeric(stmt.loc[label], errors="coerce")
+            if label is not None
+            else pd.Series(np.nan, index=stmt.columns)
+        )
     df = pd.DataFrame(out)
     df.index.name = "period_end"
     return df[~df.index.duplicated()].sort_index()
@@ -88,8 +97,9 @@ def _attach(base: pd.DataFrame, other: pd.DataFrame) -> pd.DataFrame:
         return base.assign(**{c: np.nan for c in other.columns})
     left = base.reset_index().sort_values("period_end")
     right = other.reset_index().rename(columns={"period_end": "_other_end"}).sort_values("_other_end")
-    merged = pd.merge_asof(left, right, left_on="period_end", right_on="_other_end",
-                           direction="nearest", tolerance=ATTACH_WITHIN)
+    merged = pd.merge_asof(
+        left, right, left_on="period_end", right_on="_other_end", direction="nearest", tolerance=ATTACH_WITHIN
+    )
     return merged.drop(columns="_other_end").set_index("period_end")
 
 
@@ -102,8 +112,7 @@ def fiscal_labels(period_end: pd.Series, fy_end_month: int) -> tuple[pd.Series, 
     months_after = (period_end.dt.month - fy_end_month) % 12
     quarter = np.where(months_after == 0, 4, np.ceil(months_after / 3)).astype(int)
     fy = period_end.dt.year + np.where((months_after != 0) & (period_end.dt.month > fy_end_month), 1, 0)
-    return pd.Series(fy, index=period_end.index), pd.Series([f"Q{q}" for q in quarter],
-                                                            index=period_end.index)
+    return pd.Series(fy, index=period_end.index), pd.Series([f"Q{q}" for q in quarter], index=period_end.index)
 
 
 def statements_frame(symbol: str, ticker, frequency: str, fy_end_month: int | None = None) -> pd.DataFrame:

@@ -17,6 +17,7 @@ never into a report; its warnings and errors are collected
 (:func:`yf_messages`) so the provenance can list them. The yfinance module is
 imported lazily (:func:`load_yfinance`): importing it is slow.
 """
+
 from __future__ import annotations
 
 import logging
@@ -78,8 +79,7 @@ class _Router(logging.Handler):
         if run_dir and os.path.isdir(run_dir):
             try:
                 with open(os.path.join(run_dir, "run.log"), "a", encoding="utf-8") as fh:
-                    fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} yfinance {record.levelname}: "
-                             f"{msg[:300]}\n")
+                    fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} yfinance {record.levelname}: {msg[:300]}\n")
             except OSError:
                 pass
         else:
@@ -101,7 +101,7 @@ def load_yfinance():
     yf.config.debug.hide_exceptions = False
     yf_log = logging.getLogger("yfinance")
     if _ROUTER not in yf_log.handlers:  # re-checked on every call: logging set-ups elsewhere
-        yf_log.addHandler(_ROUTER)      # (dictConfig) may have reset the logger since
+        yf_log.addHandler(_ROUTER)  # (dictConfig) may have reset the logger since
     yf_log.propagate = False  # never printed under a report cell
     if yf_log.level == logging.NOTSET or yf_log.level > logging.WARNING:
         yf_log.setLevel(logging.WARNING)
@@ -144,23 +144,32 @@ def _one(yf, ticker: str, start, end, session) -> tuple[pd.DataFrame, Outcome]:
         if reason:
             raise network.SourceDown(reason)
         raw = yf.Ticker(ticker, session=session).history(
-            start=start, end=end, interval="1d", auto_adjust=True, actions=False,
-            timeout=network.YAHOO_TIMEOUT_S)
+            start=start, end=end, interval="1d", auto_adjust=True, actions=False, timeout=network.YAHOO_TIMEOUT_S
+        )
     except Exception as exc:  # classified below: nothing escapes one ticker
         return empty_prices(), classify(exc, 0)
     if raw is None or raw.empty or "Close" not in raw:
         return empty_prices(), classify(None, 0)
     closes = pd.to_numeric(raw["Close"], errors="coerce").dropna()
-    out = pd.DataFrame({"date": naive_dates(closes.index), "ticker": ticker,
-                        "close": closes.to_numpy(dtype="float64")})
+    out = pd.DataFrame({"date": naive_dates(closes.index), "ticker": ticker, "close": closes.to_numpy(dtype="float64")})
     out["ticker"] = out["ticker"].astype("str")
     out = out.drop_duplicates("date", keep="last")
     return out, classify(None, len(out))
 
 
-def download_closes(yf, tickers, start=None, end=None, *, session=None, batch_size: int = 50,
-                    retries: int = 4, backoff_s: float = 2.0, pace_s: float = 0.0,
-                    sleep=time.sleep) -> tuple[pd.DataFrame, dict[str, Outcome]]:
+def download_closes(
+    yf,
+    tickers,
+    start=None,
+    end=None,
+    *,
+    session=None,
+    batch_size: int = 50,
+    retries: int = 4,
+    backoff_s: float = 2.0,
+    pace_s: float = 0.0,
+    sleep=time.sleep,
+) -> tuple[pd.DataFrame, dict[str, Outcome]]:
     """Adjusted closes for ``tickers``; returns ``(long frame, {ticker: Outcome})``.
 
     Args: ``start`` and ``end`` are inclusive dates (``end`` None = latest);
@@ -176,7 +185,7 @@ def download_closes(yf, tickers, start=None, end=None, *, session=None, batch_si
     for i in range(0, len(tickers), batch_size):
         if i and pace_s:
             sleep(pace_s)
-        todo = tickers[i:i + batch_size]
+        todo = tickers[i : i + batch_size]
         for attempt in range(retries + 1):
             with ThreadPoolExecutor(max_workers=min(WORKERS, len(todo))) as pool:
                 results = list(pool.map(lambda t: _one(yf, t, ystart, yend, session), todo))
@@ -190,7 +199,7 @@ def download_closes(yf, tickers, start=None, end=None, *, session=None, batch_si
             if attempt == retries:
                 network.GUARD.mark_down("yahoo", f"rate-limited by Yahoo (HTTP 429) after {retries} retries")
                 break
-            wait = backoff_s * 2 ** attempt
+            wait = backoff_s * 2**attempt
             log.info("yfinance rate-limited; retrying %d tickers in %.1f s", len(todo), wait)
             sleep(wait)
     long = pd.concat(parts, ignore_index=True) if parts else empty_prices()
@@ -205,6 +214,7 @@ def forget_responses() -> None:
     retry without this would read the same empty answer again.
     """
     from yfinance.data import YfData
+
     YfData.cache_get.cache_clear()
 
 

@@ -7,6 +7,7 @@ against this range instead, and its messages name the range the data really
 has (the snapshot's prices and as-of date when the snapshot is what will be
 read; today when live data will be).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -34,7 +35,7 @@ class DataRange:
 
     first: str | None
     last: str
-    source: str                  # 'the snapshot' or 'live data'
+    source: str  # 'the snapshot' or 'live data'
     snapshot: Path | None = None  # the folder whose calendar can be read, when it serves the data
 
     def describe(self) -> str:
@@ -68,6 +69,7 @@ def _offline(source: str) -> bool:
     if config.offline_forced():
         return True
     from ..data.live import probe_network  # imported only when it is needed: it pulls in the live sources
+
     return not probe_network()
 
 
@@ -86,9 +88,13 @@ def data_range(source: str, snapshot: Path | None) -> DataRange:
 def _calendar(folder: Path, start: pd.Timestamp, end: pd.Timestamp) -> np.ndarray | None:
     """Trading dates of the calendar ticker in the snapshot between start and end (None if unreadable)."""
     import pyarrow.parquet as pq
+
     try:
-        table = pq.read_table(folder / "prices.parquet", columns=["date"],
-                              filters=[("ticker", "==", CALENDAR_TICKER), ("date", ">=", start), ("date", "<=", end)])
+        table = pq.read_table(
+            folder / "prices.parquet",
+            columns=["date"],
+            filters=[("ticker", "==", CALENDAR_TICKER), ("date", ">=", start), ("date", "<=", end)],
+        )
     except Exception:  # an unreadable price file is reported by the notebooks, with its name
         return None
     return table.column("date").to_numpy() if table.num_rows else None
@@ -129,8 +135,10 @@ def check_window(rng: DataRange, start, end, who: str | None, given: dict) -> st
         raise BadInputError(f"{start_name} {iso(s)} is not before {which} ({iso(e)}); {rng.describe()}")
     if trading_days(rng, s, e) < MIN_TRADING_DAYS:
         owner = f" ({who})" if who else ""
-        raise BadInputError(f"the window {iso(s)} to {iso(e)}{owner} has fewer than {MIN_TRADING_DAYS} "
-                            f"trading days; widen it ({rng.describe()})")
+        raise BadInputError(
+            f"the window {iso(s)} to {iso(e)}{owner} has fewer than {MIN_TRADING_DAYS} "
+            f"trading days; widen it ({rng.describe()})"
+        )
     if first is not None and s < first and "start" in given:
         return f"--start {iso(s)} is before the first date the data has ({rng.first}): the reports start there"
     return None

@@ -10,6 +10,7 @@ chart and its source line. Every value is read from the run's records and the
 reports' results.json through :mod:`.summary`, so the deck says what the index
 and the summary boxes say.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,19 +24,25 @@ DECK_NAME = "meeting-deck.pptx"
 WIDE = (13.333, 7.5)  # inches: 16:9
 NAVY = (0x1F, 0x3B, 0x57)
 GREY = (0x55, 0x55, 0x55)
-VERDICT_COLOURS = {ReportVerdict.SUPPORTED: (0x2E, 0x7D, 0x32), ReportVerdict.MIXED: (0xB3, 0x5C, 0x00),
-                   ReportVerdict.NOT_SUPPORTED: (0xC6, 0x28, 0x28), ReportVerdict.INCONCLUSIVE: (0x61, 0x61, 0x61),
-                   "failed": (0x00, 0x00, 0x00)}
+VERDICT_COLOURS = {
+    ReportVerdict.SUPPORTED: (0x2E, 0x7D, 0x32),
+    ReportVerdict.MIXED: (0xB3, 0x5C, 0x00),
+    ReportVerdict.NOT_SUPPORTED: (0xC6, 0x28, 0x28),
+    ReportVerdict.INCONCLUSIVE: (0x61, 0x61, 0x61),
+    "failed": (0x00, 0x00, 0x00),
+}
 
 
 def _rgb(colour):
     from pptx.dml.color import RGBColor
+
     return RGBColor(*colour)
 
 
 def _text(slide, left, top, width, height, text, size=18, bold=False, colour=(0, 0, 0), wrap=True):
     """A text box at the given position (inches) holding one paragraph per line of ``text``."""
     from pptx.util import Inches, Pt
+
     box = slide.shapes.add_textbox(Inches(left), Inches(top), Inches(width), Inches(height))
     frame = box.text_frame
     frame.word_wrap = wrap
@@ -56,15 +63,16 @@ def _picture(slide, data_uri: str, left, top, max_w, max_h):
     """Place a PNG data URI inside the box (inches), keeping its aspect ratio."""
     from PIL import Image
     from pptx.util import Inches
+
     raw = base64.b64decode(data_uri.split(",", 1)[1])
     w, h = Image.open(io.BytesIO(raw)).size
     scale = min(max_w / w, max_h / h)
-    return slide.shapes.add_picture(io.BytesIO(raw), Inches(left), Inches(top),
-                                    Inches(w * scale), Inches(h * scale))
+    return slide.shapes.add_picture(io.BytesIO(raw), Inches(left), Inches(top), Inches(w * scale), Inches(h * scale))
 
 
 def _read_notebook(run_dir: Path, record: dict):
     import nbformat
+
     name = (record.get("files") or {}).get("ipynb")
     path = Path(run_dir) / record["notebook"] / name if name else None
     if not path or not path.exists():
@@ -99,24 +107,42 @@ def deck_context(run: dict, run_dir: Path) -> dict:
         sources = ", ".join((rec.get("data") or {}).get("sources") or []) or "not recorded"
         if rec["status"] == "ok":
             as_of.add((rec.get("data") or {}).get("as_of"))
-        reports.append({
-            "name": rec["notebook"], "title": res.get("title") or rec.get("title") or rec["notebook"],
-            "verdict": box["verdict"] if rec["status"] == "ok" else "failed",
-            "rule": box["rule"], "window": box["window"], "numbers": box["numbers"][:KEY_NUMBERS],
-            "chart": box["chart"], "error": "" if rec["status"] == "ok" else "the report did not finish",
-            "source": f"Source: {sources}; data as of {box['as_of']}; report {rec['notebook']}, run {run.get('run_id')}",
-        })
+        reports.append(
+            {
+                "name": rec["notebook"],
+                "title": res.get("title") or rec.get("title") or rec["notebook"],
+                "verdict": box["verdict"] if rec["status"] == "ok" else "failed",
+                "rule": box["rule"],
+                "window": box["window"],
+                "numbers": box["numbers"][:KEY_NUMBERS],
+                "chart": box["chart"],
+                "error": "" if rec["status"] == "ok" else "the report did not finish",
+                "source": f"Source: {sources}; data as of {box['as_of']}; report {rec['notebook']}, run {run.get('run_id')}",
+            }
+        )
     window = windows_span(rec.get("results") for rec in records if rec["status"] == "ok" and not rec.get("run_last"))
-    return {"run_id": run.get("run_id", ""), "window": window,
-            "as_of": ", ".join(sorted(a for a in as_of if a)) or "unknown",
-            "counts": counts, "reports": reports}
+    return {
+        "run_id": run.get("run_id", ""),
+        "window": window,
+        "as_of": ", ".join(sorted(a for a in as_of if a)) or "unknown",
+        "counts": counts,
+        "reports": reports,
+    }
 
 
 def _title_slide(prs, ctx):
     s = _blank(prs)
     _text(s, 0.8, 2.0, 11.7, 1.2, "The Great Rotation, tested", size=44, bold=True, colour=NAVY)
-    _text(s, 0.8, 3.4, 11.7, 2.0, f"Run {ctx['run_id']}\nWindow: {ctx['window']}\nData as of {ctx['as_of']}",
-          size=22, colour=GREY)
+    _text(
+        s,
+        0.8,
+        3.4,
+        11.7,
+        2.0,
+        f"Run {ctx['run_id']}\nWindow: {ctx['window']}\nData as of {ctx['as_of']}",
+        size=22,
+        colour=GREY,
+    )
 
 
 def _ledger_slide(prs, ctx):
@@ -142,7 +168,7 @@ def _report_slide(prs, rep):
     _text(s, 0.5, 1.8, 4.3, 0.5, f"Window {rep['window']}", size=12, colour=GREY)
     if rep["error"]:
         _text(s, 0.5, 2.4, 4.3, 1, rep["error"], size=16)
-    top = 2.5   # below a window line that wraps once
+    top = 2.5  # below a window line that wraps once
     for n in rep["numbers"]:
         _text(s, 0.5, top, 4.3, 0.55, n["value"], size=26, bold=True, colour=NAVY)
         _text(s, 0.5, top + 0.55, 4.3, 0.6, n["label"], size=12, colour=GREY)

@@ -9,6 +9,7 @@ percentage is shown in percentage points). Unchanged items are not listed.
 Two runs are *comparable* when they ran the same notebook set; their windows
 may differ, and both windows are shown.
 """
+
 from __future__ import annotations
 
 import json
@@ -56,19 +57,21 @@ def claim_verdicts(past: PastRun) -> dict:
     for name, res in sorted(past.results.items()):
         for c in res.get("claims") or []:
             if isinstance(c, dict) and c.get("id"):
-                out[c["id"]] = {"verdict": c.get("verdict"), "evidence": c.get("evidence") or "",
-                                "notebook": name}
+                out[c["id"]] = {"verdict": c.get("verdict"), "evidence": c.get("evidence") or "", "notebook": name}
     for name, res in sorted(past.results.items()):
-        for row in ((res.get("extra") or {}).get("ledger") or []):
+        for row in (res.get("extra") or {}).get("ledger") or []:
             if isinstance(row, dict) and row.get("id") and row["id"] not in out:
-                out[row["id"]] = {"verdict": row.get("verdict"), "evidence": row.get("evidence") or "",
-                                  "notebook": row.get("source_report") or name}
+                out[row["id"]] = {
+                    "verdict": row.get("verdict"),
+                    "evidence": row.get("evidence") or "",
+                    "notebook": row.get("source_report") or name,
+                }
     return out
 
 
 def _claim_key(claim_id: str):
     head = claim_id.rstrip("0123456789")
-    tail = claim_id[len(head):]
+    tail = claim_id[len(head) :]
     return (head, int(tail) if tail else -1, claim_id)
 
 
@@ -80,9 +83,16 @@ def claim_changes(a: PastRun, b: PastRun) -> list[dict]:
         va, vb = (ca.get(cid) or {}).get("verdict"), (cb.get(cid) or {}).get("verdict")
         if va == vb:
             continue
-        rows.append({"id": cid, "notebook": (cb.get(cid) or ca.get(cid))["notebook"],
-                     "a": va, "b": vb, "evidence_a": (ca.get(cid) or {}).get("evidence", ""),
-                     "evidence_b": (cb.get(cid) or {}).get("evidence", "")})
+        rows.append(
+            {
+                "id": cid,
+                "notebook": (cb.get(cid) or ca.get(cid))["notebook"],
+                "a": va,
+                "b": vb,
+                "evidence_a": (ca.get(cid) or {}).get("evidence", ""),
+                "evidence_b": (cb.get(cid) or {}).get("evidence", ""),
+            }
+        )
     return rows
 
 
@@ -106,11 +116,20 @@ def headline_moves(res_a: dict, res_b: dict) -> list[dict]:
             continue  # equal, or equal in display units
         x, y = _number(va), _number(vb)
         size = abs(y - x) / max(abs(x), abs(y)) if x is not None and y is not None else 2.0
-        rows.append({"name": name, "label": mb.get("label") or ma.get("label") or name, "unit": unit,
-                     "a": va, "b": vb, "a_text": format_value(va, unit) if name in ha else "absent",
-                     "b_text": format_value(vb, unit) if name in hb else "absent",
-                     "change": format_change(va, vb, unit),
-                     "delta": (y - x) if x is not None and y is not None else None, "size": size})
+        rows.append(
+            {
+                "name": name,
+                "label": mb.get("label") or ma.get("label") or name,
+                "unit": unit,
+                "a": va,
+                "b": vb,
+                "a_text": format_value(va, unit) if name in ha else "absent",
+                "b_text": format_value(vb, unit) if name in hb else "absent",
+                "change": format_change(va, vb, unit),
+                "delta": (y - x) if x is not None and y is not None else None,
+                "size": size,
+            }
+        )
     return sorted(rows, key=lambda r: -r["size"])
 
 
@@ -123,8 +142,16 @@ def report_changes(a: PastRun, b: PastRun) -> list[dict]:
         moves = headline_moves(ra, rb)
         if va == vb and not moves:
             continue
-        rows.append({"notebook": name, "title": rb.get("title") or name,
-                     "verdict_a": va, "verdict_b": vb, "verdict_changed": va != vb, "moves": moves})
+        rows.append(
+            {
+                "notebook": name,
+                "title": rb.get("title") or name,
+                "verdict_a": va,
+                "verdict_b": vb,
+                "verdict_changed": va != vb,
+                "moves": moves,
+            }
+        )
     return rows
 
 
@@ -140,8 +167,9 @@ def parameter_changes(a: PastRun, b: PastRun) -> list[dict]:
     ga, gb = a.run.get("parameters") or {}, b.run.get("parameters") or {}
     for key in sorted(set(ga) | set(gb)):
         if ga.get(key) != gb.get(key):
-            rows.append({"what": f"--{key.replace('_', '-')}", "a": _fmt_param(ga.get(key)),
-                         "b": _fmt_param(gb.get(key))})
+            rows.append(
+                {"what": f"--{key.replace('_', '-')}", "a": _fmt_param(ga.get(key)), "b": _fmt_param(gb.get(key))}
+            )
     explained = {(OPTION_PARAMETERS.get(r["what"][2:].replace("-", "_")), r["a"], r["b"]) for r in rows}
     pa = {nb.get("notebook"): nb.get("parameters") or {} for nb in a.run.get("notebooks") or []}
     pb = {nb.get("notebook"): nb.get("parameters") or {} for nb in b.run.get("notebooks") or []}
@@ -159,8 +187,14 @@ def parameter_changes(a: PastRun, b: PastRun) -> list[dict]:
 def _describe(past: PastRun) -> dict:
     w = past.window()
     window = f"{w['start'] or 'each report default'} to {w['end'] or 'latest data'}"
-    return {"run_id": past.run_id, "path": str(past.path), "started_at": past.run.get("started_at"),
-            "window": window, "as_of": w["as_of"] or "unknown", "notebooks": sorted(past.notebooks)}
+    return {
+        "run_id": past.run_id,
+        "path": str(past.path),
+        "started_at": past.run.get("started_at"),
+        "window": window,
+        "as_of": w["as_of"] or "unknown",
+        "notebooks": sorted(past.notebooks),
+    }
 
 
 def compare(a: PastRun, b: PastRun) -> dict:
@@ -168,7 +202,9 @@ def compare(a: PastRun, b: PastRun) -> dict:
     da, db = _describe(a), _describe(b)
     reports = report_changes(a, b)
     return {
-        "schema": DIFF_SCHEMA, "a": da, "b": db,
+        "schema": DIFF_SCHEMA,
+        "a": da,
+        "b": db,
         "comparable": da["notebooks"] == db["notebooks"],
         "only_in_a": sorted(set(da["notebooks"]) - set(db["notebooks"])),
         "only_in_b": sorted(set(db["notebooks"]) - set(da["notebooks"])),
@@ -189,31 +225,47 @@ def _table(rows: list[list[str]]) -> list[str]:
 def terminal_text(diff: dict) -> str:
     """The diff as a plain-text report for the terminal (data and parameters first)."""
     a, b = diff["a"], diff["b"]
-    out = [f"A  {a['run_id']}  window {a['window']}, data as of {a['as_of']}",
-           f"B  {b['run_id']}  window {b['window']}, data as of {b['as_of']}"]
+    out = [
+        f"A  {a['run_id']}  window {a['window']}, data as of {a['as_of']}",
+        f"B  {b['run_id']}  window {b['window']}, data as of {b['as_of']}",
+    ]
     if not diff["comparable"]:
-        out.append(f"note: different notebook sets (only in A: {', '.join(diff['only_in_a']) or 'none'}; "
-                   f"only in B: {', '.join(diff['only_in_b']) or 'none'}); shared reports compared")
+        out.append(
+            f"note: different notebook sets (only in A: {', '.join(diff['only_in_a']) or 'none'}; "
+            f"only in B: {', '.join(diff['only_in_b']) or 'none'}); shared reports compared"
+        )
     out.append("\nData and parameters")
-    rows = [["data as of", a["as_of"], "->", b["as_of"]]] + [[p["what"], p["a"], "->", p["b"]] for p in diff["parameters"]]
+    rows = [["data as of", a["as_of"], "->", b["as_of"]]] + [
+        [p["what"], p["a"], "->", p["b"]] for p in diff["parameters"]
+    ]
     out += _table(rows)
     out.append(f"\nClaim verdicts that changed ({len(diff['claims'])})")
-    out += _table([[c["id"], c["notebook"], c["a"] or "absent", "->", c["b"] or "absent"]
-                   for c in diff["claims"]]) if diff["claims"] else ["  none"]
+    out += (
+        _table([[c["id"], c["notebook"], c["a"] or "absent", "->", c["b"] or "absent"] for c in diff["claims"]])
+        if diff["claims"]
+        else ["  none"]
+    )
     out.append(f"\nReport verdicts that changed ({diff['verdict_flips']})")
     flips = [r for r in diff["reports"] if r["verdict_changed"]]
-    out += _table([[r["notebook"], r["verdict_a"] or "absent", "->", r["verdict_b"] or "absent"]
-                   for r in flips]) if flips else ["  none"]
+    out += (
+        _table([[r["notebook"], r["verdict_a"] or "absent", "->", r["verdict_b"] or "absent"] for r in flips])
+        if flips
+        else ["  none"]
+    )
     out.append(f"\nHeadline numbers that moved ({diff['moves']})")
-    moves = [[r["notebook"], m["label"], m["a_text"], "->", m["b_text"], m["change"]]
-             for r in diff["reports"] for m in r["moves"]]
+    moves = [
+        [r["notebook"], m["label"], m["a_text"], "->", m["b_text"], m["change"]]
+        for r in diff["reports"]
+        for m in r["moves"]
+    ]
     out += _table(moves) if moves else ["  none"]
     return "\n".join(out)
 
 
 def _env() -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)),
-                              autoescape=True, undefined=jinja2.StrictUndefined)
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
 
 
 def write_diff(diff: dict, folder: Path, names=DIFF_FILES) -> tuple[Path, Path]:
@@ -230,17 +282,49 @@ def index_summary(diff: dict | None, href: str | None = None, limit: int = INDEX
     """The "Changed since" block of an index: verdict flips first, then the largest moves."""
     if diff is None:
         return {"first": True}
-    items = [{"kind": "claim", "what": f"claim {c['id']} ({c['notebook']})",
-              "a": c["a"] or "absent", "b": c["b"] or "absent", "change": ""} for c in diff["claims"]]
-    items += [{"kind": "verdict", "what": f"{r['title']} verdict", "a": r["verdict_a"] or "absent",
-               "b": r["verdict_b"] or "absent", "change": ""} for r in diff["reports"] if r["verdict_changed"]]
+    items = [
+        {
+            "kind": "claim",
+            "what": f"claim {c['id']} ({c['notebook']})",
+            "a": c["a"] or "absent",
+            "b": c["b"] or "absent",
+            "change": "",
+        }
+        for c in diff["claims"]
+    ]
+    items += [
+        {
+            "kind": "verdict",
+            "what": f"{r['title']} verdict",
+            "a": r["verdict_a"] or "absent",
+            "b": r["verdict_b"] or "absent",
+            "change": "",
+        }
+        for r in diff["reports"]
+        if r["verdict_changed"]
+    ]
     moves = sorted(((m, r) for r in diff["reports"] for m in r["moves"]), key=lambda mr: -mr[0]["size"])
-    items += [{"kind": "move", "what": f"{m['label']} ({r['notebook']})", "a": m["a_text"],
-               "b": m["b_text"], "change": m["change"]} for m, r in moves]
-    return {"first": False, "previous": diff["a"], "current": diff["b"], "href": href,
-            "items": items[:limit], "more": max(0, len(items) - limit),
-            "flips": len(diff["claims"]) + diff["verdict_flips"], "moves": diff["moves"],
-            "parameters": diff["parameters"]}
+    items += [
+        {
+            "kind": "move",
+            "what": f"{m['label']} ({r['notebook']})",
+            "a": m["a_text"],
+            "b": m["b_text"],
+            "change": m["change"],
+        }
+        for m, r in moves
+    ]
+    return {
+        "first": False,
+        "previous": diff["a"],
+        "current": diff["b"],
+        "href": href,
+        "items": items[:limit],
+        "more": max(0, len(items) - limit),
+        "flips": len(diff["claims"]) + diff["verdict_flips"],
+        "moves": diff["moves"],
+        "parameters": diff["parameters"],
+    }
 
 
 def changes_since_previous(root: Path, run_dir: Path, run: dict) -> dict:
@@ -249,6 +333,7 @@ def changes_since_previous(root: Path, run_dir: Path, run: dict) -> dict:
     Never raises: a problem reading older runs is shown on the index, not fatal to the run.
     """
     from .history import load_results
+
     try:
         current = PastRun(Path(run_dir).resolve(), run, load_results(run_dir, run))
         previous = previous_comparable(root, current)
@@ -288,5 +373,3 @@ def run_diff(specs: list[str], root: Path) -> tuple[str, Path]:
     diff = compare(a, b)
     html_path, _ = write_diff(diff, b.path)
     return terminal_text(diff), html_path
-
-

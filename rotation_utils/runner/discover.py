@@ -8,11 +8,11 @@ drops a parameter whose comment contains "=", e.g. ``end = None  # None = latest
 and the runner must know every declared name to pass it). There is no second
 list to keep in sync.
 """
+
 from __future__ import annotations
 
 import ast
 import io
-import os
 import re
 import tokenize
 from dataclasses import dataclass, field
@@ -20,7 +20,6 @@ from pathlib import Path
 
 import nbformat
 
-from .. import config
 from ..config import notebooks_dir  # noqa: F401  (the runner imports it from here)
 from ..errors import BadInputError
 
@@ -33,13 +32,13 @@ _HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 class NotebookInfo:
     """One report notebook: its file, title, purpose line and declared parameters."""
 
-    name: str                      # file stem, e.g. "01_rotation_breadth"
+    name: str  # file stem, e.g. "01_rotation_breadth"
     path: Path
     title: str
     purpose: str
     parameters: dict = field(default_factory=dict)  # name -> {"default": source text, "help": str}
     run_last: bool = False
-    error: str | None = None       # why the file could not be read (it is refused only when selected)
+    error: str | None = None  # why the file could not be read (it is refused only when selected)
 
     def declares(self, parameter: str) -> bool:
         return parameter in self.parameters
@@ -84,15 +83,16 @@ def title_and_purpose(nb) -> tuple[str, str]:
 
 def declared_parameters(nb) -> dict:
     """``{name: {"default": source text, "help": trailing comment}}`` of the ``parameters`` cell."""
-    cell = next((c for c in nb.cells if c.cell_type == "code"
-                 and "parameters" in (c.metadata.get("tags") or [])), None)
+    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in (c.metadata.get("tags") or [])), None)
     if cell is None:
         return {}
     src = cell.source
     tree = ast.parse(src)
-    comments = {tok.start[0]: tok.string.lstrip("#").strip()
-                for tok in tokenize.generate_tokens(io.StringIO(src).readline)
-                if tok.type == tokenize.COMMENT}
+    comments = {
+        tok.start[0]: tok.string.lstrip("#").strip()
+        for tok in tokenize.generate_tokens(io.StringIO(src).readline)
+        if tok.type == tokenize.COMMENT
+    }
     out = {}
     for node in tree.body:
         if isinstance(node, ast.Assign):
@@ -119,8 +119,12 @@ def read_notebook(path: Path) -> NotebookInfo:
     title, purpose = title_and_purpose(nb)
     meta = nb.metadata.get("rotation", {}) or {}
     return NotebookInfo(
-        name=path.stem, path=path.resolve(), title=title or path.stem, purpose=purpose,
-        parameters=params, run_last=bool(meta.get("run_last")) or path.stem in RUN_LAST_STEMS,
+        name=path.stem,
+        path=path.resolve(),
+        title=title or path.stem,
+        purpose=purpose,
+        parameters=params,
+        run_last=bool(meta.get("run_last")) or path.stem in RUN_LAST_STEMS,
     )
 
 
@@ -141,8 +145,14 @@ def _read_or_mark(path: Path) -> NotebookInfo:
     try:
         return read_notebook(path)
     except BadInputError as exc:
-        return NotebookInfo(name=path.stem, path=path.resolve(), title=path.stem, purpose="",
-                            run_last=path.stem in RUN_LAST_STEMS, error=str(exc))
+        return NotebookInfo(
+            name=path.stem,
+            path=path.resolve(),
+            title=path.stem,
+            purpose="",
+            run_last=path.stem in RUN_LAST_STEMS,
+            error=str(exc),
+        )
 
 
 def select(infos: list[NotebookInfo], only) -> list[NotebookInfo]:
@@ -152,13 +162,11 @@ def select(infos: list[NotebookInfo], only) -> list[NotebookInfo]:
     """
     chosen, unknown = ([], []) if only else (list(infos), [])
     for wanted in only or ():
-        hits = [i for i in infos
-                if wanted in (i.name, i.slug) or i.name.split("_", 1)[0] == wanted]
+        hits = [i for i in infos if wanted in (i.name, i.slug) or i.name.split("_", 1)[0] == wanted]
         if not hits:
             unknown.append(wanted)
         elif len(hits) > 1:
-            raise BadInputError(f"notebook name {wanted!r} is ambiguous "
-                                f"({', '.join(h.name for h in hits)})")
+            raise BadInputError(f"notebook name {wanted!r} is ambiguous ({', '.join(h.name for h in hits)})")
         chosen += [h for h in hits if h not in chosen]
     if unknown:
         names = ", ".join(i.name for i in infos)

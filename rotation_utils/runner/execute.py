@@ -17,6 +17,7 @@ Worker processes, not threads: papermill changes the process's working
 directory and the kernel inherits the process environment, both of which are
 per-process state.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -82,9 +83,14 @@ def failure_from_papermill(exc, source_nb, executed_nb) -> dict:
     last = _last_line(exc.traceback) or f"{exc.ename}: {exc.evalue}".strip()
     if not last.startswith(exc.ename or "\0"):
         last = f"{exc.ename}: {exc.evalue}".strip().splitlines()[0]
-    return {"cell": failed_cell_number(source_nb, executed_nb),
-            "execution_count": exc.exec_count, "ename": exc.ename, "evalue": exc.evalue,
-            "line": last, "source": src_lines[0] if src_lines else ""}
+    return {
+        "cell": failed_cell_number(source_nb, executed_nb),
+        "execution_count": exc.exec_count,
+        "ename": exc.ename,
+        "evalue": exc.evalue,
+        "line": last,
+        "source": src_lines[0] if src_lines else "",
+    }
 
 
 def _run_papermill(task: Task, out_ipynb: Path, nb_dir: Path):
@@ -94,11 +100,18 @@ def _run_papermill(task: Task, out_ipynb: Path, nb_dir: Path):
     # although it injects them correctly; the runner reports failures itself
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
     from .kernel import ActiveEnvKernelManager
+
     ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
     pm.execute_notebook(
-        task.input, str(out_ipynb), parameters=task.parameters, cwd=str(nb_dir),
-        kernel_name="python3", kernel_manager_class=ActiveEnvKernelManager,
-        progress_bar=False, log_output=False, start_timeout=120,
+        task.input,
+        str(out_ipynb),
+        parameters=task.parameters,
+        cwd=str(nb_dir),
+        kernel_name="python3",
+        kernel_manager_class=ActiveEnvKernelManager,
+        progress_bar=False,
+        log_output=False,
+        start_timeout=120,
         execution_timeout=task.timeout,
     )
 
@@ -137,8 +150,11 @@ def execute(task: Task, source_nb, nb_dir: Path, out_ipynb: Path) -> tuple[str, 
             else:
                 line = f"{name}: {str(exc).strip().splitlines()[0] if str(exc).strip() else ''}".strip(": ")
             executed = _read_if_exists(out_ipynb)
-            return "failed", _error(exc, line, failed_cell_number(source_nb, executed, cut_off=True),
-                                    traceback.format_exc(limit=3)), attempts
+            return (
+                "failed",
+                _error(exc, line, failed_cell_number(source_nb, executed, cut_off=True), traceback.format_exc(limit=3)),
+                attempts,
+            )
 
 
 def _retryable(exc: BaseException) -> bool:
@@ -156,8 +172,7 @@ def _read_if_exists(path: Path):
 
 def _meaningful(log: str) -> bool:
     """False when the kernel's stderr holds only ipykernel's routine start-up warnings."""
-    return any(line.strip() and not any(r in line for r in ROUTINE_KERNEL_LOG)
-               for line in log.splitlines())
+    return any(line.strip() and not any(r in line for r in ROUTINE_KERNEL_LOG) for line in log.splitlines())
 
 
 def _read_results(path: Path) -> tuple[dict | None, list[str]]:
@@ -195,14 +210,28 @@ def run_task(task: Task) -> dict:
 def failed_record(task: Task, exc: BaseException, seconds: float = 0.0, line: str | None = None) -> dict:
     """Status record for a notebook whose run broke outside its cells (or whose worker died)."""
     if line is None:
-        line = (atomic.disk_full_message(exc, task.dir) if atomic.is_disk_full(exc)
-                else f"worker process failed: {exc.__class__.__name__}: {exc}")
-    return {"run_id": task.run_id, "notebook": task.name, "title": task.title,
-            "run_last": task.run_last, "status": "failed", "attempts": 1,
-            "error": _error(exc, " ".join(line.split())),
-            "parameters": task.parameters, "passed_parameters": task.parameters,
-            "data": {}, "files": {}, "warnings": [], "results": None, "duration_seconds": seconds,
-            "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds")}
+        line = (
+            atomic.disk_full_message(exc, task.dir)
+            if atomic.is_disk_full(exc)
+            else f"worker process failed: {exc.__class__.__name__}: {exc}"
+        )
+    return {
+        "run_id": task.run_id,
+        "notebook": task.name,
+        "title": task.title,
+        "run_last": task.run_last,
+        "status": "failed",
+        "attempts": 1,
+        "error": _error(exc, " ".join(line.split())),
+        "parameters": task.parameters,
+        "passed_parameters": task.parameters,
+        "data": {},
+        "files": {},
+        "warnings": [],
+        "results": None,
+        "duration_seconds": seconds,
+        "executed_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+    }
 
 
 def _run_task(task: Task, t0: float) -> dict:
@@ -227,18 +256,29 @@ def _run_task(task: Task, t0: float) -> dict:
     nb = _read_if_exists(partial)
     if nb is None:  # the kernel never ran a cell (or its file is cut short): keep the source
         nb = source_nb
-        nb.cells.insert(0, nbformat.v4.new_markdown_cell(
-            f"**This notebook did not run:** {describe_failure(error) or 'unknown error'}"))
+        nb.cells.insert(
+            0,
+            nbformat.v4.new_markdown_cell(
+                f"**This notebook did not run:** {describe_failure(error) or 'unknown error'}"
+            ),
+        )
     results, warnings = _read_results(nb_dir / "results.json")
     if status != "ok":
         warnings = [w for w in warnings if "was not written" not in w]
     record = {
-        "run_id": task.run_id, "notebook": name, "title": task.title,
-        "status": status, "error": error, "attempts": attempts,
+        "run_id": task.run_id,
+        "notebook": name,
+        "title": task.title,
+        "status": status,
+        "error": error,
+        "attempts": attempts,
         "parameters": effective_parameters(task.defaults, task.parameters),
         "passed_parameters": task.parameters,
-        "data": data_block(results), "git": task.git, "packages": task.packages,
-        "executed_at": started.isoformat(timespec="seconds"), "duration_seconds": seconds,
+        "data": data_block(results),
+        "git": task.git,
+        "packages": task.packages,
+        "executed_at": started.isoformat(timespec="seconds"),
+        "duration_seconds": seconds,
     }
     stamp(nb, record)
     files = {}
@@ -248,6 +288,7 @@ def _run_task(task: Task, t0: float) -> dict:
         files["ipynb"] = out_ipynb.name
         partial.unlink(missing_ok=True)
         from .render import write_html, write_slides
+
         files["html"] = write_html(nb, nb_dir / f"{name}.html", record, results, task).name
         if task.slides:
             slides = write_slides(nb, nb_dir / f"{name}.slides.html", record, results, task)
@@ -267,8 +308,7 @@ def _run_task(task: Task, t0: float) -> dict:
         files["notebook_log"] = "notebook.log"
     if kernel_log.exists():
         files["kernel_log"] = KERNEL_LOG
-    record.update(status=status, error=error, files=files, warnings=warnings,
-                  results=_summary(results))
+    record.update(status=status, error=error, files=files, warnings=warnings, results=_summary(results))
     return record
 
 
@@ -276,5 +316,18 @@ def _summary(results: dict | None) -> dict | None:
     """The parts of results.json the index page needs."""
     if not results:
         return None
-    return {k: results.get(k) for k in ("title", "headline", "claims", "verdict", "tables", "extra",
-                                        "key_metrics", "window", "parameters", "data")}
+    return {
+        k: results.get(k)
+        for k in (
+            "title",
+            "headline",
+            "claims",
+            "verdict",
+            "tables",
+            "extra",
+            "key_metrics",
+            "window",
+            "parameters",
+            "data",
+        )
+    }

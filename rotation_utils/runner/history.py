@@ -6,6 +6,7 @@ reused from or used as a sweep's reference. ``diff``, ``sweep`` and the
 incremental rerun all read earlier runs through this module so they agree on
 what "the newest complete run" is.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,7 +28,7 @@ class PastRun:
 
     path: Path
     run: dict
-    results: dict = field(default_factory=dict)   # notebook -> results.json contents
+    results: dict = field(default_factory=dict)  # notebook -> results.json contents
 
     @property
     def run_id(self) -> str:
@@ -40,8 +41,12 @@ class PastRun:
     def window(self) -> dict:
         """The window the run asked for and the data's as-of date(s), for headers and comparisons."""
         given = self.run.get("parameters") or {}
-        return {"start": given.get("start"), "end": given.get("end"),
-                "data_end": self.run.get("data_end"), "as_of": as_of(self)}
+        return {
+            "start": given.get("start"),
+            "end": given.get("end"),
+            "data_end": self.run.get("data_end"),
+            "as_of": as_of(self),
+        }
 
 
 def read_run_json(folder: Path) -> dict | None:
@@ -97,8 +102,10 @@ def load_run(folder: Path) -> PastRun:
     if run is None:
         raise BadInputError(f"{folder} is not a run folder (no readable run.json)")
     if not is_complete(run, folder):
-        raise BadInputError(f"run {folder.name} is incomplete (status {run.get('status')!r}"
-                            f"{', ' + INCOMPLETE_MARKER + ' marker present' if (folder / INCOMPLETE_MARKER).exists() else ''})")
+        raise BadInputError(
+            f"run {folder.name} is incomplete (status {run.get('status')!r}"
+            f"{', ' + INCOMPLETE_MARKER + ' marker present' if (folder / INCOMPLETE_MARKER).exists() else ''})"
+        )
     results = load_results(folder, run)
     if not results:
         raise BadInputError(f"run {folder.name} has no results.json (every notebook failed?)")
@@ -138,6 +145,7 @@ def previous_comparable(root: Path, current: PastRun) -> PastRun | None:
 
 def as_of(past: PastRun) -> str | None:
     """The data as-of date of a run's market-data reports (several joined by ', ')."""
-    dates = sorted({(res.get("data") or {}).get("as_of") for res in past.results.values()
-                    if (res.get("data") or {}).get("as_of")})
+    dates = sorted(
+        {(res.get("data") or {}).get("as_of") for res in past.results.values() if (res.get("data") or {}).get("as_of")}
+    )
     return ", ".join(dates) or None

@@ -5,6 +5,7 @@ depends on the user's Jupyter paths (a stale user-level spec can point at
 another Python without our package). The runner sidesteps the lookup: every
 kernel is ``sys.executable -m ipykernel_launcher``, i.e. the active environment.
 """
+
 from __future__ import annotations
 
 import sys
@@ -18,7 +19,8 @@ def active_kernel_spec() -> KernelSpec:
     return KernelSpec(
         argv=[sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         display_name=f"Python {sys.version_info.major}.{sys.version_info.minor} (rotation)",
-        language="python", metadata={"debugger": False},
+        language="python",
+        metadata={"debugger": False},
     )
 
 

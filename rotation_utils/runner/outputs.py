@@ -6,6 +6,7 @@ added when two runs start in the same second with the same parameters).
 ``latest`` is a relative symlink, replaced atomically; where symlinks are not
 allowed, ``latest.txt`` and ``latest.html`` (a redirect) name the run instead.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -68,5 +69,6 @@ def point_latest(root: Path, run_dir: Path) -> str:
         atomic.write_text(
             root / "latest.html",
             f'<!DOCTYPE html><meta charset="utf-8"><meta http-equiv="refresh" content="0; url={target}">'
-            f'<title>Latest reports</title><a href="{target}">Latest reports: {html.escape(run_dir.name)}</a>\n')
+            f'<title>Latest reports</title><a href="{target}">Latest reports: {html.escape(run_dir.name)}</a>\n',
+        )
         return "file"

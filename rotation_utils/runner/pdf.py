@@ -7,6 +7,7 @@ Playwright's own browser download is not needed: a system Chromium (Debian's
 ``chromium`` package, or any Chrome/Chromium named by ``ROTATION_CHROMIUM``) is
 used, started offline (no background networking, no component updates).
 """
+
 from __future__ import annotations
 
 import os
@@ -19,9 +20,16 @@ from ..errors import BadInputError
 
 #: executables looked for on PATH, in order, when ROTATION_CHROMIUM is not set
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-default-apps", "--disable-extensions"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+]
 PAPER = "Letter"
 MARGIN = {"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"}
 
@@ -46,8 +54,10 @@ def require_chromium() -> str:
     """The browser for ``--pdf``, or a one-line BadInputError saying how to install one."""
     path = find_chromium()
     if path is None:
-        raise BadInputError("--pdf needs Chromium: install it (Debian/Ubuntu: apt-get install chromium) "
-                            "or set ROTATION_CHROMIUM to a Chrome/Chromium executable")
+        raise BadInputError(
+            "--pdf needs Chromium: install it (Debian/Ubuntu: apt-get install chromium) "
+            "or set ROTATION_CHROMIUM to a Chrome/Chromium executable"
+        )
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError as exc:
@@ -63,10 +73,12 @@ class Browser:
 
     def __enter__(self):
         from playwright.sync_api import sync_playwright
+
         self._profile = tempfile.TemporaryDirectory(prefix="rotation-chromium-")
         self._pw = sync_playwright().start()
         self.context = self._pw.chromium.launch_persistent_context(
-            self._profile.name, executable_path=self.executable, headless=True, args=CHROMIUM_ARGS)
+            self._profile.name, executable_path=self.executable, headless=True, args=CHROMIUM_ARGS
+        )
         return self
 
     def __exit__(self, *exc):
@@ -93,8 +105,7 @@ class Browser:
             page.emulate_media(media="print")
             # the page's @page rules decide each sheet's orientation (a wide table prints on a
             # landscape sheet); PAPER is the size of a sheet whose rule says only "auto"/"landscape"
-            page.pdf(path=str(tmp), format=PAPER, print_background=True, margin=MARGIN,
-                     prefer_css_page_size=True)
+            page.pdf(path=str(tmp), format=PAPER, print_background=True, margin=MARGIN, prefer_css_page_size=True)
             # a new file replaces the name: a report folder reused from an earlier run holds
             # hard links, and writing through one would change that run's PDF
             os.replace(tmp, pdf)

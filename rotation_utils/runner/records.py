@@ -12,6 +12,7 @@ to learn a field name (``render`` no longer imports ``execute``).
   (a ``TypedDict``: it crosses process and Dask boundaries and is read back from
   run.json as plain JSON).
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
@@ -96,20 +97,20 @@ class NotebookRecord(TypedDict, total=False):
     notebook: str
     title: str
     run_last: bool
-    status: str                 # ok | failed | interrupted
-    error: dict | None          # a Failure.as_dict()
+    status: str  # ok | failed | interrupted
+    error: dict | None  # a Failure.as_dict()
     attempts: int
-    parameters: dict            # effective: defaults overlaid with what was passed
+    parameters: dict  # effective: defaults overlaid with what was passed
     passed_parameters: dict
     data: dict
     git: dict
     packages: dict
     executed_at: str
     duration_seconds: float
-    executed_seconds: float     # a reused record: the original execution time
+    executed_seconds: float  # a reused record: the original execution time
     files: dict
     warnings: list
-    results: dict | None        # the parts of results.json the index needs
+    results: dict | None  # the parts of results.json the index needs
     reused_from: str
     reused_origin: str
     reuse_key: str | None

@@ -9,6 +9,7 @@ hidden by CSS until the "Show code" button is pressed.
 Images are embedded as data URIs and no script is loaded from the network, so
 the file opens offline.
 """
+
 from __future__ import annotations
 
 import copy
@@ -54,8 +55,9 @@ def parameter_rows(record: dict) -> list[dict]:
         shown = _fmt_value(value)
         if name == "end" and value is None:
             shown = f"latest data ({as_of})" if as_of else "latest data"
-        rows.append({"name": name, "value": shown,
-                     "origin": "set for this run" if name in passed else "notebook default"})
+        rows.append(
+            {"name": name, "value": shown, "origin": "set for this run" if name in passed else "notebook default"}
+        )
     return rows
 
 
@@ -73,8 +75,9 @@ def code_line(record: dict) -> str:
     git = record.get("git") or {}
     pk = record.get("packages") or {}
     commit = (git.get("commit") or "unknown")[:10] + (" (uncommitted changes)" if git.get("dirty") else "")
-    versions = ", ".join(f"{k} {v}" for k, v in pk.items() if v and k in
-                         ("python", "rotation-utils", "pandas", "numpy", "papermill"))
+    versions = ", ".join(
+        f"{k} {v}" for k, v in pk.items() if v and k in ("python", "rotation-utils", "pandas", "numpy", "papermill")
+    )
     return f"commit {commit}; {versions}"
 
 
@@ -92,6 +95,7 @@ def header_context(record: dict, results: dict | None, task, nb=None) -> dict:
     """
     from .records import describe_failure
     from .summary import summary
+
     results = results or {}
     verdict = (results.get("verdict") or {}).get("value")
     return {
@@ -121,8 +125,7 @@ def table_of_contents(body: str) -> str:
         text = html.unescape(_TAGS.sub("", inner)).replace("¶", "").strip()
         if text:
             # ``anchor`` is already an HTML attribute value written by nbconvert: reuse it verbatim
-            items.append(f'<li class="rt-toc-{level}"><a href="#{anchor}">'
-                         f"{html.escape(text)}</a></li>")
+            items.append(f'<li class="rt-toc-{level}"><a href="#{anchor}">{html.escape(text)}</a></li>')
     if not items:
         return ""
     return '<nav class="rt-toc"><strong>Contents</strong><ul>' + "".join(items) + "</ul></nav>"
@@ -134,6 +137,7 @@ def without_title_cell(nb, title: str, purpose: str):
     Only a cell that holds nothing but the title heading and the purpose line is hidden.
     """
     from .discover import title_and_purpose
+
     for i, cell in enumerate(nb.cells):
         if cell.cell_type == "code":
             break
@@ -153,13 +157,17 @@ def without_title_cell(nb, title: str, purpose: str):
 def report_html(nb, record: dict, results: dict | None, task) -> str:
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
-                            template_file="report.html.j2", exclude_output_prompt=True,
-                            exclude_input_prompt=False, embed_images=True)
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(TEMPLATES)],
+        template_file="report.html.j2",
+        exclude_output_prompt=True,
+        exclude_input_prompt=False,
+        embed_images=True,
+    )
     ctx = header_context(record, results, task, nb)
     nb = without_title_cell(nb, task.title, task.purpose)
-    body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx,
-                                                         "metadata": {"name": ctx["title"]}})
+    body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}})
     return body.replace(TOC_MARK, table_of_contents(body), 1)
 
 
@@ -194,9 +202,15 @@ def write_slides(nb, path: Path, record: dict, results: dict | None, task) -> Pa
     deck = slide_notebook(without_title_cell(nb, task.title, task.purpose))
     if deck is None:
         return None
-    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
-                            template_file="deck.html.j2", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, embed_images=True)
+    exporter = HTMLExporter(
+        template_name="lab",
+        extra_template_paths=[str(TEMPLATES)],
+        template_file="deck.html.j2",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        embed_images=True,
+    )
     ctx = header_context(record, results, task, nb)
     body, _ = exporter.from_notebook_node(deck, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}})
     path.write_text(body, encoding="utf-8")

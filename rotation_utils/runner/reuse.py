@@ -21,6 +21,7 @@ with the same key, the notebook's folder is hard-linked (copied where links
 are not possible) into the new run and its record is marked ``reused_from``.
 Failed notebooks are never reused; ``--force`` re-executes everything.
 """
+
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
@@ -61,9 +62,14 @@ def code_version(package_dir: Path = config.PACKAGE_DIR) -> str:
 def notebook_digest(path: Path) -> str:
     """sha256 of a notebook's cells (type, source, tags) and its ``rotation`` metadata; outputs ignored."""
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
-    cells = [[c.get("cell_type"), "".join(c.get("source") or []) if isinstance(c.get("source"), list)
-              else c.get("source") or "", sorted((c.get("metadata") or {}).get("tags") or [])]
-             for c in nb.get("cells") or []]
+    cells = [
+        [
+            c.get("cell_type"),
+            "".join(c.get("source") or []) if isinstance(c.get("source"), list) else c.get("source") or "",
+            sorted((c.get("metadata") or {}).get("tags") or []),
+        ]
+        for c in nb.get("cells") or []
+    ]
     meta = (nb.get("metadata") or {}).get("rotation") or {}
     return _sha(json.dumps([cells, meta], sort_keys=True).encode())
 
@@ -137,10 +143,15 @@ def key_inputs(task: Task) -> dict:
     from .execute import effective_parameters
 
     parameters = effective_parameters(task.defaults, task.parameters)
-    inputs = {"schema": KEY_SCHEMA, "notebook": notebook_digest(task.input),
-              "parameters": parameters, "slides": bool(task.slides),
-              "data": data_fingerprint(parameters, task.data_end),
-              "code": code_version(), "packages": task.packages or {}}
+    inputs = {
+        "schema": KEY_SCHEMA,
+        "notebook": notebook_digest(task.input),
+        "parameters": parameters,
+        "slides": bool(task.slides),
+        "data": data_fingerprint(parameters, task.data_end),
+        "code": code_version(),
+        "packages": task.packages or {},
+    }
     if task.run_last:
         inputs["reports"] = sibling_results(Path(task.dir).parent, task.name)
     return inputs
@@ -191,10 +202,13 @@ def reuse(task: Task, key: str) -> dict | None:
     t0 = time.perf_counter()
     link_tree(folder / task.name, Path(task.dir))
     rec = dict(rec)
-    rec.update(run_id=task.run_id, reused_from=folder.name,
-               reused_origin=rec.get("reused_origin") or rec.get("run_id") or folder.name,
-               executed_seconds=rec.get("executed_seconds", rec.get("duration_seconds")),
-               duration_seconds=round(time.perf_counter() - t0, 2))
+    rec.update(
+        run_id=task.run_id,
+        reused_from=folder.name,
+        reused_origin=rec.get("reused_origin") or rec.get("run_id") or folder.name,
+        executed_seconds=rec.get("executed_seconds", rec.get("duration_seconds")),
+        duration_seconds=round(time.perf_counter() - t0, 2),
+    )
     return rec
 
 

@@ -12,6 +12,7 @@ SIGTERM stops the notebooks in flight at once (their workers stop their
 kernels), writes run.json with status "interrupted" and keeps the marker; a full
 disk ends the run with one line, "no space left on <path>", and exit code 1.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -29,11 +30,11 @@ from tqdm import tqdm
 from .. import atomic, config
 from .diff import changes_since_previous
 from .execute import failed_record
-from .records import Task, describe_failure
 from .index import write_index
 from .meeting import print_index, write_meeting_files
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, point_latest
 from .provenance import git_info, package_versions
+from .records import Task, describe_failure
 from .reuse import run_or_reuse
 from .validate import RunPlan
 from .workers import start_pool, stop_pool, terminate_as_interrupt
@@ -59,8 +60,9 @@ class _Console:
         self.handler = _QuietFileHandler(log_path, encoding="utf-8")
         self.handler.setFormatter(logging.Formatter("%(asctime)s %(message)s", "%Y-%m-%d %H:%M:%S"))
         self.log.addHandler(self.handler)
-        self.bar = tqdm(total=total, desc="reports", unit="nb", file=sys.stderr, disable=None,
-                        leave=False, dynamic_ncols=True)
+        self.bar = tqdm(
+            total=total, desc="reports", unit="nb", file=sys.stderr, disable=None, leave=False, dynamic_ncols=True
+        )
 
     def say(self, line: str) -> None:
         with self.lock:
@@ -81,17 +83,28 @@ class _Console:
 def make_tasks(plan: RunPlan, run_dir: Path, run_id: str, git: dict, packages: dict, force: bool = False) -> dict:
     """One :class:`~.records.Task` per notebook (what a worker needs to run or reuse it); ``force``: never reuse."""
     # kernels find the run folder, and setup() the notebook's declared parameters, through these
-    env = {config.SETTINGS["run_dir"].env: str(run_dir),
-           config.SETTINGS["notebooks"].env: str(plan.notebooks_dir)}
+    env = {config.SETTINGS["run_dir"].env: str(run_dir), config.SETTINGS["notebooks"].env: str(plan.notebooks_dir)}
     tasks = {}
     for nb in plan.notebooks:
         tasks[nb.name] = Task(
-            name=nb.name, input=str(nb.path), dir=str(run_dir / nb.name),
-            title=nb.title, purpose=nb.purpose, run_last=nb.run_last,
-            parameters=plan.parameters[nb.name], defaults=nb.defaults(),
-            timeout=plan.timeout, retries=plan.retries, slides=plan.slides,
-            env=env, run_id=run_id, git=git, packages=packages,
-            out_root=str(plan.out_root), force=force, data_end=plan.data_end,
+            name=nb.name,
+            input=str(nb.path),
+            dir=str(run_dir / nb.name),
+            title=nb.title,
+            purpose=nb.purpose,
+            run_last=nb.run_last,
+            parameters=plan.parameters[nb.name],
+            defaults=nb.defaults(),
+            timeout=plan.timeout,
+            retries=plan.retries,
+            slides=plan.slides,
+            env=env,
+            run_id=run_id,
+            git=git,
+            packages=packages,
+            out_root=str(plan.out_root),
+            force=force,
+            data_end=plan.data_end,
         )
     return tasks
 
@@ -131,6 +144,7 @@ def _run_group(names, tasks, pool, jobs, console, records: dict) -> None:
     the workers are stopped at once, every notebook not finished by then is
     recorded as interrupted, and the interrupt is raised again.
     """
+
     def one(name):
         task = tasks[name]
         console.say(f"start  {name}")
@@ -212,8 +226,18 @@ def _execute(plan: RunPlan, argv) -> int:
         console.close()
         pool.shutdown(wait=not interrupted, cancel_futures=True)
     ordered = [records.get(n) or _interrupted_record(tasks[n]) for n in names]
-    run = write_run(plan, run_dir, ordered, started, t0, git, packages, argv, jobs=jobs,
-                    status="interrupted" if interrupted else "finished")
+    run = write_run(
+        plan,
+        run_dir,
+        ordered,
+        started,
+        t0,
+        git,
+        packages,
+        argv,
+        jobs=jobs,
+        status="interrupted" if interrupted else "finished",
+    )
     if not interrupted and (plan.slides or plan.pdf):
         write_meeting_files(run, run_dir, plan.slides, plan.pdf)
         if plan.pdf:
@@ -222,8 +246,11 @@ def _execute(plan: RunPlan, argv) -> int:
     if interrupted:
         write_index(run_dir, run)
         mark_incomplete(run_dir, "this run was interrupted; see run.json")
-        print(f"rotation: interrupted: {run['counts']['ok']} of {len(names)} notebooks finished; "
-              f"run marked interrupted in {run_dir / 'run.json'}", file=sys.stderr)
+        print(
+            f"rotation: interrupted: {run['counts']['ok']} of {len(names)} notebooks finished; "
+            f"run marked interrupted in {run_dir / 'run.json'}",
+            file=sys.stderr,
+        )
         return 130
     changes = changes_since_previous(plan.out_root, run_dir, run)
     index = write_index(run_dir, run, changes)
@@ -238,8 +265,19 @@ def _execute(plan: RunPlan, argv) -> int:
     return 0 if run["ok"] else 1
 
 
-def write_run(plan: RunPlan, run_dir: Path, ordered: list[dict], started, t0: float, git: dict, packages: dict,
-              argv=None, jobs: int | None = None, status: str = "finished", extra: dict | None = None) -> dict:
+def write_run(
+    plan: RunPlan,
+    run_dir: Path,
+    ordered: list[dict],
+    started,
+    t0: float,
+    git: dict,
+    packages: dict,
+    argv=None,
+    jobs: int | None = None,
+    status: str = "finished",
+    extra: dict | None = None,
+) -> dict:
     """Write run.json (atomically) and return it.
 
     Args: the plan, the run folder, the notebooks' status records in plan order,
@@ -248,20 +286,33 @@ def write_run(plan: RunPlan, run_dir: Path, ordered: list[dict], started, t0: fl
     """
     interrupted = status == "interrupted"
     for rec in ordered:  # the reuse key's inputs, without what run.json already holds
-        rec["reuse_inputs"] = {k: v for k, v in (rec.get("reuse_inputs") or {}).items()
-                               if k not in ("parameters", "packages")}
+        rec["reuse_inputs"] = {
+            k: v for k, v in (rec.get("reuse_inputs") or {}).items() if k not in ("parameters", "packages")
+        }
     run = {
-        "schema": RUN_SCHEMA, "run_id": run_dir.name, "status": status,
+        "schema": RUN_SCHEMA,
+        "run_id": run_dir.name,
+        "status": status,
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": _dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "duration_seconds": round(time.perf_counter() - t0, 2), "command": list(argv or []),
-        "parameters": plan.given, "jobs": jobs or plan.jobs, "timeout": plan.timeout, "retries": plan.retries,
-        "notebooks_dir": str(plan.notebooks_dir), "data_end": plan.data_end, "git": git,
-        "packages": packages, "ok": not interrupted and all(r["status"] == "ok" for r in ordered),
-        "counts": {"ok": sum(r["status"] == "ok" for r in ordered),
-                   "failed": sum(r["status"] != "ok" for r in ordered),
-                   "reused": sum(bool(r.get("reused_from")) for r in ordered)},
-        "notebooks": ordered, **(extra or {}),
+        "duration_seconds": round(time.perf_counter() - t0, 2),
+        "command": list(argv or []),
+        "parameters": plan.given,
+        "jobs": jobs or plan.jobs,
+        "timeout": plan.timeout,
+        "retries": plan.retries,
+        "notebooks_dir": str(plan.notebooks_dir),
+        "data_end": plan.data_end,
+        "git": git,
+        "packages": packages,
+        "ok": not interrupted and all(r["status"] == "ok" for r in ordered),
+        "counts": {
+            "ok": sum(r["status"] == "ok" for r in ordered),
+            "failed": sum(r["status"] != "ok" for r in ordered),
+            "reused": sum(bool(r.get("reused_from")) for r in ordered),
+        },
+        "notebooks": ordered,
+        **(extra or {}),
     }
     atomic.write_json(run_dir / "run.json", run, default=str)
     return run
@@ -270,8 +321,9 @@ def write_run(plan: RunPlan, run_dir: Path, ordered: list[dict], started, t0: fl
 def _summary(run: dict, index: Path, run_dir: Path) -> None:
     failed = [r for r in run["notebooks"] if r["status"] != "ok"]
     reused = f" ({run['counts']['reused']} reused)" if run["counts"].get("reused") else ""
-    lines = [f"done   {run['counts']['ok']} ok{reused}, {run['counts']['failed']} failed "
-             f"in {run['duration_seconds']:.1f} s"]
+    lines = [
+        f"done   {run['counts']['ok']} ok{reused}, {run['counts']['failed']} failed in {run['duration_seconds']:.1f} s"
+    ]
     lines += [f"FAILED {r['notebook']} {describe_failure(r.get('error'))}" for r in failed]
     lines.append(f"report {index}")
     print("\n".join(lines), flush=True)

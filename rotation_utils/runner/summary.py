@@ -12,6 +12,7 @@ number has the same value, rounding and unit wherever it appears:
   end or data as-of date), shown once beside the one data as-of date of the run;
 - the key chart: the first picture output of the cell tagged :data:`KEY_CHART_TAG`.
 """
+
 from __future__ import annotations
 
 import math
@@ -52,7 +53,7 @@ def format_value(value, unit: str = "") -> str:
     if not unit:
         return text
     if unit.isalpha() and unit.islower() and unit.endswith("s") and value == 1 and not isinstance(value, bool):
-        unit = unit[:-1]   # 1 claim, 1 year
+        unit = unit[:-1]  # 1 claim, 1 year
     return f"{text}{unit}" if unit in ("%", "x", "×") or unit.startswith("% ") else f"{text} {unit}"
 
 
@@ -72,8 +73,14 @@ def key_metrics(results: dict | None, limit: int = KEY_NUMBERS) -> list[dict]:
     names = (results or {}).get("key_metrics") or []
     chosen = [by_name[n] for n in names if n in by_name] if isinstance(names, list) else []
     chosen = chosen or headline
-    return [{"label": m.get("label") or m.get("name") or "", "value": format_value(m.get("value"), m.get("unit")),
-             "name": m.get("name") or ""} for m in chosen[:limit]]
+    return [
+        {
+            "label": m.get("label") or m.get("name") or "",
+            "value": format_value(m.get("value"), m.get("unit")),
+            "name": m.get("name") or "",
+        }
+        for m in chosen[:limit]
+    ]
 
 
 def report_window(results: dict | None) -> str:

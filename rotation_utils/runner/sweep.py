@@ -12,6 +12,7 @@ resubmitted ``--retries`` times by Dask. A failed task is reported by window
 and notebook and the sweep still writes everything else: the member runs and
 ``sweep.html`` / ``sweep.csv`` / ``sweep.json`` (see :mod:`.sweep_report`).
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -24,15 +25,15 @@ from types import SimpleNamespace
 
 from .. import config
 from ..errors import BadInputError
+from .data_range import data_range
 from .diff import changes_since_previous
 from .execute import failed_record
-from .records import Task, describe_failure
 from .index import write_index
 from .outputs import INCOMPLETE, mark_incomplete, new_run_dir, params_hash
 from .provenance import git_info, package_versions
+from .records import Task, describe_failure
 from .reuse import run_or_reuse
 from .run import make_tasks, write_run
-from .data_range import data_range
 from .validate import RunPlan, build_plan, outputs_dir
 from .windows import Window, sweep_windows
 
@@ -77,11 +78,23 @@ def build_sweep(args) -> SweepPlan:
     last = data_range(args.data or "auto", snapshot).last
     members = []
     for window in sweep_windows(args, last):
-        ns = SimpleNamespace(**{**vars(args), "start": window.start, "end": window.end,
-                                "event_date": getattr(args, "event_date", None), "jobs": 1})
+        ns = SimpleNamespace(
+            **{
+                **vars(args),
+                "start": window.start,
+                "end": window.end,
+                "event_date": getattr(args, "event_date", None),
+                "jobs": 1,
+            }
+        )
         members.append(Member(window, build_plan(ns)))
-    return SweepPlan(members=members, out_root=outputs_dir(args.out), scheduler=args.scheduler,
-                     workers=args.workers or os.cpu_count() or 1, force=bool(args.force))
+    return SweepPlan(
+        members=members,
+        out_root=outputs_dir(args.out),
+        scheduler=args.scheduler,
+        workers=args.workers or os.cpu_count() or 1,
+        force=bool(args.force),
+    )
 
 
 def connect(scheduler: str | None, workers: int):
@@ -95,8 +108,9 @@ def connect(scheduler: str | None, workers: int):
             return Client(scheduler, timeout="20s"), None
         except (OSError, TimeoutError, ValueError) as exc:
             raise BadInputError(f"--scheduler {scheduler}: cannot connect ({exc.__class__.__name__}: {exc})") from None
-    cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=40)
+    cluster = LocalCluster(
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40
+    )
     return Client(cluster), cluster
 
 
@@ -117,13 +131,15 @@ def _submit(client, members: list[Member], retries: int) -> dict:
     for i, m in enumerate(members):
         first = []
         for nb in m.plan.first:
-            fut = client.submit(run_or_reuse, m.tasks[nb.name], key=f"w{i}-{nb.name}-{m.run_dir.name}",
-                                pure=False, retries=retries)
+            fut = client.submit(
+                run_or_reuse, m.tasks[nb.name], key=f"w{i}-{nb.name}-{m.run_dir.name}", pure=False, retries=retries
+            )
             futures[fut] = (m, nb.name)
             first.append(fut)
         for nb in m.plan.last:
-            fut = client.submit(run_after, m.tasks[nb.name], *first, key=f"w{i}-{nb.name}-{m.run_dir.name}",
-                                pure=False, retries=retries)
+            fut = client.submit(
+                run_after, m.tasks[nb.name], *first, key=f"w{i}-{nb.name}-{m.run_dir.name}", pure=False, retries=retries
+            )
             futures[fut] = (m, nb.name)
     return futures
 
@@ -142,8 +158,18 @@ def _prepare(sweep: SweepPlan, git: dict, packages: dict) -> None:
 def _finish_member(member: Member, git: dict, packages: dict, argv) -> None:
     """Write a finished window's run.json and index.html; the run is complete from then on."""
     ordered = [member.records[nb.name] for nb in member.plan.notebooks]
-    member.run = write_run(member.plan, member.run_dir, ordered, member.started, member.t0, git, packages,
-                           argv, jobs=1, extra={"sweep_window": member.window.label})
+    member.run = write_run(
+        member.plan,
+        member.run_dir,
+        ordered,
+        member.started,
+        member.t0,
+        git,
+        packages,
+        argv,
+        jobs=1,
+        extra={"sweep_window": member.window.label},
+    )
     write_index(member.run_dir, member.run, changes_since_previous(member.plan.out_root, member.run_dir, member.run))
     (member.run_dir / INCOMPLETE).unlink(missing_ok=True)
 
@@ -157,8 +183,18 @@ def execute_sweep(sweep: SweepPlan, argv=None) -> int:
     started = _dt.datetime.now().astimezone()
     t0 = time.perf_counter()
     git, packages = git_info(), package_versions()
-    sweep_dir = sweep.out_root / SWEEPS / (started.strftime("%Y%m%d-%H%M%S") + "-" + params_hash(
-        {"windows": [m.window.label for m in sweep.members]}, [nb.name for nb in sweep.members[0].plan.notebooks]))
+    sweep_dir = (
+        sweep.out_root
+        / SWEEPS
+        / (
+            started.strftime("%Y%m%d-%H%M%S")
+            + "-"
+            + params_hash(
+                {"windows": [m.window.label for m in sweep.members]},
+                [nb.name for nb in sweep.members[0].plan.notebooks],
+            )
+        )
+    )
     client, cluster = connect(sweep.scheduler, sweep.workers)  # an unreachable scheduler: nothing written
     sweep_dir.mkdir(parents=True, exist_ok=False)
     _prepare(sweep, git, packages)
@@ -185,8 +221,10 @@ def execute_sweep(sweep: SweepPlan, argv=None) -> int:
             done += 1
             status = "reused" if rec.get("reused_from") else rec["status"]
             tail = f"  {describe_failure(rec.get('error'))}" if rec["status"] != "ok" else ""
-            say(f"[{done:>{len(str(total))}}/{total}] {member.window.label:<16} {name:<24} {status:<7}"
-                f"{rec['duration_seconds']:7.1f} s  ETA {_eta(done, total, time.perf_counter() - t0)}{tail}")
+            say(
+                f"[{done:>{len(str(total))}}/{total}] {member.window.label:<16} {name:<24} {status:<7}"
+                f"{rec['duration_seconds']:7.1f} s  ETA {_eta(done, total, time.perf_counter() - t0)}{tail}"
+            )
             if len(member.records) == len(member.tasks):
                 _finish_member(member, git, packages, argv)
     finally:
@@ -194,11 +232,22 @@ def execute_sweep(sweep: SweepPlan, argv=None) -> int:
         if cluster is not None:
             cluster.close()
     seconds = round(time.perf_counter() - t0, 2)
-    page = write_sweep(sweep_dir, sweep.members, {"started_at": started.isoformat(timespec="seconds"),
-                                                   "duration_seconds": seconds, "where": where,
-                                                   "command": list(argv or [])})
-    failed = [(m.window.label, r["notebook"], describe_failure(r.get("error")))
-              for m in sweep.members for r in m.records.values() if r["status"] != "ok"]
+    page = write_sweep(
+        sweep_dir,
+        sweep.members,
+        {
+            "started_at": started.isoformat(timespec="seconds"),
+            "duration_seconds": seconds,
+            "where": where,
+            "command": list(argv or []),
+        },
+    )
+    failed = [
+        (m.window.label, r["notebook"], describe_failure(r.get("error")))
+        for m in sweep.members
+        for r in m.records.values()
+        if r["status"] != "ok"
+    ]
     say(f"done   {total - len(failed)} ok, {len(failed)} failed in {seconds:.1f} s")
     for label, name, why in failed:
         say(f"FAILED {label} {name} {why}")

@@ -9,6 +9,7 @@ run's; windows without a verdict for it (its report failed) are left out of
 the share and the count says so. A claim the ledger marks "not run" (its
 report was not selected or failed) has no verdict in that window.
 """
+
 from __future__ import annotations
 
 import csv
@@ -18,11 +19,11 @@ from pathlib import Path
 
 import jinja2
 
+from ..verdicts import ClaimVerdict
 from .diff import _claim_key, claim_verdicts
 from .history import PastRun, load_results
 from .index import format_value, write_index
 from .render import TEMPLATES
-from ..verdicts import ClaimVerdict
 
 SWEEP_SCHEMA = "rotation-sweep/1"
 SPARK_W, SPARK_H, SPARK_PAD = 180, 44, 5
@@ -48,11 +49,17 @@ def _past(member) -> PastRun | None:
 
 def _window_row(member, past: PastRun | None) -> dict:
     window = member.window
-    return {"label": window.label, "start": window.start, "end": window.end, "default": window.is_default,
-            "run_id": member.run_dir.name, "run_dir": str(member.run_dir),
-            "as_of": (past.window()["as_of"] if past else None) or "unknown",
-            "failed": sorted(n for n, r in member.records.items() if r.get("status") != "ok"),
-            "reused": sorted(n for n, r in member.records.items() if r.get("reused_from"))}
+    return {
+        "label": window.label,
+        "start": window.start,
+        "end": window.end,
+        "default": window.is_default,
+        "run_id": member.run_dir.name,
+        "run_dir": str(member.run_dir),
+        "as_of": (past.window()["as_of"] if past else None) or "unknown",
+        "failed": sorted(n for n, r in member.records.items() if r.get("status") != "ok"),
+        "reused": sorted(n for n, r in member.records.items() if r.get("reused_from")),
+    }
 
 
 def sweep_data(members: list) -> dict:
@@ -65,30 +72,59 @@ def sweep_data(members: list) -> dict:
     for cid in sorted({c for v in verdicts for c in v}, key=_claim_key):
         cells = [v.get(cid) for v in verdicts]
         values = [c["verdict"] if c and c["verdict"] not in NO_VERDICT else None for c in cells]
-        claims.append({"id": cid, "notebook": next(c["notebook"] for c in cells if c),
-                       "cells": cells, **_stability(values, default)})
+        claims.append(
+            {
+                "id": cid,
+                "notebook": next(c["notebook"] for c in cells if c),
+                "cells": cells,
+                **_stability(values, default),
+            }
+        )
     reports, headlines = [], []
     names = sorted({n for p in pasts if p for n in p.results})
     for name in names:
         res = [p.results.get(name) if p else None for p in pasts]
-        cells = [{"verdict": (r.get("verdict") or {}).get("value"), "evidence": (r.get("verdict") or {}).get("rule", "")}
-                 if r else None for r in res]
+        cells = [
+            {"verdict": (r.get("verdict") or {}).get("value"), "evidence": (r.get("verdict") or {}).get("rule", "")}
+            if r
+            else None
+            for r in res
+        ]
         title = next((r.get("title") for r in res if r), name)
-        reports.append({"id": name, "title": title, "cells": cells,
-                        **_stability([c["verdict"] if c else None for c in cells], default)})
+        reports.append(
+            {
+                "id": name,
+                "title": title,
+                "cells": cells,
+                **_stability([c["verdict"] if c else None for c in cells], default),
+            }
+        )
         metrics = {}
         for i, r in enumerate(res):
             for m in (r or {}).get("headline") or []:
-                entry = metrics.setdefault(m["name"], {"name": m["name"], "label": m.get("label") or m["name"],
-                                                       "unit": m.get("unit") or "", "values": [None] * len(res)})
+                entry = metrics.setdefault(
+                    m["name"],
+                    {
+                        "name": m["name"],
+                        "label": m.get("label") or m["name"],
+                        "unit": m.get("unit") or "",
+                        "values": [None] * len(res),
+                    },
+                )
                 entry["values"][i] = m.get("value")
         for entry in metrics.values():
             nums = [v for v in entry["values"] if isinstance(v, (int, float)) and not isinstance(v, bool)]
             if nums:
                 entry["texts"] = [format_value(v, entry["unit"]) if v is not None else "n/a" for v in entry["values"]]
                 headlines.append({"report": name, "title": title, **entry})
-    return {"schema": SWEEP_SCHEMA, "windows": windows, "default_index": default,
-            "claims": claims, "reports": reports, "headlines": headlines}
+    return {
+        "schema": SWEEP_SCHEMA,
+        "windows": windows,
+        "default_index": default,
+        "claims": claims,
+        "reports": reports,
+        "headlines": headlines,
+    }
 
 
 def sparkline(values: list, labels: list[str], texts: list[str]) -> dict:
@@ -99,12 +135,19 @@ def sparkline(values: list, labels: list[str], texts: list[str]) -> dict:
     step = (SPARK_W - 2 * SPARK_PAD) / max(1, len(values) - 1)
 
     def xy(i, v):
-        return round(SPARK_PAD + i * step, 1), round(SPARK_H - SPARK_PAD - (v - lo) / span * (SPARK_H - 2 * SPARK_PAD), 1)
+        return round(SPARK_PAD + i * step, 1), round(
+            SPARK_H - SPARK_PAD - (v - lo) / span * (SPARK_H - 2 * SPARK_PAD), 1
+        )
 
     dots = [{"x": xy(i, v)[0], "y": xy(i, v)[1], "title": f"{labels[i]}: {texts[i]}"} for i, v in pts]
     zero = xy(0, 0.0)[1] if lo < 0 < hi else None
-    return {"w": SPARK_W, "h": SPARK_H, "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
-            "dots": dots, "zero": zero}
+    return {
+        "w": SPARK_W,
+        "h": SPARK_H,
+        "points": " ".join(f"{d['x']},{d['y']}" for d in dots),
+        "dots": dots,
+        "zero": zero,
+    }
 
 
 def write_csv(data: dict, path: Path) -> Path:
@@ -114,14 +157,44 @@ def write_csv(data: dict, path: Path) -> Path:
         out = csv.writer(fh)
         out.writerow(["kind", "id", "report", "label", *labels, "stability", "windows_agreeing", "windows_compared"])
         for c in data["claims"]:
-            out.writerow(["claim", c["id"], c["notebook"], "", *[(x or {}).get("verdict", "") for x in c["cells"]],
-                          "" if c["share"] is None else f"{c['share']:.4f}", c["agree"] if c["agree"] is not None else "", c["of"]])
+            out.writerow(
+                [
+                    "claim",
+                    c["id"],
+                    c["notebook"],
+                    "",
+                    *[(x or {}).get("verdict", "") for x in c["cells"]],
+                    "" if c["share"] is None else f"{c['share']:.4f}",
+                    c["agree"] if c["agree"] is not None else "",
+                    c["of"],
+                ]
+            )
         for r in data["reports"]:
-            out.writerow(["report verdict", r["id"], r["id"], r["title"], *[(x or {}).get("verdict", "") for x in r["cells"]],
-                          "" if r["share"] is None else f"{r['share']:.4f}", r["agree"] if r["agree"] is not None else "", r["of"]])
+            out.writerow(
+                [
+                    "report verdict",
+                    r["id"],
+                    r["id"],
+                    r["title"],
+                    *[(x or {}).get("verdict", "") for x in r["cells"]],
+                    "" if r["share"] is None else f"{r['share']:.4f}",
+                    r["agree"] if r["agree"] is not None else "",
+                    r["of"],
+                ]
+            )
         for h in data["headlines"]:
-            out.writerow(["headline", h["name"], h["report"], f"{h['label']} ({h['unit']})" if h["unit"] else h["label"],
-                          *["" if v is None else v for v in h["values"]], "", "", ""])
+            out.writerow(
+                [
+                    "headline",
+                    h["name"],
+                    h["report"],
+                    f"{h['label']} ({h['unit']})" if h["unit"] else h["label"],
+                    *["" if v is None else v for v in h["values"]],
+                    "",
+                    "",
+                    "",
+                ]
+            )
     return path
 
 
@@ -131,14 +204,16 @@ def _member_href(sweep_dir: Path, run_dir: str) -> str:
 
 def write_html(data: dict, meta: dict, sweep_dir: Path) -> Path:
     """sweep.html: self-contained, every data-derived string escaped."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True,
-                             undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=jinja2.StrictUndefined
+    )
     labels = [w["label"] for w in data["windows"]]
     for w in data["windows"]:
         w["href"] = _member_href(sweep_dir, w["run_dir"])
     charts = [dict(h, chart=sparkline(h["values"], labels, h["texts"])) for h in data["headlines"]]
-    page = env.get_template("sweep.html.j2").render(data=data, meta=meta, charts=charts,
-                                                    css=(TEMPLATES / "report.css").read_text())
+    page = env.get_template("sweep.html.j2").render(
+        data=data, meta=meta, charts=charts, css=(TEMPLATES / "report.css").read_text()
+    )
     path = sweep_dir / "sweep.html"
     path.write_text(page, encoding="utf-8")
     return path

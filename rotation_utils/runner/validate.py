@@ -6,6 +6,7 @@ line, not ten minutes later in a kernel. Nothing here writes to disk. The plan a
 notebook receives: only those it declares in its ``parameters`` cell, typed
 (dates as ISO strings, lists as lists), never pasted into code.
 """
+
 from __future__ import annotations
 
 import os
@@ -22,8 +23,13 @@ from .data_range import DataRange, check_window, data_range
 from .discover import NotebookInfo, discover, notebooks_dir, select
 
 #: command-line option -> notebook parameter it fills (when the notebook declares it)
-OPTION_PARAMETERS = {"start": "start", "end": "end", "event_date": "event_date",
-                     "data": "data_source", "snapshot": "snapshot_dir"}
+OPTION_PARAMETERS = {
+    "start": "start",
+    "end": "end",
+    "event_date": "event_date",
+    "data": "data_source",
+    "snapshot": "snapshot_dir",
+}
 
 
 @dataclass
@@ -31,16 +37,16 @@ class RunPlan:
     """Everything the executor needs, already validated."""
 
     notebooks: list[NotebookInfo]
-    parameters: dict            # notebook name -> parameters passed to it
-    given: dict                 # the user's options, normalised (for the run id and the header)
+    parameters: dict  # notebook name -> parameters passed to it
+    given: dict  # the user's options, normalised (for the run id and the header)
     notebooks_dir: Path
     out_root: Path
     jobs: int
     timeout: int
     retries: int = 0
     slides: bool = False
-    pdf: bool = False               # print the pages to PDF (Chromium checked before anything runs)
-    force: bool = False         # re-execute every notebook (no reuse of earlier outputs)
+    pdf: bool = False  # print the pages to PDF (Chromium checked before anything runs)
+    force: bool = False  # re-execute every notebook (no reuse of earlier outputs)
     data_end: str | None = None  # last date the data has, when known before running
     notes: list[str] = field(default_factory=list)
 
@@ -123,8 +129,13 @@ def build_plan(args) -> RunPlan:
     chosen = select(discover(folder), args.only)
     out_root = outputs_dir(args.out)
 
-    given = {"start": iso(start), "end": iso(end), "event_date": iso(event),
-             "data": args.data, "snapshot": str(snapshot) if snapshot else None}
+    given = {
+        "start": iso(start),
+        "end": iso(end),
+        "event_date": iso(event),
+        "data": args.data,
+        "snapshot": str(snapshot) if snapshot else None,
+    }
     given = {k: v for k, v in given.items() if v is not None}
     parameters, notes = {}, []
     for nb in chosen:
@@ -137,10 +148,21 @@ def build_plan(args) -> RunPlan:
         if opt in given and not any(nb.declares(param) for nb in chosen):
             notes.append(f"no selected notebook declares '{param}': --{opt.replace('_', '-')} is unused")
     _check_out_root(out_root)  # last: it creates (and removes) folders to be sure
-    return RunPlan(notebooks=chosen, parameters=parameters, given=given, notebooks_dir=folder,
-                   out_root=out_root, jobs=jobs, timeout=timeout, retries=retries,
-                   slides=bool(args.slides), pdf=_pdf_requested(args), force=bool(getattr(args, "force", False)),
-                   data_end=last_date, notes=notes)
+    return RunPlan(
+        notebooks=chosen,
+        parameters=parameters,
+        given=given,
+        notebooks_dir=folder,
+        out_root=out_root,
+        jobs=jobs,
+        timeout=timeout,
+        retries=retries,
+        slides=bool(args.slides),
+        pdf=_pdf_requested(args),
+        force=bool(getattr(args, "force", False)),
+        data_end=last_date,
+        notes=notes,
+    )
 
 
 def _check_window(nb: NotebookInfo, passed: dict, rng: DataRange) -> str | None:
@@ -164,5 +186,6 @@ def _pdf_requested(args) -> bool:
     if not getattr(args, "pdf", False):
         return False
     from .pdf import require_chromium
+
     require_chromium()
     return True

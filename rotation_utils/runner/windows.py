@@ -5,6 +5,7 @@ the ``--start``/``--end`` pair that run receives. The first window of every
 sweep is the *default* run (each notebook's own defaults, data to the last
 date): the reference the "stability" column compares the other windows with.
 """
+
 from __future__ import annotations
 
 import re
@@ -65,8 +66,7 @@ def rolling_windows(months: int, step: int, since: str | None, data_end: str) ->
         out.append(Window(f"{months}m to {iso(end)}", iso(start), iso(end)))
         end = end - pd.DateOffset(months=step)
     if not out:
-        raise BadInputError(f"--rolling {months}: no {months}-month window fits between "
-                            f"{iso(floor)} and {data_end}")
+        raise BadInputError(f"--rolling {months}: no {months}-month window fits between {iso(floor)} and {data_end}")
     return out[::-1]
 
 

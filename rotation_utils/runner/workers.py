@@ -11,6 +11,7 @@ flight up to the cell timeout. Here:
   stops the workers), so no worker prints a traceback;
 - the main process treats SIGTERM like Ctrl-C (:func:`terminate_as_interrupt`).
 """
+
 from __future__ import annotations
 
 import ctypes
@@ -77,8 +78,7 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     if ctx.get_start_method() == "fork":
         import nbconvert  # noqa: F401  (imported once, inherited by every worker)
         import papermill  # noqa: F401
-    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker,
-                               initargs=(os.getpid(),))
+    pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),))
     pool.submit(int).result()  # launches every worker process now, from the main thread
     return pool
 

@@ -10,6 +10,7 @@ notebook's markdown cells, not here.
 
 Imports point one way: story -> analytics -> data; analytics never imports story.
 """
+
 from __future__ import annotations
 
 import importlib

@@ -13,6 +13,7 @@ Display tables (``*_table``) return ``(frame, formats)``: the frame has the head
 reader sees, the formats are keyword arguments for ``rotation_utils.tables.formatted``
 (``notebook.show`` displays the pair). The CSVs a report saves keep machine-readable columns.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,14 +33,20 @@ BETA_HEADER = "Beta (pp per +100 bp)"
 SE_HEADER = "HAC SE (pp per +100 bp)"
 
 #: plain words for the evidence grades of ``rate_beta.evidence_class``
-GRADE_WORDS = {"for": "significant support", "weak": "the right direction but not significant",
-               "against": "the wrong direction", "missing": "no estimate"}
+GRADE_WORDS = {
+    "for": "significant support",
+    "weak": "the right direction but not significant",
+    "against": "the wrong direction",
+    "missing": "no estimate",
+}
 
 #: how grades combine (``rate_beta.combine_grades``), stated as a table a reader can check
-GRADE_TABLE = ("any estimate missing: inconclusive; significant support and the wrong direction together: mixed; "
-               "otherwise any significant support (the rest in the right direction): supported; any wrong "
-               "direction (the rest not significant): not supported; only right-direction estimates that are "
-               "not significant: inconclusive")
+GRADE_TABLE = (
+    "any estimate missing: inconclusive; significant support and the wrong direction together: mixed; "
+    "otherwise any significant support (the rest in the right direction): supported; any wrong "
+    "direction (the rest not significant): not supported; only right-direction estimates that are "
+    "not significant: inconclusive"
+)
 
 
 # ---- captions ----------------------------------------------------------------------
@@ -106,20 +113,27 @@ def data_sentence(data) -> str:
     window, and whether FRED's target range was served for the cross-check (``data``: a ``RateData``)."""
     px, all_, inside = data.px, data.decisions_all["announcement_date"], data.decisions
     counts = inside["decision"].value_counts()
-    check = ("FRED's target-range series DFEDTARU/DFEDTARL were served, so the file is cross-checked below."
-             if data.fred_ok else "FRED's target-range series DFEDTARU/DFEDTARL were requested but are not available "
-             "from this source (listed as missing above), so the file cannot be cross-checked in this run.")
-    return (f"Prices run from {px.index.min():%Y-%m-%d} to {px.index.max():%Y-%m-%d} ({len(px):,} trading days); "
-            f"the FOMC decisions file holds {len(all_)} meetings from {all_.min():%Y-%m-%d} to {all_.max():%Y-%m-%d}, "
-            f"of which {len(inside)} fall inside the price window "
-            f"({listing([plural(int(n), k) for k, n in counts.items()])}). " + check)
+    check = (
+        "FRED's target-range series DFEDTARU/DFEDTARL were served, so the file is cross-checked below."
+        if data.fred_ok
+        else "FRED's target-range series DFEDTARU/DFEDTARL were requested but are not available "
+        "from this source (listed as missing above), so the file cannot be cross-checked in this run."
+    )
+    return (
+        f"Prices run from {px.index.min():%Y-%m-%d} to {px.index.max():%Y-%m-%d} ({len(px):,} trading days); "
+        f"the FOMC decisions file holds {len(all_)} meetings from {all_.min():%Y-%m-%d} to {all_.max():%Y-%m-%d}, "
+        f"of which {len(inside)} fall inside the price window "
+        f"({listing([plural(int(n), k) for k, n in counts.items()])}). " + check
+    )
 
 
 # ---- event study ---------------------------------------------------------------------
 def no_decisions_sentence(data) -> str:
     """Said instead of the event chart when no decision falls inside the price window."""
-    return (f"**No FOMC decision in the file falls inside {data.px.index.min():%Y-%m-%d} to "
-            f"{data.px.index.max():%Y-%m-%d}**: the event study has nothing to measure in this window.")
+    return (
+        f"**No FOMC decision in the file falls inside {data.px.index.min():%Y-%m-%d} to "
+        f"{data.px.index.max():%Y-%m-%d}**: the event study has nothing to measure in this window."
+    )
 
 
 def no_paths_sentence(first: int = -5, last: int = 20) -> str:
@@ -137,8 +151,11 @@ def compact_table(summary: pd.DataFrame, windows, headline) -> pd.DataFrame:
     means = summary.pivot_table(index=["ticker", "decision"], columns="window", values="mean", sort=False)
     head = summary[summary["window"] == hw].set_index(["ticker", "decision"])
     out = pd.DataFrame({"Events": head["n"]}).join(means.reindex(columns=labels))
-    out = out.join(head[["ci_low", "ci_high", "t_stat"]].rename(columns={
-        "ci_low": f"{hw} 95% low", "ci_high": f"{hw} 95% high", "t_stat": f"{hw} t"}))
+    out = out.join(
+        head[["ci_low", "ci_high", "t_stat"]].rename(
+            columns={"ci_low": f"{hw} 95% low", "ci_high": f"{hw} 95% high", "t_stat": f"{hw} t"}
+        )
+    )
     out = out.reset_index().rename(columns={"ticker": "Ticker", "decision": "Decision"})
     rank = {t: i for i, t in enumerate(dict.fromkeys(summary["ticker"]))}
     out = out.assign(_rank=out["Ticker"].map(rank)).sort_values(["Decision", "_rank"], kind="stable")
@@ -160,10 +177,14 @@ def event_table(summary: pd.DataFrame, windows, headline, benchmark: str) -> tup
     means = {window_label(w): f"Mean vs {benchmark} over {window_label(w)}" for w in windows}
     out = tab[["Ticker", "Decision", "Events", *means]].rename(columns=means)
     if not tab.empty:
-        out = out.assign(**{
-            f"95% interval over {hw}": [_interval_text(lo, hi) for lo, hi in
-                                        zip(tab[f"{hw} 95% low"], tab[f"{hw} 95% high"])],
-            f"t-stat over {hw}": tab[f"{hw} t"]})
+        out = out.assign(
+            **{
+                f"95% interval over {hw}": [
+                    _interval_text(lo, hi) for lo, hi in zip(tab[f"{hw} 95% low"], tab[f"{hw} 95% high"])
+                ],
+                f"t-stat over {hw}": tab[f"{hw} t"],
+            }
+        )
     return out, {"pp": list(means.values()), "num": [f"t-stat over {hw}"], "digits": 1}
 
 
@@ -184,10 +205,15 @@ def group_sentence(summary: pd.DataFrame, ticker: str, benchmark: str, window, d
     if row.empty or int(row["n"].iloc[0]) == 0:
         return f"No {decision} decision in the window has a complete {hw} window for {ticker}."
     r = row.iloc[0]
-    band = (f" (95% interval {pp(r['ci_low'])} to {pp(r['ci_high'])}, t = {num(r['t_stat'], 2)})"
-            if int(r["n"]) >= 2 else " (one event: no interval)")
-    return (f"After {plural(int(r['n']), decision)}, {compare(ticker, r['mean'], b_name=benchmark)} "
-            f"on average over {hw}{band}.")
+    band = (
+        f" (95% interval {pp(r['ci_low'])} to {pp(r['ci_high'])}, t = {num(r['t_stat'], 2)})"
+        if int(r["n"]) >= 2
+        else " (one event: no interval)"
+    )
+    return (
+        f"After {plural(int(r['n']), decision)}, {compare(ticker, r['mean'], b_name=benchmark)} "
+        f"on average over {hw}{band}."
+    )
 
 
 def event_sentences(summary: pd.DataFrame, decision_types, focus: str, benchmark: str, window, n_cuts: int) -> str:
@@ -195,7 +221,10 @@ def event_sentences(summary: pd.DataFrame, decision_types, focus: str, benchmark
     sentences = [group_sentence(summary, focus, benchmark, window, g) for g in decision_types]
     if not sentences:
         return "No decision to describe."
-    return " ".join(sentences) + f" Only {plural(n_cuts, 'cut')} can be measured here, so one large move can swing the mean."
+    return (
+        " ".join(sentences)
+        + f" Only {plural(n_cuts, 'cut')} can be measured here, so one large move can swing the mean."
+    )
 
 
 # ---- yield betas ---------------------------------------------------------------------
@@ -255,9 +284,19 @@ def fits_table(tab: pd.DataFrame, series_labels: dict | None = None) -> tuple[pd
     if "n" in out:
         out["n"] = out["n"].astype("Int64")
     obs = "Weeks" if set(tab.get("frequency", [])) == {"weekly"} else "Trading days"
-    out = out.rename(columns={"regime": "Regime", "ticker": "Ticker", "series": "Against",
-                              "beta": BETA_HEADER, "se": SE_HEADER, "t": "t-stat", "n": obs,
-                              "first": "First day", "last": "Last day"})
+    out = out.rename(
+        columns={
+            "regime": "Regime",
+            "ticker": "Ticker",
+            "series": "Against",
+            "beta": BETA_HEADER,
+            "se": SE_HEADER,
+            "t": "t-stat",
+            "n": obs,
+            "first": "First day",
+            "last": "Last day",
+        }
+    )
     return out, {"pp": [BETA_HEADER], "num": [SE_HEADER, "t-stat"], "digits": 1}
 
 
@@ -281,10 +320,12 @@ def beta_sentence(row, ticker: str, benchmark: str, series_label: str, unit_bp: 
         return f"The beta of {ticker} against {benchmark} on {series_label} could not be estimated in this window."
     word = "gained on" if row["beta"] > 0 else "lagged"
     scale = unit_bp / 100.0
-    return (f"For every +{unit_bp} bp move in {series_label}, {ticker} {word} {benchmark} by "
-            f"{abs(row['beta']) * 100 * scale:.1f} pp on average (HAC standard error "
-            f"{row['se'] * 100 * scale:.1f} pp, t = {num(row['t'], 2)}, {int(row['n']):,} observations "
-            f"from {row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d}).")
+    return (
+        f"For every +{unit_bp} bp move in {series_label}, {ticker} {word} {benchmark} by "
+        f"{abs(row['beta']) * 100 * scale:.1f} pp on average (HAC standard error "
+        f"{row['se'] * 100 * scale:.1f} pp, t = {num(row['t'], 2)}, {int(row['n']):,} observations "
+        f"from {row['first']:%Y-%m-%d} to {row['last']:%Y-%m-%d})."
+    )
 
 
 def short_beta(row) -> str:
@@ -297,9 +338,11 @@ def short_beta(row) -> str:
 def yield_beta_sentences(betas, focus: str, benchmark: str, yield_series: str) -> str:
     """The headline daily beta in a sentence, then the weekly one (``betas``: ``rate_beta.YieldBetas``)."""
     week = betas.weekly
-    return (beta_sentence(betas.headline, focus, benchmark, f"the {yield_series} yield")
-            + f" On weekly data the beta is {pp(week['beta'])} per +100 bp (t = {num(week['t'], 2)}, "
-              f"{int(week['n'])} weeks).")
+    return (
+        beta_sentence(betas.headline, focus, benchmark, f"the {yield_series} yield")
+        + f" On weekly data the beta is {pp(week['beta'])} per +100 bp (t = {num(week['t'], 2)}, "
+        f"{int(week['n'])} weeks)."
+    )
 
 
 def no_rolling_sentence(days: int) -> str:
@@ -312,8 +355,11 @@ def regime_sentence(regimes: pd.DataFrame, focus: str, yield_series: str) -> str
     ok = regimes.dropna(subset=["beta"])
     if not len(ok):
         return "No regime has enough days inside this window."
-    return f"{focus}'s beta to {yield_series} was " + listing(
-        [f"{pp(r.beta)} per +100 bp in the {r.regime} regime (t = {num(r.t, 2)})" for r in ok.itertuples()]) + "."
+    return (
+        f"{focus}'s beta to {yield_series} was "
+        + listing([f"{pp(r.beta)} per +100 bp in the {r.regime} regime (t = {num(r.t, 2)})" for r in ok.itertuples()])
+        + "."
+    )
 
 
 def spread_sentences(spreads: pd.DataFrame, benchmark: str) -> str:
@@ -332,9 +378,13 @@ def pause_table(table: pd.DataFrame, windows, benchmark: str, event: str = "Hold
 def pause_sentence(summary: pd.DataFrame, tickers, benchmark: str, window, years) -> str:
     """One hold sentence per ticker, or that no hold of ``years`` falls inside the window."""
     if summary.empty:
-        return f"No hold decision of {listing(years)} falls inside this window, so the pause question cannot be measured."
-    return (" ".join(group_sentence(summary, t, benchmark, window, "hold") for t in tickers)
-            + f" (holds announced in {listing(years, 'or')}).")
+        return (
+            f"No hold decision of {listing(years)} falls inside this window, so the pause question cannot be measured."
+        )
+    return (
+        " ".join(group_sentence(summary, t, benchmark, window, "hold") for t in tickers)
+        + f" (holds announced in {listing(years, 'or')})."
+    )
 
 
 # ---- the timeline --------------------------------------------------------------------
@@ -344,10 +394,20 @@ def per_year_table(years: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     out = years.assign(
         net_change_bp=[("0" if v == 0 else f"{int(v):+d}") for v in years["net_change_bp"]],
         last_decision=pd.to_datetime(years["last_decision"]).dt.strftime("%Y-%m-%d"),
-        year=years["year"].astype(str))
-    out = out.rename(columns={"year": "Year", "meetings": "Meetings", "cuts": "Cuts", "holds": "Holds",
-                              "hikes": "Hikes", "net_change_bp": "Net change in the year (bp)",
-                              "last_decision": "Last decision", "range_after": "Target range after the last decision"})
+        year=years["year"].astype(str),
+    )
+    out = out.rename(
+        columns={
+            "year": "Year",
+            "meetings": "Meetings",
+            "cuts": "Cuts",
+            "holds": "Holds",
+            "hikes": "Hikes",
+            "net_change_bp": "Net change in the year (bp)",
+            "last_decision": "Last decision",
+            "range_after": "Target range after the last decision",
+        }
+    )
     return out, {}
 
 
@@ -356,23 +416,35 @@ def timeline_sentence(known: pd.DataFrame, years: pd.DataFrame, b11) -> str:
     (``b11``: an ``fomc.CuttingStart``), or that the file has no meeting up to the window's end."""
     if known.empty:
         return "**The decisions file has no meeting up to the window's end**, so the timeline is empty."
-    start = (f"the easing cycle in the file began on {b11.cycle_start:%Y-%m-%d} with a {abs(b11.first_cut_bp)} bp cut"
-             if b11.cycle_start is not None else "the file shows no cut up to the window's end")
-    h2 = (f". In the second half of 2025 it made {plural(b11.cuts_in_claimed_period, 'cut')} "
-          f"({b11.bp_in_claimed_period:+d} bp)." if b11.covers_claimed_period
-          else ". The window ends before the second half of 2025, so cuts in that period are not visible here.")
-    per_year = listing([f"{plural(int(r.cuts), 'cut')} ({int(r.net_change_bp):+d} bp) in {r.year}" for r in years.itertuples()])
+    start = (
+        f"the easing cycle in the file began on {b11.cycle_start:%Y-%m-%d} with a {abs(b11.first_cut_bp)} bp cut"
+        if b11.cycle_start is not None
+        else "the file shows no cut up to the window's end"
+    )
+    h2 = (
+        f". In the second half of 2025 it made {plural(b11.cuts_in_claimed_period, 'cut')} "
+        f"({b11.bp_in_claimed_period:+d} bp)."
+        if b11.covers_claimed_period
+        else ". The window ends before the second half of 2025, so cuts in that period are not visible here."
+    )
+    per_year = listing(
+        [f"{plural(int(r.cuts), 'cut')} ({int(r.net_change_bp):+d} bp) in {r.year}" for r in years.itertuples()]
+    )
     return f"Up to {known['announcement_date'].max():%Y-%m-%d}, {start}; per year the Fed made {per_year}{h2}"
 
 
 def cross_check_sentence(check: pd.DataFrame) -> str:
     """How many meetings FRED's target range agrees with (``fomc.cross_check_fred``), or why it did not run."""
     if check.empty:
-        return ("**FRED cross-check not run:** DFEDTARU/DFEDTARL are not available from this data source "
-                "(the snapshot does not carry them). With live data this section lists every meeting whose range disagrees with FRED.")
+        return (
+            "**FRED cross-check not run:** DFEDTARU/DFEDTARL are not available from this data source "
+            "(the snapshot does not carry them). With live data this section lists every meeting whose range disagrees with FRED."
+        )
     bad = check[check["agrees"] == False]  # noqa: E712  (NaN = FRED has no later date)
-    return (f"FRED agrees with the file on {int((check['agrees'] == True).sum())} of {len(check)} meetings; "  # noqa: E712
-            f"disagreements: {listing(bad['announcement_date'].dt.strftime('%Y-%m-%d')) if len(bad) else 'none'}.")
+    return (
+        f"FRED agrees with the file on {int((check['agrees'] == True).sum())} of {len(check)} meetings; "  # noqa: E712
+        f"disagreements: {listing(bad['announcement_date'].dt.strftime('%Y-%m-%d')) if len(bad) else 'none'}."
+    )
 
 
 # ---- the verdict -----------------------------------------------------------------------
@@ -382,7 +454,8 @@ GRADE_TABLE_ROWS = {
     ReportVerdict.MIXED: "significant support and the wrong direction together: mixed",
     ReportVerdict.SUPPORTED: "significant support with the rest in the right direction: supported",
     ReportVerdict.NOT_SUPPORTED: "the wrong direction with nothing significant in support: not supported",
-    ReportVerdict.INCONCLUSIVE: "only right-direction estimates that are not significant: inconclusive"}
+    ReportVerdict.INCONCLUSIVE: "only right-direction estimates that are not significant: inconclusive",
+}
 
 
 def graded_reading(named_grades: dict) -> str:
@@ -413,24 +486,30 @@ def thesis_rule(focus: str, benchmark: str, horizon: str, yield_series: str, min
         A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(event_grade, beta_grade, n_events)``
         runs ``rate_beta.thesis_verdict``.
     """
-    text = (f"supported if {focus} beats {benchmark} on average over {horizon} after cuts with a 95% interval above "
-            f"zero AND its daily HAC beta to {yield_series} is negative with a 95% interval below zero; not "
-            f"supported if both point the other way; inconclusive with fewer than {min_events} measurable cuts; "
-            f"otherwise the two tests combine by this table: {GRADE_TABLE}")
-    return Rule(text, lambda event_grade, beta_grade, n_events: thesis_verdict(event_grade, beta_grade, n_events,
-                                                                               min_events))
+    text = (
+        f"supported if {focus} beats {benchmark} on average over {horizon} after cuts with a 95% interval above "
+        f"zero AND its daily HAC beta to {yield_series} is negative with a 95% interval below zero; not "
+        f"supported if both point the other way; inconclusive with fewer than {min_events} measurable cuts; "
+        f"otherwise the two tests combine by this table: {GRADE_TABLE}"
+    )
+    return Rule(
+        text, lambda event_grade, beta_grade, n_events: thesis_verdict(event_grade, beta_grade, n_events, min_events)
+    )
 
 
 def thesis_evidence(summary: pd.DataFrame, headline, focus: str, benchmark: str, window, yield_series: str) -> str:
     """The two numbers the verdict rests on: the mean after cuts and the daily yield beta."""
-    return (f"{group_sentence(summary, focus, benchmark, window, 'cut')} "
-            + beta_sentence(headline, focus, benchmark, f"the {yield_series} yield"))
+    return f"{group_sentence(summary, focus, benchmark, window, 'cut')} " + beta_sentence(
+        headline, focus, benchmark, f"the {yield_series} yield"
+    )
 
 
 def verdict_sentence(verdict, rule: Rule, grades, evidence: str) -> str:
     """'**Verdict: ...** Rule: ... The event test shows ...; the yield-beta test shows ... <evidence>'."""
-    return (f"**Verdict: {verdict}.** Rule: {rule}. The event test shows {GRADE_WORDS[grades.event]}; "
-            f"the yield-beta test shows {GRADE_WORDS[grades.beta]}. {evidence}")
+    return (
+        f"**Verdict: {verdict}.** Rule: {rule}. The event test shows {GRADE_WORDS[grades.event]}; "
+        f"the yield-beta test shows {GRADE_WORDS[grades.beta]}. {evidence}"
+    )
 
 
 # ---- claims ------------------------------------------------------------------------------
@@ -440,45 +519,62 @@ def a3_evidence(test, focus: str, benchmark: str, window: str, through) -> str:
     return after them with how its grade decides the verdict."""
     through = pd.Timestamp(through)
     if test.cuts == 0:
-        return (f"The decisions file shows no cut in {test.year} up to {through:%Y-%m-%d}, so the "
-                "claim's condition has not happened yet.")
+        return (
+            f"The decisions file shows no cut in {test.year} up to {through:%Y-%m-%d}, so the "
+            "claim's condition has not happened yet."
+        )
     n = int(test.stats["n"])
-    tail = (f"; {plural(n, 'measurable cut')}, fewer than 3, too few to judge"
-            if test.verdict == ClaimVerdict.UNVERIFIABLE else f" ({graded_reading({'the event test': test.grade})})")
-    return (f"Over {window} after the {plural(test.cuts, 'cut')} of {test.year} up to {through:%Y-%m-%d}, "
-            f"{focus} minus {benchmark} averaged {short_stats(test.stats)}{tail}.")
+    tail = (
+        f"; {plural(n, 'measurable cut')}, fewer than 3, too few to judge"
+        if test.verdict == ClaimVerdict.UNVERIFIABLE
+        else f" ({graded_reading({'the event test': test.grade})})"
+    )
+    return (
+        f"Over {window} after the {plural(test.cuts, 'cut')} of {test.year} up to {through:%Y-%m-%d}, "
+        f"{focus} minus {benchmark} averaged {short_stats(test.stats)}{tail}."
+    )
 
 
 def b11_evidence(b11) -> str:
     """Claim B11's evidence: when the easing cycle began and the cuts of the second half of 2025."""
-    return (f"The easing cycle in the decisions file began on {iso(b11.cycle_start)} and cutting in the second half "
-            f"of 2025 came to {b11.bp_in_claimed_period:+d} bp over {plural(b11.cuts_in_claimed_period, 'cut')}.")
+    return (
+        f"The easing cycle in the decisions file began on {iso(b11.cycle_start)} and cutting in the second half "
+        f"of 2025 came to {b11.bp_in_claimed_period:+d} bp over {plural(b11.cuts_in_claimed_period, 'cut')}."
+    )
 
 
 def b12_evidence(test, focus: str, benchmark: str, yield_series: str, start, end) -> str:
     """Claim B12's evidence: the betas to the yield and to the high-yield spread over the
     claim's period (``test``: a ``rate_beta.BorrowingCostTest``)."""
     named = dict(zip([f"{yield_series} beta", "high-yield spread beta"], test.grades))
-    return (f"From {iso(start)} to {iso(end)}, {focus} minus {benchmark} had a daily beta of {short_beta(test.rates)} "
-            f"to {yield_series} and {short_beta(test.credit)} to the high-yield spread ({graded_reading(named)}).")
+    return (
+        f"From {iso(start)} to {iso(end)}, {focus} minus {benchmark} had a daily beta of {short_beta(test.rates)} "
+        f"to {yield_series} and {short_beta(test.credit)} to the high-yield spread ({graded_reading(named)})."
+    )
 
 
 def b10_evidence(test, benchmark: str, window: str, years) -> str:
     """Claim B10's evidence: each REIT's mean relative return after the holds (``test``: a ``rate_beta.PauseTest``)."""
-    return (f"Over {window} after the holds of {listing(years)}, "
-            + listing([f"{t} minus {benchmark} averaged {short_stats(st)}" for t, st in test.stats.items()])
-            + f" ({graded_reading(dict(zip(test.stats, test.grades)))}).")
+    return (
+        f"Over {window} after the holds of {listing(years)}, "
+        + listing([f"{t} minus {benchmark} averaged {short_stats(st)}" for t, st in test.stats.items()])
+        + f" ({graded_reading(dict(zip(test.stats, test.grades)))})."
+    )
 
 
 def claims_line(claims) -> str:
     """'**Claims:** A3 forecast pending (provisional); B11 mixed; ...' from the recorded claims."""
-    return "**Claims:** " + "; ".join(
-        f"{c['id']} {c['verdict']}{' (provisional)' if c['provisional'] else ''}" for c in claims) + "."
+    return (
+        "**Claims:** "
+        + "; ".join(f"{c['id']} {c['verdict']}{' (provisional)' if c['provisional'] else ''}" for c in claims)
+        + "."
+    )
 
 
 # ---- headline metrics --------------------------------------------------------------------
-def headline_metrics(head_beta, event_stats: dict, focus: str, benchmark: str, yield_series: str,
-                     window: str) -> list[tuple]:
+def headline_metrics(
+    head_beta, event_stats: dict, focus: str, benchmark: str, yield_series: str, window: str
+) -> list[tuple]:
     """``(name, value, unit, label)`` rows for ``Report.metric``, in scorecard order.
 
     The focus ticker's daily yield beta (pp per +100 bp) and its mean relative returns
@@ -486,25 +582,47 @@ def headline_metrics(head_beta, event_stats: dict, focus: str, benchmark: str, y
     beta's HAC standard error, the other tickers' means, and the number of events behind
     each mean. ``event_stats`` maps ``(ticker, decision)`` to ``events.stats_for`` rows.
     """
+
     def mean_row(t, g, st):
-        return (f"{t}_mean_rel_after_{g}s", st["mean"] * 100, "pp",
-                f"{t} minus {benchmark}: mean {window} return after {plural(int(st['n']), g)}")
-    rows = [(f"{focus}_beta_{yield_series}", head_beta["beta"] * 100, "pp per +100 bp",
-             f"{focus} minus {benchmark}: daily beta to {yield_series}, {head_beta['first']:%Y-%m-%d} to {head_beta['last']:%Y-%m-%d}")]
+        return (
+            f"{t}_mean_rel_after_{g}s",
+            st["mean"] * 100,
+            "pp",
+            f"{t} minus {benchmark}: mean {window} return after {plural(int(st['n']), g)}",
+        )
+
+    rows = [
+        (
+            f"{focus}_beta_{yield_series}",
+            head_beta["beta"] * 100,
+            "pp per +100 bp",
+            f"{focus} minus {benchmark}: daily beta to {yield_series}, {head_beta['first']:%Y-%m-%d} to {head_beta['last']:%Y-%m-%d}",
+        )
+    ]
     rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t == focus]
-    rows.append((f"{focus}_beta_{yield_series}_se", head_beta["se"] * 100, "pp per +100 bp",
-                 "HAC (Newey-West) standard error of that beta"))
+    rows.append(
+        (
+            f"{focus}_beta_{yield_series}_se",
+            head_beta["se"] * 100,
+            "pp per +100 bp",
+            "HAC (Newey-West) standard error of that beta",
+        )
+    )
     rows += [mean_row(t, g, st) for (t, g), st in event_stats.items() if t != focus]
-    rows += [(f"{t}_{g}_events", int(st["n"]), "events", f"{g} decisions measured for {t} over {window}")
-             for (t, g), st in event_stats.items()]
+    rows += [
+        (f"{t}_{g}_events", int(st["n"]), "events", f"{g} decisions measured for {t} over {window}")
+        for (t, g), st in event_stats.items()
+    ]
     return rows
 
 
 def per_year_metrics(years: pd.DataFrame) -> list[tuple]:
     """``(name, value, unit, label)`` rows for ``Report.metric``: the number of cuts per
     calendar year of an ``fomc.per_year`` table, labelled with the year's net change in bp."""
-    return [(f"cuts_{r.year}", int(r.cuts), "cuts", f"FOMC cuts in {r.year} ({int(r.net_change_bp):+d} bp)")
-            for r in years.itertuples()]
+    return [
+        (f"cuts_{r.year}", int(r.cuts), "cuts", f"FOMC cuts in {r.year} ({int(r.net_change_bp):+d} bp)")
+        for r in years.itertuples()
+    ]
 
 
 # ---- caveats -------------------------------------------------------------------------------
@@ -518,14 +636,22 @@ def event_study_notes(decisions: pd.DataFrame, flags: pd.Series, excluded: pd.Da
     rows with ``announcement_date`` and ``window``, from ``events.exclusions``).
     """
     counts = decisions["decision"].value_counts()
-    notes = ([f"Few events: the event study rests on {listing([plural(int(n), k) for k, n in counts.items()])}; "
-              "intervals from so few events are wide and sensitive to one meeting.",
-              f"The decisions file is hand-transcribed: of the {len(decisions)} decisions used, "
-              f"{listing([f'{n} marked {k!r}' for k, n in flags.items()])} (only 'primary' rows were read from the Fed's own statement)."]
-             if len(decisions) else ["No FOMC decision of the file falls inside the window, so the event study is empty."])
+    notes = (
+        [
+            f"Few events: the event study rests on {listing([plural(int(n), k) for k, n in counts.items()])}; "
+            "intervals from so few events are wide and sensitive to one meeting.",
+            f"The decisions file is hand-transcribed: of the {len(decisions)} decisions used, "
+            f"{listing([f'{n} marked {k!r}' for k, n in flags.items()])} (only 'primary' rows were read from the Fed's own statement).",
+        ]
+        if len(decisions)
+        else ["No FOMC decision of the file falls inside the window, so the event study is empty."]
+    )
     if len(excluded):
-        notes.append(f"Left out for windows past the last price ({pd.Timestamp(last_price):%Y-%m-%d}): "
-                     + listing([f"{r.announcement_date:%Y-%m-%d} {r.window}" for r in excluded.itertuples()]) + ".")
+        notes.append(
+            f"Left out for windows past the last price ({pd.Timestamp(last_price):%Y-%m-%d}): "
+            + listing([f"{r.announcement_date:%Y-%m-%d} {r.window}" for r in excluded.itertuples()])
+            + "."
+        )
     return notes
 
 
@@ -537,15 +663,18 @@ def coverage_notes(file_start, window_start, fred_ok: bool) -> list[str]:
     notes = []
     file_start, window_start = pd.Timestamp(file_start), pd.Timestamp(window_start)
     if (file_start - window_start).days > 45:
-        notes.append(f"The decisions file starts on {file_start:%Y-%m-%d}, {(file_start - window_start).days} days after the window's start "
-                     f"({window_start:%Y-%m-%d}): meetings in between are not in the event study; only the yield regressions cover them.")
+        notes.append(
+            f"The decisions file starts on {file_start:%Y-%m-%d}, {(file_start - window_start).days} days after the window's start "
+            f"({window_start:%Y-%m-%d}): meetings in between are not in the event study; only the yield regressions cover them."
+        )
     if not fred_ok:
         notes.append("The file was not cross-checked against FRED's DFEDTARU/DFEDTARL (not in this data source).")
     return notes
 
 
-def caveats(data, flags: pd.Series, excluded: pd.DataFrame, regimes: pd.DataFrame, missing, focus: str,
-            benchmark: str) -> str:
+def caveats(
+    data, flags: pd.Series, excluded: pd.DataFrame, regimes: pd.DataFrame, missing, focus: str, benchmark: str
+) -> str:
     """The report's caveats as a Markdown bullet list.
 
     Args:
@@ -563,6 +692,8 @@ def caveats(data, flags: pd.Series, excluded: pd.DataFrame, regimes: pd.DataFram
         notes.append(f"Regimes with too few days in this window: {listing(short)}.")
     if missing:
         notes.append(f"Missing series or tickers: {listing(missing)}.")
-    notes.append(f"Relative returns of {focus} against {benchmark} also reflect sector mix (banks, biotech, tech weight), "
-                 "not only debt; a yield beta is an association, not proof of a borrowing-cost channel.")
+    notes.append(
+        f"Relative returns of {focus} against {benchmark} also reflect sector mix (banks, biotech, tech weight), "
+        "not only debt; a yield beta is an association, not proof of a borrowing-cost channel."
+    )
     return "\n".join(f"- {n}" for n in notes)
