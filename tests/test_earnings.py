@@ -10,6 +10,7 @@ from rotation_utils.analytics import earnings as E
 from rotation_utils.analytics import earnings_verdicts as EV
 from rotation_utils.data import DataLayer, schemas
 from rotation_utils.data.live import LiveBackend
+from rotation_utils.story import earnings as story_earnings
 from tests.fakes import yahoo  # noqa: F401
 
 T = pd.Timestamp
@@ -62,11 +63,11 @@ def test_calendar_year_puts_january_to_may_year_ends_in_the_previous_year():
 
 
 def test_a4_is_unverifiable_on_annual_net_income_and_says_what_would_settle_it():
-    v, ev = EV.a4_claim({"mag7": 0.273, "other493": 0.073})
+    v, ev = story_earnings.a4_claim({"mag7": 0.273, "other493": 0.073})
     assert v == "unverifiable"
     assert "annual GAAP net income" in ev and "What would settle it: Q3 2025 and Q3 2024 EPS" in ev
     assert "+27.3%" in ev and "the same ordering" in ev
-    assert EV.a4_claim({})[0] == "unverifiable"
+    assert story_earnings.a4_claim({})[0] == "unverifiable"
 
 
 def test_known_by_keeps_only_filed_statements(statements):
@@ -369,21 +370,23 @@ def test_russell_coverage():
 
 def test_overall_verdict_rule():
     bc = pd.DataFrame({"basket": ["AI implementers"], "median_operating_margin_change": [0.01]})
-    assert EV.overall_verdict(growth_table(0.1, 0.2), [2025], bc)[0] == "supported"
-    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc)[0] == "mixed"
+    assert story_earnings.overall_verdict(growth_table(0.1, 0.2), [2025], bc)[0] == "supported"
+    assert story_earnings.overall_verdict(growth_table(0.3, 0.2), [2025], bc)[0] == "mixed"
     bc_down = bc.assign(median_operating_margin_change=-0.01)
-    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc_down)[0] == "not supported"
-    assert EV.overall_verdict(growth_table(0.3, 0.2), [], bc)[0] == "inconclusive"
-    assert EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc.assign(basket="other"))[0] == "inconclusive"
+    assert story_earnings.overall_verdict(growth_table(0.3, 0.2), [2025], bc_down)[0] == "not supported"
+    assert story_earnings.overall_verdict(growth_table(0.3, 0.2), [], bc)[0] == "inconclusive"
+    assert (
+        story_earnings.overall_verdict(growth_table(0.3, 0.2), [2025], bc.assign(basket="other"))[0] == "inconclusive"
+    )
 
 
 def test_race_sentence_direction_words_follow_the_data():
     g = pd.concat([growth_table(0.3, 0.1, year=2024), growth_table(0.05, 0.12, year=2025)])
-    s = E.race_sentence(g, [2024, 2025])
+    s = story_earnings.race_sentence(g, [2024, 2025])
     assert "In 2024" in s and "the Mag 7 outgrew the rest (+20.0 pp)" in s
     assert "the Mag 7 grew more slowly than the rest (-7.0 pp)" in s
     assert "the sign changed" in s
-    assert "cannot be measured" in E.race_sentence(g, [])
+    assert "cannot be measured" in story_earnings.race_sentence(g, [])
 
 
 # ---- windows the data does not cover -------------------------------------------
@@ -405,15 +408,17 @@ def test_optional_table_turns_no_rows_into_a_note():
 
 def test_window_gaps_name_what_is_missing(statements):
     changes = T("2012-12-27")  # the log's first date (the log up to 2009 is empty)
-    gaps = E.window_gaps("2009-06-30", [], changes, statements.iloc[0:0], [2022, 2023], ["market caps: none", None])
+    gaps = story_earnings.window_gaps(
+        "2009-06-30", [], changes, statements.iloc[0:0], [2022, 2023], ["market caps: none", None]
+    )
     assert gaps[0] == (
         "S&P 500 membership on 2009-06-30: the change log starts on 2012-12-27, so the Other 493 group is empty"
     )
     assert gaps[1] == "annual statements: none filed by 2009-06-30, so no fiscal year can be compared"
     assert gaps[2] == "market caps: none" and len(gaps) == 3
     # statements reach 2024 and 2023: the selection [2024] is measurable, [2026] is not
-    assert E.window_gaps("2025-03-01", ["AAA"], changes, statements, [2024]) == []
-    (gap,) = E.window_gaps("2025-03-01", ["AAA"], changes, statements, [2026])
+    assert story_earnings.window_gaps("2025-03-01", ["AAA"], changes, statements, [2024]) == []
+    (gap,) = story_earnings.window_gaps("2025-03-01", ["AAA"], changes, statements, [2026])
     assert "reach calendar year 2024" in gap and "pass earlier fiscal_years" in gap
 
 
@@ -426,7 +431,7 @@ def test_empty_window_frames_keep_their_columns(statements):
     ttm = E.ttm_margins(pd.DataFrame(columns=["symbol", "period_end", *E.FLOW_FIELDS]))
     assert ttm.empty and "ttm_operating_margin_change" in ttm
     assert (
-        EV.overall_verdict(
+        story_earnings.overall_verdict(
             growth, [], E.basket_margin_change(E.company_changes(panel, 2025), {"AI implementers": ["APPF"]})
         )[0]
         == "inconclusive"
@@ -444,31 +449,37 @@ def test_sentences_say_why_nothing_is_measured(statements):
             "complete": [False, False],
         }
     )
-    assert E.race_sentence(g, []).startswith("No company of either group has statements for two consecutive")
+    assert story_earnings.race_sentence(g, []).startswith(
+        "No company of either group has statements for two consecutive"
+    )
     part = g.assign(companies=[7, 100], coverage=[1.0, 0.2])
-    s = E.race_sentence(part, [], 0.8)
+    s = story_earnings.race_sentence(part, [], 0.8)
     assert "the best is 2025, where the thinner group is covered 20.0% (it needs 80%)" in s
     empty = E.efficiency_harvest(E.company_changes(E.annual_panel(statements, {"AAPL": "x"}), 2030))
-    assert E.harvest_sentence(
+    assert story_earnings.harvest_sentence(
         empty, pd.DataFrame(columns=["basket", "median_operating_margin_change"]), 2030
     ).startswith("No named company has annual statements for both 2029 and 2030")
-    assert E.scatter_sentence(empty.assign(group=[]), ["AAPL"], 2030).startswith(
+    assert story_earnings.scatter_sentence(empty.assign(group=[]), ["AAPL"], 2030).startswith(
         "No company has revenue and operating income for both 2029 and 2030"
     )
     p = E.annual_panel(statements, {"AAPL": "Mag 7"})
-    assert "no statement in this window is assigned to 2030" in E.fiscal_year_end_caveat(p, 2030)
+    assert "no statement in this window is assigned to 2030" in story_earnings.fiscal_year_end_caveat(p, 2030)
 
 
 def test_trailing_gap_and_versions_caveat():
     fin = E.empty_table("sp500_financials")
-    s = E.trailing_gap_sentence(fin, "2008-01-01", "2009-06-30", "dated S&P 500 fundamentals: no rows (later)")
+    s = story_earnings.trailing_gap_sentence(
+        fin, "2008-01-01", "2009-06-30", "dated S&P 500 fundamentals: no rows (later)"
+    )
     assert s.startswith("The dated S&P 500 fundamentals have no version up to 2009-06-30")
     assert s.endswith("Data layer: no rows (later).")
-    assert E.versions_caveat(fin, "2009-06-30").startswith("Dated fundamentals versions: 0 up to 2009-06-30")
+    assert story_earnings.versions_caveat(fin, "2009-06-30").startswith(
+        "Dated fundamentals versions: 0 up to 2009-06-30"
+    )
     fin = pd.DataFrame({"as_of": pd.to_datetime(["2024-01-10", "2024-03-01", "2024-12-01"])})
-    s = E.trailing_gap_sentence(fin, "2024-02-01", "2024-06-30")
+    s = story_earnings.trailing_gap_sentence(fin, "2024-02-01", "2024-06-30")
     assert "(1 version in the window, dated 2024-03-01 to 2024-03-01)" in s
-    c = E.versions_caveat(fin, "2024-12-31")
+    c = story_earnings.versions_caveat(fin, "2024-12-31")
     assert "longest gap between versions up to 2024-12-31 is 275 days (from 2024-03-01)" in c
 
 
@@ -481,7 +492,7 @@ def test_forecast_claims_before_the_forecast_year_and_sentence():
     f = EV.forecast_claims(g, low, window_end="2019-12-31")
     assert set(f["verdict"]) == {"unverifiable"} and list(f["claim"]) == ["A5", "B8", "A2"]
     assert (f["in the data"] == "the window ends on 2019-12-31, before the forecast year 2026 begins").all()
-    s = EV.forecast_sentence(f, 0.0)
+    s = story_earnings.forecast_sentence(f, 0.0)
     assert s == (
         "These are forecasts, not results. Unverifiable in this window (the window ends on 2019-12-31, "
         "before the forecast year 2026 begins): A5, B8 and A2."
@@ -492,19 +503,19 @@ def test_forecast_claims_before_the_forecast_year_and_sentence():
         "B8": "unverifiable",
         "A2": "unverifiable",
     }
-    s = EV.forecast_sentence(f, 0.03)
+    s = story_earnings.forecast_sentence(f, 0.03)
     assert "Still pending (the forecast year is not complete in the data): A5." in s
     assert "Unverifiable with this data (Russell 2000 statements cover 3.0% of IWM's weight): B8 and A2." in s
 
 
 def test_overall_verdict_and_a4_say_what_is_missing():
     bc = pd.DataFrame({"basket": ["AI implementers"], "with_data": [0], "median_operating_margin_change": [np.nan]})
-    v, _, ev = EV.overall_verdict(growth_table(0.3, 0.2), [], bc)
+    v, _, ev = story_earnings.overall_verdict(growth_table(0.3, 0.2), [], bc)
     assert v == "inconclusive" and "earnings race cannot be measured" in ev
     assert "(0 members with statements for both years)" in ev
-    v, _, ev = EV.overall_verdict(growth_table(0.3, 0.2), [2025], bc)
+    v, _, ev = story_earnings.overall_verdict(growth_table(0.3, 0.2), [2025], bc)
     assert v == "inconclusive" and "earnings race" not in ev
-    assert EV.a4_evidence("unverifiable", {}, window_end="2019-12-31").startswith(
+    assert story_earnings.a4_evidence("unverifiable", {}, window_end="2019-12-31").startswith(
         "This window (statements filed by 2019-12-31) has no complete 2025 same-company sample"
     )
 
@@ -531,7 +542,7 @@ def test_growth_and_trailing_tables_for_display(statements):
         "LOSS": "Other 493",
     }
     g = E.aggregate_growth(E.annual_panel(statements, groups), [2024], {"Mag 7": 7, "Other 493": 2}, min_coverage=0.6)
-    show, fmt = E.growth_for_display(g)
+    show, fmt = story_earnings.growth_for_display(g)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert column(headers, rows, "Year") == ["2024", "2024"]
@@ -549,7 +560,7 @@ def test_growth_and_trailing_tables_for_display(statements):
             "annualised": [0.369],
         }
     )
-    show, fmt = E.trailing_for_display(tr)
+    show, fmt = story_earnings.trailing_for_display(tr)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert rows == [["Mag 7", "2024-12-31", "2026-07-13", "18.4", "7", "61.7%", "36.9%"]]
@@ -560,7 +571,7 @@ def test_margin_tables_for_display(statements):
 
     p = E.annual_panel(statements, {"AAA": "named", "LOSS": "named"})
     ch = E.efficiency_harvest(E.company_changes(p, 2024))
-    show, fmt = E.basket_changes_for_display(E.basket_margin_change(ch, {"both": ["AAA", "LOSS"]}), 2024)
+    show, fmt = story_earnings.basket_changes_for_display(E.basket_margin_change(ch, {"both": ["AAA", "LOSS"]}), 2024)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     med = np.median([15 / 120 - 10 / 100, 2 / 50 + 6 / 40])
@@ -572,12 +583,12 @@ def test_margin_tables_for_display(statements):
         .merge(ch.drop(columns="group"), on="symbol", how="left")
         .merge(E.ttm_margins(q), on="symbol", how="left")
     )
-    show, fmt = E.named_annual_margins_for_display(table, 2024)
+    show, fmt = story_earnings.named_annual_margins_for_display(table, 2024)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert column(headers, rows, "Revenue growth 2023-2024") == ["20.0%", "25.0%", "n/a"]
     assert column(headers, rows, "Efficiency harvest (operating margin up)") == ["yes", "yes", ""]
-    show, fmt = E.named_ttm_margins_for_display(table)
+    show, fmt = story_earnings.named_ttm_margins_for_display(table)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert rows[0][1:] == [f"{ends[-1]:%Y-%m-%d}", "0.0%", "20.0%", "+10.0 pp", "5.0%", "+0.0 pp"]
@@ -588,7 +599,7 @@ def test_verdicts_for_display_capitalises_the_headers():
     from tests.display_checks import assert_readable, rendered
 
     claims = pd.DataFrame({"id": ["A4"], "verdict": ["mixed"], "evidence": ["one sentence"]})
-    show, fmt = E.verdicts_for_display(claims)
+    show, fmt = story_earnings.verdicts_for_display(claims)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert headers == ["Claim", "Verdict", "Evidence"] and rows == [["A4", "mixed", "one sentence"]]
@@ -611,7 +622,7 @@ def test_forecast_claim_records_carry_claimed_number_and_evidence():
             "verdict": ["forecast pending", "unverifiable"],
         }
     )
-    recs = EV.forecast_claim_records(forecasts, {"A5": 1.0, "B8": 2.0})
+    recs = story_earnings.forecast_claim_records(forecasts, {"A5": 1.0, "B8": 2.0})
     assert recs == [
         {
             "claim_id": "A5",
@@ -630,7 +641,7 @@ def test_forecast_claim_records_carry_claimed_number_and_evidence():
             "unit": "%",
         },
     ]
-    assert EV.forecast_claim_records(forecasts)[1]["claimed"] == 22.0  # article B's +22% floor
+    assert story_earnings.forecast_claim_records(forecasts)[1]["claimed"] == 22.0  # article B's +22% floor
 
 
 def test_forecast_claim_records_feed_report_claim():
@@ -638,6 +649,47 @@ def test_forecast_claim_records_feed_report_claim():
 
     rep = Report("x", "t", {})
     forecasts = pd.DataFrame({"claim": ["A2"], "forecast": ["f"], "in the data": ["d"], "verdict": ["unverifiable"]})
-    for rec in EV.forecast_claim_records(forecasts):
+    for rec in story_earnings.forecast_claim_records(forecasts):
         rep.claim(**rec)
     assert rep.claims[0]["id"] == "A2" and rep.claims[0]["values"]["claimed"] == 5.0
+
+
+def test_report_inputs_helpers(statements):
+    assert E.verdict_year([2023, 2024], [2022, 2025]) == 2024 and E.verdict_year([], [2022, 2025]) == 2025
+    assert E.shown_years([2022, 2023, 2024, 2025], [2023]) == [2022, 2023]
+    assert E.shown_years([2022, 2023], []) == [2022, 2023]
+    groups = E.assign_groups(["AAPL", "AAA", "ZZZ"], ["AAPL", "AAA", "ZZZ"])
+    assert E.group_members(groups) == {"Mag 7": ["AAPL"], "Other 493": ["AAA", "ZZZ"]}
+    panel = E.annual_panel(statements, groups)
+    assert E.members_without_statements(groups, panel) == ["ZZZ"]
+    changes = E.efficiency_harvest(E.company_changes(panel, 2024))
+    named = pd.DataFrame({"ticker": ["AAA", "NONE"], "basket": ["b", "b"]})
+    ttm = pd.DataFrame({"symbol": ["AAA"], "ttm_operating_margin_change": [0.01]})
+    table = E.named_margin_table(named, changes, ttm)
+    assert list(table["symbol"]) == ["AAA", "NONE"] and "group" not in table
+    assert table.set_index("symbol")["ttm_operating_margin_change"].isna().tolist() == [False, True]
+    plain = E.company_changes(panel, 2024)
+    scatter = E.scatter_frame(plain[plain["symbol"] == "AAPL"], changes)
+    assert sorted(scatter["symbol"]) == sorted(changes["symbol"]) and "harvest" not in scatter
+
+
+def test_russell_by_year_uses_the_last_holdings_file_up_to_the_end(statements):
+    hold = lambda *t: pd.DataFrame({"ticker": list(t), "weight_pct": [1.0] * len(t)})  # noqa: E731
+    iwm = {T("2024-06-30"): hold("AAA"), T("2025-06-30"): hold("AAA", "LOSS")}
+    out = E.russell_by_year(iwm, statements, "2025-01-31", years=(2024,))
+    assert out[2024] == E.russell_coverage(
+        iwm[T("2024-06-30")],
+        E.annual_panel(statements, pd.Series("all", index=sorted(set(statements["symbol"])))),
+        2024,
+    )
+    early = E.russell_by_year(iwm, statements, "2020-01-01", years=(2024,))
+    assert early[2024]["names"] == 1  # no file that early: the first one
+
+
+def test_sp500_groups_and_margins_table(statements):
+    groups = E.sp500_groups(statements, ["AAA", "MEMBER_ONLY"])
+    assert groups["MEMBER_ONLY"] == "Other 493" and groups["AAPL"] == "Mag 7" and "GOOG" not in groups
+    panel = E.annual_panel(statements, groups)
+    other = E.annual_panel(statements, {"AAA": "basket"})
+    table = E.margins_table([panel, other], [2024])
+    assert len(table) == len(E.group_margins(panel, [2024])) + len(E.group_margins(other, [2024]))

@@ -8,6 +8,7 @@ from rotation_utils import reference_data
 from rotation_utils.analytics import named_companies as N
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError
+from rotation_utils.story import earnings as story_earnings
 
 T = pd.Timestamp
 
@@ -152,10 +153,10 @@ def test_sentences_follow_the_numbers():
             {"kind": "benchmark", "name": "SPY", "since_event": 0.01},
         ]
     )
-    s = N.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
+    s = story_earnings.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
     assert "+5.0%" in s and "1 of 2 names beat IWM" in s and "Best: A (+20.0%)" in s
     assert "COMM has no price data" in s
-    s2 = N.performance_sentence(perf, "2026-01-13", "2025-12-31")
+    s2 = story_earnings.performance_sentence(perf, "2026-01-13", "2025-12-31")
     assert "before the event date" in s2
 
 
@@ -177,7 +178,7 @@ def test_event_must_fall_inside_the_window():
     # a window starting after the event must not pass its first price off as the event-day base
     assert perf["since_event"].isna().all() and perf["since_start"].notna().all()
     assert N.named_verdict(perf) == ("unverifiable", {})
-    s = N.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
+    s = story_earnings.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
     assert s.startswith("The event date 2026-01-13 is before the window start 2026-06-20")
 
 
@@ -196,28 +197,30 @@ def test_membership_without_an_iwm_file_near_the_window():
     )
     m = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2019-12-31")
     assert m.attrs["iwm_date"] is None and not m["small_cap"].any() and (m["size"] == "unknown").all()
-    s = N.membership_sentence(m, "2019-12-31")
+    s = story_earnings.membership_sentence(m, "2019-12-31")
     assert s.startswith(
         "Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
         "within 366 days of it (the first is dated 2025-05-13)"
     )
     assert "No named company has a market cap on or before 2019-12-31" in s
-    ev = N.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
+    ev = story_earnings.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
     assert ev.startswith("No returns after 2026-01-13 in this window (the window ends on 2019-12-31, before")
     assert "Russell 2000 membership on 2019-12-31 is not in the data" in ev
     near = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2024-12-31")
     assert near.attrs["iwm_date"] == T("2025-05-13") and near.set_index("ticker").at["SMALL", "small_cap"]
     # the membership statements name the holdings file, and that it is dated after the window end
-    assert N.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
+    assert story_earnings.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
         "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 (IWM holdings as of "
         "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31)."
     )
-    assert N.membership_sentence(near, "2024-12-31").startswith(
+    assert story_earnings.membership_sentence(near, "2024-12-31").startswith(
         "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member"
     )
     later = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2026-01-01")
-    assert N.membership_sentence(later, "2026-01-01").startswith("In the IWM holdings as of 2025-11-05, 1 named")
-    assert "after the window end" not in N.b9_evidence({}, later, "2026-01-13", "2026-01-01")
+    assert story_earnings.membership_sentence(later, "2026-01-01").startswith(
+        "In the IWM holdings as of 2025-11-05, 1 named"
+    )
+    assert "after the window end" not in story_earnings.b9_evidence({}, later, "2026-01-13", "2026-01-01")
 
 
 def test_rebased_chart_is_skipped_without_prices():
@@ -240,7 +243,7 @@ def test_performance_for_display_dates_the_headers(prices):
     named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
     bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
     perf = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm, "2025-01-01", "2025-02-14")
-    show, fmt = N.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
+    show, fmt = story_earnings.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert headers == [
@@ -268,7 +271,7 @@ def test_membership_for_display_folds_the_iwm_files_into_one_column():
     mem = N.membership_table(
         named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")}, caps, "2025-07-01"
     )
-    show, fmt = N.membership_for_display(mem)
+    show, fmt = story_earnings.membership_for_display(mem)
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert len(headers) == 8 and not [h for h in headers if h.startswith("Russell 2000 (IWM")]
@@ -284,6 +287,30 @@ def test_membership_for_display_folds_the_iwm_files_into_one_column():
         got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes"
         and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"
     )
+
+
+def test_missing_inputs_and_chart_levels():
+    days = pd.bdate_range("2026-01-01", periods=4)
+    px = pd.DataFrame({"A": [1.0, 1.1, 1.2, 1.3], "B": np.nan}, index=days)
+    assert N.missing_prices(px, ["A", "B", "C"]) == ["B", "C"]
+    assert N.missing_statements(pd.DataFrame({"symbol": ["A"]}), ["C", "A", "B"]) == ["B", "C"]
+    bench = pd.DataFrame({"IWM": [1.0, 2, 3, 4]}, index=days)
+    groups = pd.DataFrame({"Mag 7 (cap)": 1.0, "Other 493 (cap)": 2.0, "extra": 3.0}, index=days)
+    bm = N.benchmark_levels(bench, groups, days[1], days[2])
+    assert list(bm.columns) == ["IWM", "Mag 7 (cap)", "Other 493 (cap)"] and len(bm) == 2
+    levels = N.chart_levels(px, {"basket": ["A", "B"]}, bm, days[1], days[2])
+    assert levels["basket"].tolist() == pytest.approx([1.0, 1.2 / 1.1])
+    assert list(levels.columns) == ["basket", "IWM", "Mag 7 (cap)", "Other 493 (cap)"]
+
+
+def test_membership_inputs():
+    cons = pd.DataFrame({"symbol": ["A", "B"], "date_added": [T("2020-01-02"), pd.NaT]})
+    assert N.sp500_added(cons)["A"] == T("2020-01-02") and pd.isna(N.sp500_added(cons)["B"])
+    assert N.holdings_sets({T("2025-06-30"): pd.DataFrame({"ticker": ["X", "Y", "X"]})}) == {
+        T("2025-06-30"): {"X", "Y"}
+    }
+    named = N.named_frame({"b1": ["A"], "b2": ["B", "A"]})
+    assert N.basket_of(named).to_dict() == {"A": "b1", "B": "b2"}
 
 
 def test_rebased_chart_gives_each_basket_a_panel_when_lines_would_crowd_one():

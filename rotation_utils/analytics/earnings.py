@@ -23,7 +23,8 @@ functions turn company statements into group aggregates with rules stated once:
 
 Quarterly statements come through the data layer (``quarterly_statements``),
 which merges live quarters onto the stored history. The claim
-verdicts built on these tables are in :mod:`rotation_utils.analytics.earnings_verdicts`.
+verdicts built on these tables are in :mod:`rotation_utils.analytics.earnings_verdicts`;
+their sentences, display tables and caveats in :mod:`rotation_utils.story.earnings`.
 """
 
 from __future__ import annotations
@@ -60,38 +61,6 @@ def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str 
     """
     frame, why = optional(fetch, *args, schema=OPTIONAL_TABLES[dataset], **kw)
     return frame, why and f"{OPTIONAL_LABELS.get(dataset, dataset)}: {why}"
-
-
-def window_gaps(end, members, log_start, annual: pd.DataFrame, years, notes=()) -> list[str]:
-    """What the window lacks, one computed phrase each, for the report's Data section.
-
-    - S&P 500 membership: the change log replayed to ``end`` gives no members
-      (it starts later, on ``log_start``: ``DataLayer.sp500_log_start``), so the
-      Other 493 is empty;
-    - annual statements: none of the selected fiscal ``years`` has a statement
-      filed by ``end`` for it and the year before (growth needs both);
-    - ``notes``: the data layer's reasons for optional datasets (see
-      :func:`optional_table`); None entries are skipped.
-    """
-    end = pd.Timestamp(end)
-    out = []
-    if not len(members):
-        out.append(
-            f"S&P 500 membership on {end:%Y-%m-%d}: the change log "
-            + (f"starts on {pd.Timestamp(log_start):%Y-%m-%d}" if log_start is not None else "is empty")
-            + ", so the Other 493 group is empty"
-        )
-    have = set(calendar_year(annual["period_end"])) if len(annual) else set()
-    years = sorted(int(y) for y in years)
-    if years and not have:
-        out.append(f"annual statements: none filed by {end:%Y-%m-%d}, so no fiscal year can be compared")
-    elif years and not any(y in have and y - 1 in have for y in years):
-        out.append(
-            f"annual statements: those filed by {end:%Y-%m-%d} reach calendar year {max(have)}, so none "
-            f"of the selected fiscal years ({years[0]}-{years[-1]}) has two consecutive years to compare "
-            "(pass earlier fiscal_years)"
-        )
-    return out + [n for n in notes if n]
 
 
 # ---- alignment ---------------------------------------------------------------
@@ -521,330 +490,65 @@ def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int)
     }
 
 
-# ---- computed prose ------------------------------------------------------------
+# ---- lookups -------------------------------------------------------------------
 def group_value(growth: pd.DataFrame, group: str, year, col: str = "growth"):
     """One cell of the growth table (NaN when the group or year is absent)."""
     sub = growth[(growth["group"] == group) & (growth["year"] == year)]
     return sub[col].iloc[0] if len(sub) else np.nan
 
 
-def race_sentence(growth: pd.DataFrame, years, min_coverage: float | None = None) -> str:
-    """The earnings race in the given (complete) years, from the growth table; without
-    any, why not (the best coverage reached, or no company with two years at all)."""
-    from .. import narrative as nr
-
-    if not years:
-        has = growth[growth["companies"] > 0] if len(growth) else growth
-        if has.empty:
-            return (
-                "No company of either group has statements for two consecutive selected fiscal "
-                "years filed in this window, so the earnings race cannot be measured here."
-            )
-        if "coverage" not in has:
-            return (
-                "No fiscal year in the selection has a same-company sample covering enough of both "
-                "groups in this window, so the earnings race cannot be measured here."
-            )
-        worst = has.groupby("year")["coverage"].min().fillna(0.0)
-        y = int(worst.idxmax())
-        need = f" (it needs {nr.pct(min_coverage, 0, sign=False)})" if min_coverage is not None else ""
-        return (
-            f"No fiscal year in the selection has a same-company sample covering enough of both "
-            f"groups in this window: the best is {y}, where the thinner group is covered "
-            f"{nr.pct(worst[y], sign=False)}{need}, so the earnings race cannot be measured here."
-        )
-    parts = []
-    for y in years:
-        m, o = group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)
-        n = int(group_value(growth, "Other 493", y, "companies"))
-        gap = m - o
-        lead = nr.direction(gap, "outgrew", "grew more slowly than", "grew as fast as")
-        parts.append(
-            f"In {y} the Mag 7's summed net income {nr.direction(m, 'grew', 'fell')} "
-            f"{nr.pct(abs(m), sign=False)} and the Other 493's ({n} companies in both years) "
-            f"{nr.direction(o, 'grew', 'fell')} {nr.pct(abs(o), sign=False)}: the Mag 7 {lead} "
-            f"the rest ({nr.pp(gap)})."
-        )
-    if len(years) >= 2:
-        g0 = group_value(growth, "Mag 7", years[-2]) - group_value(growth, "Other 493", years[-2])
-        g1 = group_value(growth, "Mag 7", years[-1]) - group_value(growth, "Other 493", years[-1])
-        parts.append(
-            f"The Mag 7's growth lead {nr.direction(abs(g1) - abs(g0), 'widened', 'narrowed', 'held')} "
-            f"from {nr.pp(g0)} to {nr.pp(g1)}" + (" (the sign changed)." if np.sign(g0) != np.sign(g1) else ".")
-        )
-    return " ".join(parts)
+# ---- report inputs ---------------------------------------------------------------
+def verdict_year(latest: list, years) -> int:
+    """The year the margin tables compare with the year before: the latest complete
+    year, else the last selected fiscal year."""
+    return latest[-1] if latest else max(years)
 
 
-def factset_sentence(growth: pd.DataFrame, year: int = 2025, mag7: float = 0.184, other: float = 0.119) -> str:
-    """How our annual figures compare with FactSet's Q3 2025 growth rates (and why they differ)."""
-    from .. import narrative as nr
+def shown_years(years, latest: list) -> list[int]:
+    """The selected years up to the latest complete one (partial years would mislead)."""
+    return [y for y in years if not latest or y <= latest[-1]]
 
-    basis = (
-        "FactSet's figures are year-on-year growth of one quarter's blended (reported plus "
-        "estimated) EPS; ours are annual GAAP net income summed over fiscal years ending in a "
-        "calendar year, so only the direction is comparable, not the size."
-    )
-    sub = growth[(growth["year"] == year)]
-    if sub.empty or not sub["complete"].all():
-        return f"This window has no complete {year} sample, so FactSet's Q3 2025 figures cannot be checked. {basis}"
-    m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
-    agree = np.sign(m - o) == np.sign(mag7 - other)
+
+def group_members(groups: pd.Series) -> dict:
+    """``{group: [symbols]}`` for the groups of ``GROUP_ORDER`` (``groups``: from :func:`assign_groups`)."""
+    return {g: list(groups.index[groups == g]) for g in GROUP_ORDER}
+
+
+def named_margin_table(named: pd.DataFrame, changes: pd.DataFrame, ttm: pd.DataFrame) -> pd.DataFrame:
+    """One row per named company: its basket, annual margin changes (:func:`efficiency_harvest`
+    of :func:`company_changes`) and trailing-quarter margins (:func:`ttm_margins`)."""
     return (
-        f"FactSet published Q3 2025 growth of {nr.pct(mag7)} for the Mag 7 and {nr.pct(other)} for "
-        f"the other 493; our {year} figures are {nr.pct(m)} and {nr.pct(o)}, which "
-        f"{'agree' if agree else 'disagree'} on which group grew faster. {basis}"
+        named[["ticker", "basket"]]
+        .rename(columns={"ticker": "symbol"})
+        .merge(changes.drop(columns="group"), on="symbol", how="left")
+        .merge(ttm, on="symbol", how="left")
     )
 
 
-def trailing_sentence(te: pd.DataFrame) -> str:
-    """Trailing-earnings growth between two dated versions, with the span."""
-    from .. import narrative as nr
-
-    m = te.set_index("group")
-    b, f = m["base_as_of"].iloc[0], m["final_as_of"].iloc[0]
-    return (
-        f"Between the fundamentals versions of {b:%Y-%m-%d} and {f:%Y-%m-%d} "
-        f"({m['months'].iloc[0]:.1f} months), summed trailing earnings (EPS x shares) of the Mag 7 "
-        f"{nr.direction(m.at['Mag 7', 'growth'], 'rose', 'fell')} {nr.pct(m.at['Mag 7', 'growth'])} "
-        f"({nr.pct(m.at['Mag 7', 'annualised'])} a year) and those of the Other 493 "
-        f"({int(m.at['Other 493', 'companies'])} companies in both versions) "
-        f"{nr.direction(m.at['Other 493', 'growth'], 'rose', 'fell')} {nr.pct(m.at['Other 493', 'growth'])} "
-        f"({nr.pct(m.at['Other 493', 'annualised'])} a year). Trailing EPS is realised, not forward."
-    )
+def scatter_frame(changes_groups: pd.DataFrame, changes_named: pd.DataFrame) -> pd.DataFrame:
+    """Company changes of the two groups plus the named companies outside them (once each)."""
+    extra = changes_named[~changes_named["symbol"].isin(changes_groups["symbol"])]
+    return pd.concat([changes_groups, extra.drop(columns=["harvest", "below_the_line"])], ignore_index=True)
 
 
-def harvest_sentence(table: pd.DataFrame, basket_changes: pd.DataFrame, year: int) -> str:
-    """How many named companies show an 'efficiency harvest' (operating margin up) in ``year``."""
-    from .. import narrative as nr
-
-    t = table.dropna(subset=["operating_margin_change"])
-    if t.empty:
-        return (
-            f"No named company has annual statements for both {year - 1} and {year} filed in this "
-            "window, so their margin changes (the efficiency harvest) cannot be measured here."
-        )
-    up = t.loc[t["harvest"], "symbol"].tolist()
-    btl = t.loc[t["below_the_line"], "symbol"].tolist()
-    med = "; ".join(
-        f"{r['basket']} {nr.pp(r['median_operating_margin_change'])}"
-        for _, r in basket_changes.iterrows()
-        if pd.notna(r["median_operating_margin_change"])
-    )
-    out = (
-        f"From {year - 1} to {year}, {len(up)} of {len(t)} named companies with statements widened "
-        f"their operating margin (their operating-cost ratio fell): {nr.listing(up)}. "
-        f"Median operating-margin change: {med or 'n/a'}."
-    )
-    if btl:
-        out += (
-            f" For {nr.listing(btl)} the net margin rose by more than twice the operating margin: "
-            "that gain came from below the operating line (tax, interest, one-offs), not efficiency."
-        )
-    return out
+def russell_by_year(iwm: dict, annual: pd.DataFrame, end, years=(2025, 2026)) -> dict:
+    """``{year: russell_coverage(...)}`` from the last IWM holdings file up to ``end``
+    (the first file when none is that early), over all companies' statements."""
+    ref = max([d for d in iwm if d <= pd.Timestamp(end)] or [min(iwm)])
+    panel = annual_panel(annual, pd.Series("all", index=sorted(set(annual["symbol"]))))
+    return {y: russell_coverage(iwm[ref], panel, y) for y in years}
 
 
-def scatter_sentence(changes: pd.DataFrame, named: list, year: int | None = None) -> str:
-    """Correlation and quadrant counts for the revenue-growth vs margin-change scatter."""
-    from .. import narrative as nr
-
-    c = changes.dropna(subset=["revenue_growth", "operating_margin_change"])
-    if c.empty:
-        span = f"{year - 1} and {year}" if year is not None else "two consecutive years"
-        return (
-            f"No company has revenue and operating income for both {span} filed in this window: the scatter is skipped."
-        )
-    o = c[c["group"] == "Other 493"]
-    r = o["revenue_growth"].corr(o["operating_margin_change"], method="spearman") if len(o) > 2 else np.nan
-    nm = c[c["symbol"].isin(named)]
-    both_up = nm[(nm["revenue_growth"] > 0) & (nm["operating_margin_change"] > 0)]["symbol"].tolist()
-    share = ((o["revenue_growth"] > 0) & (o["operating_margin_change"] > 0)).mean() if len(o) else np.nan
-    med = c.groupby("group")["revenue_growth"].median()
-    return (
-        f"Among the Other 493, revenue growth and operating-margin change have a rank correlation of "
-        f"{nr.num(r, 2)}, and {nr.pct(share, sign=False)} grew revenue while widening margins. "
-        f"{len(both_up)} of {len(nm)} named companies did both ({nr.listing(both_up)}). Median revenue "
-        f"growth: Mag 7 {nr.pct(med.get('Mag 7', np.nan))}, Other 493 {nr.pct(med.get('Other 493', np.nan))}."
-    )
+def members_without_statements(groups: pd.Series, panel: pd.DataFrame) -> list[str]:
+    """S&P 500 members (``groups``' index) with no annual statement in ``panel`` (sorted)."""
+    return sorted(set(groups.index) - set(panel["symbol"]))
 
 
-def fiscal_year_end_caveat(panel: pd.DataFrame, year: int) -> str:
-    """Which companies' fiscal years do not end in December (the alignment rule matters for them)."""
-    from .. import narrative as nr
-
-    p = panel[panel["year"] == year]
-    if p.empty:
-        return (
-            f"Fiscal years: no statement in this window is assigned to {year}, so the "
-            "fiscal-year rule does not affect the figures."
-        )
-    off = p[p["period_end"].dt.month != 12]
-    mag = off[off["group"] == "Mag 7"]["symbol"].tolist()
-    early = p[p["period_end"].dt.month <= EARLY_YEAR_END_MONTHS]
-    return (
-        f"Fiscal years: {len(off)} of {len(p)} statements assigned to {year} end in another month than "
-        f"December (Mag 7: {nr.listing(mag)}); {len(early)} of them end in January to May of {year + 1} and "
-        f"count as {year} (e.g. {nr.listing(early['symbol'].head(3))}); the others end in June to November, "
-        f"so their '{year}' covers part of {year - 1}."
-    )
+def sp500_groups(annual: pd.DataFrame, members) -> pd.Series:
+    """:func:`assign_groups` over every company with statements or S&P 500 membership."""
+    return assign_groups(sorted(set(annual["symbol"]) | set(members)), members)
 
 
-def trailing_gap_sentence(fin: pd.DataFrame, start, end, note: str | None = None) -> str:
-    """Why trailing EPS growth is not measured: no dated fundamentals version up to ``end``
-    (with the data layer's ``note``), or none framing the window at least six months apart."""
-    end = pd.Timestamp(end)
-    if fin.empty:
-        return (
-            f"The dated S&P 500 fundamentals have no version up to {end:%Y-%m-%d}, so trailing "
-            "EPS growth is not measured here." + (f" Data layer: {note.split(': ', 1)[-1]}." if note else "")
-        )
-    d = pd.DatetimeIndex(sorted(fin["as_of"].unique()))
-    inside = d[(d >= pd.Timestamp(start)) & (d <= end)]
-    span = (
-        f"{len(inside)} version{'' if len(inside) == 1 else 's'} in the window, dated "
-        f"{inside[0]:%Y-%m-%d} to {inside[-1]:%Y-%m-%d}"
-        if len(inside)
-        else "no version inside the window"
-    )
-    return (
-        f"No two dated fundamentals versions at least six months apart frame this window ({span}), "
-        "so trailing EPS growth is not measured here."
-    )
-
-
-def versions_caveat(fin: pd.DataFrame, end) -> str:
-    """The caveat on the sparse dated fundamentals versions up to ``end``."""
-    end = pd.Timestamp(end)
-    versions = pd.DatetimeIndex(sorted(fin["as_of"].unique())) if len(fin) else pd.DatetimeIndex([])
-    versions = versions[versions <= end]
-    tail = "; offline statements are FMP-derived (for testing only)."
-    if len(versions) < 2:
-        return (
-            f"Dated fundamentals versions: {len(versions)} up to {end:%Y-%m-%d}, so trailing EPS "
-            "cannot be measured" + tail
-        )
-    gaps = versions.diff()
-    return (
-        f"Dated fundamentals versions are sparse: the longest gap between versions up to {end:%Y-%m-%d} is "
-        f"{gaps.max().days} days (from {versions[gaps.argmax() - 1]:%Y-%m-%d}), so trailing EPS spans "
-        "uneven periods" + tail
-    )
-
-
-# ---- tables as shown in the report --------------------------------------------
-# ``*_for_display`` helpers return (frame, formats): headers a reader understands, with
-# units, and keyword arguments for ``rotation_utils.tables.formatted``. The CSVs the
-# report saves keep the machine-readable columns.
-def _yes_no(values) -> list[str]:
-    """True/False as yes/no; missing as an empty cell."""
-    return ["" if v is None or pd.isna(v) else ("yes" if v else "no") for v in values]
-
-
-def _iso_dates(values) -> list[str]:
-    return ["" if pd.isna(v) else f"{pd.Timestamp(v):%Y-%m-%d}" for v in values]
-
-
-def growth_for_display(growth: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """:func:`aggregate_growth` as the reader's table: same-company sample and coverage,
-    growth, whether the year counts as complete, and the two sums in USD bn."""
-    out = pd.DataFrame(
-        {
-            "Group": growth["group"],
-            "Year": growth["year"].astype(str),
-            "Companies in both years": growth["companies"],
-            "Coverage of the group": growth["coverage"],
-            "Net income growth": growth["growth"],
-            "Complete year": _yes_no(growth["complete"]),
-            "Net income, prior year (USD bn)": growth["base"],
-            "Net income, year (USD bn)": growth["current"],
-        }
-    )
-    return out, {
-        "pct": ["Coverage of the group", "Net income growth"],
-        "money": ["Net income, prior year (USD bn)", "Net income, year (USD bn)"],
-        "digits": 1,
-    }
-
-
-def trailing_for_display(trailing: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """:func:`trailing_eps_growth` as the reader's table (dates as ISO text)."""
-    out = pd.DataFrame(
-        {
-            "Group": trailing["group"],
-            "From version": _iso_dates(trailing["base_as_of"]),
-            "To version": _iso_dates(trailing["final_as_of"]),
-            "Months": trailing["months"],
-            "Companies in both": trailing["companies"],
-            "Trailing earnings growth": trailing["growth"],
-            "Annualised growth": trailing["annualised"],
-        }
-    )
-    return out, {"pct": ["Trailing earnings growth", "Annualised growth"], "num": ["Months"], "digits": 1}
-
-
-def basket_changes_for_display(changes: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict]:
-    """:func:`basket_margin_change` with the years in the headers (changes in pp)."""
-    span = f"{year - 1}-{year}"
-    names = {
-        "basket": "Basket",
-        "members": "Members",
-        "with_data": "Members with both years",
-        "median_operating_margin_change": f"Median operating-margin change {span}",
-        "median_net_margin_change": f"Median net-margin change {span}",
-        "median_revenue_growth": f"Median revenue growth {span}",
-    }
-    return changes[list(names)].rename(columns=names), {
-        "pp": [names["median_operating_margin_change"], names["median_net_margin_change"]],
-        "pct": [names["median_revenue_growth"]],
-        "digits": 1,
-    }
-
-
-def named_annual_margins_for_display(table: pd.DataFrame, year: int) -> tuple[pd.DataFrame, dict]:
-    """The annual half of the named-margins table: growth, margin, margin changes from
-    ``year - 1`` to ``year`` and the efficiency-harvest flags as yes/no."""
-    span = f"{year - 1}-{year}"
-    out = pd.DataFrame(
-        {
-            "Ticker": table["symbol"],
-            "Basket": table["basket"],
-            f"Revenue growth {span}": table["revenue_growth"],
-            f"Operating margin {year}": table["operating_margin"],
-            f"Operating-margin change {span}": table["operating_margin_change"],
-            f"Net-margin change {span}": table["net_margin_change"],
-            "Efficiency harvest (operating margin up)": _yes_no(table["harvest"]),
-            "Net margin up mostly below the line": _yes_no(table["below_the_line"]),
-        }
-    )
-    return out, {
-        "pct": [f"Revenue growth {span}", f"Operating margin {year}"],
-        "pp": [f"Operating-margin change {span}", f"Net-margin change {span}"],
-        "digits": 1,
-    }
-
-
-def named_ttm_margins_for_display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """The trailing-quarters half of the named-margins table: the last four quarters
-    against the four before (blank where eight consecutive quarters are not filed)."""
-    ttm = "last 4 quarters"
-    out = pd.DataFrame(
-        {
-            "Ticker": table["symbol"],
-            "Last quarter": _iso_dates(table["last_quarter"]),
-            f"Revenue growth, {ttm} vs 4 before": table["ttm_revenue_growth"],
-            f"Operating margin, {ttm}": table["ttm_operating_margin"],
-            "Operating-margin change vs 4 before": table["ttm_operating_margin_change"],
-            f"Net margin, {ttm}": table["ttm_net_margin"],
-            "Net-margin change vs 4 before": table["ttm_net_margin_change"],
-        }
-    )
-    return out, {
-        "pct": [f"Revenue growth, {ttm} vs 4 before", f"Operating margin, {ttm}", f"Net margin, {ttm}"],
-        "pp": ["Operating-margin change vs 4 before", "Net-margin change vs 4 before"],
-        "digits": 1,
-    }
-
-
-def verdicts_for_display(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
-    """A claims or forecasts table with capitalised headers ('id' -> 'Claim')."""
-    names = {c: "Claim" if c == "id" else c[:1].upper() + c[1:] for c in table.columns}
-    return table.rename(columns=names), {}
+def margins_table(panels, years) -> pd.DataFrame:
+    """:func:`group_margins` of several panels (the groups', the named baskets') stacked."""
+    return pd.concat([group_margins(p, years) for p in panels], ignore_index=True)

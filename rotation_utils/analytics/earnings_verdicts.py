@@ -1,7 +1,8 @@
 """Claim and report verdicts for the earnings race: the stated rules that turn the
 growth and margin tables of :mod:`rotation_utils.analytics.earnings` into verdicts on
 claim A4 (Q3 2025 growth, Mag 7 vs Other 493), the forecast claims A5, B8 and A2, and
-the report's overall verdict, each with its computed evidence sentence.
+the report's overall verdict. The rules' text and the evidence sentences are in
+:mod:`rotation_utils.story.earnings` (``thesis_rule`` joins the text to :func:`thesis_test`).
 
 Why a module of its own: the aggregates stay in ``earnings``; each rule here is
 written once in its docstring and tested on small frames, so a reader checking a
@@ -10,11 +11,13 @@ verdict finds the rule without the statement handling around it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from .. import narrative as nr
-from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from ..verdicts import ClaimVerdict, ReportVerdict
 from .earnings import group_value
 
 
@@ -92,60 +95,6 @@ def forecast_claims(
     return pd.DataFrame(rows)
 
 
-FORECAST_CLAIMED = {"A5": 33.0, "B8": 22.0, "A2": 5.0}
-
-
-def forecast_claim_records(forecasts: pd.DataFrame, claimed: dict | None = None) -> list[dict]:
-    """Keyword arguments of ``Report.claim`` for each row of ``forecast_claims``.
-
-    Why: the ledger ranks claims by their gap to the data, so each forecast
-    carries the article's number (``claimed``, in %, ``FORECAST_CLAIMED`` by
-    default) and ``measured=None``: a forecast has no measured value yet.
-    """
-    claimed = FORECAST_CLAIMED if claimed is None else claimed
-    return [
-        dict(
-            claim_id=f["claim"],
-            verdict=f["verdict"],
-            evidence=f"Forecast: {f['forecast']}; in the data: {f['in the data']}.",
-            claimed=claimed[f["claim"]],
-            measured=None,
-            unit="%",
-        )
-        for _, f in forecasts.iterrows()
-    ]
-
-
-def forecast_sentence(forecasts: pd.DataFrame, russell_weight_share: float) -> str:
-    """What the forecast table says, by verdict: pending, unverifiable (and why), settled."""
-    by = {v: forecasts.loc[forecasts["verdict"] == v, "claim"].tolist() for v in forecasts["verdict"].unique()}
-    parts = ["These are forecasts, not results."]
-    if by.get(ClaimVerdict.FORECAST_PENDING):
-        parts.append(
-            f"Still pending (the forecast year is not complete in the data): {nr.listing(by['forecast pending'])}."
-        )
-    unver = forecasts[forecasts["verdict"] == ClaimVerdict.UNVERIFIABLE]
-    if len(unver):
-        whys = unver.groupby("in the data", sort=False)["claim"].apply(list)
-        window = [w for w in whys.index if w.startswith("the window ends")]
-        for w in window:
-            parts.append(f"Unverifiable in this window ({w}): {nr.listing(whys[w])}.")
-        rest = [c for w, cs in whys.items() if w not in window for c in cs]
-        if rest:
-            parts.append(
-                f"Unverifiable with this data (Russell 2000 statements cover "
-                f"{nr.pct(russell_weight_share, sign=False)} of IWM's weight): {nr.listing(rest)}."
-            )
-    settled = forecasts[forecasts["verdict"].isin([ClaimVerdict.CONFIRMED, ClaimVerdict.CONTRADICTED])]
-    if len(settled):
-        parts.append(
-            "Settled by the data: "
-            + nr.listing([f"{c} {v}" for c, v in zip(settled["claim"], settled["verdict"])])
-            + "."
-        )
-    return " ".join(parts)
-
-
 def earnings_race_verdict(
     growth: pd.DataFrame, year: int, claimed_mag7: float, claimed_other: float, tol: float = 0.05
 ) -> tuple[str, dict]:
@@ -180,98 +129,50 @@ def forecast_verdict(year_complete: bool, coverage_ok: bool = True, realised_ok=
     return ClaimVerdict.CONFIRMED if realised_ok else ClaimVerdict.CONTRADICTED
 
 
-def a4_evidence(verdict: str, vals: dict, year: int = 2025, window_end=None) -> str:
-    """The one-sentence evidence for claim A4 (Q3 2025 growth, Mag 7 18.4% vs Other 493 11.9%)."""
-    if not vals:
-        filed = f" (statements filed by {pd.Timestamp(window_end):%Y-%m-%d})" if window_end is not None else ""
-        return (
-            f"This window{filed} has no complete {year} same-company sample, so the Q3 2025 growth "
-            "figures cannot be compared with realised statements."
-        )
-    m, o = vals["mag7"], vals["other493"]
-    return (
-        f"Calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and {nr.pct(o)} for "
-        f"the Other 493 (annual GAAP, not FactSet's quarterly EPS): the Mag 7 "
-        f"{nr.direction(m - o, 'grew faster than', 'grew more slowly than', 'grew as fast as')} the rest, "
-        f"{'as' if verdict != 'contradicted' else 'unlike'} in the claim's 18.4% vs 11.9%"
-        f"{'; the sizes differ by more than 5 pp' if verdict == 'mixed' else ''}."
-    )
+@dataclass(frozen=True)
+class ThesisTest:
+    """What the report's verdict rests on (see :func:`thesis_test`).
 
-
-#: what the data would need to test claim A4 on its own measure
-A4_SETTLE = (
-    "Q3 2025 and Q3 2024 EPS for every S&P 500 member on FactSet's basis (quarterly, blended "
-    "operating EPS), to recompute each group's year-on-year growth"
-)
-
-
-def a4_claim(vals: dict, year: int = 2025) -> tuple[str, str]:
-    """Claim A4 (Q3 2025 EPS growth: Mag 7 18.4%, Other 493 11.9%) against the data's measure.
-
-    Rule: the data has annual GAAP net income, not quarterly EPS growth, so it can
-    neither confirm nor contradict the claim's figures: "unverifiable", with what
-    the annual figures show (as context only) and what would settle it. Returns
-    ``(verdict, evidence)``.
+    Attributes:
+        year: the latest complete fiscal year (None without one).
+        mag7, other493: same-company net income growth of the two groups in ``year`` (NaN if absent).
+        margin_change: the basket's median operating-margin change (NaN if not measurable).
+        with_data: the basket's members with statements for both years.
+        verdict: the :class:`ReportVerdict` the rule gives.
     """
-    context = ""
-    if vals:
-        m, o = vals["mag7"], vals["other493"]
-        same = (m > o) == (0.184 > 0.119)
-        context = (
-            f" For context only, calendar-{year} same-company net income grew {nr.pct(m)} for the Mag 7 and "
-            f"{nr.pct(o)} for the Other 493 ({'the same' if same else 'the opposite'} ordering)."
-        )
-    return (
-        ClaimVerdict.UNVERIFIABLE,
-        f"The claim is about Q{3} {year} EPS growth; the data has annual GAAP net income, a different "
-        f"measure that cannot confirm or contradict 18.4% vs 11.9%.{context} What would settle it: {A4_SETTLE}.",
-    )
+
+    year: int | None
+    mag7: float
+    other493: float
+    margin_change: float
+    with_data: int
+    verdict: ReportVerdict
+
+    @property
+    def race_measured(self) -> bool:
+        return bool(np.isfinite(self.mag7) and np.isfinite(self.other493))
+
+    @property
+    def margin_measured(self) -> bool:
+        return bool(np.isfinite(self.margin_change))
 
 
-def thesis_rule(basket: str = "AI implementers") -> Rule:
-    """The report's verdict rule for ``basket``: ``rule.apply(growth, latest, basket_changes)`` gives (verdict, evidence)."""
-    text = (
-        f"supported if, in the latest complete fiscal year, the Other 493's same-company net income grew "
-        f"faster than the Mag 7's AND the median operating margin of the {basket} basket rose; "
-        "not supported if neither; mixed if one; inconclusive if either cannot be measured"
-    )
-    return Rule(text, lambda growth, latest, basket_changes: _race_and_margin(growth, latest, basket_changes, basket))
+def thesis_test(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame, basket: str) -> ThesisTest:
+    """The logic of the report's verdict rule (worded in ``story.earnings.thesis_rule``).
 
-
-def overall_verdict(
-    growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame, basket: str = "AI implementers"
-) -> tuple[str, Rule, str]:
-    """Overall verdict on the report's thesis, its rule and a computed evidence sentence."""
-    rule = thesis_rule(basket)
-    value, evidence = rule.apply(growth, latest, basket_changes)
-    return value, rule, evidence
-
-
-def _race_and_margin(growth: pd.DataFrame, latest: list, basket_changes: pd.DataFrame, basket: str) -> tuple[str, str]:
-    """(verdict, evidence): the logic of :func:`thesis_rule`."""
+    Rule: inconclusive if the earnings race in the latest complete year or the
+    basket's median operating-margin change cannot be measured; otherwise one
+    point for the Other 493 outgrowing the Mag 7 and one for a rising median
+    margin: 2 supported, 1 mixed, 0 not supported.
+    """
     y = latest[-1] if latest else None
     m, o = (group_value(growth, "Mag 7", y), group_value(growth, "Other 493", y)) if y else (np.nan, np.nan)
     row = basket_changes[basket_changes["basket"] == basket]
     h = row["median_operating_margin_change"].iloc[0] if len(row) else np.nan
+    n = int(row["with_data"].iloc[0]) if len(row) and "with_data" in row else 0
     if not (np.isfinite(m) and np.isfinite(o) and np.isfinite(h)):
-        lacking = []
-        if not (np.isfinite(m) and np.isfinite(o)):
-            lacking.append(
-                "no fiscal year has a complete same-company sample for both groups, so the "
-                "earnings race cannot be measured"
-            )
-        if not np.isfinite(h):
-            n = int(row["with_data"].iloc[0]) if len(row) and "with_data" in row else 0
-            lacking.append(
-                f"the {basket}' median operating-margin change cannot be measured "
-                f"({n} member{'' if n == 1 else 's'} with statements for both years)"
-            )
-        return ReportVerdict.INCONCLUSIVE, f"In this window {' and '.join(lacking)}."
-    score = int(o > m) + int(h > 0)
-    value = {2: ReportVerdict.SUPPORTED, 1: ReportVerdict.MIXED, 0: ReportVerdict.NOT_SUPPORTED}[score]
-    ev = (
-        f"In {y} the Other 493's net income growth ({nr.pct(o)}) was "
-        f"{'above' if o > m else 'not above'} the Mag 7's ({nr.pct(m)}), and the {basket}' median "
-        f"operating margin {nr.direction(h, 'rose', 'fell', 'was unchanged')} ({nr.pp(h)})."
-    )
-    return value, ev
+        value = ReportVerdict.INCONCLUSIVE
+    else:
+        score = int(o > m) + int(h > 0)
+        value = {2: ReportVerdict.SUPPORTED, 1: ReportVerdict.MIXED, 0: ReportVerdict.NOT_SUPPORTED}[score]
+    return ThesisTest(y, float(m), float(o), float(h), n, value)
