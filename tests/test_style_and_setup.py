@@ -71,7 +71,8 @@ def test_report_start_imports_no_seaborn_or_scipy():
 
     code = (
         "import sys; from rotation_utils import notebook, style, ledger, narrative, tables; style.apply(); "
-        "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels') if m in sys.modules))"
+        "notebook.declared_names('06_sector_leadership'); "
+        "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels', 'nbformat', 'jsonschema') if m in sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

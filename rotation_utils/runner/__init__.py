@@ -3,9 +3,8 @@
 discover -> validate (no side effects) -> run (parallel kernels, provenance,
 HTML, slides) -> index (scorecard, run.json, outputs/latest). Each step is a
 module of its own so it can be tested without starting a kernel.
+
+Nothing is imported here: a report kernel that needs one small runner module
+(the ledger reads ``runner.summary``) must not pay for nbformat and its JSON
+schema validator (about a second) through this package's ``__init__``.
 """
-
-from .discover import NotebookInfo, notebooks_dir
-from .validate import RunPlan, build_plan, validate_results
-
-__all__ = ["NotebookInfo", "RunPlan", "build_plan", "notebooks_dir", "validate_results"]

@@ -18,8 +18,6 @@ import tokenize
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import nbformat
-
 from ..config import notebooks_dir  # noqa: F401  (the runner imports it from here)
 from ..errors import BadInputError
 
@@ -82,11 +80,19 @@ def title_and_purpose(nb) -> tuple[str, str]:
 
 
 def declared_parameters(nb) -> dict:
-    """``{name: {"default": source text, "help": trailing comment}}`` of the ``parameters`` cell."""
-    cell = next((c for c in nb.cells if c.cell_type == "code" and "parameters" in (c.metadata.get("tags") or [])), None)
+    """``{name: {"default": source text, "help": trailing comment}}`` of the ``parameters`` cell.
+
+    Args:
+        nb: the notebook, as an nbformat node or as the dict ``json.load`` gives.
+    """
+    cells = nb["cells"]  # a NotebookNode or the plain JSON dict (setup() reads the file without nbformat)
+    cell = next(
+        (c for c in cells if c["cell_type"] == "code" and "parameters" in (c.get("metadata", {}).get("tags") or [])),
+        None,
+    )
     if cell is None:
         return {}
-    src = cell.source
+    src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
     tree = ast.parse(src)
     comments = {
         tok.start[0]: tok.string.lstrip("#").strip()
@@ -109,6 +115,8 @@ def declared_parameters(nb) -> dict:
 
 def read_notebook(path: Path) -> NotebookInfo:
     """Read one notebook's title, purpose and parameters (BadInputError when unreadable)."""
+    import nbformat  # here, not at the top: setup() in every report kernel imports this module
+
     path = Path(path)
     try:
         nb = nbformat.read(path, as_version=4)
