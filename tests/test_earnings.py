@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from rotation_utils.analytics import earnings as E
+from rotation_utils.analytics import earnings_data
 from rotation_utils.analytics import earnings_verdicts as EV
 from rotation_utils.data import DataLayer, schemas
 from rotation_utils.data.live import LiveBackend
@@ -269,7 +270,7 @@ def serve_appf(yahoo):
 def test_live_quarters_merge_onto_stored_history(yahoo, tmp_path):
     serve_appf(yahoo)
     with at("2026-11-20 22:00"):
-        got, note = E.quarterly_statements(live_layer(tmp_path), ["APPF", "HCI", "COMM"])
+        got, note = earnings_data.quarterly_statements(live_layer(tmp_path), ["APPF", "HCI", "COMM"])
     assert note == {"live": ["APPF"], "data layer": ["HCI"], "none": ["COMM"]}
     a = got[got["symbol"] == "APPF"].set_index("period_end")
     assert len(a) == 9 and a.index.max() == T("2026-09-30")  # 8 stored + 1 new quarter
@@ -284,14 +285,14 @@ def test_live_quarters_merge_onto_stored_history(yahoo, tmp_path):
 def test_live_quarters_count_45_days_after_quarter_end(yahoo, tmp_path):
     serve_appf(yahoo)
     with at("2026-11-20 22:00"):
-        got, _ = E.quarterly_statements(live_layer(tmp_path), ["APPF"], end="2026-10-31")
+        got, _ = earnings_data.quarterly_statements(live_layer(tmp_path), ["APPF"], end="2026-10-31")
     assert got["period_end"].max() == T("2026-06-30")
 
 
 def test_quarterly_statements_stay_offline(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
     dl = DataLayer("auto")
-    got, note = E.quarterly_statements(dl, ["APPF", "BAH"])
+    got, note = earnings_data.quarterly_statements(dl, ["APPF", "BAH"])
     assert note["live"] == [] and note["data layer"] == ["APPF"] and note["none"] == ["BAH"]
     assert len(got) == len(dl.fundamentals("quarterly", ["APPF"])) > 0
 
@@ -396,14 +397,14 @@ def test_optional_table_turns_no_rows_into_a_note():
     def no_rows(start, end, tickers=None):
         raise DataUnavailableError(f"no market_caps between the start and {end} from source 'auto'")
 
-    caps, note = E.optional_table(no_rows, None, "2019-12-31", ["FIX"], dataset="market_caps")
+    caps, note = earnings_data.optional_table(no_rows, None, "2019-12-31", ["FIX"], dataset="market_caps")
     assert caps.empty and list(caps.columns) == schemas.MARKET_CAPS.names
     assert caps["date"].dtype == "datetime64[ns]" and caps["market_cap"].dtype == "float64"
     assert note == "month-end market caps: no market_caps between the start and 2019-12-31 from source 'auto'"
-    fin, note = E.optional_table(no_rows, None, "2009-06-30", dataset="sp500_financials")
+    fin, note = earnings_data.optional_table(no_rows, None, "2009-06-30", dataset="sp500_financials")
     assert fin.empty and "as_of" in fin and note.startswith("dated S&P 500 fundamentals: ")
     frame = pd.DataFrame({"x": [1]})
-    assert E.optional_table(lambda *a: frame, 1, dataset="market_caps") == (frame, None)
+    assert earnings_data.optional_table(lambda *a: frame, 1, dataset="market_caps") == (frame, None)
 
 
 def test_window_gaps_name_what_is_missing(statements):
@@ -467,7 +468,7 @@ def test_sentences_say_why_nothing_is_measured(statements):
 
 
 def test_trailing_gap_and_versions_caveat():
-    fin = E.empty_table("sp500_financials")
+    fin = earnings_data.empty_table("sp500_financials")
     s = story_earnings.trailing_gap_sentence(
         fin, "2008-01-01", "2009-06-30", "dated S&P 500 fundamentals: no rows (later)"
     )

@@ -21,8 +21,8 @@ functions turn company statements into group aggregates with rules stated once:
 - **Coverage.** A year whose same-company sample covers less than
   ``min_coverage`` of the group is flagged partial and kept out of headlines.
 
-Quarterly statements come through the data layer (``quarterly_statements``),
-which merges live quarters onto the stored history. The claim
+Quarterly statements come through the data layer (read by
+:mod:`rotation_utils.analytics.earnings_data`), which merges live quarters onto the stored history. The claim
 verdicts built on these tables are in :mod:`rotation_utils.analytics.earnings_verdicts`;
 their sentences, display tables and caveats in :mod:`rotation_utils.story.earnings`.
 """
@@ -32,35 +32,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..data import optional, schemas
-from ..errors import BadInputError, DataUnavailableError
+from ..errors import BadInputError
 from ..universes import MAG7, SECOND_CLASSES
 
 FLOW_FIELDS = ["revenue", "operating_income", "net_income"]
 GROUP_ORDER = ["Mag 7", "Other 493"]
-
-
-# ---- optional inputs -----------------------------------------------------------
-#: the data layer's optional tables (their schemas give the empty stand-in's columns)
-OPTIONAL_TABLES = {s.name: s for s in (schemas.MARKET_CAPS, schemas.SP500_FINANCIALS)}
-
-
-#: how the reports name those tables
-OPTIONAL_LABELS = {"market_caps": "month-end market caps", "sp500_financials": "dated S&P 500 fundamentals"}
-
-
-def empty_table(dataset: str) -> pd.DataFrame:
-    """A frame with no rows and the columns/dtypes of one of ``OPTIONAL_TABLES``."""
-    return OPTIONAL_TABLES[dataset].empty()
-
-
-def optional_table(fetch, *args, dataset: str, **kw) -> tuple[pd.DataFrame, str | None]:
-    """Load an optional dataset: ``(frame, None)``, or ``(empty frame, note)`` when the data
-    layer has none for the window (see :func:`rotation_utils.data.optional`); the note
-    names the dataset and carries the data layer's reason.
-    """
-    frame, why = optional(fetch, *args, schema=OPTIONAL_TABLES[dataset], **kw)
-    return frame, why and f"{OPTIONAL_LABELS.get(dataset, dataset)}: {why}"
 
 
 # ---- alignment ---------------------------------------------------------------
@@ -427,40 +403,6 @@ def ttm_margins(quarterly: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=cols)
 
 
-#: a quarter without a filing date (live Yahoo rows) counts this long after it ends
-LIVE_FILING_LAG = pd.Timedelta(days=45)
-
-
-def quarterly_statements(dl, tickers, end=None):
-    """Quarterly statements for ``tickers`` from the data layer.
-
-    In ``auto`` the layer merges Yahoo's live quarters (about five) onto the
-    stored history period by period, so trailing-four-quarter margins work
-    online. Returns ``(frame, note)``: the quarterly schema's ``symbol,
-    period_end, filing_date, revenue, operating_income, net_income, source``
-    and which names have live quarters (``note["live"]``), only stored ones
-    (``note["data layer"]``) or none. Point in time by ``end``: a row counts
-    once filed, or ``LIVE_FILING_LAG`` after its quarter ended when it has no
-    filing date.
-    """
-    tickers = list(tickers)
-    cols = ["symbol", "period_end", "filing_date", *FLOW_FIELDS, "source"]
-    try:
-        q = dl.fundamentals("quarterly", tickers)[cols]
-    except DataUnavailableError:
-        q = schemas.FUNDAMENTALS_QUARTERLY.subset(cols).empty()
-    if end is not None and len(q):
-        end = pd.Timestamp(end)
-        filed = q["filing_date"]
-        q = q[filed.le(end) | (filed.isna() & q["period_end"].le(end - LIVE_FILING_LAG))]
-    live = q["source"].astype("str").str.contains("yfinance")
-    got_live = sorted(set(q.loc[live, "symbol"]))
-    stored = sorted(set(q["symbol"]) - set(got_live))
-    none = [t for t in tickers if t not in got_live and t not in stored]
-    note = {"live": got_live, "data layer": stored, "none": none}
-    return q.sort_values(["symbol", "period_end"]).reset_index(drop=True), note
-
-
 # ---- Russell 2000 coverage (the input to the forecast claims) ------------------
 def russell_coverage(holdings: pd.DataFrame, panel_all: pd.DataFrame, year: int) -> dict:
     """How much of the Russell 2000 (IWM holdings) has a statement for ``year``.
@@ -552,3 +494,24 @@ def sp500_groups(annual: pd.DataFrame, members) -> pd.Series:
 def margins_table(panels, years) -> pd.DataFrame:
     """:func:`group_margins` of several panels (the groups', the named baskets') stacked."""
     return pd.concat([group_margins(p, years) for p in panels], ignore_index=True)
+
+
+def group_sizes(groups: pd.Series) -> dict:
+    """Companies per group of a :func:`sp500_groups` series (the denominators of coverage)."""
+    return groups.value_counts().to_dict()
+
+
+def versions_of(fin: pd.DataFrame) -> list[pd.Timestamp]:
+    """The dated versions (``as_of``) of an S&P 500 financials table, oldest first."""
+    return sorted(pd.to_datetime(fin["as_of"].unique()))
+
+
+def basket_changes_table(
+    changes_named: pd.DataFrame, baskets: dict, changes_groups: pd.DataFrame, groups: pd.Series
+) -> pd.DataFrame:
+    """Median margin changes of the named baskets, then of the Mag 7 and the Other 493
+    (:func:`basket_margin_change` of each, stacked in that order)."""
+    return pd.concat(
+        [basket_margin_change(changes_named, baskets), basket_margin_change(changes_groups, group_members(groups))],
+        ignore_index=True,
+    )

@@ -197,3 +197,8 @@ def known_by(df: pd.DataFrame, day) -> pd.DataFrame:
 def fred_available(rates: pd.DataFrame) -> bool:
     """True when ``rates`` holds both FRED target-range series (the file can be cross-checked)."""
     return {FRED_UPPER, FRED_LOWER} <= set(rates.columns)
+
+
+def last_announcement(df: pd.DataFrame) -> pd.Timestamp:
+    """The date of the latest decision in ``df`` (the as-of date of a chart of those decisions)."""
+    return df["announcement_date"].max()

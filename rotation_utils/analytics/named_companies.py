@@ -315,3 +315,8 @@ def holdings_sets(holdings: dict) -> dict:
 def basket_of(named: pd.DataFrame) -> pd.Series:
     """Each named ticker's basket (``named``: from :func:`named_frame`), indexed by ticker."""
     return named.set_index("ticker")["basket"]
+
+
+def tickers_of(named: pd.DataFrame) -> list[str]:
+    """The tickers of a :func:`named_frame`, in basket order."""
+    return named["ticker"].tolist()

@@ -52,6 +52,11 @@ class RateData:
         return self.rates[series].loc[self.px.index.min() : self.px.index.max()]
 
     @property
+    def last_price_day(self) -> pd.Timestamp:
+        """The last day with a close in the window (``last_day`` may be a later non-trading day)."""
+        return self.px.index.max()
+
+    @property
     def fred_ok(self) -> bool:
         """True when FRED's target-range series were served (the file can be cross-checked)."""
         return fomc.fred_available(self.rates)

@@ -33,7 +33,7 @@ from ..verdicts import ClaimVerdict, Rule
 def data_sentence(window: str, no_prices, no_statements, quarterly_sources: dict) -> str:
     """What the run reads: the price window, the named companies without prices or annual
     statements, and who served their quarterly statements (``quarterly_sources``: the note
-    of ``earnings.quarterly_statements``, keys 'live', 'data layer', 'none')."""
+    of ``earnings_data.quarterly_statements``, keys 'live', 'data layer', 'none')."""
     q = quarterly_sources
     return (
         f"Window {window}. Named companies without prices: {nv.listing(no_prices)}; without annual "
@@ -905,3 +905,18 @@ def headline_metrics(
         for _, r in perf[perf["kind"] == "company"].iterrows()
     ]
     return rows
+
+
+def named_margins_caption(year: int) -> str:
+    """Caption of the named companies' margins table for the verdict year."""
+    return f"Named companies: margins {year - 1} to {year} and trailing quarters"
+
+
+def scatter_title(year: int) -> str:
+    """Title of the revenue-growth vs margin-change chart for the verdict year."""
+    return f"Revenue growth vs operating-margin change, {year - 1} to {year}"
+
+
+def claims_for_display(claims: list[dict]) -> tuple[pd.DataFrame, dict]:
+    """The report's claim records (``Report.claims``) as a Claim / Verdict / Evidence table."""
+    return verdicts_for_display(pd.DataFrame(claims, columns=["id", "verdict", "evidence"]))
