@@ -68,19 +68,21 @@ def test_data_sentence_and_sample_note():
         [firm("AAA", y) for y in (2024, 2025)] + [firm("BBB", 2024), firm("CCC", 2025, filed="2026-09-01")]
     )
     firms = tax_firms.prepare_firms(fund, None, None, None, 2025)
-    s = tax_firms.sample(fund, firms, 2025)
+    s = tax_firms.sample_facts(fund, firms, 2025)
     text = story.data_sentence(s)
     assert text.startswith("3 companies have annual statements; 1 firm have a fiscal year from 2024 to 2025")
     assert "(fiscal years used: FY2025: 1)" in text and "duplicate listings of one statement: CCC." in text
     note = story.sample_note(s)
     assert note.startswith("1 firm-year excluded: their fiscal year began on or before 2024-12-31") and "BBB" in note
     cut = tax_firms.prepare_firms(fund, None, None, None, 2025, end="2026-06-30")
-    note = story.sample_note(tax_firms.sample(fund, cut, 2025, end="2026-06-30"))
+    note = story.sample_note(tax_firms.sample_facts(fund, cut, 2025, end="2026-06-30"))
     assert "The end date changes the sample: 2 firms have tax-year-2025 statements in the data, 1 with" in note
     assert note.endswith("filed by 2026-06-30.")
     only_2025 = statements([firm("AAA", 2025)])
     assert (
-        story.sample_note(tax_firms.sample(only_2025, tax_firms.prepare_firms(only_2025, None, None, None, 2025), 2025))
+        story.sample_note(
+            tax_firms.sample_facts(only_2025, tax_firms.prepare_firms(only_2025, None, None, None, 2025), 2025)
+        )
         == ""
     )
 

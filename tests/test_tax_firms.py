@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import tax_data, tax_firms
+from rotation_utils.context import RunContext
 from rotation_utils.data import schemas
 from rotation_utils.errors import BadInputError, DataUnavailableError
 
@@ -242,15 +243,15 @@ class _Layer(_CapsLayer):
 
 def test_load_reads_every_input_once(fund):
     dl = _Layer(fund)
-    data = tax_data.load(dl, 2025, 1)
+    data = tax_data.load(dl, RunContext("04_obbba_tax", "t", end=pd.Timestamp("2026-06-30")), 2025, 1)
     assert dl.asked == [("annual", None)]  # the snapshot serves every symbol
     assert data.fundamentals is fund and data.caps.empty and data.caps_gap.startswith("month-end market caps:")
     assert list(data.iwm["holdings_date"]) == [pd.Timestamp("2025-11-05"), pd.Timestamp("2025-05-13")]  # latest first
-    assert data.with_statements == ["AAA", "BBB", "CCC", "OLD"]
+    assert data.with_statements == ["AAA", "BBB", "CCC", "OLD"] and data.end == pd.Timestamp("2026-06-30")
     (start, end, tickers) = dl.calls[0]
     assert (start, end) == ("2023-01-01", "2026-12-31") and {"AAA", "PSTL"} <= set(tickers)  # named companies too
     live = _Layer(fund, source="live")
-    tax_data.load(live, 2025, 1)
+    tax_data.load(live, RunContext("04_obbba_tax", "t"), 2025, 1)
     assert "AAA" in live.asked[0][1] and "PSTL" in live.asked[0][1]  # live needs a list
 
 
@@ -284,11 +285,11 @@ def test_window_gaps_when_no_statement_was_filed_by_the_end(fund):
 
 def test_sample_counts_pre_obbba_years_and_the_end_dates_effect(fund):
     firms = tax_firms.prepare_firms(fund, None, None, None, 2025)
-    s = tax_firms.sample(fund, firms, 2025)
+    s = tax_firms.sample_facts(fund, firms, 2025)
     assert s.pre_obbba == ["BBB"] and s.duplicates == ["CCC"] and s.firms == 1 and s.companies == 4
     assert s.fiscal_years == {2025: 1} and (s.first_year, s.last_year) == (2024, 2025) and s.without_end is None
     cut = tax_firms.prepare_firms(fund, None, None, None, 2025, end="2026-06-30")
-    s = tax_firms.sample(fund, cut, 2025, end="2026-06-30")
+    s = tax_firms.sample_facts(fund, cut, 2025, end="2026-06-30")
     assert s.without_end == 2 and s.firms == 1 and s.end == pd.Timestamp("2026-06-30")  # CCC filed later
     assert (
         tax_firms.prepare_firms(fund, None, None, None, 2024).attrs["pre_obbba"] == []

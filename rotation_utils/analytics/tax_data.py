@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..context import RunContext
 from ..data import optional, schemas
 from ..errors import BadInputError
 from ..universes import NAMED_COMPANIES
@@ -83,6 +84,7 @@ class TaxData:
         caps: month-end market caps around the statements' year ends (may be empty).
         caps_gap: why ``caps`` is empty (the data layer's reason), else None.
         iwm: every IWM holdings file, latest first (a fallback for sectors).
+        end: the statements' filing cut-off (the run's end), or None for all statements.
     """
 
     constituents: pd.DataFrame
@@ -90,6 +92,7 @@ class TaxData:
     caps: pd.DataFrame
     caps_gap: str | None
     iwm: pd.DataFrame
+    end: pd.Timestamp | None
 
     @property
     def with_statements(self) -> list[str]:
@@ -97,12 +100,13 @@ class TaxData:
         return sorted(self.fundamentals["symbol"].unique())
 
 
-def load(data, tax_year: int, max_staleness: int) -> TaxData:
-    """Read the report's inputs once (the statements' filing cut-off, the run's end, is
-    applied by :func:`rotation_utils.analytics.tax_firms.prepare_firms`).
+def load(data, run: RunContext, tax_year: int, max_staleness: int) -> TaxData:
+    """Read the report's inputs once.
 
     Args:
         data: the run's :class:`~rotation_utils.data.DataLayer`.
+        run: the frozen run context; its end is the statements' filing cut-off
+            (:attr:`TaxData.end`, applied by :func:`rotation_utils.analytics.tax_firms.prepare_firms`).
         tax_year: the modelled tax year (sets the market caps' span).
         max_staleness: as in :func:`check_parameters`.
     Returns:
@@ -114,4 +118,4 @@ def load(data, tax_year: int, max_staleness: int) -> TaxData:
     symbols = sorted(set(fund["symbol"]) | set(NAMED_COMPANIES["ticker"]))
     caps, caps_gap = optional_market_caps(data, tax_year, max_staleness, symbols)
     iwm = pd.concat([data.iwm_holdings(d) for d in reversed(data.iwm_holdings_dates())])
-    return TaxData(constituents, fund, caps, caps_gap, iwm)
+    return TaxData(constituents, fund, caps, caps_gap, iwm, run.end)

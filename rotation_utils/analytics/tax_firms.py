@@ -262,7 +262,9 @@ class Sample:
     without_end: int | None
 
 
-def sample(fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, end=None, max_staleness: int = 1) -> Sample:
+def sample_facts(
+    fundamentals: pd.DataFrame, firms: pd.DataFrame, tax_year: int, end=None, max_staleness: int = 1
+) -> Sample:
     """Count what shaped the sample :func:`prepare_firms` returned.
 
     Args:
