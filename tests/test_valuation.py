@@ -1,4 +1,6 @@
-"""Unit tests for rotation_utils.analytics.valuation (aggregate P/E and its inputs)."""
+"""Unit tests for the valuation report's computations: aggregate P/E and its inputs
+(rotation_utils.analytics.valuation, valuation_versions, valuation_small_caps,
+valuation_data, valuation_verdicts). Its words are tested in test_story_valuation."""
 
 from __future__ import annotations
 
@@ -11,8 +13,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rotation_utils.analytics import valuation as val
+from rotation_utils.analytics import valuation_data as vd
+from rotation_utils.analytics import valuation_small_caps as sc
+from rotation_utils.analytics import valuation_verdicts as vt
+from rotation_utils.analytics import valuation_versions as vv
 from rotation_utils.charts import valuation as val_charts
-from rotation_utils.data import DataLayer, network, schemas
+from rotation_utils.data import DataLayer, empty_frame, network, schemas
 from rotation_utils.data.live import LiveBackend
 from rotation_utils.errors import BadInputError, DataUnavailableError
 from rotation_utils.universes import MAG7
@@ -155,20 +161,20 @@ def test_version_quality_flags_missing_caps_and_blank_mag7():
     good = version_rows("2026-05-01", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")])
     no_cap = version_rows("2026-05-02", mag7_rows() + [("AAA", 10.0, 1.0, np.nan, "x")])
     blank = version_rows("2026-05-03", mag7_rows()[1:] + [("AAA", 10.0, 1.0, 500.0, "x")])
-    q = val.version_quality(pd.concat([good, no_cap, blank])).set_index("as_of")["usable"]
+    q = vv.version_quality(pd.concat([good, no_cap, blank])).set_index("as_of")["usable"]
     assert q.tolist() == [True, False, False]
     both = pd.concat([good, no_cap, blank])
-    assert val.pick_version(val.version_quality(both)) == pd.Timestamp("2026-05-01")
+    assert vv.pick_version(vv.version_quality(both)) == pd.Timestamp("2026-05-01")
     with pytest.raises(DataUnavailableError):
-        val.pick_version(val.version_quality(both), "2026-04-30")
+        vv.pick_version(vv.version_quality(both), "2026-04-30")
 
 
 def test_pick_version_latest_on_or_before():
     versions = pd.concat([version_rows(d, mag7_rows()) for d in ("2024-10-10", "2025-01-31", "2026-05-15")])
-    q = val.version_quality(versions)
-    assert val.pick_version(q, "2025-06-30") == pd.Timestamp("2025-01-31")
-    assert val.pick_version(q, "2025-01-31") == pd.Timestamp("2025-01-31")
-    assert val.pick_version(q) == pd.Timestamp("2026-05-15")
+    q = vv.version_quality(versions)
+    assert vv.pick_version(q, "2025-06-30") == pd.Timestamp("2025-01-31")
+    assert vv.pick_version(q, "2025-01-31") == pd.Timestamp("2025-01-31")
+    assert vv.pick_version(q) == pd.Timestamp("2026-05-15")
 
 
 def test_decompose_change_identity_and_hand_numbers():
@@ -215,22 +221,22 @@ def test_statement_pe_is_point_in_time_and_losses_have_no_pe():
         }
     )
     comp = pd.DataFrame({"ticker": ["S", "L"], "name": ["s", "l"]})
-    before = val.statement_pe(comp, caps, annual, "2025-06-30").set_index("ticker")
+    before = sc.statement_pe(comp, caps, annual, "2025-06-30").set_index("ticker")
     assert before.loc["S", "fiscal_year"] == 2024 and before.loc["S", "pe"] == pytest.approx(30.0)
-    after = val.statement_pe(comp, caps, annual, "2026-05-31").set_index("ticker")
+    after = sc.statement_pe(comp, caps, annual, "2026-05-31").set_index("ticker")
     assert after.loc["S", "pe"] == pytest.approx(20.0)
     assert math.isnan(after.loc["L", "pe"]) and after.loc["L", "earnings"] == -5.0
 
 
 def test_holdings_coverage():
     h = pd.DataFrame({"ticker": ["A", "B", "C"], "weight_pct": [50.0, 30.0, 20.0]})
-    assert val.holdings_coverage(h, ["B", "Z"]) == {
+    assert sc.holdings_coverage(h, ["B", "Z"]) == {
         "holdings": 3,
         "covered": 1,
         "weight_covered": 0.3,
         "holdings_date": None,
     }
-    dated = val.holdings_coverage(h.assign(holdings_date=pd.Timestamp("2025-05-13")), ["B"])
+    dated = sc.holdings_coverage(h.assign(holdings_date=pd.Timestamp("2025-05-13")), ["B"])
     assert dated["holdings_date"] == pd.Timestamp("2025-05-13")
 
 
@@ -247,17 +253,9 @@ def test_shiller_pe_percentile_and_relative_level():
     assert out["pe"].tolist()[:2] == [10.0, 20.0] and len(out) == 3 and math.isnan(out["pe"].iloc[2])
     assert val.percentile_of(out["pe"], 15.0) == pytest.approx(0.5)
     r = pd.Series([3.0, 1.0, 2.0, 1.5], index=pd.date_range("2020-01-01", periods=4))
-    lvl = val.relative_level(r)
+    lvl = sc.relative_level(r)
     assert lvl["lower_since"] == pd.Timestamp("2020-01-02") and lvl["percentile"] == pytest.approx(0.5)
-    assert val.relative_level(r, "2020-01-02")["lower_since"] is None
-    assert [val.ordinal_percentile(p) for p in (0.01, 0.02, 0.03, 0.11, 0.16, 0.22)] == [
-        "1st",
-        "2nd",
-        "3rd",
-        "11th",
-        "16th",
-        "22nd",
-    ]
+    assert sc.relative_level(r, "2020-01-02")["lower_since"] is None
 
 
 QUOTES = {
@@ -279,10 +277,10 @@ def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, 
     yahoo.rate_limited["BAD"] = -1  # never answers: left out
     h = pd.DataFrame({"ticker": ["AA", "BB", "CC", "BAD"], "weight_pct": [40.0, 30.0, 20.0, 10.0]})
     dl = live_layer(tmp_path)
-    out = val.live_iwm_valuation(h, dl, max_holdings=10)
-    assert out["status"] == "ok"
-    assert out["etf"] == {"trailing_pe": 19.0, "forward_pe": 15.0}
-    agg = out["aggregate"]
+    out = sc.live_iwm_valuation(h, vd.read_iwm_quotes(dl, h, max_holdings=10))
+    assert out.ok and out.reason == ""
+    assert out.etf == {"trailing_pe": 19.0, "forward_pe": 15.0}
+    agg = out.aggregate
     assert agg["pe_all"] == pytest.approx(190 / (5 - 5 + 5))  # CC earnings = 40 / 8
     assert agg["pe_ex_losses"] == pytest.approx(140 / 10)
     assert agg["forward_pe_ex_losses"] == pytest.approx(100 / 10)  # only AA has positive forward
@@ -290,41 +288,46 @@ def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, 
     assert agg["left_out"] == ["BAD"] and agg["weight_left_out"] == pytest.approx(0.1)
     rec = dl.provenance.table().set_index("item").loc["BAD"]
     assert rec["status"] == "missing" and "rate-limited" in rec["note"]
-    top1 = val.live_iwm_valuation(h, dl, max_holdings=1)  # served from the day's cache
-    assert top1["aggregate"]["holdings_used"] == 1
+    top1 = sc.live_iwm_valuation(h, vd.read_iwm_quotes(dl, h, max_holdings=1))  # served from the day's cache
+    assert top1.aggregate["holdings_used"] == 1
+    assert top1.small_cap_pe(True) == pytest.approx(100 / 5) and out.small_cap_pe(False) == agg["pe_ex_losses"]
 
 
 def test_live_iwm_valuation_offline_says_why(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
-    out = val.live_iwm_valuation(None, DataLayer("auto"))
-    assert out["status"] == "not available" and "ROTATION_OFFLINE" in out["reason"]
-    assert val.live_iwm_valuation(None, DataLayer("snapshot"))["status"] == "not available"
+    out = sc.live_iwm_valuation(None, vd.read_iwm_quotes(DataLayer("auto"), None))
+    assert not out.ok and "ROTATION_OFFLINE" in out.reason and math.isnan(out.small_cap_pe(True))
+    assert not sc.live_iwm_valuation(None, vd.read_iwm_quotes(DataLayer("snapshot"), None)).ok
 
 
 def test_live_iwm_valuation_with_empty_answers_is_not_available(yahoo, tmp_path):
-    assert val.live_iwm_valuation(None, live_layer(tmp_path))["status"] == "not available"
+    out = sc.live_iwm_valuation(None, vd.read_iwm_quotes(live_layer(tmp_path), None))
+    assert not out.ok and "no P/E for IWM" in out.reason
 
 
 def test_live_allowed(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
-    assert not val.live_allowed("auto") and not val.live_allowed("live")
+    assert not vd.live_allowed("auto") and not vd.live_allowed("live")
     monkeypatch.setenv("ROTATION_OFFLINE", "0")
     monkeypatch.setattr(network, "probe", lambda: network.ProbeResult(True))
-    assert val.live_allowed("auto") and val.live_allowed("live") and not val.live_allowed("snapshot")
+    assert vd.live_allowed("auto") and vd.live_allowed("live") and not vd.live_allowed("snapshot")
     monkeypatch.setattr(network, "probe", lambda: network.ProbeResult(False, "no route"))
-    assert not val.live_allowed("auto")
+    assert not vd.live_allowed("auto")
 
 
 def test_claim_rules_and_group_check():
-    assert val.small_cap_claim(float("nan"), 27.0) == "unverifiable"
-    assert val.small_cap_claim(18.0, 27.0) == "confirmed"
-    assert val.small_cap_claim(30.0, 27.0) == "contradicted"
-    assert val.trailing_30x_claim(28.0) == "mixed"
-    assert val.trailing_30x_claim(22.0) == "contradicted"
-    assert val.trailing_30x_claim(float("nan")) == "unverifiable"
-    assert val.check_groups("S&P 500", val.STANDARD_GROUPS) == ["S&P 500"]
+    assert vt.small_cap_claim(float("nan"), 27.0) == "unverifiable"
+    assert vt.small_cap_claim(18.0, 27.0) == "confirmed"
+    assert vt.small_cap_claim(30.0, 27.0) == "contradicted"
+    assert vt.trailing_30x_claim(28.0) == "mixed"
+    assert vt.trailing_30x_claim(22.0) == "contradicted"
+    assert vt.trailing_30x_claim(float("nan")) == "unverifiable"
+    assert val.check_groups("S&P 500", CONS) == ["S&P 500"]
+    assert val.check_groups(["Energy", "Energy"], CONS) == ["Energy"]  # a sector of the list, once
     with pytest.raises(BadInputError):
-        val.check_groups(["Mag 7"], val.STANDARD_GROUPS)
+        val.check_groups(["Mag 7"], CONS)
+    with pytest.raises(BadInputError):
+        val.check_groups([], CONS)
 
 
 # ---- on the snapshot ------------------------------------------------------------------
@@ -332,8 +335,8 @@ def test_claim_rules_and_group_check():
 def snapshot_version():
     dl = DataLayer("snapshot")
     fin = dl.sp500_financials("2024-10-01")
-    q = val.version_quality(fin)
-    d = val.pick_version(q)
+    q = vv.version_quality(fin)
+    d = vv.pick_version(q)
     v = val.label_companies(val.company_earnings(fin[fin["as_of"] == d]), dl.sp500_constituents())
     return fin, q, d, v
 
@@ -364,46 +367,14 @@ def test_plots_have_titles_labels_and_footnotes(snapshot_version):
     plt.close("all")
 
 
-def test_trailing_forward_table_labels_bases_and_sources():
-    t = val.trailing_forward_table(
-        27.0, "loss-makers included", D1, val.not_available("offline"), "register note", 30.0, 18.0
-    ).set_index("Figure")
-    assert t.loc["S&P 500 aggregate P/E (this run)", "Value"] == 27.0
-    assert t.loc["S&P 500 aggregate P/E (this run)", "Basis"].startswith("trailing")
-    assert "forward" in t.loc["S&P 500 'past 30x' (article B)", "Basis"]
-    assert math.isnan(t.loc["IWM forward P/E", "Value"])
-    assert t.loc["IWM forward P/E", "Source"] == "not available offline"
-    live = {"status": "ok", "etf": {"trailing_pe": 19.0, "forward_pe": 15.0}}
-    t2 = val.trailing_forward_table(27.0, "x", D1, live, "n", 30.0, 18.0).set_index("Figure")
-    assert t2.loc["IWM forward P/E", "Value"] == 15.0 and "live" in t2.loc["IWM forward P/E", "Source"]
-
-
 def test_coverage_facts():
     rows = mag7_rows() + [("AAA", np.nan, np.nan, np.nan, "x"), ("OLD", 10.0, 1.0, 50.0, "Nowhere")]
     v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
-    f = val.coverage_facts(v, CONS, [D0, D1, pd.Timestamp("2026-05-20")])
+    f = vv.coverage_facts(v, CONS, [D0, D1, pd.Timestamp("2026-05-20")])
     assert f["blank"] == ["AAA"]  # a current member without data (NVDA has data)
     assert f["stale"] == 7  # OLD and six Mag 7 names are not in this tiny list
     assert f["unclassified"] == 1  # Mag 7 rows map through their sub-industry; OLD does not
     assert f["longest_gap_days"] == (D1 - D0).days and f["longest_gap_after"] == D0
-
-
-def test_named_display_readable_columns():
-    named = pd.DataFrame(
-        {
-            "ticker": ["A", "B"],
-            "name": ["a", "b"],
-            "in_iwm": [True, False],
-            "market_cap": [2e9, np.nan],
-            "fiscal_year": [2025, np.nan],
-            "earnings": [1e8, np.nan],
-            "pe": [20.0, np.nan],
-        }
-    )
-    out = val.named_display(named, "2026-05-05")
-    assert list(out["IWM holding 2026-05-05"]) == ["yes", "no"]
-    assert list(out["Fiscal year"]) == ["2025", ""]
-    assert out["Market cap ($m)"].iloc[0] == pytest.approx(2000.0)
 
 
 # ---- windows without a usable version --------------------------------------------
@@ -426,69 +397,66 @@ def test_optional_frame_returns_empty_frame_and_the_reason():
     def fails(*_, **__):
         raise DataUnavailableError("no sp500_financials between 2008 and 2009")
 
-    frame, note = val.optional_frame(fails, None, "2009-06-30", columns=val.FIN_COLUMNS)
+    frame, note = vd.optional_frame(fails, None, "2009-06-30", columns=vd.FIN_COLUMNS)
     assert frame.empty and list(frame.columns) == schemas.SP500_FINANCIALS.names and "2008 and 2009" in note
     assert str(frame["as_of"].dtype).startswith("datetime64") and frame["market_cap"].dtype == "float64"
-    ok, note = val.optional_frame(lambda a, b: pd.DataFrame({"x": [a, b]}), 1, 2, columns=val.FIN_COLUMNS)
+    ok, note = vd.optional_frame(lambda a, b: pd.DataFrame({"x": [a, b]}), 1, 2, columns=vd.FIN_COLUMNS)
     assert ok["x"].tolist() == [1, 2] and note == ""
 
 
-def test_choose_version_without_a_usable_version_says_why():
-    fin = early_versions()
-    cons = CONS_ADDED.assign(
+def nvda_joins_2020() -> pd.DataFrame:
+    return CONS_ADDED.assign(
         date_added=CONS_ADDED["date_added"].where(CONS_ADDED["symbol"] != "NVDA", pd.Timestamp("2020-12-21"))
     )
-    q = val.version_quality(fin[fin["as_of"] <= "2019-12-31"])
-    pick = val.choose_version(fin, q, "2019-12-31", "2019-01-01", constituents=cons)
-    assert pick.version is None and pick.earliest is None and pick.usable.empty
+
+
+def test_choose_version_without_a_usable_version_carries_the_facts():
+    fin = early_versions()
+    q = vv.version_quality(fin[fin["as_of"] <= "2019-12-31"])
+    pick = vv.choose_version(fin, q, "2019-12-31", "2019-01-01", constituents=nvda_joins_2020())
+    assert pick.version is None and pick.earliest is None and pick.usable.empty and not pick.has_history
     assert pick.day == pd.Timestamp("2019-12-31") and pick.skipped == 2
-    assert "None of the 2 S&P 500 fundamentals versions on or before 2019-12-31" in pick.reason
-    assert "(2018-01-05 to 2018-02-08)" in pick.reason
-    assert "some of the Magnificent 7 without data: 2" in pick.reason
-    assert "no data for NVDA (NVDA joined the S&P 500 on 2020-12-21)" in pick.reason
-    assert "priced companies without a market cap" not in pick.reason  # no such failure here
-    assert pick.short.startswith("no usable S&P 500 fundamentals version on or before 2019-12-31")
-    assert val.history_gap(pick) == pick.short
-    assert val.versions_sentence(q, pick, "2019-12-31") == pick.reason
+    m = pick.missing
+    assert (m.end, m.versions, m.first, m.last) == (
+        pd.Timestamp("2019-12-31"),
+        2,
+        pd.Timestamp("2018-01-05"),
+        pd.Timestamp("2018-02-08"),
+    )
+    assert (m.mag7_blank, m.priced_no_cap, m.low_coverage) == (2, 0, 0)
+    assert m.missing_mag7 == ("NVDA",) and m.joined_later == (("NVDA", pd.Timestamp("2020-12-21")),)
     with pytest.raises(DataUnavailableError):  # the strict pick still raises
-        val.pick_version(q, "2019-12-31")
+        vv.pick_version(q, "2019-12-31")
 
 
 def test_choose_version_with_no_versions_carries_the_data_layer_note():
-    empty = val.empty_frame(val.FIN_COLUMNS)
-    pick = val.choose_version(
-        empty,
-        val.version_quality(empty),
-        "2009-06-30",
-        "2008-01-01",
-        note="the snapshot has sp500_financials from 2012-12-27",
-    )
+    empty = empty_frame(vd.FIN_COLUMNS)
+    note = "the snapshot has sp500_financials from 2012-12-27"
+    pick = vv.choose_version(empty, vv.version_quality(empty), "2009-06-30", "2008-01-01", note=note)
     assert pick.version is None and pick.skipped == 0 and pick.day == pd.Timestamp("2009-06-30")
-    assert "no dated version on or before 2009-06-30" in pick.reason and "from 2012-12-27" in pick.reason
-    assert pick.short == "no S&P 500 fundamentals version on or before 2009-06-30"
+    assert pick.missing.versions == 0 and pick.missing.note == note and pick.missing.first is None
 
 
 def test_choose_version_matches_pick_version_when_one_exists():
     fin = pd.concat([early_versions(), version_rows("2026-05-10", mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")])])
-    q = val.version_quality(fin)
-    pick = val.choose_version(fin, q, "2026-05-31", "2026-01-01")
-    assert pick.version == val.pick_version(q, "2026-05-31") == pd.Timestamp("2026-05-10")
-    assert pick.reason == "" and pick.short == "" and pick.day == pick.version
+    q = vv.version_quality(fin)
+    pick = vv.choose_version(fin, q, "2026-05-31", "2026-01-01")
+    assert pick.version == vv.pick_version(q, "2026-05-31") == pd.Timestamp("2026-05-10")
+    assert pick.missing is None and pick.day == pick.version and pick.has_history
     assert pick.usable["as_of"].tolist() == [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-05-10")]
     assert pick.earliest == pd.Timestamp("2026-05-01") and pick.skipped == 2
-    assert val.history_gap(pick) == ""
-    one = val.choose_version(fin, q, "2026-05-05", "2026-01-01")
-    assert one.version == pd.Timestamp("2026-05-01") and "only one usable" in val.history_gap(one)
+    one = vv.choose_version(fin, q, "2026-05-05", "2026-01-01")
+    assert one.version == pd.Timestamp("2026-05-01") and not one.has_history
 
 
 def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
     import matplotlib.pyplot as plt
 
-    empty = val.label_companies(val.company_earnings(val.empty_frame(val.FIN_COLUMNS)), CONS)
+    empty = val.label_companies(val.company_earnings(empty_frame(vd.FIN_COLUMNS)), CONS)
     assert val.pe_table(empty).empty and list(val.pe_table(empty).columns) == val.PE_TABLE_COLUMNS
     now = val.group_pe(empty).set_index("group")
     assert all(math.isnan(x) for x in val.group_values(now))
-    hist = val.pe_history(val.empty_frame(val.FIN_COLUMNS), CONS, [])
+    hist = val.pe_history(empty_frame(vd.FIN_COLUMNS), CONS, [])
     assert hist.empty and list(hist.columns) == val.HISTORY_COLUMNS
     before = len(plt.get_fignums())
     assert val_charts.plot_pe_table(val.pe_table(empty), None) is None
@@ -500,72 +468,6 @@ def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
     assert val_charts.plot_ratio(pd.Series(dtype="float64"), "s") is None
     assert val_charts.plot_shiller(pd.DataFrame(columns=["date", "pe", "cape"]), np.nan, None, "s") is None
     assert len(plt.get_fignums()) == before  # nothing drawn empty
-
-
-def test_headline_claims_and_verdict_without_a_version():
-    empty = val.group_pe(val.empty_frame(val.FIN_COLUMNS)).set_index("group")
-    hist = pd.DataFrame(columns=val.HISTORY_COLUMNS)
-    why = "no usable S&P 500 fundamentals version on or before 2019-12-31"
-    rows = val.headline_metrics(empty, hist, None, None, "loss-makers included", why, why)
-    assert [r[0] for r in rows] == [
-        "mag7_pe",
-        "other493_pe",
-        "sp500_pe",
-        "mag7_to_other493",
-        "mag7_pe_change",
-        "other493_pe_change",
-        "sp500_pe_change",
-    ]
-    assert all(r[1] is None and why in r[3] for r in rows)
-    cover = {"holdings": 10, "covered": 2, "weight_covered": 0.05}
-    rel = {"percentile": 0.3, "first": pd.Timestamp("1999-01-04"), "date": pd.Timestamp("2019-12-31")}
-    claims = {c["id"]: c for c in val.claim_records(np.nan, np.nan, None, cover, rel, 30.0, why)}
-    assert [claims[k]["verdict"] for k in ("A6", "B1", "B2")] == ["unverifiable"] * 3
-    assert why in claims["A6"]["evidence"] and why in claims["B1"]["evidence"]
-    assert claims["B1"]["claimed"].value == 30.0 and math.isnan(claims["B1"]["measured"].value)
-    assert claims["B1"]["claimed"].label == "Article: S&P 500 P/E" and claims["B1"]["measured"].unit == "x"
-    assert "30th percentile since 1999-01-04" in claims["B2"]["evidence"]
-    # a live small-cap P/E without an S&P 500 one is still inconclusive
-    verdict, rule, evidence = val.overall_verdict(np.nan, np.nan, np.nan, 15.0, None, "x", why)
-    assert verdict == "inconclusive" and why in evidence and "no usable S&P 500" in rule.text
-
-
-def test_headline_and_verdict_with_a_version():
-    v = val.label_companies(
-        val.company_earnings(
-            pd.concat(
-                [
-                    version_rows(D0, mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
-                    version_rows(D1, mag7_rows(2.0) + [("AAA", 10.0, 1.0, 500.0, "x")]),
-                ]
-            )
-        ),
-        CONS,
-    )
-    hist = val.pe_history(v, CONS, [D0, D1])
-    now = val.group_pe(v[v["as_of"] == D1]).set_index("group")
-    h = {r[0]: r[1] for r in val.headline_metrics(now, hist, D0, D1, "b")}
-    assert h["mag7_pe"] == pytest.approx(12.5) and h["other493_pe"] == pytest.approx(10.0)
-    assert h["mag7_pe_change"] == pytest.approx(-0.5) and h["other493_pe_change"] == pytest.approx(0.0)
-    import matplotlib.pyplot as plt
-
-    assert val_charts.plot_history(hist, ["S&P 500"], D1) is not None  # two versions: a history
-    plt.close("all")
-    assert val.overall_verdict(12.5, 10.0, 12.0, 9.0, D1, "b")[0] == "supported"
-    assert val.overall_verdict(12.5, 10.0, 12.0, 13.0, D1, "b")[0] == "mixed"
-    assert val.overall_verdict(9.0, 10.0, 12.0, 13.0, D1, "b")[0] == "not supported"
-    assert val.overall_verdict(12.5, 10.0, 12.0, np.nan, D1, "b")[0] == "inconclusive"
-
-
-def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
-    cover = {"holdings": 1934, "covered": 25, "weight_covered": 0.022}
-    small = pd.DataFrame({"ticker": ["INOD", "HCI"]})
-    text = val.small_cap_sentence(
-        cover, "2025-05-13", small, np.nan, np.nan, "2019-12-31", "the snapshot has market_caps from 2021-01-29"
-    )
-    assert "later than 2019-12-31" in text and "no market cap by 2019-12-31" in text and "2021-01-29" in text
-    text = val.small_cap_sentence(cover, "2025-05-13", small, 20.0, 25.0, "2026-01-31")
-    assert "later than" not in text and "20.0x against 25.0x for the S&P 500" in text
 
 
 def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
@@ -587,11 +489,6 @@ def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
     plt.close("all")
 
 
-def test_pe_basis_pairs_label_with_column():
-    assert val.pe_basis(True) == ("loss-makers included", "pe_all")
-    assert val.pe_basis(False) == ("loss-makers excluded", "pe_ex_losses")
-
-
 def test_recent_caps_reads_the_look_back_window_and_survives_no_data():
     calls = []
 
@@ -599,14 +496,14 @@ def test_recent_caps_reads_the_look_back_window_and_survives_no_data():
         calls.append((start, end, list(tickers)))
         return pd.DataFrame({"date": [end], "ticker": ["AAA"], "market_cap": [1.0], "last_price": [2.0]})
 
-    frame, note = val.recent_caps(fetch, "2025-03-31", ["AAA"], days=10)
+    frame, note = vd.recent_caps(fetch, "2025-03-31", ["AAA"], days=10)
     assert calls == [(pd.Timestamp("2025-03-21"), pd.Timestamp("2025-03-31"), ["AAA"])]
     assert note == "" and len(frame) == 1
 
     def missing(start, end, tickers):
-        raise val.DataUnavailableError("no caps before 2021")
+        raise DataUnavailableError("no caps before 2021")
 
-    frame, note = val.recent_caps(missing, "2015-01-02", ["AAA"])
+    frame, note = vd.recent_caps(missing, "2015-01-02", ["AAA"])
     assert frame.empty and list(frame.columns) == schemas.MARKET_CAPS.names and note == "no caps before 2021"
 
 
@@ -617,10 +514,10 @@ def test_companies_by_version_splits_all_from_the_chosen_version():
             version_rows(D1, [("AAA", 12.0, 1.0, 600.0, "x")]),
         ]
     )
-    companies, current = val.companies_by_version(fin, CONS, pd.Timestamp(D0))
+    companies, current = vv.companies_by_version(fin, CONS, pd.Timestamp(D0))
     assert len(companies) == 3
     assert set(current["as_of"]) == {pd.Timestamp(D0)} and sorted(current["symbol"]) == ["AAA", "BBB"]
-    _, none = val.companies_by_version(fin, CONS, None)
+    _, none = vv.companies_by_version(fin, CONS, None)
     assert none.empty and list(none.columns) == list(companies.columns)
 
 
@@ -638,11 +535,158 @@ def test_named_chart_legend_swatches_match_the_bar_colours():
     assert len(bar_colours) == 2
 
 
-def test_judged_window_is_the_versions_the_verdict_uses():
-    from rotation_utils.analytics.valuation import VersionChoice, judged_window
+# ---- figures the report words -------------------------------------------------------------
+def two_versions():
+    """D0: the Magnificent 7 at P/E 25 (cap 1000, earnings 40 each), AAA at 10; D1: their EPS doubled."""
+    v = val.label_companies(
+        val.company_earnings(
+            pd.concat(
+                [
+                    version_rows(D0, mag7_rows() + [("AAA", 10.0, 1.0, 500.0, "x")]),
+                    version_rows(D1, mag7_rows(2.0) + [("AAA", 10.0, 1.0, 500.0, "x")]),
+                ]
+            )
+        ),
+        CONS,
+    )
+    return v, val.pe_history(v, CONS, [D0, D1])
 
-    day = pd.Timestamp("2026-07-13")
-    got = judged_window(VersionChoice(day, pd.DataFrame(), pd.Timestamp("2024-10-10"), 0, day))
-    assert got == (pd.Timestamp("2024-10-10"), day, "")
-    none = judged_window(VersionChoice(None, pd.DataFrame(), None, 0, day, "no version", "no version before 2020"))
-    assert none == (None, None, "no usable fundamentals version (no version before 2020)")
+
+def test_headline_figures_and_both_bases_with_a_version():
+    v, hist = two_versions()
+    now = val.groups_now(v[v["as_of"] == D1])
+    h = val.headline_figures(now, hist, D0, measure_change=True)
+    assert h["mag7_pe"] == pytest.approx(12.5) and h["other493_pe"] == pytest.approx(10.0)
+    assert h["mag7_to_other493"] == pytest.approx(1.25)
+    assert h["mag7_pe_change"] == pytest.approx(-0.5) and h["other493_pe_change"] == pytest.approx(0.0)
+    no_change = val.headline_figures(now, hist, D0, measure_change=False)
+    assert math.isnan(no_change["mag7_pe_change"]) and no_change["mag7_pe"] == h["mag7_pe"]
+    bases = val.both_bases(v[v["as_of"] == D1])
+    assert list(bases) == ["all", "ex_losses"] and bases["all"].sp500 == pytest.approx(7500 / (7 * 80 + 50))
+
+
+def test_headline_figures_and_both_bases_without_a_version():
+    empty = val.groups_now(empty_frame(vd.FIN_COLUMNS))
+    h = val.headline_figures(empty, pd.DataFrame(columns=val.HISTORY_COLUMNS), None, measure_change=False)
+    assert all(math.isnan(x) for x in h.values()) and len(h) == 7
+    bases = val.both_bases(val.label_companies(val.company_earnings(empty_frame(vd.FIN_COLUMNS)), CONS))
+    assert not bases["all"].measured and not bases["ex_losses"].measured
+
+
+def test_group_comparison_picks_the_sector_extremes_without_unclassified():
+    rows = mag7_rows() + [
+        ("AAA", 10.0, 1.0, 500.0, "x"),  # Energy at 10x
+        ("BBB", 10.0, 0.5, 500.0, "Regional Banks"),  # Financials at 20x
+        ("UNK", 10.0, 0.1, 500.0, "Nothing Known"),  # Unclassified at 100x: not a sector extreme
+    ]
+    v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
+    c = val.group_comparison(val.groups_now(v), val.pe_table(v), val.pe_column(True))
+    assert c.dearest[0] != val.UNCLASSIFIED and c.cheapest == ("Energy", pytest.approx(10.0))
+    assert c.figures.mag7 == pytest.approx(25.0) and c.premium == pytest.approx(25.0 / c.figures.other493 - 1)
+    assert c.other_loss_makers == 0 and c.other_median == pytest.approx(20.0)
+    assert val.pe_column(False) == "pe_ex_losses"
+
+
+def test_thesis_verdict_legs():
+    f = val.GroupFigures(12.5, 10.0, 12.0)  # Other 493 below the Magnificent 7
+    assert vt.thesis_verdict(f, 9.0) == "supported"
+    assert vt.thesis_verdict(f, 13.0) == "mixed"
+    assert vt.thesis_verdict(val.GroupFigures(9.0, 10.0, 12.0), 13.0) == "not supported"
+    assert vt.thesis_verdict(val.GroupFigures(9.0, 10.0, 12.0), 11.0) == "mixed"
+    assert vt.thesis_verdict(f, np.nan) == "inconclusive"  # the thesis is about small caps
+    assert vt.thesis_verdict(val.GroupFigures(np.nan, np.nan, np.nan), 15.0) == "inconclusive"
+    assert vt.distance_from_claim(28.9, 30.0) == pytest.approx(-1.1)
+
+
+class _Cov:
+    def __init__(self, start, end, label=""):
+        self.covered_start = None if start is None else pd.Timestamp(start)
+        self.covered_end = None if end is None else pd.Timestamp(end)
+        self.period = type("P", (), {"label": label})()
+
+
+def test_claim_period_figures_use_each_claims_own_period():
+    _, hist = two_versions()
+    ratio = pd.Series([3.0, 1.0, 2.0, 1.5], index=pd.date_range("2025-01-01", periods=4))
+    cov = {
+        "A6": _Cov("2025-10-01", "2026-01-13", "late 2025"),
+        "B1": _Cov("2025-01-01", "2025-12-31", "2025"),
+        "B2": _Cov("2025-01-01", "2025-01-03"),
+    }
+    own = vt.claim_period_figures(hist, ratio, cov.__getitem__)
+    assert own.a6.version is None and math.isnan(own.a6.pe) and own.a6.label == "late 2025"
+    assert own.b1.version == D0 and own.b1.pe == pytest.approx(7500 / 330)  # D1 (2026) is outside 2025
+    assert own.b2["date"] == pd.Timestamp("2025-01-03") and own.b2["lower_since"] == pd.Timestamp("2025-01-02")
+    tests = vt.claim_tests(np.nan, own)
+    assert (tests.a6, tests.b1, tests.b2) == ("unverifiable", "contradicted", "unverifiable")
+    cov["B2"] = _Cov(None, None)
+    assert vt.claim_period_figures(hist, ratio, cov.__getitem__).b2 == {}
+    assert vt.claim_tests(20.0, vt.ClaimFigures(vt.PeriodPe(D1, 25.0), vt.PeriodPe(D0, 29.0), {})).b1 == "mixed"
+
+
+def test_named_small_caps_aggregates_only_the_iwm_holdings():
+    named = pd.DataFrame({"ticker": ["S", "L", "X"], "name": ["s", "l", "x"]})
+    holdings = pd.DataFrame({"ticker": ["S", "L"], "weight_pct": [1.0, 1.0]})
+    caps = pd.DataFrame(
+        {"date": pd.to_datetime(["2026-04-30"] * 3), "ticker": ["S", "L", "X"], "market_cap": [400.0, 50.0, 900.0]}
+    )
+    annual = pd.DataFrame(
+        {
+            "symbol": ["S", "L", "X"],
+            "fiscal_year": [2025] * 3,
+            "period_end": pd.to_datetime(["2025-12-31"] * 3),
+            "filing_date": pd.to_datetime(["2026-02-20"] * 3),
+            "net_income": [20.0, -5.0, 10.0],
+        }
+    )
+    out = sc.named_small_caps(named, holdings, caps, annual, "2026-05-31", include_losses=True)
+    assert list(out.table["in_iwm"]) == [True, True, False] and list(out.small["ticker"]) == ["S", "L"]
+    assert out.pe == pytest.approx(450 / 15)  # the loss-maker counts on this basis; X is not a holding
+    ex = sc.named_small_caps(named, holdings, caps, annual, "2026-05-31", include_losses=False)
+    assert ex.pe == pytest.approx(400 / 20)
+
+
+def test_price_ratio_and_recent_low():
+    idx = pd.date_range("2020-01-01", periods=6, freq="YS")
+    levels = pd.DataFrame({"^RUT": [4.0, 1.0, 3.0, 2.5, 2.0, 3.5], "^GSPC": [1.0] * 6}, index=idx)
+    r = sc.price_ratio(levels, "^RUT", "^GSPC", up_to="2024-06-30")
+    assert list(r) == [4.0, 1.0, 3.0, 2.5, 2.0]
+    low = sc.recent_low(r, "2024-06-30", years=2)  # lowest of 2022-06-30..2024-06-30: 2.0 on 2024-01-01
+    assert low["date"] == pd.Timestamp("2024-01-01") and low["lower_since"] == pd.Timestamp("2021-01-01")
+    assert sc.top_holdings(None, 5).empty
+    assert list(sc.top_holdings(pd.DataFrame({"ticker": ["a", "b"], "weight_pct": [1.0, 2.0]}), 1)["ticker"]) == ["b"]
+
+
+def test_shiller_summary_and_cut_at_the_window_end():
+    raw = pd.DataFrame(
+        {
+            "date": pd.date_range("2000-01-01", periods=4, freq="MS"),
+            "sp500": [100.0, 200.0, 300.0, 400.0],
+            "earnings": [10.0, 10.0, 10.0, np.nan],
+            "cape": [15.0, 16.0, np.nan, 18.0],
+        }
+    )
+    sh = val.shiller_pe(raw, up_to="2000-03-15")
+    assert list(sh["date"]) == list(pd.date_range("2000-01-01", periods=3, freq="MS"))
+    s = val.shiller_summary(sh, 25.0)
+    assert (s.pe_month, s.pe) == (pd.Timestamp("2000-03-01"), 30.0)
+    assert (s.cape_month, s.cape) == (pd.Timestamp("2000-02-01"), 16.0)
+    assert s.median_pe == 20.0 and s.percentile == pytest.approx(2 / 3)
+    assert math.isnan(val.shiller_summary(sh, np.nan).percentile)
+
+
+def test_missing_members_and_version_facts():
+    rows = mag7_rows() + [("AAA", np.nan, np.nan, np.nan, "x")]
+    v = val.label_companies(val.company_earnings(version_rows(D0, rows)), CONS)
+    caps = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-12-31", "2024-12-31"]), "ticker": ["AAA", "BBB"], "market_cap": [100.0, 300.0]}
+    )
+    miss = vv.missing_members(v, ["AAA", "BBB", "AAA"], caps)
+    assert miss.members == 2 and miss.missing == ["AAA", "BBB"] and miss.cap_share == pytest.approx(1.0)
+    miss = vv.missing_members(v, ["AAA", "NVDA"], caps)
+    assert miss.missing == ["AAA"] and miss.cap_share == pytest.approx(1.0)  # NVDA has no cap row
+    assert math.isnan(vv.missing_members(v, ["AAA"], None).cap_share)
+    pick = vv.choose_version(version_rows(D0, rows), vv.version_quality(version_rows(D0, rows)), D0)
+    assert vv.version_facts(v, CONS, pick)["blank"] == ["AAA"]
+    none = vv.choose_version(empty_frame(vd.FIN_COLUMNS), vv.version_quality(empty_frame(vd.FIN_COLUMNS)), D0)
+    assert vv.version_facts(v.iloc[0:0], CONS, none) is None
