@@ -9,7 +9,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from rotation_utils import tax_model as tm
-from rotation_utils.analytics.tax_effects import first_dollars, first_percent
+from rotation_utils.analytics.tax_claims import first_dollars, first_percent
 from rotation_utils.errors import BadInputError
 from rotation_utils.reference_data import obbba_provisions
 

@@ -2,7 +2,7 @@
 both laws, and the median saving per group.
 
 The rules live in :mod:`rotation_utils.tax_model` and the firm-level results in
-:mod:`rotation_utils.analytics.tax_effects`; these functions only draw them and
+:mod:`rotation_utils.analytics.tax_effects` and ``tax_verdicts``; these functions only draw them and
 return ``(fig, ax)`` for the notebook's footnote (``(None, None)`` when the firms give
 nothing to draw: the chart is skipped and the notebook says why).
 """
@@ -109,7 +109,7 @@ def plot_verdict_comparison(groups: pd.DataFrame, title: str):
     the best cell and all firms, side by side (the verdict's numbers are the permanent ones).
 
     Args:
-        groups: :func:`~rotation_utils.analytics.tax_effects.verdict_comparison`.
+        groups: :func:`~rotation_utils.analytics.tax_verdicts.verdict_comparison`.
         title: the chart title.
 
     Returns:
