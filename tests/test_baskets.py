@@ -112,7 +112,7 @@ def test_cap_weights_skip_dates_before_any_snapshot():
 @pytest.fixture(scope="module")
 def snapshot_baskets():
     dl = DataLayer("snapshot")
-    levels, cover = B.build_group_baskets(dl, "2025-01-01", "2025-12-31")
+    levels, cover = B.build_group_baskets(*B.load_group_inputs(dl, "2025-01-01", "2025-12-31"))
     return dl, levels, cover
 
 
@@ -161,7 +161,7 @@ def test_empty_basket_keeps_a_date_index_so_it_aligns_with_others():
 
 
 def test_group_baskets_without_market_caps_fall_back_to_equal_weights_only():
-    levels, cover = B.build_group_baskets(DataLayer("snapshot"), "2019-03-01", "2019-06-28")
+    levels, cover = B.build_group_baskets(*B.load_group_inputs(DataLayer("snapshot"), "2019-03-01", "2019-06-28"))
     assert isinstance(levels.index, pd.DatetimeIndex)
     assert levels["Mag 7 (cap)"].isna().all() and levels["Other 493 (cap)"].isna().all()
     assert levels["Mag 7 (equal)"].notna().all()

@@ -82,16 +82,6 @@ def test_year_end_close_requires_the_last_week_of_december():
     assert np.isnan(RO.year_end_close(s.iloc[:1], 2025)[0])
 
 
-def test_describe_target_above_uses_level_over_target():
-    idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
-    t = RO.index_target(pd.Series([2482.0, 2953.17], index=idx), 2825.0, 0.14, 2025)
-    assert t["vs_target"] == pytest.approx(2953.17 / 2825 - 1)
-    text = ROV.describe_target(t, 2825.0, 0.14)
-    assert "already above the 2,825 target by 4.5%" in text and "4.3%" not in text
-    below = RO.index_target(pd.Series([2482.0, 2700.0], index=idx), 2825.0, 0.14, 2025)
-    assert "4.6% short of the 2,825 target" in ROV.describe_target(below, 2825.0, 0.14)
-
-
 def test_index_target_arithmetic():
     idx = pd.DatetimeIndex(["2025-12-31", "2026-03-31"])
     s = pd.Series([2500.0, 2600.0], index=idx)
@@ -184,6 +174,14 @@ def test_rotation_verdict_rule():
     assert ROV.rotation_verdict({"a": np.nan, "b": 0.2, "c": 0.01}, ok, 42, 100)[0] == "inconclusive"
 
 
+def test_rotation_verdict_tally_counts_what_the_rule_weighed():
+    verdict, tally = ROV.rotation_verdict({"a": 0.1, "b": -0.2, "c": 0.01}, pd.Series([0.01, -0.01, 0.02]), 42, 100)
+    assert verdict == "mixed"
+    assert tally == ROV.VerdictTally(100, 42, [], 2, 3, 2, 3)
+    _, gap = ROV.rotation_verdict({"a": np.nan, "b": 0.2}, pd.Series([0.1]), 42, 100)
+    assert gap.missing == ["a"] and gap.spreads == 2
+
+
 def test_tracking_difference_and_error():
     idx = _idx(4)
     basket = pd.Series([100.0, 101.0, 102.0, 104.0], index=idx)
@@ -270,41 +268,6 @@ def test_returns_are_nan_when_a_series_starts_after_the_anchor():
     assert list(lines.columns) == ["ok"]
 
 
-def test_describe_tracking_separates_like_for_like_from_weighting():
-    checks = pd.DataFrame(
-        [
-            {
-                "Basket": "Mag 7 (equal)",
-                "Fund": "MAGS",
-                "From": pd.Timestamp("2024-12-31"),
-                "Days": 100,
-                "Basket return": 0.2,
-                "Fund return": 0.18,
-                "Tracking difference": 0.02,
-                "Tracking error": 0.015,
-                "Correlation": 0.998,
-            },
-            {
-                "Basket": "Mag 7 (cap)",
-                "Fund": "MAGS",
-                "From": pd.Timestamp("2024-12-31"),
-                "Days": 100,
-                "Basket return": 0.1,
-                "Fund return": 0.18,
-                "Tracking difference": -0.08,
-                "Tracking error": 0.05,
-                "Correlation": 0.97,
-            },
-        ]
-    )
-    text = RO.describe_tracking(checks, "2024-12-31")
-    assert "Mag 7 (equal) against MAGS: +2.0 pp over 100 trading days" in text
-    assert "-8.0 pp, a weighting effect" in text and "RSP" not in text
-    later = RO.describe_tracking(checks.assign(From=pd.Timestamp("2025-02-03")), "2024-12-31")
-    assert "against MAGS from 2025-02-03" in later
-    assert "cannot be checked" in RO.describe_tracking(checks.iloc[:0], "2024-12-31")
-
-
 def test_iso_dates_is_safe_on_missing_and_empty():
     df = pd.DataFrame({"d": [pd.Timestamp("2025-01-02"), None], "x": [1, 2]})
     assert RO.iso_dates(df, ["d", "absent"])["d"].tolist() == ["2025-01-02", ""]
@@ -389,47 +352,6 @@ def test_pair_gaps_gap_note_and_with_columns():
     assert np.isnan(RO.relative_return(wide["RSP"], wide["SPY"], idx[0]))
 
 
-def test_rotation_verdict_gives_the_reason_for_a_missing_spread():
-    value, reason = ROV.rotation_verdict(
-        {"a": np.nan, "b": 0.2}, pd.Series([0.1, 0.1, 0.1]), 42, 100, {"a": "IWM has no prices before 2000-05-26"}
-    )
-    assert value == "inconclusive"
-    assert reason == "no data for a over the window: IWM has no prices before 2000-05-26"
-
-
-def test_describe_tracking_and_coverage_note_without_baskets():
-    empty = pd.DataFrame(columns=["Basket", "Fund"])
-    text = RO.describe_tracking(empty, "2008-01-01", {"MAGS": "MAGS has no prices up to 2009-06-30 in this source"})
-    assert text.endswith("over this window: MAGS has no prices up to 2009-06-30 in this source.")
-    cover = pd.DataFrame(
-        [
-            {
-                "date": pd.Timestamp("2008-01-31"),
-                "group": g,
-                "members": n,
-                "with_prices": k,
-                "cap_share_with_prices": np.nan,
-            }
-            for g, n, k in (("Mag 7", 7, 5), ("Other 493", 0, 0))
-        ]
-    )
-    note = RO.basket_coverage_note(cover, "2008-01-01")
-    assert "Other 493" not in note and "hold 5 of the 7 names" in note
-    full = cover.assign(members=[7, 490], with_prices=[7, 480], cap_share_with_prices=[np.nan, 0.99])
-    assert RO.basket_coverage_note(full, "2008-01-01") == (
-        " At each rebalance 480-480 of the 490 Other 493 members had prices, covering at least 99.0% of the group's market cap."
-    )
-
-
-def test_describe_long_view_with_and_without_a_ratio():
-    assert "no IWM/SPY ratio" in RO.describe_long_view(
-        RO.long_view(pd.Series(dtype=float)), "SPY", {"IWM": "IWM has no prices up to 1999-12-31 in this source"}
-    )
-    r = pd.Series([1.0, 2.0, 1.5], index=pd.bdate_range("2020-01-01", periods=3))
-    text = RO.describe_long_view(RO.long_view(r), "SPY")
-    assert "25.0% below its 2020-01-02 peak" in text and "gained on" in text and "+50.0%" in text
-
-
 def test_require_start_rejects_a_missing_start():
     with pytest.raises(BadInputError, match="start: a window start date is required"):
         RO.require_start(None)
@@ -471,63 +393,20 @@ def test_headline_spreads_reads_the_scoreboard():
     assert RO.headline_spreads(_board(), "SPY", False)[2] is None
 
 
-def test_describe_scoreboard_names_leaders_gaps_and_event():
-    gaps = {"QQQ": "QQQ has no prices before 2025-03-01"}
-    text = RO.describe_scoreboard(
-        _board(), "SPY", "2025-01-02 to 2025-06-30", pd.Timestamp("2025-03-01"), pd.Timestamp("2025-06-30"), gaps
-    )
-    assert text.startswith(
-        "Over 2025-01-02 to 2025-06-30, **Mag 7 (cap)** returned the most (+20.0%) and "
-        "**Other 493 (cap)** the least (+5.0%)."
-    )
-    assert "IWM beat SPY by 5.0 pp, and the Other 493 (cap) lagged the Mag 7 (cap) by 15.0 pp." in text
-    assert "Since the event date 2025-03-01, IWM beat SPY by 3.0 pp." in text
-    assert text.endswith(" No since-start return: QQQ has no prices before 2025-03-01.")
-    late = RO.describe_scoreboard(_board(False), "SPY", "w", pd.Timestamp("2025-08-01"), pd.Timestamp("2025-06-30"))
-    assert "The window ends on 2025-06-30, before the event date: no since-event figures." in late
-    assert "No since-start return" not in late
-
-
 def test_verdict_spreads_fall_back_to_equal_weights_without_caps():
     idx = _idx(4)
     core = pd.DataFrame({"SPY": [100, 101, 102, 104.0], "IJH": [50, 51, 52, 54.0]}, index=idx)
     panel = core.assign(**{"Other 493 (equal)": [10, 10, 11, 12.0], "Mag 7 (equal)": [20, 20, 20, 20.0]})
     spreads, legs = ROV.verdict_spreads(
-        core, panel, ["Mag 7 (cap)", "Other 493 (cap)"], "SPY", idx[0], idx[-1], 0.01, -0.02
+        core, panel, ["Mag 7 (cap)", "Other 493 (cap)"], "SPY", idx[0], idx[-1], RO.HeadlineSpreads(0.01, -0.02, None)
     )
     assert list(spreads) == ["IWM - SPY", "IJH - SPY", "Other 493 - Mag 7 (cap)"]
     assert spreads["IJH - SPY"] == pytest.approx(54 / 50 - 104 / 100) and spreads["Other 493 - Mag 7 (cap)"] == -0.02
     assert legs["IJH - SPY"] == ["IJH", "SPY"] and legs["Other 493 - Mag 7 (cap)"] == ["Mag 7 (cap)", "Other 493 (cap)"]
-    spreads, legs = ROV.verdict_spreads(core, panel, ["x"], "SPY", idx[0], idx[-1], 0.01, np.nan)
+    spreads, legs = ROV.verdict_spreads(
+        core, panel, ["x"], "SPY", idx[0], idx[-1], RO.HeadlineSpreads(0.01, np.nan, None)
+    )
     assert (
         spreads["Other 493 - Mag 7 (equal; no caps)"] == pytest.approx(12 / 10 - 1)
         and "Other 493 - Mag 7 (cap)" not in legs
     )
-
-
-def test_rotation_rule_names_the_three_spreads_and_the_sub_windows():
-    assert all(
-        w in ROV.ROTATION_RULE.text for w in ("IWM, IJH and the Other 493 (cap)", "2 of 3 sub-windows", "else mixed")
-    )
-
-
-def test_describe_mega_cap_year_uses_the_check_and_the_year_returns():
-    check = {"mag7_lead": 0.12, "record": True, "median_member": 0.031, "members": 480, "sideways": True}
-    y = pd.Series({"RSP": 0.11, "IWM": 0.128, "IJH": 0.07, "^GSPC": 0.164})
-    text = ROV.describe_mega_cap_year(check, y, "SPY")
-    assert text.startswith("In 2025 the Mag 7 (cap) beat the Other 493 (cap) by 12.0 pp and SPY set a record close;")
-    assert (
-        "the median Other 493 member returned +3.1% (480 members with prices), RSP +11.0%, IWM +12.8% and IJH +7.0%: sideways"
-        in text
-    )
-    assert text.endswith("here IWM +12.8% and ^GSPC +16.4%.")
-    other = ROV.describe_mega_cap_year(check | {"record": False, "sideways": False, "mag7_lead": -0.02}, y, "SPY")
-    assert (
-        "lagged the Other 493 (cap) by 2.0 pp and SPY did not set a record close" in other and "not sideways" in other
-    )
-
-
-def test_verdict_metric_rows_are_the_verdicts_spreads_in_pp():
-    rows = ROV.verdict_metric_rows({"IWM - SPY": 0.0486, "Other 493 - Mag 7 (cap)": float("nan")})
-    assert rows[0] == ("verdict_iwm_spy_pp", pytest.approx(4.86), "pp", "IWM minus SPY over the window")
-    assert rows[1][0] == "verdict_other_493_mag_7_cap_pp" and rows[1][1] is None

@@ -15,6 +15,8 @@ have prices (the constituent panel is survivor-biased; coverage is reported).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -120,43 +122,91 @@ def cap_weights(members_by_date: dict, caps: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows).T.sort_index()
 
 
-def group_members(dl, dates) -> dict:
+def group_members(sp500_by_date: dict) -> dict:
     """Point-in-time Magnificent 7 and Other 493 membership on each date.
 
-    Returns ``{"Mag 7": {date: [...]}, "Other 493": {date: [...]}}``.
+    Args:
+        sp500_by_date: ``{date: [S&P 500 members on that date]}``.
+    Returns:
+        ``{"Mag 7": {date: [...]}, "Other 493": {date: [...]}}``.
     """
     mag, rest = {}, {}
-    for d in dates:
-        members = dl.sp500_members(on=d)
+    for d, members in sp500_by_date.items():
         mag[d] = [t for t in MAG7]
         rest[d] = other493(members)
     return {"Mag 7": mag, "Other 493": rest}
 
 
-def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Cap- and equal-weighted Mag 7 and Other 493 baskets, rebalanced monthly.
+class GroupInputs(NamedTuple):
+    """What the Mag 7 / Other 493 baskets are built from (``build_group_baskets(*inputs)``).
 
-    Returns ``(levels, coverage)``: ``levels`` has columns ``Mag 7 (cap)``,
-    ``Mag 7 (equal)``, ``Other 493 (cap)``, ``Other 493 (equal)`` (index starting
-    at 1.0); ``coverage`` lists, per rebalance date and group, the members, how
-    many had prices and the share of the group's cap that had prices. Without
-    any market caps for the period the ``(cap)`` columns are all NaN.
+    Attributes:
+        prices: closes of every name that is a member on some rebalance date (columns
+            without any price dropped).
+        sp500_by_date: S&P 500 members on each rebalance date.
+        caps: long month-end market caps ``date, ticker, market_cap`` (empty when the
+            source has none for the period).
+        calendar: the trading days of the benchmark over the window (the rebalance calendar).
     """
-    anchor = dl.prices(["SPY"], start, end).index
-    dates = rebalance_dates(anchor, freq)
-    groups = group_members(dl, dates)
+
+    prices: pd.DataFrame
+    sp500_by_date: dict
+    caps: pd.DataFrame
+    calendar: pd.DatetimeIndex
+
+
+def load_group_inputs(dl, start, end=None, freq: str = "ME", calendar_ticker: str = "SPY") -> GroupInputs:
+    """Read what :func:`build_group_baskets` needs from the data layer, in the order the
+    provenance log has always shown: the calendar fund, membership, member prices, caps.
+
+    Args:
+        dl: the run's :class:`~rotation_utils.data.DataLayer`.
+        start, end: the window of the baskets (end None: the latest data).
+        freq: rebalance frequency (month ends).
+        calendar_ticker: the fund whose trading days set the calendar.
+    Returns:
+        A :class:`GroupInputs`.
+    """
+    calendar = dl.prices([calendar_ticker], start, end).index
+    sp500_by_date = {d: dl.sp500_members(on=d) for d in rebalance_dates(calendar, freq)}
+    groups = group_members(sp500_by_date)
     universe = sorted({t for g in groups.values() for m in g.values() for t in m})
-    px = dl.prices(universe, pd.Timestamp(anchor[0]) - pd.Timedelta(days=10), end)
+    px = dl.prices(universe, pd.Timestamp(calendar[0]) - pd.Timedelta(days=10), end)
     px = px.loc[:, px.notna().any()]
     # market caps start in 2021 in the snapshot: earlier windows get equal weights only
-    caps, _ = optional(dl.market_caps, pd.Timestamp(anchor[0]) - pd.Timedelta(days=45), end, schema=schemas.MARKET_CAPS)
-    first, last = (s.dropna().to_dict() for s in _valid_span(px))
+    caps, _ = optional(
+        dl.market_caps, pd.Timestamp(calendar[0]) - pd.Timedelta(days=45), end, schema=schemas.MARKET_CAPS
+    )
+    return GroupInputs(px, sp500_by_date, caps, calendar)
+
+
+def build_group_baskets(
+    prices: pd.DataFrame, sp500_by_date: dict, caps: pd.DataFrame, calendar: pd.DatetimeIndex
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cap- and equal-weighted Mag 7 and Other 493 baskets, rebalanced on the dates of
+    ``sp500_by_date`` (month ends from :func:`load_group_inputs`).
+
+    Args:
+        prices: member closes (columns: tickers).
+        sp500_by_date: S&P 500 members on each rebalance date.
+        caps: long month-end market caps (may be empty).
+        calendar: the window's trading days; the levels start on its first day.
+    Returns:
+        ``(levels, coverage)``: ``levels`` has columns ``Mag 7 (cap)``,
+        ``Mag 7 (equal)``, ``Other 493 (cap)``, ``Other 493 (equal)`` (index starting
+        at 1.0); ``coverage`` lists, per rebalance date and group, the members, how
+        many had prices and the share of the group's cap that had prices. Without
+        any market caps for the period the ``(cap)`` columns are all NaN.
+    """
+    groups = group_members(sp500_by_date)
+    dates = list(sp500_by_date)
+    first, last = (s.dropna().to_dict() for s in _valid_span(prices))
     levels, cover = {}, []
     for name, members in groups.items():
         # priced on d: listed by d and still trading on or after d (not delisted before it)
         priced = {d: [t for t in m if t in first and first[t] <= d <= last[t]] for d, m in members.items()}
-        levels[f"{name} (cap)"] = drifting_basket(px, cap_weights(priced, caps))
-        levels[f"{name} (equal)"] = drifting_basket(px, equal_weights(priced))
+        levels[f"{name} (cap)"] = drifting_basket(prices, cap_weights(priced, caps))
+        levels[f"{name} (equal)"] = drifting_basket(prices, equal_weights(priced))
         full_caps = cap_weights(members, caps)
         for d in dates:
             covered = full_caps.loc[d].reindex(priced[d]).sum() if d in full_caps.index else float("nan")
@@ -169,7 +219,7 @@ def build_group_baskets(dl, start, end=None, freq: str = "ME") -> tuple[pd.DataF
                     "cap_share_with_prices": covered,
                 }
             )
-    out = pd.DataFrame(levels).loc[anchor[0] :]
+    out = pd.DataFrame(levels).loc[calendar[0] :]
     return out, pd.DataFrame(cover)
 
 
@@ -179,6 +229,8 @@ __all__ = [
     "equal_weights",
     "cap_weights",
     "group_members",
+    "GroupInputs",
+    "load_group_inputs",
     "build_group_baskets",
     "SECOND_CLASSES",
 ]

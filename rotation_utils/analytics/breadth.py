@@ -10,11 +10,12 @@ on each date.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from ..errors import BadInputError, DataUnavailableError
-from ..narrative import direction, pct
 from ..universes import MAG7, dedupe_companies
 
 
@@ -206,34 +207,6 @@ def breadth_gap(
     return None
 
 
-def concentration_gap(conc: pd.DataFrame, last_day) -> str | None:
-    """Why the Magnificent 7 share of S&P 500 cap cannot be shown (None when it can)."""
-    if len(conc):
-        return None
-    return (
-        f"No month-end market caps up to {pd.Timestamp(last_day):%Y-%m-%d} in this source, so the Magnificent 7's "
-        "share of S&P 500 cap cannot be measured: concentration is not shown."
-    )
-
-
-def survivor_note(sp_cov: pd.DataFrame, iwm_cov: pd.DataFrame) -> str:
-    """Caveat sentence on the share of members with prices (survivor bias), from :func:`coverage`."""
-
-    def span(cov, unit):
-        c = cov["coverage"].dropna()
-        if c.empty:
-            return "none with known members and prices"
-        if len(c) == 1 or c.min() == c.max():
-            return f"{c.min() * 100:.1f}% ({'one ' + unit if len(c) == 1 else 'every ' + unit})"
-        return f"from {c.min() * 100:.1f}% to {c.max() * 100:.1f}% of the list by {unit}"
-
-    return (
-        f"Survivor bias: the snapshot has prices mostly for names still listed in mid-2026; S&P 500 members "
-        f"with prices: {span(sp_cov, 'month')}; IWM holdings: {span(iwm_cov, 'file')}. Missing names are "
-        "mostly delisted or acquired ones, so baskets, breadth and the median-member figure lean towards survivors."
-    )
-
-
 def breadth_panel(universes: dict, window: int, base_day, last_day) -> tuple[pd.DataFrame, dict]:
     """Share of members above their ``window``-day average per universe over [base_day, last_day].
 
@@ -266,23 +239,6 @@ def breadth_summary(shares: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def describe_breadth(summary: pd.DataFrame, window: int, gaps: dict | None = None) -> str:
-    """One sentence per universe from :func:`breadth_summary`; a universe the window does not
-    cover gets its reason instead (or after the sentence, when it starts late)."""
-    out = []
-    for _, r in summary.iterrows():
-        u, a, z = r["Universe"], r["At start"], r["Latest"]
-        why = (gaps or {}).get(u)
-        if a == a and z == z:
-            out.append(
-                f"In the {u} the share above the {window}-day average {direction(z - a)} "
-                f"from {pct(a, sign=False)} to {pct(z, sign=False)}." + (f" ({why}.)" if why else "")
-            )
-        elif why:
-            out.append(f"{why}.")
-    return " ".join(out)
-
-
 def member_panels(dl, start, end) -> tuple[dict, pd.DataFrame, dict, pd.DataFrame]:
     """Members and member prices of both breadth universes over [start, end].
 
@@ -296,3 +252,61 @@ def member_panels(dl, start, end) -> tuple[dict, pd.DataFrame, dict, pd.DataFram
     iwm_members = iwm_members_by_file(dl, end)
     iwm_px = member_prices(dl, iwm_members, start, end)
     return sp_members, sp_px, iwm_members, iwm_px
+
+
+# ---- named steps of the report's cells -------------------------------------------
+def concentration(caps: pd.DataFrame | None, members_by_date: dict | None, last_day) -> pd.DataFrame:
+    """:func:`mag7_cap_share` per month-end snapshot up to ``last_day`` (empty without caps)."""
+    conc = mag7_cap_share(caps, members_by_date)
+    return conc[conc["date"] <= pd.Timestamp(last_day)]
+
+
+class ShareChange(NamedTuple):
+    """The Magnificent 7's share of S&P 500 cap at the window start and at its end (fractions)."""
+
+    start_share: float
+    start_date: pd.Timestamp
+    end_share: float
+    end_date: pd.Timestamp
+
+    @property
+    def change(self) -> float:
+        return self.end_share - self.start_share
+
+
+def concentration_change(conc: pd.DataFrame, base_day) -> ShareChange | None:
+    """The share at the last snapshot on or before ``base_day`` (the first within a month
+    before it when none) and at the last snapshot; None with fewer than two snapshots
+    from a month before the window start."""
+    in_win = conc[conc["date"] >= pd.Timestamp(base_day) - pd.Timedelta(days=31)]
+    if len(in_win) < 2:
+        return None
+    before = in_win[in_win["date"] <= pd.Timestamp(base_day)]
+    c0 = before.iloc[-1] if len(before) else in_win.iloc[0]
+    c1 = in_win.iloc[-1]
+    return ShareChange(c0["share"], c0["date"], c1["share"], c1["date"])
+
+
+def latest_share(conc: pd.DataFrame) -> float | None:
+    """The Magnificent 7's share at the last snapshot (None without snapshots)."""
+    return conc["share"].iloc[-1] if len(conc) else None
+
+
+def snapshots_without_full_mag7(conc: pd.DataFrame) -> int:
+    """Snapshots in which one of the seven has no market cap (the share is understated then)."""
+    return int((conc["mag7_with_cap"] < len(MAG7)).sum())
+
+
+class CoverageRange(NamedTuple):
+    """Share of members with prices across membership dates (:func:`coverage`): lowest,
+    highest and how many dates have a share (0: none with known members and prices)."""
+
+    low: float
+    high: float
+    dates: int
+
+
+def coverage_range(cov: pd.DataFrame) -> CoverageRange:
+    """:class:`CoverageRange` of a :func:`coverage` frame."""
+    c = cov["coverage"].dropna()
+    return CoverageRange(c.min() if len(c) else np.nan, c.max() if len(c) else np.nan, len(c))

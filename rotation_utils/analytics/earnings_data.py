@@ -16,7 +16,7 @@ from ..context import RunContext
 from ..data import optional, schemas
 from ..errors import DataUnavailableError
 from . import earnings
-from .baskets import build_group_baskets
+from .baskets import build_group_baskets, load_group_inputs
 from .earnings import FLOW_FIELDS
 
 #: the benchmarks every table and chart of the report is set against
@@ -144,7 +144,7 @@ def load(data, run: RunContext, tickers) -> EarningsInputs:
         px = data.prices(tickers, run.start, run.end)
     except DataUnavailableError:
         px = pd.DataFrame(index=bench.index)
-    group_levels, group_cover = build_group_baskets(data, run.start, run.end)
+    group_levels, group_cover = build_group_baskets(*load_group_inputs(data, run.start, run.end))
     members = data.sp500_members(on=end_day)
     annual = earnings.known_by(data.fundamentals("annual"), end_day)
     annual_named = data.fundamentals("annual", tickers)  # logs the named names without statements

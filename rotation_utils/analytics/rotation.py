@@ -13,12 +13,13 @@ built on these are in :mod:`rotation_utils.analytics.rotation_verdicts`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
 from ..errors import BadInputError
-from ..narrative import compare, direction, pct
-from .returns import covers, period_return, risk_table, window_returns
+from .returns import calendar_year_returns, covers, period_return, rebase, risk_table, window_returns
 
 LEAD = "numerator leads"
 LAG = "benchmark leads"
@@ -289,11 +290,16 @@ def require_columns(frame: pd.DataFrame, names, what: str) -> None:
 def rotation_pairs(benchmark: str = "SPY") -> dict:
     """The report's relative-strength lines: label -> (numerator, denominator) columns."""
     return {
-        f"IWM / {benchmark}": ("IWM", benchmark),
-        f"IJH / {benchmark}": ("IJH", benchmark),
-        f"RSP / {benchmark}": ("RSP", benchmark),
+        pair_label("IWM", benchmark): ("IWM", benchmark),
+        pair_label("IJH", benchmark): ("IJH", benchmark),
+        pair_label("RSP", benchmark): ("RSP", benchmark),
         "Other 493 / Mag 7 (cap)": ("Other 493 (cap)", "Mag 7 (cap)"),
     }
+
+
+def pair_label(numerator: str, denominator: str) -> str:
+    """The name of a relative-strength line ('IWM / SPY'), as tables and charts list it."""
+    return f"{numerator} / {denominator}"
 
 
 def event_in_window(event_date, last_day) -> bool:
@@ -401,41 +407,6 @@ def iso_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
     return out
 
 
-def describe_tracking(checks: pd.DataFrame, base_day, gaps: dict | None = None) -> str:
-    """One paragraph on how the rebuilt baskets compare with the funds (from :func:`tracking_table`).
-
-    Like-for-like pairs (equal-weighted baskets against MAGS and RSP) measure the
-    rebuild; the cap-weighted Mag 7 against MAGS is a weighting effect, said so.
-    ``gaps`` (from :func:`history_gaps` and :func:`basket_gaps`) explain an empty table.
-    """
-    if checks.empty:
-        why = gap_note(gaps or {}, ["Mag 7 (equal)", "Mag 7 (cap)", "MAGS", "Other 493 (equal)", "RSP"])
-        return "The rebuilt baskets cannot be checked against MAGS or RSP over this window" + (
-            f": {why}." if why else " (no overlapping data)."
-        )
-    ck = checks.set_index(["Basket", "Fund"])
-
-    def part(b, f):
-        r = ck.loc[(b, f)]
-        since = "" if pd.Timestamp(r["From"]) <= pd.Timestamp(base_day) else f" from {pd.Timestamp(r['From']).date()}"
-        return (
-            f"{b} against {f}{since}: {r['Tracking difference'] * 100:+.1f} pp over {int(r['Days'])} trading days "
-            f"(daily correlation {r['Correlation']:.3f}, tracking error {r['Tracking error'] * 100:.1f}%)"
-        )
-
-    like = [part(b, f) for b, f in [("Mag 7 (equal)", "MAGS"), ("Other 493 (equal)", "RSP")] if (b, f) in ck.index]
-    text = ("Like for like, " + "; ".join(like) + ". ") if like else ""
-    if ("Mag 7 (cap)", "MAGS") in ck.index:
-        d = ck.loc[("Mag 7 (cap)", "MAGS"), "Tracking difference"]
-        text += (
-            f"The cap-weighted Mag 7 differs from the equal-weighted MAGS by {d * 100:+.1f} pp, a weighting "
-            "effect rather than a rebuild error. "
-        )
-    if ("Other 493 (equal)", "RSP") in ck.index:
-        text += "RSP also holds the Magnificent 7, so a small gap to the equal-weighted Other 493 is expected."
-    return text.strip()
-
-
 # ---- coverage: say what the window lacks instead of failing -----------------------
 def history_gaps(frame: pd.DataFrame, names, since, until) -> dict:
     """Names in ``names`` with no close on or before ``since``: name -> reason.
@@ -508,33 +479,6 @@ def gap_note(gaps: dict, names=None) -> str:
     return "; ".join(dict.fromkeys(gaps[k] for k in keys))
 
 
-def basket_coverage_note(cover: pd.DataFrame, base_day) -> str:
-    """How many members the rebuilt baskets held at the rebalances inside the window
-    ('' when no Other 493 member is known, e.g. before the S&P 500 change log starts)."""
-    cov = cover[cover["date"] >= pd.Timestamp(base_day)] if len(cover) else cover
-    o = cov[cov["group"] == "Other 493"] if len(cov) else cov
-    if o.empty or o["members"].max() == 0:
-        text = ""
-    else:
-        cap_cov = o["cap_share_with_prices"].min()
-        text = (
-            f" At each rebalance {o['with_prices'].min()}-{o['with_prices'].max()} of the {o['members'].max()} "
-            "Other 493 members had prices"
-            + (
-                f", covering at least {pct(cap_cov, sign=False)} of the group's market cap."
-                if cap_cov == cap_cov
-                else " (no market caps to weight them)."
-            )
-        )
-    m = cov[cov["group"] == "Mag 7"] if len(cov) else cov
-    if len(m) and m["with_prices"].min() < m["members"].max():
-        text += (
-            f" The Mag 7 baskets hold {m['with_prices'].min()} of the {m['members'].max()} names at some "
-            "rebalances: the others have no prices yet."
-        )
-    return text
-
-
 def with_columns(frame: pd.DataFrame, names) -> pd.DataFrame:
     """``frame`` with an all-NaN column for every name it lacks, so a section can look the
     name up and find 'no data' (reported via :func:`history_gaps`) rather than a KeyError."""
@@ -542,21 +486,6 @@ def with_columns(frame: pd.DataFrame, names) -> pd.DataFrame:
     if not missing:
         return frame
     return pd.concat([frame, pd.DataFrame(np.nan, index=frame.index, columns=missing)], axis=1)
-
-
-def describe_long_view(lv: dict, benchmark: str, gaps: dict | None = None) -> str:
-    """The long-view paragraph from :func:`long_view`, or why there is no ratio to describe."""
-    if lv["latest_date"] is None:
-        why = gap_note(gaps or {}, ["IWM", benchmark])
-        return f"There is no IWM/{benchmark} ratio in the window" + (f": {why}." if why else ".")
-    return (
-        f"On {lv['latest_date'].date()} the IWM/{benchmark} ratio was {pct(lv['drawdown'], sign=False).lstrip('-')} "
-        f"below its {lv['peak_date'].date()} peak; it closed at or below today's level on only "
-        f"{pct(lv['percentile'], sign=False)} of trading days since {lv['first_date'].date()}, and its lowest "
-        f"close was on {lv['trough_date'].date()}. Small caps have "
-        f"{direction(lv['change_since_first'], 'gained on', 'lost ground to', 'matched')} large caps over the "
-        f"whole period ({pct(lv['change_since_first'])})."
-    )
 
 
 def require_start(start) -> None:
@@ -588,7 +517,17 @@ def fomc_cut_dates() -> pd.Series:
     return fomc_decisions().query("decision == 'cut'")["announcement_date"]
 
 
-def headline_spreads(board: pd.DataFrame, benchmark: str, has_event: bool) -> tuple[float, float, float | None]:
+class HeadlineSpreads(NamedTuple):
+    """The scoreboard's three headline gaps (fractions): IWM minus the benchmark since the
+    start, the Other 493 (cap) minus the Mag 7 (cap) since the start, and IWM minus the
+    benchmark since the event (None when the event is outside the window)."""
+
+    iwm_start: float
+    other_mag7_start: float
+    iwm_event: float | None
+
+
+def headline_spreads(board: pd.DataFrame, benchmark: str, has_event: bool) -> HeadlineSpreads:
     """The three headline gaps read from a :func:`scoreboard` frame (fractions).
 
     Returns ``(IWM - benchmark since start, Other 493 (cap) - Mag 7 (cap) since start,
@@ -598,29 +537,152 @@ def headline_spreads(board: pd.DataFrame, benchmark: str, has_event: bool) -> tu
     iwm_start = sb.loc["IWM", "Since start"] - sb.loc[benchmark, "Since start"]
     o_m_start = sb.loc["Other 493 (cap)", "Since start"] - sb.loc["Mag 7 (cap)", "Since start"]
     iwm_event = sb.loc["IWM", "Since event"] - sb.loc[benchmark, "Since event"] if has_event else None
-    return iwm_start, o_m_start, iwm_event
+    return HeadlineSpreads(iwm_start, o_m_start, iwm_event)
 
 
-def describe_scoreboard(
-    board: pd.DataFrame, benchmark: str, window: str, event_date, last_day, gaps: dict | None = None
-) -> str:
-    """The scoreboard's sentence: best and worst series, the IWM and Other 493 gaps since
-    the window start and (when the event date is inside the window) since the event, and
-    which series have no since-start return and why (from ``gaps``)."""
-    has_event = event_in_window(event_date, last_day)
-    iwm_start, o_m_start, iwm_event = headline_spreads(board, benchmark, has_event)
-    sb = board.set_index("Name")
-    ranked = sb["Since start"].dropna()
-    text = (
-        f"Over {window}, **{ranked.index[0]}** returned the most ({pct(ranked.iloc[0])}) and "
-        f"**{ranked.index[-1]}** the least ({pct(ranked.iloc[-1])}). "
-        f"{compare('IWM', iwm_start, b_name=benchmark)}, and "
-        f"{compare('the Other 493 (cap)', o_m_start, b_name='the Mag 7 (cap)')}. "
+# ---- named steps of the report's cells -------------------------------------------
+#: the rebuilt baskets checked against a fund that resembles them
+TRACKING_CHECKS = (("Mag 7 (equal)", "MAGS"), ("Mag 7 (cap)", "MAGS"), ("Other 493 (equal)", "RSP"))
+#: the funds shown beside the rebuilt baskets
+BASKET_FUNDS = ("MAGS", "RSP")
+#: series of the calendar-year table (claim B3)
+CALENDAR_SERIES = ["SPY", "RSP", "IWM", "IJH", "Mag 7 (cap)", "Other 493 (cap)", "Other 493 (equal)", "^GSPC", "^RUT"]
+#: royceinvest's published 2025 figures, shown beside the measured ones for comparison
+PUBLISHED_2025 = {"Russell 2000 total return (royceinvest)": 0.128, "S&P 500 price return (royceinvest)": 0.164}
+#: the first day the Russell 2000 target chart shows at the latest
+TARGET_CHART_FROM = pd.Timestamp("2025-01-01")
+
+
+def event_inside(event_date, last_day) -> pd.Timestamp | None:
+    """The event date when it falls before the window's last day (:func:`event_in_window`), else None."""
+    return pd.Timestamp(event_date) if event_in_window(event_date, last_day) else None
+
+
+def basket_lines(panel: pd.DataFrame, basket_names, base_day, last_day) -> pd.DataFrame:
+    """The rebuilt baskets and :data:`BASKET_FUNDS` over [base_day, last_day], rebased to 100
+    (series without any close in the window left out)."""
+    cols = [c for c in [*basket_names, *BASKET_FUNDS] if c in panel]
+    return rebase(panel.loc[base_day:last_day, cols].dropna(axis=1, how="all"))
+
+
+class BasketCoverage(NamedTuple):
+    """Members of the rebuilt baskets at the rebalances inside the window (from the
+    coverage frame of ``baskets.build_group_baskets``); counts are None when no member is known."""
+
+    other_min: int | None
+    other_max: int | None
+    other_members: int | None
+    cap_share_min: float
+    mag_min: int | None
+    mag_members: int | None
+
+
+def coverage_in_window(cover: pd.DataFrame, base_day) -> BasketCoverage:
+    """:class:`BasketCoverage` of the rebalances on or after ``base_day``."""
+    cov = cover[cover["date"] >= pd.Timestamp(base_day)] if len(cover) else cover
+    o = cov[cov["group"] == "Other 493"] if len(cov) else cov
+    m = cov[cov["group"] == "Mag 7"] if len(cov) else cov
+    known = not o.empty and o["members"].max() != 0
+    return BasketCoverage(
+        o["with_prices"].min() if known else None,
+        o["with_prices"].max() if known else None,
+        o["members"].max() if known else None,
+        o["cap_share_with_prices"].min() if known else np.nan,
+        m["with_prices"].min() if len(m) else None,
+        m["members"].max() if len(m) else None,
     )
-    text += (
-        f"Since the event date {pd.Timestamp(event_date).date()}, {compare('IWM', iwm_event, b_name=benchmark)}."
-        if has_event
-        else f"The window ends on {pd.Timestamp(last_day).date()}, before the event date: no since-event figures."
-    )
-    no_start = gap_note(gaps or {}, sb.index[sb["Since start"].isna()])
-    return text + (f" No since-start return: {no_start}." if no_start else "")
+
+
+class SpreadDirections(NamedTuple):
+    """Which relative-strength lines rose and fell (from :func:`spread_table`).
+
+    ``up``/``down``: since the start; ``gone``: lines without a since-start figure;
+    ``event_up``: lines that rose since the event (empty without it); ``lines``: how many
+    lines the table has.
+    """
+
+    up: list
+    down: list
+    gone: list
+    event_up: list
+    lines: int
+
+
+def spread_directions(spreads: pd.DataFrame, pairs: dict) -> SpreadDirections:
+    """:class:`SpreadDirections` of a :func:`spread_table` frame over ``pairs``."""
+    sp_ = spreads.set_index("Line")
+    start = sp_["Since start"] if "Since start" in sp_ else pd.Series(dtype="float64")
+    gone = [line for line in pairs if line not in sp_.index or start[line] != start[line]]
+    up = [line for line in sp_.index if start[line] > 0]
+    down = [line for line in sp_.index if start[line] <= 0 and line not in gone]
+    event_up = [line for line in sp_.index if sp_.loc[line, "Since event"] > 0] if "Since event" in sp_ else []
+    return SpreadDirections(up, down, gone, event_up, len(sp_))
+
+
+def cuts_between(cuts: pd.Series, first, last) -> list[pd.Timestamp]:
+    """The cut dates inside [first, last]."""
+    return [d for d in cuts if pd.Timestamp(first) <= d <= pd.Timestamp(last)]
+
+
+def long_ratio(core: pd.DataFrame, numerator: str, benchmark: str, since) -> pd.Series:
+    """The ``numerator`` / ``benchmark`` ratio from ``since`` (the long view)."""
+    return ratio_series(core[numerator], core[benchmark]).loc[pd.Timestamp(since) :]
+
+
+def flip_start(flips_since, start) -> pd.Timestamp:
+    """The first date flips are listed from: the earlier of the parameter and the window start."""
+    return min(pd.Timestamp(flips_since), pd.Timestamp(start))
+
+
+def pair_regime(num: pd.Series, den: pd.Series, fast: int, slow: int, last_day, since=None) -> pd.DataFrame:
+    """:func:`ma_regime` of the ``num``/``den`` ratio up to ``last_day``, shown from ``since``."""
+    reg = ma_regime(ratio_series(num, den).loc[: pd.Timestamp(last_day)], fast, slow)
+    return reg.loc[pd.Timestamp(since) :] if since is not None else reg
+
+
+def flips_of(flips: pd.DataFrame, line: str) -> pd.DataFrame:
+    """The rows of a :func:`flips_by_pair` frame for one line."""
+    return flips[flips["Line"] == line]
+
+
+def closes(core: pd.DataFrame, name: str) -> pd.Series:
+    """One series' closes without missing days."""
+    return core[name].dropna()
+
+
+def target_chart_levels(levels: pd.Series, base_day) -> pd.Series:
+    """The index levels the target chart shows: from the window start, or from
+    :data:`TARGET_CHART_FROM` when that is earlier (the base year must show)."""
+    return levels.loc[min(pd.Timestamp(base_day), TARGET_CHART_FROM) :]
+
+
+def calendar_returns(panel: pd.DataFrame, last_day) -> pd.DataFrame:
+    """Calendar-year total returns of :data:`CALENDAR_SERIES` up to ``last_day``."""
+    return calendar_year_returns(panel.loc[: pd.Timestamp(last_day), CALENDAR_SERIES])
+
+
+class CalendarYear(NamedTuple):
+    """One calendar year's total returns: by series (``series``) and by member (``members``)."""
+
+    year: int
+    series: pd.Series
+    members: pd.Series
+
+
+def calendar_year(returns: pd.DataFrame, member_prices: pd.DataFrame | None, year: int) -> CalendarYear | None:
+    """:class:`CalendarYear` of ``year`` from :func:`calendar_returns` and the members' closes
+    (None when the members' closes were not read: the window does not reach the year's close)."""
+    if member_prices is None:
+        return None
+    members = calendar_year_returns(member_prices).loc[year].dropna()
+    return CalendarYear(year, returns.loc[year], members)
+
+
+def calendar_year_table(cy: CalendarYear) -> pd.DataFrame:
+    """The year's returns by series, the median member's and :data:`PUBLISHED_2025`, one row
+    each (columns ``Series`` and ``<year> total return``)."""
+    table = cy.series.rename(f"{cy.year} total return").to_frame()
+    table.loc["Median Other 493 member"] = cy.members.median()
+    for label, value in PUBLISHED_2025.items():
+        table.loc[label] = value
+    return table.reset_index(names="Series")

@@ -13,12 +13,23 @@ verdict finds the rule without the maths around it.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from ..narrative import compare, pct
-from ..verdicts import ClaimVerdict, ReportVerdict, Rule
-from .rotation import LEAD, regime_flips, relative_return, rolling_relative_percentile, state_on, year_end_close
+from ..verdicts import ClaimVerdict, ReportVerdict
+from .rotation import (
+    LEAD,
+    CalendarYear,
+    HeadlineSpreads,
+    pair_regime,
+    regime_flips,
+    relative_return,
+    rolling_relative_percentile,
+    state_on,
+    year_end_close,
+)
 
 
 def timing_check(
@@ -88,42 +99,51 @@ def claim_from_parts(parts: list) -> str:
     return ClaimVerdict.MIXED
 
 
-def rotation_verdict(
-    spreads: dict, sub_spreads: pd.Series, min_days: int, days: int, reasons: dict | None = None
-) -> tuple[str, str]:
+class VerdictTally(NamedTuple):
+    """What the report verdict was decided on (``story.rotation`` words it as the reason).
+
+    Attributes:
+        days, min_days: trading days in the window and the minimum the rule needs.
+        missing: the spreads without a figure (empty when all were measured).
+        positive, spreads: spreads above zero, and how many were weighed.
+        sub_positive, sub_windows: sub-windows in which the lead spread was positive, of how many.
+    """
+
+    days: int
+    min_days: int
+    missing: list
+    positive: int
+    spreads: int
+    sub_positive: int
+    sub_windows: int
+
+
+def rotation_verdict(spreads: dict, sub_spreads: pd.Series, min_days: int, days: int) -> tuple[str, VerdictTally]:
     """Overall verdict on "the rotation is under way" over a window.
 
-    ``spreads``: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7);
-    ``sub_spreads``: the lead spread in equal sub-windows. Returns (value, reason).
-    Rule: inconclusive if the window is shorter than ``min_days`` trading days or a
-    spread is missing; supported if every spread is positive and the lead spread is
-    positive in at least two thirds of the sub-windows; not supported if at most one
-    spread is positive; mixed otherwise. ``reasons`` (spread -> why it is missing)
-    are appended to the inconclusive reason so the reader learns what the data lack.
+    Args:
+        spreads: window relative returns (e.g. IWM-SPY, IJH-SPY, Other 493 - Mag 7).
+        sub_spreads: the lead spread in equal sub-windows.
+        min_days: the shortest window the rule judges; days: the window's trading days.
+    Returns:
+        ``(verdict, tally)``. Rule: inconclusive if the window is shorter than ``min_days``
+        trading days or a spread is missing; supported if every spread is positive and the
+        lead spread is positive in at least two thirds of the sub-windows; not supported if
+        at most one spread is positive; mixed otherwise.
     """
     vals = list(spreads.values())
-    if days < min_days:
-        return ReportVerdict.INCONCLUSIVE, f"the window has {days} trading days, fewer than {min_days}"
-    gaps = [k for k, v in spreads.items() if v is None or v != v]
-    if not vals or gaps:
-        why = "; ".join(dict.fromkeys((reasons or {})[k] for k in gaps if (reasons or {}).get(k)))
-        return ReportVerdict.INCONCLUSIVE, (
-            f"no data for {', '.join(gaps) or 'any spread'} over the window" + (f": {why}" if why else "")
-        )
-    positive = sum(v > 0 for v in vals)
+    missing = [k for k, v in spreads.items() if v is None or v != v]
+    positive = sum(v > 0 for v in vals) if not missing else 0
     sub_pos = int((sub_spreads > 0).sum())
+    tally = VerdictTally(days, min_days, missing, positive, len(vals), sub_pos, len(sub_spreads))
+    if days < min_days or not vals or missing:
+        return ReportVerdict.INCONCLUSIVE, tally
     need = int(np.ceil(len(sub_spreads) * 2 / 3))
     if positive == len(vals) and sub_pos >= need:
-        return (
-            ReportVerdict.SUPPORTED,
-            f"all {len(vals)} spreads positive; lead spread positive in {sub_pos} of {len(sub_spreads)} sub-windows",
-        )
+        return ReportVerdict.SUPPORTED, tally
     if positive <= 1:
-        return ReportVerdict.NOT_SUPPORTED, f"{positive} of {len(vals)} spreads positive"
-    return ReportVerdict.MIXED, (
-        f"{positive} of {len(vals)} spreads positive; lead spread positive in "
-        f"{sub_pos} of {len(sub_spreads)} sub-windows"
-    )
+        return ReportVerdict.NOT_SUPPORTED, tally
+    return ReportVerdict.MIXED, tally
 
 
 def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, target_year: int = 2026) -> str:
@@ -144,44 +164,6 @@ def target_verdict(levels: pd.Series, target: float, base_year: int = 2025, targ
             return ClaimVerdict.FORECAST_PENDING
         close = float(in_year.iloc[-1])
     return ClaimVerdict.CONFIRMED if close >= target else ClaimVerdict.CONTRADICTED
-
-
-def describe_target(tgt: dict, target: float, implied_gain: float, name: str = "^RUT") -> str:
-    """Claim A1's evidence sentence from an :func:`~rotation_utils.analytics.rotation.index_target` result.
-
-    Above the target it says "already above the target by x%" with x = level / target - 1;
-    below, "x% short of the target" with x = target / level - 1 (the gain still needed).
-    """
-    text = f"On {tgt['latest_date']:%Y-%m-%d} {name} closed at {tgt['latest']:,.2f}, "
-    if tgt["latest"] >= target:
-        text += f"already above the {target:,.0f} target by {pct(tgt['vs_target'], sign=False)}"
-    else:
-        text += f"{pct(tgt['gain_needed'], sign=False)} short of the {target:,.0f} target (the gain still needed)"
-    if tgt["base_date"] is not None:
-        text += (
-            f"; its 2025 year-end close {tgt['base_close']:,.0f} is {pct(abs(tgt['base_vs_implied']), sign=False)} "
-            f"{'above' if tgt['base_vs_implied'] > 0 else 'below'} the implied base {tgt['implied_base']:,.0f}, "
-            f"so the target implies {pct(tgt['gain_implied_by_actual_base'])} for 2026 "
-            f"(article: about {pct(implied_gain)})."
-        )
-    else:
-        text += "; the window does not reach the 2025 year-end close, so the implied base cannot be checked."
-    return text
-
-
-def target_caveat(a1: dict) -> str | None:
-    """The caveat on claim A1 as recorded (a results.json claim): while its verdict is
-    provisional, say it holds only until the year-end close; None once the year is
-    complete in the data or when the window cannot test the claim (its evidence says why)."""
-    if not a1.get("provisional"):
-        return None
-    period = a1.get("period") or {}
-    target = (a1.get("values") or {}).get("target")
-    what = f"the {target:,.0f} target" if isinstance(target, (int, float)) else "the index target"
-    return (
-        f"A1 is judged so far on {period.get('covered_start')} to {period.get('covered_end')}: {what} is for "
-        f"the close of {period.get('end')}, so its {a1['verdict']} verdict is provisional until then."
-    )
 
 
 def mega_cap_year_check(
@@ -212,13 +194,11 @@ def mega_cap_year_check(
     }
 
 
-# The report verdict's rule as printed and stored in results.json, and the logic it applies.
-ROTATION_RULE = Rule(
-    "supported if IWM, IJH and the Other 493 (cap) all beat their comparators over the window and "
-    "IWM beat the benchmark in at least 2 of 3 sub-windows; not supported if at most one does; else "
-    "mixed; inconclusive for a window too short or a spread without data",
-    rotation_verdict,
-)
+class VerdictSpreads(NamedTuple):
+    """The spreads the report verdict weighs (label -> fraction) and the series behind each."""
+
+    spreads: dict
+    legs: dict
 
 
 def verdict_spreads(
@@ -228,23 +208,22 @@ def verdict_spreads(
     benchmark: str,
     start,
     end,
-    iwm_start: float,
-    o_m_start: float,
-) -> tuple[dict, dict]:
+    heads: HeadlineSpreads,
+) -> VerdictSpreads:
     """The three spreads the report verdict weighs, and the series behind each.
 
-    Returns ``(spreads, legs)``: ``spreads`` maps 'IWM - benchmark', 'IJH - benchmark' and
+    Returns :class:`VerdictSpreads` ``(spreads, legs)``: ``spreads`` maps 'IWM - benchmark', 'IJH - benchmark' and
     the Other 493 - Mag 7 line to a relative return (fraction); ``legs`` maps the same
     labels to the series they need (to explain a missing spread). Without market caps
-    (``o_m_start`` is NaN) the Other 493 line falls back to the equal-weighted baskets of
+    (``heads.other_mag7_start`` is NaN) the Other 493 line falls back to the equal-weighted baskets of
     ``panel``, labelled as such, rather than dropping out of the verdict.
     """
-    o_m_label, o_m_v = "Other 493 - Mag 7 (cap)", o_m_start
+    o_m_label, o_m_v = "Other 493 - Mag 7 (cap)", heads.other_mag7_start
     if o_m_v != o_m_v:
         o_m_label = "Other 493 - Mag 7 (equal; no caps)"
         o_m_v = relative_return(panel["Other 493 (equal)"], panel["Mag 7 (equal)"], start, end)
     spreads = {
-        f"IWM - {benchmark}": iwm_start,
+        f"IWM - {benchmark}": heads.iwm_start,
         f"IJH - {benchmark}": relative_return(core["IJH"], core[benchmark], start, end),
         o_m_label: o_m_v,
     }
@@ -253,45 +232,49 @@ def verdict_spreads(
         f"IJH - {benchmark}": ["IJH", benchmark],
         o_m_label: list(basket_names),
     }
-    return spreads, legs
+    return VerdictSpreads(spreads, legs)
 
 
-def describe_mega_cap_year(check: dict, year_returns: pd.Series, benchmark: str) -> str:
-    """Claim B3's evidence sentence from a :func:`mega_cap_year_check` result and the
-    calendar-2025 returns (``year_returns``: fractions by series, with RSP, IWM, IJH and
-    ^GSPC), set against royceinvest's published 2025 figures (Russell 2000 total return
-    +12.8%, S&P 500 price return +16.4%) so a reader can compare the two sources."""
-    y = year_returns
-    return (
-        f"In 2025 {compare('the Mag 7 (cap)', check['mag7_lead'], b_name='the Other 493 (cap)')} "
-        f"and {benchmark} {'set' if check['record'] else 'did not set'} a record close; the median Other 493 member returned "
-        f"{pct(check['median_member'])} ({check['members']} members with prices), RSP {pct(y['RSP'])}, "
-        f"IWM {pct(y['IWM'])} and IJH {pct(y['IJH'])}: "
-        f"{'sideways' if check['sideways'] else 'not sideways'} by the ±5% rule. For reference, royceinvest reports a Russell 2000 "
-        f"total return of +12.8% and an S&P 500 price return of +16.4% for 2025; here IWM {pct(y['IWM'])} and ^GSPC {pct(y['^GSPC'])}."
+# ---- named steps of the report's cells -------------------------------------------
+#: the funds whose timing claim B4 is about (RSP is shown beside them)
+TIMING_FUNDS = ("IWM", "IJH")
+TIMING_SHOWN = ("IWM", "IJH", "RSP")
+
+
+def timing_checks(core: pd.DataFrame, benchmark: str, fast: int, slow: int, last_day, funds=TIMING_SHOWN) -> dict:
+    """:func:`timing_check` of each fund against ``benchmark`` with the moving-average rule's state."""
+    return {
+        f: timing_check(core[f], core[benchmark], pair_regime(core[f], core[benchmark], fast, slow, last_day)["state"])
+        for f in funds
+    }
+
+
+def timing_table(checks: dict) -> pd.DataFrame:
+    """Claim B4's table (saved as CSV): one row per fund of :func:`timing_checks`."""
+    return pd.DataFrame(
+        [
+            {
+                "Fund": f,
+                "Rule turned in Q4 2025": v["flip_date"],
+                "Began late 2025": v["began_late"],
+                "Q4 2025 relative": v["pace_relative"],
+                "2025-12-31 to 2026-01-16 relative": v["burst_relative"],
+                "Percentile vs prior 5 years": v["burst_percentile"],
+                "Accelerated": v["accelerated"],
+            }
+            for f, v in checks.items()
+        ]
     )
 
 
-def verdict_metric_rows(spreads: dict) -> list[tuple]:
-    """``(name, value, unit, label)`` rows for ``Report.metric``: the spreads the verdict weighs.
+def timing_verdict(checks: dict, funds=TIMING_FUNDS) -> str:
+    """Claim B4's verdict: :func:`claim_from_parts` of *began late* and *accelerated* for ``funds``."""
+    return claim_from_parts([checks[f][k] for f in funds for k in ("began_late", "accelerated")])
 
-    Args:
-        spreads: label -> relative return (fraction), as returned by :func:`verdict_spreads`.
 
-    Returns:
-        One row per spread in percentage points (None when it could not be measured),
-        named ``verdict_<label>_pp``, so the summary box shows the verdict's own numbers.
-    """
-    rows = []
-    for label, value in spreads.items():
-        slug = "_".join("".join(ch if ch.isalnum() else " " for ch in label.lower()).split())
-        measured = value is not None and value == value
-        rows.append(
-            (
-                f"verdict_{slug}_pp",
-                value * 100 if measured else None,
-                "pp",
-                f"{label.replace(' - ', ' minus ')} over the window",
-            )
-        )
-    return rows
+def mega_cap_year(year: CalendarYear | None, benchmark: pd.Series) -> dict:
+    """Claim B3: :func:`mega_cap_year_check` of the calendar year, or an unverifiable verdict
+    (``{"verdict": ...}`` only) when the window does not reach the year's close."""
+    if year is None:
+        return {"verdict": ClaimVerdict.UNVERIFIABLE}
+    return mega_cap_year_check(year.series, year.members, benchmark, year.year)
