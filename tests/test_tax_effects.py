@@ -85,10 +85,12 @@ def test_thesis_cell_words_ties_as_ties():
     v, cell = tax_verdicts.thesis_verdict(zeros, cnt, "mid", 0.0)
     assert v == "not supported" and cell.vs_overall == 0 and cell.best_ties == 4
     assert cell.is_best and not cell.best_positive and cell.overall == 0.0
+    assert cell.best_cell == "small, low intensity" and cell.rival is None  # a tie: no other cell is higher
     v, cell = tax_verdicts.thesis_verdict(zeros.assign(high=[0.0, 0.01]), cnt, "mid", 0.0)
     assert v == "supported" and cell.vs_overall == 1 and cell.best_ties == 1 and cell.best_cell == "mid, high intensity"
     v, cell = tax_verdicts.thesis_verdict(zeros.assign(high=[0.02, -0.01]), cnt, "mid", 0.0)
     assert v == "not supported" and cell.vs_overall == -1 and not cell.is_best
+    assert cell.rival == "small, high intensity"
     v, cell = tax_verdicts.thesis_verdict(zeros, cnt, "mid", 0.0, min_firms=10)
     assert v == "inconclusive" and cell.best_cell is None and cell.vs_overall is None and cell.best_ties == 0
 

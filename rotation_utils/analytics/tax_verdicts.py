@@ -92,7 +92,7 @@ def verdict_comparison(effects: pd.DataFrame, thesis_cell: tuple, best_cell: str
         effects: :func:`firm_effects` of the corporations (REITs left out).
         thesis_cell: ``(size bucket, intensity group)`` the thesis names, e.g. ``("mid ($2-10bn)", "high")``.
         best_cell: the rule's best cell as :func:`thesis_verdict` names it ("<size>, <group> intensity"),
-            or None (:attr:`ThesisCell.best_cell`).
+            or None; the notebook passes :attr:`ThesisCell.rival` (None when the thesis cell is highest).
 
     Returns:
         Columns ``group, firms, permanent, timing, thesis`` (fractions of pre-tax income): the
@@ -176,6 +176,13 @@ class ThesisCell:
     def is_best(self) -> bool:
         """The cell's median is the highest (alone or tied)."""
         return self.best_cell is not None and self.cell_median >= self.best_median
+
+    @property
+    def rival(self) -> str | None:
+        """The best cell when its median is above the thesis cell's (None when the thesis cell
+        has the highest median, alone or tied, or no cell has enough firms): the cell the
+        verdict chart sets beside it."""
+        return None if self.best_cell is None or self.is_best else self.best_cell
 
     @property
     def best_positive(self) -> bool:
