@@ -166,3 +166,31 @@ def test_group_baskets_without_market_caps_fall_back_to_equal_weights_only():
     assert levels["Mag 7 (cap)"].isna().all() and levels["Other 493 (cap)"].isna().all()
     assert levels["Mag 7 (equal)"].notna().all()
     assert cover["cap_share_with_prices"].isna().all()
+
+
+def test_build_group_baskets_on_frames_splits_mag7_and_the_rest():
+    px = _px({"AAPL": [10, 11, 12, 12, 15], "XOM": [20, 20, 18, 24, 24], "LATE": [np.nan, np.nan, 5, 5, 6]})
+    d = px.index
+    members = {d[0]: ["AAPL", "XOM", "LATE"], d[2]: ["AAPL", "XOM", "LATE"]}
+    caps = pd.DataFrame({"date": [d[0], d[0]], "ticker": ["AAPL", "XOM"], "market_cap": [3.0, 1.0]})
+    levels, cover = B.build_group_baskets(px, members, caps, d)
+    assert list(levels.columns) == ["Mag 7 (cap)", "Mag 7 (equal)", "Other 493 (cap)", "Other 493 (equal)"]
+    assert levels["Mag 7 (equal)"].tolist() == pytest.approx((px["AAPL"] / 10).tolist())  # only AAPL is priced
+    # the Other 493 hold XOM alone until LATE has a price at the second rebalance, then both equally
+    l2 = 18 / 20
+    assert levels.loc[d[2], "Other 493 (equal)"] == pytest.approx(l2)
+    assert levels.loc[d[4], "Other 493 (equal)"] == pytest.approx(l2 * (0.5 * 24 / 18 + 0.5 * 6 / 5))
+    other = cover[cover["group"] == "Other 493"]
+    assert other["members"].tolist() == [2, 2] and other["with_prices"].tolist() == [1, 2]
+    mag = cover[cover["group"] == "Mag 7"]
+    assert mag["members"].tolist() == [7, 7] and mag["with_prices"].tolist() == [1, 1]
+
+
+def test_load_group_inputs_reads_membership_on_each_rebalance_date():
+    dl = DataLayer("snapshot")
+    inputs = B.load_group_inputs(dl, "2025-01-01", "2025-03-31")
+    assert list(inputs.sp500_by_date) == B.rebalance_dates(inputs.calendar)
+    first = next(iter(inputs.sp500_by_date))
+    assert inputs.sp500_by_date[first] == dl.sp500_members(on=first)
+    assert set(MAG7) <= set(inputs.prices.columns) and inputs.prices.notna().any().all()
+    assert inputs.caps["date"].max() <= pd.Timestamp("2025-03-31")

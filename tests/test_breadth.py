@@ -180,3 +180,39 @@ def test_member_panels_loads_both_universes_in_provenance_order(monkeypatch):
     assert calls == [("sp", "2025-01-01", "2025-06-30"), ("px", ("d",)), ("iwm", "2025-06-30"), ("px", ("f",))]
     assert sp == {"d": ["A"]} and iwm == {"f": ["B", "C"]}
     assert list(sp_px.columns) == ["A"] and list(iwm_px.columns) == ["B", "C"]
+
+
+def _conc(dates, shares, with_cap=7):
+    return pd.DataFrame({"date": pd.to_datetime(dates), "share": shares, "mag7_with_cap": with_cap})
+
+
+def test_concentration_change_reads_the_snapshot_before_the_start_and_the_last():
+    conc = _conc(["2024-11-29", "2024-12-31", "2025-01-31", "2025-02-28"], [0.30, 0.31, 0.32, 0.29])
+    ch = BR.concentration_change(conc, pd.Timestamp("2025-01-02"))
+    assert (ch.start_date, ch.end_date) == (pd.Timestamp("2024-12-31"), pd.Timestamp("2025-02-28"))
+    assert ch.change == pytest.approx(0.29 - 0.31)
+    # no snapshot on or before the start within the month before it: the first one after it
+    late = BR.concentration_change(conc.iloc[2:], pd.Timestamp("2025-01-02"))
+    assert late.start_date == pd.Timestamp("2025-01-31")
+    assert BR.concentration_change(conc.iloc[3:], pd.Timestamp("2025-01-02")) is None
+    assert BR.latest_share(conc) == pytest.approx(0.29) and BR.latest_share(conc.iloc[:0]) is None
+
+
+def test_concentration_stops_at_the_window_end_and_counts_incomplete_snapshots():
+    caps = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2025-01-31"] * 2 + ["2025-02-28"] * 2),
+            "ticker": ["AAPL", "XOM"] * 2,
+            "market_cap": [3.0, 1.0, 3.0, 1.0],
+        }
+    )
+    conc = BR.concentration(caps, None, "2025-02-15")
+    assert conc["date"].tolist() == [pd.Timestamp("2025-01-31")] and conc["share"].iloc[0] == pytest.approx(0.75)
+    assert BR.snapshots_without_full_mag7(conc) == 1  # six of the seven have no cap
+    assert BR.concentration(None, None, "2025-02-15").empty
+
+
+def test_coverage_range():
+    r = BR.coverage_range(pd.DataFrame({"coverage": [0.9, np.nan, 0.95]}))
+    assert (r.low, r.high, r.dates) == (0.9, 0.95, 2)
+    assert BR.coverage_range(pd.DataFrame({"coverage": [np.nan]})).dates == 0

@@ -410,3 +410,80 @@ def test_verdict_spreads_fall_back_to_equal_weights_without_caps():
         spreads["Other 493 - Mag 7 (equal; no caps)"] == pytest.approx(12 / 10 - 1)
         and "Other 493 - Mag 7 (cap)" not in legs
     )
+
+
+def test_spread_directions_sort_lines_by_sign_and_data():
+    pairs = RO.rotation_pairs("SPY")
+    spreads = pd.DataFrame(
+        {"Line": list(pairs), "Since start": [0.03, -0.01, np.nan, 0.0], "Since event": [0.01, -0.02, np.nan, 0.02]}
+    )
+    d = RO.spread_directions(spreads, pairs)
+    assert d.up == ["IWM / SPY"] and d.down == ["IJH / SPY", "Other 493 / Mag 7 (cap)"] and d.gone == ["RSP / SPY"]
+    assert d.event_up == ["IWM / SPY", "Other 493 / Mag 7 (cap)"] and d.lines == 4
+    no_event = RO.spread_directions(spreads.drop(columns="Since event").iloc[:2], pairs)
+    assert no_event.event_up == [] and set(no_event.gone) == {"RSP / SPY", "Other 493 / Mag 7 (cap)"}
+
+
+def test_coverage_in_window_reads_the_rebalances_from_the_start():
+    cover = pd.DataFrame(
+        {
+            "date": pd.to_datetime(["2024-12-31", "2024-12-31", "2025-01-31", "2025-01-31"]),
+            "group": ["Mag 7", "Other 493"] * 2,
+            "members": [7, 490, 7, 492],
+            "with_prices": [6, 470, 7, 480],
+            "cap_share_with_prices": [np.nan, 0.97, np.nan, 0.99],
+        }
+    )
+    cov = RO.coverage_in_window(cover, "2025-01-01")
+    assert (cov.other_min, cov.other_max, cov.other_members, cov.mag_min, cov.mag_members) == (480, 480, 492, 7, 7)
+    assert cov.cap_share_min == pytest.approx(0.99)
+    assert RO.coverage_in_window(cover, "2024-12-01").mag_min == 6
+    unknown = RO.coverage_in_window(cover.assign(members=0, with_prices=0), "2024-12-01")
+    assert unknown.other_members is None and np.isnan(unknown.cap_share_min)
+
+
+def test_calendar_year_and_its_table():
+    idx = pd.to_datetime(["2024-12-31", "2025-06-30", "2025-12-31"])
+    returns = pd.DataFrame({"SPY": [0.2, 0.1], "IWM": [0.1, 0.05]}, index=pd.Index([2024, 2025], name="year"))
+    members = pd.DataFrame({"A": [10.0, 11.0, 12.0], "B": [10.0, 9.0, 10.5]}, index=idx)
+    assert RO.calendar_year(returns, None, 2025) is None
+    year = RO.calendar_year(returns, members, 2025)
+    assert year.series.to_dict() == {"SPY": 0.1, "IWM": 0.05}
+    assert year.members.to_dict() == pytest.approx({"A": 0.2, "B": 0.05})
+    table = RO.calendar_year_table(year).set_index("Series")["2025 total return"]
+    assert table["Median Other 493 member"] == pytest.approx(0.125)
+    assert table["Russell 2000 total return (royceinvest)"] == 0.128 and table["IWM"] == 0.05
+
+
+def test_named_steps_of_the_cells():
+    idx = _idx(6)
+    assert RO.event_inside("2024-01-03", idx[-1]) == pd.Timestamp("2024-01-03")
+    assert RO.event_inside("2024-02-01", idx[-1]) is None and RO.event_inside(None, idx[-1]) is None
+    cuts = pd.Series(pd.to_datetime(["2023-12-13", "2024-01-03", "2024-03-20"]))
+    assert RO.cuts_between(cuts, idx[0], idx[-1]) == [pd.Timestamp("2024-01-03")]
+    assert RO.flip_start("2024-01-01", "2025-01-01") == pd.Timestamp("2024-01-01")
+    assert RO.flip_start("2024-01-01", "2023-06-01") == pd.Timestamp("2023-06-01")
+    levels = pd.Series(1.0, index=pd.bdate_range("2024-06-03", "2026-01-30"))
+    assert RO.target_chart_levels(levels, "2025-06-02").index[0] == pd.Timestamp("2025-01-01")
+    assert RO.target_chart_levels(levels, "2024-07-01").index[0] == pd.Timestamp("2024-07-01")
+    panel = pd.DataFrame({"B1": [np.nan] * 6, "B2": [2.0, 4, 4, 4, 4, 4], "RSP": [1.0] * 6}, index=idx)
+    lines = RO.basket_lines(panel, ["B1", "B2"], idx[0], idx[-1])
+    assert list(lines.columns) == ["B2", "RSP"] and lines["B2"].iloc[-1] == pytest.approx(200.0)
+    core = pd.DataFrame({"IWM": [1.0, 2, 3, 4, 5, 6], "SPY": [1.0] * 6}, index=idx)
+    assert RO.long_ratio(core, "IWM", "SPY", idx[2]).tolist() == [3.0, 4.0, 5.0, 6.0]
+    flips = pd.DataFrame({"Line": ["a", "b", "a"], "date": idx[:3]})
+    assert RO.flips_of(flips, "a")["date"].tolist() == [idx[0], idx[2]]
+
+
+def test_timing_table_and_verdict():
+    part = {"flip_date": None, "began_late": True, "pace_relative": 0.01, "burst_relative": 0.02}
+    checks = {
+        "IWM": part | {"burst_percentile": 0.95, "accelerated": True},
+        "IJH": part | {"burst_percentile": 0.5, "accelerated": False},
+    }
+    table = ROV.timing_table(checks)
+    assert table["Fund"].tolist() == ["IWM", "IJH"] and table["Accelerated"].tolist() == [True, False]
+    assert ROV.timing_verdict(checks) == "mixed"
+    assert ROV.timing_verdict({f: v | {"accelerated": True} for f, v in checks.items()}) == "confirmed"
+    assert ROV.timing_verdict({f: v | {"began_late": None} for f, v in checks.items()}) == "unverifiable"
+    assert ROV.mega_cap_year(None, pd.Series(dtype=float)) == {"verdict": "unverifiable"}
