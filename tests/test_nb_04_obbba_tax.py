@@ -155,6 +155,10 @@ def test_default_run_headline_and_verdict_rule(run_default):
     best = by_size.dropna(subset=["median_pct_pretax"]).sort_values("median_pct_pretax").iloc[-1]
     assert m["top_size_bucket"] == best["size_bucket"]
     assert m["thesis_verdict"] == res["verdict"]["value"]
+    # the thesis sentence words the comparison the rule made: equal medians are a tie, not "above"
+    cell_pct, all_pct = m["thesis_cell_median_pct"], m["all_firms_median_pct"]
+    word = "the same as all firms" if cell_pct == all_pct else "above the" if cell_pct > all_pct else "below the"
+    assert f"have a median of {cell_pct:.2f}%, {word}" in text.replace("\\$", "$")
     saved = json.loads((Path(out) / "results.json").read_text())
     assert saved["claims"] == res["claims"]
 

@@ -56,30 +56,37 @@ class Captions:
 
     @property
     def firm_table(self) -> str:
+        """Caption of the saved per-firm table."""
         return f"Model per firm, tax year {self.year}"
 
     @property
     def sensitivity(self) -> str:
+        """Title of the archetype heat map."""
         return f"163(j) tax saving from the EBITDA basis, tax year {self.year}"
 
     @property
     def gainers(self) -> str:
+        """Title of the gainers chart."""
         return f"Largest gainers relative to size, tax year {self.year}"
 
     @property
     def groups(self) -> str:
+        """Title of the saving-by-size chart."""
         return f"Median tax saving by size, tax year {self.year}"
 
     @property
     def verdict(self) -> str:
+        """Title of the key chart (what the verdict compares)."""
         return f"What the verdict compares: median saving, tax year {self.year}"
 
     @property
     def named(self) -> str:
+        """Title of the named companies' chart."""
         return f"Named companies: tax saving, tax year {self.year}"
 
     @property
     def window(self) -> str:
+        """How the report's window reads (the summary box)."""
         return f"tax year {self.year}"
 
 
