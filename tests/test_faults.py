@@ -625,3 +625,26 @@ def test_non_date_item_under_iwm_holdings_is_ignored(tmp_path, caplog):
     dl = DataLayer("auto", cache=tmp_path / "cache")
     assert len(dl.iwm_holdings()) > 1000  # the snapshot's latest file
     assert "backup" in caplog.text
+
+
+def test_code_cells_are_escaped_and_a_reused_exporter_keeps_no_trace_of_the_last_report(tmp_path):
+    """Code is highlighted without bleach: pygments must still escape markup in the source."""
+    tag = MARKUP.format(n=7)
+    code = nbformat.v4.new_code_cell(f"label = '{tag}'  # first report")
+    first = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# T\nP."), code])
+    second = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# U\nQ."), nbformat.v4.new_code_cell("x = 1")]
+    )
+    record = {
+        "notebook": "x",
+        "run_id": "r",
+        "status": "ok",
+        "executed_at": "2026-01-01T00:00",
+        "duration_seconds": 1.0,
+    }
+    task = Task(name="n", input="", dir="", title="T", purpose="P.")
+    page = render.report_html(first, record, None, task)
+    live, text = scan(page)
+    assert live == [] and SHOWN_TAG in text
+    again = render.report_html(second, record, None, Task(name="m", input="", dir="", title="U", purpose="Q."))
+    assert "first report" not in again and '<span class="n">x</span>' in again

@@ -99,6 +99,7 @@ def _run_papermill(task: Task, out_ipynb: Path, nb_dir: Path):
     # papermill warns about parameters its line parser cannot read (a comment with "=")
     # although it injects them correctly; the runner reports failures itself
     logging.getLogger("papermill").setLevel(logging.CRITICAL)
+    from .engine import ENGINE_NAME
     from .kernel import ActiveEnvKernelManager
 
     ActiveEnvKernelManager.stderr_path = str(nb_dir / KERNEL_LOG)
@@ -109,6 +110,7 @@ def _run_papermill(task: Task, out_ipynb: Path, nb_dir: Path):
         cwd=str(nb_dir),
         kernel_name="python3",
         kernel_manager_class=ActiveEnvKernelManager,
+        engine_name=ENGINE_NAME,
         progress_bar=False,
         log_output=False,
         start_timeout=120,

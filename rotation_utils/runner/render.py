@@ -13,6 +13,7 @@ the file opens offline.
 from __future__ import annotations
 
 import copy
+import functools
 import html
 import re
 from pathlib import Path
@@ -154,20 +155,35 @@ def without_title_cell(nb, title: str, purpose: str):
     return nb
 
 
-def report_html(nb, record: dict, results: dict | None, task) -> str:
+@functools.cache
+def exporter(template_file: str):
+    """The HTML exporter of one of our templates, built once per process.
+
+    Why cached: building an exporter compiles its Jinja templates (a few tenths of
+    a second); an exporter holds no state between notebooks, so a worker that
+    renders several reports (and the deck of each) compiles each template once.
+    The deck leaves code out; the report keeps it behind the code toggle.
+    """
     from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(
+    deck = template_file == "deck.html.j2"
+    return HTMLExporter(
         template_name="lab",
         extra_template_paths=[str(TEMPLATES)],
-        template_file="report.html.j2",
+        template_file=template_file,
+        exclude_input=deck,
         exclude_output_prompt=True,
-        exclude_input_prompt=False,
+        exclude_input_prompt=deck,
         embed_images=True,
     )
+
+
+def report_html(nb, record: dict, results: dict | None, task) -> str:
     ctx = header_context(record, results, task, nb)
     nb = without_title_cell(nb, task.title, task.purpose)
-    body, _ = exporter.from_notebook_node(nb, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}})
+    body, _ = exporter("report.html.j2").from_notebook_node(
+        nb, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}}
+    )
     return body.replace(TOC_MARK, table_of_contents(body), 1)
 
 
@@ -197,21 +213,12 @@ def write_slides(nb, path: Path, record: dict, results: dict | None, task) -> Pa
     Returns:
         ``path``, or None when no cell is tagged ``slide``.
     """
-    from nbconvert import HTMLExporter
-
     deck = slide_notebook(without_title_cell(nb, task.title, task.purpose))
     if deck is None:
         return None
-    exporter = HTMLExporter(
-        template_name="lab",
-        extra_template_paths=[str(TEMPLATES)],
-        template_file="deck.html.j2",
-        exclude_input=True,
-        exclude_input_prompt=True,
-        exclude_output_prompt=True,
-        embed_images=True,
-    )
     ctx = header_context(record, results, task, nb)
-    body, _ = exporter.from_notebook_node(deck, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}})
+    body, _ = exporter("deck.html.j2").from_notebook_node(
+        deck, resources={"rotation": ctx, "metadata": {"name": ctx["title"]}}
+    )
     path.write_text(body, encoding="utf-8")
     return path
