@@ -20,7 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 # Reports whose cells are named calls; a report joins when its numbers and words are split.
-SPLIT = {"01_rotation_breadth", "02_rate_sensitivity", "03_valuation_gap", "04_obbba_tax", "05_ai_earnings"}
+SPLIT = {
+    "01_rotation_breadth",
+    "02_rate_sensitivity",
+    "03_valuation_gap",
+    "04_obbba_tax",
+    "05_ai_earnings",
+    "06_sector_leadership",
+}
 
 ALLOWED_IMPORTS = ("rotation_utils", "matplotlib.pyplot")
 

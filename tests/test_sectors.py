@@ -1,4 +1,5 @@
-"""Unit tests for rotation_utils.analytics.sectors on small hand-made price paths.
+"""Unit tests for rotation_utils.analytics.sectors, sectors_members, sectors_data and
+sectors_verdicts on small hand-made price paths (their wording: test_story_sectors.py).
 
 Expected values are worked out by hand from the inputs (or with plain pandas
 written here), never by calling the function under test.
@@ -9,7 +10,10 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import sectors as S
+from rotation_utils.analytics import sectors_data as D
+from rotation_utils.analytics import sectors_members as M
 from rotation_utils.analytics import sectors_verdicts as SV
+from rotation_utils.analytics.rotation import history_gaps
 from rotation_utils.errors import BadInputError
 
 
@@ -103,20 +107,20 @@ def test_suspect_prints_flags_reversed_spikes_not_news_days():
     news = pd.Series([10, 10, 34.9, 22, 22, 22, 22, 22], index=idx, dtype=float)  # +249% then -37%
     calm = pd.Series(np.linspace(10, 11, 8), index=idx)
     px = pd.DataFrame({"BAD": bad, "NEWS": news, "CALM": calm})
-    sp = S.suspect_prints(px)
+    sp = M.suspect_prints(px)
     assert sp["ticker"].tolist() == ["BAD"]
     assert sp["date"].iloc[0] == idx[2]
     assert sp["move"].iloc[0] == pytest.approx(-0.92)
-    clean = S.neutralise_prints(px, sp)
+    clean = M.neutralise_prints(px, sp)
     assert clean.at[idx[2], "BAD"] == 10.0
     assert px.at[idx[2], "BAD"] == 0.8  # the source frame is untouched
-    assert S.suspect_prints(calm.to_frame("CALM")).empty
+    assert M.suspect_prints(calm.to_frame("CALM")).empty
 
 
 def test_unconfirmed_last_moves():
     idx = pd.bdate_range("2025-01-01", periods=3, name="date")
     px = pd.DataFrame({"UP": [1.0, 1.0, 2.0], "FLAT": [1.0, 1.0, 1.01]}, index=idx)
-    assert S.unconfirmed_last_moves(px) == ["UP"]
+    assert M.unconfirmed_last_moves(px) == ["UP"]
 
 
 def test_member_returns_breadth_and_leaders():
@@ -124,10 +128,10 @@ def test_member_returns_breadth_and_leaders():
     px = pd.DataFrame({t: 10.0 for t in "ABCDE"}, index=idx)
     px.loc[idx[-1], ["A", "B", "C", "D"]] = [20.0, 15.0, 11.0, 5.0]
     px.loc[:"2025-02-01", "E"] = np.nan  # listed after the start: left out
-    r = S.member_returns(px, "2025-01-01")
+    r = M.member_returns(px, "2025-01-01")
     assert sorted(r.index) == ["A", "B", "C", "D"]
     assert r["A"] == pytest.approx(1.0)
-    b = S.breadth(r, index_return=0.2)
+    b = M.breadth(r, index_return=0.2)
     assert (b["members"], b["beat"]) == (4, 2)
     assert b["share_beat"] == pytest.approx(0.5)
     assert b["median"] == pytest.approx((0.5 + 0.1) / 2)
@@ -135,12 +139,12 @@ def test_member_returns_breadth_and_leaders():
         {"name": ["ALPHA INC", "B", "C", "D"], "sector": ["Tech", "Tech", "Health", "Health"]},
         index=["A", "B", "C", "D"],
     )
-    top, bottom = S.leaders_laggards(r, info, n=2, flagged={"D"})
+    top, bottom = M.leaders_laggards(r, info, n=2, flagged={"D"})
     assert top["Ticker"].tolist() == ["A", "B"]
     assert top["Name"].iloc[0] == "Alpha Inc"
     assert bottom["Ticker"].tolist() == ["D", "C"]
     assert bottom["Suspect print"].tolist() == ["yes", ""]
-    by = S.sector_breadth(r, info["sector"], 0.2)
+    by = M.sector_breadth(r, info["sector"], 0.2)
     assert by.set_index("sector").loc["Tech", "share_beat"] == 1.0
     assert by.set_index("sector").loc["Health", "share_beat"] == 0.0
     assert by["sector"].iloc[0] == "Tech"
@@ -151,7 +155,7 @@ def test_member_coverage_counts():
     px = pd.DataFrame({"A": 1.0, "B": 1.0, "C": 1.0}, index=idx)
     px.loc[:"2025-02-01", "B"] = np.nan  # lists later
     px.loc["2025-03-01":, "C"] = np.nan  # stops early
-    cov = S.member_coverage(["A", "B", "C", "GONE"], px, "2025-01-02")
+    cov = M.member_coverage(["A", "B", "C", "GONE"], px, "2025-01-02")
     assert (cov["holdings"], cov["with_prices"], cov["full_window"]) == (4, 3, 2)
     assert (cov["listed_later"], cov["no_prices"], cov["stopped_early"]) == (1, 1, 1)
     assert cov["no_price_tickers"] == ["GONE"]
@@ -164,10 +168,10 @@ def test_equal_weight_basket_matches_hand_computation():
     a.iloc[-1] = 12.0  # +20%
     b.iloc[-1] = 18.0  # -10%
     px = pd.DataFrame({"A": a, "B": b})
-    lvl = S.equal_weight_basket(px, ["A", "B", "MISSING"], "2025-01-01")
+    lvl = M.equal_weight_basket(px, ["A", "B", "MISSING"], "2025-01-01")
     assert lvl.iloc[0] == pytest.approx(1.0)
     assert lvl.iloc[-1] == pytest.approx(1 + (0.2 - 0.1) / 2)
-    assert S.equal_weight_basket(px, ["NONE"], "2025-01-01").empty
+    assert M.equal_weight_basket(px, ["NONE"], "2025-01-01").empty
 
 
 def test_sector_weights_normalise_per_file():
@@ -178,12 +182,12 @@ def test_sector_weights_normalise_per_file():
             "weight_pct": [30.0, 20.0, 49.0, 40.0, 60.0],
         }
     )
-    w = S.sector_weights(h)
+    w = M.sector_weights(h)
     assert list(w.columns) == ["2025-01-01", "2025-06-01"]
     assert w.at["Tech", "2025-01-01"] == pytest.approx(50 / 99)
     assert w.at["Health", "2025-06-01"] == pytest.approx(0.6)
     assert w.index[0] == "Health"  # sorted by the latest file
-    assert S.sector_members(
+    assert M.sector_members(
         pd.DataFrame({"ticker": ["X", "Y", "X"], "sector": ["Tech", "Health", "Tech"]}), "Tech"
     ) == ["X"]
 
@@ -200,19 +204,21 @@ def test_a7_rules():
     )
     done = pd.Series({2023: True, 2024: True, 2025: True})
     a = SV.a7_assessment(years, done)
-    assert a["verdict"] == "contradicted"
-    assert (a["beaten"], a["lagged"], a["complete_years"]) == (2, 1, 3)
-    assert a["table"]["difference"].tolist() == pytest.approx([-0.27, 0.08, 0.14])
-    assert "2023: KBWB -1.0% vs SPY +26.0%, lagged by 27.0 pp" in a["evidence"]
+    assert a.verdict == "contradicted"
+    assert (a.beaten, a.lagged, a.complete_years) == (2, 1, 3)
+    assert a.measured == 2  # all three years complete: the count is the measured value
+    assert a.table["difference"].tolist() == pytest.approx([-0.27, 0.08, 0.14])
+    assert a.year_differences() == pytest.approx({2023: -0.27, 2024: 0.08, 2025: 0.14})
     beat_all = years.assign(KBWB=years["SPY"] + 0.05)
-    assert SV.a7_assessment(beat_all, done)["verdict"] == "confirmed"
+    assert SV.a7_assessment(beat_all, done).verdict == "confirmed"
     # 2025 only year to date and no lagging complete year: cannot be confirmed
     partial = SV.a7_assessment(beat_all, pd.Series({2023: True, 2024: True, 2025: False}))
-    assert partial["verdict"] == "unverifiable"
-    assert "not counted" in partial["evidence"]
+    assert partial.verdict == "unverifiable" and partial.measured is None
+    assert partial.table["status"].tolist() == ["complete", "complete", "year to date only"]
+    assert partial.year_differences()[2025] is None  # a year-to-date figure is not a full-year metric
     missing = SV.a7_assessment(beat_all.loc[[2023]], pd.Series({2023: True}))
-    assert missing["verdict"] == "unverifiable"
-    assert "2025: not in the data" in missing["evidence"]
+    assert missing.verdict == "unverifiable"
+    assert missing.table["status"].tolist() == ["complete", "not in the data", "not in the data"]
 
 
 def test_a9_rules():
@@ -221,30 +227,37 @@ def test_a9_rules():
     done = pd.Series({2026: False})
     a = SV.a9_assessment(years, done, trading_days=100)
     # the named segments: small-cap healthcare is XBI, mid-cap banks KRE (large-cap IBB, XLV, KBWB do not count)
-    assert a["verdict"] == "confirmed" and a["leads"] == {"Small-cap healthcare": True, "Mid-cap banks": True}
-    avg = a["table"].set_index("ticker").loc["Small-cap healthcare average"]
+    assert a.verdict == "confirmed" and a.leads == {"Small-cap healthcare": True, "Mid-cap banks": True}
+    avg = a.table.set_index("ticker").loc["Small-cap healthcare average"]
     assert avg["return"] == pytest.approx(0.40)
     assert avg["minus IWM"] == pytest.approx(0.28)
-    assert "not over" in a["evidence"] and "small-cap healthcare (XBI)" in a["evidence"]
-    assert set(a["table"]["ticker"]) == {"XBI", "KRE", "Small-cap healthcare average", "Mid-cap banks average"}
+    assert a.leg_average("Mid-cap banks")["minus SPY"] == pytest.approx(0.40)
+    assert not a.complete and a.base_year == 2025
+    assert set(a.table["ticker"]) == {"XBI", "KRE", "Small-cap healthcare average", "Mid-cap banks average"}
     one = SV.a9_assessment(_years({2026: {**base, "XBI": 0.40, "KRE": 0.10}}), done, trading_days=100)
-    assert one["verdict"] == "mixed"
+    assert one.verdict == "mixed"
     none = SV.a9_assessment(_years({2026: {**base, "XBI": 0.10, "KRE": 0.10}}), done, trading_days=100)
-    assert none["verdict"] == "contradicted"  # large-cap healthcare and banks leading do not help
+    assert none.verdict == "contradicted"  # large-cap healthcare and banks leading do not help
     early = SV.a9_assessment(_years({2025: base}), pd.Series({2025: True}), trading_days=0)
-    assert early["verdict"] == "unverifiable" and "no 2026 data" in early["evidence"]
+    assert early.verdict == "unverifiable" and not early.in_data and early.table.empty
     short = SV.a9_assessment(years, done, trading_days=5)
-    assert short["verdict"] == "unverifiable" and "only 5 trading days" in short["evidence"]
+    assert short.verdict == "unverifiable" and short.too_few_days and short.table.empty
+    no_spy = SV.a9_assessment(_years({2026: {**base, "SPY": np.nan, "XBI": 0.4}}), done, trading_days=100)
+    assert no_spy.verdict == "unverifiable" and no_spy.missing == ["SPY", "KRE"]
 
 
 def test_named_sector_verdict():
     win = pd.Series({"SPY": 0.2, "KBWB": 0.9, "KRE": 0.25, "XBI": 0.1, "XLI": 0.25})
     v = SV.named_sector_verdict(win)
-    assert v["value"] == "mixed"  # mid-cap banks (KRE) and XLI beat, XBI lagged; KBWB is not a mid-cap bank
-    assert v["table"].set_index("group").loc["Mid-cap banks", "return"] == pytest.approx(0.25)
-    assert SV.named_sector_verdict(win.drop("XLI"))["value"] == "inconclusive"
-    assert SV.named_sector_verdict(pd.Series({**win, "XBI": 0.5}))["value"] == "supported"
-    assert SV.named_sector_verdict(pd.Series({**win, "SPY": 0.9}))["value"] == "not supported"
+    assert v.value == "mixed"  # mid-cap banks (KRE) and XLI beat, XBI lagged; KBWB is not a mid-cap bank
+    assert v.table.set_index("group").loc["Mid-cap banks", "return"] == pytest.approx(0.25)
+    assert v.beat == ["Mid-cap banks", "Industrials"] and v.lagged == ["Small-cap healthcare"]
+    no_xli = SV.named_sector_verdict(win.drop("XLI"))
+    assert no_xli.value == "inconclusive" and no_xli.unpriced == ["XLI"] and no_xli.unmeasured == ["Industrials"]
+    assert SV.named_sector_verdict(pd.Series({**win, "XBI": 0.5})).value == "supported"
+    assert SV.named_sector_verdict(pd.Series({**win, "SPY": 0.9})).value == "not supported"
+    no_market = SV.named_sector_verdict(win.drop("SPY"))
+    assert no_market.value == "inconclusive" and no_market.unmeasured == ["SPY"]
 
 
 def test_a7_counts_only_years_inside_the_window():
@@ -256,10 +269,9 @@ def test_a7_counts_only_years_inside_the_window():
     assert inside == [2024]
     a = SV.a7_assessment(years, done, inside=inside)
     # 2023 (the lagging year) is outside the window: not counted, so 2024 alone cannot confirm three years
-    assert a["verdict"] == "unverifiable" and a["complete_years"] == 1
-    # its evidence gives the reason and no figure for a year outside the window
-    assert a["evidence"].startswith("Unverifiable on this window: 1 of the 3 claimed years is complete inside it")
-    assert "2023: outside the window, not judged" in a["evidence"] and "27.0" not in a["evidence"]
+    assert a.verdict == "unverifiable" and a.complete_years == 1
+    assert a.table["status"].tolist() == ["outside the window", "complete", "outside the window"]
+    assert a.year_differences() == pytest.approx({2023: -0.27, 2024: 0.08, 2025: 0.14})  # full years, shown
     assert SV.window_years("2023-01-01", "2026-07-13", [2023, 2024, 2025, 2026]) == [2023, 2024, 2025]
 
 
@@ -270,13 +282,13 @@ def test_thesis_window_is_2026_inside_the_run():
     idx = pd.bdate_range("2025-12-01", "2026-07-13").drop(pd.Timestamp("2026-01-01"))  # New Year: no session
     cov = periods.coverage(p, "2023-01-01", "2026-07-13", idx)
     t = SV.thesis_window(idx, "2023-01-01", cov)
-    assert t["start"] == pd.Timestamp("2026-01-01") and t["end"] == pd.Timestamp("2026-07-13")
-    assert t["base"] == pd.Timestamp("2025-12-31")  # the close the returns run from, as the label says
-    assert t["label"].startswith("2025-12-31 to 2026-07-13 (")
-    assert t["days"] == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())  # returns from the 2025 close
-    assert "trading days of 2026 so far" in t["label"]
+    assert t.start == pd.Timestamp("2026-01-01") and t.end == pd.Timestamp("2026-07-13")
+    assert t.base == pd.Timestamp("2025-12-31")  # the close the returns run from
+    assert t.days == int(((idx > "2025-12-31") & (idx <= "2026-07-13")).sum())  # returns from the 2025 close
+    assert t.period == "2026" and t.so_far and t.reason == ""
     none = SV.thesis_window(idx, "2024-01-01", periods.coverage(p, "2024-01-01", "2024-12-31"))
-    assert none["start"] is None and "the window ends 2024-12-31" in none["label"]
+    assert none.start is None and none.base is None and none.days == 0
+    assert "the window ends 2024-12-31" in none.reason
 
 
 def test_sector_set_validation():
@@ -288,24 +300,6 @@ def test_sector_set_validation():
         S.sector_set(5)
 
 
-def test_member_caveats_follow_the_inputs():
-    cov = {"holdings": 10, "no_prices": 2, "listed_later": 1, "stopped_early": 0}
-    prints = pd.DataFrame({"ticker": ["BAD"], "date": [pd.Timestamp("2025-03-03")]})
-    late = S.member_caveats(cov, "2025-05-13", "2025-01-01", prints, ["JUMP"])
-    assert "IWM holdings as of 2025-05-13, 132 days after the window start 2025-01-01" in late[0]
-    assert "look-ahead" in late[0]
-    assert "2 of 10 holdings" in late[1] and "survivors only" in late[1]
-    assert "1 in the window (BAD)" in late[2] and "(JUMP)" in late[2]
-    assert "after the window end" not in late[0]
-    # a window that ends before the only file: the caveat names the file and says so
-    ended = S.member_caveats(cov, "2025-05-13", "2024-01-01", prints, [], end="2024-12-31")
-    assert "IWM holdings as of 2025-05-13, after the window end 2024-12-31" in ended[0]
-    on_time = S.member_caveats({**cov, "stopped_early": 3}, "2025-05-13", "2025-06-01", prints.iloc[:0], [])
-    assert "point-in-time" in on_time[0] and "look-ahead" not in on_time[0]
-    assert "3 stop trading early" in on_time[1]
-    assert "0 in the window (none)" in on_time[2]
-
-
 # ---- windows the funds do not cover -------------------------------------------
 def test_full_window_returns_leave_out_funds_listed_inside_the_window():
     idx = pd.bdate_range("2011-01-03", periods=6, name="date")
@@ -314,7 +308,7 @@ def test_full_window_returns_leave_out_funds_listed_inside_the_window():
     assert win["SPY"] == pytest.approx(0.10)
     assert np.isnan(win["KBWB"])  # returns_since alone would measure it from its first close
     assert S.full_window_returns(px, idx[2], idx[-1])["KBWB"] == pytest.approx(0.20)
-    gaps = S.history_gaps(px, ["SPY", "KBWB", "XLRE"], idx[0], idx[-1])
+    gaps = history_gaps(px, ["SPY", "KBWB", "XLRE"], idx[0], idx[-1])
     assert gaps["KBWB"] == f"KBWB has no prices before {idx[2]:%Y-%m-%d}"
     assert S.covered(["SPY", "KBWB", "XLRE", "SPY"], gaps) == ["SPY"]
 
@@ -330,62 +324,21 @@ def test_versus_benchmarks_with_and_without_a_benchmark():
     assert no_rows["Series"].tolist() == ["XBI"] and no_rows["Return"].isna().all()
 
 
-def test_a7_says_why_claimed_years_are_missing():
-    years = _years({2008: {"KBWB": np.nan, "SPY": -0.37}, 2009: {"KBWB": np.nan, "SPY": 0.26}})
-    gaps = {"KBWB": "KBWB has no prices up to 2009-06-30 in this source"}
-    a = SV.a7_assessment(years, pd.Series({2008: True, 2009: False}), last_day="2009-06-30", gaps=gaps)
-    assert a["verdict"] == "unverifiable" and a["complete_years"] == 0
-    assert a["evidence"] == (
-        "None of the claimed years 2023-2025 can be measured on this window: the window ends "
-        "2009-06-30, before 2023; KBWB has no prices up to 2009-06-30 in this source."
-    )
-    # some years measured, one after the window end: the year says why
-    two = _years({2023: {"KBWB": 0.3, "SPY": 0.2}, 2024: {"KBWB": 0.3, "SPY": 0.2}})
-    b = SV.a7_assessment(two, pd.Series({2023: True, 2024: True}), last_day="2024-12-31")
-    assert b["verdict"] == "unverifiable"
-    assert "2025: not in the data (the window ends 2024-12-31, before 2025)" in b["evidence"]
-
-
-def test_named_sector_verdict_names_missing_funds():
-    gaps = {"KBWB": "KBWB has no prices before 2011-11-01", "XBI": "XBI has no prices up to 2001-12-31 in this source"}
-    two = {"Banks": ["KBWB", "KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}  # a group of two ETFs
-    partial = SV.named_sector_verdict(
-        pd.Series({"SPY": 0.2, "KRE": 0.3, "XBI": 0.1, "XLI": 0.25}), gaps=gaps, groups=two
-    )
-    assert partial["value"] == "mixed"
-    assert (
-        "No window return for KBWB (KBWB has no prices before 2011-11-01); each group is averaged"
-        in partial["evidence"]
-    )
-    none = SV.named_sector_verdict(pd.Series({"SPY": 0.2, "KRE": 0.3, "XLI": 0.25}), gaps=gaps, groups=two)
-    assert none["value"] == "inconclusive"
-    assert none["evidence"].endswith("so Small-cap healthcare cannot be measured.")
-    assert "XBI has no prices up to 2001-12-31" in none["evidence"]
-
-
 def test_named_sector_verdict_needs_a_minimum_window():
     win = pd.Series({"SPY": 0.02, "KBWB": 0.01, "KRE": 0.03, "XBI": 0.01, "XLI": 0.025})
-    assert SV.named_sector_verdict(win)["value"] == "mixed"  # no day count: no check
+    assert SV.named_sector_verdict(win).value == "mixed"  # no day count: no check
     short = SV.named_sector_verdict(win, days=15, min_days=42)
-    assert short["value"] == "inconclusive"
-    assert short["reason"] == "the window has 15 trading days, fewer than 42"
-    assert short["evidence"].startswith("Too short to call leadership: the window has 15 trading days")
-    assert "Beat SPY over the window: Mid-cap banks and Industrials" in short["evidence"]  # the numbers stay visible
-    assert short["table"].equals(SV.named_sector_verdict(win)["table"])
+    assert short.value == "inconclusive" and short.too_short
+    assert short.beat == ["Mid-cap banks", "Industrials"]  # the numbers stay visible
+    assert short.table.equals(SV.named_sector_verdict(win).table)
     at_limit = SV.named_sector_verdict(win, days=42, min_days=42)
-    assert at_limit["value"] == "mixed" and at_limit["reason"] == ""
-    assert SV.named_sector_verdict(win, days=15, min_days=10)["value"] == "mixed"
-    assert SV.named_sector_verdict(win, days=41)["value"] == "inconclusive"  # default is 42, as in report 01
+    assert at_limit.value == "mixed" and not at_limit.too_short
+    assert SV.named_sector_verdict(win, days=15, min_days=10).value == "mixed"
+    assert SV.named_sector_verdict(win, days=41).value == "inconclusive"  # default is 42, as in report 01
     assert SV.MIN_WINDOW_DAYS == 42
 
 
 # ---- helpers behind the notebook's setup, data and section cells ------------------
-def test_etf_labels_cover_every_fund_family_and_source_names_the_data_layer():
-    from rotation_utils.universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
-
-    for family in (SECTOR_ETFS, INDUSTRY_ETFS, SIZE_STYLE_ETFS):
-        assert all(S.ETF_LABELS[t] == name for t, name in family.items())
-    assert "data layer" in S.PRICE_SOURCE
 
 
 def test_first_calendar_year_takes_the_earlier_year_and_needs_a_start():
@@ -412,10 +365,10 @@ class _PriceLayer:
 
 def test_member_prices_dedupes_leads_the_start_and_survives_no_prices():
     dl = _PriceLayer()
-    out = S.member_prices(dl, pd.Series(["B", "A", "B"]), pd.Timestamp("2025-01-20"), "2025-06-30")
+    out = D.member_prices(dl, pd.Series(["B", "A", "B"]), pd.Timestamp("2025-01-20"), "2025-06-30")
     assert dl.calls == [(["B", "A"], pd.Timestamp("2025-01-05"), "2025-06-30")]
     assert list(out.columns) == ["B", "A"]
-    empty = S.member_prices(_PriceLayer(fail=True), ["A"], "2025-01-20")
+    empty = D.member_prices(_PriceLayer(fail=True), ["A"], "2025-01-20")
     assert empty.empty and isinstance(empty.index, pd.DatetimeIndex) and empty.index.name == "date"
 
 
@@ -429,24 +382,65 @@ def test_sector_columns_drop_size_style_funds_unless_nothing_else_is_priced():
 COV = {"holdings": 10, "full_window": 6, "listed_later": 1, "stopped_early": 2, "no_prices": 3}
 
 
-def test_membership_sentence_says_whether_the_file_is_point_in_time():
-    before = S.membership_sentence("2025-01-02 to 2025-06-30", "2025-01-02", "2024-12-31", COV)
-    assert "the latest file on or before the start" in before and "**2024-12-31**" in before
-    assert "Of its 10 equity lines, 6 have prices over the whole window, 1 start trading" in before
-    assert "2 stop trading before the end, and 3 have no prices" in before
-    after = S.membership_sentence("w", "2025-01-02", "2025-01-12", COV)
-    assert "**10 days after the start**" in after and "not point-in-time" in after
-    ended = S.membership_sentence("w", "2024-01-01", "2025-05-13", COV, end="2024-12-31")
-    assert "**2025-05-13**, **after the window end 2024-12-31**" in ended and "look-ahead" in ended
-
-
 def test_members_cover_window_at_half_the_holdings():
-    assert S.members_cover_window({"holdings": 10, "full_window": 5})
-    assert not S.members_cover_window({"holdings": 10, "full_window": 4})
-    assert not S.members_cover_window({"holdings": 10, "full_window": 8}, min_share=0.9)
+    assert M.members_cover_window({"holdings": 10, "full_window": 5})
+    assert not M.members_cover_window({"holdings": 10, "full_window": 4})
+    assert not M.members_cover_window({"holdings": 10, "full_window": 8}, min_share=0.9)
 
 
-def test_leadership_sentence_reads_best_worst_and_quarters_from_the_data():
+def test_verdict_chart_shows_each_measured_group_minus_the_market():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rotation_utils.charts import sectors as CS
+
+    win = pd.Series({"SPY": 0.10, "KBWB": 0.05, "KRE": 0.03, "XBI": 0.20, "XLI": np.nan})
+    table = SV.named_sector_verdict(win, "SPY").table
+    fig = CS.plot_verdict_groups(table, "SPY", "2025-01-01", "2025-12-31", "test")
+    assert len(fig.axes[0].patches) == 2  # the group without a return is not drawn as a zero bar
+    assert (
+        CS.plot_verdict_groups(table.assign(**{"minus market": np.nan}), "SPY", "2025-01-01", "2025-12-31", "t") is None
+    )
+
+
+def test_heatmap_writes_values_only_up_to_the_column_limit():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from rotation_utils.charts import sectors as CS
+
+    grid = pd.DataFrame([[1.0, -2.0, 3.0]], index=["XLF"], columns=["a", "b", "c"])
+    args = ("t", "x", "y", "pp", "src", "2025-01-31")
+    assert len(CS.plot_relative_heatmap(grid, *args).axes[0].texts) == 3
+    assert len(CS.plot_relative_heatmap(grid, *args, annotate_max_columns=3).axes[0].texts) == 3
+    assert len(CS.plot_relative_heatmap(grid, *args, annotate_max_columns=2).axes[0].texts) == 0
+    weights = pd.DataFrame({"2024-06-28": [0.6, 0.4], "2025-06-30": [0.5, 0.5]}, index=["Tech", "Health"])
+    assert len(CS.plot_sector_weights(weights).axes[0].patches) == 4  # two sectors x two files
+
+
+# ---- the cells' named steps ---------------------------------------------------------
+def test_calendar_minus_and_window_rankings():
+    cal = pd.DataFrame({"SPY": [0.10, 0.20], "XLF": [0.15, 0.10], "XLK": [0.05, 0.30]}, index=["2024", "2025 YTD"])
+    rel = S.calendar_minus(cal, "SPY")
+    assert list(rel.index) == ["XLF", "XLK"] and list(rel.columns) == ["2024", "2025 YTD"]
+    assert rel.loc["XLF"].tolist() == pytest.approx([0.05, -0.10])
+    years = pd.DataFrame({"A": [0.1, 0.2]}, index=pd.Index([2024, 2025], name="year"))
+    assert list(S.with_year_labels(years, pd.Series({2024: True, 2025: False})).index) == ["2024", "2025 YTD"]
+    win = pd.Series({"SPY": 0.10, "XLF": 0.25, "XLK": 0.05, "IWM": 0.12, "XBI": np.nan})
+    rel = S.window_minus_benchmark(win, "SPY")
+    assert list(rel.index[:3]) == ["XLF", "IWM", "XLK"] and "SPY" not in rel.index
+    assert rel["XLF"] == pytest.approx(0.15)
+    ranked = S.sector_ranking(rel, ["XLK", "XLF", "XBI"])  # no return for XBI: left out
+    assert list(ranked.index) == ["XLF", "XLK"]
+    monthly = pd.DataFrame(
+        {"XLF": [0.01, 0.02], "XLK": [0.03, 0.04]},
+        index=pd.PeriodIndex(["2025-01", "2025-02"], freq="M", name="period"),
+    )
+    assert list(S.by_fund(monthly, ["XLK", "XLF"]).index) == ["XLK", "XLF"]
+    assert S.periods_as_text(monthly)["period"].tolist() == ["2025-01", "2025-02"]
+
+
+def test_leadership_summary_picks_the_figures_of_the_sentence():
     rel = pd.Series({"XLF": 0.05, "XLI": -0.01, "XLV": -0.08})
     leaders = pd.DataFrame(
         {
@@ -457,57 +451,121 @@ def test_leadership_sentence_reads_best_worst_and_quarters_from_the_data():
             "laggard_rel": [-0.02, -0.01, -0.03],
         }
     )
-    text = S.leadership_sentence("W", rel, leaders, "SPY", {"XLF": "Financials"})
-    assert text.startswith("Over W, XLF, Financials,")
-    assert "XLV, XLV," in text  # no label: the ticker stands in
-    assert "changed hands 2 times in 3 quarters" in text
-    assert "XLF led most often (2 quarters)" in text
-    assert "(2025Q3, to date) is led by XLF (+1.5 pp)" in text
-    assert "1 sector ETF of 3 beat SPY" in text
+    lead = S.leadership_summary(rel, leaders)
+    assert (lead.best, lead.worst) == ("XLF", "XLV")
+    assert lead.best_rel == pytest.approx(0.05) and lead.worst_rel == pytest.approx(-0.08)
+    assert (lead.beat, lead.funds, lead.quarters, lead.changes) == (1, 3, 3, 2)
+    assert (lead.most_often, lead.most_often_count) == ("XLF", 2)
+    assert (lead.latest_quarter, lead.latest_leader) == ("2025Q3", "XLF") and lead.latest_rel == pytest.approx(0.015)
 
 
-def test_weights_sentence_names_largest_sector_and_biggest_moves():
+def test_trading_days_thesis_returns_and_beat_all():
+    idx = pd.bdate_range("2025-12-29", "2026-01-09", name="date")
+    assert S.trading_days_in_year(idx, 2026) == 7 and S.trading_days_in_year(idx, 2024) == 0
+    px = pd.DataFrame({"SPY": np.linspace(100, 110, len(idx)), "XLI": 50.0}, index=idx)
+    ret = S.thesis_returns(px, pd.Timestamp("2026-01-01"), idx[-1])
+    assert (
+        ret["SPY"] == pytest.approx(110 / px.loc["2026-01-01", "SPY"] - 1) and ret["XLI"] == 0.0
+    )  # last close on or before the start
+    assert S.thesis_returns(px, None, idx[-1]).isna().all()  # the run has none of the thesis period
+    versus = pd.DataFrame({"Series": ["A", "B", "C"], "minus IWM": [0.1, 0.2, -0.1], "minus SPY": [0.1, -0.1, 0.2]})
+    assert S.beat_all(versus, ["IWM", "SPY"]) == ["A"]
+    assert S.beat_all(versus, ["IWM"]) == ["A", "B"]
+
+
+def test_member_baskets_print_shifts_and_growth_lines():
+    idx = pd.bdate_range("2025-01-01", "2025-01-31", name="date")
+    members = pd.DataFrame({"H1": 10.0, "H2": 20.0, "F1": 5.0}, index=idx)
+    members.iloc[-1] = [12.0, 18.0, 6.0]  # H: (+20% - 10%) / 2 = +5%; F: +20%
+    clean = members.copy()
+    clean.iloc[-1, 1] = 20.0  # a neutralised print: H2 flat, so H is +10%
+    holdings = pd.DataFrame({"ticker": ["H1", "H2", "F1"], "sector": ["Health Care", "Health Care", "Financials"]})
+    groups = {"Health Care": "health", "Financials": "banks"}
+    baskets = M.member_baskets(members, holdings, groups, idx[0], idx[-1], idx)
+    assert list(baskets.columns) == ["health", "banks"]
+    assert baskets["health"].iloc[-1] == pytest.approx(1.05) and baskets["banks"].iloc[-1] == pytest.approx(1.20)
+    shifts = M.print_shifts(baskets, clean, holdings, groups, idx[0], idx[-1])
+    assert shifts == pytest.approx({"health": 0.05, "banks": 0.0})
+    assert M.member_baskets(members, holdings, {}, idx[0], idx[-1], idx).columns.empty  # skipped: no baskets
+    funds = pd.DataFrame({"IWM": np.linspace(200, 220, len(idx))}, index=idx)
+    lines = M.growth_lines(funds, ["IWM"], baskets, idx[0], idx[-1])
+    assert lines.iloc[0].tolist() == pytest.approx([100.0, 100.0, 100.0])
+    assert lines["IWM"].iloc[-1] == pytest.approx(110.0) and lines["health"].iloc[-1] == pytest.approx(105.0)
+
+
+def test_member_breadth_ranks_cleaned_returns_and_counts_the_flags():
+    idx = pd.bdate_range("2024-12-27", "2025-03-31", name="date")
+    px = pd.DataFrame({t: 10.0 for t in "ABCD"}, index=idx)
+    px.loc[idx[-1], ["A", "B", "C", "D"]] = [20.0, 15.0, 11.0, 5.0]
+    px.loc[idx[20], "C"] = 0.5  # a print that the next day reverses
+    prints = M.suspect_prints(px)
+    assert prints["ticker"].tolist() == ["C"]
+    clean = M.neutralise_prints(px, prints)
+    info = pd.DataFrame({"name": list("ABCD"), "sector": ["Tech", "Tech", "Health", "Energy"]}, index=list("ABCD"))
+    b = M.member_breadth(px, clean, prints, info, "2025-01-01", idx[2], idx[-1], 0.2, True, n=2)
+    assert (b.summary["members"], b.summary["beat"], b.summary["index_return"]) == (4, 2, 0.2)
+    assert b.broad  # half the members beat the index
+    assert b.top["Ticker"].tolist() == ["A", "B"] and b.bottom["Ticker"].tolist() == ["D", "C"]
+    assert b.top_mean == pytest.approx(0.75) and b.bottom_mean == pytest.approx((-0.5 + 0.1) / 2)
+    assert b.leader_sectors == ["Tech"] and b.late == ["A"]  # +100% on the last day; D's -50% is not beyond 50%
+    assert b.prints_in_window["ticker"].tolist() == ["C"]
+    assert b.bottom.set_index("Ticker").loc["C", "Suspect print"] == "yes"
+    narrow = M.member_breadth(px, clean, prints, info, "2025-01-01", idx[2], idx[-1], 0.6, True, n=2)
+    assert not narrow.broad and narrow.summary["beat"] == 1
+    skipped = M.member_breadth(px, clean, prints, info, "2025-01-01", idx[2], idx[-1], 0.2, False)
+    assert skipped.summary["members"] == 0 and skipped.top.empty and skipped.leader_sectors == []
+
+
+def test_weight_shift_and_file_timing():
     w = pd.DataFrame(
         {"2024-06-28": [0.20, 0.15, 0.10], "2025-06-30": [0.18, 0.17, 0.10]},
         index=["Financials", "Health Care", "Energy"],
     )
-    text = S.weights_sentence(w)
-    assert (
-        "The 2 holdings files known at the run's as-of date are shown whatever the window (2024-06-28 to 2025-06-30)."
-        in text
-    )
-    assert "after the window end" not in text
-    late = S.weights_sentence(w, end="2024-12-31")
-    assert "(2025-06-30 after the window end 2024-12-31)" in late
-    # one file: no change to report, and the file is named with where it lies against the window
-    one = S.weights_sentence(w[["2025-06-30"]], end="2024-12-31")
-    assert one.startswith(
-        "One holdings file is known at the run's as-of date: IWM holdings as of 2025-06-30, "
-        "after the window end 2024-12-31."
-    )
-    assert "held the most" not in one and "Financials is the largest sector at 18.0%" in one
-    assert "Financials is the largest sector at 18.0%" in text
-    assert "Health Care gained the most (+2.0 pp) and Financials lost the most (-2.0 pp)" in text
+    assert M.weight_change(w).tolist() == pytest.approx([-0.02, 0.02, 0.0])
+    shift = M.weight_shift(w, "2024-12-31")
+    assert (shift.largest, shift.up, shift.down) == ("Financials", "Health Care", "Financials")
+    assert shift.largest_weight == pytest.approx(0.18) and shift.up_change == pytest.approx(0.02)
+    assert shift.after_end == ["2025-06-30"] and M.weight_shift(w).after_end == []
+    one = M.weight_shift(w[["2025-06-30"]])
+    assert one.files == ["2025-06-30"] and one.up is None and one.down_change is None
+    t = M.file_timing("2025-05-13", "2025-01-01", "2025-12-31")
+    assert (t.lag_days, t.after_end) == (132, False)
+    assert M.file_timing("2025-05-13", "2024-01-01", "2024-12-31").after_end
+    assert M.file_timing("2024-12-31", "2025-01-02").lag_days == -2
 
 
-def test_verdict_metric_rows_and_chart_show_each_group_minus_the_market():
-    import matplotlib
+def test_load_reads_every_input_once_and_derives_the_window():
+    from rotation_utils.context import RunContext
 
-    matplotlib.use("Agg")
-    from rotation_utils.charts import sectors as CS
+    idx = pd.bdate_range("2022-12-01", "2025-03-31", name="date")
 
-    win = pd.Series({"SPY": 0.10, "KBWB": 0.05, "KRE": 0.03, "XBI": 0.20, "XLI": np.nan})
-    table = SV.named_sector_verdict(win, "SPY")["table"]
-    rows = SV.verdict_metric_rows(table, "SPY")
-    assert [r[0] for r in rows] == [
-        "mid_cap_banks_minus_market_pp",
-        "small_cap_healthcare_minus_market_pp",
-        "industrials_minus_market_pp",
-    ]
-    assert rows[0][1] == pytest.approx(-7.0) and rows[1][1] == pytest.approx(10.0) and rows[2][1] is None
-    assert rows[0][3] == "Mid-cap banks (KRE) minus SPY over the window"
-    fig = CS.plot_verdict_groups(table, "SPY", "2025-01-01", "2025-12-31", "test")
-    assert len(fig.axes[0].patches) == 2  # the group without a return is not drawn as a zero bar
-    assert (
-        CS.plot_verdict_groups(table.assign(**{"minus market": np.nan}), "SPY", "2025-01-01", "2025-12-31", "t") is None
-    )
+    class Layer:
+        def __init__(self):
+            self.price_calls = []
+
+        def prices(self, tickers, start, end):
+            self.price_calls.append((list(tickers), start, end))
+            cols = [t for t in tickers if t != "XLRE"]  # a fund the source does not have
+            return pd.DataFrame({t: 1.0 for t in cols}, index=idx).loc[start:end]
+
+        def iwm_holdings(self, as_of=None):
+            day = pd.Timestamp(as_of or "2024-12-31")
+            return pd.DataFrame({"ticker": ["AA", "BB"], "sector": ["Tech", "Health"], "holdings_date": day})
+
+        def iwm_holdings_dates(self):
+            return [pd.Timestamp("2024-06-28"), pd.Timestamp("2024-12-31")]
+
+    layer = Layer()
+    run = RunContext("06_sector_leadership", "t", start=pd.Timestamp("2025-01-04"), end=pd.Timestamp("2025-03-31"))
+    data = D.load(layer, run, ["XLF", "XLRE", "IWN"], "SPY", "IWM", 2024)
+    fund_call = layer.price_calls[0]
+    assert fund_call[0] == ["XLF", "XLRE", "IWN", "SPY", "IWM", "KBWB", "XLI", "XBI", "KRE"]
+    assert fund_call[1] == pd.Timestamp("2023-12-01")  # the December before the first calendar year
+    assert data.first_year == 2024 and "XLRE" not in data.etfs and data.gaps["XLRE"].startswith("XLRE has no prices")
+    assert data.sector_cols == ["XLF"]  # size/style funds (IWN) are not ranked
+    # a Saturday start: the base is Friday's close
+    assert data.base_day == pd.Timestamp("2025-01-03") and data.end_day == pd.Timestamp("2025-03-31")
+    assert data.holdings_date == pd.Timestamp("2025-01-04") and data.members_ok
+    assert len(data.files) == 4 and list(data.funds.columns) == data.etfs
+    assert data.basket_groups({"Tech": "t"}) == {"Tech": "t"}
+    assert data.window_days[0] == data.base_day and data.member_info.index.tolist() == ["AA", "BB"]

@@ -3,39 +3,29 @@
 Why a module of its own: the articles name the sectors leading the rotation
 (banks, small-cap healthcare, industrials). Testing that needs calendar-year
 tables with an explicit "complete or year-to-date" flag, relative returns by
-month and quarter, equal-weighted baskets of Russell 2000 members by sector,
-and a leaders/laggards list that is not fooled by the known bad prints in the
-small-cap price panel. Everything here is a pure function of frames, so it is
-testable without the data layer.
+month and quarter, who led each period and over the whole window, measured only
+on funds that have a close at the window start. Everything here is a pure
+function of frames, so it is testable without the data layer.
 
 Conventions follow :mod:`rotation_utils.analytics.returns`: prices are adjusted
 closes, returns are fractions, differences of returns are percentage points. The
-claim and report verdicts are in :mod:`rotation_utils.analytics.sectors_verdicts`.
+Russell 2000 members (prints, breadth, baskets, weights) are in
+:mod:`~rotation_utils.analytics.sectors_members`, the inputs are read by
+:mod:`~rotation_utils.analytics.sectors_data`, the claim and report verdicts are in
+:mod:`~rotation_utils.analytics.sectors_verdicts`, and the words in
+:mod:`rotation_utils.story.sectors`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
-from ..errors import BadInputError, DataUnavailableError
-from ..membership_notes import holdings_caveat, holdings_phrase
-from ..narrative import compare, direction, listing, pct, plural, pp
-from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
-from .baskets import drifting_basket, equal_weights, rebalance_dates
+from ..errors import BadInputError
+from ..universes import SIZE_STYLE_ETFS
 from .returns import calendar_year_returns, returns_since
-from .rotation import gap_note, history_gaps
-
-#: a daily move beyond SUSPECT_MOVE whose next day undoes at least SUSPECT_UNDO of it
-#: (in log terms) is a suspect print. Why not the snapshot's looser "reversed by >30%":
-#: that also catches genuine biotech news days (a +249% day followed by -37%).
-SUSPECT_MOVE = 0.50
-SUSPECT_UNDO = 0.80
-
-#: display names of every fund the report can chart (sector, industry, size/style ETFs)
-ETF_LABELS = {**SECTOR_ETFS, **INDUSTRY_ETFS, **SIZE_STYLE_ETFS}
-#: source line of the price charts' footnotes
-PRICE_SOURCE = "adjusted closes (Yahoo style) via the rotation_utils data layer"
 
 
 def sector_set(sectors, *always) -> list[str]:
@@ -103,6 +93,11 @@ def year_labels(complete: pd.Series) -> list[str]:
     return [str(y) if ok else f"{y} YTD" for y, ok in complete.items()]
 
 
+def with_year_labels(years: pd.DataFrame, complete: pd.Series) -> pd.DataFrame:
+    """:func:`calendar_table`'s returns indexed by :func:`year_labels` (the last year marked YTD when running)."""
+    return years.set_axis(year_labels(complete))
+
+
 # ---- relative returns by period ---------------------------------------------
 def period_returns(prices: pd.DataFrame, start, end=None, freq: str = "ME") -> pd.DataFrame:
     """Returns per calendar period (``"ME"`` months, ``"QE"`` quarters) inside the window.
@@ -158,226 +153,6 @@ def leadership_changes(leaders: pd.DataFrame) -> int:
     return int(sum(a != b for a, b in zip(lead, lead[1:])))
 
 
-# ---- bad prints -------------------------------------------------------------
-def suspect_prints(prices: pd.DataFrame, move: float = SUSPECT_MOVE, undo: float = SUSPECT_UNDO) -> pd.DataFrame:
-    """Daily moves beyond ``move`` that the next day undoes by at least ``undo`` (log terms).
-
-    These are the likely bad prints the snapshot caveats describe (e.g. -92%
-    then +1050%: the price is back where it was). Returns ``ticker, date,
-    move, next_move`` (simple returns); nothing is changed.
-    """
-    r = prices.sort_index().pct_change(fill_method=None)
-    nxt = r.shift(-1)
-    lr, lnxt = np.log1p(r), np.log1p(nxt)
-    hit = (r.abs() > move) & (np.sign(lr) == -np.sign(lnxt)) & (lnxt.abs() >= undo * lr.abs())
-    if not hit.to_numpy().any():
-        return pd.DataFrame(
-            {
-                "ticker": pd.Series(dtype="str"),
-                "date": pd.Series(dtype="datetime64[ns]"),
-                "move": pd.Series(dtype="float64"),
-                "next_move": pd.Series(dtype="float64"),
-            }
-        )
-    stacked = hit.stack()
-    idx = stacked[stacked].index
-    out = pd.DataFrame({"date": idx.get_level_values(0), "ticker": idx.get_level_values(1)})
-    out["move"] = [r.at[d, t] for d, t in idx]
-    out["next_move"] = [nxt.at[d, t] for d, t in idx]
-    return out[["ticker", "date", "move", "next_move"]].sort_values(["ticker", "date"]).reset_index(drop=True)
-
-
-def unconfirmed_last_moves(prices: pd.DataFrame, move: float = SUSPECT_MOVE) -> list[str]:
-    """Tickers whose move on the last day exceeds ``move`` (no next day to check a reversal)."""
-    r = prices.sort_index().pct_change(fill_method=None)
-    if len(r) < 2:
-        return []
-    last = r.iloc[-1]
-    return sorted(last[last.abs() > move].index)
-
-
-def neutralise_prints(prices: pd.DataFrame, prints: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``prices`` with each suspect print replaced by the previous close.
-
-    Used only for a robustness view next to the figures as in the source; the
-    source data are never altered.
-    """
-    out = prices.copy()
-    for t, d in zip(prints["ticker"], prints["date"]):
-        if t in out.columns:
-            prev = out[t].loc[: d - pd.Timedelta(days=1)].dropna()
-            out.loc[d, t] = prev.iloc[-1] if len(prev) else np.nan
-    return out
-
-
-# ---- members, breadth and baskets -------------------------------------------
-def member_returns(prices: pd.DataFrame, start, end=None) -> pd.Series:
-    """Window return per member, only for members priced on or before ``start``.
-
-    A name listed after the start has no return over the full window, so it is
-    left out (counted in coverage) instead of being measured over a shorter span.
-    """
-    return full_window_returns(prices, start, end).dropna()
-
-
-def member_coverage(tickers, prices: pd.DataFrame, start) -> dict:
-    """How many holdings have prices: over the whole window, only after the start, or none,
-    and how many stop trading more than a week before the last date.
-
-    Names without any price are mostly delisted or acquired since the file
-    date, so the priced set is survivor-biased; the counts make that visible.
-    """
-    tickers = list(dict.fromkeys(tickers))
-    priced = prices.notna()  # whole-frame masks: one pass instead of one per holding
-    any_price = priced.any()
-    have = [t for t in tickers if t in prices.columns and any_price[t]]
-    before = priced.loc[: pd.Timestamp(start)].any()
-    full = [t for t in have if before[t]]
-    stopped = []
-    if len(prices):
-        recent = priced.loc[prices.index.max() - pd.Timedelta(days=7) :].any()
-        stopped = [t for t in have if not recent[t]]  # last close more than a week before the last date
-    return {
-        "holdings": len(tickers),
-        "with_prices": len(have),
-        "full_window": len(full),
-        "listed_later": len(have) - len(full),
-        "no_prices": len(tickers) - len(have),
-        "stopped_early": len(stopped),
-        "stopped_early_tickers": sorted(stopped),
-        "no_price_tickers": sorted(set(tickers) - set(have)),
-    }
-
-
-def breadth(returns: pd.Series, index_return: float) -> dict:
-    """How broad the gains were: share of members beating the index, median member return."""
-    r = returns.dropna()
-    n = int(len(r))
-    beat = int((r > index_return).sum())
-    return {
-        "members": n,
-        "beat": beat,
-        "share_beat": beat / n if n else np.nan,
-        "median": float(r.median()) if n else np.nan,
-        "index_return": index_return,
-    }
-
-
-def sector_breadth(returns: pd.Series, sectors: pd.Series, index_return: float) -> pd.DataFrame:
-    """Per sector: members with a return, median return and share beating the index
-    (sorted by that share, highest first)."""
-    df = pd.DataFrame({"ret": returns}).join(sectors.rename("sector"), how="left")
-    df["sector"] = df["sector"].fillna("Unknown")
-    g = df.groupby("sector")["ret"]
-    out = pd.DataFrame(
-        {"members": g.size(), "median": g.median(), "share_beat": g.apply(lambda s: float((s > index_return).mean()))}
-    )
-    return out.reset_index().sort_values(["share_beat", "median"], ascending=False).reset_index(drop=True)
-
-
-def leaders_laggards(
-    returns: pd.Series, info: pd.DataFrame, n: int = 10, source_returns: pd.Series | None = None, flagged=()
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Top and bottom ``n`` members by ``returns``, with name, sector and flags.
-
-    ``info``: indexed by ticker with ``name`` and ``sector``. ``source_returns``
-    (optional) are the returns as in the source, shown next to the ranking
-    returns when those are computed with suspect prints neutralised;
-    ``flagged`` lists tickers with a suspect print in the window.
-    """
-    r = returns.dropna().sort_values(ascending=False)
-    flagged = set(flagged)
-
-    def frame(sel: pd.Series) -> pd.DataFrame:
-        out = pd.DataFrame({"Ticker": sel.index})
-        out["Name"] = [str(info["name"].get(t, "")).title() for t in sel.index]
-        out["Sector"] = [info["sector"].get(t, "") for t in sel.index]
-        out["Return"] = sel.to_numpy()
-        if source_returns is not None:
-            out["Return as in source"] = source_returns.reindex(sel.index).to_numpy()
-        out["Suspect print"] = ["yes" if t in flagged else "" for t in sel.index]
-        return out
-
-    return frame(r.head(n)), frame(r.tail(n).sort_values())
-
-
-def sector_members(holdings: pd.DataFrame, sector: str) -> list[str]:
-    """Tickers of one sector in a holdings frame (``ticker``, ``sector``), de-duplicated."""
-    sel = holdings.loc[holdings["sector"] == sector, "ticker"]
-    return list(dict.fromkeys(sel.astype(str)))
-
-
-def equal_weight_basket(prices: pd.DataFrame, tickers, start, end=None, freq: str = "ME") -> pd.Series:
-    """Equal-weighted basket of ``tickers`` from ``start``, rebalanced each period end.
-
-    Built with the shared :func:`drifting_basket`; at each rebalance only names
-    with a price that day are held (the rest join when they list). Level 1.0 at start.
-    """
-    cols = [t for t in dict.fromkeys(tickers) if t in prices.columns]
-    if not cols:
-        return pd.Series(dtype="float64")
-    px = prices[cols].sort_index()
-    if end is not None:
-        px = px.loc[: pd.Timestamp(end)]
-    before = px.loc[: pd.Timestamp(start)]
-    t0 = before.index[-1] if len(before) else px.index[0]
-    px = px.loc[t0:]
-    dates = rebalance_dates(px.index, freq)
-    first = px.notna().idxmax().where(px.notna().any())  # first priced day per name
-    members = {d: first.index[first <= d].tolist() for d in dates}
-    return drifting_basket(px, equal_weights(members))
-
-
-def sector_weights(holdings: pd.DataFrame) -> pd.DataFrame:
-    """Sector weights per holdings file, as fractions of the fund's equities.
-
-    ``holdings`` (long) needs ``holdings_date``, ``sector``, ``weight_pct``.
-    Rows: sectors sorted by the latest weight; columns: file dates (ISO); each
-    column sums to 1 (cash and futures are not in the files).
-    """
-    w = holdings.pivot_table(
-        index="sector", columns="holdings_date", values="weight_pct", aggfunc="sum", fill_value=0.0
-    )
-    w = w / w.sum()
-    w.columns = [pd.Timestamp(c).strftime("%Y-%m-%d") for c in w.columns]
-    w.columns.name = None
-    return w.sort_values(w.columns[-1], ascending=False)
-
-
-def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late, end=None) -> list[str]:
-    """Computed caveat sentences on the member universe: point-in-time, survivors, bad prints.
-
-    ``cov`` comes from :func:`member_coverage`; ``prints`` are the suspect prints
-    inside the window and ``late`` the unconfirmed last-day moves. The membership
-    sentence names the holdings file and says whether it lies after the window start
-    or even after the window end ``end`` (:func:`rotation_utils.membership_notes.holdings_caveat`).
-    """
-    look_ahead = holdings_caveat([holdings_date], start, end)
-    member = (
-        "Membership (baskets and breadth): " + look_ahead
-        if look_ahead
-        else f"Membership: {holdings_phrase(holdings_date)}, on or before the start (point-in-time)."
-    )
-    tail = (
-        ". Every priced member still trades on the last date: the price panel holds survivors only."
-        if cov["stopped_early"] == 0
-        else f"; {cov['stopped_early']} stop trading early (held at their last price)."
-    )
-    survivors = (
-        f"Survivor bias: {cov['no_prices']} of {cov['holdings']} holdings have no prices in this "
-        f"window (mostly delisted or acquired names) and {cov['listed_later']} listed after the "
-        f"start; neither is in the breadth figures{tail}"
-    )
-    names = sorted(set(prints["ticker"]))
-    bad = (
-        f"Suspect prints: {len(prints)} in the window ({listing(names[:8])}"
-        f"{' ...' if len(names) > 8 else ''}); {len(late)} unconfirmed moves beyond "
-        f"{SUSPECT_MOVE:.0%} on the last day ({listing(list(late)[:8])}). They are flagged in the "
-        "tables, not deleted."
-    )
-    return [member, survivors, bad]
-
-
 # ---- coverage: funds the window predates ------------------------------------
 def covered(tickers, gaps: dict) -> list[str]:
     """``tickers`` without a gap (from :func:`history_gaps`): those priced from the window start."""
@@ -407,38 +182,6 @@ def versus_benchmarks(growth: pd.DataFrame, benchmarks) -> pd.DataFrame:
     return g.sort_values("Return", ascending=False).rename_axis("Series").reset_index()
 
 
-__all__ = [
-    "covered",
-    "full_window_returns",
-    "versus_benchmarks",
-    "history_gaps",
-    "gap_note",
-    "SUSPECT_MOVE",
-    "SUSPECT_UNDO",
-    "last_trading_day_of_year",
-    "year_is_complete",
-    "calendar_table",
-    "year_labels",
-    "period_returns",
-    "relative_to",
-    "leaders_by_period",
-    "leadership_changes",
-    "suspect_prints",
-    "unconfirmed_last_moves",
-    "neutralise_prints",
-    "sector_set",
-    "member_coverage",
-    "member_returns",
-    "breadth",
-    "sector_breadth",
-    "leaders_laggards",
-    "sector_members",
-    "member_caveats",
-    "equal_weight_basket",
-    "sector_weights",
-]
-
-
 def first_calendar_year(start, calendar_from) -> int:
     """First year of the calendar-year table: ``calendar_from`` or the window's start year, whichever is earlier.
 
@@ -449,19 +192,6 @@ def first_calendar_year(start, calendar_from) -> int:
     if start is None:
         raise BadInputError("start: a start date is required (YYYY-MM-DD)")
     return min(int(calendar_from), pd.Timestamp(start).year)
-
-
-def member_prices(dl, tickers, start, end=None, lead_days: int = 15) -> pd.DataFrame:
-    """Prices of the IWM members from ``lead_days`` before ``start``; an empty frame when none exist.
-
-    Why: the lead gives each member a close on or before the start (holidays,
-    thin trading); a window with no member prices at all must run on, with the
-    constituent sections saying so, instead of raising.
-    """
-    try:
-        return dl.prices(pd.Series(tickers).unique().tolist(), pd.Timestamp(start) - pd.Timedelta(days=lead_days), end)
-    except DataUnavailableError:
-        return pd.DataFrame(index=pd.DatetimeIndex([], name="date"), dtype="float64")
 
 
 def sector_columns(sectors, columns, benchmark: str) -> list[str]:
@@ -475,87 +205,107 @@ def sector_columns(sectors, columns, benchmark: str) -> list[str]:
     return [t for t in have if t not in SIZE_STYLE_ETFS] or [t for t in have if t != benchmark]
 
 
-def membership_sentence(window: str, start, holdings_date, cov: dict, end=None) -> str:
-    """The Data-section sentence on the window and the IWM holdings file behind the member baskets.
+def beat_all(table: pd.DataFrame, benchmarks) -> list[str]:
+    """Series of a :func:`versus_benchmarks` table that beat every benchmark."""
+    ahead = pd.Series(True, index=table.index)
+    for b in benchmarks:
+        ahead &= table[f"minus {b}"] > 0
+    return table.loc[ahead, "Series"].tolist()
 
-    Why: membership is point-in-time only when the file predates the start;
-    the sentence says how far off it is and how many members are priced, so
-    the reader can judge the survivor bias of the constituent sections.
+
+#: the healthcare and bank funds of section 3 (small caps: XBI, KRE; large caps: IBB, KBWB)
+HEALTHCARE_BANK_FUNDS = ("XBI", "IBB", "KRE", "KBWB")
+
+
+# ---- the window: relative returns and who led -------------------------------
+def calendar_minus(cal: pd.DataFrame, market: str = "SPY") -> pd.DataFrame:
+    """Each fund's calendar-year return minus ``market``'s: funds as rows, years as columns (fractions)."""
+    funds = [t for t in cal.columns if t != market]
+    return cal[funds].sub(cal[market], axis=0).T
+
+
+def window_minus_benchmark(window: pd.Series, benchmark: str) -> pd.Series:
+    """Window return minus the benchmark's per fund, best first (the benchmark itself left out)."""
+    return (window - window[benchmark]).drop(benchmark).sort_values(ascending=False)
+
+
+def sector_ranking(window_rel: pd.Series, sector_cols) -> pd.Series:
+    """The sector funds' window return minus the benchmark's, best first (funds without one left out)."""
+    return window_rel.reindex(sector_cols).dropna().sort_values(ascending=False)
+
+
+def by_fund(relative: pd.DataFrame, order) -> pd.DataFrame:
+    """A periods x funds frame turned funds x periods, funds in ``order`` (a heat map's rows)."""
+    return relative[list(order)].T
+
+
+def periods_as_text(relative: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`period_returns`-style frame with its periods as a text column (the CSV's shape)."""
+    return relative.reset_index().assign(period=lambda d: d["period"].astype(str))
+
+
+@dataclass(frozen=True)
+class Leadership:
+    """Who led over the window and quarter by quarter (see :func:`leadership_summary`).
+
+    Attributes:
+        best, best_rel, worst, worst_rel: best and worst sector fund and their return minus the benchmark.
+        beat, funds: sector funds that beat the benchmark over the window, and how many were ranked.
+        quarters, changes: quarters ranked and how often the leader changed.
+        most_often, most_often_count: the fund that led most quarters, and how many.
+        latest_quarter, latest_leader, latest_rel: the last quarter (to date), its leader and its lead.
     """
-    start, holdings_date = pd.Timestamp(start), pd.Timestamp(holdings_date)
-    lag = (holdings_date - start).days
-    if end is not None and holdings_date > pd.Timestamp(end):
-        when = (
-            f"**after the window end {pd.Timestamp(end):%Y-%m-%d}**: no file on or before the window end "
-            "exists, so membership is look-ahead"
-        )
-    elif lag > 0:
-        when = f"**{lag} days after the start**: no earlier file exists, so membership is not point-in-time"
-    else:
-        when = "the latest file on or before the start"
-    return (
-        f"Window: {window} (base = last close on or before {start:%Y-%m-%d}). "
-        f"IWM members come from the holdings file of **{holdings_date:%Y-%m-%d}**, {when}. Of its "
-        f"{cov['holdings']} equity lines, {cov['full_window']} have prices over the whole window, "
-        f"{cov['listed_later']} start trading after the start, {cov['stopped_early']} stop trading "
-        f"before the end, and {cov['no_prices']} have no prices in this window (delisted or acquired since, "
-        f"or not yet in the price panel)."
-    )
+
+    best: str
+    best_rel: float
+    worst: str
+    worst_rel: float
+    beat: int
+    funds: int
+    quarters: int
+    changes: int
+    most_often: str
+    most_often_count: int
+    latest_quarter: str
+    latest_leader: str
+    latest_rel: float
 
 
-def members_cover_window(cov: dict, min_share: float = 0.5) -> bool:
-    """True when at least ``min_share`` of the holdings are priced over the whole window.
+def leadership_summary(sector_rel: pd.Series, leaders: pd.DataFrame) -> Leadership:
+    """The figures the leadership sentence reads, picked from the run's data.
 
-    Why: below that, equal-weight baskets and breadth would describe a
-    survivor subset, not the Russell 2000; those sections are skipped.
+    Args:
+        sector_rel: :func:`sector_ranking` (best first).
+        leaders: :func:`leaders_by_period` of the quarters.
+    Returns:
+        A :class:`Leadership`.
     """
-    return cov["full_window"] >= min_share * cov["holdings"]
-
-
-def leadership_sentence(window: str, sector_rel: pd.Series, leaders: pd.DataFrame, benchmark: str, labels: dict) -> str:
-    """The computed sentence under the quarterly leaders table.
-
-    ``sector_rel``: window return minus the benchmark's per sector fund,
-    sorted best first; ``leaders``: ``leaders_by_period`` of the quarters.
-    Why: best and worst fund, how often the lead changed hands, who led most
-    often and who leads the latest quarter all come from the run's data.
-    """
-    best, worst = sector_rel.index[0], sector_rel.index[-1]
     often = leaders["leader"].value_counts()
-    return (
-        f"Over {window}, {compare(f'{best}, {labels.get(best, best)},', sector_rel[best], b_name=benchmark)} "
-        f"(best sector ETF) and {compare(f'{worst}, {labels.get(worst, worst)},', sector_rel[worst], b_name=benchmark)} (worst). "
-        f"Quarter by quarter the lead changed hands {plural(leadership_changes(leaders), 'time')} in "
-        f"{len(leaders)} quarters; {often.index[0]} led most often ({plural(int(often.iloc[0]), 'quarter')}), and "
-        f"the latest quarter ({leaders['period'].iloc[-1]}, to date) is led by {leaders['leader'].iloc[-1]} "
-        f"({pp(leaders['leader_rel'].iloc[-1])}). {plural(int((sector_rel > 0).sum()), 'sector ETF')} of "
-        f"{len(sector_rel)} beat {benchmark} over the window."
+    return Leadership(
+        best=sector_rel.index[0],
+        best_rel=sector_rel.iloc[0],
+        worst=sector_rel.index[-1],
+        worst_rel=sector_rel.iloc[-1],
+        beat=int((sector_rel > 0).sum()),
+        funds=len(sector_rel),
+        quarters=len(leaders),
+        changes=leadership_changes(leaders),
+        most_often=often.index[0],
+        most_often_count=int(often.iloc[0]),
+        latest_quarter=leaders["period"].iloc[-1],
+        latest_leader=leaders["leader"].iloc[-1],
+        latest_rel=leaders["leader_rel"].iloc[-1],
     )
 
 
-def weights_sentence(weights: pd.DataFrame, end=None) -> str:
-    """The computed sentence under the IWM sector-weights table (``sector_weights`` output).
+def trading_days_in_year(index: pd.DatetimeIndex, year: int) -> int:
+    """Trading days of ``year`` in ``index`` (the claim-A9 test needs enough of the year)."""
+    return int((index.year == year).sum())
 
-    Why: the largest sector and the biggest gain and loss of weight from the
-    first to the last holdings file are read from the files, not written in; the
-    files are those known at the run's as-of date, each named by its date (and said to
-    lie after the window end ``end`` when it does).
-    """
-    files = list(weights.columns)
-    largest = f"{weights.index[0]} is the largest sector at {pct(weights.iloc[0, -1], sign=False)}"
-    if len(files) == 1:
-        return (
-            f"One holdings file is known at the run's as-of date: {holdings_phrase(files[0], end=end)}. "
-            f"{largest}; with one file there is no change of weight to show."
-        )
-    change = weights.iloc[:, -1] - weights.iloc[:, 0]
-    up, down = change.idxmax(), change.idxmin()
-    late = [f for f in files if end is not None and pd.Timestamp(f) > pd.Timestamp(end)]
-    after = f" ({listing([str(f) for f in late])} after the window end {pd.Timestamp(end):%Y-%m-%d})" if late else ""
-    return (
-        f"The {len(files)} holdings files known at the run's as-of date are shown whatever the window "
-        f"({files[0]} to {files[-1]}){after}. {largest}. "
-        f"From the first to the last file, {up} {direction(change[up], 'gained', 'lost', 'held')} the most "
-        f"({pp(change[up])}) and {down} {direction(change[down], 'gained', 'lost', 'held')} the most "
-        f"({pp(change[down])})."
-    )
+
+def thesis_returns(prices: pd.DataFrame, start, end) -> pd.Series:
+    """Return per fund over the thesis window (:func:`full_window_returns`); all NaN when the
+    run does not reach the thesis period (``start`` None)."""
+    if start is None:
+        return pd.Series(float("nan"), index=prices.columns)
+    return full_window_returns(prices.loc[:end], start, end)

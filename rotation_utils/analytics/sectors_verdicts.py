@@ -4,17 +4,24 @@ verdicts on claims A7 (banks beat the market in 2023-2025) and A9 (healthcare an
 banks lead in 2026), and on the report's thesis that the named sectors lead.
 
 Why a module of its own: the measurements stay in ``sectors``; each rule here is
-written once in its docstring, returns its evidence sentence from the data, and
-is tested on small frames.
+written once in its docstring, returns a small typed result with the facts its
+verdict rests on, and is tested on small frames. The evidence sentences and the
+thesis rule's text are in :mod:`rotation_utils.story.sectors` (``thesis_rule`` joins
+the text to :func:`named_sector_verdict`).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
-from ..narrative import listing, pct, pp
-from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from ..verdicts import ClaimVerdict, ReportVerdict
+
+#: status of a claimed year in claim A7's table (also the CSV's ``Status`` column)
+COMPLETE, YEAR_TO_DATE, NOT_IN_DATA, OUTSIDE = "complete", "year to date only", "not in the data", "outside the window"
 
 
 def window_years(start, end, years) -> list[int]:
@@ -30,6 +37,45 @@ def window_years(start, end, years) -> list[int]:
     ]
 
 
+@dataclass(frozen=True)
+class A7Test:
+    """Claim A7 measured: the bank fund against the market in each claimed year.
+
+    Attributes:
+        verdict: the claim verdict (see :func:`a7_assessment`).
+        table: one row per claimed year: ``year``, the bank's and the market's return,
+            ``difference`` and ``status`` (:data:`COMPLETE`, :data:`YEAR_TO_DATE`,
+            :data:`NOT_IN_DATA` or :data:`OUTSIDE`).
+        beaten, lagged: complete years the bank beat / did not beat the market.
+        complete_years: complete claimed years inside the window.
+        bank, market: the two tickers.
+        claim_years: the years the claim names.
+        last_day: the window's last day (why later years are not in the data).
+        gaps: ticker -> why it has no prices (``rotation.history_gaps``).
+    """
+
+    verdict: ClaimVerdict
+    table: pd.DataFrame
+    beaten: int
+    lagged: int
+    complete_years: int
+    bank: str
+    market: str
+    claim_years: tuple
+    last_day: pd.Timestamp | None = None
+    gaps: dict = field(default_factory=dict)
+
+    @property
+    def measured(self) -> int | None:
+        """Years the bank beat the market, when every claimed year is complete (else None)."""
+        return self.beaten if self.complete_years == len(self.claim_years) else None
+
+    def year_differences(self) -> dict:
+        """year -> bank minus market (fraction) for the years with a full-year figure, None otherwise."""
+        t = self.table.set_index("year")
+        return {int(y): (t.at[y, "difference"] if t.at[y, "status"] in (COMPLETE, OUTSIDE) else None) for y in t.index}
+
+
 def a7_assessment(
     years: pd.DataFrame,
     complete: pd.Series,
@@ -39,19 +85,20 @@ def a7_assessment(
     last_day=None,
     gaps: dict | None = None,
     inside=None,
-) -> dict:
+) -> A7Test:
     """Did the bank index beat the market in each of ``claim_years``?
 
     Rule: contradicted if the bank ETF lagged in any complete year; confirmed
     if it beat in every claimed year and all are complete; otherwise
-    unverifiable (years missing or only year to date). Returns ``verdict``,
-    ``table`` (year, bank, market, difference, status), ``beaten``, ``lagged``,
-    ``complete_years`` and an ``evidence`` sentence. ``last_day`` (the window's last
-    date) and ``gaps`` (ticker -> why it has no prices, from ``history_gaps``) explain
-    years that are not in the data. ``inside`` (years inside the run's window, from
-    :func:`window_years`; None = all): a claimed year outside it is shown as "outside the
-    window", with no figure, and never counted, so the claim is judged on its own period
-    inside the window. An unverifiable verdict's evidence starts with its reason.
+    unverifiable (years missing or only year to date). ``last_day`` (the window's
+    last date) and ``gaps`` (ticker -> why it has no prices, from ``history_gaps``)
+    are kept to explain years that are not in the data. ``inside`` (years inside the
+    run's window, from :func:`window_years`; None = all): a claimed year outside it is
+    marked "outside the window" and never counted, so the claim is judged on its own
+    period inside the window.
+
+    Returns:
+        An :class:`A7Test`.
     """
     rows = []
     for y in claim_years:
@@ -66,14 +113,14 @@ def a7_assessment(
             and pd.notna(m)
             and bool(complete.get(y, False))
         ):
-            status = "outside the window"
+            status = OUTSIDE
         elif not have or pd.isna(b) or pd.isna(m):
-            status = "not in the data"
+            status = NOT_IN_DATA
         else:
-            status = "complete" if bool(complete.get(y, False)) else "year to date only"
+            status = COMPLETE if bool(complete.get(y, False)) else YEAR_TO_DATE
         rows.append({"year": y, bank: b, market: m, "difference": b - m, "status": status})
     t = pd.DataFrame(rows)
-    full = t[t["status"] == "complete"]
+    full = t[t["status"] == COMPLETE]
     beaten = int((full["difference"] > 0).sum())
     lagged = int((full["difference"] <= 0).sum())
     if lagged:
@@ -82,57 +129,18 @@ def a7_assessment(
         verdict = ClaimVerdict.CONFIRMED
     else:
         verdict = ClaimVerdict.UNVERIFIABLE
-    why = _missing_year_reasons(t[t["status"] == "not in the data"]["year"], (bank, market), last_day, gaps)
-    parts = []
-    for _, r in t.iterrows():
-        if r["status"] == "not in the data":
-            parts.append(
-                f"{r['year']}: not in the data" + (f" ({'; '.join(why[r['year']])})" if why.get(r["year"]) else "")
-            )
-        elif r["status"] == "outside the window":  # the claim is judged inside the window: no figure
-            parts.append(f"{r['year']}: outside the window, not judged")
-        else:
-            word = "beat" if r["difference"] > 0 else "lagged"
-            tail = "" if r["status"] == "complete" else " (year to date only, not counted)"
-            parts.append(
-                f"{r['year']}: {bank} {pct(r[bank])} vs {market} {pct(r[market])}, "
-                f"{word} by {abs(r['difference']) * 100:.1f} pp{tail}"
-            )
-    evidence = f"{bank} beat {market} in {beaten} of {len(full)} complete claimed years ({'; '.join(parts)})."
-    if verdict == ClaimVerdict.UNVERIFIABLE:  # the reason first: too few years to judge "every year"
-        evidence = (
-            f"Unverifiable on this window: {len(full)} of the {len(claim_years)} claimed years "
-            f"{'is' if len(full) == 1 else 'are'} complete inside it and none lagged, too few to judge "
-            f"all {len(claim_years)}. " + evidence
-        )
-    if len(t) and (t["status"] == "not in the data").all() and why:
-        first = [v[0] for v in why.values() if v][:1]  # the earliest year's first reason covers the later ones
-        rest = [x for v in why.values() for x in v if not x.startswith("the window ends")]
-        evidence = (
-            f"None of the claimed years {min(claim_years)}-{max(claim_years)} can be measured on this window: "
-            f"{'; '.join(dict.fromkeys(first + rest))}."
-        )
-    return {
-        "verdict": verdict,
-        "table": t,
-        "beaten": beaten,
-        "lagged": lagged,
-        "complete_years": int(len(full)),
-        "evidence": evidence,
-    }
-
-
-def _missing_year_reasons(years, tickers, last_day=None, gaps: dict | None = None) -> dict:
-    """year -> reasons the data have no return for it (the window ends first; a ticker has no prices)."""
-    out = {}
-    for y in sorted(years):
-        why = []
-        if last_day is not None and pd.Timestamp(last_day).year < y:
-            why.append(f"the window ends {pd.Timestamp(last_day):%Y-%m-%d}, before {y}")
-        why += [(gaps or {})[t] for t in tickers if (gaps or {}).get(t)]
-        if why:
-            out[y] = why
-    return out
+    return A7Test(
+        verdict,
+        t,
+        beaten,
+        lagged,
+        int(len(full)),
+        bank,
+        market,
+        tuple(claim_years),
+        None if last_day is None else pd.Timestamp(last_day),
+        dict(gaps or {}),
+    )
 
 
 #: measures of the segments claim A9 names: small-cap healthcare is XBI (equal-weighted biotech,
@@ -144,6 +152,50 @@ A9_LEGS = {"Small-cap healthcare": ["XBI"], "Mid-cap banks": ["KRE"]}
 THESIS_GROUPS = {"Mid-cap banks": ["KRE"], "Small-cap healthcare": ["XBI"], "Industrials": ["XLI"]}
 
 
+@dataclass(frozen=True)
+class A9Test:
+    """Claim A9 measured: each leg's return in the claim's year against the benchmarks.
+
+    Attributes:
+        verdict: the claim verdict (see :func:`a9_assessment`).
+        table: one row per ETF plus one per leg average (``leg, ticker, return, minus <b>``);
+            empty when the claim cannot be tested.
+        leads: leg -> whether its average beat every benchmark.
+        complete: the year is over in the data.
+        year, legs, benchmarks: what was tested.
+        trading_days, min_days: sessions of ``year`` in the window and the minimum to test.
+        in_data: the year has a row in the calendar table.
+        missing: tickers without a return for the year (benchmarks first).
+    """
+
+    verdict: ClaimVerdict
+    table: pd.DataFrame
+    leads: dict
+    complete: bool
+    year: int
+    legs: dict
+    benchmarks: tuple
+    trading_days: int
+    min_days: int
+    in_data: bool
+    missing: list
+
+    @property
+    def base_year(self) -> int:
+        """The year whose year-end close the returns run from."""
+        return self.year - 1
+
+    @property
+    def too_few_days(self) -> bool:
+        """The year is in the data but with fewer sessions than :attr:`min_days`."""
+        return self.in_data and self.trading_days < self.min_days
+
+    def leg_average(self, leg: str) -> pd.Series:
+        """The table's average row of one leg (``return`` and ``minus <benchmark>``)."""
+        t = self.table
+        return t[(t["leg"] == leg) & (t["ticker"] == f"{leg} average")].iloc[0]
+
+
 def a9_assessment(
     years: pd.DataFrame,
     complete: pd.Series,
@@ -152,39 +204,34 @@ def a9_assessment(
     benchmarks=("SPY", "IWM"),
     trading_days: int = 0,
     min_days: int = 21,
-) -> dict:
+) -> A9Test:
     """Do healthcare and banks lead in ``year`` (year to date if it is still running)?
 
     A leg leads when the equal average of its ETFs' returns for the year beats
     every benchmark. Rule: confirmed if every leg leads, contradicted if none
-    does, mixed otherwise; unverifiable if the year is not in the data or has
-    fewer than ``min_days`` trading days. Returns ``verdict``, ``table`` (one
-    row per ETF plus one per leg average), ``leads`` (leg -> bool) and ``evidence``.
+    does, mixed otherwise; unverifiable if the year is not in the data, has
+    fewer than ``min_days`` trading days, or a benchmark has no return for it.
+
+    Returns:
+        An :class:`A9Test`.
     """
     legs = legs or A9_LEGS
+    benchmarks = tuple(benchmarks)
+    facts = dict(
+        year=year,
+        legs=legs,
+        benchmarks=benchmarks,
+        trading_days=trading_days,
+        min_days=min_days,
+        in_data=year in years.index,
+    )
+    untested = dict(verdict=ClaimVerdict.UNVERIFIABLE, table=pd.DataFrame(), leads={}, complete=False, **facts)
     if year not in years.index or trading_days < min_days:
-        why = (
-            f"the window has no {year} data"
-            if year not in years.index
-            else f"only {trading_days} trading days of {year} are in the window (fewer than {min_days})"
-        )
-        return {
-            "verdict": ClaimVerdict.UNVERIFIABLE,
-            "table": pd.DataFrame(),
-            "leads": {},
-            "complete": False,
-            "evidence": f"Cannot be tested on this window: {why}.",
-        }
+        return A9Test(**untested, missing=[])
     row = years.loc[year]
     missing = [t for t in list(benchmarks) + [t for v in legs.values() for t in v] if pd.isna(row.get(t, np.nan))]
     if any(b in missing for b in benchmarks):
-        return {
-            "verdict": ClaimVerdict.UNVERIFIABLE,
-            "table": pd.DataFrame(),
-            "leads": {},
-            "complete": False,
-            "evidence": f"Cannot be tested: no {year} return for {listing(missing)}.",
-        }
+        return A9Test(**untested, missing=missing)
     recs, leads = [], {}
     for leg, tickers in legs.items():
         have = [t for t in tickers if t not in missing]
@@ -205,19 +252,7 @@ def a9_assessment(
         if n_lead == 0
         else ClaimVerdict.MIXED
     )
-    done = bool(complete.get(year, False))
-    span = f"in {year}" if done else f"in {year} to date ({trading_days} trading days; the year is not over)"
-    bits = []
-    t = pd.DataFrame(recs)
-    for leg in legs:
-        a = t[(t["leg"] == leg) & (t["ticker"] == f"{leg} average")].iloc[0]
-        vs = ", ".join(f"{pp(a[f'minus {b}'])} vs {b}" for b in benchmarks)
-        bits.append(
-            f"{leg.lower()} ({', '.join(legs[leg])}) returned {pct(a['return'])} ({vs}) and "
-            f"{'led' if leads[leg] else 'did not lead'}"
-        )
-    evidence = f"{span[0].upper()}{span[1:]}, {'; '.join(bits)}."
-    return {"verdict": verdict, "table": t, "leads": leads, "complete": done, "evidence": evidence}
+    return A9Test(verdict, pd.DataFrame(recs), leads, bool(complete.get(year, False)), **facts, missing=missing)
 
 
 #: shortest window (trading days) on which a leadership verdict is given; the same
@@ -225,25 +260,43 @@ def a9_assessment(
 MIN_WINDOW_DAYS = 42
 
 
-def thesis_rule(market: str = "SPY", min_days: int = MIN_WINDOW_DAYS) -> Rule:
-    """The report's verdict rule, worded for this run's benchmark and minimum window.
+class GroupsTest(NamedTuple):
+    """The thesis measured: each named group's return against the market over the thesis window.
 
-    Returns:
-        A :class:`~rotation_utils.verdicts.Rule`; ``rule.apply(window, gaps=..., days=...)`` gives
-        :func:`named_sector_verdict`'s dict (``value``, ``evidence``, ``table``).
+    A tuple whose first item is the verdict, so a :class:`~rotation_utils.verdicts.Rule`
+    checks it. ``table``: ``group, tickers, return, minus market``; ``unpriced``: the
+    market and the groups' funds without a window return (market first); ``gaps``:
+    ticker -> why it has no prices.
     """
-    text = (
-        f"over 2026 to date inside the run's window (the articles' calls are about 2026): supported if mid-cap "
-        f"banks (KRE), small-cap healthcare (XBI) and industrials (XLI) all beat {market}; not supported if none "
-        f"does; mixed otherwise; inconclusive without 2026 data or for windows shorter than {int(min_days)} "
-        "trading days"
-    )
-    return Rule(
-        text,
-        lambda window, gaps=None, days=None: named_sector_verdict(
-            window, market, gaps=gaps, days=days, min_days=int(min_days)
-        ),
-    )
+
+    value: ReportVerdict
+    table: pd.DataFrame
+    market: str
+    days: int | None
+    min_days: int
+    unpriced: list
+    gaps: dict
+
+    @property
+    def too_short(self) -> bool:
+        """The window has fewer trading days than :attr:`min_days` (no day count: never)."""
+        return self.days is not None and self.days < self.min_days
+
+    @property
+    def beat(self) -> list[str]:
+        """Groups that beat the market."""
+        return self.table.loc[self.table["minus market"] > 0, "group"].tolist()
+
+    @property
+    def lagged(self) -> list[str]:
+        """Groups that did not beat the market (groups without a return are in neither list)."""
+        return self.table.loc[self.table["minus market"] <= 0, "group"].tolist()
+
+    @property
+    def unmeasured(self) -> list[str]:
+        """Groups without a return, then the market when it has none."""
+        lost = self.table.loc[self.table["return"].isna(), "group"].tolist()
+        return lost + ([self.market] if self.market in self.unpriced else [])
 
 
 def named_sector_verdict(
@@ -253,7 +306,7 @@ def named_sector_verdict(
     gaps: dict | None = None,
     days: int | None = None,
     min_days: int = MIN_WINDOW_DAYS,
-) -> dict:
+) -> GroupsTest:
     """Overall verdict: did the sectors the articles name beat the market over the window?
 
     ``window``: return per ticker over the thesis window (2026 to date: the calls are
@@ -263,10 +316,11 @@ def named_sector_verdict(
     None skips the check): a few weeks of relative returns are noise, not leadership;
     supported if every group beat ``market``, not supported if none did, mixed
     otherwise; inconclusive if a group or the market has no return. A group with
-    some of its ETFs missing is averaged over the others; ``gaps`` (ticker -> why it
-    has no prices) let the evidence say which and why. ``reason`` says why a verdict
-    is inconclusive (empty otherwise); the measured returns are kept in the table and
-    the evidence either way.
+    some of its ETFs missing is averaged over the others. The measured returns are
+    kept in the table whatever the verdict.
+
+    Returns:
+        A :class:`GroupsTest`.
     """
     groups = groups or THESIS_GROUPS
     m = window.get(market, np.nan)
@@ -277,97 +331,76 @@ def named_sector_verdict(
         avg = float(np.mean(vals)) if vals else np.nan
         rows.append({"group": g, "tickers": ", ".join(tickers), "return": avg, "minus market": avg - m})
     t = pd.DataFrame(rows)
-    reason = ""
     if days is not None and days < min_days:
-        value, reason = ReportVerdict.INCONCLUSIVE, f"the window has {days} trading days, fewer than {min_days}"
+        value = ReportVerdict.INCONCLUSIVE
     elif pd.isna(m) or t["return"].isna().any():
-        value, reason = ReportVerdict.INCONCLUSIVE, "a group or the market has no return over the window"
+        value = ReportVerdict.INCONCLUSIVE
     else:
         k = int((t["minus market"] > 0).sum())
         value = (
             ReportVerdict.SUPPORTED if k == len(t) else ReportVerdict.NOT_SUPPORTED if k == 0 else ReportVerdict.MIXED
         )
-    beat = t.loc[t["minus market"] > 0, "group"].tolist()
-    lag = t.loc[t["minus market"] <= 0, "group"].tolist()
-    evidence = f"Beat {market} over the window: {listing(beat)}; did not: {listing(lag)}."
-    gone = [
+    unpriced = [
         x for x in dict.fromkeys([market] + [y for v in groups.values() for y in v]) if pd.isna(window.get(x, np.nan))
     ]
-    if gone:
-        reasons = [(gaps or {})[x] for x in gone if (gaps or {}).get(x)]
-        lost = t.loc[t["return"].isna(), "group"].tolist() + ([market] if pd.isna(m) else [])
-        evidence += f" No window return for {listing(gone)}" + (f" ({'; '.join(reasons)})" if reasons else "")
-        evidence += (
-            f", so {listing(lost)} cannot be measured."
-            if lost
-            else "; each group is averaged over the ETFs that have one."
-        )
-    if reason.startswith("the window has"):
-        evidence = f"Too short to call leadership: {reason}. {evidence}"
-    return {"value": value, "table": t, "evidence": evidence, "reason": reason}
+    return GroupsTest(value, t, market, days, int(min_days), unpriced, dict(gaps or {}))
 
 
-def thesis_window(px_index: pd.DatetimeIndex, start, cov) -> dict:
+@dataclass(frozen=True)
+class ThesisWindow:
+    """The window the sector thesis is judged on (see :func:`thesis_window`).
+
+    Attributes:
+        start: the later of the run's start and the claims' period start (None: the run
+            does not reach that period).
+        base: the last close on or before ``start``: the returns run from it.
+        end: the last covered day of the period inside the run.
+        days: trading days of returns (after ``base``, up to ``end``).
+        period: the period's name ("2026").
+        so_far: the period is only partly inside the run (it runs on).
+        reason: why the run does not reach the period ('' when it does).
+    """
+
+    start: pd.Timestamp | None
+    base: pd.Timestamp | None
+    end: pd.Timestamp | None
+    days: int
+    period: str
+    so_far: bool
+    reason: str = ""
+
+
+def thesis_window(px_index: pd.DatetimeIndex, start, cov) -> ThesisWindow:
     """The window the sector thesis is judged on: the part of the claims' year (2026, from
     ``cov``, the run's :class:`~rotation_utils.periods.Coverage` of claim A9) inside the run.
 
-    Returns ``start`` (the later of the run's start and the period's start), ``base`` (the last
-    close on or before it, which the returns run from: the first date of the data used, shown
-    in the label, the chart and the summary box), ``end``, ``days`` (trading days of returns)
-    and ``label``; ``start`` and ``base`` are None with the reason in ``label`` when the run
-    does not reach that year.
+    Returns:
+        A :class:`ThesisWindow`; ``start`` and ``base`` are None with the ``reason`` when the
+        run does not reach that year.
     """
     p = cov.period
+    name = p.label.split(" (")[0]
     if cov.status == "none":
-        return {"start": None, "base": None, "end": None, "days": 0, "label": f"none: {cov.reason()}"}
+        return ThesisWindow(None, None, None, 0, name, False, cov.reason())
     lo = max(d for d in (p.start, pd.Timestamp(start) if start is not None else None) if d is not None)
     hi = cov.covered_end
     before = px_index[px_index <= lo]
     base = before.max() if len(before) else lo  # returns run from the last close on or before ``lo``
     days = int(((px_index > base) & (px_index <= hi)).sum())
-    so_far = "" if cov.status == "full" else " so far"
-    return {
-        "start": lo,
-        "base": base,
-        "end": hi,
-        "days": days,
-        "label": f"{base:%Y-%m-%d} to {hi:%Y-%m-%d} ({days} trading days of {p.label.split(' (')[0]}{so_far})",
-    }
-
-
-def verdict_metric_rows(table: pd.DataFrame, market: str = "SPY") -> list[tuple]:
-    """``(name, value, unit, label)`` rows for ``Report.metric``: each named group minus the market.
-
-    Args:
-        table: the ``table`` of :func:`named_sector_verdict` (group, tickers, return, minus market).
-        market: the benchmark's ticker, for the labels.
-
-    Returns:
-        One row per group in percentage points over the window (None when not measured).
-    """
-    rows = []
-    for r in table.to_dict(orient="records"):
-        diff = r["minus market"]
-        slug = "_".join(str(r["group"]).lower().replace("-", " ").split())
-        rows.append(
-            (
-                f"{slug}_minus_market_pp",
-                None if pd.isna(diff) else float(diff) * 100,
-                "pp",
-                f"{r['group']} ({r['tickers']}) minus {market} over the window",
-            )
-        )
-    return rows
+    return ThesisWindow(lo, base, hi, days, name, cov.status != "full")
 
 
 __all__ = [
+    "A7Test",
+    "A9Test",
     "A9_LEGS",
+    "GroupsTest",
     "MIN_WINDOW_DAYS",
     "THESIS_GROUPS",
+    "ThesisWindow",
     "a7_assessment",
     "a9_assessment",
     "named_sector_verdict",
     "thesis_window",
-    "verdict_metric_rows",
     "window_years",
 ]

@@ -1,9 +1,12 @@
-"""Charts for sector leadership: healthcare and bank funds and baskets against the
-small-cap index and the S&P 500.
+"""Charts for sector leadership: relative-return heat maps, healthcare and bank funds and
+baskets against the small-cap index and the S&P 500, member breadth, IWM sector weights
+and the named groups behind the verdict.
 
-The numbers come from :mod:`rotation_utils.analytics.sectors`. The function returns
-the figure with the house-style footnote, or None when the window leaves none of the
-healthcare or bank series to draw (the notebook then prints which are missing and why).
+The numbers come from :mod:`rotation_utils.analytics.sectors` and
+:mod:`~rotation_utils.analytics.sectors_members`; titles and source lines that depend on
+the run come from :mod:`rotation_utils.story.sectors`. Each function returns the figure
+with the house-style footnote, or None when there is nothing to draw (the notebook then
+says what is missing and why).
 """
 
 from __future__ import annotations
@@ -105,6 +108,7 @@ def plot_relative_heatmap(
     last_day,
     note: str = "",
     annotate: bool = True,
+    annotate_max_columns: int | None = None,
 ):
     """Heat map of returns relative to a benchmark (percentage points), centred on zero.
 
@@ -117,7 +121,9 @@ def plot_relative_heatmap(
         title, xlabel, ylabel: the chart's texts.
         scale_label: the colour bar's label.
         source, last_day, note: the footnote.
-        annotate: write each cell's value (off for wide frames).
+        annotate: write each cell's value.
+        annotate_max_columns: write them only when the frame has at most this many
+            columns (wider frames' cells are too narrow for a number); None: no limit.
 
     Returns:
         The figure.
@@ -141,7 +147,7 @@ def plot_relative_heatmap(
     )
     ax.set_yticks(range(grid.shape[0]), [str(i) for i in values.index])
     ax.grid(False)
-    if annotate:
+    if annotate and (annotate_max_columns is None or grid.shape[1] <= annotate_max_columns):
         for (r, c), v in np.ndenumerate(grid):
             if np.isfinite(v):  # dark text on pale cells, white on strong ones
                 ax.text(
@@ -178,4 +184,23 @@ def plot_sector_breadth(by_sector: pd.DataFrame, share_all: float, index_name: s
     ax.axvline(50, color="#777777", ls=":", label="half")
     ax.legend()
     style.footnote(fig, source, last_day)
+    return fig
+
+
+def plot_sector_weights(weights: pd.DataFrame):
+    """Horizontal bars of each sector's weight in each IWM holdings file (largest sector on top).
+
+    Args:
+        weights: ``sectors_members.sector_weights`` (sectors x file dates, fractions).
+
+    Returns:
+        The figure; the footnote's date is the last file's.
+    """
+    fig, ax = style.new_figure(
+        "IWM sector weights by holdings file", "Weight (% of equities)", "Sector", figsize=(11, 7)
+    )
+    (weights.iloc[::-1] * 100).plot.barh(ax=ax, width=0.8)
+    ax.set_ylabel("Sector")
+    ax.legend(title="Holdings file")
+    style.footnote(fig, "iShares IWM holdings files (equities only)", weights.columns[-1])
     return fig
