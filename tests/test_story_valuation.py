@@ -443,3 +443,9 @@ def test_caveats_with_a_history_and_without_a_version():
     assert "live yfinance figures" in one[4] and "are shown up to the window end, last in 2023-06" in one[5]
     none = story.caveats(no_version_choice(), None, [], off, 9, shiller(), D1).split("\n")
     assert none[0].startswith("- No aggregate P/E in this window. None of the 2 S&P 500 fundamentals versions")
+
+
+def test_chart_captions_carry_the_runs_date_and_figure():
+    assert story.pe_chart_title(D1) == "Aggregate trailing P/E by group and sector, 2026-05-15"
+    assert story.sp500_line_label(28.94) == "S&P 500 aggregate (28.9x)"
+    assert story.shiller_line_label(D1, 28.94) == "Aggregate trailing P/E on 2026-05-15 (28.9x)"

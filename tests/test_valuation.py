@@ -360,7 +360,7 @@ def test_plots_have_titles_labels_and_footnotes(snapshot_version):
     import matplotlib.pyplot as plt
 
     fin, q, d, v = snapshot_version
-    fig = val_charts.plot_pe_table(val.pe_table(v), d)
+    fig = val_charts.plot_pe_table(val.pe_table(v), d, "Aggregate P/E")
     ax = fig.axes[0]
     assert ax.get_title() and ax.get_xlabel()
     assert any("Source:" in t.get_text() for t in fig.texts)
@@ -459,14 +459,14 @@ def test_empty_version_gives_empty_tables_nan_figures_and_no_charts():
     hist = val.pe_history(empty_frame(vd.FIN_COLUMNS), CONS, [])
     assert hist.empty and list(hist.columns) == val.HISTORY_COLUMNS
     before = len(plt.get_fignums())
-    assert val_charts.plot_pe_table(val.pe_table(empty), None) is None
+    assert val_charts.plot_pe_table(val.pe_table(empty), None, "t") is None
     assert val_charts.plot_history(hist, ["S&P 500"], None) is None
     one = val.pe_history(version_rows(D0, mag7_rows()), CONS, [D0])  # one version is not a history
     assert len(one) == 2 and val_charts.plot_history(one, ["S&P 500"], D0) is None
     named = pd.DataFrame({"ticker": ["A"], "pe": [np.nan], "earnings": [np.nan], "in_iwm": [True]})
     assert val_charts.plot_named(named, np.nan, D0, "s") is None
     assert val_charts.plot_ratio(pd.Series(dtype="float64"), "s") is None
-    assert val_charts.plot_shiller(pd.DataFrame(columns=["date", "pe", "cape"]), np.nan, None, "s") is None
+    assert val_charts.plot_shiller(pd.DataFrame(columns=["date", "pe", "cape"]), np.nan, "s") is None
     assert len(plt.get_fignums()) == before  # nothing drawn empty
 
 
@@ -484,8 +484,12 @@ def test_shiller_chart_mentions_the_dashed_line_only_when_drawn():
     def foot(fig):
         return " ".join(t.get_text() for t in fig.texts)
 
-    assert "dashed line" not in foot(val_charts.plot_shiller(sh, np.nan, None, "s"))
-    assert "dashed line" in foot(val_charts.plot_shiller(sh, 25.0, D0, "s"))
+    assert "dashed line" not in foot(val_charts.plot_shiller(sh, np.nan, "s", "never drawn"))
+    fig = val_charts.plot_shiller(sh, 25.0, "s", "Aggregate trailing P/E on 2025-01-31 (25.0x)")
+    assert "dashed line" in foot(fig)
+    assert "Aggregate trailing P/E on 2025-01-31 (25.0x)" in [
+        t.get_text() for t in fig.axes[0].get_legend().get_texts()
+    ]
     plt.close("all")
 
 
@@ -525,7 +529,7 @@ def test_named_chart_legend_swatches_match_the_bar_colours():
     import matplotlib
 
     named = pd.DataFrame({"ticker": ["A", "B"], "pe": [12.0, 30.0], "earnings": [1.0, 1.0], "in_iwm": [True, False]})
-    fig = val_charts.plot_named(named, 25.0, D0, "s")
+    fig = val_charts.plot_named(named, 25.0, D0, "s", "S&P 500 aggregate (25.0x)")
     ax = fig.axes[0]
     bar_colours = {matplotlib.colors.to_hex(p.get_facecolor()) for p in ax.patches}
     legend = ax.get_legend()

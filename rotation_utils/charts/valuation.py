@@ -2,7 +2,8 @@
 versions, the named companies, Shiller's long history and the ^RUT/^GSPC ratio.
 
 The P/Es come from :mod:`rotation_utils.analytics.valuation`; these functions only
-draw them. Each returns the figure with the house-style footnote already added,
+draw them. Titles and labels that carry the run's dates or figures are worded in
+:mod:`rotation_utils.story.valuation` and passed in. Each returns the figure with the house-style footnote already added,
 or None when there is nothing to draw (a window without the data): the report
 then prints why instead of showing an empty chart.
 """
@@ -19,17 +20,17 @@ from .. import style
 SOURCE_FIN = "S&P 500 constituent financials (datasets/s-and-p-500-companies-financials)"
 
 
-def plot_pe_table(table: pd.DataFrame, version, source: str = SOURCE_FIN):
-    """Horizontal bars: aggregate P/E with and without loss-makers, median as a dot."""
+def plot_pe_table(table: pd.DataFrame, version, title: str, source: str = SOURCE_FIN):
+    """Horizontal bars: aggregate P/E with and without loss-makers, median as a dot.
+
+    Args:
+        table: ``valuation.pe_table``; version: its date (the footnote's as-of).
+        title: the chart title (``story.valuation.pe_chart_title``).
+    """
     if table.empty or table[["pe_all", "pe_ex_losses"]].isna().all().all():
         return None
     t = table.iloc[::-1].reset_index(drop=True)
-    fig, ax = style.new_figure(
-        f"Aggregate trailing P/E by group and sector, {pd.Timestamp(version):%Y-%m-%d}",
-        "P/E (x, trailing earnings)",
-        "",
-        figsize=(11, 7),
-    )
+    fig, ax = style.new_figure(title, "P/E (x, trailing earnings)", "", figsize=(11, 7))
     y = np.arange(len(t))
     ax.barh(y + 0.2, t["pe_all"], height=0.4, color=style.PALETTE[0], label="Aggregate, loss-makers included")
     ax.barh(y - 0.2, t["pe_ex_losses"], height=0.4, color=style.PALETTE[1], label="Aggregate, loss-makers excluded")
@@ -58,8 +59,12 @@ def plot_history(history: pd.DataFrame, groups, version, source: str = SOURCE_FI
     return fig
 
 
-def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
-    """Named companies' trailing P/E against the S&P 500 aggregate (loss-makers labelled)."""
+def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str, line_label: str = ""):
+    """Named companies' trailing P/E against the S&P 500 aggregate (loss-makers labelled).
+
+    ``line_label``: the legend label of the S&P 500 line (``story.valuation.sp500_line_label``),
+    drawn only when ``sp500_pe`` is a number.
+    """
     if named.empty or named["pe"].isna().all():
         return None
     t = named.sort_values("pe", na_position="first")
@@ -80,16 +85,18 @@ def plot_named(named: pd.DataFrame, sp500_pe: float, as_of, source: str):
     ]
     ax.set_yticks(y, labels)
     if math.isfinite(sp500_pe):
-        handles.append(
-            ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=f"S&P 500 aggregate ({sp500_pe:.1f}x)")
-        )
+        handles.append(ax.axvline(sp500_pe, color=style.PALETTE[3], ls="--", label=line_label))
     ax.legend(handles=handles, loc="lower right")
     style.footnote(fig, source, as_of)
     return fig
 
 
-def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
-    """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line."""
+def plot_shiller(sh: pd.DataFrame, today_pe: float, source: str, line_label: str = ""):
+    """Shiller trailing P/E and CAPE since 1881, with today's aggregate trailing P/E as a line.
+
+    ``line_label``: the legend label of that line (``story.valuation.shiller_line_label``),
+    drawn only when ``today_pe`` is a number.
+    """
     if sh.empty:
         return None
     fig, ax = style.new_figure(
@@ -98,12 +105,7 @@ def plot_shiller(sh: pd.DataFrame, today_pe: float, version, source: str):
     ax.plot(sh["date"], sh["pe"].clip(upper=60), lw=1, color=style.PALETTE[0], label="Trailing P/E (capped at 60x)")
     ax.plot(sh["date"], sh["cape"], lw=1.5, color=style.PALETTE[1], label="CAPE (10-year real earnings)")
     if math.isfinite(today_pe):
-        ax.axhline(
-            today_pe,
-            color=style.PALETTE[3],
-            ls="--",
-            label=f"Aggregate trailing P/E on {pd.Timestamp(version):%Y-%m-%d} ({today_pe:.1f}x)",
-        )
+        ax.axhline(today_pe, color=style.PALETTE[3], ls="--", label=line_label)
     ax.legend(loc="upper left")
     note = "dashed line: constituent financials, a different source" if math.isfinite(today_pe) else ""
     style.footnote(fig, source, sh["date"].max(), note)

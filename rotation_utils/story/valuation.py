@@ -145,6 +145,21 @@ def pe_table_title(version) -> str:
     return f"Aggregate trailing P/E on {iso(version)}"
 
 
+def pe_chart_title(version) -> str:
+    """Title of the P/E-by-group-and-sector chart."""
+    return f"Aggregate trailing P/E by group and sector, {iso(version)}"
+
+
+def sp500_line_label(sp500_pe: float) -> str:
+    """Legend label of the S&P 500 line on the named-company chart."""
+    return f"S&P 500 aggregate ({num(sp500_pe)}x)"
+
+
+def shiller_line_label(version, today_pe: float) -> str:
+    """Legend label of the run's aggregate P/E on Shiller's chart."""
+    return f"Aggregate trailing P/E on {iso(version)} ({num(today_pe)}x)"
+
+
 def pe_display(pe_tab: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     """``valuation.pe_table`` with a reader's headers: cap share as a percent, P/Es to one decimal."""
     out = pe_tab.rename(
@@ -329,7 +344,7 @@ def ratio_sentence(rel_now: dict, recent_low: dict, day) -> str:
             if recent_low["lower_since"] is not None
             else f"the lowest since the series starts ({iso(recent_low['first'])})"
         )
-        + ". A price ratio mixes valuation with earnings growth, so it cannot test a valuation claim."
+        + "."
     )
 
 
@@ -429,7 +444,7 @@ def trailing_sentence(spx: float, version, distance: float, reason: str = "") ->
     if reason:
         return unavailable("Trailing versus forward", reason)
     return (
-        f"Our figures are **trailing** (last twelve months' reported earnings). The S&P 500's aggregate trailing P/E on "
+        f"The S&P 500's aggregate trailing P/E on "
         f"{iso(version)} was {num(spx)}x, {num(abs(distance))} points {direction(distance, 'above', 'below', 'level with')} "
         f"article B's {num(ARTICLE_SP500_PE, 0)}x; the claims register records forward P/Es in the low 20s for late 2025, so a figure near 30x "
         f"can only be a trailing one, not the forward figure the article names."
