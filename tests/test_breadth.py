@@ -120,15 +120,15 @@ def test_breadth_gap_says_which_input_is_missing():
     share = BR.share_above_average(px, 20)["share"]
     empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"))
     none = BR.breadth_gap("S&P 500", {idx[0]: []}, empty, pd.Series(dtype=float), idx[0], idx[-1], 20, "2012-12-27")
-    assert none.startswith("S&P 500: no members are known") and "starts 2012-12-27" in none
+    assert none == BR.BreadthGap("S&P 500", "members", pd.Timestamp("2012-12-27"), window=20)
     no_px = BR.breadth_gap("IWM", {idx[0]: ["X", "Y"]}, empty, pd.Series(dtype=float), idx[0], idx[-1], 20)
-    assert "none of the members has prices" in no_px
+    assert no_px == BR.BreadthGap("IWM", "prices", idx[-1], window=20)
     share200 = BR.share_above_average(px, 200)["share"]
     short = BR.breadth_gap("IWM", {idx[0]: list(px.columns) + ["Z"]}, px, share200, idx[0], idx[-1], 200)
-    assert short is not None and "only 30 of 31 members have prices" in short
+    assert short == BR.BreadthGap("IWM", "history", idx[-1], 30, 31, 200)
     assert BR.breadth_gap("IWM", {idx[0]: list(px.columns)}, px, share, idx[19], idx[-1], 20) is None
     late = BR.breadth_gap("IWM", {idx[0]: list(px.columns)}, px, share, idx[0], idx[-1], 20)
-    assert f"first reading is on {idx[19]:%Y-%m-%d}" in late
+    assert late == BR.BreadthGap("IWM", "late", idx[19], window=20)
 
 
 def test_breadth_panel_summary_and_sentences():
@@ -143,7 +143,7 @@ def test_breadth_panel_summary_and_sentences():
     assert set(gaps) == {"B"}
     summary = BR.breadth_summary(shares)
     assert summary.set_index("Universe").loc["A", "Latest"] == pytest.approx(1.0)  # rising prices: all above
-    assert gaps["B"].startswith("B: no members are known")
+    assert gaps["B"].missing == "members"
     assert BR.breadth_summary(shares.iloc[:0])["Latest"].isna().all()
 
 
@@ -164,7 +164,7 @@ def test_member_prices_and_gaps_on_the_snapshot_before_the_change_log():
     assert px.empty
     first = dl.sp500_changes()["date"].min()
     why = BR.breadth_gap("S&P 500", members, px, pd.Series(dtype=float), "2008-01-02", "2008-06-30", 200, first)
-    assert f"the membership source starts {first:%Y-%m-%d}" in why
+    assert why.missing == "members" and why.date == first
 
 
 def test_member_panels_loads_both_universes_in_provenance_order(monkeypatch):

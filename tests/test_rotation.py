@@ -331,11 +331,18 @@ def test_basket_gaps_name_the_missing_input():
     )
     gaps = RO.basket_gaps(levels, cover, idx[0], idx[-1], members_from="2012-12-27", caps_from=None)
     assert set(gaps) == {"Mag 7 (cap)", "Other 493 (cap)", "Other 493 (equal)"}
-    assert "no S&P 500 members are known before 2012-12-27" in gaps["Other 493 (equal)"]
-    assert "no month-end market caps up to 2008-01-07" in gaps["Mag 7 (cap)"]
+    assert gaps["Other 493 (equal)"] == RO.BasketGap("Other 493 (equal)", "members", pd.Timestamp("2012-12-27"))
+    assert gaps["Mag 7 (cap)"] == RO.BasketGap("Mag 7 (cap)", "caps", idx[-1])
     later_caps = RO.basket_gaps(levels, cover, idx[0], idx[-1], caps_from="2021-01-29")
-    assert "market caps start 2021-01-29" in later_caps["Mag 7 (cap)"]
-    assert "no S&P 500 members are known for the window" in later_caps["Other 493 (cap)"]
+    assert later_caps["Mag 7 (cap)"] == RO.BasketGap("Mag 7 (cap)", "caps_late", pd.Timestamp("2021-01-29"))
+    assert later_caps["Other 493 (cap)"] == RO.BasketGap("Other 493 (cap)", "members", None)
+    priced_none = cover.assign(members=[7, 490])
+    assert RO.basket_gaps(levels, priced_none, idx[0], idx[-1])["Other 493 (equal)"].missing == "prices"
+    late = levels.assign(**{"Other 493 (equal)": [np.nan, np.nan, 1.0, 1.0, 1.0]})
+    cover_ok = cover.assign(members=[7, 490], with_prices=[5, 480])
+    assert RO.basket_gaps(late, cover_ok, idx[0], idx[-1])["Other 493 (equal)"] == RO.BasketGap(
+        "Other 493 (equal)", "level", idx[2]
+    )
 
 
 def test_pair_gaps_gap_note_and_with_columns():

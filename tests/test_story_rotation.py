@@ -391,3 +391,40 @@ def test_sub_window_and_timing_tables_label_units():
     assert column(headers, rows, "Rule turned in Q4 2025") == ["2025-11-03"]
     assert column(headers, rows, "2025-12-31 to 2026-01-16 relative") == ["+3.0 pp"]
     assert column(headers, rows, "Percentile vs prior 5 years") == ["95.0%"]
+
+
+def test_basket_and_breadth_reasons_name_the_missing_input():
+    d = pd.Timestamp
+    assert story.basket_reason(RO.BasketGap("Other 493 (equal)", "members", d("2012-12-27"))) == (
+        "Other 493 (equal): no S&P 500 members are known before 2012-12-27, when the change log starts"
+    )
+    assert story.basket_reason(RO.BasketGap("Other 493 (cap)", "members")).endswith("are known for the window")
+    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "prices", members=7)) == (
+        "Mag 7 (cap): none of its 7 members has prices in the window"
+    )
+    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "caps", d("2008-01-07"))) == (
+        "Mag 7 (cap): there are no month-end market caps up to 2008-01-07"
+    )
+    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "caps_late", d("2021-01-29"))) == (
+        "Mag 7 (cap): month-end market caps start 2021-01-29"
+    )
+    assert story.basket_reason(RO.BasketGap("X", "level", d("2019-03-01"))) == "X: its first level is on 2019-03-01"
+    assert story.basket_reason(RO.BasketGap("X", "level")) == "X: it has no level in the window"
+    series = {"MAGS": "MAGS has no prices before 2024-04-11"}
+    merged = story.gap_reasons((series, {"X": RO.BasketGap("X", "level")}))
+    assert merged == {"MAGS": "MAGS has no prices before 2024-04-11", "X": "X: it has no level in the window"}
+    reasons = story.breadth_reasons(
+        {
+            "S&P 500": BR.BreadthGap("S&P 500", "members", d("2012-12-27")),
+            "IWM": BR.BreadthGap("IWM", "history", d("2019-06-28"), 30, 31, 200),
+        }
+    )
+    assert reasons["S&P 500"] == (
+        "S&P 500: no members are known for the window (the membership source starts 2012-12-27), "
+        "so breadth cannot be measured"
+    )
+    assert reasons["IWM"].startswith("IWM: only 30 of 31 members have prices up to 2019-06-28")
+    assert "first reading is on 2019-05-01" in story.breadth_reason(BR.BreadthGap("IWM", "late", d("2019-05-01")))
+    assert "none of the members has prices up to 2019-06-28" in story.breadth_reason(
+        BR.BreadthGap("IWM", "prices", d("2019-06-28"))
+    )

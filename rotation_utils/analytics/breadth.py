@@ -166,6 +166,28 @@ def member_prices(dl, members_by_date: dict, start, end) -> pd.DataFrame:
     return px.loc[:, px.notna().any()]
 
 
+class BreadthGap(NamedTuple):
+    """Why the breadth line of a universe is missing or starts late (``story.rotation`` words it).
+
+    Attributes:
+        universe: the universe's name.
+        missing: ``members`` (none known), ``prices`` (no member priced), ``history`` (too
+            few members with ``window`` days of prices on any day) or ``late`` (the first
+            reading comes after the window start).
+        date: the membership source's first date (``members``), the window end
+            (``prices``, ``history``) or the first reading (``late``).
+        priced, names: members with prices and members listed (``history``).
+        window: the moving-average length in trading days.
+    """
+
+    universe: str
+    missing: str
+    date: pd.Timestamp | None = None
+    priced: int = 0
+    names: int = 0
+    window: int = 200
+
+
 def breadth_gap(
     universe: str,
     members_by_date: dict,
@@ -175,7 +197,7 @@ def breadth_gap(
     last_day,
     window: int = 200,
     members_from=None,
-) -> str | None:
+) -> BreadthGap | None:
     """Why the breadth line of ``universe`` is missing or starts late in [base_day, last_day]
     (None when it has a reading from the window start on).
 
@@ -185,25 +207,18 @@ def breadth_gap(
     """
     base_day, last_day = pd.Timestamp(base_day), pd.Timestamp(last_day)
     if not any(len(m) for m in members_by_date.values()):
-        src = (
-            f" (the membership source starts {pd.Timestamp(members_from):%Y-%m-%d})" if members_from is not None else ""
+        return BreadthGap(
+            universe, "members", None if members_from is None else pd.Timestamp(members_from), window=window
         )
-        return f"{universe}: no members are known for the window{src}, so breadth cannot be measured"
     if prices.empty or not prices.notna().any().any():
-        return f"{universe}: none of the members has prices up to {last_day:%Y-%m-%d} in this source, so breadth cannot be measured"
+        return BreadthGap(universe, "prices", last_day, window=window)
     names = set().union(*members_by_date.values())
     priced = int(prices.reindex(columns=sorted(names)).notna().any().sum())
     s = share.loc[base_day:last_day].dropna()
     if s.empty:
-        return (
-            f"{universe}: only {priced} of {len(names)} members have prices up to {last_day:%Y-%m-%d} in this "
-            f"source, too few with {window} trading days of them on any day of the window"
-        )
+        return BreadthGap(universe, "history", last_day, priced, len(names), window)
     if s.index[0] > base_day + pd.Timedelta(days=7):
-        return (
-            f"{universe}: the first reading is on {s.index[0]:%Y-%m-%d}, when enough members first have "
-            f"{window} trading days of prices"
-        )
+        return BreadthGap(universe, "late", s.index[0], window=window)
     return None
 
 
@@ -211,7 +226,7 @@ def breadth_panel(universes: dict, window: int, base_day, last_day) -> tuple[pd.
     """Share of members above their ``window``-day average per universe over [base_day, last_day].
 
     ``universes``: name -> (members_by_date, prices, members_from). Returns the
-    shares (one column per universe, fractions) and the gaps (universe -> reason,
+    shares (one column per universe, fractions) and the gaps (universe -> :class:`BreadthGap`,
     from :func:`breadth_gap`) for universes the window does not cover fully.
     """
     shares, gaps = {}, {}

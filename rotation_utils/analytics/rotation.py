@@ -426,13 +426,32 @@ def history_gaps(frame: pd.DataFrame, names, since, until) -> dict:
     return out
 
 
+class BasketGap(NamedTuple):
+    """Why a rebuilt basket has no level from the window start (``story.rotation`` words it).
+
+    Attributes:
+        name: the basket ('Other 493 (cap)').
+        missing: ``members`` (no S&P 500 member known), ``prices`` (no member priced),
+            ``caps`` (no month-end market caps up to the window end), ``caps_late`` (they
+            start later) or ``level`` (the basket starts later).
+        date: the change log's first date (``members``), the window end (``caps``), the first
+            cap date (``caps_late``), the first level (``level``); None when unknown.
+        members: the group's largest membership (``prices``).
+    """
+
+    name: str
+    missing: str
+    date: pd.Timestamp | None = None
+    members: int = 0
+
+
 def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until, members_from=None, caps_from=None) -> dict:
-    """Rebuilt baskets without a level on or before ``since``: name -> reason.
+    """Rebuilt baskets without a level on or before ``since``: name -> :class:`BasketGap`.
 
     ``cover`` is the coverage frame of ``baskets.build_group_baskets``;
     ``members_from`` the first date of the S&P 500 change log and ``caps_from``
-    the first month-end market cap (None: none up to ``until``). The reason names
-    the missing input: membership, member prices or market caps.
+    the first month-end market cap (None: none up to ``until``). The gap names the
+    missing input: membership, member prices or market caps.
     """
     since, until = pd.Timestamp(since), pd.Timestamp(until)
     out = {}
@@ -442,23 +461,18 @@ def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until, members
         group = name.split(" (")[0]
         cov = cover[cover["group"] == group] if len(cover) else cover
         if len(cov) == 0 or (cov["members"] == 0).all():
-            why = "no S&P 500 members are known" + (
-                f" before {pd.Timestamp(members_from):%Y-%m-%d}, when the change log starts"
-                if members_from is not None
-                else " for the window"
-            )
+            gap = BasketGap(name, "members", None if members_from is None else pd.Timestamp(members_from))
         elif (cov["with_prices"] == 0).all():
-            why = f"none of its {int(cov['members'].max())} members has prices in the window"
+            gap = BasketGap(name, "prices", members=int(cov["members"].max()))
         elif "(cap)" in name:
-            why = (
-                f"month-end market caps start {pd.Timestamp(caps_from):%Y-%m-%d}"
-                if caps_from is not None
-                else f"there are no month-end market caps up to {until:%Y-%m-%d}"
+            gap = (
+                BasketGap(name, "caps", until)
+                if caps_from is None
+                else BasketGap(name, "caps_late", pd.Timestamp(caps_from))
             )
         else:
-            first = levels[name].first_valid_index()
-            why = f"its first level is on {first:%Y-%m-%d}" if first is not None else "it has no level in the window"
-        out[name] = f"{name}: {why}"
+            gap = BasketGap(name, "level", levels[name].first_valid_index())
+        out[name] = gap
     return out
 
 

@@ -177,9 +177,16 @@ def load(
     )
 
 
-def window_gaps(data: RotationData) -> dict:
-    """Series and rebuilt baskets without data from the window start: name -> reason
-    (``rotation.history_gaps`` of the funds, ``rotation.basket_gaps`` of the baskets)."""
-    return rotation.history_gaps(data.core, data.wanted, data.base_day, data.last_day) | rotation.basket_gaps(
+def window_gaps(data: RotationData) -> tuple[dict, dict]:
+    """Series and rebuilt baskets without data from the window start.
+
+    Returns:
+        ``(series, baskets)``: fund or index -> reason (``rotation.history_gaps``, shared
+        with report 06) and basket -> :class:`~rotation_utils.analytics.rotation.BasketGap`
+        (``rotation.basket_gaps``); ``story.rotation.gap_reasons`` words both as one dict.
+    """
+    series = rotation.history_gaps(data.core, data.wanted, data.base_day, data.last_day)
+    basket = rotation.basket_gaps(
         data.levels, data.basket_cover, data.base_day, data.last_day, data.sp_log_start, data.caps_from
     )
+    return series, basket

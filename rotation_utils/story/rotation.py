@@ -54,6 +54,30 @@ def data_sentence(data, benchmark: str, event_date) -> str:
     )
 
 
+def basket_reason(gap) -> str:
+    """'Other 493 (cap): month-end market caps start 2021-01-29' from a ``rotation.BasketGap``."""
+    if gap.missing == "members":
+        why = "no S&P 500 members are known" + (
+            f" before {_day(gap.date)}, when the change log starts" if gap.date is not None else " for the window"
+        )
+    elif gap.missing == "prices":
+        why = f"none of its {gap.members} members has prices in the window"
+    elif gap.missing == "caps_late":
+        why = f"month-end market caps start {_day(gap.date)}"
+    elif gap.missing == "caps":
+        why = f"there are no month-end market caps up to {_day(gap.date)}"
+    else:
+        why = f"its first level is on {_day(gap.date)}" if gap.date is not None else "it has no level in the window"
+    return f"{gap.name}: {why}"
+
+
+def gap_reasons(gaps) -> dict:
+    """One dict of reasons (name -> sentence) from ``rotation_data.window_gaps``: the series'
+    reasons as they are, each basket's :func:`basket_reason`."""
+    series, baskets = gaps
+    return series | {name: basket_reason(gap) for name, gap in baskets.items()}
+
+
 def gaps_sentence(gaps: dict) -> str:
     """The series the window start precedes, and why (``gaps``: name -> reason)."""
     return f"**Not covered from the window start:** {gap_note(gaps)}. Sections that need these series say so."
@@ -425,6 +449,32 @@ def concentration_gap(conc: pd.DataFrame, last_day) -> str | None:
         f"No month-end market caps up to {_day(last_day)} in this source, so the Magnificent 7's "
         "share of S&P 500 cap cannot be measured: concentration is not shown."
     )
+
+
+def breadth_reason(gap) -> str:
+    """Why a universe's breadth line is missing or starts late, from a ``breadth.BreadthGap``."""
+    u = gap.universe
+    if gap.missing == "members":
+        src = f" (the membership source starts {_day(gap.date)})" if gap.date is not None else ""
+        return f"{u}: no members are known for the window{src}, so breadth cannot be measured"
+    if gap.missing == "prices":
+        return (
+            f"{u}: none of the members has prices up to {_day(gap.date)} in this source, so breadth cannot be measured"
+        )
+    if gap.missing == "history":
+        return (
+            f"{u}: only {gap.priced} of {gap.names} members have prices up to {_day(gap.date)} in this "
+            f"source, too few with {gap.window} trading days of them on any day of the window"
+        )
+    return (
+        f"{u}: the first reading is on {_day(gap.date)}, when enough members first have "
+        f"{gap.window} trading days of prices"
+    )
+
+
+def breadth_reasons(gaps: dict) -> dict:
+    """:func:`breadth_reason` of every universe of ``breadth.breadth_panel``'s gaps."""
+    return {u: breadth_reason(g) for u, g in gaps.items()}
 
 
 def breadth_sentence(summary: pd.DataFrame, window_days: int, gaps: dict | None = None) -> str:
