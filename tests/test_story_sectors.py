@@ -319,12 +319,17 @@ def test_claims_sentence_quotes_the_recorded_verdicts_and_rules():
     ]
     text = story.claims_sentence(claims, "IWN")
     assert text.startswith(f"**A7: confirmed.** Rule: {story.A7_RULE}. E7.\n\n**A9: mixed.** Rule: confirmed if")
-    assert "lead SPY and IWN in 2026" in text and text.endswith("Provisional: E9.")
+    assert "confirmed if both small-cap healthcare (XBI) and mid-cap banks (KRE) lead SPY and IWN in 2026" in text
+    assert text.endswith("Provisional: E9.")
 
 
 def test_thesis_rule_text_and_logic_are_one_object():
     rule = story.thesis_rule("RSP", 30)
-    assert "all beat RSP" in rule.text and "shorter than 30 trading days" in str(rule)
+    # the groups named in the text are the groups the logic averages (THESIS_GROUPS)
+    assert (
+        "supported if mid-cap banks (KRE), small-cap healthcare (XBI) and industrials (XLI) all beat RSP" in rule.text
+    )
+    assert "shorter than 30 trading days" in str(rule)
     win = pd.Series({"RSP": 0.1, "KRE": 0.2, "XBI": 0.3, "XLI": 0.15})
     out = rule.apply(win, days=60)
     assert out.value == ReportVerdict.SUPPORTED and out.market == "RSP"

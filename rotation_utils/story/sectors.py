@@ -28,10 +28,12 @@ from ..analytics.rotation import gap_note
 from ..analytics.sectors import HEALTHCARE_BANK_FUNDS, Leadership
 from ..analytics.sectors_members import BROAD_SHARE, SUSPECT_MOVE, FileTiming, MemberBreadth, WeightShift
 from ..analytics.sectors_verdicts import (
+    A9_LEGS,
     COMPLETE,
     MIN_WINDOW_DAYS,
     NOT_IN_DATA,
     OUTSIDE,
+    THESIS_GROUPS,
     A7Test,
     A9Test,
     GroupsTest,
@@ -458,10 +460,16 @@ def claims_sentence(claims, small_cap_index: str) -> str:
     c = {x["id"]: x for x in claims}
     return (
         f"**A7: {c['A7']['verdict']}.** Rule: {A7_RULE}. {c['A7']['evidence']}\n\n"
-        f"**A9: {c['A9']['verdict']}.** Rule: confirmed if both small-cap healthcare (XBI) and mid-cap banks (KRE) "
-        f"lead SPY and {small_cap_index} in 2026, contradicted if neither does, mixed if one does; provisional "
-        f"while 2026 runs. {c['A9']['evidence']}"
+        f"**A9: {c['A9']['verdict']}.** Rule: confirmed if both {_groups_words(A9_LEGS)} lead SPY and "
+        f"{small_cap_index} in 2026, contradicted if neither does, mixed if one does; provisional while 2026 runs. "
+        f"{c['A9']['evidence']}"
     )
+
+
+def _groups_words(groups: dict) -> str:
+    """'mid-cap banks (KRE), small-cap healthcare (XBI) and industrials (XLI)': the groups a rule
+    names, worded from the same mapping its logic averages, so the text cannot drift from it."""
+    return listing([f"{name.lower()} ({', '.join(tickers)})" for name, tickers in groups.items()])
 
 
 # ---- the verdict ----------------------------------------------------------------------------
@@ -474,10 +482,9 @@ def thesis_rule(market: str = "SPY", min_days: int = MIN_WINDOW_DAYS) -> Rule:
         (worded by :func:`thesis_evidence`).
     """
     text = (
-        f"over 2026 to date inside the run's window (the articles' calls are about 2026): supported if mid-cap "
-        f"banks (KRE), small-cap healthcare (XBI) and industrials (XLI) all beat {market}; not supported if none "
-        f"does; mixed otherwise; inconclusive without 2026 data or for windows shorter than {int(min_days)} "
-        "trading days"
+        f"over 2026 to date inside the run's window (the articles' calls are about 2026): supported if "
+        f"{_groups_words(THESIS_GROUPS)} all beat {market}; not supported if none does; mixed otherwise; "
+        f"inconclusive without 2026 data or for windows shorter than {int(min_days)} trading days"
     )
     return Rule(
         text,
