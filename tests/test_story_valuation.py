@@ -222,9 +222,12 @@ def test_small_cap_sentence_names_missing_caps_and_a_later_holdings_file():
 
 
 def test_live_sentence_and_metric_with_and_without_figures():
-    off = sc.IwmValuation("offline or snapshot source: yfinance not queried")
+    off = sc.IwmValuation(sc.NOT_QUERIED)
     text = story.live_sentence(off, 200)
     assert "**not available** (offline or snapshot source: yfinance not queried)" in text and "200 largest" in text
+    failed = sc.IwmValuation(sc.FAILED, "IWM", "quote_info: rate-limited after 3 tries")
+    assert "**not available** (quote_info: rate-limited after 3 tries)" in story.live_sentence(failed, 50)
+    assert story.live_gap(sc.IwmValuation(sc.EMPTY, "IWM")) == "Yahoo returned no P/E for IWM or its holdings"
     assert story.small_cap_metric(np.nan, off) == ("small_cap_pe", None, "x", "Russell 2000 P/E: not available offline")
     agg = {
         "pe_all": 19.0,
@@ -235,7 +238,8 @@ def test_live_sentence_and_metric_with_and_without_figures():
         "left_out": ["BAD"],
         "weight_left_out": 0.1,
     }
-    on = sc.IwmValuation("", {"trailing_pe": 19.5, "forward_pe": 15.0}, pd.DataFrame(), agg)
+    on = sc.IwmValuation(sc.LIVE_OK, "IWM", "", {"trailing_pe": 19.5, "forward_pe": 15.0}, pd.DataFrame(), agg)
+    assert story.live_gap(on) == ""
     text = story.live_sentence(on, 200)
     assert "trailing P/E of 19.5x and a forward P/E of 15.0x" in text and "its 3 largest holdings" in text
     assert "(90.0% of weight) is 19.0x trailing with loss-makers, 14.0x without, and 10.0x forward" in text
@@ -281,7 +285,7 @@ def test_long_run_table_and_shiller_sentence():
 
 # ---- Finding 5 -------------------------------------------------------------------------
 def test_trailing_forward_table_labels_bases_and_sources():
-    off = sc.IwmValuation("offline")
+    off = sc.IwmValuation(sc.NOT_QUERIED)
     show, fmt = story.trailing_forward_table(27.0, "loss-makers included", True, D1, off, "register note")
     t = show.set_index("Figure")
     assert t.loc["S&P 500 aggregate P/E (this run)", "Value"] == 27.0
@@ -291,7 +295,7 @@ def test_trailing_forward_table_labels_bases_and_sources():
     assert t.loc["S&P 500 'past 30x' (article B)", "Value"] == vt.ARTICLE_SP500_PE
     assert math.isnan(t.loc["IWM forward P/E", "Value"])
     assert t.loc["IWM forward P/E", "Source"] == "not available offline" and fmt == {"num": ["Value"]}
-    live = sc.IwmValuation("", {"trailing_pe": 19.0, "forward_pe": 15.0})
+    live = sc.IwmValuation(sc.LIVE_OK, "IWM", "", {"trailing_pe": 19.0, "forward_pe": 15.0})
     t2 = story.trailing_forward_table(27.0, "loss-makers excluded", False, None, live, "n")[0].set_index("Figure")
     assert t2.loc["IWM forward P/E", "Value"] == 15.0 and "live" in t2.loc["IWM forward P/E", "Source"]
     assert t2.loc["S&P 500 aggregate P/E (this run)", "Loss-makers"] == "excluded"
@@ -426,7 +430,7 @@ def test_caveats_with_a_history_and_without_a_version():
         "longest_gap_days": 469,
         "longest_gap_after": D0,
     }
-    off = sc.IwmValuation("offline")
+    off = sc.IwmValuation(sc.NOT_QUERIED)
     text = story.caveats(history_choice(), facts, ["NVDA", "GOOGL"], off, 9, shiller(), None)
     lines = text.split("\n")
     assert lines[0] == (
@@ -438,7 +442,7 @@ def test_caveats_with_a_history_and_without_a_version():
         lines[4] == "- Small-cap P/E: not measured offline; the named companies are 9 hand-picked names, not an index."
     )
     assert lines[5].startswith("- Shiller earnings stop in 2023-06;")
-    one = story.caveats(one_version_choice(), facts, [], sc.IwmValuation(""), 9, shiller(), D1).split("\n")
+    one = story.caveats(one_version_choice(), facts, [], sc.IwmValuation(sc.LIVE_OK), 9, shiller(), D1).split("\n")
     assert "only one usable version (2026-05-15) in the history" in one[2] and one[3].endswith("inflate them.")
     assert "live yfinance figures" in one[4] and "are shown up to the window end, last in 2023-06" in one[5]
     none = story.caveats(no_version_choice(), None, [], off, 9, shiller(), D1).split("\n")

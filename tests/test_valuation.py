@@ -278,7 +278,7 @@ def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, 
     h = pd.DataFrame({"ticker": ["AA", "BB", "CC", "BAD"], "weight_pct": [40.0, 30.0, 20.0, 10.0]})
     dl = live_layer(tmp_path)
     out = sc.live_iwm_valuation(h, vd.read_iwm_quotes(dl, h, max_holdings=10))
-    assert out.ok and out.reason == ""
+    assert out.ok and out.status == sc.LIVE_OK and out.fund == "IWM"
     assert out.etf == {"trailing_pe": 19.0, "forward_pe": 15.0}
     agg = out.aggregate
     assert agg["pe_all"] == pytest.approx(190 / (5 - 5 + 5))  # CC earnings = 40 / 8
@@ -296,13 +296,14 @@ def test_live_iwm_valuation_on_real_yfinance_with_a_rate_limited_holding(yahoo, 
 def test_live_iwm_valuation_offline_says_why(monkeypatch):
     monkeypatch.setenv("ROTATION_OFFLINE", "1")
     out = sc.live_iwm_valuation(None, vd.read_iwm_quotes(DataLayer("auto"), None))
-    assert not out.ok and "ROTATION_OFFLINE" in out.reason and math.isnan(out.small_cap_pe(True))
+    assert out.status == sc.FAILED and "ROTATION_OFFLINE" in out.error and math.isnan(out.small_cap_pe(True))
     assert not sc.live_iwm_valuation(None, vd.read_iwm_quotes(DataLayer("snapshot"), None)).ok
+    assert sc.live_iwm_valuation(None, sc.IwmQuotes(queried=False)).status == sc.NOT_QUERIED
 
 
 def test_live_iwm_valuation_with_empty_answers_is_not_available(yahoo, tmp_path):
     out = sc.live_iwm_valuation(None, vd.read_iwm_quotes(live_layer(tmp_path), None))
-    assert not out.ok and "no P/E for IWM" in out.reason
+    assert out.status == sc.EMPTY and not out.ok
 
 
 def test_live_allowed(monkeypatch):
@@ -694,3 +695,25 @@ def test_missing_members_and_version_facts():
     assert vv.version_facts(v, CONS, pick)["blank"] == ["AAA"]
     none = vv.choose_version(empty_frame(vd.FIN_COLUMNS), vv.version_quality(empty_frame(vd.FIN_COLUMNS)), D0)
     assert vv.version_facts(v.iloc[0:0], CONS, none) is None
+
+
+# ---- the report's inputs, read once ----------------------------------------------------------
+def test_load_reads_every_input_on_the_chosen_versions_day(monkeypatch):
+    from rotation_utils.context import RunContext
+
+    monkeypatch.setenv("ROTATION_OFFLINE", "1")
+    end = pd.Timestamp("2025-06-30")
+    dl = DataLayer("snapshot", end=end)
+    data = vd.load(dl, RunContext("03_valuation_gap", "t", start=pd.Timestamp("2024-10-01"), end=end))
+    day = data.choice.day
+    assert data.choice.version == day <= end and data.as_of == end and data.window_end == day
+    assert data.fin["as_of"].max() <= end and data.levels.index.max() <= day
+    assert set(data.levels.columns) == {"^RUT", "^GSPC"}
+    assert data.caps.empty or data.caps["date"].max() <= day
+    assert data.members and data.holdings_date == data.holdings["holdings_date"].iloc[0]
+    assert not data.iwm_quotes.queried  # a snapshot source asks Yahoo nothing
+    assert "forward" in data.b1_register_note and set(data.statement_symbols) == set(data.annual["symbol"])
+    early = vd.load(dl, RunContext("03_valuation_gap", "t", start=pd.Timestamp("2024-10-01"), end=end), "2025-01-31")
+    assert early.as_of == pd.Timestamp("2025-01-31") and early.choice.version <= early.as_of
+    with pytest.raises(BadInputError, match="as_of"):  # an as-of date before the history start
+        vd.load(dl, RunContext("03_valuation_gap", "t", start=pd.Timestamp("2024-10-01"), end=end), "2024-01-01")

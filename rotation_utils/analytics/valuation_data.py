@@ -31,8 +31,6 @@ FIN_COLUMNS = schemas.SP500_FINANCIALS
 LEVELS_START = pd.Timestamp("1999-01-01")
 #: calendar days of month-end caps read before the valuation day
 CAPS_LOOK_BACK_DAYS = 45
-#: why there are no live quote figures when the source may not go online
-NOT_QUERIED = "offline or snapshot source: yfinance not queried"
 
 
 def optional_frame(fetch, *args, columns: schemas.Schema, **kw) -> tuple[pd.DataFrame, str]:
@@ -67,15 +65,15 @@ def read_iwm_quotes(dl, holdings: pd.DataFrame | None, max_holdings: int = 200, 
         dl: the report's DataLayer (it fetches, caches, retries and logs provenance).
         holdings: the fund's holdings (``ticker, weight_pct``), or None.
     Returns:
-        :class:`~.valuation_small_caps.IwmQuotes`; a failed read gives one whose ``reason``
+        :class:`~.valuation_small_caps.IwmQuotes`; a failed read gives one whose ``error``
         is the data layer's message instead of raising.
     """
     top = top_holdings(holdings, max_holdings)
     try:
         info = dl.quote_info([etf, *top["ticker"]])
     except DataUnavailableError as exc:
-        return IwmQuotes(reason=str(exc), max_holdings=max_holdings, etf=etf)
-    return IwmQuotes(info, "", max_holdings, etf)
+        return IwmQuotes(error=str(exc), max_holdings=max_holdings, etf=etf)
+    return IwmQuotes(info, max_holdings=max_holdings, etf=etf)
 
 
 @dataclass(frozen=True)
@@ -165,7 +163,7 @@ def load(data, run: RunContext, as_of=None, live_holdings: int = 200) -> Valuati
     quotes = (
         read_iwm_quotes(data, holdings, live_holdings)
         if live_allowed(data.source)
-        else IwmQuotes(reason=NOT_QUERIED, max_holdings=live_holdings)
+        else IwmQuotes(queried=False, max_holdings=live_holdings)
     )
     register = claims().set_index("id")
     return ValuationData(

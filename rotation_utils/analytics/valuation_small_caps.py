@@ -107,13 +107,15 @@ class IwmQuotes:
 
     Attributes:
         info: ``DataLayer.quote_info`` rows (empty when not read).
-        reason: '' when read, else why not (offline, the data layer's error).
+        queried: False when the source may not go online (offline or snapshot): nothing was asked.
+        error: the data layer's message when the read failed ('' otherwise).
         max_holdings: how many of the largest holdings were asked for.
         etf: the fund's ticker.
     """
 
     info: pd.DataFrame = field(default_factory=pd.DataFrame)
-    reason: str = ""
+    queried: bool = True
+    error: str = ""
     max_holdings: int = 200
     etf: str = "IWM"
 
@@ -125,19 +127,29 @@ def top_holdings(holdings: pd.DataFrame | None, max_holdings: int) -> pd.DataFra
     return pd.DataFrame(columns=["ticker", "weight_pct"])
 
 
+#: the states of :class:`IwmValuation`
+LIVE_OK, NOT_QUERIED, FAILED, EMPTY = "ok", "not queried", "failed", "empty"
+
+
 @dataclass(frozen=True)
 class IwmValuation:
     """IWM's own P/E and the aggregate P/E of its largest holdings (see :func:`live_iwm_valuation`).
 
     Attributes:
-        reason: '' when figures were read, else why there are none.
+        status: :data:`LIVE_OK`, or why there are no figures: :data:`NOT_QUERIED` (offline),
+            :data:`FAILED` (the read failed, ``error`` says how) or :data:`EMPTY` (Yahoo
+            answered without a P/E for the fund or its holdings).
+        fund: the fund's ticker.
+        error: the data layer's message when the read failed.
         etf: ``trailing_pe`` and ``forward_pe`` as the fund reports them.
         constituents: one row per holding used (cap, P/Es, earnings).
         aggregate: ``pe_all``, ``pe_ex_losses``, ``forward_pe_ex_losses``, ``holdings_used``,
             ``weight_covered``, ``left_out`` and ``weight_left_out`` (empty without holdings data).
     """
 
-    reason: str = ""
+    status: str
+    fund: str = "IWM"
+    error: str = ""
     etf: dict = field(default_factory=dict)
     constituents: pd.DataFrame = field(default_factory=pd.DataFrame)
     aggregate: dict = field(default_factory=dict)
@@ -145,7 +157,7 @@ class IwmValuation:
     @property
     def ok(self) -> bool:
         """True when Yahoo answered with figures."""
-        return not self.reason
+        return self.status == LIVE_OK
 
     def small_cap_pe(self, include_loss_makers: bool) -> float:
         """The holdings' aggregate P/E on the headline basis (NaN without it)."""
@@ -175,11 +187,13 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, quotes: IwmQuotes) -> IwmV
         holdings: the fund's holdings (``ticker, weight_pct``).
         quotes: :func:`rotation_utils.analytics.valuation_data.read_iwm_quotes`.
     Returns:
-        An :class:`IwmValuation`; without figures, one whose ``reason`` says why.
+        An :class:`IwmValuation`; without figures, one whose ``status`` says why.
     """
-    if quotes.reason:
-        return IwmValuation(quotes.reason)
     etf = quotes.etf
+    if not quotes.queried:
+        return IwmValuation(NOT_QUERIED, etf)
+    if quotes.error:
+        return IwmValuation(FAILED, etf, quotes.error)
     top = top_holdings(holdings, quotes.max_holdings)
     info = quotes.info.set_index("symbol")
     etf_figures = {"trailing_pe": _num(info.at[etf, "trailing_pe"]), "forward_pe": _num(info.at[etf, "forward_pe"])}
@@ -218,8 +232,8 @@ def live_iwm_valuation(holdings: pd.DataFrame | None, quotes: IwmQuotes) -> IwmV
             "weight_left_out": float(left["weight_pct"].sum() / total),
         }
     if all(np.isnan(v) for v in etf_figures.values()) and not agg:
-        return IwmValuation(f"Yahoo returned no P/E for {etf} or its holdings")
-    return IwmValuation("", etf_figures, cons, agg)
+        return IwmValuation(EMPTY, etf)
+    return IwmValuation(LIVE_OK, etf, "", etf_figures, cons, agg)
 
 
 # ---- the price-only ratio -----------------------------------------------------------

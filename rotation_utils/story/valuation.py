@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..analytics.valuation import GroupComparison, GroupFigures, ShillerSummary
-from ..analytics.valuation_small_caps import IwmValuation
+from ..analytics.valuation_small_caps import EMPTY, FAILED, NOT_QUERIED, IwmValuation
 from ..analytics.valuation_verdicts import ARTICLE_R2000_PE, ARTICLE_SP500_PE, ClaimFigures, ClaimTests, thesis_verdict
 from ..analytics.valuation_versions import MissingMembers, VersionChoice
 from ..claim_values import Shown
@@ -309,11 +309,20 @@ def small_cap_sentence(
     )
 
 
+def live_gap(live: IwmValuation) -> str:
+    """Why there are no live IWM figures, a clause ('' when there are)."""
+    return {
+        NOT_QUERIED: "offline or snapshot source: yfinance not queried",
+        FAILED: live.error,
+        EMPTY: f"Yahoo returned no P/E for {live.fund} or its holdings",
+    }.get(live.status, "")
+
+
 def live_sentence(live: IwmValuation, max_holdings: int) -> str:
     """Finding 3: IWM's own P/E and its largest holdings' aggregate (live), or why there is none."""
     if not live.ok:
         return (
-            f"Live small-cap figures: **not available** ({live.reason}). With a network connection this cell "
+            f"Live small-cap figures: **not available** ({live_gap(live)}). With a network connection this cell "
             f"reads IWM's own trailing and forward P/E and aggregates its {max_holdings} largest holdings the same way."
         )
     agg = live.aggregate
