@@ -428,3 +428,29 @@ def test_basket_and_breadth_reasons_name_the_missing_input():
     assert "none of the members has prices up to 2019-06-28" in story.breadth_reason(
         BR.BreadthGap("IWM", "prices", d("2019-06-28"))
     )
+
+
+def test_captions_carry_the_run_dates_and_parameters():
+    cap = story.Captions("SPY", pd.Timestamp("2024-12-31"), 50, 200, 150, 2825.0)
+    assert cap.returns_title == "Total return since 2024-12-31"
+    assert (
+        cap.rebased_axis == "Total return index (2024-12-31 = 100)" and cap.relative_axis == "Ratio (2024-12-31 = 100)"
+    )
+    lv = RO.long_view(pd.Series([1.0, 2.0], index=pd.to_datetime(["2000-05-26", "2000-05-30"])))
+    assert cap.long_view(lv) == (
+        "IWM / SPY total-return ratio",
+        "Ratio (2000-05-26 = 100)",
+        "adjusted closes (IWM from 2000-05-26)",
+    )
+    assert cap.regime == (
+        "IWM / SPY and its 50- and 200-day averages",
+        "Ratio (price of IWM in SPY shares)",
+        ("ratio", "50-day", "200-day"),
+    )
+    assert cap.breadth == "Share of members above their 150-day average"
+    assert cap.target_chart({"implied_base": 2478.07}) == (
+        "Russell 2000 (^RUT) against the 2,825 target",
+        "target 2,825",
+        "implied 2025 base 2,478",
+        "2025 year-end close",
+    )

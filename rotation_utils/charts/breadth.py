@@ -14,12 +14,12 @@ import pandas as pd
 from .. import style
 
 
-def plot_breadth(shares: pd.DataFrame, window: int, last_day, event_date=None):
+def plot_breadth(shares: pd.DataFrame, title: str, last_day, event_date=None):
     """One line per universe (columns of ``shares``, fractions); universes without a reading are left out."""
     shares = shares.dropna(axis=1, how="all")
     if shares.empty:
         return None
-    fig, ax = style.new_figure(f"Share of members above their {window}-day average", "", "Share of members (%)")
+    fig, ax = style.new_figure(title, "", "Share of members (%)")
     for col, c in zip(shares.columns, style.PALETTE):
         ax.plot(shares.index, shares[col] * 100, label=col, color=c, lw=1.8)
     ax.axhline(50, color="#999999", lw=0.8)

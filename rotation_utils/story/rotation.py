@@ -18,6 +18,8 @@ displays the pair). The CSVs a report saves keep the analytics frames.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ..analytics.rotation import PUBLISHED_2025, event_in_window, gap_note, iso_dates, pair_gaps
@@ -35,6 +37,71 @@ BURST = "2025-12-31 to 2026-01-16"
 def _day(value) -> str:
     """A date as 'YYYY-MM-DD'."""
     return str(pd.Timestamp(value).date())
+
+
+# ---- captions --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Captions:
+    """Chart titles, axis labels and legend labels that carry the run's dates or parameters.
+
+    Args:
+        benchmark: what IWM is measured against.
+        base_day: the window's base close (lines are rebased to 100 on it).
+        fast, slow: the timing rule's moving averages (trading days).
+        breadth_window: the breadth moving average (trading days).
+        target: the Russell 2000 target; base_year: the year its base close belongs to.
+    """
+
+    benchmark: str
+    base_day: pd.Timestamp
+    fast: int
+    slow: int
+    breadth_window: int
+    target: float
+    base_year: int = 2025
+
+    @property
+    def returns_title(self) -> str:
+        return f"Total return since {_day(self.base_day)}"
+
+    @property
+    def rebased_axis(self) -> str:
+        return f"Total return index ({_day(self.base_day)} = 100)"
+
+    @property
+    def relative_axis(self) -> str:
+        return f"Ratio ({_day(self.base_day)} = 100)"
+
+    def long_view(self, lv: dict) -> tuple[str, str, str]:
+        """(title, y label, source) of the long-view chart, from ``rotation.long_view`` (its first date)."""
+        first = _day(lv["first_date"]) if lv["first_date"] is not None else ""
+        return (
+            f"IWM / {self.benchmark} total-return ratio",
+            f"Ratio ({first} = 100)",
+            f"adjusted closes (IWM from {first})",
+        )
+
+    @property
+    def regime(self) -> tuple[str, str, tuple[str, str, str]]:
+        """(title, y label, line labels) of the timing-rule chart."""
+        return (
+            f"IWM / {self.benchmark} and its {self.fast}- and {self.slow}-day averages",
+            f"Ratio (price of IWM in {self.benchmark} shares)",
+            ("ratio", f"{self.fast}-day", f"{self.slow}-day"),
+        )
+
+    @property
+    def breadth(self) -> str:
+        return breadth_title(self.breadth_window)
+
+    def target_chart(self, tgt: dict) -> tuple[str, str, str, str]:
+        """(title, target label, implied-base label, base-close label) of the target chart."""
+        return (
+            f"Russell 2000 (^RUT) against the {self.target:,.0f} target",
+            f"target {self.target:,.0f}",
+            f"implied {self.base_year} base {tgt['implied_base']:,.0f}",
+            f"{self.base_year} year-end close",
+        )
 
 
 # ---- data ----------------------------------------------------------------------------
