@@ -454,3 +454,24 @@ def test_captions_carry_the_run_dates_and_parameters():
         "implied 2025 base 2,478",
         "2025 year-end close",
     )
+
+
+def test_the_risk_free_caveat_follows_the_source_that_served_it():
+    from types import SimpleNamespace
+
+    data = SimpleNamespace(
+        holdings_dates=[],
+        base_day=pd.Timestamp("2025-01-02"),
+        last_day=pd.Timestamp("2025-12-31"),
+        changes=pd.DataFrame({"date": pd.to_datetime(["2024-12-20", "2025-03-21", "2025-06-23", "2025-09-22"])}),
+        lookback=pd.Timestamp("2024-06-01"),
+        read_limit=pd.Timestamp("2025-12-31"),
+        rf_source="snapshot",
+    )
+    full = BR.coverage_range(pd.DataFrame({"coverage": [0.9]}))
+    a1 = [{"id": "A1", "verdict": "confirmed"}]
+    notes = story.caveats(data, full, full, 12, 0, a1)
+    assert "derives DGS3MO" in notes and "0 of 12 month-end snapshots" in notes
+    data.rf_source = "fred"
+    assert "DGS3MO" not in story.caveats(data, full, full, 12, 0, a1)
+    assert "need month-end market caps" in story.caveats(data, full, full, 0, 0, a1)

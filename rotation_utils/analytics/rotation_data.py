@@ -39,7 +39,8 @@ class RotationData:
         core: their closes from the earliest load date (a name without prices is an all-NaN column).
         levels: the rebuilt baskets (:func:`baskets.build_group_baskets`); ``basket_cover`` their coverage.
         panel: ``core`` and ``levels`` side by side.
-        rf: the 3-month Treasury yield (percent).
+        rf: the 3-month Treasury yield (percent); ``rf_source`` the source that served it
+            (the bundled snapshot derives it as DGS10 - T10Y3M, FRED serves it directly).
         sp_members, sp_px: S&P 500 members at month ends and their closes (breadth).
         iwm_members, iwm_px: IWM holdings per file and their closes (breadth).
         caps: month-end market caps up to the window end, or None when the source has none.
@@ -63,6 +64,7 @@ class RotationData:
     basket_cover: pd.DataFrame
     panel: pd.DataFrame
     rf: pd.Series
+    rf_source: str | None
     sp_members: dict
     sp_px: pd.DataFrame
     iwm_members: dict
@@ -141,6 +143,7 @@ def load(
     last_day = core.index[-1]
     levels, cover = baskets.build_group_baskets(*baskets.load_group_inputs(data, basket_from, last_day))
     rf = data.rates([RISK_FREE], lookback, last_day)[RISK_FREE]
+    rf_source = next((r.source for r in data.provenance.records if (r.dataset, r.item) == ("rates", RISK_FREE)), None)
     sp_members, sp_px, iwm_members, iwm_px = breadth.member_panels(data, lookback, last_day)
     caps = breadth.market_caps_until(data, last_day)
     sp_log_start = data.sp500_log_start()
@@ -158,6 +161,7 @@ def load(
         basket_cover=cover,
         panel=pd.concat([core, levels], axis=1),
         rf=rf,
+        rf_source=rf_source,
         sp_members=sp_members,
         sp_px=sp_px,
         iwm_members=iwm_members,

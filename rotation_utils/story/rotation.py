@@ -871,7 +871,10 @@ def caveats(data, sp_range, iwm_range, snapshots: int, without_mag7: int, claims
             if snapshots
             else "Concentration and the cap-weighted baskets need month-end market caps, which this source lacks before the window end."
         ),
-        "^RUT and ^GSPC are price levels (no dividends); the funds and baskets are total returns. DGS3MO is derived as DGS10 - T10Y3M.",
+        # the bundled snapshot has no DGS3MO file and derives it; FRED serves it directly
+        "The bundled snapshot derives DGS3MO, the 3-month Treasury yield behind the Sharpe ratios, as DGS10 - T10Y3M."
+        if data.rf_source == "snapshot"
+        else None,
         target_caveat(next(c for c in claims if c["id"] == "A1")),
     ]
     return "\n".join(f"- {n}" for n in notes if n)
