@@ -381,3 +381,23 @@ def test_no_dated_dataset_is_read_after_the_run_as_of_date():
     d.iwm_holdings(end)
     late = {r.dataset for r in d.provenance.records if r.last and pd.Timestamp(r.last) > end}
     assert late == {"iwm_holdings_2025-05-13"}
+
+
+def test_whole_tables_are_parsed_once_per_backend_and_served_as_independent_copies(snap_dir, monkeypatch):
+    reads = []
+    real_csv, real_parquet = pd.read_csv, pd.read_parquet
+    monkeypatch.setattr(pd, "read_csv", lambda *a, **k: reads.append(a[0]) or real_csv(*a, **k))
+    monkeypatch.setattr(pd, "read_parquet", lambda *a, **k: reads.append(a[0]) or real_parquet(*a, **k))
+    backend = SnapshotBackend(snap_dir)
+    first = backend.sp500_changes()
+    first.loc[0, "symbol"] = "CHANGED"
+    second = backend.sp500_changes()
+    assert second.loc[0, "symbol"] != "CHANGED"
+    caps_all = backend.market_caps()
+    caps_two = backend.market_caps(tickers=["AAPL", "MSFT"])
+    assert set(caps_two["ticker"]) == {"AAPL", "MSFT"}
+    assert caps_two.equals(caps_all[caps_all["ticker"].isin(["AAPL", "MSFT"])].reset_index(drop=True))
+    assert [str(r).rsplit("/", 1)[-1] for r in reads] == ["sp500_changes.csv", "market_caps.parquet"]
+    # a new backend (a new report) reads the files again
+    SnapshotBackend(snap_dir).sp500_changes()
+    assert len(reads) == 3

@@ -77,3 +77,12 @@ def test_a_slow_notebook_is_still_saved_while_it_runs(tmp_path, saves, monkeypat
     src = _notebook(tmp_path / "slow.ipynb", ["import time", "time.sleep(0.05)", "time.sleep(0.05)"])
     _run(src, tmp_path / "out.ipynb", engine.ENGINE_NAME)
     assert len(saves) >= 6  # with no interval every cell start and end is written, as papermill does
+
+
+def test_the_runner_kernel_runs_with_single_threaded_numeric_libraries(tmp_path):
+    import os
+
+    src = _notebook(tmp_path / "env.ipynb", ["import os; print(os.environ.get('OPENBLAS_NUM_THREADS'))"])
+    _run(src, tmp_path / "out.ipynb", engine.ENGINE_NAME)
+    printed = nbformat.read(tmp_path / "out.ipynb", 4).cells[0].outputs[0]["text"].strip()
+    assert printed == os.environ.get("OPENBLAS_NUM_THREADS", "1")

@@ -350,3 +350,11 @@ def test_longest_first_uses_the_previous_run(tmp_path):
     )
     (tmp_path / "latest").symlink_to("r1")
     assert longest_first(names, tmp_path) == ["04_new", "02_b", "03_c", "01_a"]
+
+
+def test_kernels_start_with_one_thread_per_numeric_library_unless_the_user_set_one():
+    from rotation_utils.runner.kernel import THREAD_VARS, kernel_environment
+
+    env = kernel_environment({"PATH": "/bin", "OMP_NUM_THREADS": "4"})
+    assert env["PATH"] == "/bin" and env["OMP_NUM_THREADS"] == "4"
+    assert all(env[v] == "1" for v in THREAD_VARS if v != "OMP_NUM_THREADS")

@@ -221,6 +221,7 @@ class SnapshotBackend:
 
     def __init__(self, folder):
         self.folder = check_snapshot_dir(Path(folder))
+        self._whole_tables: dict[str, pd.DataFrame | None] = {}
 
     @cached_property
     def manifest(self) -> dict:
@@ -252,6 +253,18 @@ class SnapshotBackend:
             raise DataUnavailableError(f"cannot read {p}: {exc.__class__.__name__}: {exc}") from None
         raise DataUnavailableError(f"{p}: {problem}")
 
+    def _whole(self, rel: str, read) -> pd.DataFrame | None:
+        """The file ``rel`` as ``read()`` returns it, read once per backend (a copy each call).
+
+        Why: a report asks for the same whole table many times (membership on each of
+        40 rebalance dates replays the change log 40 times); the files do not change
+        while a report runs, so parsing them once saves most of that.
+        """
+        if rel not in self._whole_tables:
+            self._whole_tables[rel] = read()
+        df = self._whole_tables[rel]
+        return None if df is None else df.copy()
+
     # ---- itemised datasets -------------------------------------------------
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
         """Long frame ``date, ticker, close`` for the tickers the snapshot has."""
@@ -277,24 +290,32 @@ class SnapshotBackend:
         return sorted(set(col.unique().to_pylist()))
 
     # ---- whole tables ------------------------------------------------------
+    def _whole_parquet(self, rel: str, key: str | None = None, items=None) -> pd.DataFrame | None:
+        """A whole parquet file (read once), keeping the rows whose ``key`` is in ``items`` when given."""
+        df = self._whole(rel, lambda: self._parquet(rel))
+        if df is None or items is None:
+            return df
+        return df[df[key].isin(list(items))]
+
     def market_caps(self, start=None, end=None, tickers=None) -> pd.DataFrame | None:
-        kw = {"filters": [("ticker", "in", list(tickers))]} if tickers is not None else {}
-        df = self._parquet(FILES["market_caps"], **kw)
+        df = self._whole_parquet(FILES["market_caps"], "ticker", tickers)
         return None if df is None else _between(df, "date", start, end).reset_index(drop=True)
 
     def sp500_financials(self, start=None, end=None) -> pd.DataFrame | None:
-        df = self._parquet(FILES["sp500_financials"])
+        df = self._whole_parquet(FILES["sp500_financials"])
         return None if df is None else _between(df, "as_of", start, end).reset_index(drop=True)
 
     def fundamentals(self, frequency: str = "annual", symbols=None) -> pd.DataFrame | None:
-        kw = {"filters": [("symbol", "in", list(symbols))]} if symbols is not None else {}
-        df = self._parquet(FILES[f"fundamentals_{frequency}"], **kw)
+        df = self._whole_parquet(FILES[f"fundamentals_{frequency}"], "symbol", symbols)
         return None if df is None else df.reset_index(drop=True)
 
     def shiller_monthly(self) -> pd.DataFrame | None:
-        return self._parquet(FILES["shiller_monthly"])
+        return self._whole_parquet(FILES["shiller_monthly"])
 
     def sp500_constituents(self) -> pd.DataFrame | None:
+        return self._whole(FILES["sp500_constituents"], self._read_constituents)
+
+    def _read_constituents(self) -> pd.DataFrame | None:
         p = self._path(FILES["sp500_constituents"])
         if p is None:
             return None
@@ -302,6 +323,9 @@ class SnapshotBackend:
         return schemas.SP500_CONSTITUENTS.conform(df, str(p))  # CSV dates parse as [us] in pandas 3
 
     def sp500_changes(self) -> pd.DataFrame | None:
+        return self._whole(FILES["sp500_changes"], self._read_changes)
+
+    def _read_changes(self) -> pd.DataFrame | None:
         p = self._path(FILES["sp500_changes"])
         if p is None:
             return None
