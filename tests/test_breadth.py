@@ -5,7 +5,6 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import breadth as BR
-from rotation_utils.data import DataLayer
 from rotation_utils.universes import MAG7
 
 
@@ -73,37 +72,7 @@ def test_coverage_table():
     assert cov["with_prices"].iloc[0] == 2 and cov["coverage"].iloc[0] == pytest.approx(0.5)
 
 
-def test_membership_helpers_on_snapshot():
-    dl = DataLayer("snapshot")
-    sp = BR.sp500_members_monthly(dl, "2025-01-15", "2025-04-30")
-    assert list(sp) == [
-        pd.Timestamp("2025-01-15"),
-        pd.Timestamp("2025-01-31"),
-        pd.Timestamp("2025-02-28"),
-        pd.Timestamp("2025-03-31"),
-        pd.Timestamp("2025-04-30"),
-    ]
-    assert all(480 <= len(m) <= 510 for m in sp.values())
-    files = dl.iwm_holdings_dates()
-    iwm = BR.iwm_members_by_file(dl, "2025-12-31")
-    assert list(iwm) == [d for d in files if d <= pd.Timestamp("2025-12-31")]
-    assert all(len(m) > 1500 for m in iwm.values())
-    # a window before every file still gets the earliest file
-    assert list(BR.iwm_members_by_file(dl, "2024-06-30")) == files[:1]
-
-
-def test_sp500_members_on_matches_the_data_layer():
-    dl = DataLayer("snapshot")
-    days = [pd.Timestamp("2019-06-28"), pd.Timestamp("2025-12-31"), pd.Timestamp("2026-07-10")]
-    got = BR.sp500_members_on(dl, days)
-    for d in days:
-        assert got[d] == dl.sp500_members(on=d)
-
-
-def test_concentration_inputs_missing_before_caps_exist():
-    dl = DataLayer("snapshot")
-    assert BR.market_caps_until(dl, "2019-12-31") is None
-    assert BR.market_caps_until(dl, "2021-03-31")["date"].max() <= pd.Timestamp("2021-03-31")
+def test_concentration_without_caps_is_empty():
     assert BR.mag7_cap_share(None).empty
     assert list(BR.mag7_cap_share(None).columns)[:4] == ["date", "mag7_cap", "index_cap", "share"]
 
@@ -145,41 +114,6 @@ def test_breadth_panel_summary_and_sentences():
     assert summary.set_index("Universe").loc["A", "Latest"] == pytest.approx(1.0)  # rising prices: all above
     assert gaps["B"].missing == "members"
     assert BR.breadth_summary(shares.iloc[:0])["Latest"].isna().all()
-
-
-def test_member_prices_is_empty_without_members(monkeypatch):
-    class NoPrices:
-        def prices(self, names, start, end):
-            raise AssertionError("must not be asked for an empty list")
-
-    out = BR.member_prices(NoPrices(), {pd.Timestamp("2008-01-31"): []}, "2008-01-01", "2008-12-31")
-    assert out.empty and isinstance(out.index, pd.DatetimeIndex)
-
-
-def test_member_prices_and_gaps_on_the_snapshot_before_the_change_log():
-    dl = DataLayer("snapshot")
-    members = BR.sp500_members_monthly(dl, "2008-01-01", "2008-06-30")
-    assert not any(members.values())  # the change log starts in 2012-12
-    px = BR.member_prices(dl, members, "2008-01-01", "2008-06-30")
-    assert px.empty
-    first = dl.sp500_changes()["date"].min()
-    why = BR.breadth_gap("S&P 500", members, px, pd.Series(dtype=float), "2008-01-02", "2008-06-30", 200, first)
-    assert why.missing == "members" and why.date == first
-
-
-def test_member_panels_loads_both_universes_in_provenance_order(monkeypatch):
-    calls = []
-    monkeypatch.setattr(BR, "sp500_members_monthly", lambda dl, s, e: calls.append(("sp", s, e)) or {"d": ["A"]})
-    monkeypatch.setattr(BR, "iwm_members_by_file", lambda dl, e: calls.append(("iwm", e)) or {"f": ["B", "C"]})
-    monkeypatch.setattr(
-        BR,
-        "member_prices",
-        lambda dl, m, s, e: calls.append(("px", tuple(m))) or pd.DataFrame(columns=sorted(set().union(*m.values()))),
-    )
-    sp, sp_px, iwm, iwm_px = BR.member_panels("dl", "2025-01-01", "2025-06-30")
-    assert calls == [("sp", "2025-01-01", "2025-06-30"), ("px", ("d",)), ("iwm", "2025-06-30"), ("px", ("f",))]
-    assert sp == {"d": ["A"]} and iwm == {"f": ["B", "C"]}
-    assert list(sp_px.columns) == ["A"] and list(iwm_px.columns) == ["B", "C"]
 
 
 def _conc(dates, shares, with_cap=7):

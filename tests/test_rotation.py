@@ -374,15 +374,6 @@ def test_load_starts_leave_room_for_the_averages():
     assert later == pd.Timestamp("2024-12-01") - pd.Timedelta(days=45)
 
 
-def test_fomc_cut_dates_are_the_cuts_of_the_decisions_file():
-    from rotation_utils.reference_data import fomc_decisions
-
-    d = fomc_decisions()
-    cuts = RO.fomc_cut_dates()
-    assert len(cuts) == (d["decision"] == "cut").sum() > 0
-    assert set(cuts) <= set(d["announcement_date"]) and cuts.is_monotonic_increasing
-
-
 def _board(event=True):
     # ordered best first, as scoreboard() returns it
     return pd.DataFrame(

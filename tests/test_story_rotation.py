@@ -275,7 +275,7 @@ def test_b3_evidence_uses_the_check_and_the_year_returns():
     assert story.b3_evidence({}, None, "SPY", pd.Timestamp("2024-12-31")) == (
         "The window ends on 2024-12-31, before the end of 2025."
     )
-    assert story.b3_values(None) == {} and story.calendar_metrics(None) == []
+    assert story.b3_values(None, {}) == {} and story.calendar_metrics(None) == []
 
 
 def test_calendar_metrics_and_values_in_percent():
@@ -293,8 +293,9 @@ def test_calendar_metrics_and_values_in_percent():
         "cy2025_other_493_cap_pct",
     ]
     assert rows[4][1] == pytest.approx(25.0) and rows[4][3] == "Mag 7 (cap) total return in 2025"
-    values = story.b3_values(year)
+    values = story.b3_values(year, ROV.mega_cap_year(year, pd.Series(dtype=float, index=pd.DatetimeIndex([]))))
     assert values["median_other493_member_2025_pct"].value == pytest.approx(3.0)
+    assert values["iwm_2025_pct"] == Shown(pytest.approx(12.8), "%", "IWM total return, 2025")
 
 
 def test_breadth_paragraph_follows_the_direction_of_breadth_and_concentration():

@@ -523,14 +523,6 @@ def load_starts(start, breadth_window: int, ma_slow: int, flips_since) -> tuple[
     return lookback, earliest - pd.Timedelta(days=int(ma_slow * 1.5) + 15)
 
 
-def fomc_cut_dates() -> pd.Series:
-    """Announcement dates of the FOMC rate cuts in the project's decisions file (marked on
-    the relative-strength chart so a reader can see whether lines turned at cuts)."""
-    from ..reference_data import fomc_decisions
-
-    return fomc_decisions().query("decision == 'cut'")["announcement_date"]
-
-
 class HeadlineSpreads(NamedTuple):
     """The scoreboard's three headline gaps (fractions): IWM minus the benchmark since the
     start, the Other 493 (cap) minus the Mag 7 (cap) since the start, and IWM minus the

@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from ..errors import BadInputError, DataUnavailableError
 from ..membership_notes import holdings_dates_read
+from ..reference_data import fomc_decisions
 from ..universes import other493
-from . import baskets, breadth, rotation
+from . import baskets, rotation
 
 #: series every run reads beside the report's funds (the fixed lines, the fund checks, the indices)
 FIXED_SERIES = ["IWM", "IJH", "RSP", "MAGS", "^RUT", "^GSPC"]
@@ -112,6 +114,85 @@ class RotationData:
         }
 
 
+# ---- the reads behind load -------------------------------------------------------
+def sp500_members_on(dl, dates) -> dict:
+    """Point-in-time S&P 500 members on each date, replaying the change log once
+    (same rule as ``DataLayer.sp500_members``; one log read instead of one per date)."""
+    ch = dl.sp500_changes().sort_values("date", kind="stable")
+    out = {}
+    for d in dates:
+        seen = ch[ch["date"] <= pd.Timestamp(d)].groupby("symbol")["action"].last()
+        out[pd.Timestamp(d)] = sorted(seen[seen == "added"].index)
+    return out
+
+
+def sp500_members_monthly(dl, start, end) -> dict:
+    """Point-in-time S&P 500 members at ``start`` and at every month end to ``end``
+    (replays the change log; it lags reality around gaps in its history)."""
+    start, end = pd.Timestamp(start), pd.Timestamp(end)
+    dates = [start] + list(pd.date_range(start, end, freq="ME"))
+    return sp500_members_on(dl, dict.fromkeys(dates))
+
+
+def iwm_members_by_file(dl, end=None) -> dict:
+    """IWM equity holdings per holdings-file date (files dated after ``end`` are left out,
+    except that the earliest file stands in when none precedes ``end``)."""
+    dates = dl.iwm_holdings_dates()
+    if end is not None:
+        early = [d for d in dates if d <= pd.Timestamp(end)]
+        dates = early or dates[:1]
+    return {d: sorted(set(dl.iwm_holdings(d)["ticker"].dropna())) for d in dates}
+
+
+def market_caps_until(dl, end):
+    """All month-end caps up to ``end``, or None when the source has none for the period
+    (the snapshot's caps start in 2021-01): the concentration section then says so."""
+    try:
+        return dl.market_caps(None, end)
+    except DataUnavailableError:
+        return None
+
+
+def member_prices(dl, members_by_date: dict, start, end) -> pd.DataFrame:
+    """Prices of every name that was a member on some date, or an empty frame (with a
+    DatetimeIndex) when no member is known or none has prices in [start, end].
+
+    Why: before the S&P 500 change log starts (2012-12 in the snapshot) or before the
+    constituent prices start (2018), the data layer has nothing to serve; the breadth
+    section then says what is missing (``breadth.breadth_gap``) instead of failing.
+    """
+    names = sorted(set().union(*members_by_date.values())) if members_by_date else []
+    empty = pd.DataFrame(index=pd.DatetimeIndex([], name="date"), dtype="float64")
+    if not names:
+        return empty
+    try:
+        px = dl.prices(names, start, end)
+    except (BadInputError, DataUnavailableError):
+        return empty
+    return px.loc[:, px.notna().any()]
+
+
+def member_panels(dl, start, end) -> tuple[dict, pd.DataFrame, dict, pd.DataFrame]:
+    """Members and member prices of both breadth universes over [start, end].
+
+    Returns ``(sp500_members, sp500_prices, iwm_members, iwm_prices)``: S&P 500 members
+    at month ends (:func:`sp500_members_monthly`), IWM holdings per file up to ``end``
+    (:func:`iwm_members_by_file`), and the prices of every name either lists
+    (:func:`member_prices`). Loaded in that order, so the provenance log reads the same.
+    """
+    sp_members = sp500_members_monthly(dl, start, end)
+    sp_px = member_prices(dl, sp_members, start, end)
+    iwm_members = iwm_members_by_file(dl, end)
+    iwm_px = member_prices(dl, iwm_members, start, end)
+    return sp_members, sp_px, iwm_members, iwm_px
+
+
+def fomc_cut_dates() -> pd.Series:
+    """Announcement dates of the FOMC rate cuts in the project's decisions file (marked on
+    the relative-strength chart so a reader can see whether lines turned at cuts)."""
+    return fomc_decisions().query("decision == 'cut'")["announcement_date"]
+
+
 def base_close(core: pd.DataFrame, start) -> pd.Timestamp:
     """The last date on or before ``start`` (the first date when the data start later)."""
     before = core.loc[:start]
@@ -144,10 +225,10 @@ def load(
     levels, cover = baskets.build_group_baskets(*baskets.load_group_inputs(data, basket_from, last_day))
     rf = data.rates([RISK_FREE], lookback, last_day)[RISK_FREE]
     rf_source = next((r.source for r in data.provenance.records if (r.dataset, r.item) == ("rates", RISK_FREE)), None)
-    sp_members, sp_px, iwm_members, iwm_px = breadth.member_panels(data, lookback, last_day)
-    caps = breadth.market_caps_until(data, last_day)
+    sp_members, sp_px, iwm_members, iwm_px = member_panels(data, lookback, last_day)
+    caps = market_caps_until(data, last_day)
     sp_log_start = data.sp500_log_start()
-    cap_members = None if caps is None else breadth.sp500_members_on(data, sorted(caps["date"].unique()))
+    cap_members = None if caps is None else sp500_members_on(data, sorted(caps["date"].unique()))
     member_prices_b3 = None
     if rotation.year_end_close(core[benchmark], B3_YEAR)[1] is not None:
         members = other493(data.sp500_members(on=B3_MEMBERS_ON))
@@ -169,7 +250,7 @@ def load(
         caps=caps,
         cap_members=cap_members,
         sp_log_start=sp_log_start,
-        fomc_cuts=rotation.fomc_cut_dates(),
+        fomc_cuts=fomc_cut_dates(),
         member_prices_b3=member_prices_b3,
         changes=changes,
         holdings_dates=holdings_dates_read(data),

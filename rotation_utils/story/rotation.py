@@ -739,14 +739,15 @@ def calendar_metrics(year) -> list[tuple]:
     ]
 
 
-def b3_values(year) -> dict:
-    """Claim B3's recorded values: IWM's 2025 return beside the published figure, and the median member's."""
+def b3_values(year, check: dict) -> dict:
+    """Claim B3's recorded values: IWM's 2025 return beside the published figure, and the median
+    member's (``check``: ``rotation_verdicts.mega_cap_year``)."""
     if year is None:
         return {}
     return {
         "iwm_2025_pct": Shown(year.series["IWM"] * 100, "%", "IWM total return, 2025"),
         "known_iwm_2025_pct": Shown(12.8, "%", "IWM 2025, published figure"),
-        "median_other493_member_2025_pct": Shown(year.members.median() * 100, "%", "Median Other 493 member, 2025"),
+        "median_other493_member_2025_pct": Shown(check["median_member"] * 100, "%", "Median Other 493 member, 2025"),
     }
 
 
