@@ -18,10 +18,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..errors import BadInputError, DataUnavailableError
-from ..membership_notes import holdings_dates_read
 from ..reference_data import fomc_decisions
 from ..universes import other493
 from . import baskets, rotation
+from .membership import holdings_dates_read
 
 #: series every run reads beside the report's funds (the fixed lines, the fund checks, the indices)
 FIXED_SERIES = ["IWM", "IJH", "RSP", "MAGS", "^RUT", "^GSPC"]

@@ -25,8 +25,8 @@ from ..analytics.earnings import EARLY_YEAR_END_MONTHS, calendar_year, group_val
 from ..analytics.earnings_verdicts import ThesisTest, thesis_test
 from ..analytics.named_companies import MAX_IWM_LAG_DAYS, event_outside_window, named_verdict
 from ..claim_values import Shown
-from ..membership_notes import holdings_phrase
 from ..verdicts import ClaimVerdict, Rule
+from .membership import holdings_phrase
 
 
 # ---- data ----------------------------------------------------------------------
@@ -844,7 +844,7 @@ def caveats(
         end: the window's last price date (the membership date of the groups).
         never: members without annual statements (``earnings.members_without_statements``).
         no_prices, no_statements, no_quarters: named tickers lacking each input.
-        membership: the caveats of :mod:`rotation_utils.membership_notes` on the files the run
+        membership: the caveats of :mod:`rotation_utils.story.membership` on the files the run
             read (holdings after the window, change-log gaps and lags); None where one does not apply.
         fin: the dated S&P 500 fundamentals (for :func:`versions_caveat`).
     """

@@ -25,10 +25,10 @@ import pandas as pd
 from ..analytics.rotation import PUBLISHED_2025, event_in_window, gap_note, iso_dates, pair_gaps
 from ..analytics.rotation_verdicts import rotation_verdict
 from ..claim_values import Shown
-from ..membership_notes import change_log_caveat, holdings_caveat
 from ..narrative import compare, direction, listing, num, pct, plural, pp
 from ..notebook import window_text
 from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from .membership import change_log_caveat, holdings_caveat
 
 #: claim B4's burst window as the reader sees it
 BURST = "2025-12-31 to 2026-01-16"

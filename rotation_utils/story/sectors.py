@@ -41,10 +41,10 @@ from ..analytics.sectors_verdicts import (
     named_sector_verdict,
 )
 from ..claim_values import Shown
-from ..membership_notes import holdings_caveat, holdings_phrase
 from ..narrative import compare, direction, listing, pct, plural, pp
 from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
 from ..verdicts import ClaimVerdict, Rule
+from .membership import holdings_caveat, holdings_phrase
 
 #: display names of every fund the report can chart (sector, industry, size/style ETFs)
 ETF_LABELS = {**SECTOR_ETFS, **INDUSTRY_ETFS, **SIZE_STYLE_ETFS}
@@ -602,7 +602,7 @@ def member_caveats(cov: dict, holdings_date, start, prints: pd.DataFrame, late, 
     ``cov`` comes from ``sectors_members.member_coverage``; ``prints`` are the suspect
     prints inside the window and ``late`` the unconfirmed last-day moves. The membership
     sentence names the holdings file and says whether it lies after the window start
-    or even after the window end ``end`` (:func:`rotation_utils.membership_notes.holdings_caveat`).
+    or even after the window end ``end`` (:func:`rotation_utils.story.membership.holdings_caveat`).
     """
     look_ahead = holdings_caveat([holdings_date], start, end)
     member = (

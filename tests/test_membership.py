@@ -1,9 +1,10 @@
-"""Membership caveats name the file dates the run read and appear only when they apply."""
+"""Membership facts come from the files the run read; their caveats name those dates and appear only when they apply."""
 
 import pandas as pd
 
-from rotation_utils import membership_notes as MN
+from rotation_utils.analytics import membership as AM
 from rotation_utils.data import DataLayer
+from rotation_utils.story import membership as MN
 
 T = pd.Timestamp
 
@@ -48,13 +49,17 @@ def test_change_log_caveat_only_for_gaps_inside_the_window():
 def test_change_log_lags_only_for_names_added_by_the_window_end():
     log = pd.DataFrame({"date": [T("2026-03-04")], "symbol": ["FIX"], "action": ["added"]})
     added = {"FIX": T("2025-12-22"), "AAPL": T("1982-11-30")}
-    assert MN.change_log_lags(log, added, ["FIX", "HCI"], "2026-07-13") == [
-        "FIX added 2025-12-22, first in the change log 2026-03-04"
-    ]
-    assert MN.change_log_lags(log, added, ["FIX"], "2026-01-31") == [
-        "FIX added 2025-12-22, not in the change log by 2026-01-31"
-    ]
-    assert MN.change_log_lags(log, added, ["FIX"], "2024-12-31") == []  # added after the window
+    late = AM.change_log_lags(log, added, ["FIX", "HCI"], "2026-07-13")
+    assert late == [AM.Lag("FIX", T("2025-12-22"), T("2026-03-04"))]
+    assert MN.lag_phrase(late[0], "2026-07-13") == "FIX added 2025-12-22, first in the change log 2026-03-04"
+    missing = AM.change_log_lags(log, added, ["FIX"], "2026-01-31")
+    assert missing == [AM.Lag("FIX", T("2025-12-22"), None)]
+    assert MN.lag_phrase(missing[0], "2026-01-31") == "FIX added 2025-12-22, not in the change log by 2026-01-31"
+    assert MN.change_log_lag_note(log, added, ["FIX"], "2026-01-31") == (
+        "The S&P 500 change log shows this addition late, so membership on those days is understated: "
+        "FIX added 2025-12-22, not in the change log by 2026-01-31."
+    )
+    assert AM.change_log_lags(log, added, ["FIX"], "2024-12-31") == []  # added after the window
     assert MN.change_log_lag_note(log, added, ["FIX"], "2024-12-31") is None
 
 
@@ -63,13 +68,13 @@ def test_the_snapshot_files_read_on_the_defaults_and_on_2024():
     full = DataLayer("snapshot")
     for d in full.iwm_holdings_dates():
         full.iwm_holdings(d)
-    assert MN.holdings_dates_read(full) == [T("2025-05-13"), T("2025-11-05"), T("2026-05-05")]
+    assert AM.holdings_dates_read(full) == [T("2025-05-13"), T("2025-11-05"), T("2026-05-05")]
     gap = MN.change_log_caveat(full.sp500_changes(), "2025-01-01", "2026-07-13", through=full.read_limit)
     assert "from 2025-08-12 to 2026-03-04" in gap
     y2024 = DataLayer("snapshot", end="2024-12-31")
     y2024.iwm_holdings("2024-12-31")
-    assert MN.holdings_dates_read(y2024) == [T("2025-05-13")]
+    assert AM.holdings_dates_read(y2024) == [T("2025-05-13")]
     assert "after the window end 2024-12-31" in MN.holdings_caveat(
-        MN.holdings_dates_read(y2024), "2024-01-01", "2024-12-31"
+        AM.holdings_dates_read(y2024), "2024-01-01", "2024-12-31"
     )
     assert MN.change_log_caveat(y2024.sp500_changes(), "2024-01-01", "2024-12-31", through=y2024.read_limit) is None
