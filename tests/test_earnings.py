@@ -333,7 +333,9 @@ def test_forecast_verdict_and_claims():
         },
         2026: {"weight_share": 0.01},
     }
-    f = EV.forecast_claims(growth_table(0.3, 0.1, complete=False, year=2026), low).set_index("claim")
+    f = story_earnings.forecast_table(
+        EV.forecast_tests(growth_table(0.3, 0.1, complete=False, year=2026), low)
+    ).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "forecast pending", "B8": "unverifiable", "A2": "unverifiable"}
     # unverifiable with the reason, naming the holdings file the coverage is counted on
     for cid in ("B8", "A2"):
@@ -346,7 +348,7 @@ def test_forecast_verdict_and_claims():
         2025: {"weight_share": 0.9, "covered": 1800, "names": 1900, "net_margin_covered": 0.03},
         2026: {"weight_share": 0.9, "growth_covered": 0.25, "net_margin_covered": 0.04},
     }
-    f = EV.forecast_claims(growth_table(0.3, 0.1, year=2026), full).set_index("claim")
+    f = story_earnings.forecast_table(EV.forecast_tests(growth_table(0.3, 0.1, year=2026), full)).set_index("claim")
     assert f["verdict"].to_dict() == {"A5": "contradicted", "B8": "confirmed", "A2": "contradicted"}
 
 
@@ -490,7 +492,7 @@ def test_forecast_claims_before_the_forecast_year_and_sentence():
         2026: {"weight_share": 0.01},
     }
     g = growth_table(0.3, 0.1, complete=False, year=2026)
-    f = EV.forecast_claims(g, low, window_end="2019-12-31")
+    f = story_earnings.forecast_table(EV.forecast_tests(g, low, window_end="2019-12-31"))
     assert set(f["verdict"]) == {"unverifiable"} and list(f["claim"]) == ["A5", "B8", "A2"]
     assert (f["in the data"] == "the window ends on 2019-12-31, before the forecast year 2026 begins").all()
     s = story_earnings.forecast_sentence(f, 0.0)
@@ -498,7 +500,9 @@ def test_forecast_claims_before_the_forecast_year_and_sentence():
         "These are forecasts, not results. Unverifiable in this window (the window ends on 2019-12-31, "
         "before the forecast year 2026 begins): A5, B8 and A2."
     )
-    f = EV.forecast_claims(g, low, window_end="2026-07-13")  # inside the forecast year: as before
+    f = story_earnings.forecast_table(
+        EV.forecast_tests(g, low, window_end="2026-07-13")
+    )  # inside the forecast year: as before
     assert f.set_index("claim")["verdict"].to_dict() == {
         "A5": "forecast pending",
         "B8": "unverifiable",

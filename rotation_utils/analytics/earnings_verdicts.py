@@ -16,14 +16,43 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import narrative as nr
 from ..verdicts import ClaimVerdict, ReportVerdict
 from .earnings import group_value
 
 
-def forecast_claims(
+@dataclass(frozen=True)
+class ForecastTests:
+    """What the data says on the forecast claims A5, B8 and A2 (worded by
+    :func:`rotation_utils.story.earnings.forecast_table`).
+
+    Attributes:
+        year: the forecast year.
+        window_end: the run's last day (None: the latest data).
+        before_year: True when the window ends before ``year`` begins (nothing measurable).
+        complete: ``year`` is complete for both groups (same-company coverage).
+        mag7, other493: their growth in ``year`` (NaN when not measured).
+        prev, cur: ``russell_coverage`` of ``year - 1`` and ``year`` ({} when not read).
+        min_coverage: IWM weight share the statements must cover.
+        coverage_ok: the ``year - 1`` statements cover at least ``min_coverage``.
+        verdicts: ``{"A5": ..., "B8": ..., "A2": ...}``.
+    """
+
+    year: int
+    window_end: pd.Timestamp | None
+    before_year: bool
+    complete: bool
+    mag7: float
+    other493: float
+    prev: dict
+    cur: dict
+    min_coverage: float
+    coverage_ok: bool
+    verdicts: dict
+
+
+def forecast_tests(
     growth: pd.DataFrame, russell: dict, min_coverage: float = 0.8, year: int = 2026, window_end=None
-) -> pd.DataFrame:
+) -> ForecastTests:
     """Status of the forecast claims A5, B8 and A2 against what the data now holds.
 
     ``russell``: ``{year: russell_coverage(...)}`` for ``year - 1`` and ``year``.
@@ -33,20 +62,12 @@ def forecast_claims(
     statements: unverifiable when those cover less than ``min_coverage`` of IWM's
     weight, pending while ``year`` is incomplete. A window that ends before
     ``year`` begins (``window_end``) cannot measure any of them: all three are
-    unverifiable here, and the row says so.
+    unverifiable.
     """
-    if window_end is not None and pd.Timestamp(window_end) < pd.Timestamp(year, 1, 1):
-        why = f"the window ends on {pd.Timestamp(window_end):%Y-%m-%d}, before the forecast year {year} begins"
-        return pd.DataFrame(
-            [
-                {"claim": c, "forecast": f, "in the data": why, "verdict": ClaimVerdict.UNVERIFIABLE}
-                for c, f in (
-                    ("A5", f"{year} earnings: Other 493 +33%, Mag 7 +2%"),
-                    ("B8", f"Russell 2000 earnings +22% to +35% in {year}"),
-                    ("A2", f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})"),
-                )
-            ]
-        )
+    end = None if window_end is None else pd.Timestamp(window_end)
+    if end is not None and end < pd.Timestamp(year, 1, 1):
+        none = dict.fromkeys(("A5", "B8", "A2"), ClaimVerdict.UNVERIFIABLE)
+        return ForecastTests(year, end, True, False, np.nan, np.nan, {}, {}, min_coverage, False, none)
     g = growth[growth["year"] == year]
     complete = bool(len(g)) and bool(g["complete"].all())
     m, o = group_value(growth, "Mag 7", year), group_value(growth, "Other 493", year)
@@ -56,43 +77,12 @@ def forecast_claims(
     cur_ok = cov_ok and cur.get("weight_share", 0) >= min_coverage
     b8_ok = (0.22 <= cur.get("growth_covered", np.nan) <= 0.35) if cur_ok else None
     a2_ok = (cur.get("net_margin_covered", 0) >= 0.05) if cur_ok else None
-    held = prev.get("holdings_date")
-    cov_text = (
-        f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)}"
-        + (f" in the holdings file of {pd.Timestamp(held):%Y-%m-%d}" if held is not None else "")
-        + f" ({nr.pct(prev.get('weight_share'), sign=False)} of the fund's weight)"
-    )
-    if not cov_ok:  # the reason the data can never settle B8 and A2, stated with the figures
-        cov_text += (
-            f", below the {nr.pct(min_coverage, 0, False)} of the fund's weight needed to measure "
-            "Russell 2000 earnings, so the data cannot settle it"
-        )
-    rows = [
-        {
-            "claim": "A5",
-            "forecast": f"{year} earnings: Other 493 +33%, Mag 7 +2%",
-            "in the data": (
-                f"{year} complete: Mag 7 {nr.pct(m)}, Other 493 {nr.pct(o)}"
-                if complete
-                else f"{year} not complete (same-company sample below {nr.pct(min_coverage, 0, False)})"
-            ),
-            "verdict": forecast_verdict(complete, True, a5_ok),
-        },
-        {
-            "claim": "B8",
-            "forecast": f"Russell 2000 earnings +22% to +35% in {year}",
-            "in the data": cov_text,
-            "verdict": forecast_verdict(cur_ok, cov_ok, b8_ok),
-        },
-        {
-            "claim": "A2",
-            "forecast": f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})",
-            "in the data": cov_text
-            + f"; their {year - 1} net margin {nr.pct(prev.get('net_margin_covered'), sign=False)}",
-            "verdict": forecast_verdict(cur_ok, cov_ok, a2_ok),
-        },
-    ]
-    return pd.DataFrame(rows)
+    verdicts = {
+        "A5": forecast_verdict(complete, True, a5_ok),
+        "B8": forecast_verdict(cur_ok, cov_ok, b8_ok),
+        "A2": forecast_verdict(cur_ok, cov_ok, a2_ok),
+    }
+    return ForecastTests(year, end, False, complete, m, o, prev, cur, min_coverage, cov_ok, verdicts)
 
 
 def earnings_race_verdict(

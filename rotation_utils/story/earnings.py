@@ -22,7 +22,7 @@ import pandas as pd
 
 from .. import narrative as nv
 from ..analytics.earnings import EARLY_YEAR_END_MONTHS, calendar_year, group_value
-from ..analytics.earnings_verdicts import ThesisTest, thesis_test
+from ..analytics.earnings_verdicts import ForecastTests, ThesisTest, thesis_test
 from ..analytics.named_companies import MAX_IWM_LAG_DAYS, event_outside_window, named_verdict
 from ..claim_values import Shown
 from ..verdicts import ClaimVerdict, Rule
@@ -424,8 +424,50 @@ def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> s
 FORECAST_CLAIMED = {"A5": 33.0, "B8": 22.0, "A2": 5.0}
 
 
+def forecast_table(tests: ForecastTests) -> pd.DataFrame:
+    """The forecast claims A5, B8 and A2 as a table: ``claim``, ``forecast`` (what the
+    article says), ``in the data`` (what the run's data shows, with its figures) and
+    ``verdict``, from :func:`~rotation_utils.analytics.earnings_verdicts.forecast_tests`."""
+    year = tests.year
+    forecasts = {
+        "A5": f"{year} earnings: Other 493 +33%, Mag 7 +2%",
+        "B8": f"Russell 2000 earnings +22% to +35% in {year}",
+        "A2": f"Russell 2000 net margin 3% ({year - 1}) to 5% ({year})",
+    }
+    if tests.before_year:
+        why = f"the window ends on {tests.window_end:%Y-%m-%d}, before the forecast year {year} begins"
+        found = dict.fromkeys(forecasts, why)
+    else:
+        prev, held = tests.prev, tests.prev.get("holdings_date")
+        cov_text = (
+            f"IWM names with {year - 1} statements: {prev.get('covered', 0)} of {prev.get('names', 0)}"
+            + (f" in the holdings file of {pd.Timestamp(held):%Y-%m-%d}" if held is not None else "")
+            + f" ({nv.pct(prev.get('weight_share'), sign=False)} of the fund's weight)"
+        )
+        if not tests.coverage_ok:  # the reason the data can never settle B8 and A2, stated with the figures
+            cov_text += (
+                f", below the {nv.pct(tests.min_coverage, 0, False)} of the fund's weight needed to measure "
+                "Russell 2000 earnings, so the data cannot settle it"
+            )
+        found = {
+            "A5": (
+                f"{year} complete: Mag 7 {nv.pct(tests.mag7)}, Other 493 {nv.pct(tests.other493)}"
+                if tests.complete
+                else f"{year} not complete (same-company sample below {nv.pct(tests.min_coverage, 0, False)})"
+            ),
+            "B8": cov_text,
+            "A2": cov_text + f"; their {year - 1} net margin {nv.pct(prev.get('net_margin_covered'), sign=False)}",
+        }
+    return pd.DataFrame(
+        [
+            {"claim": c, "forecast": forecasts[c], "in the data": found[c], "verdict": tests.verdicts[c]}
+            for c in ("A5", "B8", "A2")
+        ]
+    )
+
+
 def forecast_claim_records(forecasts: pd.DataFrame, claimed: dict | None = None) -> list[dict]:
-    """Keyword arguments of ``Report.claim`` for each row of ``forecast_claims``.
+    """Keyword arguments of ``Report.claim`` for each row of :func:`forecast_table`.
 
     Why: the ledger ranks claims by their gap to the data, so each forecast
     carries the article's number (``claimed``, in %, ``FORECAST_CLAIMED`` by
