@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from rotation_utils.analytics import rotation as RO
+from rotation_utils.analytics import rotation_coverage as RC
 from rotation_utils.analytics import rotation_verdicts as ROV
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError
@@ -268,12 +269,6 @@ def test_returns_are_nan_when_a_series_starts_after_the_anchor():
     assert list(lines.columns) == ["ok"]
 
 
-def test_iso_dates_is_safe_on_missing_and_empty():
-    df = pd.DataFrame({"d": [pd.Timestamp("2025-01-02"), None], "x": [1, 2]})
-    assert RO.iso_dates(df, ["d", "absent"])["d"].tolist() == ["2025-01-02", ""]
-    assert RO.iso_dates(df.iloc[:0], ["d"]).empty
-
-
 def test_target_verdict_judges_the_year_so_far_and_then_its_close():
     idx = pd.DatetimeIndex(["2025-12-31", "2026-07-13"])
     s = pd.Series([2480.0, 2950.0], index=idx)
@@ -310,12 +305,12 @@ def _late_frame():
 
 def test_history_gaps_name_the_first_price_or_its_absence():
     idx, px = _late_frame()
-    gaps = RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
+    gaps = RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
     assert set(gaps) == {"IWM", "RSP"}
     assert gaps["IWM"] == f"IWM has no prices before {idx[4]:%Y-%m-%d}"
     assert gaps["RSP"] == f"RSP has no prices up to {idx[-1]:%Y-%m-%d} in this source"
     # from a start inside IWM's history nothing is missing but RSP
-    assert set(RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[5], idx[-1])) == {"RSP"}
+    assert set(RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[5], idx[-1])) == {"RSP"}
 
 
 def test_basket_gaps_name_the_missing_input():
@@ -329,32 +324,32 @@ def test_basket_gaps_name_the_missing_input():
             {"date": idx[0], "group": "Other 493", "members": 0, "with_prices": 0, "cap_share_with_prices": np.nan},
         ]
     )
-    gaps = RO.basket_gaps(levels, cover, idx[0], idx[-1], members_from="2012-12-27", caps_from=None)
+    gaps = RC.basket_gaps(levels, cover, idx[0], idx[-1], members_from="2012-12-27", caps_from=None)
     assert set(gaps) == {"Mag 7 (cap)", "Other 493 (cap)", "Other 493 (equal)"}
-    assert gaps["Other 493 (equal)"] == RO.BasketGap("Other 493 (equal)", "members", pd.Timestamp("2012-12-27"))
-    assert gaps["Mag 7 (cap)"] == RO.BasketGap("Mag 7 (cap)", "caps", idx[-1])
-    later_caps = RO.basket_gaps(levels, cover, idx[0], idx[-1], caps_from="2021-01-29")
-    assert later_caps["Mag 7 (cap)"] == RO.BasketGap("Mag 7 (cap)", "caps_late", pd.Timestamp("2021-01-29"))
-    assert later_caps["Other 493 (cap)"] == RO.BasketGap("Other 493 (cap)", "members", None)
+    assert gaps["Other 493 (equal)"] == RC.BasketGap("Other 493 (equal)", "members", pd.Timestamp("2012-12-27"))
+    assert gaps["Mag 7 (cap)"] == RC.BasketGap("Mag 7 (cap)", "caps", idx[-1])
+    later_caps = RC.basket_gaps(levels, cover, idx[0], idx[-1], caps_from="2021-01-29")
+    assert later_caps["Mag 7 (cap)"] == RC.BasketGap("Mag 7 (cap)", "caps_late", pd.Timestamp("2021-01-29"))
+    assert later_caps["Other 493 (cap)"] == RC.BasketGap("Other 493 (cap)", "members", None)
     priced_none = cover.assign(members=[7, 490])
-    assert RO.basket_gaps(levels, priced_none, idx[0], idx[-1])["Other 493 (equal)"].missing == "prices"
+    assert RC.basket_gaps(levels, priced_none, idx[0], idx[-1])["Other 493 (equal)"].missing == "prices"
     late = levels.assign(**{"Other 493 (equal)": [np.nan, np.nan, 1.0, 1.0, 1.0]})
     cover_ok = cover.assign(members=[7, 490], with_prices=[5, 480])
-    assert RO.basket_gaps(late, cover_ok, idx[0], idx[-1])["Other 493 (equal)"] == RO.BasketGap(
+    assert RC.basket_gaps(late, cover_ok, idx[0], idx[-1])["Other 493 (equal)"] == RC.BasketGap(
         "Other 493 (equal)", "level", idx[2]
     )
 
 
 def test_pair_gaps_gap_note_and_with_columns():
     idx, px = _late_frame()
-    gaps = RO.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
+    gaps = RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
     pairs = {"IWM / SPY": ("IWM", "SPY"), "RSP / SPY": ("RSP", "SPY"), "SPY / SPY": ("SPY", "SPY")}
-    assert set(RO.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
-    assert RO.gap_note(gaps, ["SPY"]) == ""
-    assert RO.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
-    wide = RO.with_columns(px, ["SPY", "RSP"])
+    assert set(RC.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
+    assert RC.gap_note(gaps, ["SPY"]) == ""
+    assert RC.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
+    wide = RC.with_columns(px, ["SPY", "RSP"])
     assert list(wide.columns) == ["SPY", "IWM", "RSP"] and wide["RSP"].isna().all()
-    assert RO.with_columns(px, ["SPY"]) is px
+    assert RC.with_columns(px, ["SPY"]) is px
     # a missing fund gives NaN spreads, not a KeyError
     assert np.isnan(RO.relative_return(wide["RSP"], wide["SPY"], idx[0]))
 
@@ -432,11 +427,11 @@ def test_coverage_in_window_reads_the_rebalances_from_the_start():
             "cap_share_with_prices": [np.nan, 0.97, np.nan, 0.99],
         }
     )
-    cov = RO.coverage_in_window(cover, "2025-01-01")
+    cov = RC.coverage_in_window(cover, "2025-01-01")
     assert (cov.other_min, cov.other_max, cov.other_members, cov.mag_min, cov.mag_members) == (480, 480, 492, 7, 7)
     assert cov.cap_share_min == pytest.approx(0.99)
-    assert RO.coverage_in_window(cover, "2024-12-01").mag_min == 6
-    unknown = RO.coverage_in_window(cover.assign(members=0, with_prices=0), "2024-12-01")
+    assert RC.coverage_in_window(cover, "2024-12-01").mag_min == 6
+    unknown = RC.coverage_in_window(cover.assign(members=0, with_prices=0), "2024-12-01")
     assert unknown.other_members is None and np.isnan(unknown.cap_share_min)
 
 

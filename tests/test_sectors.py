@@ -13,7 +13,7 @@ from rotation_utils.analytics import sectors as S
 from rotation_utils.analytics import sectors_data as D
 from rotation_utils.analytics import sectors_members as M
 from rotation_utils.analytics import sectors_verdicts as SV
-from rotation_utils.analytics.rotation import history_gaps
+from rotation_utils.analytics.rotation_coverage import history_gaps
 from rotation_utils.errors import BadInputError
 
 

@@ -7,6 +7,7 @@ import pytest
 
 from rotation_utils.analytics import breadth as BR
 from rotation_utils.analytics import rotation as RO
+from rotation_utils.analytics import rotation_coverage as RC
 from rotation_utils.analytics import rotation_verdicts as ROV
 from rotation_utils.claim_values import Shown
 from rotation_utils.story import rotation as story
@@ -126,15 +127,15 @@ def test_tracking_paragraph_and_coverage_note_without_baskets():
             for g, n, k in (("Mag 7", 7, 5), ("Other 493", 0, 0))
         ]
     )
-    text = story.tracking_paragraph(empty, RO.coverage_in_window(cover, "2008-01-01"), "2008-01-01", gaps)
+    text = story.tracking_paragraph(empty, RC.coverage_in_window(cover, "2008-01-01"), "2008-01-01", gaps)
     assert "over this window: MAGS has no prices up to 2009-06-30 in this source." in text
     assert "Other 493" not in text and "hold 5 of the 7 names" in text
     full = cover.assign(members=[7, 490], with_prices=[7, 480], cap_share_with_prices=[np.nan, 0.99])
-    assert story.coverage_note(RO.coverage_in_window(full, "2008-01-01")) == (
+    assert story.coverage_note(RC.coverage_in_window(full, "2008-01-01")) == (
         " At each rebalance 480-480 of the 490 Other 493 members had prices, covering at least 99.0% of the group's market cap."
     )
     no_caps = full.assign(cap_share_with_prices=np.nan)
-    assert story.coverage_note(RO.coverage_in_window(no_caps, "2008-01-01")).endswith(
+    assert story.coverage_note(RC.coverage_in_window(no_caps, "2008-01-01")).endswith(
         "(no market caps to weight them)."
     )
 
@@ -396,23 +397,23 @@ def test_sub_window_and_timing_tables_label_units():
 
 def test_basket_and_breadth_reasons_name_the_missing_input():
     d = pd.Timestamp
-    assert story.basket_reason(RO.BasketGap("Other 493 (equal)", "members", d("2012-12-27"))) == (
+    assert story.basket_reason(RC.BasketGap("Other 493 (equal)", "members", d("2012-12-27"))) == (
         "Other 493 (equal): no S&P 500 members are known before 2012-12-27, when the change log starts"
     )
-    assert story.basket_reason(RO.BasketGap("Other 493 (cap)", "members")).endswith("are known for the window")
-    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "prices", members=7)) == (
+    assert story.basket_reason(RC.BasketGap("Other 493 (cap)", "members")).endswith("are known for the window")
+    assert story.basket_reason(RC.BasketGap("Mag 7 (cap)", "prices", members=7)) == (
         "Mag 7 (cap): none of its 7 members has prices in the window"
     )
-    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "caps", d("2008-01-07"))) == (
+    assert story.basket_reason(RC.BasketGap("Mag 7 (cap)", "caps", d("2008-01-07"))) == (
         "Mag 7 (cap): there are no month-end market caps up to 2008-01-07"
     )
-    assert story.basket_reason(RO.BasketGap("Mag 7 (cap)", "caps_late", d("2021-01-29"))) == (
+    assert story.basket_reason(RC.BasketGap("Mag 7 (cap)", "caps_late", d("2021-01-29"))) == (
         "Mag 7 (cap): month-end market caps start 2021-01-29"
     )
-    assert story.basket_reason(RO.BasketGap("X", "level", d("2019-03-01"))) == "X: its first level is on 2019-03-01"
-    assert story.basket_reason(RO.BasketGap("X", "level")) == "X: it has no level in the window"
+    assert story.basket_reason(RC.BasketGap("X", "level", d("2019-03-01"))) == "X: its first level is on 2019-03-01"
+    assert story.basket_reason(RC.BasketGap("X", "level")) == "X: it has no level in the window"
     series = {"MAGS": "MAGS has no prices before 2024-04-11"}
-    merged = story.gap_reasons((series, {"X": RO.BasketGap("X", "level")}))
+    merged = story.gap_reasons((series, {"X": RC.BasketGap("X", "level")}))
     assert merged == {"MAGS": "MAGS has no prices before 2024-04-11", "X": "X: it has no level in the window"}
     reasons = story.breadth_reasons(
         {
@@ -476,3 +477,9 @@ def test_the_risk_free_caveat_follows_the_source_that_served_it():
     data.rf_source = "fred"
     assert "DGS3MO" not in story.caveats(data, full, full, 12, 0, a1)
     assert "need month-end market caps" in story.caveats(data, full, full, 0, 0, a1)
+
+
+def test_iso_dates_is_safe_on_missing_and_empty():
+    df = pd.DataFrame({"d": [pd.Timestamp("2025-01-02"), None], "x": [1, 2]})
+    assert story.iso_dates(df, ["d", "absent"])["d"].tolist() == ["2025-01-02", ""]
+    assert story.iso_dates(df.iloc[:0], ["d"]).empty

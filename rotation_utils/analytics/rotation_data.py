@@ -20,7 +20,7 @@ import pandas as pd
 from ..errors import BadInputError, DataUnavailableError
 from ..reference_data import fomc_decisions
 from ..universes import other493
-from . import baskets, rotation
+from . import baskets, rotation, rotation_coverage
 from .membership import holdings_dates_read
 
 #: series every run reads beside the report's funds (the fixed lines, the fund checks, the indices)
@@ -220,7 +220,7 @@ def load(
     wanted = list(dict.fromkeys([*funds, benchmark, *FIXED_SERIES]))
     core = data.prices(wanted, min(pd.Timestamp(long_view_start), basket_from), run.end)
     rotation.require_columns(core, [benchmark], "benchmark")
-    core = rotation.with_columns(core, wanted)  # a fund the window predates stays as 'no data'
+    core = rotation_coverage.with_columns(core, wanted)  # a fund the window predates stays as 'no data'
     last_day = core.index[-1]
     levels, cover = baskets.build_group_baskets(*baskets.load_group_inputs(data, basket_from, last_day))
     rf = data.rates([RISK_FREE], lookback, last_day)[RISK_FREE]
@@ -266,12 +266,12 @@ def window_gaps(data: RotationData) -> tuple[dict, dict]:
     """Series and rebuilt baskets without data from the window start.
 
     Returns:
-        ``(series, baskets)``: fund or index -> reason (``rotation.history_gaps``, shared
-        with report 06) and basket -> :class:`~rotation_utils.analytics.rotation.BasketGap`
-        (``rotation.basket_gaps``); ``story.rotation.gap_reasons`` words both as one dict.
+        ``(series, baskets)``: fund or index -> reason (``rotation_coverage.history_gaps``, shared
+        with report 06) and basket -> :class:`~rotation_utils.analytics.rotation_coverage.BasketGap`
+        (``rotation_coverage.basket_gaps``); ``story.rotation.gap_reasons`` words both as one dict.
     """
-    series = rotation.history_gaps(data.core, data.wanted, data.base_day, data.last_day)
-    basket = rotation.basket_gaps(
+    series = rotation_coverage.history_gaps(data.core, data.wanted, data.base_day, data.last_day)
+    basket = rotation_coverage.basket_gaps(
         data.levels, data.basket_cover, data.base_day, data.last_day, data.sp_log_start, data.caps_from
     )
     return series, basket

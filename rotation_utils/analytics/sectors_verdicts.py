@@ -51,7 +51,7 @@ class A7Test:
         bank, market: the two tickers.
         claim_years: the years the claim names.
         last_day: the window's last day (why later years are not in the data).
-        gaps: ticker -> why it has no prices (``rotation.history_gaps``).
+        gaps: ticker -> why it has no prices (``rotation_coverage.history_gaps``).
     """
 
     verdict: ClaimVerdict

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..analytics.rotation import PUBLISHED_2025, event_in_window, gap_note, iso_dates, pair_gaps
+from ..analytics.rotation import PUBLISHED_2025, event_in_window
+from ..analytics.rotation_coverage import gap_note, pair_gaps
 from ..analytics.rotation_verdicts import rotation_verdict
 from ..claim_values import Shown
 from ..narrative import compare, direction, listing, num, pct, plural, pp
@@ -37,6 +38,17 @@ BURST = "2025-12-31 to 2026-01-16"
 def _day(value) -> str:
     """A date as 'YYYY-MM-DD'."""
     return str(pd.Timestamp(value).date())
+
+
+def iso_dates(df: pd.DataFrame, columns) -> pd.DataFrame:
+    """Copy of ``df`` with date columns as 'YYYY-MM-DD' strings ('' for missing): for display,
+    safe on empty frames and on object columns holding None."""
+    out = df.copy()
+    for c in columns:
+        if c in out.columns:
+            d = pd.to_datetime(out[c], errors="coerce")
+            out[c] = [x.strftime("%Y-%m-%d") if not pd.isna(x) else "" for x in d]
+    return out
 
 
 # ---- captions --------------------------------------------------------------------------
@@ -122,7 +134,7 @@ def data_sentence(data, benchmark: str, event_date) -> str:
 
 
 def basket_reason(gap) -> str:
-    """'Other 493 (cap): month-end market caps start 2021-01-29' from a ``rotation.BasketGap``."""
+    """'Other 493 (cap): month-end market caps start 2021-01-29' from a ``rotation_coverage.BasketGap``."""
     if gap.missing == "members":
         why = "no S&P 500 members are known" + (
             f" before {_day(gap.date)}, when the change log starts" if gap.date is not None else " for the window"
@@ -267,7 +279,7 @@ def tracking_sentence(checks: pd.DataFrame, base_day, gaps: dict | None = None) 
 
 def coverage_note(cov) -> str:
     """How many members the rebuilt baskets held at the rebalances inside the window
-    (``cov``: ``rotation.coverage_in_window``; '' when no Other 493 member is known)."""
+    (``cov``: ``rotation_coverage.coverage_in_window``; '' when no Other 493 member is known)."""
     text = ""
     if cov.other_members is not None:
         text = (

@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..analytics.rotation import gap_note
+from ..analytics.rotation_coverage import gap_note
 from ..analytics.sectors import HEALTHCARE_BANK_FUNDS, Leadership
 from ..analytics.sectors_members import BROAD_SHARE, SUSPECT_MOVE, FileTiming, MemberBreadth, WeightShift
 from ..analytics.sectors_verdicts import (
@@ -150,7 +150,7 @@ def membership_sentence(window: str, start, timing: FileTiming, cov: dict) -> st
 
 
 def gaps_sentence(gaps: dict) -> str:
-    """Which funds the window predates (``gaps``: ``rotation.history_gaps``), and what that means."""
+    """Which funds the window predates (``gaps``: ``rotation_coverage.history_gaps``), and what that means."""
     return (
         f"**Not covered from the window start:** {gap_note(gaps)}. Full-window figures leave them out; "
         "calendar years they do cover still count."
