@@ -11,6 +11,7 @@ from pathlib import Path
 import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
+from matplotlib.text import Annotation
 
 #: Okabe-Ito colour-blind-safe palette without its yellow (#F0E442), which cannot be read on white
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000"]
@@ -19,6 +20,8 @@ POSITIVE, NEGATIVE = PALETTE[0], PALETTE[3]  # bars above / below zero
 MAX_SERIES = 6
 #: the source line under every chart: large enough to read on a projector and on paper
 FOOTNOTE_SIZE = 11
+#: points between the lowest x-axis label and the source line
+FOOTNOTE_GAP_PT = 8
 FIGSIZE = (11, 5.5)
 DIVERGING = "RdBu"  # heat maps of relative returns: red below zero, blue above
 #: matplotlib style sheet holding the theme (seaborn's whitegrid/talk values, written out) and the sizes above
@@ -38,14 +41,37 @@ def apply() -> None:
 
 
 def footnote(fig_or_ax, source: str, as_of=None, extra: str = "") -> None:
-    """Write 'Source: ... | Data as of ...' under the figure."""
+    """Write 'Source: ... | data as of ...' under the figure, below the lowest x-axis label."""
     fig = fig_or_ax.figure if hasattr(fig_or_ax, "figure") and not isinstance(fig_or_ax, plt.Figure) else fig_or_ax
     parts = [f"Source: {source}"]
     if as_of is not None:
         parts.append(f"data as of {pd.Timestamp(as_of):%Y-%m-%d}")
     if extra:
         parts.append(extra)
-    fig.text(0.01, -0.02, " | ".join(parts), ha="left", va="top", fontsize=FOOTNOTE_SIZE, color="#333333", wrap=True)
+    text = " | ".join(parts)
+    axes = [a for a in fig.axes if a.get_visible()]
+    if not axes:
+        fig.text(0.01, -0.02, text, ha="left", va="top", fontsize=FOOTNOTE_SIZE, color="#333333", wrap=True)
+        return
+    # under the lowest panel's x-axis label wherever the layout puts it (a short figure
+    # or a two-panel one leaves less room than a fixed figure position assumes)
+    lowest = min(axes, key=lambda a: a.get_position().y0)
+    note = Annotation(
+        text,
+        xy=(0.01, 0),
+        xycoords=("figure fraction", lowest.xaxis.label),
+        xytext=(0, -FOOTNOTE_GAP_PT),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize=FOOTNOTE_SIZE,
+        color="#333333",
+        wrap=True,
+        annotation_clip=False,
+    )
+    note.set_figure(fig)
+    fig.texts.append(note)  # as fig.text() does: drawn with the figure, listed in fig.texts
+    note._remove_method = fig.texts.remove
 
 
 def legend_patch(color: str, label: str):

@@ -244,3 +244,18 @@ def test_no_file_of_the_project_names_an_unknown_rotation_variable():
                 if name not in known and not name.endswith("_RULE"):
                     stale.append(f"{path.relative_to(config.REPO_ROOT)}: {name}")
     assert stale == []
+
+
+@pytest.mark.parametrize("height, panels", [(4, 1), (5.5, 1), (7, 2)])
+def test_source_line_sits_below_the_lowest_x_axis_label(height, panels):
+    style.apply()
+    fig, axes = plt.subplots(panels, 1, figsize=(10, height), squeeze=False)
+    for ax in axes[:, 0]:
+        ax.plot([0, 1], [1, 2])
+        ax.set_xlabel("Number of claims")
+    style.footnote(fig, "a source long enough to reach across the label", "2026-07-13")
+    fig.canvas.draw()
+    note = fig.texts[0].get_window_extent()
+    label = axes[-1, 0].xaxis.label.get_window_extent()
+    assert note.y1 <= label.y0  # display coordinates grow upwards
+    plt.close(fig)
