@@ -9,6 +9,7 @@ from rotation_utils.analytics import rotation_coverage as RC
 from rotation_utils.analytics import rotation_verdicts as ROV
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError
+from rotation_utils.story import coverage as coverage_words
 
 
 def _idx(n, start="2024-01-01"):
@@ -344,9 +345,9 @@ def test_pair_gaps_gap_note_and_with_columns():
     idx, px = _late_frame()
     gaps = RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
     pairs = {"IWM / SPY": ("IWM", "SPY"), "RSP / SPY": ("RSP", "SPY"), "SPY / SPY": ("SPY", "SPY")}
-    assert set(RC.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
-    assert RC.gap_note(gaps, ["SPY"]) == ""
-    assert RC.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
+    assert set(coverage_words.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
+    assert coverage_words.gap_note(gaps, ["SPY"]) == ""
+    assert coverage_words.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
     wide = RC.with_columns(px, ["SPY", "RSP"])
     assert list(wide.columns) == ["SPY", "IWM", "RSP"] and wide["RSP"].isna().all()
     assert RC.with_columns(px, ["SPY"]) is px

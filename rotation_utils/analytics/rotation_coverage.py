@@ -86,23 +86,6 @@ def basket_gaps(levels: pd.DataFrame, cover: pd.DataFrame, since, until, members
     return out
 
 
-def pair_gaps(pairs: dict, gaps: dict) -> dict:
-    """Relative-strength lines that cannot be measured: label -> the reasons of their legs."""
-    out = {}
-    for label, legs in pairs.items():
-        why = [gaps[x] for x in legs if x in gaps]
-        if why:
-            out[label] = "; ".join(why)
-    return out
-
-
-def gap_note(gaps: dict, names=None) -> str:
-    """The reasons for ``names`` (all gaps when None) joined by '; ' (no final period);
-    '' when none apply."""
-    keys = list(gaps) if names is None else [n for n in names if n in gaps]
-    return "; ".join(dict.fromkeys(gaps[k] for k in keys))
-
-
 def with_columns(frame: pd.DataFrame, names) -> pd.DataFrame:
     """``frame`` with an all-NaN column for every name it lacks, so a section can look the
     name up and find 'no data' (reported via :func:`history_gaps`) rather than a KeyError."""

@@ -23,12 +23,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ..analytics.rotation import PUBLISHED_2025, event_in_window
-from ..analytics.rotation_coverage import gap_note, pair_gaps
 from ..analytics.rotation_verdicts import rotation_verdict
 from ..claim_values import Shown
 from ..narrative import compare, direction, listing, num, pct, plural, pp
 from ..notebook import window_text
 from ..verdicts import ClaimVerdict, ReportVerdict, Rule
+from .coverage import gap_note, pair_gaps
 from .membership import change_log_caveat, holdings_caveat
 
 #: claim B4's burst window as the reader sees it

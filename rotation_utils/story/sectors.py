@@ -24,7 +24,6 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..analytics.rotation_coverage import gap_note
 from ..analytics.sectors import HEALTHCARE_BANK_FUNDS, Leadership
 from ..analytics.sectors_members import BROAD_SHARE, SUSPECT_MOVE, FileTiming, MemberBreadth, WeightShift
 from ..analytics.sectors_verdicts import (
@@ -44,6 +43,7 @@ from ..claim_values import Shown
 from ..narrative import compare, direction, listing, pct, plural, pp
 from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
 from ..verdicts import ClaimVerdict, Rule
+from .coverage import gap_note
 from .membership import holdings_caveat, holdings_phrase
 
 #: display names of every fund the report can chart (sector, industry, size/style ETFs)
