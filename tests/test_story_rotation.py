@@ -195,13 +195,19 @@ def test_flips_sentence_counts_flips_and_names_the_leaders():
         }
     )
     states = pd.DataFrame({"Line": list(pairs), "Leader at end": ["IWM", "SPY"], "Since": [None, None]})
-    line_flips = RO.flips_of(flips, "IWM / SPY")
-    text = story.flips_sentence(
-        flips, line_flips, states, pairs, "IWM / SPY", 50, 200, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31")
+    summary = RO.flip_summary(flips, states, pairs, "IWM / SPY")
+    assert summary == RO.FlipSummary(
+        "IWM / SPY", 2, pd.Timestamp("2025-11-20"), "IWM leads", "IWM", 2, 3, ["IWM / SPY"]
     )
+    text = story.flips_sentence(summary, 50, 200, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
     assert text.startswith("Since 2024-01-01 the 50/200-day rule flipped 2 times on IWM / SPY")
     assert "most recently on 2025-11-20 to IWM leads; at 2025-12-31 the leader is IWM." in text
-    assert "the rule fired 3 times; the lines led by their numerator at the end: IWM / SPY." in text
+    assert (
+        "Across the two lines the rule fired 3 times; the lines led by their numerator at the end: IWM / SPY." in text
+    )
+    quiet = RO.flip_summary(flips.iloc[:0], states.assign(**{"Leader at end": ["SPY", "SPY"]}), pairs, "IJH / SPY")
+    text = story.flips_sentence(quiet, 50, 200, pd.Timestamp("2024-01-01"), pd.Timestamp("2025-12-31"))
+    assert "flipped 0 times on IJH / SPY; at 2025-12-31 the leader is SPY." in text and text.endswith("end: none.")
     headers, _ = rendered(*story.flips_table(flips))
     assert headers == ["Line", "Date", "Leadership to", "Held (trading days)"]
 

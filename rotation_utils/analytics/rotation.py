@@ -520,6 +520,43 @@ def flips_of(flips: pd.DataFrame, line: str) -> pd.DataFrame:
     return flips[flips["Line"] == line]
 
 
+class FlipSummary(NamedTuple):
+    """The timing rule's flips on one line and across all lines (from :func:`flips_by_pair`).
+
+    Attributes:
+        line: the line; flips: its flips; last_date, last_to: its latest flip (None without one).
+        leader: who leads the line at the window end; lines: how many lines;
+        all_flips: flips across every line; numerator_leads: lines their numerator leads at the end.
+    """
+
+    line: str
+    flips: int
+    last_date: pd.Timestamp | None
+    last_to: str | None
+    leader: str
+    lines: int
+    all_flips: int
+    numerator_leads: list
+
+
+def flip_summary(flips: pd.DataFrame, states: pd.DataFrame, pairs: dict, line: str) -> FlipSummary:
+    """:class:`FlipSummary` of ``line`` from :func:`flips_by_pair`'s ``(flips, states)`` over ``pairs``."""
+    mine = flips_of(flips, line)
+    by_line = states.set_index("Line")
+    leads = [name for name, r in by_line.iterrows() if r["Leader at end"] == pairs[name][0]]
+    last = mine.iloc[-1] if len(mine) else None
+    return FlipSummary(
+        line,
+        len(mine),
+        None if last is None else last["date"],
+        None if last is None else last["to"],
+        by_line.loc[line, "Leader at end"],
+        len(by_line),
+        len(flips),
+        leads,
+    )
+
+
 def closes(core: pd.DataFrame, name: str) -> pd.Series:
     """One series' closes without missing days."""
     return core[name].dropna()

@@ -423,26 +423,21 @@ def no_regime_sentence(benchmark: str, slow: int, flip_from, last_day, gaps: dic
     )
 
 
-def flips_sentence(flips, line_flips, states, pairs: dict, line: str, fast: int, slow: int, flip_from, last_day) -> str:
-    """How often the rule flipped on ``line`` and on all lines, the last flip, and who leads at the end.
-
-    Args:
-        flips: every line's flips; line_flips: those of ``line`` (``rotation.flips_of``).
-        states: ``rotation.flips_by_pair``'s leaders at the end; pairs: the lines.
-    """
-    by_line = states.set_index("Line")
-    leaders = [name for name, r in by_line.iterrows() if r["Leader at end"] == pairs[name][0]]
-    last = (
-        f", most recently on {line_flips['date'].iloc[-1].date()} to {line_flips['to'].iloc[-1]}"
-        if len(line_flips)
-        else ""
-    )
+def flips_sentence(summary, fast: int, slow: int, flip_from, last_day) -> str:
+    """How often the rule flipped on one line and on all lines, the last flip, and who leads
+    at the end (``summary``: ``rotation.flip_summary``)."""
+    last = f", most recently on {_day(summary.last_date)} to {summary.last_to}" if summary.last_date is not None else ""
     return (
-        f"Since {_day(flip_from)} the {fast}/{slow}-day rule flipped {plural(len(line_flips), 'time')} on {line}"
+        f"Since {_day(flip_from)} the {fast}/{slow}-day rule flipped {plural(summary.flips, 'time')} on {summary.line}"
         + last
-        + f"; at {_day(last_day)} the leader is {by_line.loc[line, 'Leader at end']}. Across the four lines the rule fired "
-        f"{plural(len(flips), 'time')}; the lines led by their numerator at the end: {listing(leaders)}."
+        + f"; at {_day(last_day)} the leader is {summary.leader}. Across the {_COUNT_WORDS.get(summary.lines, summary.lines)} "
+        f"lines the rule fired {plural(summary.all_flips, 'time')}; the lines led by their numerator at the end: "
+        f"{listing(summary.numerator_leads)}."
     )
+
+
+#: small counts as words, as the report has always written the number of lines
+_COUNT_WORDS = {2: "two", 3: "three", 4: "four", 5: "five"}
 
 
 def timing_table(table: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
