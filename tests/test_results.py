@@ -106,7 +106,7 @@ def test_every_report_prints_the_rule_it_applies():
     for path in sorted(config.NOTEBOOKS_DIR.glob("0*.ipynb")):
         cells = ["".join(c["source"]) for c in json.loads(path.read_text())["cells"] if c["cell_type"] == "code"]
         code = "\n".join(cells)
-        assert re.search(r"\.verdict\(\s*\w+(\[\"value\"\])?,\s*(rule|\w+\.\w+_RULE)\b", code), path.name
+        assert re.search(r"\.verdict\(\s*\w+(\[\"value\"\]|\.value)?,\s*(rule|\w+\.\w+_RULE)\b", code), path.name
         assert "RULE = (" not in code and "rule = (f" not in code, path.name  # no rule text typed in a cell
 
 
