@@ -308,8 +308,10 @@ def test_history_gaps_name_the_first_price_or_its_absence():
     idx, px = _late_frame()
     gaps = RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[0], idx[-1])
     assert set(gaps) == {"IWM", "RSP"}
-    assert gaps["IWM"] == f"IWM has no prices before {idx[4]:%Y-%m-%d}"
-    assert gaps["RSP"] == f"RSP has no prices up to {idx[-1]:%Y-%m-%d} in this source"
+    assert gaps["IWM"] == RC.SeriesGap("IWM", idx[4], idx[-1])
+    assert gaps["RSP"] == RC.SeriesGap("RSP", None, idx[-1])
+    assert coverage_words.reason(gaps["IWM"]) == f"IWM has no prices before {idx[4]:%Y-%m-%d}"
+    assert coverage_words.reason(gaps["RSP"]) == f"RSP has no prices up to {idx[-1]:%Y-%m-%d} in this source"
     # from a start inside IWM's history nothing is missing but RSP
     assert set(RC.history_gaps(px, ["SPY", "IWM", "RSP"], idx[5], idx[-1])) == {"RSP"}
 
@@ -347,7 +349,8 @@ def test_pair_gaps_gap_note_and_with_columns():
     pairs = {"IWM / SPY": ("IWM", "SPY"), "RSP / SPY": ("RSP", "SPY"), "SPY / SPY": ("SPY", "SPY")}
     assert set(coverage_words.pair_gaps(pairs, gaps)) == {"IWM / SPY", "RSP / SPY"}
     assert coverage_words.gap_note(gaps, ["SPY"]) == ""
-    assert coverage_words.gap_note(gaps) == f"{gaps['IWM']}; {gaps['RSP']}"
+    assert coverage_words.gap_note(gaps) == "; ".join(coverage_words.reasons(gaps).values())
+    assert coverage_words.pair_gaps(pairs, gaps)["IWM / SPY"] == coverage_words.reason(gaps["IWM"])
     wide = RC.with_columns(px, ["SPY", "RSP"])
     assert list(wide.columns) == ["SPY", "IWM", "RSP"] and wide["RSP"].isna().all()
     assert RC.with_columns(px, ["SPY"]) is px

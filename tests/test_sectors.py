@@ -309,7 +309,7 @@ def test_full_window_returns_leave_out_funds_listed_inside_the_window():
     assert np.isnan(win["KBWB"])  # returns_since alone would measure it from its first close
     assert S.full_window_returns(px, idx[2], idx[-1])["KBWB"] == pytest.approx(0.20)
     gaps = history_gaps(px, ["SPY", "KBWB", "XLRE"], idx[0], idx[-1])
-    assert gaps["KBWB"] == f"KBWB has no prices before {idx[2]:%Y-%m-%d}"
+    assert gaps["KBWB"].first == idx[2] and gaps["XLRE"].first is None
     assert S.covered(["SPY", "KBWB", "XLRE", "SPY"], gaps) == ["SPY"]
 
 
@@ -561,7 +561,7 @@ def test_load_reads_every_input_once_and_derives_the_window():
     fund_call = layer.price_calls[0]
     assert fund_call[0] == ["XLF", "XLRE", "IWN", "SPY", "IWM", "KBWB", "XLI", "XBI", "KRE"]
     assert fund_call[1] == pd.Timestamp("2023-12-01")  # the December before the first calendar year
-    assert data.first_year == 2024 and "XLRE" not in data.etfs and data.gaps["XLRE"].startswith("XLRE has no prices")
+    assert data.first_year == 2024 and "XLRE" not in data.etfs and data.gaps["XLRE"].first is None
     assert data.sector_cols == ["XLF"]  # size/style funds (IWN) are not ranked
     # a Saturday start: the base is Friday's close
     assert data.base_day == pd.Timestamp("2025-01-03") and data.end_day == pd.Timestamp("2025-03-31")

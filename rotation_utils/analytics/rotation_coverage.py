@@ -3,9 +3,8 @@ baskets without data from the window start, and how many members the baskets hel
 
 Why a module of its own: every section of report 01 (and report 06's fund sections) asks
 the same question before it measures, "does this series reach back to the window
-start?", and names the missing input when it does not. ``history_gaps`` returns the
-reason as a sentence (report 06 prints it as it is); the rebuilt baskets' gaps are typed
-(:class:`BasketGap`) and worded by ``story.rotation``.
+start?", and names the missing input when it does not. The gaps are typed
+(:class:`SeriesGap`, :class:`BasketGap`); ``story.coverage`` and ``story.rotation`` word them.
 """
 
 from __future__ import annotations
@@ -18,21 +17,32 @@ import pandas as pd
 from .returns import covers
 
 
+class SeriesGap(NamedTuple):
+    """Why a series has no close on or before the window start (``story.coverage.reason`` words it).
+
+    Attributes:
+        name: the series; first: its first close (after the start), None when the source
+            has none up to ``until``; until: the window end.
+    """
+
+    name: str
+    first: pd.Timestamp | None
+    until: pd.Timestamp
+
+
 def history_gaps(frame: pd.DataFrame, names, since, until) -> dict:
-    """Names in ``names`` with no close on or before ``since``: name -> reason.
+    """Names in ``names`` with no close on or before ``since``: name -> :class:`SeriesGap`.
 
     Why: a fund launched inside the window (IWM in 2000-05, RSP in 2003-04, MAGS in
     2023-04) or absent from the source has no genuine return "since the start", so
-    every section that needs it says so with this sentence instead of failing.
+    every section that needs it says so instead of failing.
     """
     since, until = pd.Timestamp(since), pd.Timestamp(until)
     out = {}
     for n in dict.fromkeys(names):
         first = frame[n].first_valid_index() if n in frame.columns else None
-        if first is None:
-            out[n] = f"{n} has no prices up to {until:%Y-%m-%d} in this source"
-        elif first > since:
-            out[n] = f"{n} has no prices before {first:%Y-%m-%d}"
+        if first is None or first > since:
+            out[n] = SeriesGap(n, first, until)
     return out
 
 

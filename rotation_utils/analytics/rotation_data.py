@@ -266,8 +266,8 @@ def window_gaps(data: RotationData) -> tuple[dict, dict]:
     """Series and rebuilt baskets without data from the window start.
 
     Returns:
-        ``(series, baskets)``: fund or index -> reason (``rotation_coverage.history_gaps``, shared
-        with report 06) and basket -> :class:`~rotation_utils.analytics.rotation_coverage.BasketGap`
+        ``(series, baskets)``: fund or index -> ``SeriesGap`` (``rotation_coverage.history_gaps``,
+        shared with report 06) and basket -> :class:`~rotation_utils.analytics.rotation_coverage.BasketGap`
         (``rotation_coverage.basket_gaps``); ``story.rotation.gap_reasons`` words both as one dict.
     """
     series = rotation_coverage.history_gaps(data.core, data.wanted, data.base_day, data.last_day)

@@ -36,7 +36,7 @@ class SectorData:
         members_px: closes of the holdings file's members, from a little before the start.
         base_day: last fund close on or before the window start (returns run from it).
         end_day: last fund close (the window's last day).
-        gaps: fund -> why it has no price on the base day (:func:`~.rotation_coverage.history_gaps`).
+        gaps: fund -> why it has no price on the base day (a ``SeriesGap``, :func:`~.rotation_coverage.history_gaps`).
         sector_cols: the sector funds ranked by period (:func:`~.sectors.sector_columns`).
         coverage: member price coverage (:func:`~.sectors.member_coverage`).
         members_ok: member prices cover the window (:func:`~.sectors.members_cover_window`).

@@ -28,7 +28,7 @@ from ..claim_values import Shown
 from ..narrative import compare, direction, listing, num, pct, plural, pp
 from ..notebook import window_text
 from ..verdicts import ClaimVerdict, ReportVerdict, Rule
-from .coverage import gap_note, pair_gaps
+from .coverage import gap_note, pair_gaps, reasons
 from .membership import change_log_caveat, holdings_caveat
 
 #: claim B4's burst window as the reader sees it
@@ -151,10 +151,10 @@ def basket_reason(gap) -> str:
 
 
 def gap_reasons(gaps) -> dict:
-    """One dict of reasons (name -> sentence) from ``rotation_data.window_gaps``: the series'
-    reasons as they are, each basket's :func:`basket_reason`."""
+    """One dict of reasons (name -> sentence) from ``rotation_data.window_gaps``: each series'
+    ``coverage.reason``, each basket's :func:`basket_reason`."""
     series, baskets = gaps
-    return series | {name: basket_reason(gap) for name, gap in baskets.items()}
+    return reasons(series) | {name: basket_reason(gap) for name, gap in baskets.items()}
 
 
 def gaps_sentence(gaps: dict) -> str:

@@ -43,7 +43,7 @@ from ..claim_values import Shown
 from ..narrative import compare, direction, listing, pct, plural, pp
 from ..universes import INDUSTRY_ETFS, SECTOR_ETFS, SIZE_STYLE_ETFS
 from ..verdicts import ClaimVerdict, Rule
-from .coverage import gap_note
+from .coverage import gap_note, reason
 from .membership import holdings_caveat, holdings_phrase
 
 #: display names of every fund the report can chart (sector, industry, size/style ETFs)
@@ -150,7 +150,7 @@ def membership_sentence(window: str, start, timing: FileTiming, cov: dict) -> st
 
 
 def gaps_sentence(gaps: dict) -> str:
-    """Which funds the window predates (``gaps``: ``rotation_coverage.history_gaps``), and what that means."""
+    """Which funds the window predates (``gaps``: ``rotation_coverage.history_gaps``, worded by ``coverage.reason``), and what that means."""
     return (
         f"**Not covered from the window start:** {gap_note(gaps)}. Full-window figures leave them out; "
         "calendar years they do cover still count."
@@ -349,7 +349,7 @@ def _missing_year_reasons(years, tickers, last_day=None, gaps: dict | None = Non
         why = []
         if last_day is not None and pd.Timestamp(last_day).year < y:
             why.append(f"the window ends {pd.Timestamp(last_day):%Y-%m-%d}, before {y}")
-        why += [(gaps or {})[t] for t in tickers if (gaps or {}).get(t)]
+        why += [reason((gaps or {})[t]) for t in tickers if (gaps or {}).get(t)]
         if why:
             out[y] = why
     return out
@@ -507,7 +507,7 @@ def groups_evidence(test: GroupsTest) -> str:
     the funds without a window return and why, and first, when the window is too short, that it is."""
     evidence = f"Beat {test.market} over the window: {listing(test.beat)}; did not: {listing(test.lagged)}."
     if test.unpriced:
-        reasons = [test.gaps[x] for x in test.unpriced if test.gaps.get(x)]
+        reasons = [reason(test.gaps[x]) for x in test.unpriced if test.gaps.get(x)]
         lost = test.unmeasured
         evidence += f" No window return for {listing(test.unpriced)}" + (f" ({'; '.join(reasons)})" if reasons else "")
         evidence += (
