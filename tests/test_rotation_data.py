@@ -63,6 +63,7 @@ def test_data_sentence_and_caveats_word_the_inputs(year_2024):
         len(conc),
         BR.snapshots_without_full_mag7(conc),
         [a1],
+        data.last_day,
     )
     assert notes.startswith("- Survivor bias:")
     assert f"{BR.snapshots_without_full_mag7(conc)} of {len(conc)} month-end snapshots" in notes

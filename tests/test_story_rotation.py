@@ -337,11 +337,14 @@ def test_survivor_note_words_the_coverage_ranges():
     note = story.survivor_note(
         BR.coverage_range(pd.DataFrame({"coverage": [0.9, 0.95]})),
         BR.coverage_range(pd.DataFrame({"coverage": [np.nan]})),
+        pd.Timestamp("2024-12-31"),
     )
+    assert "names still listed on its as-of date 2024-12-31" in note
     assert "from 90.0% to 95.0% of the list by month" in note and "IWM holdings: none with known members" in note
     one = story.survivor_note(
         BR.coverage_range(pd.DataFrame({"coverage": [0.8, 0.8]})),
         BR.coverage_range(pd.DataFrame({"coverage": [0.7]})),
+        "2026-07-13",
     )
     assert "80.0% (every month)" in one and "70.0% (one file)" in one
 
@@ -478,11 +481,11 @@ def test_the_risk_free_caveat_follows_the_source_that_served_it():
     )
     full = BR.coverage_range(pd.DataFrame({"coverage": [0.9]}))
     a1 = [{"id": "A1", "verdict": "confirmed"}]
-    notes = story.caveats(data, full, full, 12, 0, a1)
+    notes = story.caveats(data, full, full, 12, 0, a1, "2025-12-31")
     assert "derives DGS3MO" in notes and "0 of 12 month-end snapshots" in notes
     data.rf_source = "fred"
-    assert "DGS3MO" not in story.caveats(data, full, full, 12, 0, a1)
-    assert "need month-end market caps" in story.caveats(data, full, full, 0, 0, a1)
+    assert "DGS3MO" not in story.caveats(data, full, full, 12, 0, a1, "2025-12-31")
+    assert "need month-end market caps" in story.caveats(data, full, full, 0, 0, a1, "2025-12-31")
 
 
 def test_iso_dates_is_safe_on_missing_and_empty():

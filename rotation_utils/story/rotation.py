@@ -25,6 +25,7 @@ import pandas as pd
 from ..analytics.rotation import PUBLISHED_2025, event_in_window
 from ..analytics.rotation_verdicts import rotation_verdict
 from ..claim_values import Shown
+from ..dates import iso
 from ..narrative import compare, direction, listing, num, pct, plural, pp
 from ..notebook import window_text
 from ..verdicts import ClaimVerdict, ReportVerdict, Rule
@@ -842,9 +843,10 @@ def verdict_metric_names(spreads: dict) -> list[str]:
 
 
 # ---- caveats -------------------------------------------------------------------------------------
-def survivor_note(sp_range, iwm_range) -> str:
+def survivor_note(sp_range, iwm_range, as_of) -> str:
     """Caveat sentence on the share of members with prices (survivor bias), from
-    ``breadth.coverage_range`` of both universes."""
+    ``breadth.coverage_range`` of both universes; ``as_of`` is the data's as-of date (price
+    sources keep series mostly for names still listed when the data was taken)."""
 
     def span(c, unit):
         if not c.dates:
@@ -854,13 +856,14 @@ def survivor_note(sp_range, iwm_range) -> str:
         return f"from {pct(c.low, sign=False)} to {pct(c.high, sign=False)} of the list by {unit}"
 
     return (
-        f"Survivor bias: the snapshot has prices mostly for names still listed in mid-2026; S&P 500 members "
+        f"Survivor bias: the price data has series mostly for names still listed on its as-of date "
+        f"{iso(as_of)}; S&P 500 members "
         f"with prices: {span(sp_range, 'month')}; IWM holdings: {span(iwm_range, 'file')}. Missing names are "
         "mostly delisted or acquired ones, so baskets, breadth and the median-member figure lean towards survivors."
     )
 
 
-def caveats(data, sp_range, iwm_range, snapshots: int, without_mag7: int, claims: list) -> str:
+def caveats(data, sp_range, iwm_range, snapshots: int, without_mag7: int, claims: list, as_of) -> str:
     """The caveats that apply to this run, as a bullet list.
 
     Args:
@@ -869,9 +872,10 @@ def caveats(data, sp_range, iwm_range, snapshots: int, without_mag7: int, claims
         snapshots: month-end cap snapshots up to the window end; without_mag7: those
             lacking a cap for one of the seven (``breadth.snapshots_without_full_mag7``).
         claims: the report's recorded claims (A1's caveat reads its provisional flag).
+        as_of: the data's as-of date (the survivor-bias caveat names it).
     """
     notes = [
-        survivor_note(sp_range, iwm_range),  # membership caveats from the files this run read, when they apply
+        survivor_note(sp_range, iwm_range, as_of),  # membership caveats from the files this run read, when they apply
         holdings_caveat(data.holdings_dates, data.base_day, data.last_day),
         change_log_caveat(data.changes, data.lookback, data.last_day, through=data.read_limit),
         (
