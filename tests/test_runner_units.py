@@ -358,3 +358,12 @@ def test_kernels_start_with_one_thread_per_numeric_library_unless_the_user_set_o
     env = kernel_environment({"PATH": "/bin", "OMP_NUM_THREADS": "4"})
     assert env["PATH"] == "/bin" and env["OMP_NUM_THREADS"] == "4"
     assert all(env[v] == "1" for v in THREAD_VARS if v != "OMP_NUM_THREADS")
+
+
+def test_warm_up_leaves_the_report_exporter_compiled_for_forked_workers():
+    render.exporter.cache_clear()
+    render.warm_up()
+    assert render.exporter.cache_info().currsize == 1  # the report template, built once
+    built = render.exporter("report.html.j2")
+    render.warm_up()
+    assert render.exporter("report.html.j2") is built

@@ -70,14 +70,17 @@ def start_pool(jobs: int) -> ProcessPoolExecutor:
     """Worker processes, started now (see :func:`init_worker` for how they end).
 
     On Linux they are forked from this process, which has already imported
-    papermill and nbconvert, so a worker is ready at once (spawn costs each
+    papermill and rendered a small report (nbconvert's template compiled), so a worker is ready at once (spawn costs each
     worker a fresh interpreter and those imports). Forking happens here, before
     the runner starts any thread, so no lock can be inherited in a held state.
     """
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
     if ctx.get_start_method() == "fork":
-        import nbconvert  # noqa: F401  (imported once, inherited by every worker)
-        import papermill  # noqa: F401
+        import papermill  # noqa: F401  (imported once, inherited by every worker)
+
+        from .render import warm_up
+
+        warm_up()  # nbconvert, the compiled report template, pygments and mistune, inherited too
     pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=init_worker, initargs=(os.getpid(),))
     pool.submit(int).result()  # launches every worker process now, from the main thread
     return pool
