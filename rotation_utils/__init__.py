@@ -6,7 +6,8 @@ Modules, by what they hold:
 - ``analytics``: the maths behind each report (returns, baskets, events, valuation, ...)
 - ``charts``: the figures of each report, one module per analytics subject it draws
 - ``tax_model``: the OBBBA tax model (pure functions)
-- ``ledger``: the claims ledger; ``reference_data``: claims, FOMC decisions, OBBBA provisions
+- ``reference_data``: claims, FOMC decisions, OBBBA provisions (the claims ledger is
+  ``analytics.ledger`` and ``story.ledger``, like every report)
 - ``style``, ``tables``, ``narrative``: the look of charts, tables and computed prose
 - ``results``: the results.json every report writes; ``notebook``: shared first/last steps
 - ``runner`` and ``cli``: the ``rotation`` command that renders the reports

@@ -5,8 +5,8 @@ reader should see are given as :class:`Shown` (``Shown(-27.4, "pp", "KBWB minus 
 in display units (-27.4 pp, not -0.274). The article's figure and the measured one
 (``claimed=``/``measured=`` with ``unit=``) are shown without being wrapped. results.json keeps
 every value under ``values`` (for programs) and the shown ones, in order, under ``shown``;
-the claims ledger prints ``shown`` and nothing else, formatted as the summary boxes format
-numbers, so the ledger never shows a code name or a fraction next to "pp".
+the claims ledger prints ``shown`` and nothing else (``story.ledger.values_text``), formatted
+as the summary boxes format numbers, so the ledger never shows a code name or a fraction next to "pp".
 """
 
 from __future__ import annotations
@@ -50,21 +50,3 @@ def split(values: dict) -> tuple[dict, list[dict]]:
         if key in DEFAULT_LABELS and v is not None:
             shown.append({"name": key, "label": DEFAULT_LABELS[key], "value": v, "unit": unit or ""})
     return plain, shown
-
-
-def text(claim: dict) -> str:
-    """A claim's shown values on one line: 'Article: 3 years; This run: 2 years; KBWB minus SPY, 2023: -27.4 pp'.
-
-    Args:
-        claim: a claim of results.json (``shown`` list; a file written before it existed shows
-            its ``claimed``/``measured`` values).
-
-    Returns:
-        The text, or "" when nothing is shown.
-    """
-    from .runner.summary import format_value
-
-    shown = claim.get("shown")
-    if shown is None:
-        shown = split(claim.get("values") or {})[1]
-    return "; ".join(f"{s['label']}: {format_value(s['value'], s.get('unit') or '')}" for s in shown)

@@ -22,7 +22,8 @@ from .dates import iso
 from .errors import BadInputError
 from .narrative import say
 from .results import Report
-from .tables import formatted, plain
+from .tables import plain
+from .tables import show as show  # the reports import it from here with setup; the ledger, from tables
 
 #: file next to results.json that receives library log records and Python warnings
 NOTEBOOK_LOG = "notebook.log"
@@ -110,17 +111,6 @@ def show_provenance(dl: DataLayer) -> pd.DataFrame:
     table = dl.provenance.summary()
     display(plain(table.rename(columns=str.capitalize)))  # notes quote paths and error text
     return table
-
-
-def show(table) -> None:
-    """Display a story module's table: a ``(frame, formats)`` pair, formatted and HTML-escaped.
-
-    Args:
-        table: ``(frame, formats)`` as returned by ``story.<subject>.*_table``; the
-            formats are keyword arguments of :func:`rotation_utils.tables.formatted`.
-    """
-    frame, formats = table
-    display(formatted(frame, **formats))
 
 
 def window_text(start, end) -> str:

@@ -8,6 +8,7 @@ pages) and pandas' Styler, unlike ``DataFrame.to_html``, does not escape by defa
 from __future__ import annotations
 
 import pandas as pd
+from IPython.display import display
 
 #: what an empty cell shows: a reader cannot tell a blank from a rendering fault
 NA = "n/a"
@@ -31,11 +32,13 @@ def plain(df: pd.DataFrame):
     )
 
 
-def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, money=()):
+def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, money=(), widths=None):
     """A pandas Styler with per-column formats, the index hidden and text HTML-escaped.
 
     ``pct``/``pp`` columns hold fractions (0.123 -> 12.3% / +12.3 pp), ``bp``
-    columns hold percent units shown as integer basis points, ``money`` in USD bn.
+    columns hold percent units shown as integer basis points, ``money`` in USD bn;
+    ``widths`` maps a long-text column to its smallest width (CSS, e.g. ``"18em"``), since
+    left to the browser such a column may get a few words' width.
     """
     fmt = {}
     for c in pct:
@@ -49,4 +52,19 @@ def formatted(df: pd.DataFrame, pct=(), pp=(), bp=(), num=(), digits: int = 1, m
     for c in money:
         fmt[c] = lambda v: NA if pd.isna(v) else f"${v / 1e9:,.1f}bn"
     fmt = {c: f for c, f in fmt.items() if c in df.columns}
-    return plain(df).format(fmt, na_rep=NA, escape=ESCAPE)
+    out = plain(df).format(fmt, na_rep=NA, escape=ESCAPE)
+    for col, width in (widths or {}).items():
+        if col in df.columns:
+            out = out.set_properties(subset=[col], **{"min-width": width})
+    return out
+
+
+def show(table) -> None:
+    """Display a story module's table: a ``(frame, formats)`` pair, formatted and HTML-escaped.
+
+    Args:
+        table: ``(frame, formats)`` as returned by ``story.<subject>.*_table``; the
+            formats are keyword arguments of :func:`formatted`.
+    """
+    frame, formats = table
+    display(formatted(frame, **formats))

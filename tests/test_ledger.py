@@ -1,24 +1,15 @@
-"""The claims ledger: one row per claim, verdicts copied from the reports of the run."""
+"""The claims ledger's logic (analytics.ledger, analytics.ledger_data): one row per claim,
+verdicts copied from the reports of the run; its words are tested in test_story_ledger."""
 
 import json
 
 import pandas as pd
 import pytest
 
-from rotation_utils import ledger, reference_data
-from rotation_utils.results import Report
-from rotation_utils.verdicts import Rule
-
-
-def _write(run_dir, notebook, claims, verdict="mixed"):
-    """A report's results.json written through the real helper, as a notebook would."""
-    out = run_dir / notebook
-    out.mkdir(parents=True)
-    rep = Report(notebook, f"Title of {notebook}", {"start": "2025-01-01", "end": None})
-    for c in claims:
-        rep.claim(*c[:3], **(c[3] if len(c) > 3 else {}))
-    rep.verdict(verdict, Rule("test rule", lambda: verdict))
-    rep.write(out / "results.json")
+from rotation_utils import reference_data
+from rotation_utils.analytics import ledger, ledger_data
+from rotation_utils.analytics.ledger_data import load_run_results
+from tests.builders import write_results
 
 
 @pytest.fixture
@@ -27,30 +18,35 @@ def register():
 
 
 def test_every_register_claim_appears_exactly_once(register, tmp_path):
-    _write(tmp_path, "01_rotation_breadth", [("B4", "mixed", "IWM led after the event.")])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+    write_results(tmp_path, "01_rotation_breadth", [("B4", "mixed", "IWM led after the event.")])
+    led = ledger.build_ledger(register, load_run_results(tmp_path))
     assert sorted(led["id"]) == sorted(register["id"])
     assert led["id"].is_unique
     assert len(led) == 21
 
 
 def test_covered_claim_takes_the_reports_verdict_and_evidence(register, tmp_path):
-    _write(
+    write_results(
         tmp_path,
         "06_sector_leadership",
         [("A7", "contradicted", "KBWB lagged SPY in 2023 by 27.0 pp.", {"claimed": 3, "measured": 2, "unit": "years"})],
     )
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     assert led.loc["A7", "verdict"] == "contradicted"
     assert led.loc["A7", "evidence"] == "KBWB lagged SPY in 2023 by 27.0 pp."
     assert led.loc["A7", "source_report"] == "06_sector_leadership"
-    assert led.loc["A7", "values"] == "Article: 3 years; This run: 2 years"  # labelled, with units
+    assert led.loc["A7", "values"] == {"claimed": 3, "measured": 2, "unit": "years"}
+    assert [(v["label"], v["value"], v["unit"]) for v in led.loc["A7", "shown"]] == [
+        ("Article", 3, "years"),
+        ("This run", 2, "years"),
+    ]
 
 
 def test_missing_report_marks_its_claims_not_run_and_fact_claims_settle_from_register(register, tmp_path):
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     assert led.loc["B4", "verdict"] == ledger.NOT_RUN
-    assert "01_rotation_breadth" in led.loc["B4", "evidence"]
+    assert led.loc["B4", "expected_report"] == "01_rotation_breadth" and not led.loc["B4", "expected_ran"]
+    assert led.loc["B4", "evidence"] == "" and led.loc["B4", "source_report"] == ""
     # A8 (the law's name) and B5 (199A rate) are legal facts the data cannot test
     assert led.loc["A8", "verdict"] == "contradicted"
     assert led.loc["A8", "source_report"] == "register"
@@ -58,16 +54,16 @@ def test_missing_report_marks_its_claims_not_run_and_fact_claims_settle_from_reg
 
 
 def test_report_verdict_wins_over_register_for_fact_claims(register, tmp_path):
-    _write(tmp_path, "04_obbba_tax", [("B6", "mixed", "made-up evidence for the test")])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    write_results(tmp_path, "04_obbba_tax", [("B6", "mixed", "made-up evidence for the test")])
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     assert led.loc["B6", "verdict"] == "mixed"
     assert led.loc["B6", "source_report"] == "04_obbba_tax"
 
 
 def test_disagreement_with_public_record_is_flagged_not_hidden(register, tmp_path):
     # register: A4 publicly confirmed; a report finding otherwise must be shown as a disagreement
-    _write(tmp_path, "05_ai_earnings", [("A4", "contradicted", "our data disagrees")])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    write_results(tmp_path, "05_ai_earnings", [("A4", "contradicted", "our data disagrees")])
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     assert led.loc["A4", "verdict"] == "contradicted"
     assert led.loc["A4", "public_verdict"] == "confirmed"
     assert bool(led.loc["A4", "disagrees"])
@@ -76,29 +72,29 @@ def test_disagreement_with_public_record_is_flagged_not_hidden(register, tmp_pat
 
 def test_data_that_cannot_say_is_not_a_disagreement(register, tmp_path):
     # A1 is publicly "confirmed (as a forecast)"; a pending forecast is not a contradiction
-    _write(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "RUT not at year end yet")])
-    _write(tmp_path, "03_valuation_gap", [("A6", "unverifiable", "no small-cap P/E offline")])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    write_results(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "RUT not at year end yet")])
+    write_results(tmp_path, "03_valuation_gap", [("A6", "unverifiable", "no small-cap P/E offline")])
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     assert not led.loc[["A1", "A6"], "disagrees"].any()
 
 
 def test_same_claim_in_two_reports_is_an_error(register, tmp_path):
-    _write(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
-    _write(tmp_path, "06_sector_leadership", [("B4", "confirmed", "y")])
+    write_results(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
+    write_results(tmp_path, "06_sector_leadership", [("B4", "confirmed", "y")])
     with pytest.raises(ValueError, match="B4"):
-        ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+        ledger.build_ledger(register, load_run_results(tmp_path))
 
 
 def test_ledgers_own_results_and_foreign_json_are_ignored(tmp_path):
-    _write(tmp_path, ledger.LEDGER_NOTEBOOK, [("B4", "mixed", "x")])
+    write_results(tmp_path, ledger_data.LEDGER_NOTEBOOK, [("B4", "mixed", "x")])
     (tmp_path / "junk").mkdir()
     (tmp_path / "junk" / "results.json").write_text(json.dumps({"schema": "other"}))
-    assert ledger.load_run_results(tmp_path) == {}
+    assert load_run_results(tmp_path) == {}
 
 
 def test_counts_cover_every_verdict_and_sum_to_claims(register, tmp_path):
-    _write(tmp_path, "02_rate_sensitivity", [("A3", "mixed", "a"), ("B11", "mixed", "b")])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+    write_results(tmp_path, "02_rate_sensitivity", [("A3", "mixed", "a"), ("B11", "mixed", "b")])
+    led = ledger.build_ledger(register, load_run_results(tmp_path))
     counts = ledger.verdict_counts(led)
     assert list(counts.index) == ledger.VERDICT_ORDER
     assert counts.sum() == len(register)
@@ -106,7 +102,7 @@ def test_counts_cover_every_verdict_and_sum_to_claims(register, tmp_path):
 
 
 def test_top_claims_rank_by_relative_gap_then_fill_with_contradicted(register, tmp_path):
-    _write(
+    write_results(
         tmp_path,
         "03_valuation_gap",
         [
@@ -115,8 +111,8 @@ def test_top_claims_rank_by_relative_gap_then_fill_with_contradicted(register, t
             ("B2", "unverifiable", "b2"),
         ],
     )
-    _write(tmp_path, "06_sector_leadership", [("A7", "contradicted", "a7")])
-    top = ledger.top_claims(ledger.build_ledger(register, ledger.load_run_results(tmp_path)), 3)
+    write_results(tmp_path, "06_sector_leadership", [("A7", "contradicted", "a7")])
+    top = ledger.top_claims(ledger.build_ledger(register, load_run_results(tmp_path)), 3)
     assert list(top["id"]) == ["A6", "B1", "A7"]
     assert top.loc[0, "gap"] == pytest.approx(0.5)
 
@@ -124,7 +120,7 @@ def test_top_claims_rank_by_relative_gap_then_fill_with_contradicted(register, t
 def test_a4_whose_measure_is_not_the_claims_is_never_ranked(register, tmp_path):
     # A4 (Q3 2025 EPS growth) has only annual net income to compare with: unverifiable, so
     # the top-claims rule never ranks it, however large its number's gap
-    _write(
+    write_results(
         tmp_path,
         "05_ai_earnings",
         [
@@ -132,7 +128,7 @@ def test_a4_whose_measure_is_not_the_claims_is_never_ranked(register, tmp_path):
             ("A5", "contradicted", "a5", {"claimed": 33.0, "measured": 30.0}),
         ],
     )
-    top = ledger.top_claims(ledger.build_ledger(register, ledger.load_run_results(tmp_path)), 3)
+    top = ledger.top_claims(ledger.build_ledger(register, load_run_results(tmp_path)), 3)
     assert "A4" not in set(top["id"]) and list(top["id"]) == ["A5"]
 
 
@@ -160,70 +156,63 @@ def test_overall_verdict_rule():
     assert ledger.overall_verdict(s(confirmed=3, contradicted=3, mixed=0)) == "mixed"
 
 
-def test_caveats_follow_the_run(register, tmp_path):
-    _write(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "not at year end")])
-    results = ledger.load_run_results(tmp_path)
+def test_gaps_follow_the_run(register, tmp_path):
+    write_results(tmp_path, "01_rotation_breadth", [("A1", "forecast pending", "not at year end")])
+    results = load_run_results(tmp_path)
     led = ledger.build_ledger(register, results)
-    notes = ledger.caveats(led, register, ledger.sources_table(results))
-    n_not_run = int((led["verdict"] == ledger.NOT_RUN).sum())
-    assert notes[0].startswith(f"{n_not_run} claims could not be checked because")
-    assert "report 02" in notes[0]  # 01 ran but did not record B3 and B4: listed too
-    assert "report 01" in notes[0] and "_" not in notes[0]  # reports by number, no file names in prose
-    assert "A1 is a forecast; its realised value is not yet in the data." in notes
-    assert not any("different windows" in n for n in notes)  # one report, one window
+    gaps = ledger.gaps(led, register, results)
+    assert gaps.not_run == list(led.loc[led["verdict"] == ledger.NOT_RUN, "id"])
+    # 01 ran but did not record B3 and B4: it is listed with the reports that did not run
+    assert "01_rotation_breadth" in gaps.missing_reports and "02_rate_sensitivity" in gaps.missing_reports
+    assert gaps.forecasts == ["A1"] and gaps.provisional == []
+    assert gaps.windows == 1
+    assert set(gaps.secondary) == set(register.loc[register["known_source"].str.contains("reprint|via|news"), "id"])
 
 
-def test_counts_agree_with_their_verbs(register, tmp_path):
-    _write(
-        tmp_path,
-        "01_rotation_breadth",
-        [("A1", "forecast pending", "not at year end"), ("B3", "forecast pending", "not at year end")],
-    )
-    results = ledger.load_run_results(tmp_path)
-    notes = ledger.caveats(ledger.build_ledger(register, results), register, ledger.sources_table(results))
-    assert "A1 and B3 are forecasts; their realised values are not yet in the data." in notes
-    one = register.iloc[:1].assign(known_source="a news reprint")
-    led = ledger.build_ledger(one, {})
-    assert any(
-        n.startswith("1 claim could not be checked because") and n.endswith("did not record it.")
-        for n in ledger.caveats(led, one, ledger.sources_table({}))
-    )
-    assert any(
-        n.startswith("1 public fact in the register comes from")
-        for n in ledger.caveats(led, one, ledger.sources_table({}))
-    )
+def test_gaps_count_the_reports_windows(register, tmp_path):
+    write_results(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
+    write_results(tmp_path, "06_sector_leadership", [("A7", "mixed", "y")])
+    results = load_run_results(tmp_path)
+    assert ledger.gaps(ledger.build_ledger(register, results), register, results).windows == 1
+    results["06_sector_leadership"]["window"] = {"start": "2024-01-02", "end": "2024-12-31"}
+    assert ledger.gaps(ledger.build_ledger(register, results), register, results).windows == 2
 
 
-def test_ledger_values_are_the_reports_labelled_values_in_display_units(register, tmp_path):
-    from rotation_utils.claim_values import Shown
-
-    _write(
-        tmp_path,
-        "06_sector_leadership",
-        [
-            (
-                "A7",
-                "contradicted",
-                "KBWB lagged SPY in 2023.",
-                {
-                    "claimed": 3,
-                    "measured": 2,
-                    "unit": "years",
-                    "complete_years": 3,
-                    "kbwb_minus_spy_2023": Shown(-27.354, "pp", "KBWB minus SPY, 2023"),
-                },
-            )
-        ],
-    )
-    claim = json.loads((tmp_path / "06_sector_leadership" / "results.json").read_text())["claims"][0]
-    assert claim["values"]["kbwb_minus_spy_2023"] == -27.354 and claim["values"]["complete_years"] == 3
-    assert [s["label"] for s in claim["shown"]] == ["Article", "This run", "KBWB minus SPY, 2023"]
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
-    assert led.loc["A7", "values"] == "Article: 3 years; This run: 2 years; KBWB minus SPY, 2023: -27.4 pp"
-    shown = ledger.display_table(led.reset_index()).set_index("Claim")
-    assert shown.loc["A7", "Tested in"] == "report 06" and "complete_years" not in shown.loc["A7", "Values"]
+def test_a_claim_no_report_is_expected_to_test_is_listed_as_unknown(register):
+    one = register.iloc[:1].assign(id="Z9")
+    gaps = ledger.gaps(ledger.build_ledger(one, {}), one, {})
+    assert gaps.not_run == ["Z9"] and gaps.missing_reports == ["?"]
 
 
-def test_styled_ledger_gives_the_long_texts_room_and_hides_row_numbers(register):
-    html = ledger.styled(ledger.display_table(ledger.build_ledger(register, {}))).to_html()
-    assert "min-width: 18em" in html and '<th class="blank level0"' not in html
+def test_counts_frame_and_decided_claims(register, tmp_path):
+    write_results(tmp_path, "02_rate_sensitivity", [("A3", "mixed", "a"), ("B11", "contradicted", "b")])
+    counts = ledger.verdict_counts(ledger.build_ledger(register, load_run_results(tmp_path)))
+    frame = ledger.counts_frame(counts)
+    assert list(frame.columns) == ["verdict", "claims"] and frame["claims"].sum() == len(register)
+    assert ledger.decided_claims(counts) == counts["confirmed"] + counts["contradicted"] + counts["mixed"]
+    assert ledger.decided_claims(pd.Series({"confirmed": 2, "unverifiable": 4})) == 2
+
+
+def test_disagreements_are_the_flagged_rows(register, tmp_path):
+    write_results(tmp_path, "05_ai_earnings", [("A4", "contradicted", "our data disagrees")])
+    dis = ledger.disagreements(ledger.build_ledger(register, load_run_results(tmp_path)))
+    assert list(dis["id"]) == ["A4"]
+
+
+def test_load_reads_the_register_and_the_runs_results(tmp_path, monkeypatch):
+    write_results(tmp_path, "01_rotation_breadth", [("B4", "mixed", "x")])
+    data = ledger_data.load(tmp_path)
+    assert data.run == tmp_path.resolve() and list(data.results) == ["01_rotation_breadth"]
+    assert len(data.register) == 21
+    assert ledger_data.provenance(data.results)["sources"] == ["claims register", "results.json of 01_rotation_breadth"]
+
+
+def test_without_a_run_folder_every_report_is_missing(tmp_path, monkeypatch):
+    from rotation_utils import config
+
+    monkeypatch.delenv("ROTATION_RUN_DIR", raising=False)
+    monkeypatch.setattr(config, "OUTPUTS_DIR", tmp_path / "no-outputs")
+    data = ledger_data.load(None)
+    assert data.run is None and data.results == {}
+    monkeypatch.setenv("ROTATION_RUN_DIR", str(tmp_path))
+    assert ledger_data.load(None).run == tmp_path.resolve()

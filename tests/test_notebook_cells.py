@@ -21,6 +21,7 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 
 # Reports whose cells are named calls; a report joins when its numbers and words are split.
 SPLIT = {
+    "00_claims_ledger",
     "01_rotation_breadth",
     "02_rate_sensitivity",
     "03_valuation_gap",

@@ -3,8 +3,11 @@
 import pandas as pd
 import pytest
 
-from rotation_utils import ledger, periods, reference_data
+from rotation_utils import periods, reference_data
+from rotation_utils.analytics import ledger
+from rotation_utils.analytics.ledger_data import load_run_results
 from rotation_utils.results import Report
+from rotation_utils.story import ledger as story_ledger
 from rotation_utils.verdicts import Rule
 
 
@@ -100,7 +103,7 @@ def test_2024_window_gives_no_ledger_disagreement_for_claims_outside_it(register
         [("A5", "contradicted", "x", {"claimed": 33.0, "measured": 5.0}), ("B9", "contradicted", "x", {})],
     )
     _write(tmp_path, "06_sector_leadership", w, [("A9", "contradicted", "x", {})])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path)).set_index("id")
+    led = ledger.build_ledger(register, load_run_results(tmp_path)).set_index("id")
     for cid in ("B11", "A3", "A5", "B9", "A9"):
         assert led.loc[cid, "verdict"] == "unverifiable", cid
         assert "the window ends 2024-12-31; the claim is about" in led.loc[cid, "evidence"]
@@ -115,11 +118,11 @@ def test_2024_window_gives_no_ledger_disagreement_for_claims_outside_it(register
 
 def test_provisional_verdicts_are_shown_and_never_disagree(register, tmp_path):
     _write(tmp_path, "05_ai_earnings", ("2025-01-01", "2026-07-13"), [("A5", "contradicted", "so far", {})])
-    led = ledger.build_ledger(register, ledger.load_run_results(tmp_path))
+    led = ledger.build_ledger(register, load_run_results(tmp_path))
     row = led.set_index("id").loc["A5"]
     assert row["provisional"] and row["public_verdict"] == "contradicted"
     assert not row["disagrees"]
-    shown = ledger.display_table(led).set_index("Claim")
+    shown = story_ledger.display_table(led).set_index("Claim")
     assert shown.loc["A5", "Verdict"] == "contradicted (provisional)"
     assert shown.loc["A5", "Period"].startswith("2026")
 

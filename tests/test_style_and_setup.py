@@ -70,7 +70,8 @@ def test_report_start_imports_no_seaborn_or_scipy():
     import sys
 
     code = (
-        "import sys; from rotation_utils import notebook, style, ledger, narrative, tables; style.apply(); "
+        "import sys; from rotation_utils import notebook, style, narrative, tables; style.apply(); "
+        "from rotation_utils.analytics import ledger, ledger_data; from rotation_utils.story import ledger; "
         "notebook.declared_names('06_sector_leadership'); "
         "print(sorted(m for m in ('seaborn', 'scipy.stats', 'statsmodels', 'nbformat', 'jsonschema') if m in sys.modules))"
     )

@@ -1,4 +1,4 @@
-"""Words and display for the reports, one module per subject (``rotation`` is report 01, ``rates`` 02, ``valuation`` 03, ``tax`` 04).
+"""Words and display for the reports, one module per subject (``ledger`` is report 00, ``rotation`` 01, ``rates`` 02, ``valuation`` 03, ``tax`` 04).
 
 A story module holds what a reader reads: computed sentences, display tables
 (reader's headers and formats), chart captions, caveats and the verdict
