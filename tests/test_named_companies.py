@@ -8,7 +8,7 @@ from rotation_utils import reference_data
 from rotation_utils.analytics import named_companies as N
 from rotation_utils.data import DataLayer
 from rotation_utils.errors import BadInputError
-from rotation_utils.story import earnings as story_earnings
+from rotation_utils.story import named_companies as story_named
 
 T = pd.Timestamp
 
@@ -144,22 +144,6 @@ def test_membership_on_the_snapshot():
     assert m.at["FIX", "S&P 500 date added"] == T("2025-12-22")
 
 
-def test_sentences_follow_the_numbers():
-    perf = pd.DataFrame(
-        [
-            {"kind": "company", "ticker": "A", "since_event": 0.2},
-            {"kind": "company", "ticker": "B", "since_event": -0.1},
-            {"kind": "benchmark", "name": "IWM", "since_event": 0.03},
-            {"kind": "benchmark", "name": "SPY", "since_event": 0.01},
-        ]
-    )
-    s = story_earnings.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
-    assert "+5.0%" in s and "1 of 2 names beat IWM" in s and "Best: A (+20.0%)" in s
-    assert "COMM has no price data" in s
-    s2 = story_earnings.performance_sentence(perf, "2026-01-13", "2025-12-31")
-    assert "before the event date" in s2
-
-
 # ---- windows the data does not cover -------------------------------------------
 def test_event_must_fall_inside_the_window():
     assert N.event_outside_window("2026-01-13", "2025-01-01", "2026-07-13") is None
@@ -178,7 +162,7 @@ def test_event_must_fall_inside_the_window():
     # a window starting after the event must not pass its first price off as the event-day base
     assert perf["since_event"].isna().all() and perf["since_start"].notna().all()
     assert N.named_verdict(perf) == ("unverifiable", {})
-    s = story_earnings.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
+    s = story_named.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
     assert s.startswith("The event date 2026-01-13 is before the window start 2026-06-20")
 
 
@@ -197,30 +181,30 @@ def test_membership_without_an_iwm_file_near_the_window():
     )
     m = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2019-12-31")
     assert m.attrs["iwm_date"] is None and not m["small_cap"].any() and (m["size"] == "unknown").all()
-    s = story_earnings.membership_sentence(m, "2019-12-31")
+    s = story_named.membership_sentence(m, "2019-12-31")
     assert s.startswith(
         "Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
         "within 366 days of it (the first is dated 2025-05-13)"
     )
     assert "No named company has a market cap on or before 2019-12-31" in s
-    ev = story_earnings.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
+    ev = story_named.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
     assert ev.startswith("No returns after 2026-01-13 in this window (the window ends on 2019-12-31, before")
     assert "Russell 2000 membership on 2019-12-31 is not in the data" in ev
     near = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2024-12-31")
     assert near.attrs["iwm_date"] == T("2025-05-13") and near.set_index("ticker").at["SMALL", "small_cap"]
     # the membership statements name the holdings file, and that it is dated after the window end
-    assert story_earnings.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
+    assert story_named.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
         "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 (IWM holdings as of "
         "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31)."
     )
-    assert story_earnings.membership_sentence(near, "2024-12-31").startswith(
+    assert story_named.membership_sentence(near, "2024-12-31").startswith(
         "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member"
     )
     later = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2026-01-01")
-    assert story_earnings.membership_sentence(later, "2026-01-01").startswith(
+    assert story_named.membership_sentence(later, "2026-01-01").startswith(
         "In the IWM holdings as of 2025-11-05, 1 named"
     )
-    assert "after the window end" not in story_earnings.b9_evidence({}, later, "2026-01-13", "2026-01-01")
+    assert "after the window end" not in story_named.b9_evidence({}, later, "2026-01-13", "2026-01-01")
 
 
 def test_rebased_chart_is_skipped_without_prices():
@@ -243,7 +227,7 @@ def test_performance_for_display_dates_the_headers(prices):
     named = pd.DataFrame({"ticker": ["UP", "DOWN"], "name": ["Up", "Down"], "theme": ["x", "y"]})
     bm = prices[["UP"]].rename(columns={"UP": "IWM"}).assign(SPY=100.0)
     perf = N.performance_table(prices[["UP", "DOWN"]], named, {"both": ["UP", "DOWN"]}, bm, "2025-01-01", "2025-02-14")
-    show, fmt = story_earnings.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
+    show, fmt = story_named.performance_for_display(perf, T("2025-01-01"), T("2025-02-14"))
     headers, rows = rendered(show, fmt)
     assert_readable(headers, show)
     assert headers == [
@@ -258,35 +242,6 @@ def test_performance_for_display_dates_the_headers(prices):
     up = perf.set_index("name").loc["Up"]
     assert column(headers, rows, "Return since 2025-01-01")[0] == "100.0%"
     assert column(headers, rows, "vs IWM since 2025-02-14")[0] == f"{up['vs_IWM'] * 100:+.1f} pp"
-
-
-def test_membership_for_display_folds_the_iwm_files_into_one_column():
-    from tests.display_checks import assert_readable, rendered
-
-    named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL", "NOCAP"], "name": ["b", "m", "s", "n"], "theme": ["t"] * 4})
-    caps = pd.DataFrame(
-        {"date": [T("2025-06-30")] * 3, "ticker": ["BIG", "MID", "SMALL"], "market_cap": [5e10, 5e9, 1.234e9]}
-    )
-    iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
-    mem = N.membership_table(
-        named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")}, caps, "2025-07-01"
-    )
-    show, fmt = story_earnings.membership_for_display(mem)
-    headers, rows = rendered(show, fmt)
-    assert_readable(headers, show)
-    assert len(headers) == 8 and not [h for h in headers if h.startswith("Russell 2000 (IWM")]
-    got = {r[0]: dict(zip(headers, r)) for r in rows}
-    assert got["BIG"]["S&P 500 at end"] == "yes, added 2020-01-01"
-    assert (
-        got["MID"]["S&P 400 at end"] == "yes, added 2025-03-01" and got["MID"]["In IWM holdings files"] == "2025-05-13"
-    )
-    assert got["SMALL"]["In IWM holdings files"] == "all 2 files" and got["BIG"]["In IWM holdings files"] == "none"
-    assert got["SMALL"]["Market cap (last month end)"] == "$1.2bn on 2025-06-30"
-    assert got["NOCAP"]["Market cap (last month end)"] == "not in the data"
-    assert (
-        got["SMALL"]["Small cap (IWM, not S&P 500/400)"] == "yes"
-        and got["MID"]["Small cap (IWM, not S&P 500/400)"] == "no"
-    )
 
 
 def test_missing_inputs_and_chart_levels():

@@ -57,7 +57,7 @@ def test_interim_and_forecast_paragraph_follow_the_trailing_table():
     assert story.forecast_paragraph(forecasts, 0.3, trailing) == f"{alone} {text}"
 
 
-def test_a4_and_b9_records_carry_the_measured_values_in_percent():
+def test_a4_record_carries_the_measured_values_in_percent():
     rec = story.a4_record({"mag7": 0.2, "other493": 0.1})
     assert (rec["claim_id"], rec["verdict"], rec["claimed"].value, rec["other493_claimed"].value) == (
         "A4",
@@ -69,13 +69,6 @@ def test_a4_and_b9_records_carry_the_measured_values_in_percent():
     assert "the same ordering" in rec["evidence"]
     empty = story.a4_record({})
     assert empty["mag7_annual_net_income_growth"].value is None and "For context only" not in empty["evidence"]
-    mem = pd.DataFrame({"ticker": ["A", "B"], "small_cap": [True, False]})
-    vals = {"basket": 0.1, "iwm": 0.05, "spy": 0.02, "beat_iwm": 1, "names": 2}
-    b9 = story.b9_record(ClaimVerdict.MIXED, vals, mem, "2026-01-13", "2026-07-13")
-    assert b9["basket"].value == pytest.approx(10.0) and b9["beat_iwm"].value == "1 of 2"
-    assert b9["iwm"].label == "IWM, since 2026-01-13" and b9["names"] == 2
-    assert story.b9_values({}, "2026-01-13") == {}
-    assert b9["evidence"].startswith("Since 2026-01-13 the equal-weighted named basket returned +10.0%")
 
 
 def test_thesis_rule_text_and_logic_are_one_object():
