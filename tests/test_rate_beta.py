@@ -212,3 +212,12 @@ def test_pause_test_grades_each_ticker_for_a_fall():
     assert got.grades == ("for", "against") and got.verdict == "mixed"
     assert got.means() == {"A_mean_after_holds": -0.05, "B_mean_after_holds": 0.05}
     assert rb.pause_test({"A": falls}).verdict == "confirmed"
+
+
+def test_typed_results_read_like_the_rows_they_replace():
+    from rotation_utils.analytics.events import MeanCI
+
+    fit, m = rb.BetaFit(beta=0.5, n=30), MeanCI(4, mean=0.02)
+    assert (fit["beta"], fit["n"], m["mean"], m["n"]) == (0.5, 30, 0.02, 4)
+    with pytest.raises(AttributeError):
+        fit["betta"]

@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from ..errors import BadInputError
+from .row_access import RowAccess
 
 DECISION_ORDER = ("cut", "hold", "hike")  # one colour per decision across charts
 STATUS_OK = "ok"
@@ -134,7 +135,7 @@ def event_returns(
 
 
 @dataclass(frozen=True)
-class MeanCI:
+class MeanCI(RowAccess):
     """Mean of a sample with its t-based and bootstrap intervals (:func:`mean_ci`);
     subscript access (``m["mean"]``) works as on a :func:`summarise` row."""
 
@@ -147,9 +148,6 @@ class MeanCI:
     ci_high: float = np.nan
     boot_low: float = np.nan
     boot_high: float = np.nan
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
 
 
 def mean_ci(x, level: float = 0.95, n_boot: int = 2000, seed: int = 0) -> MeanCI:

@@ -35,6 +35,7 @@ from statsmodels.tools.tools import add_constant
 
 from ..errors import BadInputError
 from ..verdicts import ClaimVerdict, ReportVerdict
+from .row_access import RowAccess
 
 FREQUENCIES = {"daily": None, "weekly": "W-FRI"}
 #: FRED ids of the 10y-2y Treasury slope and the high-yield option-adjusted spread
@@ -42,7 +43,7 @@ SLOPE, CREDIT = "T10Y2Y", "BAMLH0A0HYM2"
 
 
 @dataclass(frozen=True)
-class BetaFit:
+class BetaFit(RowAccess):
     """One HAC regression of a relative return on a rate change (:func:`hac_beta`).
 
     ``beta``, ``se``, ``ci_low``/``ci_high`` are fractions of relative return per
@@ -62,9 +63,6 @@ class BetaFit:
     lags: float = np.nan
     first: pd.Timestamp = pd.NaT
     last: pd.Timestamp = pd.NaT
-
-    def __getitem__(self, key: str):
-        return getattr(self, key)
 
 
 def newey_west_lags(n: int) -> int:
