@@ -1,9 +1,14 @@
-"""Builders the tests share: what a report writes into a run folder, written through the real helpers."""
+"""Builders the tests share: what a report writes into a run folder, and a runner task for a
+probe notebook, written through the real helpers."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rotation_utils.results import Report
+from rotation_utils.runner.records import Task
 from rotation_utils.verdicts import Rule
+from tests.faults import notebook
 
 
 def write_results(run_dir, notebook, claims, verdict="mixed", window=None):
@@ -25,3 +30,29 @@ def write_results(run_dir, notebook, claims, verdict="mixed", window=None):
         rep.set_window(*window)
     rep.verdict(verdict, Rule("test rule", lambda: verdict))
     rep.write(out / "results.json")
+
+
+def probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> Task:
+    """A runner task for a minimal notebook ``tmp_path/<name>.ipynb`` (a title cell, then ``cells``).
+
+    Args:
+        tmp_path: where the notebook is written; the task's output goes to ``tmp_path/out/<name>``.
+        name: the notebook's stem.
+        cells: the code cells' sources.
+        **kw: task fields that differ from the defaults (``timeout``, ``retries``, ...).
+    """
+    src = notebook(tmp_path / f"{name}.ipynb", *cells)
+    return Task(
+        **{
+            "name": name,
+            "input": str(src),
+            "dir": str(tmp_path / "out" / name),
+            "title": name,
+            "purpose": "A probe.",
+            "timeout": 600,
+            "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
+            "run_id": "test",
+            "git": {"commit": None, "dirty": None},
+            **kw,
+        }
+    )

@@ -27,6 +27,7 @@ import pytest
 from rotation_utils import narrative, tables
 from rotation_utils.runner import render
 from rotation_utils.runner.records import Task
+from tests.builders import probe_task
 from tests.faults import (
     FULL_DISK_ON,
     MARKUP,
@@ -308,28 +309,10 @@ def test_atomic_write_on_a_full_disk_keeps_the_old_file_and_names_the_path(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]  # no temporary file left
 
 
-def _probe_task(tmp_path: Path, name: str, cells: list[str], **kw) -> Task:
-    src = notebook(tmp_path / f"{name}.ipynb", *cells)
-    return Task(
-        **{
-            "name": name,
-            "input": str(src),
-            "dir": str(tmp_path / "out" / name),
-            "title": name,
-            "purpose": "A probe.",
-            "timeout": 600,
-            "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-            "run_id": "test",
-            "git": {"commit": None, "dirty": None},
-            **kw,
-        }
-    )
-
-
 def test_disk_full_while_saving_the_notebook_is_one_line_and_no_truncated_file(tmp_path, monkeypatch):
     from rotation_utils.runner import execute
 
-    task = _probe_task(tmp_path, "probe", ["x = 1"])
+    task = probe_task(tmp_path, "probe", ["x = 1"])
     monkeypatch.setattr(execute.nbformat, "write", _enospc)
     rec = execute.run_task(task)
     out = Path(task.dir) / "probe.ipynb"
@@ -344,7 +327,7 @@ def test_disk_full_while_papermill_saves_is_one_line(tmp_path, monkeypatch):
     from rotation_utils.runner import execute
 
     monkeypatch.setattr(papermill.iorw.PapermillIO, "write", _enospc)
-    rec = execute.run_task(_probe_task(tmp_path, "probe", ["x = 1"]))
+    rec = execute.run_task(probe_task(tmp_path, "probe", ["x = 1"]))
     assert rec["status"] == "failed" and rec["error"]["line"].startswith("no space left on ")
     assert "NotJSONError" not in json.dumps(rec)
 
@@ -485,10 +468,10 @@ def test_a_kernel_that_dies_while_starting_is_retried(tmp_path, monkeypatch):
         return real(task, out_ipynb, nb_dir)
 
     monkeypatch.setattr(execute, "_run_papermill", flaky)
-    rec = execute.run_task(_probe_task(tmp_path, "probe", ["x = 1"], retries=1))
+    rec = execute.run_task(probe_task(tmp_path, "probe", ["x = 1"], retries=1))
     assert rec["status"] == "ok" and rec["attempts"] == 2
     calls.clear()
-    rec = execute.run_task(_probe_task(tmp_path / "again", "probe", ["x = 1"], retries=0))
+    rec = execute.run_task(probe_task(tmp_path / "again", "probe", ["x = 1"], retries=0))
     assert rec["status"] == "failed" and "Kernel died before replying to kernel_info" in rec["error"]["line"]
 
 

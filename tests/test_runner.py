@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from rotation_utils.runner.records import Task
+from tests.builders import probe_task
 from tests.page_text import VisibleText
 
 FIXTURES = Path(__file__).parent / "fixtures" / "notebooks"
@@ -240,35 +240,10 @@ def test_two_runs_never_overwrite(run, out_root):
     assert (out_root / "latest").resolve() in {d.resolve() for d in new}
 
 
-def _task(tmp_path: Path, name: str, cells: list[str], **kw) -> dict:
-    import nbformat
-
-    nb = nbformat.v4.new_notebook(
-        cells=[nbformat.v4.new_markdown_cell(f"# {name}\nA probe.")] + [nbformat.v4.new_code_cell(c) for c in cells],
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
-    )
-    src = tmp_path / f"{name}.ipynb"
-    nbformat.write(nb, src)
-    return Task(
-        **{
-            "name": name,
-            "input": str(src),
-            "dir": str(tmp_path / "out" / name),
-            "title": name,
-            "purpose": "A probe.",
-            "timeout": 600,
-            "env": {"ROTATION_RUN_DIR": str(tmp_path / "out")},
-            "run_id": "test",
-            "git": {"commit": None, "dirty": None},
-            **kw,
-        }
-    )
-
-
 def test_cell_timeout_names_the_cell(tmp_path):
     from rotation_utils.runner.execute import run_task
 
-    rec = run_task(_task(tmp_path, "slow", ["x = 1", "import time; time.sleep(60)"], timeout=2))
+    rec = run_task(probe_task(tmp_path, "slow", ["x = 1", "import time; time.sleep(60)"], timeout=2))
     assert rec["status"] == "failed" and rec["error"]["ename"] == "CellTimeoutError"
     assert rec["error"]["cell"] == 3
     assert (tmp_path / "out" / "slow" / "slow.html").is_file()  # still rendered
@@ -277,7 +252,7 @@ def test_cell_timeout_names_the_cell(tmp_path):
 def test_kernel_death_is_retried_when_asked(tmp_path):
     from rotation_utils.runner.execute import run_task
 
-    rec = run_task(_task(tmp_path, "dies", ["import os; os._exit(1)"], retries=1))
+    rec = run_task(probe_task(tmp_path, "dies", ["import os; os._exit(1)"], retries=1))
     assert rec["status"] == "failed" and rec["error"]["ename"] == "DeadKernelError"
     assert rec["attempts"] == 2
     assert rec["error"]["cell"] == 2
