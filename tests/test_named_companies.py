@@ -162,7 +162,7 @@ def test_event_must_fall_inside_the_window():
     # a window starting after the event must not pass its first price off as the event-day base
     assert perf["since_event"].isna().all() and perf["since_start"].notna().all()
     assert N.named_verdict(perf) == ("unverifiable", {})
-    s = story_named.performance_sentence(perf, "2026-01-13", days[-1], start="2026-06-20")
+    s = story_named.performance_sentence(N.event_returns(perf), "2026-01-13", days[-1], start="2026-06-20")
     assert s.startswith("The event date 2026-01-13 is before the window start 2026-06-20")
 
 
@@ -181,30 +181,32 @@ def test_membership_without_an_iwm_file_near_the_window():
     )
     m = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2019-12-31")
     assert m.attrs["iwm_date"] is None and not m["small_cap"].any() and (m["size"] == "unknown").all()
-    s = story_named.membership_sentence(m, "2019-12-31")
+    s = story_named.membership_sentence(N.membership_facts(m), "2019-12-31")
     assert s.startswith(
         "Russell 2000 membership on 2019-12-31 is not in the data: no IWM holdings file is "
         "within 366 days of it (the first is dated 2025-05-13)"
     )
     assert "No named company has a market cap on or before 2019-12-31" in s
-    ev = story_named.b9_evidence({}, m, "2026-01-13", "2019-12-31", "2019-01-01")
+    ev = story_named.b9_evidence({}, N.membership_facts(m), "2026-01-13", "2019-12-31", "2019-01-01")
     assert ev.startswith("No returns after 2026-01-13 in this window (the window ends on 2019-12-31, before")
     assert "Russell 2000 membership on 2019-12-31 is not in the data" in ev
     near = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2024-12-31")
     assert near.attrs["iwm_date"] == T("2025-05-13") and near.set_index("ticker").at["SMALL", "small_cap"]
     # the membership statements name the holdings file, and that it is dated after the window end
-    assert story_named.b9_evidence({}, near, "2026-01-13", "2024-12-31").endswith(
+    assert story_named.b9_evidence({}, N.membership_facts(near), "2026-01-13", "2024-12-31").endswith(
         "only SMALL of the 2 are Russell 2000 small caps outside the S&P 500/400 (IWM holdings as of "
         "2025-05-13, after the window end 2024-12-31; S&P 500 and S&P 400 on 2024-12-31)."
     )
-    assert story_named.membership_sentence(near, "2024-12-31").startswith(
+    assert story_named.membership_sentence(N.membership_facts(near), "2024-12-31").startswith(
         "In the IWM holdings as of 2025-05-13, after the window end 2024-12-31, 1 named company (SMALL) was a member"
     )
     later = N.membership_table(named, {}, {"BIG"}, iwm, {}, caps, "2026-01-01")
-    assert story_named.membership_sentence(later, "2026-01-01").startswith(
+    assert story_named.membership_sentence(N.membership_facts(later), "2026-01-01").startswith(
         "In the IWM holdings as of 2025-11-05, 1 named"
     )
-    assert "after the window end" not in story_named.b9_evidence({}, later, "2026-01-13", "2026-01-01")
+    assert "after the window end" not in story_named.b9_evidence(
+        {}, N.membership_facts(later), "2026-01-13", "2026-01-01"
+    )
 
 
 def test_rebased_chart_is_skipped_without_prices():
@@ -288,3 +290,39 @@ def test_rebased_chart_gives_each_basket_a_panel_when_lines_would_crowd_one():
         assert len(set(colours.values())) == len(colours)  # no two lines of a panel share a colour
         assert colours["IWM"] == {line.get_label(): line.get_color() for line in panels[0].get_lines()}["IWM"]
     plt.close(fig)
+
+
+def test_event_returns_name_the_best_and_worst_and_the_mag7_when_present():
+    perf = pd.DataFrame(
+        [
+            {"kind": "company", "ticker": "A", "since_event": 0.2},
+            {"kind": "company", "ticker": "B", "since_event": -0.1},
+            {"kind": "company", "ticker": "C", "since_event": np.nan},
+            {"kind": "benchmark", "name": "IWM", "since_event": 0.03},
+            {"kind": "benchmark", "name": "SPY", "since_event": 0.01},
+        ]
+    )
+    r = N.event_returns(perf)
+    assert (r.verdict, r.vals) == N.named_verdict(perf)
+    assert r.best == ("A", 0.2) and r.worst == ("B", -0.1) and r.mag7 is None
+    with_mag7 = pd.concat([perf, pd.DataFrame([{"kind": "benchmark", "name": "Mag 7 (cap)", "since_event": 0.05}])])
+    assert N.event_returns(with_mag7).mag7 == 0.05
+    none = N.event_returns(perf[perf["kind"] == "benchmark"])
+    assert none.vals == {} and none.best is None and none.worst is None
+
+
+def test_membership_facts_read_the_table_and_its_holdings_file():
+    named = pd.DataFrame({"ticker": ["BIG", "MID", "SMALL"], "name": ["b", "m", "s"], "theme": ["t"] * 3})
+    caps = pd.DataFrame({"date": [T("2025-06-30")] * 2, "ticker": ["BIG", "SMALL"], "market_cap": [5e10, 1.2e9]})
+    iwm = {T("2025-05-13"): {"SMALL", "MID"}, T("2025-11-05"): {"SMALL"}}
+    mem = N.membership_table(
+        named, {"BIG": T("2020-01-01")}, {"BIG"}, iwm, {"MID": T("2025-03-01")}, caps, "2025-07-01"
+    )
+    f = N.membership_facts(mem)
+    assert f.names == 3 and f.small_caps == ["SMALL"] and not f.no_iwm_file
+    assert f.iwm_date == T("2025-05-13") and f.first_iwm_file == T("2025-05-13")
+    assert f.sp500 == [("BIG", T("2020-01-01"))] and f.sp400 == ["MID"]
+    assert f.smallest == ("SMALL", 1.2e9) and f.largest == ("BIG", 5e10)
+    text = story_named.membership_sentence(f, "2025-07-01")
+    assert "BIG was in the S&P 500 (added 2020-01-01)." in text and "MID had joined the S&P 400" in text
+    assert text.endswith("Market caps run from $1.2bn (SMALL) to $50.0bn (BIG).")

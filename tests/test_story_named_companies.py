@@ -12,9 +12,10 @@ T = pd.Timestamp
 
 
 def test_b9_record_carries_the_measured_values_in_percent():
-    mem = pd.DataFrame({"ticker": ["A", "B"], "small_cap": [True, False]})
+    mem = N.membership_facts(pd.DataFrame({"ticker": ["A", "B"], "small_cap": [True, False]}))
     vals = {"basket": 0.1, "iwm": 0.05, "spy": 0.02, "beat_iwm": 1, "names": 2}
-    b9 = story.b9_record(ClaimVerdict.MIXED, vals, mem, "2026-01-13", "2026-07-13")
+    b9 = story.b9_record(N.EventReturns(ClaimVerdict.MIXED, vals), mem, "2026-01-13", "2026-07-13")
+    assert b9["verdict"] == ClaimVerdict.MIXED
     assert b9["basket"].value == pytest.approx(10.0) and b9["beat_iwm"].value == "1 of 2"
     assert b9["iwm"].label == "IWM, since 2026-01-13" and b9["names"] == 2
     assert story.b9_values({}, "2026-01-13") == {}
@@ -22,7 +23,7 @@ def test_b9_record_carries_the_measured_values_in_percent():
 
 
 def test_b9_evidence_words_losses_with_their_sign():
-    mem = pd.DataFrame({"ticker": ["A", "B", "C"], "small_cap": [False, True, False]})
+    mem = N.membership_facts(pd.DataFrame({"ticker": ["A", "B", "C"], "small_cap": [False, True, False]}))
     vals = {"basket": -0.123, "iwm": 0.04, "spy": -0.01, "beat_iwm": 0, "names": 3}
     text = story.b9_evidence(vals, mem, "2026-01-13", "2026-07-13")
     assert text == (
@@ -40,10 +41,10 @@ def test_sentences_follow_the_numbers():
             {"kind": "benchmark", "name": "SPY", "since_event": 0.01},
         ]
     )
-    s = story.performance_sentence(perf, "2026-01-13", "2026-07-13", missing=["COMM"])
+    s = story.performance_sentence(N.event_returns(perf), "2026-01-13", "2026-07-13", missing=["COMM"])
     assert "+5.0%" in s and "1 of 2 names beat IWM" in s and "Best: A (+20.0%)" in s
     assert "COMM has no price data" in s
-    s2 = story.performance_sentence(perf, "2026-01-13", "2025-12-31")
+    s2 = story.performance_sentence(N.event_returns(perf), "2026-01-13", "2025-12-31")
     assert "before the event date" in s2
 
 

@@ -9,12 +9,14 @@ Conventions: a basket's return is the equal-weighted buy-and-hold return of the
 members that have prices at the anchor date (the mean of their returns, which
 is exactly an equal-weighted basket bought at the anchor and held). Size classes
 use fixed market-cap bands stated in ``SIZE_BANDS``. Sentences and display tables
-on these results are in :mod:`rotation_utils.story.earnings`.
+on these results are in :mod:`rotation_utils.story.named_companies`.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -240,6 +242,93 @@ def named_verdict(perf: pd.DataFrame) -> tuple[str, dict]:
     if basket < bm["IWM"] and basket < bm["SPY"] and beat_iwm < len(comp) / 2:
         return ClaimVerdict.CONTRADICTED, vals
     return ClaimVerdict.MIXED, vals
+
+
+class Ranked(NamedTuple):
+    """A named company and the figure it is ranked on (a return, a market cap)."""
+
+    ticker: str
+    value: float
+
+
+@dataclass(frozen=True)
+class EventReturns:
+    """The named companies' returns since the event, as the report states them.
+
+    verdict, vals: :func:`named_verdict` (``vals`` empty when nothing could be measured).
+    best, worst: the companies with the highest and lowest return since the event (None without any).
+    mag7: the cap-weighted Mag 7 basket's return, None when the table has no such row.
+    """
+
+    verdict: str
+    vals: dict
+    best: Ranked | None = None
+    worst: Ranked | None = None
+    mag7: float | None = None
+
+
+def event_returns(perf: pd.DataFrame) -> EventReturns:
+    """The verdict, the basket against IWM and SPY, and the best and worst named company since the event.
+
+    Args:
+        perf: :func:`performance_table`.
+    """
+    verdict, vals = named_verdict(perf)
+    comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"]).sort_values("since_event")
+    bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
+    if comp.empty:
+        return EventReturns(verdict, vals)
+    return EventReturns(
+        verdict,
+        vals,
+        best=Ranked(comp["ticker"].iloc[-1], comp["since_event"].iloc[-1]),
+        worst=Ranked(comp["ticker"].iloc[0], comp["since_event"].iloc[0]),
+        mag7=bm["Mag 7 (cap)"] if "Mag 7 (cap)" in bm else None,
+    )
+
+
+@dataclass(frozen=True)
+class MembershipFacts:
+    """What the membership table says about the named companies, as the report states it.
+
+    names: how many named companies the table holds.
+    small_caps: tickers in the IWM holdings and in neither the S&P 500 nor the S&P 400.
+    no_iwm_file: True when no IWM holdings file is near enough the window end to tell.
+    iwm_date: the holdings file used (None without one, or for a table built without it).
+    first_iwm_file: the earliest holdings file in the data (None without any).
+    sp500: ``(ticker, date added or NaT)`` of the names in the S&P 500 at the end.
+    sp400: tickers in the S&P 400 at the end.
+    smallest, largest: the smallest and largest last market cap (None when no name has one).
+    """
+
+    names: int
+    small_caps: list[str]
+    no_iwm_file: bool = False
+    iwm_date: pd.Timestamp | None = None
+    first_iwm_file: pd.Timestamp | None = None
+    sp500: list[tuple[str, pd.Timestamp]] = field(default_factory=list)
+    sp400: list[str] = field(default_factory=list)
+    smallest: Ranked | None = None
+    largest: Ranked | None = None
+
+
+def membership_facts(mem: pd.DataFrame) -> MembershipFacts:
+    """The facts the report states from :func:`membership_table` (its ``attrs`` name the IWM file used)."""
+    dates = mem.attrs.get("iwm_dates", [])
+    caps = mem.dropna(subset=["market_cap"]).sort_values("market_cap") if "market_cap" in mem else mem.iloc[:0]
+    sp5 = mem[mem["S&P 500 at end"]] if "S&P 500 at end" in mem else mem.iloc[:0]
+    sp4 = mem[mem["S&P 400 at end"]] if "S&P 400 at end" in mem else mem.iloc[:0]
+    return MembershipFacts(
+        names=len(mem),
+        small_caps=mem.loc[mem["small_cap"], "ticker"].tolist(),
+        no_iwm_file="iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None,
+        iwm_date=mem.attrs.get("iwm_date"),
+        first_iwm_file=min(dates) if len(dates) else None,
+        sp500=list(zip(sp5["ticker"], sp5["S&P 500 date added"])) if len(sp5) else [],
+        sp400=list(sp4["ticker"]),
+        smallest=Ranked(caps["ticker"].iloc[0], caps["market_cap"].iloc[0]) if len(caps) else None,
+        largest=Ranked(caps["ticker"].iloc[-1], caps["market_cap"].iloc[-1]) if len(caps) else None,
+    )
 
 
 def named_frame(baskets: dict, known: pd.DataFrame | None = None) -> pd.DataFrame:

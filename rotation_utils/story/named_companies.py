@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import narrative as nv
-from ..analytics.named_companies import MAX_IWM_LAG_DAYS, event_outside_window, named_verdict
+from ..analytics.named_companies import MAX_IWM_LAG_DAYS, EventReturns, MembershipFacts, event_outside_window
 from ..claim_values import Shown
 from .membership import holdings_phrase
 
@@ -25,8 +25,9 @@ IWM_PREFIX = "Russell 2000 (IWM "
 
 
 # ---- sentences -------------------------------------------------------------------
-def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=None) -> str:
-    """One paragraph on the event-window returns, every number and word from ``perf``."""
+def performance_sentence(returns: EventReturns, event_date, end, missing=(), start=None) -> str:
+    """One paragraph on the event-window returns, every number and word from ``returns``
+    (``named_companies.event_returns``)."""
     ev, end = pd.Timestamp(event_date), pd.Timestamp(end)
     one = len(missing) == 1
     tail = (
@@ -39,61 +40,55 @@ def performance_sentence(perf: pd.DataFrame, event_date, end, missing=(), start=
     if why:
         hint = "" if ev >= end else " (pass a start on or before the event date)"
         return f"{why[0].upper()}{why[1:]}: there are no returns after the event in this window{hint}.{tail}"
-    verdict, v = named_verdict(perf)
+    v, best, worst = returns.vals, returns.best, returns.worst
     if not v:
         return f"No named company has prices after {ev:%Y-%m-%d}.{tail}"
-    comp = perf[perf["kind"] == "company"].dropna(subset=["since_event"]).sort_values("since_event")
-    bm = perf[perf["kind"] == "benchmark"].set_index("name")["since_event"]
-    mag = f" and {nv.pct(bm['Mag 7 (cap)'])} for the Mag 7 basket" if "Mag 7 (cap)" in bm else ""
+    mag = f" and {nv.pct(returns.mag7)} for the Mag 7 basket" if returns.mag7 is not None else ""
     return (
         f"From {ev:%Y-%m-%d} to {end:%Y-%m-%d} an equal-weighted basket of the "
         f"{v['names']} named companies with prices returned {nv.pct(v['basket'])}, against "
         f"{nv.pct(v['iwm'])} for IWM, {nv.pct(v['spy'])} for SPY{mag}; "
-        f"{v['beat_iwm']} of {v['names']} names beat IWM. Best: {comp['ticker'].iloc[-1]} "
-        f"({nv.pct(comp['since_event'].iloc[-1])}); worst: {comp['ticker'].iloc[0]} "
-        f"({nv.pct(comp['since_event'].iloc[0])}).{tail}"
+        f"{v['beat_iwm']} of {v['names']} names beat IWM. Best: {best.ticker} "
+        f"({nv.pct(best.value)}); worst: {worst.ticker} ({nv.pct(worst.value)}).{tail}"
     )
 
 
-def small_cap_text(mem: pd.DataFrame, end) -> str:
+def small_cap_text(facts: MembershipFacts, end) -> str:
     """'only X and Y of the 9 are Russell 2000 small caps ...', or why the data cannot say."""
-    if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
-        return iwm_gap_text(mem.attrs.get("iwm_dates", []), end)
-    small = mem.loc[mem["small_cap"], "ticker"].tolist()
-    held = mem.attrs.get("iwm_date")
+    if facts.no_iwm_file:
+        return iwm_gap_text(facts.first_iwm_file, end)
+    small = facts.small_caps
+    held = facts.iwm_date
     source = (
         f" ({holdings_phrase(held, end=end)}; S&P 500 and S&P 400 on {pd.Timestamp(end):%Y-%m-%d})"
         if held is not None
         else f" on {pd.Timestamp(end):%Y-%m-%d}"
     )
     return (
-        f"only {nv.listing(small) or 'none'} of the {len(mem)} are Russell 2000 small caps outside the "
+        f"only {nv.listing(small) or 'none'} of the {facts.names} are Russell 2000 small caps outside the "
         f"S&P 500/400{source}"
     )
 
 
-def iwm_gap_text(dates, end) -> str:
-    """Why Russell 2000 membership at ``end`` is not in the data."""
-    first = f"the first is dated {min(dates):%Y-%m-%d}" if len(dates) else "there is none"
+def iwm_gap_text(first_file, end) -> str:
+    """Why Russell 2000 membership at ``end`` is not in the data (``first_file``: the earliest
+    IWM holdings file, None without any)."""
+    first = f"the first is dated {first_file:%Y-%m-%d}" if first_file is not None else "there is none"
     return (
         f"Russell 2000 membership on {pd.Timestamp(end):%Y-%m-%d} is not in the data: no IWM holdings "
         f"file is within {MAX_IWM_LAG_DAYS} days of it ({first})"
     )
 
 
-def membership_sentence(mem: pd.DataFrame, end) -> str:
-    """Which named companies are really small caps, from the membership table."""
-    small = mem.loc[mem["small_cap"], "ticker"].tolist()
-    sp5 = mem[mem["S&P 500 at end"]]
-    sp4 = mem[mem["S&P 400 at end"]]
-    caps = mem.dropna(subset=["market_cap"]).sort_values("market_cap")
-    if "iwm_date" in mem.attrs and mem.attrs["iwm_date"] is None:
+def membership_sentence(facts: MembershipFacts, end) -> str:
+    """Which named companies are really small caps, from ``named_companies.membership_facts``."""
+    small = facts.small_caps
+    if facts.no_iwm_file:
         parts = [
-            iwm_gap_text(mem.attrs.get("iwm_dates", []), end) + ", so which named companies were "
-            "small caps then cannot be told."
+            iwm_gap_text(facts.first_iwm_file, end) + ", so which named companies were small caps then cannot be told."
         ]
     else:
-        held = mem.attrs.get("iwm_date")
+        held = facts.iwm_date
         where = (
             f"In the {holdings_phrase(held, end=end)}" if held is not None else "In the IWM holdings"
         )  # a table built without the attrs (tests)
@@ -102,27 +97,27 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
             f"({nv.listing(small) or 'none'}) {'was a member' if len(small) == 1 else 'were members'} "
             f"outside the S&P 500 and S&P 400 as seen on {pd.Timestamp(end):%Y-%m-%d}, i.e. really small caps."
         ]
-    if len(sp5):
+    if facts.sp500:
         parts.append(
             " "
             + "; ".join(
-                f"{r['ticker']} was in the S&P 500 "
+                f"{ticker} was in the S&P 500 "
                 + (
-                    f"(added {r['S&P 500 date added']:%Y-%m-%d})"
-                    if pd.notna(r["S&P 500 date added"])
+                    f"(added {added:%Y-%m-%d})"
+                    if pd.notna(added)
                     else "(its date added is not in the latest constituents list)"
                 )
-                for _, r in sp5.iterrows()
+                for ticker, added in facts.sp500
             )
             + "."
         )
-    if len(sp4):
-        parts.append(f" {nv.listing(sp4['ticker'])} had joined the S&P 400 (per the claims register, B9).")
-    if len(caps):
+    if facts.sp400:
+        parts.append(f" {nv.listing(facts.sp400)} had joined the S&P 400 (per the claims register, B9).")
+    if facts.smallest is not None:
         parts.append(
-            f" Market caps run from {nv.usd(caps['market_cap'].iloc[0])} "
-            f"({caps['ticker'].iloc[0]}) to {nv.usd(caps['market_cap'].iloc[-1])} "
-            f"({caps['ticker'].iloc[-1]})."
+            f" Market caps run from {nv.usd(facts.smallest.value)} "
+            f"({facts.smallest.ticker}) to {nv.usd(facts.largest.value)} "
+            f"({facts.largest.ticker})."
         )
     else:
         parts.append(
@@ -132,9 +127,9 @@ def membership_sentence(mem: pd.DataFrame, end) -> str:
     return "".join(parts)
 
 
-def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> str:
+def b9_evidence(vals: dict, facts: MembershipFacts, event_date, end, start=None) -> str:
     """One sentence for claim B9: event-window returns against IWM/SPY and how many are small caps."""
-    size = small_cap_text(mem, end)
+    size = small_cap_text(facts, end)
     if not vals:
         why = event_outside_window(event_date, start, end)
         return (
@@ -148,15 +143,15 @@ def b9_evidence(vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> s
 
 
 # ---- claim B9 -------------------------------------------------------------------
-def b9_record(verdict, vals: dict, mem: pd.DataFrame, event_date, end, start=None) -> dict:
-    """Keyword arguments of ``Report.claim`` for claim B9 (``verdict, vals``: from
-    ``named_companies.named_verdict``; values as :func:`b9_values`)."""
+def b9_record(returns: EventReturns, facts: MembershipFacts, event_date, end, start=None) -> dict:
+    """Keyword arguments of ``Report.claim`` for claim B9 (``returns``: ``named_companies.event_returns``,
+    whose verdict is ``named_verdict``'s; ``facts``: ``membership_facts``; values as :func:`b9_values`)."""
     return dict(
         claim_id="B9",
-        verdict=verdict,
-        evidence=b9_evidence(vals, mem, event_date, end, start),
+        verdict=returns.verdict,
+        evidence=b9_evidence(returns.vals, facts, event_date, end, start),
         unit="%",
-        **b9_values(vals, event_date),
+        **b9_values(returns.vals, event_date),
     )
 
 
