@@ -39,7 +39,7 @@ MODULES = (
     "statsmodels.api",
     "yfinance",
     "rotation_utils.notebook",
-    "rotation_utils.ledger",
+    "rotation_utils.story.ledger",
     "rotation_utils.style",
 )
 LEDGER = "00_claims_ledger"

@@ -367,3 +367,25 @@ def test_warm_up_leaves_the_report_exporter_compiled_for_forked_workers():
     built = render.exporter("report.html.j2")
     render.warm_up()
     assert render.exporter("report.html.j2") is built
+
+
+def test_the_runner_declines_the_slow_iri_checker_and_still_validates_notebooks():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, nbformat, rotation_utils.runner.execute\n"
+        "assert sys.modules.get('rfc3987_syntax') is None, 'IRI checker imported'\n"
+        "nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell('x = 1')])\n"
+        "nbformat.validate(nb)\n"
+        "nb.cells[0]['cell_type'] = 'not a cell type'\n"
+        "try:\n"
+        "    nbformat.validate(nb)\n"
+        "except nbformat.ValidationError:\n"
+        "    print('invalid notebook refused')\n"
+    )
+    # the runner package first, as the rotation command imports it
+    out = subprocess.run(
+        [sys.executable, "-c", "import rotation_utils.runner\n" + code], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "invalid notebook refused"
