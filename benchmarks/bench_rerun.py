@@ -54,13 +54,21 @@ def bench_env(extra: dict | None = None) -> dict:
     return env
 
 
-def run_suite(out: Path, env: dict, *extra) -> dict:
-    """One `rotation run`: wall seconds, CPU seconds of it and all its descendants, its run.json."""
+def run_suite(out: Path, env: dict, *extra, code: Path = ROOT) -> dict:
+    """One `rotation run` of the code in ``code``: wall seconds, CPU seconds of it and all its
+    descendants, its run.json.
+
+    The runner starts in ``code`` with ``code`` first on PYTHONPATH, so the runner itself and
+    the kernels it starts (which inherit the environment) both run that checkout's code: a
+    baseline measured with today's runner would get today's runner savings for free.
+    """
+    env = {**env, "PYTHONPATH": os.pathsep.join(p for p in (str(code), env.get("PYTHONPATH", "")) if p)}
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-m", "rotation_utils.cli", "run", "--data", "snapshot", "--out", str(out), *extra],
         env=env,
+        cwd=code,
         capture_output=True,
         text=True,
     )
@@ -151,11 +159,10 @@ def main(argv=None) -> int:
         rows = [("this checkout", cold)]
         if args.baseline:
             base = baseline_checkout(args.baseline, work / "baseline")
-            base_env = bench_env({"PYTHONPATH": str(base)})
             rows.append(
                 (
                     f"baseline {args.baseline}",
-                    run_suite(work / "base-out", base_env, "--notebooks", str(base / "notebooks")),
+                    run_suite(work / "base-out", env, "--notebooks", str(base / "notebooks"), code=base),
                 )
             )
         print("\nsuite, cold (every notebook executed):")
