@@ -216,3 +216,19 @@ def test_without_a_run_folder_every_report_is_missing(tmp_path, monkeypatch):
     assert data.run is None and data.results == {}
     monkeypatch.setenv("ROTATION_RUN_DIR", str(tmp_path))
     assert ledger_data.load(None).run == tmp_path.resolve()
+
+
+def test_verdict_count_chart_has_whole_number_ticks():
+    import matplotlib
+
+    matplotlib.use("agg")
+    import matplotlib.pyplot as plt
+
+    from rotation_utils.charts import ledger as ledger_charts
+
+    counts = pd.Series([1, 2, 0, 0, 0, 18], index=["a", "b", "c", "d", "e", "f"])
+    fig = ledger_charts.plot_verdict_counts(counts, 0)
+    fig.canvas.draw()
+    ticks = fig.axes[0].get_xticks()
+    assert len(ticks) >= 3 and all(float(t).is_integer() for t in ticks)
+    plt.close(fig)
