@@ -253,8 +253,9 @@ class SnapshotBackend:
             raise DataUnavailableError(f"cannot read {p}: {exc.__class__.__name__}: {exc}") from None
         raise DataUnavailableError(f"{p}: {problem}")
 
-    def _whole(self, rel: str, read) -> pd.DataFrame | None:
-        """The file ``rel`` as ``read()`` returns it, read once per backend (a copy each call).
+    def _whole(self, rel: str, read, key: str | None = None, items=None) -> pd.DataFrame | None:
+        """The file ``rel`` as ``read()`` returns it, read once per backend; each call gets its
+        own frame: a copy, or the rows whose ``key`` is in ``items`` when those are given.
 
         Why: a report asks for the same whole table many times (membership on each of
         40 rebalance dates replays the change log 40 times); the files do not change
@@ -263,7 +264,9 @@ class SnapshotBackend:
         if rel not in self._whole_tables:
             self._whole_tables[rel] = read()
         df = self._whole_tables[rel]
-        return None if df is None else df.copy()
+        if df is None:
+            return None
+        return df.copy() if items is None else df[df[key].isin(list(items))]
 
     # ---- itemised datasets -------------------------------------------------
     def prices(self, tickers, start=None, end=None) -> pd.DataFrame:
@@ -292,10 +295,7 @@ class SnapshotBackend:
     # ---- whole tables ------------------------------------------------------
     def _whole_parquet(self, rel: str, key: str | None = None, items=None) -> pd.DataFrame | None:
         """A whole parquet file (read once), keeping the rows whose ``key`` is in ``items`` when given."""
-        df = self._whole(rel, lambda: self._parquet(rel))
-        if df is None or items is None:
-            return df
-        return df[df[key].isin(list(items))]
+        return self._whole(rel, lambda: self._parquet(rel), key, items)
 
     def market_caps(self, start=None, end=None, tickers=None) -> pd.DataFrame | None:
         df = self._whole_parquet(FILES["market_caps"], "ticker", tickers)
